@@ -1,0 +1,36 @@
+# Two entry points for a fresh machine: `make run` (the web chat) and `make test`.
+# Each creates .venv on first use; torch is pinned to the CPU build found on this machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast bench eval index clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/qa serve
+
+test: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m "not model and not browser"
+
+eval: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/qa eval ../shared/eval/dev.jsonl
+
+bench: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.run
+
+index: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/qa index
+
+clean:
+	rm -rf $(VENV) index .pytest_cache bench/out

@@ -1,0 +1,75 @@
+"""BM25: a lexical index over chunk texts (bm25s), stemmed, saved beside the vectors."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    try:
+        import Stemmer
+
+        return Stemmer.Stemmer("english").stemWords
+    except ImportError:  # stemming is an optional extra; plain terms still work
+        return None
+
+
+def _tokenize(texts: Sequence[str]):
+    import bm25s
+
+    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), show_progress=False)
+
+
+class Bm25Index:
+    """BM25 scores for chunk rows; rows match the vector index's rows."""
+
+    def __init__(self, retriever, n: int):
+        self.retriever = retriever
+        self.n = n
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> "Bm25Index":
+        """Index texts (row i is texts[i])."""
+        import bm25s
+
+        retriever = bm25s.BM25()
+        retriever.index(_tokenize(texts), show_progress=False)
+        return cls(retriever, len(texts))
+
+    def save(self, folder: Path) -> None:
+        """Write the index as numpy arrays and JSON (no pickle)."""
+        self.retriever.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, n: int) -> "Bm25Index":
+        """Read an index written by save."""
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.ERROR)
+        return cls(bm25s.BM25.load(str(folder), show_progress=False), n)
+
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, rows) of the k best-matching rows with a positive score, best first."""
+        terms = [t for t in _tokenize_query(query) if t in self.retriever.vocab_dict]
+        if not terms or self.n == 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        scores = self.retriever.get_scores(terms)
+        if mask is not None:
+            scores = scores * mask
+        k = min(k, self.n)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        return scores[top].astype(np.float32), top.astype(np.int64)
+
+
+def _tokenize_query(query: str) -> list[str]:
+    import bm25s
+
+    return bm25s.tokenize([query], stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)[0]

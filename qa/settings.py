@@ -1,0 +1,71 @@
+"""One settings object for the whole library, overridable by environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import InvalidSetting
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _default_corpus() -> Path:
+    return PROJECT_DIR / "corpus"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the corpus and index live and how documents are cut, embedded and searched."""
+
+    corpus_dir: Path = field(default_factory=_default_corpus)
+    index_dir: Path | None = None  # None: an index/ folder beside the corpus
+    chunk_tokens: int = 160  # target chunk size in model tokens
+    max_chunk_tokens: int = 250  # hard limit: the model reads 256 tokens including 2 specials
+    max_chunk_chars: int = 1100
+    overlap_sentences: int = 1
+    max_file_bytes: int = 50 * 1024 * 1024
+    pdf_timeout_s: float = 60.0
+    pdf_memory_bytes: int = 2 * 1024**3
+    max_question_chars: int = 2000
+    candidates: int = 50  # per retriever, before fusion
+    rrf_k: int = 60
+    batch_size: int = 32
+    keep_generations: int = 2
+
+    def __post_init__(self) -> None:
+        if not 16 <= self.chunk_tokens <= self.max_chunk_tokens <= 254:
+            raise InvalidSetting(
+                f"chunk_tokens={self.chunk_tokens} and max_chunk_tokens={self.max_chunk_tokens} must satisfy "
+                "16 <= chunk_tokens <= max_chunk_tokens <= 254 (the model reads at most 256 tokens)")
+        if self.overlap_sentences not in (0, 1, 2):
+            raise InvalidSetting(f"overlap_sentences={self.overlap_sentences}; valid choices: 0, 1, 2")
+
+    @property
+    def index_path(self) -> Path:
+        """The index folder: explicit, or index/ beside the corpus."""
+        return Path(self.index_dir) if self.index_dir else Path(self.corpus_dir).resolve().parent / "index"
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Settings from QA_* environment variables (QA_CORPUS_DIR, QA_INDEX_DIR, QA_CHUNK_TOKENS, ...)."""
+        values: dict = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"QA_{f.name.upper()}")
+            if raw in (None, ""):
+                continue
+            if f.name in ("corpus_dir", "index_dir"):
+                values[f.name] = Path(raw)
+                continue
+            kind = float if f.name.endswith("_s") else int
+            try:
+                values[f.name] = kind(raw)
+            except ValueError:
+                raise InvalidSetting(f"QA_{f.name.upper()}={raw!r} is not a number") from None
+        values.update(overrides)
+        return cls(**values)
+
+    def with_(self, **changes) -> "Settings":
+        """A copy with some fields changed."""
+        return replace(self, **changes)
