@@ -113,6 +113,19 @@ class Assistant:
         except Exception as exc:  # queries then use sentence-transformers: slower, never wrong
             warnings.warn(f"could not export the model to ONNX ({exc}); queries will use sentence-transformers")
 
+    def documents(self) -> list:
+        """The indexed documents (DocumentRecord: source, title, chunks, pages, when indexed)."""
+        return self.generation(build_if_missing=False).documents()
+
+    def context(self, source: str, start: int, end: int, margin: int = 600) -> tuple[str, str, str]:
+        """(before, passage, after): a passage with the text around it in its document."""
+        text = self.generation(build_if_missing=False).document_text(source)
+        if text is None:
+            raise IndexNotFound(f"{source} is not in the index")
+        a = max(0, start - margin)
+        b = min(len(text), end + margin)
+        return text[a:start], text[start:end], text[end:b]
+
     def status(self) -> dict:
         """What the current index holds: model, size, documents, when built."""
         gen = self.generation(build_if_missing=False)

@@ -1,0 +1,77 @@
+"""Shared fixtures: a deterministic fake embedder, small corpora, and one real-model index per session."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from qa import Assistant, Settings  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parent.parent
+SEED = PROJECT / "corpus" / "it-and-national-governance-review.txt"
+DEV_SET = PROJECT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words vectors: equal texts give equal vectors, shared words give similarity."""
+
+    dim = 384
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def embed(self, texts):
+        texts = list(texts)
+        self.calls.extend(texts)
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            for w in re.findall(r"\w+", t.lower()):
+                h = int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
+                out[i, h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
+            out[i, 0] += 1e-3  # never the zero vector
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """An empty corpus folder of its own."""
+    d = tmp_path / "corpus"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def fake_assistant(tmp_path: Path, corpus: Path, fake_embedder: FakeEmbedder) -> Assistant:
+    """An Assistant over a temporary corpus and index, using the fake embedder for builds and queries."""
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    return Assistant(settings, embedder=fake_embedder, build_embedder=lambda: fake_embedder)
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory) -> Settings:
+    """The default corpus indexed once with the real model (and its ONNX export) for the whole run."""
+    root = tmp_path_factory.mktemp("real")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED.name)
+    settings = Settings(corpus_dir=corpus, index_dir=root / "index")
+    Assistant(settings).build_index()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_assistant(real_index: Settings) -> Assistant:
+    return Assistant(real_index)
