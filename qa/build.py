@@ -3,37 +3,31 @@
 from __future__ import annotations
 
 import fcntl
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
 from . import index as store
 from .chunks import Chunk, chunk_document, tokenizer_counter
-from .documents import SUPPORTED_SUFFIXES, Document, content_hash, load_document
+from .corpus_files import CorpusFile, Skipped, collect_files
+from .documents import Document, content_hash, load_document
 from .embeddings import MODEL_NAME, Embedder, load_tokenizer, model_hash
-from .errors import BuildInProgress, CorpusNotFound, DocumentError, EmptyCorpus, IndexCorrupt, IndexNotFound
+from .errors import BuildInProgress, DocumentError, EmptyCorpus, IndexCorrupt, IndexNotFound
 from .settings import Settings
+
+__all__ = ["BuildReport", "Progress", "Skipped", "build", "build_lock", "collect_files"]
 
 # Progress callback: (stage, done, total); stages are "load", "embed", "write".
 Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
-class Skipped:
-    """A file a build could not use, and why."""
-
-    source: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class BuildReport:
-    """What a build did, file by file."""
+    """What a build did, file by file (compared with the generation that was current before it)."""
 
     generation: str
     added: tuple[str, ...] = ()
@@ -50,173 +44,148 @@ class BuildReport:
 
 @contextmanager
 def build_lock(root: Path, wait: bool) -> Iterator[None]:
-    """Exclusive right to build in root; a second builder waits or is told one is running."""
+    """Exclusive right to build in root, across threads and processes; a second builder waits or is told.
+
+    flock locks belong to the open file, so the kernel releases them when a builder dies, even by kill -9.
+    """
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".build.lock", "a+") as f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise BuildInProgress(f"another build of {root} is running; try again when it has finished") from None
+            raise BuildInProgress(f"another build of the index in {root} is running; wait for it to finish "
+                                  "(or build with wait=True / qa index --wait)") from None
         try:
             yield
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def collect_files(paths: Iterable[Path], corpus_root: Path) -> tuple[list[Path], list[Skipped]]:
-    """Supported files under paths, each once; links leading outside the corpus or in loops are skipped."""
-    found: dict[Path, Path] = {}
-    skipped: list[Skipped] = []
-    root = corpus_root.resolve()
-
-    def consider(p: Path, inside: bool) -> None:
-        try:
-            real = p.resolve(strict=True)
-        except (OSError, RuntimeError):
-            skipped.append(Skipped(p.name, "broken or looping symbolic link"))
-            return
-        if inside and p.is_symlink() and not real.is_relative_to(root):
-            skipped.append(Skipped(p.name, "symbolic link leads outside the corpus folder"))
-            return
-        if p.suffix.lower() in SUPPORTED_SUFFIXES:
-            found.setdefault(real, p)
-        elif not p.name.startswith("."):
-            skipped.append(Skipped(_rel(p, corpus_root), f"unsupported file type {p.suffix or '(none)'}"))
-
-    for given in paths:
-        given = Path(given)
-        if not given.exists():
-            raise CorpusNotFound(f"{given} does not exist")
-        if given.is_file():
-            consider(given, inside=False)
-            continue
-        seen_dirs = {given.resolve()}
-        for dirpath, dirnames, filenames in os.walk(given, followlinks=True):
-            d = Path(dirpath)
-            for name in list(dirnames):
-                real = (d / name).resolve()
-                if name.startswith(".") or real in seen_dirs or not real.is_relative_to(root):
-                    if not name.startswith("."):
-                        why = "directory link loop" if real in seen_dirs else "link leads outside the corpus folder"
-                        skipped.append(Skipped(_rel(d / name, corpus_root), why))
-                    dirnames.remove(name)
-                else:
-                    seen_dirs.add(real)
-            for name in sorted(filenames):
-                if not name.startswith("."):
-                    consider(d / name, inside=True)
-    return sorted(found.values(), key=lambda p: _rel(p, corpus_root)), skipped
-
-
-def _rel(p: Path, root: Path) -> str:
-    try:
-        return p.absolute().relative_to(root.absolute()).as_posix()
-    except ValueError:
-        return p.name
-
-
 def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], Embedder], full: bool = False,
           progress: Progress | None = None, wait: bool = False) -> BuildReport:
-    """Build a new index generation from paths, re-embedding only chunk texts not embedded before."""
+    """Build a new index generation from paths, re-embedding only chunk texts not embedded before.
+
+    full=True re-reads and re-embeds everything. Nothing on disk changes unless the build completes; then the
+    new generation becomes current in one atomic step and the one before it is kept.
+    """
     t0 = time.perf_counter()
     root = settings.index_path
+    corpus = Path(settings.corpus_dir)
     with build_lock(root, wait):
-        store.prune(root, settings.keep_generations)
-        files, skipped = collect_files(paths, Path(settings.corpus_dir))
+        store.prune(root, settings.keep_generations)  # leftovers of interrupted builds
+        files, skipped = collect_files(paths, corpus)
         mhash = model_hash()
         chunking = {"chunk_tokens": settings.chunk_tokens, "max_chunk_tokens": settings.max_chunk_tokens,
                     "max_chunk_chars": settings.max_chunk_chars, "overlap_sentences": settings.overlap_sentences}
-        previous = _previous(root, mhash, chunking, full)
-        prev_docs = {r.source: r for r in previous.documents()} if previous else {}
-        prev_chunks: dict[str, list[tuple[Chunk, str]]] = {}
-        cache: dict[str, np.ndarray] = {}
-        if previous:
-            for row, (chunk, key) in enumerate(previous.all_chunks()):
-                prev_chunks.setdefault(chunk.source, []).append((chunk, key))
-                cache[key] = previous.vectors[row]
-        tokenizer = tokenizer_counter(load_tokenizer(max_tokens=None))
-        docs: list[Document] = []
-        all_chunks: list[Chunk] = []
-        added, updated, unchanged, warnings = [], [], [], []
-        seen_hashes: dict[str, str] = {}
-        indexed_at: dict[str, float] = {}
-        t_load = time.perf_counter()
-        for i, path in enumerate(files):
-            source = _rel(path, Path(settings.corpus_dir))
-            if progress:
-                progress("load", i, len(files))
-            old = prev_docs.get(source)
-            if old and source in prev_chunks and _same_content(path, old.doc_id, settings):
-                doc, fresh = previous.document(source), False
-            else:
-                try:
-                    doc, fresh = load_document(path, Path(settings.corpus_dir), settings), True
-                except DocumentError as exc:
-                    skipped.append(Skipped(source, str(exc)))
-                    if old and source in prev_chunks:
-                        # Nothing already indexed is lost to a damaged replacement file.
-                        warnings.append(f"{source}: kept the previously indexed version")
-                        doc, fresh = previous.document(source), False
-                    else:
-                        continue
-            if doc.doc_id in seen_hashes:
-                skipped.append(Skipped(source, f"same content as {seen_hashes[doc.doc_id]} (indexed once)"))
-                continue
-            seen_hashes[doc.doc_id] = source
-            warnings.extend(f"{source}: {w}" for w in doc.warnings)
-            if fresh:
-                (updated if old else added).append(source)
-                all_chunks.extend(chunk_document(doc, tokenizer, settings))
-                indexed_at[source] = time.time()
-            else:
-                if not any(s.source == source for s in skipped):
-                    unchanged.append(source)
-                all_chunks.extend(c for c, _ in prev_chunks[source])
-                indexed_at[source] = old.indexed_at
-            docs.append(doc)
-        if progress:
-            progress("load", len(files), len(files))
-        if not all_chunks:
-            why = "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5])
-            raise EmptyCorpus("nothing to index" + (f" ({why})" if why else "") + "; the existing index is unchanged")
-        t_embed = time.perf_counter()
-        keys = [store.text_hash(mhash, c.text) for c in all_chunks]
-        todo = sorted({k: c.text for k, c in zip(keys, all_chunks) if k not in cache}.items())
-        if todo:
-            embedder = embedder_factory()
-            vecs = embedder.embed([t for _, t in todo])
-            cache.update(zip((k for k, _ in todo), vecs))
-        vectors = np.vstack([cache[k] for k in keys]).astype(np.float32)
-        t_write = time.perf_counter()
-        if progress:
-            progress("write", 0, 1)
-        manifest = store.Manifest(
-            model=MODEL_NAME, model_hash=mhash, dim=int(vectors.shape[1]), chunking=chunking,
-            sources={d.source: {"sha256": d.doc_id, "chunks": sum(c.source == d.source for c in all_chunks)}
-                     for d in docs},
-            n_chunks=len(all_chunks), created=time.time())
-        name = store.write_generation(root, manifest, docs, all_chunks, vectors, indexed_at)
-        store.prune(root, settings.keep_generations)
-        if progress:
-            progress("write", 1, 1)
-        t_end = time.perf_counter()
-        removed = sorted(set(prev_docs) - {d.source for d in docs})
-        return BuildReport(name, tuple(added), tuple(updated), tuple(removed), tuple(unchanged), tuple(skipped),
-                           tuple(warnings), len(all_chunks), len(todo), t_end - t0,
-                           {"load_chunk": t_embed - t_load, "embed": t_write - t_embed, "write": t_end - t_write})
+        base = _current(root, mhash)
+        try:
+            return _build(files, skipped, settings, embedder_factory, base, mhash, chunking, full, progress, t0)
+        finally:
+            if base is not None:
+                base.close()
 
 
-def _previous(root: Path, mhash: str, chunking: dict, full: bool):
-    """The current generation, when its chunks and vectors may be reused."""
-    if full:
-        return None
+def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, embedder_factory, base,
+           mhash: str, chunking: dict, full: bool, progress: Progress | None, t0: float) -> BuildReport:
+    root = settings.index_path
+    reuse = base is not None and not full and base.manifest.chunking == chunking
+    prev_docs = {r.source: r for r in base.documents()} if base else {}
+    prev_chunks: dict[str, list[Chunk]] = {}
+    cache: dict[str, np.ndarray] = {}  # text hash -> vector, from the generation before
+    if reuse:
+        for row, (chunk, key) in enumerate(base.all_chunks()):
+            prev_chunks.setdefault(chunk.source, []).append(chunk)
+            cache[key] = base.vectors[row]
+    warnings = [base.warning] if base is not None and base.warning else []
+    tokenizer = None
+    docs: list[Document] = []
+    all_chunks: list[Chunk] = []
+    added, updated, unchanged = [], [], []
+    seen_hashes: dict[str, str] = {}
+    indexed_at: dict[str, float] = {}
+    t_load = time.perf_counter()
+    for i, f in enumerate(files):
+        source = f.source
+        if progress:
+            progress("load", i, len(files))
+        old = prev_docs.get(source)
+        kept = reuse and old is not None and source in prev_chunks
+        kept_old = False
+        if kept and _same_content(f.path, old.doc_id, settings):
+            doc, chunks, fresh = base.document(source), prev_chunks[source], False
+        else:
+            try:
+                doc = load_document(f.path, Path(settings.corpus_dir), settings, source=source)
+                if tokenizer is None:
+                    tokenizer = tokenizer_counter(load_tokenizer(max_tokens=None))
+                chunks, fresh = chunk_document(doc, tokenizer, settings), True
+                if not chunks:
+                    raise DocumentError("no text to index")
+            except Exception as exc:  # a bad file never stops a build
+                reason = str(exc) if isinstance(exc, DocumentError) else \
+                    f"could not be read ({exc.__class__.__name__}: {exc})"
+                skipped.append(Skipped(source, reason))
+                if not kept:
+                    continue
+                # Nothing already indexed is lost to a damaged replacement file.
+                warnings.append(f"{source}: kept the previously indexed version")
+                doc, chunks, fresh, kept_old = base.document(source), prev_chunks[source], False, True
+        if doc.doc_id in seen_hashes:
+            skipped.append(Skipped(source, f"same content as {seen_hashes[doc.doc_id]} (indexed once)"))
+            continue
+        seen_hashes[doc.doc_id] = source
+        warnings.extend(f"{source}: {w}" for w in doc.warnings)
+        if kept_old:
+            pass  # reported as skipped, with a warning
+        elif old is None:
+            added.append(source)
+        else:
+            (updated if old.doc_id != doc.doc_id else unchanged).append(source)
+        indexed_at[source] = time.time() if fresh or old is None else old.indexed_at
+        all_chunks.extend(chunks)
+        docs.append(doc)
+    if progress:
+        progress("load", len(files), len(files))
+    if not all_chunks:
+        why = "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5])
+        raise EmptyCorpus("nothing to index" + (f" ({why})" if why else "") + "; the existing index is unchanged")
+    t_embed = time.perf_counter()
+    keys = [store.text_hash(mhash, c.text) for c in all_chunks]
+    todo = sorted({k: c.text for k, c in zip(keys, all_chunks) if k not in cache}.items())
+    if todo:
+        vecs = np.asarray(embedder_factory().embed([t for _, t in todo]), dtype=np.float32)
+        if vecs.ndim != 2 or len(vecs) != len(todo):
+            raise ValueError(f"the embedder returned {vecs.shape} for {len(todo)} texts")
+        cache.update(zip((k for k, _ in todo), vecs))
+    vectors = np.vstack([cache[k] for k in keys]).astype(np.float32)
+    t_write = time.perf_counter()
+    if progress:
+        progress("write", 0, 1)
+    counts: dict[str, int] = {}
+    for c in all_chunks:
+        counts[c.source] = counts.get(c.source, 0) + 1
+    manifest = store.Manifest(
+        model=MODEL_NAME, model_hash=mhash, dim=int(vectors.shape[1]), chunking=chunking,
+        sources={d.source: {"sha256": d.doc_id, "chunks": counts[d.source]} for d in docs},
+        n_chunks=len(all_chunks), created=time.time())
+    name = store.write_generation(root, manifest, docs, all_chunks, vectors, indexed_at,
+                                  previous=base.path.name if base is not None else None)
+    store.prune(root, settings.keep_generations)
+    if progress:
+        progress("write", 1, 1)
+    t_end = time.perf_counter()
+    removed = sorted(set(prev_docs) - {d.source for d in docs})
+    return BuildReport(name, tuple(added), tuple(updated), tuple(removed), tuple(unchanged), tuple(skipped),
+                       tuple(warnings), len(all_chunks), len(todo), t_end - t0,
+                       {"load_chunk": t_embed - t_load, "embed": t_write - t_embed, "write": t_end - t_write})
+
+
+def _current(root: Path, mhash: str):
+    """The loadable current (or, if that is damaged, previous) generation built with this model, or None."""
     try:
-        gen = store.open_current(root)
+        return store.open_current(root, model_hash=mhash)
     except (IndexNotFound, IndexCorrupt):
         return None
-    if gen.manifest.model_hash != mhash or gen.manifest.chunking != chunking:
-        return None
-    return gen
 
 
 def _same_content(path: Path, doc_id: str, settings: Settings) -> bool:

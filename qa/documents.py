@@ -163,7 +163,7 @@ def load_document(path: Path, corpus_root: Path, settings: Settings) -> Document
             raise DocumentError("not a PDF (the file does not start with %PDF-)")
         pages, meta_title = extract_pages(path, settings.pdf_timeout_s, settings.pdf_memory_bytes)
         raw, starts = "", []
-        for page in pages:
+        for page in layout.strip_running_lines(pages):
             starts.append(len(raw))
             raw += page.rstrip() + "\n\n"
         return parse_text(raw, source, doc_id, page_starts=starts, title_hint=_pdf_title(meta_title))

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .bm25 import Bm25Index
-from .chunks import Chunk
+from .chunks import Chunk, embedding_text
 from .documents import Document, Page, Reference, Section
 from .errors import IndexCorrupt, IndexNotFound
 from .vectors import build_vector_index, load_vector_index, save_vector_index
@@ -91,7 +91,7 @@ def write_generation(root: Path, manifest: Manifest, docs: list, chunks: list[Ch
                    [(d.doc_id, d.source, d.title, d.text, len(d.pages), indexed_at[d.source]) for d in docs])
     db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                    [(i, c.chunk_id, c.doc_id, c.source, c.title, c.section, c.page, c.start, c.end, c.text,
-                     c.n_tokens, text_hash(manifest.model_hash, c.text)) for i, c in enumerate(chunks)])
+                     c.n_tokens, text_hash(manifest.model_hash, embedding_text(c))) for i, c in enumerate(chunks)])
     db.executemany("INSERT OR IGNORE INTO refs VALUES (?,?,?,?,?)",
                    [(d.source, r.number, r.text, r.start, r.end) for d in docs for r in d.references])
     db.executemany("INSERT INTO sections VALUES (?,?,?,?,?)",
@@ -102,7 +102,7 @@ def write_generation(root: Path, manifest: Manifest, docs: list, chunks: list[Ch
     db.close()
     np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
     save_vector_index(build_vector_index(vectors), tmp / "vectors.faiss")
-    Bm25Index.build([c.text for c in chunks]).save(tmp / "bm25")
+    Bm25Index.build([embedding_text(c) for c in chunks]).save(tmp / "bm25")
     files = {p.relative_to(tmp).as_posix(): _file_hash(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
     (tmp / "manifest.json").write_text(json.dumps(asdict(manifest) | {"files": files}, indent=1))
     _fsync_tree(tmp)

@@ -108,31 +108,36 @@ def _run_in_title(rest: str) -> str | None:
 
 def _heading_at(line: str, standalone: bool) -> tuple[str, int] | None:
     """(label, level) when a line starts with a heading; the label is the heading's own words."""
-    m = _MARKDOWN.match(line)
-    if m:
-        return m["rest"].strip(), len(m["hashes"])
     m = _NUMBERED.match(line)
     if m:
         num, rest = m["num"], m["rest"].rstrip()
         level = num.rstrip(".").count(".") + 1
         words = rest.split()
-        if standalone and len(rest) <= 150 and not rest.endswith((".", ",", ";", ":")) and _title_like(words):
+        # Title Case, or sentence case when it stands alone (many papers use "2.2. Data and methods").
+        plausible = _title_like(words) or (len(words) <= 12 and words[0][:1].isupper() and len(rest) <= 90)
+        if standalone and len(rest) <= 150 and not rest.endswith((".", ",", ";", ":")) and plausible:
             return f"{num} {rest}", level
         title = _run_in_title(rest)
         if title and len(rest) - len(title) >= 40:
             return f"{num} {title}", level
         return None
     words = line.split()
-    if (standalone and 1 <= len(words) <= 6 and len(line) <= 60 and _title_like(words)
+    if (standalone and 1 <= len(words) <= 6 and sum(c.isalpha() for c in line) >= 3 and len(line) <= 60 and _title_like(words)
             and not re.search(r"[.,;:!?]$|\d", line)):
         return line.strip(), 1
     return None
+
+
+def _number_tuple(num: str) -> tuple[int, ...] | None:
+    parts = num.rstrip(".").split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
 
 
 def find_headings(text: str, markdown: bool = False) -> list[Heading]:
     """Headings of a document in order; numbered headings may run into their paragraph."""
     headings: list[Heading] = []
     in_references = False
+    last_number: tuple[int, ...] = ()
     pos = 0
     lines = text.split("\n")
     for i, line in enumerate(lines):
@@ -148,11 +153,23 @@ def find_headings(text: str, markdown: bool = False) -> list[Heading]:
             after_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
             if in_references and not (before_blank and after_blank):
                 continue  # numbered entries of a reference list are not headings
-            found = _heading_at(line, standalone=after_blank)
+            # PDF text has no blank lines: a short line followed by a capitalised line stands alone too.
+            next_line = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
+            numbered = _NUMBERED.match(line)
+            alone = after_blank or (bool(numbered) and len(line) <= 100 and next_line[:1].isalnum()
+                                    and not next_line[:1].islower())
+            found = _heading_at(line, standalone=alone)
+            if found and numbered:
+                number = _number_tuple(numbered["num"])
+                if number is not None:
+                    # Numbered headings advance: 1.2 after 1.1, 2 after 1.4; table rows and lists do not.
+                    if number <= last_number or number[0] > (last_number[0] + 1 if last_number else 3):
+                        continue
+                    last_number = number
         if not found:
             continue
         label, level = found
-        if in_references and _NUMBERED.match(line) and not _MARKDOWN.match(line):
+        if in_references and _NUMBERED.match(line) and not markdown:
             continue
         in_references = bool(_REFERENCE_TITLES.match(label))
         offset = line.find(label.split(" ", 1)[-1]) if " " in label else line.find(label)
@@ -194,3 +211,32 @@ def find_title(text: str) -> str | None:
         if content and sum(w[:1].isupper() for w in content) / len(content) >= 0.75 and not line.rstrip().endswith("."):
             return line.strip()
     return None
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
+
+
+def strip_running_lines(pages: list[str]) -> list[str]:
+    """Drop running headers, footers and bare page numbers that repeat across a PDF's pages."""
+    if len(pages) < 3:
+        return [p for p in pages]
+    edges: dict[str, int] = {}
+    for page in pages:
+        lines = [ln.strip() for ln in page.strip().split("\n") if ln.strip()]
+        for ln in set(lines[:2] + lines[-2:]):
+            key = re.sub(r"\d+", "#", ln)
+            edges[key] = edges.get(key, 0) + 1
+    running = {k for k, n in edges.items() if n >= max(3, len(pages) // 2)}
+    out = []
+    for n, page in enumerate(pages):
+        lines = page.strip().split("\n")
+        keep_from, keep_to = 0, len(lines)
+        # The first page keeps its top lines: a running header there is usually the title itself.
+        while n > 0 and keep_from < keep_to and (_PAGE_NUMBER.match(lines[keep_from])
+                                       or re.sub(r"\d+", "#", lines[keep_from].strip()) in running):
+            keep_from += 1
+        while keep_to > keep_from and (_PAGE_NUMBER.match(lines[keep_to - 1])
+                                       or re.sub(r"\d+", "#", lines[keep_to - 1].strip()) in running):
+            keep_to -= 1
+        out.append("\n".join(lines[keep_from:keep_to]))
+    return out

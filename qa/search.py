@@ -15,6 +15,12 @@ from .settings import Settings
 from .vectors import search_vectors
 
 MODES = ("hybrid", "dense", "bm25")
+# Hybrid score = DENSE_WEIGHT * min-max-scaled cosine + (1 - DENSE_WEIGHT) * BM25 / best BM25.
+# Chosen by measurement on the dev set (qa eval): with section-prefixed chunks of 128 tokens, this
+# weighted sum gave MRR@10 0.95 vs 0.93-0.95 for reciprocal-rank fusion (k=10..60, BM25 weight 1..3),
+# and unlike RRF it keeps how much better the first passage is than the next, which the
+# supported/unsupported decision and the displayed score use.
+DENSE_WEIGHT = 0.45
 # Two passages this similar say the same thing (the review carries its abstract in two translations).
 DUPLICATE_COSINE = 0.9
 
@@ -61,12 +67,18 @@ def cited_numbers(text: str) -> list[int]:
     return sorted(numbers)
 
 
-def _rrf(rankings: list[np.ndarray], k: int) -> dict[int, float]:
-    fused: dict[int, float] = {}
-    for rows in rankings:
-        for rank, row in enumerate(rows):
-            fused[int(row)] = fused.get(int(row), 0.0) + 1.0 / (k + rank + 1)
-    return fused
+def _weighted(gen: Generation, qvec: np.ndarray, dense_rows: np.ndarray, lexical: dict[int, float]) -> dict[int, float]:
+    """Calibrated weighted sum of scaled dense and BM25 scores over the union of both candidate lists."""
+    rows = np.array(sorted(set(dense_rows.tolist()) | set(lexical)), dtype=np.int64)
+    if not len(rows):
+        return {}
+    dense = np.asarray(gen.vectors[rows]) @ qvec
+    span = float(dense.max() - dense.min())
+    dense = (dense - dense.min()) / span if span > 1e-9 else np.ones_like(dense)
+    best = max(lexical.values(), default=0.0)
+    lex = np.array([lexical.get(int(r), 0.0) / best if best > 0 else 0.0 for r in rows])
+    fused = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * lex
+    return dict(zip(rows.tolist(), fused.tolist()))
 
 
 def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Settings, mode: str = "hybrid",
@@ -103,7 +115,7 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
     elif mode == "bm25":
         order = {int(r): s for r, s in lexical.items()}
     else:
-        order = _rrf([dense_rows, lex_rows], settings.rrf_k)
+        order = _weighted(gen, qvec, dense_rows, lexical)
     ranked = sorted(order, key=lambda r: -order[r])
     cand = np.array(ranked, dtype=np.int64)
     vecs = np.asarray(gen.vectors[cand]) if len(cand) else np.zeros((0, len(qvec)), np.float32)
