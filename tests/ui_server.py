@@ -1,0 +1,54 @@
+"""Start the web chat in-process on 127.0.0.1 and a free port, over a corpus and index of the test's own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import qa  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def writable_copy(settings: qa.Settings, dest: Path) -> qa.Settings:
+    """A copy of an indexed corpus (corpus and index folders) that a test may change."""
+    corpus, index = dest / "corpus", dest / "index"
+    shutil.copytree(settings.corpus_dir, corpus)
+    shutil.copytree(settings.index_path, index, ignore=shutil.ignore_patterns(".build.lock"))
+    return settings.with_(corpus_dir=corpus, index_dir=index)
+
+
+@contextmanager
+def running_app(assistant: qa.Assistant) -> Iterator[str]:
+    """The app serving assistant; yields its URL and stops it afterwards."""
+    from ui.app import build_app, launch
+
+    demo = build_app(assistant)
+    url = launch(demo, "127.0.0.1", free_port(), block=False)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    try:
+        yield url.rstrip("/")
+    finally:
+        demo.close()

@@ -1,0 +1,258 @@
+"""The web chat: a Gradio Blocks app over qa's public API (ask, search, build_index, documents, status)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import gradio as gr
+
+import qa
+from qa.cli import answer_json, hit_json
+
+from . import render, uploads
+
+EXAMPLES = [
+    "What is IDex?",
+    "How many 5G base stations had China built?",
+    "How much did judges' workload drop?",
+]
+
+CSS = """
+#chat .qa-reply { line-height: 1.45; }
+#chat .qa-answer-text { font-size: 1.02em; margin: 0 0 .6em 0; }
+#chat .qa-ref { font-weight: 600; color: var(--color-accent); }
+#chat .qa-unsupported { border-left: 4px solid #d97706; padding: .3em .6em; background: rgba(217,119,6,.08); }
+#chat .qa-hits { padding-left: 1.2em; margin: 0; }
+#chat .qa-hit { margin: .5em 0 .9em 0; }
+#chat .qa-cite { font-size: .88em; opacity: .85; margin-bottom: .2em; }
+#chat .qa-passage { border-left: 3px solid var(--border-color-primary); padding: .2em .6em; white-space: normal; }
+#chat mark.qa-answer { background: #fde68a; color: inherit; padding: 0 .1em; }
+#chat mark.qa-here { background: #dbeafe; color: inherit; }
+#chat details { margin-top: .3em; font-size: .92em; }
+#chat details summary { cursor: pointer; color: var(--color-accent); }
+#chat .qa-context-text { padding: .3em .6em; background: var(--background-fill-secondary); }
+#chat .qa-error { color: #b91c1c; }
+#status .qa-status-warn, #status .qa-status-error, .qa-file-error { color: #b91c1c; }
+.qa-docs { width: 100%; font-size: .88em; border-collapse: collapse; }
+.qa-docs th, .qa-docs td { text-align: left; padding: .2em .4em; border-bottom: 1px solid var(--border-color-primary); }
+"""
+
+_STAGES = {"load": (0.0, 0.15, "Reading documents"), "embed": (0.15, 0.9, "Embedding passages"),
+           "write": (0.9, 1.0, "Writing the index")}
+
+
+def _progress_fraction(stage: str, done: int, total: int) -> tuple[float, str]:
+    lo, hi, label = _STAGES.get(stage, (0.0, 1.0, stage))
+    part = done / total if total else 1.0
+    return lo + (hi - lo) * part, f"{label} {done}/{total}"
+
+
+class ChatApp:
+    """The handlers behind the page, bound to one Assistant."""
+
+    def __init__(self, assistant: qa.Assistant):
+        self.assistant = assistant
+        self.settings = assistant.settings
+        self.upload_limit = min(uploads.MAX_UPLOAD_BYTES, self.settings.max_file_bytes)
+
+    # --- panels -------------------------------------------------------------------------------------
+    def _sources(self) -> list[str]:
+        try:
+            return [d.source for d in self.assistant.documents()]
+        except qa.QAError:
+            return []
+
+    def panels(self, note: str | None = None, selected: list[str] | None = None):
+        """(status, documents table, document chooser) as they are now."""
+        try:
+            status, error = self.assistant.status(), None
+        except qa.IndexNotFound:
+            status, error = None, "No index yet: it is built on the first question, or press Rebuild index."
+        except qa.QAError as exc:
+            status, error = None, str(exc)
+        try:
+            docs = self.assistant.documents()
+        except qa.QAError:
+            docs = []
+        choices = [d.source for d in docs]
+        keep = [s for s in (selected or []) if s in choices]
+        return (render.status_html(status, error, note), render.documents_html(docs),
+                gr.CheckboxGroup(choices=choices, value=keep))
+
+    # --- chat ---------------------------------------------------------------------------------------
+    def respond(self, question: str, history: list | None, k: float, sources: list[str] | None):
+        """Append the question and its cited answer to the chat; clear the question box."""
+        history = list(history or [])
+        text = question if isinstance(question, str) else ""
+        if not text.strip():
+            return history, ""
+        limit = self.settings.max_question_chars
+        shown = text if len(text) <= limit else text[:limit] + "…"
+        history.append({"role": "user", "content": render.question_html(shown)})
+        try:
+            ans = self.assistant.ask(text, k=int(k), sources=list(sources) if sources else None)
+            reply = render.answer_html(ans, self.assistant.context)
+        except qa.QAError as exc:
+            reply = render.error_html(str(exc))
+        history.append({"role": "assistant", "content": reply})
+        return history, ""
+
+    # --- index --------------------------------------------------------------------------------------
+    def _build(self, progress) -> tuple["qa.BuildReport | None", str | None]:
+        def cb(stage: str, done: int, total: int) -> None:
+            frac, desc = _progress_fraction(stage, done, total)
+            progress(frac, desc=desc)
+
+        progress(0.0, desc="Starting the rebuild")
+        try:
+            return self.assistant.build_index(None, progress=cb, wait=True), None
+        except qa.QAError as exc:
+            return None, f"rebuild failed: {exc}"
+
+    def rebuild(self, selected: list[str] | None, progress=gr.Progress()):
+        """Re-index the corpus folder (only new or changed files are embedded)."""
+        report, error = self._build(progress)
+        return (render.build_report_html([], [], report, error), *self.panels(selected=selected))
+
+    def add_files(self, files, selected: list[str] | None, progress=gr.Progress()):
+        """Store uploaded files in the corpus folder under safe names, then rebuild incrementally."""
+        saved, refused = [], []
+        for f in files or []:
+            path = Path(f if isinstance(f, (str, Path)) else getattr(f, "name", ""))
+            try:
+                _, message = uploads.store(path, path.name, self.settings.corpus_dir, self.upload_limit)
+                saved.append((path.name, message))
+            except uploads.UploadRefused as exc:
+                refused.append((path.name, str(exc)))
+        report, error = (self._build(progress) if saved else (None, None))
+        return (render.build_report_html(saved, refused, report, error), *self.panels(selected=selected), None)
+
+    # --- API ----------------------------------------------------------------------------------------
+    def api_search(self, question: str, k: int = 5, sources: list[str] | None = None) -> dict:
+        """The k best passages for the question, best first, each with its citation."""
+        try:
+            hits = self.assistant.search(question, k=_k(k), sources=sources or None)
+        except qa.QAError as exc:
+            raise gr.Error(str(exc)) from None
+        return {"question": question, "hits": [hit_json(h) for h in hits]}
+
+    def api_ask(self, question: str, k: int = 5, sources: list[str] | None = None) -> dict:
+        """Answer sentences, the hits behind them and whether the documents answer: the JSON of `qa ask --json`."""
+        try:
+            return answer_json(self.assistant.ask(question, k=_k(k), sources=sources or None))
+        except qa.QAError as exc:
+            raise gr.Error(str(exc)) from None
+
+
+def _k(k) -> int:
+    try:
+        k = int(k)
+    except (TypeError, ValueError):
+        raise gr.Error(f"k={k!r}; k must be a whole number from 1 to 50") from None
+    if not 1 <= k <= 50:
+        raise gr.Error(f"k={k}; k must be a whole number from 1 to 50")
+    return k
+
+
+def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
+    """The page: chat, controls, documents panel, upload and rebuild; plus the /search and /ask API."""
+    app = ChatApp(assistant or qa.assistant())
+    with gr.Blocks(title="qa: answers from your documents", analytics_enabled=False) as demo:
+        gr.Markdown("## Ask your documents\nAnswers come with the passages that say so, each cited "
+                    "(document, section, page); open a passage to read it in context.")
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(elem_id="chat", label="Conversation", height=620, latex_delimiters=[],
+                                  feedback_options=None, sanitize_html=True, render_markdown=True,
+                                  placeholder="Ask a question about the documents below.")
+                question = gr.Textbox(elem_id="question", show_label=False, lines=1, max_lines=4,
+                                      max_length=app.settings.max_question_chars, submit_btn="Ask",
+                                      placeholder="Type a question and press Enter", autofocus=True)
+                gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
+                with gr.Row():
+                    k = gr.Slider(1, 20, value=5, step=1, label="Passages to show", elem_id="k")
+                    sources = gr.CheckboxGroup([], label="Search only these documents (none ticked: all)",
+                                               elem_id="sources")
+            with gr.Column(scale=2):
+                status = gr.HTML(elem_id="status")
+                rebuild = gr.Button("Rebuild index", elem_id="rebuild", variant="secondary")
+                upload = gr.File(elem_id="upload", file_count="multiple", file_types=list(uploads.ALLOWED_SUFFIXES),
+                                 label=f"Add documents (.pdf, .txt, .md; up to {app.upload_limit // 2**20} MiB each)")
+                report = gr.HTML(elem_id="upload-report")
+                gr.Markdown("### Indexed documents")
+                docs = gr.HTML(elem_id="documents")
+
+        question.submit(app.respond, [question, chat, k, sources], [chat, question], api_visibility="private",
+                        concurrency_limit=2, concurrency_id="ask")
+        panel_outputs = [status, docs, sources]
+        rebuild.click(app.rebuild, [sources], [report, *panel_outputs], api_visibility="private",
+                      concurrency_limit=1, concurrency_id="build")
+        upload.upload(app.add_files, [upload, sources], [report, *panel_outputs, upload], api_visibility="private",
+                      concurrency_limit=1, concurrency_id="build")
+        demo.load(lambda sel: app.panels(selected=sel), [sources], panel_outputs, api_visibility="private")
+        gr.api(app.api_search, api_name="search", concurrency_limit=2, concurrency_id="ask")
+        gr.api(app.api_ask, api_name="ask", concurrency_limit=2, concurrency_id="ask")
+    demo.qa_app = app  # type: ignore[attr-defined]
+    return demo
+
+
+def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> str:
+    """Start the server; nothing in the corpus or index folders is served as a file. Returns the URL."""
+    app: ChatApp = demo.qa_app  # type: ignore[attr-defined]
+    blocked = [str(Path(app.settings.corpus_dir).resolve()), str(Path(app.settings.index_path).resolve())]
+    demo.queue(default_concurrency_limit=1)
+    _, url, _ = demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True,
+                            css=CSS, max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False)
+    print(f"qa web chat: {url}", flush=True)
+    if block:
+        try:
+            demo.block_thread()
+        finally:
+            demo.close()
+    return url
+
+
+class _ConsoleBar:
+    """Index build progress on stderr, for the first start."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.25:
+            return
+        self.last = now
+        frac, desc = _progress_fraction(stage, done, total)
+        filled = int(30 * frac)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {desc:<40}")
+        if stage == "write" and done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def ensure_index(assistant: qa.Assistant) -> None:
+    """Build the index on first start, showing progress in the terminal."""
+    try:
+        assistant.status()
+        return
+    except qa.IndexNotFound:
+        pass
+    print(f"No index yet: indexing {assistant.settings.corpus_dir} (first start only)...", file=sys.stderr, flush=True)
+    report = assistant.build_index(None, progress=_ConsoleBar(), wait=True)
+    for s in report.skipped:
+        print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
+    print(f"indexed {report.n_chunks} passages from {len(report.added) + len(report.unchanged)} documents "
+          f"in {report.seconds:.1f} s", file=sys.stderr, flush=True)
+
+
+def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
+    """`qa serve`: build the index if missing, start the web chat, print its URL and serve until stopped."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    assistant = qa.assistant()
+    ensure_index(assistant)
+    launch(build_app(assistant), host, port, block=True)
