@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import index as store
-from .chunks import Chunk, chunk_document, tokenizer_counter
+from .chunks import Chunk, chunk_document, embedding_text, tokenizer_counter
 from .corpus_files import CorpusFile, Skipped, collect_files
 from .documents import Document, content_hash, load_document
 from .embeddings import MODEL_NAME, Embedder, load_tokenizer, model_hash
@@ -150,8 +150,8 @@ def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, 
         why = "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5])
         raise EmptyCorpus("nothing to index" + (f" ({why})" if why else "") + "; the existing index is unchanged")
     t_embed = time.perf_counter()
-    keys = [store.text_hash(mhash, c.text) for c in all_chunks]
-    todo = sorted({k: c.text for k, c in zip(keys, all_chunks) if k not in cache}.items())
+    keys = [store.text_hash(mhash, embedding_text(c)) for c in all_chunks]
+    todo = sorted({k: embedding_text(c) for k, c in zip(keys, all_chunks) if k not in cache}.items())
     if todo:
         vecs = np.asarray(embedder_factory().embed([t for _, t in todo]), dtype=np.float32)
         if vecs.ndim != 2 or len(vecs) != len(todo):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,38 +135,61 @@ def _title_from_name(source: str) -> str:
 
 
 def _pdf_title(meta_title: str | None) -> str | None:
-    if not meta_title or len(meta_title.split()) < 2 or re.search(r"\.(docx?|pdf|tex)$|^Microsoft", meta_title, re.I):
+    if not meta_title or len(meta_title.split()) < 2 or re.search(r"\.(docx?|pdf|tex)$|^Microsoft|^(untitled|table of contents|contents)$", meta_title, re.I):
         return None
     return meta_title
 
 
-def load_document(path: Path, corpus_root: Path, settings: Settings) -> Document:
-    """Read one corpus file; raises DocumentError naming the reason when it cannot be used."""
-    try:
-        source = path.resolve().relative_to(corpus_root.resolve()).as_posix()
-    except ValueError:
-        source = path.name
+def load_document(path: Path, corpus_root: Path, settings: Settings, source: str | None = None) -> Document:
+    """Read one corpus file; raises DocumentError naming the reason when it cannot be used.
+
+    source: the name the document is cited by (default: its path relative to corpus_root, else its name).
+    """
+    if source is None:
+        try:
+            source = path.resolve().relative_to(corpus_root.resolve()).as_posix()
+        except ValueError:
+            source = path.name
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
-    try:
-        size = path.stat().st_size
-        if size == 0:
-            raise DocumentError("empty file (0 bytes)")
-        if size > settings.max_file_bytes:
-            raise DocumentError(f"file is {size / 2**20:.1f} MiB, over the {settings.max_file_bytes / 2**20:.0f} MiB limit")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"cannot read file ({exc.strerror or exc})") from None
+    data = _read(path, settings.max_file_bytes)
     doc_id = content_hash(data)
     if suffix == ".pdf":
         if not data.lstrip()[:5].startswith(b"%PDF-"):
             raise DocumentError("not a PDF (the file does not start with %PDF-)")
-        pages, meta_title = extract_pages(path, settings.pdf_timeout_s, settings.pdf_memory_bytes)
+        # The child parses the very bytes hashed here, so the document id always matches its text.
+        pages, meta_title = extract_pages(data, settings.pdf_timeout_s, settings.pdf_memory_bytes)
         raw, starts = "", []
-        for page in layout.strip_running_lines(pages):
+        for page in layout.strip_running_lines([_UNSAFE.sub("\ufffd", p) for p in pages]):
             starts.append(len(raw))
             raw += page.rstrip() + "\n\n"
         return parse_text(raw, source, doc_id, page_starts=starts, title_hint=_pdf_title(meta_title))
     text, warnings = _decode(data)
     return parse_text(text, source, doc_id, markdown=suffix in (".md", ".markdown"), warnings=warnings)
+
+
+# Lone surrogates (from broken PDF text encodings) cannot be stored or tokenized; NUL is never text.
+_UNSAFE = re.compile("[\ud800-\udfff\x00]")
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    """A regular file's bytes, refusing empty, oversized and special files before reading them."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise DocumentError("not a regular file (a folder, pipe, device or socket)")
+        if st.st_size == 0:
+            raise DocumentError("empty file (0 bytes)")
+        if st.st_size > max_bytes:
+            raise DocumentError(f"file is {st.st_size / 2**20:.1f} MiB, over the {max_bytes / 2**20:g} MiB limit "
+                                "(QA_MAX_FILE_BYTES)")
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise DocumentError(f"cannot read file ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:  # it grew after stat
+        raise DocumentError(f"file is over the {max_bytes / 2**20:g} MiB limit (QA_MAX_FILE_BYTES)")
+    if not data:
+        raise DocumentError("empty file (0 bytes)")
+    return data

@@ -1,28 +1,29 @@
-"""Index generations on disk: vectors, BM25, chunk rows in SQLite and a manifest, made current atomically."""
+"""Reading the index: the current generation (vectors, BM25, chunk rows in SQLite), checked against its manifest."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
 import sqlite3
 import threading
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .bm25 import Bm25Index
-from .chunks import Chunk, embedding_text
+from .chunks import Chunk
 from .documents import Document, Page, Reference, Section
 from .errors import IndexCorrupt, IndexNotFound
-from .vectors import build_vector_index, load_vector_index, save_vector_index
+from .generations import (CURRENT, FULL_HASH_BYTES, check_file, pointer_token, prune, read_pointer, text_hash,
+                          write_generation)
+from .vectors import load_vector_index
+
+__all__ = ["CURRENT", "FULL_HASH_BYTES", "DocumentRecord", "Generation", "Manifest", "open_current",
+           "pointer_token", "prune", "text_hash", "write_generation"]
 
 FORMAT = 1
-CURRENT = "CURRENT"
 REBUILD_HINT = "rebuild it with: qa index --full"
+INSTALLED = "installed"  # open_current's default: check against the installed embedding model
 
 
 @dataclass(frozen=True)
@@ -48,151 +49,88 @@ class Manifest:
     sources: dict  # source -> {"sha256": doc_id, "chunks": n}
     n_chunks: int
     created: float
-    files: dict = field(default_factory=dict)  # data file name -> sha256
+    files: dict = field(default_factory=dict)  # data file name -> {"size", "sha256", "sample"}
     format: int = FORMAT
-
-
-_SCHEMA = """
-CREATE TABLE documents (doc_id TEXT, source TEXT PRIMARY KEY, title TEXT, text TEXT, n_pages INTEGER,
-                        indexed_at REAL);
-CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT, doc_id TEXT, source TEXT, title TEXT, section TEXT,
-                     page INTEGER, start INTEGER, "end" INTEGER, text TEXT, n_tokens INTEGER, text_hash TEXT);
-CREATE TABLE refs (source TEXT, number INTEGER, text TEXT, start INTEGER, "end" INTEGER,
-                   PRIMARY KEY (source, number));
-CREATE TABLE sections (source TEXT, title TEXT, start INTEGER, "end" INTEGER, level INTEGER);
-CREATE TABLE pages (source TEXT, number INTEGER, start INTEGER, "end" INTEGER);
-CREATE INDEX chunks_source ON chunks (source);
-"""
-
-
-def text_hash(model_hash: str, text: str) -> str:
-    """Embedding cache key: the same text under the same model has the same vector."""
-    return hashlib.sha256(f"{model_hash}\x00{text}".encode()).hexdigest()[:24]
-
-
-def _file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def write_generation(root: Path, manifest: Manifest, docs: list, chunks: list[Chunk], vectors: np.ndarray,
-                     indexed_at: dict[str, float]) -> str:
-    """Write a complete generation in a temporary folder, rename it into place and make it current."""
-    root.mkdir(parents=True, exist_ok=True)
-    name = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{hashlib.sha256(os.urandom(8)).hexdigest()[:6]}"
-    tmp = root / f"tmp-{name}"
-    tmp.mkdir()
-    db = sqlite3.connect(tmp / "chunks.sqlite")
-    db.executescript(_SCHEMA)
-    db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?)",
-                   [(d.doc_id, d.source, d.title, d.text, len(d.pages), indexed_at[d.source]) for d in docs])
-    db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                   [(i, c.chunk_id, c.doc_id, c.source, c.title, c.section, c.page, c.start, c.end, c.text,
-                     c.n_tokens, text_hash(manifest.model_hash, embedding_text(c))) for i, c in enumerate(chunks)])
-    db.executemany("INSERT OR IGNORE INTO refs VALUES (?,?,?,?,?)",
-                   [(d.source, r.number, r.text, r.start, r.end) for d in docs for r in d.references])
-    db.executemany("INSERT INTO sections VALUES (?,?,?,?,?)",
-                   [(d.source, s.title, s.start, s.end, s.level) for d in docs for s in d.sections])
-    db.executemany("INSERT INTO pages VALUES (?,?,?,?)",
-                   [(d.source, p.number, p.start, p.end) for d in docs for p in d.pages])
-    db.commit()
-    db.close()
-    np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
-    save_vector_index(build_vector_index(vectors), tmp / "vectors.faiss")
-    Bm25Index.build([embedding_text(c) for c in chunks]).save(tmp / "bm25")
-    files = {p.relative_to(tmp).as_posix(): _file_hash(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-    (tmp / "manifest.json").write_text(json.dumps(asdict(manifest) | {"files": files}, indent=1))
-    _fsync_tree(tmp)
-    os.rename(tmp, root / name)
-    previous = _read_pointer(root).get("current")
-    _write_pointer(root, {"current": name, "previous": previous})
-    return name
-
-
-def _fsync_tree(folder: Path) -> None:
-    for p in folder.rglob("*"):
-        if p.is_file():
-            with open(p, "rb") as f:
-                os.fsync(f.fileno())
-
-
-def _read_pointer(root: Path) -> dict:
-    try:
-        return json.loads((root / CURRENT).read_text())
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_pointer(root: Path, pointer: dict) -> None:
-    tmp = root / f".{CURRENT}.{os.getpid()}.{threading.get_ident()}"
-    tmp.write_text(json.dumps(pointer))
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, root / CURRENT)  # the one atomic step that makes a generation current
-
-
-def prune(root: Path, keep: int) -> None:
-    """Remove interrupted builds and generations older than the newest `keep`, never the current one."""
-    pointer = _read_pointer(root)
-    protected = {pointer.get("current"), pointer.get("previous")}
-    for p in root.glob("tmp-gen-*"):
-        shutil.rmtree(p, ignore_errors=True)
-    for p in root.glob(f".{CURRENT}.*"):
-        p.unlink(missing_ok=True)
-    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
-    for p in gens[keep:]:
-        if p.name not in protected:
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def pointer_token(root: Path) -> tuple:
-    """Cheap value that changes whenever a new generation becomes current."""
-    try:
-        st = (root / CURRENT).stat()
-        return (st.st_mtime_ns, st.st_ino, st.st_size)
-    except OSError:
-        return ()
 
 
 class Generation:
     """One loaded, read-only index generation; every query is answered from exactly one."""
 
-    def __init__(self, path: Path, verify: bool = True):
+    def __init__(self, path: Path, verify: bool = True, model_hash: str | None = None):
+        """Load and check the generation in path; any mismatch or damage raises IndexCorrupt naming it.
+
+        verify: check data files against the manifest (sizes always; content hashes in full up to
+        FULL_HASH_BYTES, sampled above). model_hash: the installed model's, which must have built it.
+        """
         self.path = path
+        self.warning: str | None = None  # set when this generation stands in for a damaged newer one
+        self._lock = threading.Lock()
+        self.db = None
         try:
-            self.manifest = Manifest(**json.loads((path / "manifest.json").read_text()))
+            self._load(verify, model_hash)
+        except IndexCorrupt:
+            self.close()
+            raise
+        except Exception as exc:  # whatever a damaged file makes a library raise, the reader gets one error
+            self.close()
+            raise self._corrupt(f"cannot be loaded ({exc.__class__.__name__}: {exc})") from None
+
+    def _corrupt(self, reason: str) -> IndexCorrupt:
+        return IndexCorrupt(f"index generation {self.path.name} in {self.path.parent}: {reason}; {REBUILD_HINT}")
+
+    def _load(self, verify: bool, model_hash: str | None) -> None:
+        path = self.path
+        try:
+            raw = json.loads((path / "manifest.json").read_text())
+            self.manifest = m = Manifest(**raw)
+        except FileNotFoundError:
+            raise self._corrupt("manifest.json is missing") from None
         except (OSError, ValueError, TypeError) as exc:
-            raise IndexCorrupt(f"{path}: unreadable manifest ({exc}); {REBUILD_HINT}") from None
-        if self.manifest.format != FORMAT:
-            raise IndexCorrupt(f"{path}: index format {self.manifest.format}, expected {FORMAT}; {REBUILD_HINT}")
+            raise self._corrupt(f"manifest.json is unreadable ({exc})") from None
+        if m.format != FORMAT:
+            raise self._corrupt(f"index format {m.format!r}, this version reads {FORMAT}")
+        if not (isinstance(m.n_chunks, int) and isinstance(m.dim, int) and isinstance(m.sources, dict)
+                and isinstance(m.files, dict)):
+            raise self._corrupt("manifest.json has fields of the wrong type")
+        if model_hash and m.model_hash != model_hash:
+            raise self._corrupt(f"it was built with model {m.model} (weights {m.model_hash}) but the installed "
+                                f"model's weights are {model_hash}")
         if verify:
-            for name, digest in self.manifest.files.items():
-                if not (path / name).is_file() or _file_hash(path / name) != digest:
-                    raise IndexCorrupt(f"{path}: {name} is missing or damaged; {REBUILD_HINT}")
-        try:
-            self.db = sqlite3.connect(f"file:{path / 'chunks.sqlite'}?mode=ro", uri=True, check_same_thread=False)
-            n_rows = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-            self.vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
-            self.vector_index = load_vector_index(path / "vectors.faiss")
-            self.bm25 = Bm25Index.load(path / "bm25", n_rows)
-        except (OSError, ValueError, RuntimeError, sqlite3.Error) as exc:
-            raise IndexCorrupt(f"{path}: cannot load ({exc}); {REBUILD_HINT}") from None
-        m = self.manifest
+            if not m.files:
+                raise self._corrupt("the manifest lists no data files")
+            for name, record in m.files.items():
+                why = check_file(path / name, name, record)
+                if why:
+                    raise self._corrupt(why)
+        for name in ("chunks.sqlite", "vectors.npy", "vectors.faiss"):
+            if not (path / name).is_file():
+                raise self._corrupt(f"{name} is missing")
+        # immutable: a generation never changes, so SQLite needs no locks or journal (and reads on after prune)
+        self.db = sqlite3.connect(f"file:{path / 'chunks.sqlite'}?mode=ro&immutable=1", uri=True,
+                                  check_same_thread=False)
+        n_rows = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        self.vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        self.vector_index = load_vector_index(path / "vectors.faiss")
+        self.bm25 = Bm25Index.load(path / "bm25", n_rows)
         counts = {"manifest": m.n_chunks, "chunk rows": n_rows, "vectors": len(self.vectors),
                   "vector index": self.vector_index.ntotal}
         if len(set(counts.values())) != 1:
-            raise IndexCorrupt(f"{path}: counts disagree ({counts}); {REBUILD_HINT}")
+            raise self._corrupt("the number of chunks disagrees between files (" +
+                                ", ".join(f"{k} {v}" for k, v in counts.items()) + ")")
         if self.vectors.ndim != 2 or self.vectors.shape[1] != m.dim or self.vector_index.d != m.dim:
-            raise IndexCorrupt(f"{path}: vector dimension is not the manifest's {m.dim}; {REBUILD_HINT}")
-        self._lock = threading.Lock()
+            raise self._corrupt(f"vectors have dimension {self.vectors.shape[1:]} / {self.vector_index.d}, "
+                                f"the manifest says {m.dim}")
+        if self.vectors.dtype != np.float32:
+            raise self._corrupt(f"vectors are {self.vectors.dtype}, expected float32")
+        per_source = dict(self.db.execute("SELECT source, COUNT(*) FROM chunks GROUP BY source").fetchall())
+        expected = {s: (v or {}).get("chunks") if isinstance(v, dict) else None for s, v in m.sources.items()}
+        if per_source != expected:
+            bad = sorted(set(per_source.items()) ^ set(expected.items()))[:3]
+            raise self._corrupt(f"chunk rows per document disagree with the manifest ({bad})")
         self.sources = sorted(m.sources)
         position = {s: i for i, s in enumerate(self.sources)}
         self.row_source = np.array([position[s] for (s,) in self._query("SELECT source FROM chunks ORDER BY row")],
                                    dtype=np.int32)
-        self.warning: str | None = None  # set when this generation stands in for a damaged newer one
 
     def _query(self, sql: str, args: tuple = ()) -> list:
         with self._lock:  # one SQLite connection shared by reader threads
@@ -253,25 +191,56 @@ class Generation:
 
     def close(self) -> None:
         with self._lock:
-            self.db.close()
+            if self.db is not None:
+                self.db.close()
 
 
-def open_current(root: Path, verify: bool = True) -> Generation:
-    """Load the current generation, falling back to the previous one if the current is damaged."""
-    pointer = _read_pointer(root)
-    if not pointer.get("current"):
-        raise IndexNotFound(f"no index at {root}; build one with: qa index")
-    errors: list[str] = []
-    for key in ("current", "previous"):
-        name = pointer.get(key)
-        if not name:
-            continue
+def open_current(root: Path, verify: bool = True, model_hash: str | None = INSTALLED) -> Generation:
+    """Load the current generation, falling back to the previous one if the current is damaged.
+
+    model_hash: the model the index must have been built with; INSTALLED (the default) means the installed
+    model, None skips the check. Raises IndexNotFound when nothing was ever built, IndexCorrupt naming every
+    cause when no generation loads.
+    """
+    if model_hash == INSTALLED:
+        model_hash = _installed_model_hash()
+    for _ in range(3):  # a build may make another generation current (and prune) while this one loads
+        before = pointer_token(root)
         try:
-            gen = Generation(root / name, verify=verify)
+            return _open(root, verify, model_hash)
+        except IndexCorrupt:
+            if pointer_token(root) == before:
+                raise
+    return _open(root, verify, model_hash)
+
+
+def _open(root: Path, verify: bool, model_hash: str | None) -> Generation:
+    pointer = read_pointer(root)
+    names = [pointer.get("current"), pointer.get("previous")]
+    errors: list[str] = []
+    if not pointer.get("current"):
+        if not (root / CURRENT).exists():
+            raise IndexNotFound(f"no index at {root}; build one with: qa index")
+        # A damaged pointer: try the generations on disk, newest first.
+        errors.append(f"{root / CURRENT} is damaged")
+        names = [p.name for p in sorted((p for p in root.glob("gen-*") if p.is_dir()),
+                                        key=lambda p: p.stat().st_mtime, reverse=True)]
+    for name in dict.fromkeys(n for n in names if n):
+        try:
+            gen = Generation(root / name, verify=verify, model_hash=model_hash)
         except IndexCorrupt as exc:
             errors.append(str(exc))
             continue
         if errors:
-            gen.warning = f"using the previous index generation: {errors[0]}"
+            gen.warning = f"using an earlier index generation ({name}) because {errors[0]}"
         return gen
-    raise IndexCorrupt("; ".join(errors) or f"{root}: no loadable generation; {REBUILD_HINT}")
+    raise IndexCorrupt("; ".join(errors) or f"{root}: no loadable index generation; {REBUILD_HINT}")
+
+
+def _installed_model_hash() -> str | None:
+    try:
+        from .embeddings import model_hash
+
+        return model_hash()
+    except Exception:  # no bundled model here: the query embedder will say so itself
+        return None
