@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 import warnings
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
@@ -16,6 +18,11 @@ MAX_SEQ_TOKENS = 256
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
 Progress = Callable[[int, int], None]
+
+# Texts embedded when the ONNX export is made and again when it is loaded: a wrong or damaged export is refused.
+PROBE_TEXTS = ["How many 5G base stations had China built?",
+               "Smart justice systems reduced judges' workload by a third, according to the court reports."]
+PROBE_MIN_COSINE = 0.9999
 
 
 class Embedder(Protocol):
@@ -98,11 +105,18 @@ class SentenceTransformerEmbedder:
 
 
 class OnnxEmbedder:
-    """The fast query path: onnxruntime + tokenizers + numpy mean pooling; no torch import."""
+    """The fast query path: onnxruntime + tokenizers + numpy mean pooling; no torch import.
+
+    Texts are sorted by token length and run in batches of similar length, so short sentences are not
+    padded to the longest one (the model's cost is proportional to padded tokens; the result is the same).
+    Recent texts' vectors are kept in a small LRU cache: a question is embedded once per ask, and the
+    sentences of passages that answer many questions are embedded once per process.
+    """
 
     dim = 384
 
-    def __init__(self, onnx_path: Path, folder: Path | None = None, threads: int | None = None):
+    def __init__(self, onnx_path: Path, folder: Path | None = None, threads: int | None = None,
+                 cache_size: int = 4096, max_batch: int = 32):
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
@@ -111,12 +125,58 @@ class OnnxEmbedder:
         self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
         self.tokenizer = load_tokenizer(folder)
         self._inputs = {i.name for i in self.session.get_inputs()}
+        self.cache_size = cache_size
+        self.max_batch = max_batch
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def clear_cache(self) -> None:
+        """Forget the cached vectors (benchmarks use this to measure first-time texts)."""
+        with self._cache_lock:
+            self._cache.clear()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
+        out = np.empty((len(texts), self.dim), np.float32)
+        todo: dict[str, list[int]] = {}
+        with self._cache_lock:
+            for i, t in enumerate(texts):
+                v = self._cache.get(t)
+                if v is None:
+                    todo.setdefault(t, []).append(i)
+                else:
+                    self._cache.move_to_end(t)
+                    out[i] = v
+        if todo:
+            fresh = list(todo)
+            vecs = self._encode(fresh)
+            for t, v in zip(fresh, vecs):
+                out[todo[t]] = v
+            if self.cache_size:
+                with self._cache_lock:
+                    for t, v in zip(fresh, vecs):
+                        self._cache[t] = v
+                    while len(self._cache) > self.cache_size:
+                        self._cache.popitem(last=False)
+        return out
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         encs = self.tokenizer.encode_batch(texts)
+        lengths = [len(e.ids) for e in encs]
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
+        out = np.empty((len(texts), self.dim), np.float32)
+        i = 0
+        while i < len(order):
+            j, first = i + 1, lengths[order[i]]
+            # Batch texts of similar length: at most ~25% (+8 tokens) of padding per row.
+            while j < len(order) and j - i < self.max_batch and lengths[order[j]] <= first * 1.25 + 8:
+                j += 1
+            rows = order[i:j]
+            out[rows] = self._run([encs[r] for r in rows])
+            i = j
+        return out
+
+    def _run(self, encs) -> np.ndarray:
         width = max(len(e.ids) for e in encs)
         ids = np.zeros((len(encs), width), np.int64)
         mask = np.zeros((len(encs), width), np.int64)
@@ -150,20 +210,40 @@ def export_onnx(target: Path, folder: Path | None = None) -> Path:
             return self.bert(input_ids=input_ids, attention_mask=attention_mask,
                              token_type_ids=token_type_ids).last_hidden_state
 
-    model = _Encoder()
+    model = _Encoder().eval()  # a new Module starts in training mode: dropout would reach the export's check
     ids = torch.ones((2, 8), dtype=torch.long)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp{os.getpid()}")
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp),
-            input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
-            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "token_type_ids")}
-            | {"last_hidden_state": {0: "batch", 1: "tokens"}},
-            opset_version=17, dynamo=False,
-        )
-    os.replace(tmp, target)
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp),
+                input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
+                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "token_type_ids")}
+                | {"last_hidden_state": {0: "batch", 1: "tokens"}},
+                opset_version=17, dynamo=False,
+            )
+            # The reference: the torch model with sentence-transformers' pooling on the same tokens.
+            tok = load_tokenizer(folder)
+            ref = []
+            for text in PROBE_TEXTS:
+                enc = tok.encode(text)
+                t_ids = torch.tensor([enc.ids])
+                hidden = model(t_ids, torch.ones_like(t_ids), torch.zeros_like(t_ids))[0].numpy()
+                ref.append(hidden.mean(axis=0))
+        ref = _normalize(np.vstack(ref))
+        got = OnnxEmbedder(tmp, folder, cache_size=0).embed(PROBE_TEXTS)
+        worst = float((got * ref).sum(axis=1).min())
+        if worst < PROBE_MIN_COSINE:
+            raise RuntimeError(f"the ONNX export disagrees with the torch model (cosine {worst:.6f})")
+        probe = _probe_path(target)
+        probe_tmp = probe.with_suffix(f".tmp{os.getpid()}")
+        probe_tmp.write_text(json.dumps({"texts": PROBE_TEXTS, "vectors": ref.round(6).tolist()}))
+        os.replace(probe_tmp, probe)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return target
 
 
@@ -172,12 +252,39 @@ def onnx_path_for(index_root: Path, mhash: str) -> Path:
     return index_root / "models" / f"minilm-{mhash}.onnx"
 
 
+def _probe_path(onnx_path: Path) -> Path:
+    return onnx_path.with_name(onnx_path.name + ".probe.json")
+
+
+def check_onnx(embedder: "OnnxEmbedder", onnx_path: Path) -> None:
+    """Raise ValueError unless the export reproduces the reference vectors saved when it was made."""
+    try:
+        probe = json.loads(_probe_path(onnx_path).read_text())
+        texts, ref = list(probe["texts"]), np.asarray(probe["vectors"], np.float32)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"its check file is missing or unreadable ({exc})") from None
+    got = embedder._encode(texts)
+    worst = float((got * ref).sum(axis=1).min()) if len(ref) == len(got) else -1.0
+    if worst < PROBE_MIN_COSINE:
+        raise ValueError(f"its vectors disagree with the reference (cosine {worst:.4f})")
+
+
 def query_embedder(index_root: Path, mhash: str) -> Embedder:
-    """The fastest embedder available for queries: ONNX when exported, else sentence-transformers."""
+    """The fastest embedder available for queries: the checked ONNX export, else sentence-transformers.
+
+    A missing, unloadable or wrong ONNX file never stops answering: queries then use sentence-transformers
+    (slower, same vectors) and a warning says so and how to restore the fast path.
+    """
     path = onnx_path_for(index_root, mhash)
     if path.exists():
         try:
-            return OnnxEmbedder(path)
+            embedder = OnnxEmbedder(path)
+            check_onnx(embedder, path)
+            return embedder
         except Exception as exc:  # a damaged export must not stop answering
-            warnings.warn(f"ONNX model {path} could not be loaded ({exc}); using sentence-transformers")
+            warnings.warn(f"ONNX model {path} cannot be used ({exc}); queries use sentence-transformers "
+                          f"(slower); delete the file and run `qa index` to export it again", stacklevel=2)
+    else:
+        warnings.warn(f"no ONNX export of the model at {path}; queries use sentence-transformers (slower); "
+                      f"run `qa index` to export it", stacklevel=2)
     return SentenceTransformerEmbedder()

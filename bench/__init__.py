@@ -1,0 +1,1 @@
+"""Performance benchmarks for qa (not tests): `python -m bench.run [--quick]`."""

@@ -1,0 +1,69 @@
+"""Deterministic synthetic corpora and vectors derived from the default documents."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from qa.chunks import sentence_spans
+from qa.documents import load_document
+from qa.settings import Settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+CORPUS = PROJECT / "corpus"
+
+
+def corpus_sentences(corpus: Path = CORPUS) -> list[str]:
+    """The sentences of the default documents (at least 4 words each), in document order, each once."""
+    settings = Settings(corpus_dir=corpus)
+    seen: dict[str, None] = {}
+    for path in sorted(p for p in corpus.rglob("*") if p.suffix.lower() in (".txt", ".md", ".pdf")):
+        doc = load_document(path, corpus, settings)
+        for a, b in sentence_spans(doc.text, 0, len(doc.text)):
+            s = " ".join(doc.text[a:b].split())
+            if len(s.split()) >= 4 and not re.fullmatch(r"[\d.\s]+.*", s[:4]):
+                seen.setdefault(s, None)
+    return list(seen)
+
+
+def write_corpus(folder: Path, sentences: list[str], n_docs: int, paragraphs: int = 12, seed: int = 0,
+                 prefix: str = "synthetic") -> list[Path]:
+    """n_docs text documents recombining the real sentences: numbered sections of shuffled paragraphs.
+
+    Each document draws its paragraphs (4-8 sentences) from the real sentence pool with a seeded RNG, so
+    the same arguments always give the same files; every paragraph is a new combination of real text.
+    """
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for d in range(n_docs):
+        lines = [f"Synthetic review {seed}-{d}: recombined passages on governance and technology", ""]
+        for p in range(paragraphs):
+            if p % 4 == 0:
+                lines += [f"{p // 4 + 1}. Section {p // 4 + 1} of document {d}", ""]
+            picks = rng.choice(len(sentences), size=int(rng.integers(4, 9)), replace=False)
+            lines += [" ".join(sentences[i] for i in picks), ""]
+        path = folder / f"{prefix}-{seed:02d}-{d:05d}.txt"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def synth_vectors(base: np.ndarray, n: int, seed: int = 0, mix: int = 3, noise: float = 0.01) -> np.ndarray:
+    """n unit vectors shaped like real chunk embeddings: random convex mixtures of `mix` real embeddings
+    (Dirichlet weights), plus Gaussian noise of `noise` per dimension (norm ~0.2 at 384 dimensions),
+    re-normalized. Mixing real vectors, as the synthetic texts mix real sentences, keeps the data on the
+    real embeddings' manifold without making n/len(base) near-identical copies of each one."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, base.shape[1]), np.float32)
+    step = 65536
+    for i in range(0, n, step):
+        m = min(step, n - i)
+        idx = rng.integers(0, len(base), size=(m, mix))
+        w = rng.dirichlet(np.ones(mix), size=m).astype(np.float32)
+        v = np.einsum("nm,nmd->nd", w, base[idx])
+        v += rng.normal(0, noise, size=v.shape).astype(np.float32)
+        out[i : i + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return out

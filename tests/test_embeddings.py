@@ -1,0 +1,109 @@
+"""Embeddings: the ONNX query path matches sentence-transformers; a missing or bad export falls back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+
+from qa import Assistant
+from qa.embeddings import (MAX_SEQ_TOKENS, OnnxEmbedder, SentenceTransformerEmbedder, load_tokenizer, model_hash,
+                           onnx_path_for, query_embedder)
+
+LONG = " ".join(f"Sentence {i} says that data governance in county {i} relies on shared platforms." for i in range(40))
+TEXTS = [
+    "What is IDex?",
+    "How many 5G base stations had China built by September 2023?",
+    "智慧法院 reduced judges' workload — by 33%, according to [12].",
+    "e",
+    LONG,
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_file(real_index):
+    path = onnx_path_for(real_index.index_path, model_hash())
+    assert path.is_file(), "building the real index exports the model to ONNX"
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return SentenceTransformerEmbedder()
+
+
+def test_long_text_is_longer_than_the_model_limit():
+    assert len(load_tokenizer(max_tokens=None).encode(LONG).ids) > MAX_SEQ_TOKENS
+
+
+@pytest.mark.model
+def test_onnx_matches_sentence_transformers(onnx_file, reference):
+    onnx = OnnxEmbedder(onnx_file, cache_size=0)
+    got, want = onnx.embed(TEXTS), reference.embed(TEXTS)
+    assert got.shape == want.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    cosines = (got * want).sum(axis=1)
+    assert cosines.min() >= 0.9999, cosines
+
+
+@pytest.mark.model
+def test_length_batching_and_cache_do_not_change_vectors(onnx_file):
+    onnx = OnnxEmbedder(onnx_file, cache_size=3)
+    one_by_one = np.vstack([OnnxEmbedder._run(onnx, [onnx.tokenizer.encode(t)]) for t in TEXTS])
+    batched = onnx.embed(TEXTS)  # sorted into batches of similar length, results in input order
+    assert np.allclose(batched, one_by_one, atol=1e-5)
+    again = onnx.embed(list(reversed(TEXTS)) + [TEXTS[0]])  # partly from the cache, duplicates included
+    assert np.allclose(again, np.vstack([one_by_one[::-1], one_by_one[:1]]), atol=1e-5)
+    assert len(onnx._cache) == 3  # bounded
+    assert onnx.embed([]).shape == (0, 384)
+
+
+@pytest.mark.model
+def test_missing_onnx_falls_back_with_a_warning(real_index, tmp_path):
+    copy = tmp_path / "index"
+    shutil.copytree(real_index.index_path, copy)
+    for p in (copy / "models").iterdir():
+        p.unlink()
+    with pytest.warns(UserWarning, match="no ONNX export"):
+        embedder = query_embedder(copy, model_hash())
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    assistant = Assistant(real_index.with_(index_dir=copy))
+    with pytest.warns(UserWarning, match="sentence-transformers"):
+        ans = assistant.ask("How many 5G base stations had China built?")
+    assert ans.hits and "5G" in ans.hits[0].text
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong-vectors", "no-check-file"])
+def test_damaged_onnx_falls_back_with_a_warning(real_index, onnx_file, tmp_path, damage):
+    copy = tmp_path / "index"
+    shutil.copytree(real_index.index_path, copy)
+    target = onnx_path_for(copy, model_hash())
+    probe = target.with_name(target.name + ".probe.json")
+    if damage == "garbage":
+        target.write_bytes(b"not an onnx model" * 100)
+    elif damage == "truncated":
+        target.write_bytes(onnx_file.read_bytes()[: onnx_file.stat().st_size // 2])
+    elif damage == "wrong-vectors":  # loads fine but computes something else: the check vectors catch it
+        check = json.loads(probe.read_text())
+        check["vectors"] = (-np.asarray(check["vectors"])).tolist()
+        probe.write_text(json.dumps(check))
+    else:
+        probe.unlink()
+    with pytest.warns(UserWarning, match="cannot be used"):
+        embedder = query_embedder(copy, model_hash())
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        hits = Assistant(real_index.with_(index_dir=copy)).search("What is IDex?", k=3)
+    assert hits and any("IDex" in h.text for h in hits)
+
+
+@pytest.mark.model
+def test_good_onnx_is_used_without_warning(real_index):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert isinstance(query_embedder(real_index.index_path, model_hash()), OnnxEmbedder)
