@@ -221,10 +221,10 @@ def _open(root: Path, verify: bool, model_hash: str | None) -> Generation:
     if not pointer.get("current"):
         if not (root / CURRENT).exists():
             raise IndexNotFound(f"no index at {root}; build one with: qa index")
-        # A damaged pointer: try the generations on disk, newest first.
+        # A damaged pointer: try what it still names, then the generations on disk, newest first.
         errors.append(f"{root / CURRENT} is damaged")
-        names = [p.name for p in sorted((p for p in root.glob("gen-*") if p.is_dir()),
-                                        key=lambda p: p.stat().st_mtime, reverse=True)]
+        names += [p.name for p in sorted((p for p in root.glob("gen-*") if p.is_dir()),
+                                         key=lambda p: p.stat().st_mtime, reverse=True)]
     for name in dict.fromkeys(n for n in names if n):
         try:
             gen = Generation(root / name, verify=verify, model_hash=model_hash)
