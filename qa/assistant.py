@@ -22,7 +22,7 @@ def clean_question(question: object, max_chars: int) -> str:
     """The question with control characters removed; empty or over-long questions are refused."""
     if not isinstance(question, str):
         raise InvalidQuestion(f"the question must be text, not {type(question).__name__}")
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in question)
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") else c for c in question)
     text = " ".join(text.split())
     if not text:
         raise InvalidQuestion("the question is empty; type a question about the documents")
