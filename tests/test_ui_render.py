@@ -24,7 +24,7 @@ def test_reply_escapes_everything_and_highlights_the_answer_sentence():
     assert "&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;" in out
     assert "Title &amp; &lt;i&gt;more&lt;/i&gt;" in out and "doc&lt;1&gt;.txt" in out
     assert '<mark class="qa-answer">First sentence here.</mark>' in out
-    assert "First sentence here. <span class=\"qa-ref\">[1]</span>" in out
+    assert '<p class="qa-best">First sentence here. <span class="qa-ref">[1]</span></p>' in out
     assert "page 2" in out and "<details class=\"qa-context\">" in out and "before &lt;u&gt;" in out
     assert "\n" not in out  # one raw HTML block for the chat's Markdown renderer
 

@@ -22,7 +22,10 @@ EXAMPLES = [
 
 CSS = """
 #chat .qa-reply { line-height: 1.45; }
-#chat .qa-answer-text { font-size: 1.02em; margin: 0 0 .6em 0; }
+#chat .qa-answer-text { margin: 0 0 .6em 0; }
+#chat .qa-best { font-size: 1.05em; font-weight: 500; margin: 0 0 .3em 0; }
+#chat .qa-more-label { font-size: .88em; opacity: .8; }
+#chat .qa-more { font-size: .92em; margin: 0 0 .3em 0; }
 #chat .qa-ref { font-weight: 600; color: var(--color-accent); }
 #chat .qa-unsupported { border-left: 4px solid #d97706; padding: .3em .6em; background: rgba(217,119,6,.08); }
 #chat .qa-hits { padding-left: 1.2em; margin: 0; }
@@ -112,10 +115,19 @@ class ChatApp:
         except qa.QAError as exc:
             return None, f"rebuild failed: {exc}"
 
+    BUILDING = "Rebuilding the index: the chat keeps answering from the current one until the new one is ready."
+
+    def _building_status(self) -> str:
+        try:
+            return render.status_html(self.assistant.status(), note=self.BUILDING)
+        except qa.QAError:
+            return render.status_html(None, note=self.BUILDING)
+
     def rebuild(self, selected: list[str] | None, progress=gr.Progress()):
         """Re-index the corpus folder (only new or changed files are embedded)."""
+        yield gr.skip(), self._building_status(), gr.skip(), gr.skip()
         report, error = self._build(progress)
-        return (render.build_report_html([], [], report, error), *self.panels(selected=selected))
+        yield (render.build_report_html([], [], report, error), *self.panels(selected=selected))
 
     def add_files(self, files, selected: list[str] | None, progress=gr.Progress()):
         """Store uploaded files in the corpus folder under safe names, then rebuild incrementally."""
@@ -127,8 +139,12 @@ class ChatApp:
                 saved.append((path.name, message))
             except uploads.UploadRefused as exc:
                 refused.append((path.name, str(exc)))
-        report, error = (self._build(progress) if saved else (None, None))
-        return (render.build_report_html(saved, refused, report, error), *self.panels(selected=selected), None)
+        report, error = None, None
+        if saved:
+            yield (render.build_report_html(saved, refused, None), self._building_status(),
+                   gr.skip(), gr.skip(), gr.skip())
+            report, error = self._build(progress)
+        yield (render.build_report_html(saved, refused, report, error), *self.panels(selected=selected), None)
 
     # --- API ----------------------------------------------------------------------------------------
     def api_search(self, question: str, k: int = 5, sources: list[str] | None = None) -> dict:
@@ -165,7 +181,7 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                     "(document, section, page); open a passage to read it in context.")
         with gr.Row():
             with gr.Column(scale=3):
-                chat = gr.Chatbot(elem_id="chat", label="Conversation", height=620, latex_delimiters=[],
+                chat = gr.Chatbot(elem_id="chat", label="Conversation", show_label=False, height=640, latex_delimiters=[],
                                   feedback_options=None, sanitize_html=True, render_markdown=True,
                                   placeholder="Ask a question about the documents below.")
                 question = gr.Textbox(elem_id="question", show_label=False, lines=1, max_lines=4,
@@ -189,9 +205,9 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                         concurrency_limit=2, concurrency_id="ask")
         panel_outputs = [status, docs, sources]
         rebuild.click(app.rebuild, [sources], [report, *panel_outputs], api_visibility="private",
-                      concurrency_limit=1, concurrency_id="build")
+                      concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
         upload.upload(app.add_files, [upload, sources], [report, *panel_outputs, upload], api_visibility="private",
-                      concurrency_limit=1, concurrency_id="build")
+                      concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
         demo.load(lambda sel: app.panels(selected=sel), [sources], panel_outputs, api_visibility="private")
         gr.api(app.api_search, api_name="search", concurrency_limit=2, concurrency_id="ask")
         gr.api(app.api_ask, api_name="ask", concurrency_limit=2, concurrency_id="ask")

@@ -66,8 +66,12 @@ def answer_html(ans: "qa.Answer", context: Callable[[str, int, int], tuple[str, 
                      'no passage matched it.</p></div>')
         return "".join(parts)
     if ans.supported and ans.sentences:
-        said = " ".join(f'{esc(s.text)} <span class="qa-ref">[{int(s.hit_rank)}]</span>' for s in ans.sentences)
-        parts.append(f'<p class="qa-answer-text">{said}</p>')
+        said = [f'{esc(s.text)} <span class="qa-ref">[{int(s.hit_rank)}]</span>' for s in ans.sentences]
+        parts.append(f'<div class="qa-answer-text"><p class="qa-best">{said[0]}</p>')
+        if len(said) > 1:
+            more = "".join(f"<li>{x}</li>" for x in said[1:])
+            parts.append(f'<div class="qa-more-label">Also relevant:</div><ul class="qa-more">{more}</ul>')
+        parts.append("</div>")
     else:
         parts.append('<p class="qa-unsupported"><b>The documents do not seem to answer this question.</b> '
                      'The closest passages are below; check them before relying on any of them.</p>')

@@ -1,0 +1,215 @@
+"""The web chat in a real browser: Playwright driving Debian's chromium against the app on a free port.
+
+Screenshots of each step go to tests/screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from ui_server import running_app, writable_copy
+
+import qa
+
+pytestmark = [pytest.mark.browser, pytest.mark.model,
+              pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+BUILD_TIMEOUT_MS = 240_000
+ANSWER_TIMEOUT_MS = 60_000
+
+HOSTILE_TXT = ("Quokka Field Notes\n\nThe ranger team counted 48 adult quokkas on Rottnest Island this spring. "
+               "<script>window.__pwned = 1</script> Visitors must never feed the quokkas. "
+               "<img src=x onerror=\"window.__pwned = 2\"> The rangers meet at the lighthouse at dawn.\n")
+
+
+def minimal_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF whose text layer holds lines, written by hand (pypdf cannot write text)."""
+    def esc(s: str) -> str:
+        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    ops = ["BT", "/F1 12 Tf", "14 TL", "72 720 Td", *(f"({esc(line)}) Tj T*" for line in lines), "ET"]
+    stream = "\n".join(ops).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() in ("true", "1"):
+            pytest.fail(message + ": browser tests must run in CI")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(real_index, tmp_path_factory):
+    """The app over a writable copy of the real index: (url, settings)."""
+    settings = writable_copy(real_index, tmp_path_factory.mktemp("ui_browser"))
+    with running_app(qa.Assistant(settings)) as url:
+        yield url, settings
+
+
+@pytest.fixture
+def page(browser, server):
+    SHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.goto(server[0])
+    pg.locator("#status .qa-status-ok").wait_for(timeout=30_000)
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+def ask(page, question: str):
+    """Type the question, press Enter, and return the new reply once it is shown."""
+    replies = page.locator("#chat .qa-reply, #chat .qa-error")
+    before = replies.count()
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat .qa-reply, #chat .qa-error').length > n", arg=before,
+        timeout=ANSWER_TIMEOUT_MS)
+    reply = replies.nth(before)
+    page.locator("#chat .qa-question").last.evaluate("e => e.scrollIntoView({block: 'start'})")
+    return reply
+
+
+def upload(page, path: Path):
+    """Add a file through the upload box and wait for the report naming it."""
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    report = page.locator("#upload-report li", has_text=path.name).first
+    report.wait_for(timeout=BUILD_TIMEOUT_MS)
+    return page.locator("#upload-report")
+
+
+def test_ask_idex_shows_the_cited_passage_with_the_answer_highlighted(page):
+    assert page.locator("#question textarea").get_attribute("maxlength") == "2000"
+    reply = ask(page, "What is IDex?")
+    hit = reply.locator("li.qa-hit", has_text="Beijing International Big Data Exchange").first
+    assert hit.is_visible()
+    cite = hit.locator(".qa-cite").inner_text()
+    assert "section 1.3" in cite and "it-and-national-governance-review.txt" in cite and "score" in cite
+    mark = hit.locator(".qa-passage mark.qa-answer")
+    assert mark.count() == 1 and "Beijing International Big Data Exchange" in mark.inner_text()
+    assert reply.locator("li.qa-hit").count() == 5
+    hit.scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "01-idex-cited-passage.png")
+
+    hit.locator("details.qa-context summary").click()
+    context = hit.locator("details.qa-context .qa-context-text")
+    assert context.is_visible() and "Beijing International Big Data Exchange" in context.inner_text()
+    assert len(context.inner_text()) > len(hit.locator(".qa-passage").inner_text())
+    context.scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "02-idex-passage-in-context.png")
+
+    follow = ask(page, "How many 5G base stations had China built?")
+    assert "5G base stations" in follow.locator("li.qa-hit").first.inner_text()
+    assert page.locator("#chat .qa-reply").count() == 2  # the follow-up goes into the same chat
+    page.screenshot(path=SHOTS / "03-follow-up-question.png")
+
+
+def test_upload_a_pdf_and_get_an_answer_from_it(page, tmp_path):
+    pdf = tmp_path / "lighthouse survey.pdf"
+    pdf.write_bytes(minimal_pdf([
+        "Lighthouse Survey",
+        "The Zorblax lighthouse on Quenby Island was painted teal in 1987.",
+        "Its keeper, Mara Ostrander, logged 312 storms in her first decade there.",
+    ]))
+    report = upload(page, pdf)
+    report.locator(".qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
+    assert "saved as lighthouse_survey.pdf" in report.inner_text()
+    assert "1 added" in report.locator(".qa-build").inner_text()
+    assert page.locator("#documents td", has_text="lighthouse_survey.pdf").count() == 1
+    assert "2 documents" in page.locator("#status").inner_text()
+    page.screenshot(path=SHOTS / "04-pdf-uploaded-and-indexed.png")
+
+    reply = ask(page, "What colour was the Zorblax lighthouse painted?")
+    top = reply.locator("li.qa-hit").first
+    assert "lighthouse_survey.pdf" in top.locator(".qa-cite").inner_text()
+    assert "page 1" in top.locator(".qa-cite").inner_text()
+    assert "painted teal in 1987" in top.locator("mark.qa-answer").inner_text()
+    page.screenshot(path=SHOTS / "05-answer-from-the-uploaded-pdf.png")
+
+
+def test_rebuild_shows_progress_while_the_chat_keeps_answering(page, tmp_path):
+    survey = tmp_path / "district-survey.txt"
+    survey.write_text("District Survey\n\n" + "\n\n".join(
+        f"District {i} of the survey counted {i * 7} wells and {i * 3 + 1} schools along river {i}." for i in range(300)))
+    page.locator("#upload input[type=file]").set_input_files(str(survey))
+    page.locator("#status [role=progressbar]").wait_for(timeout=60_000)
+    assert "Rebuilding the index" in page.locator("#status").inner_text()
+    page.screenshot(path=SHOTS / "06-rebuild-progress.png")
+    reply = ask(page, "What is IDex?")
+    assert "Beijing International Big Data Exchange" in reply.locator("li.qa-hit").first.inner_text()
+    assert page.locator("#upload-report .qa-build").count() == 0, "the answer waited for the rebuild"
+    page.screenshot(path=SHOTS / "07-answer-during-rebuild.png")
+    page.locator("#upload-report .qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
+    assert page.locator("#documents td", has_text="district-survey.txt").count() == 1
+    reply = ask(page, "How many wells did district 41 count?")
+    assert "district-survey.txt" in reply.locator("li.qa-hit .qa-cite").first.inner_text()
+
+
+def test_a_hostile_document_renders_as_text_and_runs_nothing(page, tmp_path):
+    notes = tmp_path / "quokka-notes.txt"
+    notes.write_text(HOSTILE_TXT)
+    upload(page, notes).locator(".qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
+    reply = ask(page, 'How many adult quokkas were counted? <img src=x onerror="window.__pwned = 3">')
+    question = page.locator("#chat .qa-question").last
+    assert question.inner_text() == 'How many adult quokkas were counted? <img src=x onerror="window.__pwned = 3">'
+    top = reply.locator("li.qa-hit").first
+    text = top.locator(".qa-passage").inner_text()
+    assert "<script>window.__pwned = 1</script>" in text
+    assert '<img src=x onerror="window.__pwned = 2">' in text
+    assert "quokka-notes.txt" in top.locator(".qa-cite").inner_text()
+    page.wait_for_timeout(500)  # give any injected handler the chance to fire
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("#chat script, #chat img[src='x'], #documents script, #upload-report script").count() == 0
+    top.scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "08-hostile-text-shown-as-characters.png")
+
+
+def test_uploads_checked_by_content_and_rebuild_button(page, tmp_path):
+    fake = tmp_path / "fake.pdf"
+    fake.write_text("I am plain text pretending to be a PDF.")
+    report = upload(page, fake)
+    assert "fake.pdf: refused: not a PDF" in report.inner_text()
+    page.screenshot(path=SHOTS / "09-upload-refused-by-content.png")
+
+    page.locator("#rebuild").click()
+    page.locator("#upload-report .qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
+    assert "0 added" in page.locator("#upload-report .qa-build").inner_text()
+    assert "Index ready" in page.locator("#status").inner_text()
+    page.screenshot(path=SHOTS / "10-rebuild-report.png")
