@@ -101,7 +101,7 @@ def _run_in_title(rest: str) -> str | None:
     run.pop()  # the capitalised first word of the paragraph's sentence
     while run and run[-1] in _SMALL:
         run.pop()
-    if not run or any(w.endswith((".", ":", ";")) for w in run) or len(" ".join(run)) > 200:
+    if len(run) < 2 or any(w.endswith((".", ":", ";")) for w in run) or len(" ".join(run)) > 200:
         return None
     return " ".join(run)
 
@@ -123,7 +123,7 @@ def _heading_at(line: str, standalone: bool) -> tuple[str, int] | None:
         return None
     words = line.split()
     if (standalone and 1 <= len(words) <= 6 and sum(c.isalpha() for c in line) >= 3 and len(line) <= 60 and _title_like(words)
-            and not re.search(r"[.,;:!?]$|\d", line)):
+            and not re.search(r"[.,;:!?]$|\d|[()\[\];]", line) and words[-1] not in _SMALL):
         return line.strip(), 1
     return None
 
@@ -156,9 +156,11 @@ def find_headings(text: str, markdown: bool = False) -> list[Heading]:
             # PDF text has no blank lines: a short line followed by a capitalised line stands alone too.
             next_line = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
             numbered = _NUMBERED.match(line)
-            alone = after_blank or (bool(numbered) and len(line) <= 100 and next_line[:1].isalnum()
-                                    and not next_line[:1].islower())
-            found = _heading_at(line, standalone=alone)
+            underlined = bool(re.fullmatch(r"[=\-~]{3,}", next_line.strip()))  # setext-style heading
+            alone = after_blank or underlined or (bool(numbered) and len(line) <= 100 and next_line[:1].isalnum()
+                                                  and not next_line[:1].islower())
+            # An unnumbered heading must stand alone between blank lines, as a title does.
+            found = _heading_at(line, standalone=alone if numbered else (before_blank and after_blank))
             if found and numbered:
                 number = _number_tuple(numbered["num"])
                 if number is not None:
