@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import index as store
-from .answers import Answer, best_sentences, is_supported
+from . import bm25
+from .answers import Answer, WordVectors, best_sentences, gather_evidence, is_supported
 from .build import BuildReport, Progress, build
 from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, model_hash, onnx_path_for,
                          query_embedder)
@@ -87,10 +88,19 @@ class Assistant:
         embedder = self.query_embedder(gen)
         if not isinstance(k, int) or k < 1:
             raise InvalidSetting(f"k={k!r}; k must be a whole number of at least 1")
-        hits = search(gen, embedder, question, min(k, 100), self.settings, mode, list(sources) if sources else None)
-        supported, confidence = is_supported(question, hits)
-        sentences = best_sentences(question, hits, embedder)
+        qvec = embedder.embed([question])[0]
+        hits = search(gen, embedder, question, min(k, 100), self.settings, mode,
+                      list(sources) if sources else None, qvec=qvec)
+        sentences, best_cosine = best_sentences(question, hits, embedder, qvec)
+        evidence = gather_evidence(question, hits, best_cosine, gen.bm25.idf, bm25.terms, self._word_vectors(embedder))
+        supported, confidence = is_supported(evidence)
         return Answer(question, supported, tuple(sentences), tuple(hits), confidence)
+
+    def _word_vectors(self, embedder: Embedder) -> WordVectors:
+        wv = getattr(self, "_wv", None)
+        if wv is None or wv.embedder is not embedder:
+            wv = self._wv = WordVectors(embedder)
+        return wv
 
     def build_index(self, paths: Sequence[str | Path] | None = None, full: bool = False,
                     progress: Progress | None = None, wait: bool = False) -> BuildReport:

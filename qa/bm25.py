@@ -54,6 +54,14 @@ class Bm25Index:
         logging.getLogger("bm25s").setLevel(logging.ERROR)
         return cls(bm25s.BM25.load(str(folder), show_progress=False), n)
 
+    def idf(self, words: Sequence[str]) -> np.ndarray:
+        """Inverse document frequency of terms; terms the corpus lacks get the highest weight."""
+        if not hasattr(self, "_df"):
+            self._df = np.diff(self.retriever.scores["indptr"])
+        vocab = self.retriever.vocab_dict
+        df = np.array([self._df[vocab[w]] if w in vocab else 0.5 for w in words], dtype=np.float64)
+        return np.log1p(max(self.n, 1) / df)
+
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(scores, rows) of the k best-matching rows with a positive score, best first."""
         terms = [t for t in _tokenize_query(query) if t in self.retriever.vocab_dict]
@@ -73,3 +81,8 @@ def _tokenize_query(query: str) -> list[str]:
     import bm25s
 
     return bm25s.tokenize([query], stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)[0]
+
+
+def terms(text: str) -> list[str]:
+    """The stemmed, stopword-free terms BM25 sees in a text."""
+    return _tokenize_query(text)

@@ -82,7 +82,7 @@ def _weighted(gen: Generation, qvec: np.ndarray, dense_rows: np.ndarray, lexical
 
 
 def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Settings, mode: str = "hybrid",
-           sources: list[str] | None = None) -> list[Hit]:
+           sources: list[str] | None = None, qvec: np.ndarray | None = None) -> list[Hit]:
     """The k best passages for query, best first, no two of them near-duplicates."""
     if mode not in MODES:
         raise InvalidSetting(f"search mode {mode!r}; valid choices: {', '.join(MODES)}")
@@ -96,7 +96,8 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         if not mask.any():
             return []
     depth = min(n, max(settings.candidates, 2 * k))
-    qvec = embedder.embed([query])[0]
+    if qvec is None:
+        qvec = embedder.embed([query])[0]
     dense_rows = np.zeros(0, np.int64)
     if mode in ("hybrid", "dense"):
         # Filtering happens after the vector search, so search deeper when only some documents count.
