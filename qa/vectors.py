@@ -1,55 +1,79 @@
 """Vector index: FAISS inner-product search over normalized chunk embeddings, exact or approximate by size.
 
 Up to EXACT_MAX_ROWS rows the index is exact (IndexFlatIP): a query scans every vector, about
-0.1 ms per 1,000 rows here, so 50,000 rows cost ~5 ms and recall is 1 by construction. Above that
-it is HNSW (IndexHNSWFlat, inner product), chosen over IVF by measurement (`python -m bench.run`):
-at 1,000,000 synthetic vectors built from real chunk embeddings, HNSW M=32, efSearch=128 reaches
-recall@10 >= 0.95 against exact search in about a millisecond per query and needs no training,
-whereas IVF needs k-means training on every rebuild and more probes for the same recall.
+0.1 ms per 1,000 rows here, so 20,000 rows cost ~2-3 ms and recall is 1 by construction. Above that
+it is an inverted file (IndexIVFFlat, inner product, nlist ~ 4*sqrt(rows) lists, nprobe >= 16 probed).
+Measured at 1,000,000 vectors synthesized from real chunk embeddings (`python -m bench.run`), IVF and
+HNSW (M=32, efSearch=128) both reach recall@10 >= 0.95 against exact search in well under 1 ms per query
+(exact search: ~80-120 ms); IVF was chosen because it builds ~2.7x faster (every generation rebuilds
+the index) and adds 8 B per vector instead of HNSW's ~270 B of graph links. HNSW stays available as
+kind="hnsw".
 
-Memory per chunk: 4 * dim bytes of vector (1,536 B at dim 384) held by the index, plus for HNSW
-about 2 * M * 4 = 256 B of graph links at M=32 (plus ~3% for the upper layers), so at most
-~1.8 KiB per chunk in the index; the generation also keeps the same vectors in vectors.npy,
-which is memory-mapped (paged in on demand, not resident).
+Memory per chunk held by the index: the vector, 4 * dim bytes (1,536 B at dim 384), plus for IVF an
+8-byte row id (and the nlist centroids: 4 * dim * nlist bytes in all, 6 MB at 1M rows), so ~1.55 KB per
+chunk; HNSW would hold ~1.8 KB. The generation also stores the vectors in vectors.npy, memory-mapped
+(paged in on demand: only the candidates' rows are read per query).
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 
-EXACT_MAX_ROWS = 50_000  # above this many rows the index is approximate
+EXACT_MAX_ROWS = 20_000  # above this many rows the index is approximate (IVF)
+IVF_MIN_PROBES = 16  # lists probed per query, at least: recall@10 ~0.99 at 1M rows (measured)
+IVF_TRAIN_PER_LIST = 64  # k-means sample: this many vectors per list (a seeded sample of the rows)
 HNSW_M = 32  # graph links per node (layer 0 holds 2*M)
-HNSW_EF_CONSTRUCTION = 80  # candidate list while building
-HNSW_EF_SEARCH = 128  # candidate list while searching: recall@10 >= 0.95 at 1M rows (measured)
-KINDS = ("auto", "flat", "hnsw")
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+KINDS = ("auto", "flat", "ivf", "hnsw")
 
 
 def index_kind(n_rows: int, exact_max: int = EXACT_MAX_ROWS) -> str:
-    """The kind of index used for n_rows vectors: "flat" (exact) up to exact_max rows, else "hnsw"."""
-    return "flat" if n_rows <= exact_max else "hnsw"
+    """The kind of index used for n_rows vectors: "flat" (exact) up to exact_max rows, else "ivf"."""
+    return "flat" if n_rows <= exact_max else "ivf"
+
+
+def ivf_lists(n_rows: int) -> int:
+    """Number of inverted lists for n_rows vectors: ~4*sqrt(n), with at least 64 rows per list."""
+    return max(1, min(int(4 * math.sqrt(n_rows)), n_rows // 64, 65536))
+
+
+def ivf_probes(nlist: int) -> int:
+    """Lists probed per query."""
+    return min(nlist, max(IVF_MIN_PROBES, nlist // 256))
 
 
 def build_vector_index(vectors: np.ndarray, kind: str = "auto", exact_max: int = EXACT_MAX_ROWS,
-                       m: int = HNSW_M, ef_construction: int = HNSW_EF_CONSTRUCTION,
-                       ef_search: int = HNSW_EF_SEARCH):
+                       nlist: int | None = None, nprobe: int | None = None, seed: int = 0):
     """A FAISS inner-product index over the rows of vectors; kind "auto" chooses by size (see index_kind)."""
     import faiss
 
     if kind not in KINDS:
         raise ValueError(f"vector index kind {kind!r}; valid choices: {', '.join(KINDS)}")
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    dim = vectors.shape[1]
+    n, dim = vectors.shape
     if kind == "auto":
-        kind = index_kind(len(vectors), exact_max)
+        kind = index_kind(n, exact_max)
+    if kind == "ivf" and n < 64:
+        kind = "flat"  # too few rows to train lists on
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
     else:
-        index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = ef_construction
-        index.hnsw.efSearch = ef_search
-    if len(vectors):
+        nlist = nlist or ivf_lists(n)
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.cp.seed = seed
+        sample = min(n, nlist * IVF_TRAIN_PER_LIST)
+        rows = np.sort(np.random.default_rng(seed).choice(n, sample, replace=False)) if sample < n else slice(None)
+        index.train(vectors[rows])
+        index.nprobe = nprobe or ivf_probes(nlist)
+    if n:
         index.add(vectors)
     return index
 
@@ -59,15 +83,16 @@ def describe(index) -> dict:
     import faiss
 
     if isinstance(index, faiss.IndexHNSW):
-        return {"kind": "hnsw", "rows": int(index.ntotal), "M": int(index.hnsw.nb_neighbors(1)),
-                "efConstruction": int(index.hnsw.efConstruction), "efSearch": int(index.hnsw.efSearch)}
+        return {"kind": "hnsw", "rows": int(index.ntotal), "M": HNSW_M if index.ntotal == 0 else
+                int(index.hnsw.nb_neighbors(1)), "efConstruction": int(index.hnsw.efConstruction),
+                "efSearch": int(index.hnsw.efSearch)}
     if isinstance(index, faiss.IndexIVF):
         return {"kind": "ivf", "rows": int(index.ntotal), "nlist": int(index.nlist), "nprobe": int(index.nprobe)}
     return {"kind": "flat", "rows": int(index.ntotal)}
 
 
 def memory_bytes_per_row(index) -> float:
-    """Bytes the index holds per vector (vector codes plus graph links), from its serialized size."""
+    """Bytes the index holds per vector (vectors, ids, lists or links, centroids), from its serialized size."""
     import faiss
 
     if index.ntotal == 0:
@@ -76,31 +101,49 @@ def memory_bytes_per_row(index) -> float:
 
 
 def save_vector_index(index, path: Path) -> None:
-    """Write a FAISS index in FAISS's own format (no pickle)."""
+    """Write a FAISS index in FAISS's own format (no pickle); search parameters are stored with it."""
     import faiss
 
     faiss.write_index(index, str(path))
 
 
 def load_vector_index(path: Path):
-    """Read an index written by save_vector_index (its search parameters are stored with it)."""
+    """Read an index written by save_vector_index."""
     import faiss
 
     return faiss.read_index(str(path))
 
 
-def search_vectors(index, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(scores, rows) of the k nearest rows for one query vector, best first; rows are -1 past the end."""
+def search_vectors(index, query: np.ndarray, k: int,
+                   allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, rows) of the k nearest rows for one query vector, best first; rows are -1 past the end.
+
+    allowed (row numbers) restricts the search to those rows inside FAISS, so a filtered search needs
+    no deeper fetch. A search deeper than an approximate index's usual reach (k above its candidate list)
+    probes more: every list for IVF, a k-wide beam for HNSW.
+    """
+    import faiss
+
     k = max(1, min(k, index.ntotal))
     q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-    hnsw = getattr(index, "hnsw", None)
-    if hnsw is not None and k > hnsw.efSearch:
-        # HNSW returns at most efSearch good candidates: widen the beam for deep (filtered) searches.
-        import faiss
-
-        params = faiss.SearchParametersHNSW()
-        params.efSearch = k
-        scores, rows = index.search(q, k, params=params)
+    sel = None if allowed is None else faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+    if isinstance(index, faiss.IndexIVF):
+        scanned = index.nprobe * index.ntotal / max(1, index.nlist)  # rows a usual query compares
+        deep = allowed is not None or 4 * k > scanned
+        params = faiss.SearchParametersIVF(nprobe=index.nlist if deep else index.nprobe)
+    elif isinstance(index, faiss.IndexHNSW) and allowed is not None:
+        # A graph walk through a sparse selection loses its way: score the allowed rows exactly instead.
+        allowed = np.ascontiguousarray(allowed, dtype=np.int64)
+        scores = index.storage.reconstruct_batch(allowed) @ q[0]
+        top = np.argsort(-scores, kind="stable")[:k]
+        pad = k - len(top)
+        return (np.concatenate([scores[top], np.full(pad, -np.inf, np.float32)]).astype(np.float32),
+                np.concatenate([allowed[top], np.full(pad, -1, np.int64)]))
+    elif isinstance(index, faiss.IndexHNSW):
+        params = faiss.SearchParametersHNSW(efSearch=max(index.hnsw.efSearch, k))
     else:
-        scores, rows = index.search(q, k)
+        params = faiss.SearchParameters()
+    if sel is not None:
+        params.sel = sel
+    scores, rows = index.search(q, k, params=params)
     return scores[0], rows[0]

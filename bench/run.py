@@ -1,0 +1,597 @@
+"""Benchmarks (not tests): `python -m bench.run [--quick]` writes bench/out/results.md and results.json.
+
+Every phase runs in its own process (so each reports its own peak memory and starts cold); figures that
+are compared (qa against the plain stack) are measured interleaved in the same process, question by
+question, so that load from other programs on the machine affects both alike. Quote ratios, not seconds.
+
+The plain stack is what the engine did before the fast path: sentence-transformers on torch embeds the
+questions and answer sentences, FAISS IndexFlatIP searches the vectors; everything else is the same code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+PROJECT = Path(__file__).resolve().parent.parent
+OUT = PROJECT / "bench" / "out"
+DEV_SET = PROJECT.parent / "shared" / "eval" / "dev.jsonl"
+FALLBACK_QUESTIONS = [
+    "How many 5G base stations had China built?", "What is IDex?", "How much did judges' workload drop?",
+    "What is smart justice?", "What are the challenges of data governance?", "How does e-government help citizens?",
+    "What role does cloud computing play?", "Which cities use smart city platforms?",
+]
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+
+def questions() -> list[str]:
+    if DEV_SET.is_file():
+        return [json.loads(line)["question"] for line in DEV_SET.read_text().splitlines() if line.strip()]
+    return FALLBACK_QUESTIONS
+
+
+def pct(values: list[float], p: float) -> float:
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+
+
+def summary(ms: list[float]) -> dict:
+    return {"p50_ms": round(statistics.median(ms), 3), "p95_ms": round(pct(ms, 95), 3), "n": len(ms)}
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def env_for(corpus: Path, index: Path) -> dict:
+    return dict(os.environ, HF_HUB_OFFLINE="1", QA_CORPUS_DIR=str(corpus), QA_INDEX_DIR=str(index))
+
+
+def run_child(argv: list[str], env: dict | None = None) -> tuple[float, float, int, str]:
+    """(wall seconds, peak RSS MB, exit code, stdout) of a child process, measured with wait4."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = p.stdout.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, p.returncode, out
+
+
+def dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+class SynthEmbedder:
+    """Chunk vectors for large synthetic corpora without running the model on each chunk.
+
+    A synthetic chunk is a recombination of real sentences, so its vector is the mean of those sentences'
+    real embeddings (computed once with the model), plus Gaussian noise (0.01 per dimension, seeded by the
+    text) and re-normalized. Lines that are not real sentences (synthetic headings) use a random real one.
+    """
+
+    dim = 384
+
+    def __init__(self, sentence_vectors: dict[str, np.ndarray]):
+        from qa.chunks import sentence_spans
+
+        self._spans = sentence_spans
+        self.table = sentence_vectors
+        self.pool = np.vstack(list(sentence_vectors.values()))
+
+    def embed(self, texts):
+        import hashlib
+
+        out = np.empty((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            seed = int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "little")
+            rng = np.random.default_rng(seed)
+            parts = [self.table.get(" ".join(t[a:b].split())) for a, b in self._spans(t, 0, len(t))]
+            parts = [p for p in parts if p is not None] or [self.pool[rng.integers(len(self.pool))]]
+            v = np.mean(parts, axis=0) + rng.normal(0, 0.01, self.dim)
+            out[i] = v / np.linalg.norm(v)
+        return out
+
+
+def embed_sentences(sentences: list[str], embedder) -> dict[str, np.ndarray]:
+    vecs = np.vstack([embedder.embed(sentences[i : i + 32]) for i in range(0, len(sentences), 32)])
+    return dict(zip(sentences, vecs))
+
+
+def seed_index(src_index: Path, dst_index: Path) -> None:
+    """Give a new index folder the ONNX export already made, so builds measure indexing, not the export."""
+    if (src_index / "models").is_dir():
+        shutil.copytree(src_index / "models", dst_index / "models", dirs_exist_ok=True)
+
+
+def latency(settings, qs: list[str], repeats: int, plain: bool, flat_for_plain: bool = True) -> dict:
+    """Warm p50/p95 of qa.search and qa.ask, and the same with the plain stack, interleaved per question.
+
+    Each timed call sees a new question: the ONNX embedder's cache is cleared before it (ask_warm keeps the
+    answer sentences cached from earlier questions and only forgets the question itself).
+    """
+    import faiss
+
+    from qa import Assistant
+    from qa.embeddings import SentenceTransformerEmbedder
+
+    fast = Assistant(settings)
+    fast.ask(qs[0])
+    emb = fast.query_embedder(fast.generation())
+    variants = {
+        "search": lambda q: (emb.clear_cache(), fast.search(q, k=5)),
+        "ask": lambda q: (emb.clear_cache(), fast.ask(q, k=5)),
+        "ask_warm": lambda q: (emb._cache.pop(q, None), fast.ask(q, k=5)),
+    }
+    if plain:
+        slow = Assistant(settings, embedder=SentenceTransformerEmbedder())
+        gen = slow.generation()
+        if flat_for_plain and gen.vector_index.__class__.__name__ != "IndexFlatIP":
+            flat = faiss.IndexFlatIP(gen.vectors.shape[1])
+            flat.add(np.ascontiguousarray(gen.vectors, dtype=np.float32))
+            gen.vector_index = flat
+        slow.ask(qs[0])
+        variants |= {"plain_search": lambda q: slow.search(q, k=5), "plain_ask": lambda q: slow.ask(q, k=5)}
+    times: dict[str, list[float]] = {v: [] for v in variants}
+    for _ in range(repeats):
+        for q in qs:
+            for name, fn in variants.items():
+                t = time.perf_counter()
+                fn(q)
+                times[name].append((time.perf_counter() - t) * 1000)
+    out = {name: summary(ms) for name, ms in times.items()}
+    out["n_chunks"] = fast.generation().manifest.n_chunks
+    from qa.vectors import describe
+
+    out["vector_index"] = describe(fast.generation().vector_index)
+    return out
+
+
+def breakdown(settings, qs: list[str], repeats: int) -> dict:
+    """Where a warm ask's time goes: question embedding, vector search, BM25, the rest of search, sentences."""
+    from qa import Assistant
+    from qa.answers import best_sentences
+    from qa.search import search
+    from qa.vectors import search_vectors
+
+    a = Assistant(settings)
+    gen = a.generation()
+    emb = a.query_embedder(gen)
+    parts: dict[str, list[float]] = {k: [] for k in ("embed_question", "vector_search", "bm25", "search_total",
+                                                      "answer_sentences", "answer_sentences_texts")}
+    for _ in range(repeats):
+        for q in qs:
+            emb.clear_cache()
+            t = time.perf_counter()
+            qv = emb.embed([q])[0]
+            parts["embed_question"].append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            search_vectors(gen.vector_index, qv, a.settings.candidates)
+            parts["vector_search"].append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            gen.bm25.search(q, a.settings.candidates)
+            parts["bm25"].append((time.perf_counter() - t) * 1000)
+            emb.clear_cache()
+            t = time.perf_counter()
+            hits = search(gen, emb, q, 5, a.settings)
+            parts["search_total"].append((time.perf_counter() - t) * 1000)
+            emb.clear_cache()
+            t = time.perf_counter()
+            best_sentences(q, hits, emb)
+            parts["answer_sentences"].append((time.perf_counter() - t) * 1000)
+            from qa.chunks import sentence_spans
+
+            parts["answer_sentences_texts"].append(float(sum(
+                1 for h in hits[:3] for x, y in sentence_spans(h.text, 0, len(h.text))
+                if len(h.text[x:y].split()) >= 3)))
+    out = {k: summary(v) for k, v in parts.items() if k != "answer_sentences_texts"}
+    out["answer_sentences_texts_mean"] = round(float(np.mean(parts["answer_sentences_texts"])), 1)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ phases
+
+def phase_default(work: Path, quick: bool) -> dict:
+    """The default corpus: full build (with the ONNX export), warm latency against the plain stack."""
+    from qa import Assistant, Settings
+
+    corpus = work / "default" / "corpus"
+    shutil.copytree(PROJECT / "corpus", corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=work / "default" / "index")
+    t = time.perf_counter()
+    report = Assistant(settings).build_index()
+    build_s = time.perf_counter() - t
+    qs = questions()
+    res = latency(settings, qs, repeats=2 if quick else 4, plain=True)
+    res["breakdown"] = breakdown(settings, qs, repeats=1 if quick else 2)
+    res["build"] = {"seconds_with_onnx_export": round(build_s, 2), "build_seconds": round(report.seconds, 2),
+                    "timings": {k: round(v, 3) for k, v in report.timings.items()}, "n_chunks": report.n_chunks}
+    res["index_mb"] = round(dir_mb(settings.index_path / json.loads(
+        (settings.index_path / "CURRENT").read_text())["current"]), 3)
+    res["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    return res
+
+
+def phase_cold(work: Path, quick: bool) -> dict:
+    """Cold `qa ask` in new processes over the default index (built by phase_default), qa and plain stack."""
+    corpus, index = work / "default" / "corpus", work / "default" / "index"
+    env = env_for(corpus, index)
+    q = "How many 5G base stations had China built?"
+    qa_bin = str(Path(sys.executable).parent / "qa")
+    plain_code = ("import sys; from qa.cli import main; import qa; from qa.embeddings import "
+                  "SentenceTransformerEmbedder as S; qa._assistants[qa.Settings.from_env()] = "
+                  "qa.Assistant(embedder=S()); sys.exit(main(['ask', sys.argv[1]]))")
+    out: dict = {}
+    runs = 3 if quick else 7
+    for name, argv in (("qa_ask", [qa_bin, "ask", q]), ("plain_ask", [sys.executable, "-c", plain_code, q])):
+        walls, rss = [], []
+        for _ in range(runs if name == "qa_ask" else max(2, runs // 2)):
+            wall, mb, code, stdout = run_child(argv, env)
+            if code != 0 or "5G" not in stdout:
+                raise RuntimeError(f"{name} failed (exit {code}): {stdout[:300]}")
+            walls.append(wall)
+            rss.append(mb)
+        out[name] = {"median_s": round(statistics.median(walls), 3), "min_s": round(min(walls), 3),
+                     "runs": [round(w, 3) for w in walls], "peak_rss_mb": round(max(rss), 1)}
+    # Where a cold start goes: imports, loading the generation, the ONNX session, the first answer.
+    code = ("import time; t0=time.perf_counter(); import qa, qa.cli, json; t1=time.perf_counter(); "
+            "a=qa.assistant(); g=a.generation(build_if_missing=False); t2=time.perf_counter(); "
+            "e=a.query_embedder(g); t3=time.perf_counter(); a.ask(%r); t4=time.perf_counter(); "
+            "print(json.dumps({'import_qa': t1-t0, 'open_generation': t2-t1, 'onnx_session': t3-t2, "
+            "'first_ask': t4-t3}))" % q)
+    parts = [json.loads(run_child([sys.executable, "-c", code], env)[3]) for _ in range(3)]
+    out["qa_ask_parts_s"] = {k: round(statistics.median(p[k] for p in parts), 3) for k in parts[0]}
+    wall = run_child([sys.executable, "-c", "import sys"], env)[0]
+    out["python_startup_s"] = round(wall, 3)
+    return out
+
+
+def phase_build(work: Path, quick: bool) -> dict:
+    """A real build of a synthetic corpus (~2,000 chunks; --quick ~250) against the bare model's encode."""
+    from bench.synth import corpus_sentences, write_corpus
+    from qa import Assistant, Settings
+    from qa.embeddings import SentenceTransformerEmbedder
+
+    target = 250 if quick else 2000
+    sentences = corpus_sentences()
+    corpus = work / "build" / "corpus"
+    index = work / "build" / "index"
+    n_docs = max(2, round(target / 19))
+    write_corpus(corpus, sentences, n_docs, seed=1)
+    seed_index(work / "default" / "index", index)
+    settings = Settings(corpus_dir=corpus, index_dir=index)
+    a = Assistant(settings)
+    t = time.perf_counter()
+    report = a.build_index(full=True)
+    build_s = time.perf_counter() - t
+    texts = [c.text for c, _ in a.generation().all_chunks()]
+    # The bare model on the same texts, the same batches, in the same process (torch already imported).
+    t = time.perf_counter()
+    bare = SentenceTransformerEmbedder(batch_size=settings.batch_size)
+    load_s = time.perf_counter() - t
+    t = time.perf_counter()
+    bare.embed(texts)
+    encode_s = time.perf_counter() - t
+    # Incremental add: one new document; then a rebuild with nothing changed.
+    write_corpus(corpus, sentences, 1, seed=2, prefix="added")
+    t = time.perf_counter()
+    add = a.build_index()
+    add_s = time.perf_counter() - t
+    t = time.perf_counter()
+    same = a.build_index()
+    same_s = time.perf_counter() - t
+    outside = report.seconds - report.timings["embed"]
+    return {
+        "n_chunks": report.n_chunks, "n_docs": n_docs, "build_s": round(report.seconds, 2),
+        "build_call_s": round(build_s, 2), "timings_s": {k: round(v, 3) for k, v in report.timings.items()},
+        "bare_model_load_s": round(load_s, 2), "bare_encode_s": round(encode_s, 2),
+        "build_over_bare_encode": round(report.seconds / encode_s, 3),
+        "build_over_bare_load_and_encode": round(report.seconds / (encode_s + load_s), 3),
+        "outside_model_share": round(outside / report.seconds, 4),
+        "passages_per_s_build": round(report.n_chunks / report.seconds, 2),
+        "passages_per_s_bare": round(len(texts) / encode_s, 2),
+        "mean_tokens": round(float(np.mean([c.n_tokens for c, _ in a.generation().all_chunks()])), 1),
+        "incremental_add": {"seconds": round(add_s, 2), "embedded": add.n_embedded, "added": list(add.added),
+                            "timings_s": {k: round(v, 3) for k, v in add.timings.items()}},
+        "unchanged_rebuild": {"seconds": round(same_s, 2), "embedded": same.n_embedded},
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def phase_scale(work: Path, quick: bool, n_target: int) -> dict:
+    """Warm latency on a synthetic corpus of ~n_target chunks whose vectors are synthesized (SynthEmbedder)."""
+    from bench.synth import corpus_sentences, write_corpus
+    from qa import Assistant, Settings
+    from qa.embeddings import onnx_path_for, OnnxEmbedder, model_hash
+
+    base = work / f"scale-{n_target}"
+    corpus, index = base / "corpus", base / "index"
+    sentences = corpus_sentences()
+    seed_index(work / "default" / "index", index)
+    onnx = OnnxEmbedder(onnx_path_for(index, model_hash()), cache_size=0)
+    synth = SynthEmbedder(embed_sentences(sentences, onnx))
+    t = time.perf_counter()
+    write_corpus(corpus, sentences, max(1, round(n_target / 19)), seed=3)
+    write_s = time.perf_counter() - t
+    settings = Settings(corpus_dir=corpus, index_dir=index)
+    t = time.perf_counter()
+    report = Assistant(settings, build_embedder=lambda: synth).build_index(full=True)
+    build_s = time.perf_counter() - t
+    res = latency(settings, questions(), repeats=1 if quick else 2, plain=True)
+    gen_dir = index / json.loads((index / "CURRENT").read_text())["current"]
+    files = {p.name: round(p.stat().st_size / report.n_chunks, 1) for p in gen_dir.iterdir() if p.is_file()}
+    res |= {"corpus_write_s": round(write_s, 2), "build_s": round(build_s, 2),
+            "build_timings_s": {k: round(v, 3) for k, v in report.timings.items()},
+            "disk_bytes_per_chunk": files, "index_mb": round(dir_mb(gen_dir), 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1)}
+    # Cold start at this size (opening a generation verifies its files' hashes).
+    qa_bin = str(Path(sys.executable).parent / "qa")
+    walls = [run_child([qa_bin, "ask", "What is IDex?"], env_for(corpus, index))[0] for _ in range(2 if quick else 3)]
+    res["cold_qa_ask_s"] = round(statistics.median(walls), 3)
+    return res
+
+
+def phase_vectors(work: Path, quick: bool, n: int) -> dict:
+    """The vector step alone at n synthetic vectors: exact, HNSW and IVF; recall@10 against exact, latency."""
+    import faiss
+
+    from bench.synth import corpus_sentences, synth_vectors
+    from qa.embeddings import OnnxEmbedder, model_hash, onnx_path_for
+    from qa.vectors import HNSW_EF_CONSTRUCTION, HNSW_M, build_vector_index, describe, memory_bytes_per_row
+
+    onnx = OnnxEmbedder(onnx_path_for(work / "default" / "index", model_hash()), cache_size=0)
+    sentences = corpus_sentences()
+    base = np.vstack([onnx.embed(sentences[i : i + 32]) for i in range(0, len(sentences), 32)])
+    qs = questions()
+    queries = np.vstack([onnx.embed(qs), synth_vectors(base, 200 - len(qs), seed=99)])
+    t = time.perf_counter()
+    x = synth_vectors(base, n, seed=1)
+    res: dict = {"n": n, "base_vectors": len(base), "queries": len(queries), "real_questions": len(qs),
+                 "synth_s": round(time.perf_counter() - t, 1)}
+    flat = faiss.IndexFlatIP(x.shape[1])
+    flat.add(x)
+    _, truth = flat.search(queries, 10)
+
+    def measure(index, label: str, build_s: float, **extra) -> None:
+        got, ms = [], []
+        for q in queries:
+            t = time.perf_counter()
+            _, rows = index.search(q[None, :], 10)
+            ms.append((time.perf_counter() - t) * 1000)
+            got.append(rows[0])
+        recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, truth)]))
+        real = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got[: len(qs)], truth[: len(qs)])]))
+        res.setdefault("indexes", []).append({"index": label, **extra, "build_s": round(build_s, 1),
+                                              "recall_at_10": round(recall, 4), "recall_at_10_real_q": round(real, 4),
+                                              **summary(ms)})
+        print(f"  {label} {extra} recall {recall:.4f} p50 {statistics.median(ms):.3f} ms", file=sys.stderr, flush=True)
+
+    measure(flat, "flat", 0.0)
+    res["flat_bytes_per_row"] = round(memory_bytes_per_row(flat), 1)
+    del flat
+    t = time.perf_counter()
+    ivf = build_vector_index(x, kind="ivf")  # the shipped configuration (what kind="auto" builds at this size)
+    ivf_s = time.perf_counter() - t
+    res["chosen"] = describe(ivf)
+    for nprobe in sorted({8, 16, 32, 64, res["chosen"]["nprobe"]}):
+        ivf.nprobe = nprobe
+        measure(ivf, "ivf", ivf_s, nlist=int(ivf.nlist), nprobe=nprobe)
+    res["ivf_bytes_per_row"] = round(memory_bytes_per_row(ivf), 1)
+    del ivf
+    t = time.perf_counter()
+    hnsw = build_vector_index(x, kind="hnsw")
+    hnsw_s = time.perf_counter() - t
+    for ef in (32, 64, 128, 256):
+        hnsw.hnsw.efSearch = ef
+        measure(hnsw, "hnsw", hnsw_s, M=HNSW_M, efConstruction=HNSW_EF_CONSTRUCTION, efSearch=ef)
+    res["hnsw_bytes_per_row"] = round(memory_bytes_per_row(hnsw), 1)
+    del hnsw
+    res["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    return res
+
+
+# ---------------------------------------------------------------------------------------------- reporting
+
+def fmt(v, digits=1):
+    return "–" if v is None else f"{v:.{digits}f}"
+
+
+def markdown(r: dict) -> str:
+    d, c, b = r.get("default", {}), r.get("cold", {}), r.get("build", {})
+    lines = [f"# qa benchmark ({'quick' if r['quick'] else 'full'} run)", "",
+             f"`{r['command']}` on {r['machine']}, {r['date']}; total {r['total_s']:.0f} s. "
+             "Latencies are medians (p50) and 95th percentiles of single calls, each with a new question "
+             "(the dev set's questions, embedding cache cleared); the plain stack (sentence-transformers on torch + "
+             "FAISS IndexFlatIP) is measured interleaved in the same process.", ""]
+    lines += ["## Query latency (warm)", "",
+              "| corpus | chunks | vector index | qa.search p50 / p95 ms | plain search p50 / p95 ms | search speed-up "
+              "| qa.ask p50 / p95 ms | ask, sentences cached p50 ms | plain ask p50 / p95 ms | ask speed-up |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = [("default (real vectors)", d)] + [(f"synthetic {k} (synth. vectors)", v)
+                                              for k, v in r.get("scale", {}).items()]
+    for name, s in rows:
+        if not s or "search" not in s:
+            continue
+        vi = s["vector_index"]
+        kind = vi["kind"] + (f" nlist={vi['nlist']} nprobe={vi['nprobe']}" if vi["kind"] == "ivf" else "")
+        lines.append(
+            f"| {name} | {s['n_chunks']:,} | {kind} | {fmt(s['search']['p50_ms'])} / {fmt(s['search']['p95_ms'])} | "
+            f"{fmt(s['plain_search']['p50_ms'])} / {fmt(s['plain_search']['p95_ms'])} | "
+            f"{s['plain_search']['p50_ms'] / s['search']['p50_ms']:.1f}× | "
+            f"{fmt(s['ask']['p50_ms'])} / {fmt(s['ask']['p95_ms'])} | {fmt(s['ask_warm']['p50_ms'])} | "
+            f"{fmt(s['plain_ask']['p50_ms'])} / {fmt(s['plain_ask']['p95_ms'])} | "
+            f"{s['plain_ask']['p50_ms'] / s['ask']['p50_ms']:.1f}× |")
+    if d.get("breakdown"):
+        bd = d["breakdown"]
+        lines += ["", "Where a warm ask goes on the default corpus (p50 ms): "
+                  + ", ".join(f"{k} {v['p50_ms']:.2f}" for k, v in bd.items() if isinstance(v, dict))
+                  + f"; answer sentences embedded per ask: {bd['answer_sentences_texts_mean']}."]
+    if c:
+        p = c.get("qa_ask_parts_s", {})
+        lines += ["", "## Cold start (`qa ask` in a new process, index built)", "",
+                  "| command | median s | runs s | peak RSS MB |", "|---|---|---|---|",
+                  f"| qa ask | {c['qa_ask']['median_s']:.2f} | {', '.join(f'{x:.2f}' for x in c['qa_ask']['runs'])} | "
+                  f"{c['qa_ask']['peak_rss_mb']:.0f} |",
+                  f"| plain stack ask | {c['plain_ask']['median_s']:.2f} | "
+                  f"{', '.join(f'{x:.2f}' for x in c['plain_ask']['runs'])} | {c['plain_ask']['peak_rss_mb']:.0f} |",
+                  "", f"Cold `qa ask` is {c['plain_ask']['median_s'] / c['qa_ask']['median_s']:.1f}× faster than the "
+                  f"plain stack. Its parts (median s): " + ", ".join(f"{k} {v:.3f}" for k, v in p.items())
+                  + f"; bare interpreter start {c['python_startup_s']:.3f}."]
+        for k, s in r.get("scale", {}).items():
+            lines.append(f"Cold `qa ask` at {s['n_chunks']:,} chunks: {s['cold_qa_ask_s']:.2f} s.")
+    if b:
+        t = b["timings_s"]
+        lines += ["", f"## Build ({b['n_chunks']:,} chunks from {b['n_docs']} synthetic documents, "
+                  f"mean {b['mean_tokens']} tokens, real model)", "",
+                  "| measure | value |", "|---|---|",
+                  f"| full build | {b['build_s']:.1f} s ({b['passages_per_s_build']:.1f} passages/s) |",
+                  f"| bare model encode, same texts and batches | {b['bare_encode_s']:.1f} s "
+                  f"({b['passages_per_s_bare']:.1f} passages/s; model load {b['bare_model_load_s']:.1f} s more) |",
+                  f"| build / bare encode | {b['build_over_bare_encode']:.3f}× "
+                  f"(/ bare load+encode {b['build_over_bare_load_and_encode']:.3f}×) |",
+                  f"| outside the model (load+chunk {t['load_chunk']:.2f} s, write {t['write']:.2f} s) | "
+                  f"{100 * b['outside_model_share']:.1f}% |",
+                  f"| incremental add of one document | {b['incremental_add']['seconds']:.2f} s "
+                  f"({b['incremental_add']['embedded']} chunks embedded) |",
+                  f"| rebuild with nothing changed | {b['unchanged_rebuild']['seconds']:.2f} s "
+                  f"({b['unchanged_rebuild']['embedded']} embedded) |",
+                  f"| peak RSS of the build process | {b['peak_rss_mb']:.0f} MB |"]
+    v = r.get("vectors")
+    if v:
+        lines += ["", f"## Vector step alone at {v['n']:,} synthetic vectors ({v['queries']} queries: "
+                  f"{v['real_questions']} real questions + held-out synthetic)", "",
+                  "| index | parameters | build s | recall@10 | recall@10 (real questions) | p50 ms | p95 ms |",
+                  "|---|---|---|---|---|---|---|"]
+        for ix in v["indexes"]:
+            params = ", ".join(f"{k}={ix[k]}" for k in ("M", "efConstruction", "efSearch", "nlist", "nprobe") if k in ix)
+            lines.append(f"| {ix['index']} | {params or 'exact'} | {ix['build_s']:.0f} | {ix['recall_at_10']:.3f} | "
+                         f"{ix['recall_at_10_real_q']:.3f} | {ix['p50_ms']:.3f} | {ix['p95_ms']:.3f} |")
+        lines += ["", f"Index memory per vector: flat {v['flat_bytes_per_row']:.0f} B, HNSW {v['hnsw_bytes_per_row']:.0f} B, "
+                  f"IVF {v['ivf_bytes_per_row']:.0f} B; peak RSS of this phase {v['peak_rss_mb']:.0f} MB."]
+    mem = [(k, s.get("disk_bytes_per_chunk")) for k, s in r.get("scale", {}).items()]
+    if mem:
+        lines += ["", "## Memory and disk per chunk", ""]
+        for k, files in mem:
+            s = r["scale"][k]
+            lines.append(f"- {k} ({s['n_chunks']:,} chunks): on disk per chunk "
+                         + ", ".join(f"{n} {b:.0f} B" for n, b in sorted(files.items()))
+                         + f"; process peak RSS {s['peak_rss_mb']:.0f} MB.")
+    lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
+    for name, got, ok in r.get("targets", []):
+        lines.append(f"| {name} | {got} | {'yes' if ok else 'no'} |")
+    lines += ["", "Synthetic data: documents recombine the default corpus's real sentences (seeded); above the "
+              "real build, chunk vectors are the mean of their sentences' real embeddings plus N(0, 0.01²) noise "
+              "per dimension, re-normalized; the 1M vectors are Dirichlet mixtures of 3 real sentence embeddings "
+              "plus the same noise. Questions are always embedded for real (ONNX or torch)."]
+    return "\n".join(lines) + "\n"
+
+
+def targets(r: dict) -> list:
+    t = []
+    d, c, b, v = r.get("default"), r.get("cold"), r.get("build"), r.get("vectors")
+    if d:
+        t.append(("warm qa.search p50 ≤ 12 ms (default corpus)", f"{d['search']['p50_ms']:.1f} ms",
+                  d["search"]["p50_ms"] <= 12))
+        t.append(("warm qa.ask p50 ≤ 25 ms (default corpus)", f"{d['ask']['p50_ms']:.1f} ms", d["ask"]["p50_ms"] <= 25))
+        ratio = d["plain_search"]["p50_ms"] / d["search"]["p50_ms"]
+        t.append(("qa.search ≥ 2× faster than the plain stack", f"{ratio:.1f}×", ratio >= 2))
+    if c:
+        t.append(("cold `qa ask` ≤ 1.5 s", f"{c['qa_ask']['median_s']:.2f} s", c["qa_ask"]["median_s"] <= 1.5))
+    if b:
+        t.append(("build ≤ 1.1× bare encode", f"{b['build_over_bare_encode']:.3f}×", b["build_over_bare_encode"] <= 1.1))
+        t.append((f"outside-model share ≤ 10% ({b['n_chunks']} chunks)", f"{100 * b['outside_model_share']:.1f}%",
+                  b["outside_model_share"] <= 0.10))
+    if v:
+        ch = v["chosen"]
+        row = next(ix for ix in v["indexes"] if ix["index"] == "ivf" and ix["nprobe"] == ch["nprobe"])
+        t.append((f"{v['n']:,}-vector search ≤ 10 ms at recall@10 ≥ 0.95 (IVF nlist={ch['nlist']}, "
+                  f"nprobe={ch['nprobe']})",
+                  f"{row['p50_ms']:.2f} ms, recall {row['recall_at_10']:.3f}",
+                  row["p50_ms"] <= 10 and row["recall_at_10"] >= 0.95))
+    return t
+
+
+# ------------------------------------------------------------------------------------------------- driver
+
+def run_phase(args) -> None:
+    warnings.simplefilter("ignore")
+    work = Path(args.work)
+    fn = {"default": lambda: phase_default(work, args.quick), "cold": lambda: phase_cold(work, args.quick),
+          "build": lambda: phase_build(work, args.quick),
+          "scale": lambda: phase_scale(work, args.quick, args.size),
+          "vectors": lambda: phase_vectors(work, args.quick, args.size)}[args.phase]
+    Path(args.result).write_text(json.dumps(fn()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats (a few minutes)")
+    p.add_argument("--only", nargs="*", choices=("default", "cold", "build", "scale", "vectors"),
+                   help="run only these phases (default and its index are always made first)")
+    p.add_argument("--work", help="scratch folder (default: a temporary one, removed afterwards)")
+    p.add_argument("--phase", help=argparse.SUPPRESS)
+    p.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument("--result", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.phase:
+        run_phase(args)
+        return 0
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    t0 = time.perf_counter()
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="qa-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    wanted = set(args.only or ("default", "cold", "build", "scale", "vectors")) | {"default"}
+    command = "python -m bench.run" + (" --quick" if args.quick else "") + (
+        f" --only {' '.join(args.only)}" if args.only else "")
+    results: dict = {"quick": args.quick, "command": command, "date": time.strftime("%Y-%m-%d %H:%M"),
+                     "machine": f"{os.cpu_count()} CPUs, {os.uname().machine}, Python {sys.version.split()[0]}"}
+    scale_sizes = (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000)
+    vector_size = 100_000 if args.quick else 1_000_000
+    plan = [("default", 0)] + [("cold", 0)] * ("cold" in wanted) + [("build", 0)] * ("build" in wanted) + \
+        [("scale", n) for n in scale_sizes if "scale" in wanted] + [("vectors", vector_size)] * ("vectors" in wanted)
+    try:
+        for phase, size in plan:
+            print(f"bench: {phase}{f' {size:,}' if size else ''} ...", file=sys.stderr, flush=True)
+            result_file = work / f"{phase}-{size}.json"
+            t = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "bench.run", "--phase", phase, "--size", str(size),
+                                   "--work", str(work), "--result", str(result_file)]
+                                  + (["--quick"] if args.quick else []), cwd=PROJECT)
+            if done.returncode != 0:
+                print(f"bench: phase {phase} failed (exit {done.returncode})", file=sys.stderr)
+                continue
+            res = json.loads(result_file.read_text())
+            res["phase_s"] = round(time.perf_counter() - t, 1)
+            if phase == "scale":
+                results.setdefault("scale", {})[f"{size // 1000}k"] = res
+            else:
+                results[phase] = res
+            print(f"bench: {phase} done in {res['phase_s']:.0f} s", file=sys.stderr, flush=True)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    results["total_s"] = time.perf_counter() - t0
+    results["targets"] = targets(results)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=1))
+    md = markdown(results)
+    (OUT / "results.md").write_text(md)
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
