@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import gradio as gr
@@ -21,6 +22,7 @@ EXAMPLES = [
 ]
 
 CSS = """
+#chat .message-wrap { padding-top: 2.2em; }
 #chat .qa-reply { line-height: 1.45; }
 #chat .qa-answer-text { margin: 0 0 .6em 0; }
 #chat .qa-best { font-size: 1.05em; font-weight: 500; margin: 0 0 .3em 0; }
@@ -42,6 +44,15 @@ CSS = """
 .qa-docs { width: 100%; font-size: .88em; border-collapse: collapse; }
 .qa-docs th, .qa-docs td { text-align: left; padding: .2em .4em; border-bottom: 1px solid var(--border-color-primary); }
 """
+
+# After a reply: scroll the chat (not the page) so the new question sits at the top, its reply below it.
+SCROLL_TO_QUESTION = """() => setTimeout(() => {
+  const qs = document.querySelectorAll('#chat .qa-question');
+  if (!qs.length) return;
+  const q = qs[qs.length - 1];
+  const box = q.closest('.bubble-wrap');
+  if (box) box.scrollTop += q.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;
+}, 200)"""
 
 _STAGES = {"load": (0.0, 0.15, "Reading documents"), "embed": (0.15, 0.9, "Embedding passages"),
            "write": (0.9, 1.0, "Writing the index")}
@@ -181,7 +192,8 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                     "(document, section, page); open a passage to read it in context.")
         with gr.Row():
             with gr.Column(scale=3):
-                chat = gr.Chatbot(elem_id="chat", label="Conversation", show_label=False, height=640, latex_delimiters=[],
+                chat = gr.Chatbot(elem_id="chat", label="Conversation", show_label=False, height=640,
+                                  latex_delimiters=[], autoscroll=False,
                                   feedback_options=None, sanitize_html=True, render_markdown=True,
                                   placeholder="Ask a question about the documents below.")
                 question = gr.Textbox(elem_id="question", show_label=False, lines=1, max_lines=4,
@@ -202,7 +214,7 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                 docs = gr.HTML(elem_id="documents")
 
         question.submit(app.respond, [question, chat, k, sources], [chat, question], api_visibility="private",
-                        concurrency_limit=2, concurrency_id="ask")
+                        concurrency_limit=2, concurrency_id="ask").then(None, js=SCROLL_TO_QUESTION)
         panel_outputs = [status, docs, sources]
         rebuild.click(app.rebuild, [sources], [report, *panel_outputs], api_visibility="private",
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
@@ -269,6 +281,10 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     """`qa serve`: build the index if missing, start the web chat, print its URL and serve until stopped."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    # The server's event loops and pandas inside Gradio's queue warn about things that are none of ours.
+    warnings.filterwarnings("ignore", category=ResourceWarning)
+    warnings.filterwarnings("ignore", message=".*no_silent_downcasting")
+    warnings.filterwarnings("ignore", message="The copy keyword is deprecated")
     assistant = qa.assistant()
     ensure_index(assistant)
     launch(build_app(assistant), host, port, block=True)
