@@ -199,15 +199,34 @@ def test_a_hostile_document_renders_as_text_and_runs_nothing(page, tmp_path):
     page.screenshot(path=SHOTS / "08-hostile-text-shown-as-characters.png")
 
 
-def test_uploads_checked_by_content_and_rebuild_button(page, tmp_path):
+def test_upload_errors_are_named_and_the_controls_work(page, tmp_path):
     fake = tmp_path / "fake.pdf"
     fake.write_text("I am plain text pretending to be a PDF.")
     report = upload(page, fake)
     assert "fake.pdf: refused: not a PDF" in report.inner_text()
     page.screenshot(path=SHOTS / "09-upload-refused-by-content.png")
 
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nthis is no PDF structure at all\n")
+    report = upload(page, broken)
+    report.locator(".qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
+    assert "broken.pdf: not indexed:" in report.inner_text()
+    assert "removed again" in report.inner_text()
+    page.screenshot(path=SHOTS / "10-upload-not-indexed-named.png")
+
+    page.locator("#sources label", has_text="lighthouse_survey.pdf").click()
+    page.locator("#k input[type=number]").fill("2")
+    page.locator("#k input[type=number]").press("Enter")
+    reply = ask(page, "What is IDex?")
+    cites = reply.locator("li.qa-hit .qa-cite")
+    assert cites.count() == 1 and "lighthouse_survey.pdf" in cites.first.inner_text()
+    page.locator("#sources label", has_text="lighthouse_survey.pdf").click()
+    reply = ask(page, "What is IDex?")
+    assert reply.locator("li.qa-hit").count() == 2
+    assert "Beijing International Big Data Exchange" in reply.locator("li.qa-hit").first.inner_text()
+
     page.locator("#rebuild").click()
     page.locator("#upload-report .qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
     assert "0 added" in page.locator("#upload-report .qa-build").inner_text()
     assert "Index ready" in page.locator("#status").inner_text()
-    page.screenshot(path=SHOTS / "10-rebuild-report.png")
+    page.screenshot(path=SHOTS / "11-rebuild-report.png")

@@ -142,12 +142,14 @@ class ChatApp:
 
     def add_files(self, files, selected: list[str] | None, progress=gr.Progress()):
         """Store uploaded files in the corpus folder under safe names, then rebuild incrementally."""
-        saved, refused = [], []
+        saved, refused, created = [], [], {}
         for f in files or []:
             path = Path(f if isinstance(f, (str, Path)) else getattr(f, "name", ""))
             try:
-                _, message = uploads.store(path, path.name, self.settings.corpus_dir, self.upload_limit)
+                name, message = uploads.store(path, path.name, self.settings.corpus_dir, self.upload_limit)
                 saved.append((path.name, message))
+                if message.startswith("saved as"):
+                    created[name] = len(saved) - 1
             except uploads.UploadRefused as exc:
                 refused.append((path.name, str(exc)))
         report, error = None, None
@@ -155,6 +157,11 @@ class ChatApp:
             yield (render.build_report_html(saved, refused, None), self._building_status(),
                    gr.skip(), gr.skip(), gr.skip())
             report, error = self._build(progress)
+        for skip in report.skipped if report else ():
+            if skip.source in created:  # a new file the index cannot use does not stay in the corpus
+                Path(self.settings.corpus_dir, skip.source).unlink(missing_ok=True)
+                i = created[skip.source]
+                saved[i] = (saved[i][0], f"{saved[i][1]}, but it could not be indexed, so it was removed again")
         yield (render.build_report_html(saved, refused, report, error), *self.panels(selected=selected), None)
 
     # --- API ----------------------------------------------------------------------------------------
