@@ -183,7 +183,7 @@ def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, 
 def _current(root: Path, mhash: str):
     """The loadable current (or, if that is damaged, previous) generation built with this model, or None."""
     try:
-        return store.open_current(root, model_hash=mhash)
+        return store.open_current(root, model_hash=mhash, warn=False)
     except (IndexNotFound, IndexCorrupt):
         return None
 

@@ -135,7 +135,8 @@ def _title_from_name(source: str) -> str:
 
 
 def _pdf_title(meta_title: str | None) -> str | None:
-    if not meta_title or len(meta_title.split()) < 2 or re.search(r"\.(docx?|pdf|tex)$|^Microsoft|^(untitled|table of contents|contents)$", meta_title, re.I):
+    if not meta_title or len(meta_title.split()) < 2 or re.search(
+            r"\.(docx?|pdf|tex)$|^Microsoft|^(untitled|table of contents|contents)$", meta_title, re.I):
         return None
     return meta_title
 

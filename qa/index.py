@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,23 +196,30 @@ class Generation:
                 self.db.close()
 
 
-def open_current(root: Path, verify: bool = True, model_hash: str | None = INSTALLED) -> Generation:
+def open_current(root: Path, verify: bool = True, model_hash: str | None = INSTALLED,
+                 warn: bool = True) -> Generation:
     """Load the current generation, falling back to the previous one if the current is damaged.
 
     model_hash: the model the index must have been built with; INSTALLED (the default) means the installed
     model, None skips the check. Raises IndexNotFound when nothing was ever built, IndexCorrupt naming every
-    cause when no generation loads.
+    cause when no generation loads. Standing in with an earlier generation sets its .warning and, with warn,
+    issues it as a RuntimeWarning too (the CLI prints those).
     """
     if model_hash == INSTALLED:
         model_hash = _installed_model_hash()
     for _ in range(3):  # a build may make another generation current (and prune) while this one loads
         before = pointer_token(root)
         try:
-            return _open(root, verify, model_hash)
+            gen = _open(root, verify, model_hash)
+            break
         except IndexCorrupt:
             if pointer_token(root) == before:
                 raise
-    return _open(root, verify, model_hash)
+    else:
+        gen = _open(root, verify, model_hash)
+    if gen.warning and warn:
+        warnings.warn(gen.warning, RuntimeWarning, stacklevel=2)
+    return gen
 
 
 def _open(root: Path, verify: bool, model_hash: str | None) -> Generation:
