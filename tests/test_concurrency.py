@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import threading
 import time
+
+import pytest
 
 from qa import Assistant, Settings
 
@@ -98,3 +101,34 @@ def test_200_searches_from_8_threads_while_rebuilding(tmp_path, corpus, fake_emb
     assert len(seen) >= 2, f"searches did not overlap a rebuild (editions seen: {seen}, builds: {len(builds)})"
     assert len(builds) >= 2
     print(f"{len(builds)} rebuilds; editions seen {sorted(seen)}")
+
+
+@pytest.mark.model
+def test_real_model_queries_from_8_threads_during_a_rebuild(real_index, tmp_path):
+    """The real query embedder (ONNX, or the locked sentence-transformers model) shared by 8 threads."""
+    copy = tmp_path / "index"
+    shutil.copytree(real_index.index_path, copy)
+    assistant = Assistant(real_index.with_(index_dir=copy))
+    questions = ["How many 5G base stations had China built?", "What is smart justice?",
+                 "How much did judges' workload drop?", "What is data governance?"]
+    before = assistant.status()["generation"]
+    errors: list[BaseException] = []
+    results: list[str] = []
+
+    def searcher(i: int) -> None:
+        for j in range(5):
+            try:
+                hits = assistant.search(questions[(i + j) % len(questions)], k=3)
+                assert len(hits) == 3
+                results.append(hits[0].citation.source)
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(exc)
+
+    threads = [threading.Thread(target=searcher, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    report = assistant.build_index(wait=True)  # nothing changed: a new generation, nothing embedded
+    for t in threads:
+        t.join(300)
+    assert errors == [] and len(results) == 40
+    assert report.n_embedded == 0 and assistant.status()["generation"] == report.generation != before
