@@ -65,8 +65,8 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
           progress: Progress | None = None, wait: bool = False) -> BuildReport:
     """Build a new index generation from paths, re-embedding only chunk texts not embedded before.
 
-    full=True re-reads and re-embeds everything. Nothing on disk changes unless the build completes; then the
-    new generation becomes current in one atomic step and the one before it is kept.
+    full=True re-reads and re-embeds everything. The index in use changes only when the build completes: the
+    new generation becomes current in one atomic step and the one before it is kept as the fallback.
     """
     t0 = time.perf_counter()
     root = settings.index_path
@@ -114,10 +114,10 @@ def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, 
         if kept and _same_content(f.path, old.doc_id, settings):
             doc, chunks, fresh = base.document(source), prev_chunks[source], False
         else:
+            if tokenizer is None:  # outside the try: a missing model is the build's error, not a file's
+                tokenizer = tokenizer_counter(load_tokenizer(max_tokens=None))
             try:
                 doc = load_document(f.path, Path(settings.corpus_dir), settings, source=source)
-                if tokenizer is None:
-                    tokenizer = tokenizer_counter(load_tokenizer(max_tokens=None))
                 chunks, fresh = chunk_document(doc, tokenizer, settings), True
                 if not chunks:
                     raise DocumentError("no text to index")
