@@ -243,3 +243,22 @@ def test_paths_given_as_text_and_relative_names_work(tmp_path, corpus, fake_embe
     report = Assistant(settings, embedder=fake_embedder, build_embedder=lambda: fake_embedder).build_index(
         ["corpus/../corpus", "corpus/a.txt"])
     assert report.added == ("a.txt",) and report.skipped == ()
+
+
+def test_an_unexpected_error_on_one_file_skips_only_that_file(fake_assistant, corpus, monkeypatch):
+    (corpus / "a.txt").write_text("Alpha notes\n\n" + PARAGRAPHS[0] + "\n")
+    (corpus / "b.txt").write_text("Beta notes\n\n" + PARAGRAPHS[1] + "\n")
+    import qa.build
+
+    real = qa.build.chunk_document
+
+    def flaky(doc, *args):
+        if doc.source == "b.txt":
+            raise IndexError("list index out of range")
+        return real(doc, *args)
+
+    monkeypatch.setattr(qa.build, "chunk_document", flaky)
+    report = fake_assistant.build_index()
+    assert report.added == ("a.txt",)
+    assert [(s.source, s.reason) for s in report.skipped] == [
+        ("b.txt", "could not be read (IndexError: list index out of range)")]
