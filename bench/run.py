@@ -199,6 +199,26 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
                 if len(h.text[x:y].split()) >= 3)))
     out = {k: summary(v) for k, v in parts.items() if k != "answer_sentences_texts"}
     out["answer_sentences_texts_mean"] = round(float(np.mean(parts["answer_sentences_texts"])), 1)
+    # ONNX threads per query: 1 (the default) against 2, interleaved, on questions and answer-sentence batches.
+    from qa.chunks import sentence_spans
+    from qa.embeddings import OnnxEmbedder, onnx_path_for
+
+    path = onnx_path_for(a.root, gen.manifest.model_hash)
+    by_threads = {n: OnnxEmbedder(path, threads=n, cache_size=0) for n in (1, 2)}
+    th: dict[str, list[float]] = {f"{w}_{n}": [] for w in ("question", "sentences") for n in by_threads}
+    for _ in range(repeats):
+        for q in qs:
+            hits = search(gen, emb, q, 5, a.settings)
+            sents = [h.text[x:y] for h in hits[:3] for x, y in sentence_spans(h.text, 0, len(h.text))
+                     if len(h.text[x:y].split()) >= 3]
+            for n, e in by_threads.items():
+                t = time.perf_counter()
+                e.embed([q])
+                th[f"question_{n}"].append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                e.embed(sents)
+                th[f"sentences_{n}"].append((time.perf_counter() - t) * 1000)
+    out["onnx_threads"] = {k: summary(v) for k, v in th.items()}
     return out
 
 
@@ -263,13 +283,12 @@ def phase_build(work: Path, quick: bool) -> dict:
     """A real build of a synthetic corpus (~2,000 chunks; --quick ~250) against the bare model's encode."""
     from bench.synth import corpus_sentences, write_corpus
     from qa import Assistant, Settings
-    from qa.embeddings import SentenceTransformerEmbedder
 
     target = 250 if quick else 2000
     sentences = corpus_sentences()
     corpus = work / "build" / "corpus"
     index = work / "build" / "index"
-    n_docs = max(2, round(target / 19))
+    n_docs = max(2, round(target / 31))
     write_corpus(corpus, sentences, n_docs, seed=1)
     seed_index(work / "default" / "index", index)
     settings = Settings(corpus_dir=corpus, index_dir=index)
@@ -278,13 +297,18 @@ def phase_build(work: Path, quick: bool) -> dict:
     report = a.build_index(full=True)
     build_s = time.perf_counter() - t
     texts = [c.text for c, _ in a.generation().all_chunks()]
-    # The bare model on the same texts, the same batches, in the same process (torch already imported).
-    t = time.perf_counter()
-    bare = SentenceTransformerEmbedder(batch_size=settings.batch_size)
-    load_s = time.perf_counter() - t
-    t = time.perf_counter()
-    bare.embed(texts)
-    encode_s = time.perf_counter() - t
+    # The bare model on the same texts in a new process, as the build ran: import, load, encode separately.
+    (work / "build" / "texts.json").write_text(json.dumps(texts))
+    code = ("import time, json, sys; t0 = time.perf_counter(); from sentence_transformers import SentenceTransformer; "
+            "from qa.embeddings import model_dir; t1 = time.perf_counter(); m = SentenceTransformer(str(model_dir()), "
+            "device='cpu'); t2 = time.perf_counter(); texts = json.load(open(sys.argv[1])); t3 = time.perf_counter(); "
+            "m.encode(texts, batch_size=%d, normalize_embeddings=True, show_progress_bar=False); "
+            "t4 = time.perf_counter(); print(json.dumps({'import': t1 - t0, 'load': t2 - t1, 'encode': t4 - t3}))"
+            % settings.batch_size)
+    wall, bare_rss, _, stdout = run_child([sys.executable, "-c", code, str(work / "build" / "texts.json")],
+                                          dict(os.environ, HF_HUB_OFFLINE="1"))
+    bare = json.loads(stdout.strip().splitlines()[-1])
+    encode_s, load_s = bare["encode"], bare["import"] + bare["load"]
     # Incremental add: one new document; then a rebuild with nothing changed.
     write_corpus(corpus, sentences, 1, seed=2, prefix="added")
     t = time.perf_counter()
@@ -298,6 +322,8 @@ def phase_build(work: Path, quick: bool) -> dict:
         "n_chunks": report.n_chunks, "n_docs": n_docs, "build_s": round(report.seconds, 2),
         "build_call_s": round(build_s, 2), "timings_s": {k: round(v, 3) for k, v in report.timings.items()},
         "bare_model_load_s": round(load_s, 2), "bare_encode_s": round(encode_s, 2),
+        "bare_parts_s": {k: round(v, 3) for k, v in bare.items()}, "bare_peak_rss_mb": round(bare_rss, 1),
+        "embed_stage_over_bare_load_and_encode": round(report.timings["embed"] / (encode_s + load_s), 3),
         "build_over_bare_encode": round(report.seconds / encode_s, 3),
         "build_over_bare_load_and_encode": round(report.seconds / (encode_s + load_s), 3),
         "outside_model_share": round(outside / report.seconds, 4),
@@ -324,7 +350,7 @@ def phase_scale(work: Path, quick: bool, n_target: int) -> dict:
     onnx = OnnxEmbedder(onnx_path_for(index, model_hash()), cache_size=0)
     synth = SynthEmbedder(embed_sentences(sentences, onnx))
     t = time.perf_counter()
-    write_corpus(corpus, sentences, max(1, round(n_target / 19)), seed=3)
+    write_corpus(corpus, sentences, max(1, round(n_target / 31)), seed=3)
     write_s = time.perf_counter() - t
     settings = Settings(corpus_dir=corpus, index_dir=index)
     t = time.perf_counter()
@@ -438,7 +464,11 @@ def markdown(r: dict) -> str:
         bd = d["breakdown"]
         lines += ["", "Where a warm ask goes on the default corpus (p50 ms): "
                   + ", ".join(f"{k} {v['p50_ms']:.2f}" for k, v in bd.items() if isinstance(v, dict))
-                  + f"; answer sentences embedded per ask: {bd['answer_sentences_texts_mean']}."]
+                  + f"; answer sentences embedded per ask: {bd['answer_sentences_texts_mean']}. "
+                  "ONNX threads per query, p50 ms (1 = default / 2): question "
+                  f"{bd['onnx_threads']['question_1']['p50_ms']:.2f} / {bd['onnx_threads']['question_2']['p50_ms']:.2f}, "
+                  f"answer sentences {bd['onnx_threads']['sentences_1']['p50_ms']:.2f} / "
+                  f"{bd['onnx_threads']['sentences_2']['p50_ms']:.2f}."]
     if c:
         p = c.get("qa_ask_parts_s", {})
         lines += ["", "## Cold start (`qa ask` in a new process, index built)", "",
@@ -459,9 +489,12 @@ def markdown(r: dict) -> str:
                   "| measure | value |", "|---|---|",
                   f"| full build | {b['build_s']:.1f} s ({b['passages_per_s_build']:.1f} passages/s) |",
                   f"| bare model encode, same texts and batches | {b['bare_encode_s']:.1f} s "
-                  f"({b['passages_per_s_bare']:.1f} passages/s; model load {b['bare_model_load_s']:.1f} s more) |",
-                  f"| build / bare encode | {b['build_over_bare_encode']:.3f}× "
-                  f"(/ bare load+encode {b['build_over_bare_load_and_encode']:.3f}×) |",
+                  f"({b['passages_per_s_bare']:.1f} passages/s; import+load {b['bare_model_load_s']:.1f} s more) |",
+                  f"| build / bare encode | {b['build_over_bare_encode']:.3f}× |",
+                  f"| build / bare import+load+encode (both in new processes) | "
+                  f"{b['build_over_bare_load_and_encode']:.3f}× |",
+                  f"| build's embed stage (incl. torch import, model load) / bare import+load+encode | "
+                  f"{b['embed_stage_over_bare_load_and_encode']:.3f}× |",
                   f"| outside the model (load+chunk {t['load_chunk']:.2f} s, write {t['write']:.2f} s) | "
                   f"{100 * b['outside_model_share']:.1f}% |",
                   f"| incremental add of one document | {b['incremental_add']['seconds']:.2f} s "

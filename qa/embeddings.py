@@ -93,15 +93,36 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
-        out = []
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        # Longest first across all texts, as SentenceTransformer.encode orders one call's texts: batches of
+        # similar length waste no work on padding (builds pass texts in hash order, lengths mixed).
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.empty((len(texts), self.dim), np.float32)
         with self._lock:
             for i in range(0, len(texts), self.batch_size):
-                batch = texts[i : i + self.batch_size]
-                out.append(self.model.encode(batch, batch_size=len(batch), normalize_embeddings=True,
-                                             convert_to_numpy=True, show_progress_bar=False))
+                rows = order[i : i + self.batch_size]
+                out[rows] = self.model.encode([texts[r] for r in rows], batch_size=len(rows),
+                                              normalize_embeddings=True, convert_to_numpy=True,
+                                              show_progress_bar=False)
                 if self.progress:
                     self.progress(min(i + self.batch_size, len(texts)), len(texts))
-        return _normalize(np.vstack(out)) if out else np.zeros((0, self.dim), np.float32)
+        return _normalize(out)
+
+
+def onnx_threads() -> int:
+    """Threads per ONNX query (QA_ONNX_THREADS, default 1).
+
+    One thread by default: on the 2 shared cores measured here (`python -m bench.run`), one thread embedded
+    a question 2.3x and a batch of answer sentences 1.7x faster than two, which wait on each other whenever
+    another process holds a core; and two concurrent requests then each get a core. An otherwise idle
+    machine may answer a little faster with QA_ONNX_THREADS=2.
+    """
+    raw = os.environ.get("QA_ONNX_THREADS", "")
+    try:
+        return max(1, int(raw)) if raw.strip() else 1
+    except ValueError:
+        return 1
 
 
 class OnnxEmbedder:
@@ -120,7 +141,7 @@ class OnnxEmbedder:
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        opts.intra_op_num_threads = threads or onnx_threads()
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
         self.tokenizer = load_tokenizer(folder)
