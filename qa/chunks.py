@@ -48,6 +48,7 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?])[\"'”’)\]]*(?:\s*\[\d+(?:[,–-]\s*\d+)*\])?(?=\s+[\"“'(\[]?[A-Z0-9\u4e00-\u9fff])"
     r"|(?<=[。！？])"
 )
+_HEADING_LINE = re.compile(r"(?:#{1,6}|\d{1,2}(?:\.\d{1,2}){0,3}\.?)[ \t]+[^\n]{1,100}(?<![.!?:;,])(?=\n)")
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|et al|etc|vs|Fig|Figs|No|Dr|Mr|Mrs|Ms|Prof|St|Inc|Ltd|Co|cf)\.|\b[A-Z]\.)$")
 
 
@@ -57,6 +58,11 @@ def sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
         p0 = start + para.start()
         body = para.group(0)
         s = 0
+        head = _HEADING_LINE.match(body)
+        if head and "\n" in body:
+            # A heading line on top of its paragraph (PDF text has no blank line between) is a unit of its own.
+            yield from _trimmed(text, p0, p0 + head.end())
+            s = head.end()
         for m in _SENTENCE_END.finditer(body):
             e = m.end()
             if _ABBREVIATIONS.search(body[s:e]) or e - s < 2:
@@ -64,6 +70,12 @@ def sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
             yield from _trimmed(text, p0 + s, p0 + e)
             s = e
         yield from _trimmed(text, p0 + s, p0 + len(body))
+
+
+def is_heading_line(text: str) -> bool:
+    """True for a numbered or markdown heading standing alone (not an answer to anything)."""
+    m = _HEADING_LINE.match(text + "\n")
+    return bool(m) and m.end() == len(text)
 
 
 def _trimmed(text: str, a: int, b: int) -> Iterator[tuple[int, int]]:
