@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import index as store
-from .chunks import Chunk, chunk_document, embedding_text, tokenizer_counter
+from .chunks import PIPELINE_VERSION, Chunk, chunk_document, embedding_text, tokenizer_counter
 from .corpus_files import CorpusFile, Skipped, collect_files
 from .documents import Document, content_hash, load_document
 from .embeddings import MODEL_NAME, Embedder, load_tokenizer, model_hash
@@ -75,8 +75,8 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
         store.prune(root, settings.keep_generations)  # leftovers of interrupted builds
         files, skipped = collect_files(paths, corpus)
         mhash = model_hash()
-        chunking = {"chunk_tokens": settings.chunk_tokens, "max_chunk_tokens": settings.max_chunk_tokens,
-                    "max_chunk_chars": settings.max_chunk_chars, "overlap_sentences": settings.overlap_sentences}
+        chunking = {"pipeline": PIPELINE_VERSION, "chunk_tokens": settings.chunk_tokens,
+                    "max_chunk_tokens": settings.max_chunk_tokens, "max_chunk_chars": settings.max_chunk_chars, "overlap_sentences": settings.overlap_sentences}
         base = _current(root, mhash)
         try:
             return _build(files, skipped, settings, embedder_factory, base, mhash, chunking, full, progress, t0)

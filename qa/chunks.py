@@ -11,6 +11,11 @@ from .documents import Document
 from .settings import Settings
 
 
+# Bump when loading or chunking code changes what chunks a file yields: indexes built by an older
+# pipeline are then rebuilt in full instead of reusing stale chunks of unchanged files.
+PIPELINE_VERSION = 2
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A passage of a document: document.text[start:end] == text."""
