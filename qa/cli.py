@@ -59,7 +59,20 @@ def _cmd_index(args) -> int:
     return 0
 
 
+def _ensure_index() -> None:
+    """Build the index first when there is none, saying so (qa.search would build it silently)."""
+    try:
+        qa.assistant().status()
+    except qa.IndexNotFound:
+        corpus = qa.assistant().settings.corpus_dir
+        print(f"qa: no index yet; building one from {corpus}", file=sys.stderr)
+        qa.build_index(progress=_Bar(), wait=True)
+
+
 def _cmd_ask(args) -> int:
+    if not args.question.strip():  # refuse before spending a build on it
+        raise qa.InvalidQuestion("the question is empty; type a question about the documents")
+    _ensure_index()
     ans = qa.ask(args.question, k=args.k, mode=args.mode)
     if args.json:
         print(json.dumps(answer_json(ans), ensure_ascii=False, indent=1))
@@ -125,10 +138,20 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; library errors become one line on stderr and exit code 1."""
     args = parser().parse_args(argv)
+    if args.command == "serve":  # the web app reports its own warnings
+        return _run(args)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = _run(args)
+    for w in caught:
+        if issubclass(w.category, (UserWarning, RuntimeWarning)):
+            print(f"qa: warning: {w.message}", file=sys.stderr)
+    return code
+
+
+def _run(args) -> int:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("default")
-            return args.func(args)
+        return args.func(args)
     except qa.QAError as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return 1
