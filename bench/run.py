@@ -365,8 +365,9 @@ def phase_scale(work: Path, quick: bool, n_target: int) -> dict:
             "peak_rss_mb": round(peak_rss_mb(), 1)}
     # Cold start at this size (opening a generation verifies its files' hashes).
     qa_bin = str(Path(sys.executable).parent / "qa")
-    walls = [run_child([qa_bin, "ask", "What is IDex?"], env_for(corpus, index))[0] for _ in range(2 if quick else 3)]
-    res["cold_qa_ask_s"] = round(statistics.median(walls), 3)
+    runs = [run_child([qa_bin, "ask", "What is IDex?"], env_for(corpus, index)) for _ in range(2 if quick else 3)]
+    res["cold_qa_ask_s"] = round(statistics.median(r[0] for r in runs), 3)
+    res["cold_qa_ask_peak_rss_mb"] = round(max(r[1] for r in runs), 1)
     return res
 
 
@@ -463,7 +464,7 @@ def markdown(r: dict) -> str:
     if d.get("breakdown"):
         bd = d["breakdown"]
         lines += ["", "Where a warm ask goes on the default corpus (p50 ms): "
-                  + ", ".join(f"{k} {v['p50_ms']:.2f}" for k, v in bd.items() if isinstance(v, dict))
+                  + ", ".join(f"{k} {v['p50_ms']:.2f}" for k, v in bd.items() if isinstance(v, dict) and "p50_ms" in v)
                   + f"; answer sentences embedded per ask: {bd['answer_sentences_texts_mean']}. "
                   "ONNX threads per query, p50 ms (1 = default / 2): question "
                   f"{bd['onnx_threads']['question_1']['p50_ms']:.2f} / {bd['onnx_threads']['question_2']['p50_ms']:.2f}, "
@@ -481,7 +482,9 @@ def markdown(r: dict) -> str:
                   f"plain stack. Its parts (median s): " + ", ".join(f"{k} {v:.3f}" for k, v in p.items())
                   + f"; bare interpreter start {c['python_startup_s']:.3f}."]
         for k, s in r.get("scale", {}).items():
-            lines.append(f"Cold `qa ask` at {s['n_chunks']:,} chunks: {s['cold_qa_ask_s']:.2f} s.")
+            per = (s["cold_qa_ask_peak_rss_mb"] - c["qa_ask"]["peak_rss_mb"]) * 2**20 / max(1, s["n_chunks"])
+            lines.append(f"Cold `qa ask` at {s['n_chunks']:,} chunks: {s['cold_qa_ask_s']:.2f} s, peak RSS "
+                         f"{s['cold_qa_ask_peak_rss_mb']:.0f} MB (~{per:,.0f} B per chunk above the default corpus).")
     if b:
         t = b["timings_s"]
         lines += ["", f"## Build ({b['n_chunks']:,} chunks from {b['n_docs']} synthetic documents, "
@@ -575,6 +578,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", nargs="*", choices=("default", "cold", "build", "scale", "vectors"),
                    help="run only these phases (default and its index are always made first)")
     p.add_argument("--work", help="scratch folder (default: a temporary one, removed afterwards)")
+    p.add_argument("--render", action="store_true", help="only rewrite the report from the phase results in --work")
     p.add_argument("--phase", help=argparse.SUPPRESS)
     p.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)
@@ -595,6 +599,15 @@ def main(argv: list[str] | None = None) -> int:
     vector_size = 100_000 if args.quick else 1_000_000
     plan = [("default", 0)] + [("cold", 0)] * ("cold" in wanted) + [("build", 0)] * ("build" in wanted) + \
         [("scale", n) for n in scale_sizes if "scale" in wanted] + [("vectors", vector_size)] * ("vectors" in wanted)
+    if args.render:
+        plan = []
+        for f in sorted(work.glob("*-*.json")):
+            phase, size = f.stem.split("-")
+            res = json.loads(f.read_text())
+            if phase == "scale":
+                results.setdefault("scale", {})[f"{int(size) // 1000}k"] = res
+            else:
+                results[phase] = res
     try:
         for phase, size in plan:
             print(f"bench: {phase}{f' {size:,}' if size else ''} ...", file=sys.stderr, flush=True)
