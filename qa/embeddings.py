@@ -114,9 +114,9 @@ def onnx_threads() -> int:
     """Threads per ONNX query (QA_ONNX_THREADS, default 1).
 
     One thread by default: on the 2 shared cores measured here (`python -m bench.run`), one thread embedded
-    a question 2.3x and a batch of answer sentences 1.7x faster than two, which wait on each other whenever
-    another process holds a core; and two concurrent requests then each get a core. An otherwise idle
-    machine may answer a little faster with QA_ONNX_THREADS=2.
+    questions and answer sentences faster than two in every run (1.2-2.3x), because two threads wait on each
+    other whenever another process holds a core; and two concurrent requests then each get a core. An
+    otherwise idle machine may answer a little faster with QA_ONNX_THREADS=2.
     """
     raw = os.environ.get("QA_ONNX_THREADS", "")
     try:
@@ -268,9 +268,12 @@ def export_onnx(target: Path, folder: Path | None = None) -> Path:
     return target
 
 
+ONNX_FORMAT = 2  # 2: exports carry a check file (PROBE_TEXTS' reference vectors); older ones are not used
+
+
 def onnx_path_for(index_root: Path, mhash: str) -> Path:
     """Where the ONNX export of the model with hash mhash is cached, beside the index generations."""
-    return index_root / "models" / f"minilm-{mhash}.onnx"
+    return index_root / "models" / f"minilm-{mhash}-v{ONNX_FORMAT}.onnx"
 
 
 def _probe_path(onnx_path: Path) -> Path:
