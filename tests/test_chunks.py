@@ -68,8 +68,6 @@ def test_each_reference_entry_is_one_chunk(seed, seed_chunks):
     assert [(c.start, c.end, c.text) for c in refs] == [(r.start, r.end, r.text) for r in seed.references]
 
 
-@pytest.mark.xfail(strict=True, reason="chunks.sentence_spans splits '1.' off a standalone heading like "
-                                       "'1. Main Progress ...', so heading-only sections of the seed yield chunks")
 def test_heading_only_sections_produce_no_chunk(seed, seed_chunks):
     titles = {s.title for s in seed.sections}
     assert [c.text for c in seed_chunks if c.text in titles] == []
@@ -91,15 +89,15 @@ def _heading_only_case(name, count):
     return [(c.section, c.text) for c in chunk_document(doc, count, SETTINGS)], doc.sections[-1]
 
 
-@pytest.mark.parametrize("name", ["numbered", "unnumbered"])
+@pytest.mark.parametrize("name", ["numbered", "unnumbered", "dotted"])
 def test_a_heading_with_no_body_produces_no_chunk(name, count):
     chunks, last = _heading_only_case(name, count)
     assert chunks == [(last.title, HEADING_ONLY[name][0][last.start:].strip())]
 
 
 @pytest.mark.xfail(strict=True, reason="chunks.chunk_document compares the region text with the section label, which "
-                                       "lacks markdown hashes and setext underlines; and sentence_spans splits '1.' off")
-@pytest.mark.parametrize("name", ["dotted", "markdown", "setext"])
+                                       "lacks the markdown hashes and the setext underline, so the heading becomes a chunk")
+@pytest.mark.parametrize("name", ["markdown", "setext"])
 def test_a_heading_with_no_body_produces_no_chunk_in_other_heading_styles(name, count):
     chunks, last = _heading_only_case(name, count)
     assert chunks == [(last.title, HEADING_ONLY[name][0][last.start:].strip())]
@@ -125,8 +123,6 @@ def test_chunk_ids_are_content_hashes_stable_across_runs(seed, count):
     assert {c.chunk_id for c in chunk_document(moved, count, SETTINGS)}.isdisjoint({c.chunk_id for c in first})
 
 
-@pytest.mark.xfail(strict=True, reason="chunks._pack: when the sentence after the overlap does not fit, the overlap "
-                                       "sentence alone becomes a chunk inside the previous one (seed: Abstract 386-637)")
 def test_no_chunk_lies_inside_another(seed_chunks):
     inside = [(b.section, b.start, b.end) for a in seed_chunks for b in seed_chunks
               if a is not b and a.start <= b.start and b.end <= a.end]
@@ -194,7 +190,6 @@ def test_sentence_spans(text, sentences):
     assert _sentences(text) == sentences
 
 
-@pytest.mark.xfail(strict=True, reason="chunks.sentence_spans: a leading enumeration '1.' ends a 'sentence' of its own")
 @pytest.mark.parametrize("text, sentences", [
     ("1. Main Progress and Achievements", ["1. Main Progress and Achievements"]),
     ("1. Collect the data. Then clean it.", ["1. Collect the data.", "Then clean it."]),

@@ -164,9 +164,6 @@ def test_hits_without_citations_carry_no_references(two_docs):
 
 
 @pytest.mark.model
-@pytest.mark.xfail(strict=True, reason="search: the seed's abstract is chunked in two pieces whose cosine with the "
-                                       "other translation is 0.87-0.88, under DUPLICATE_COSINE 0.9, so both abstracts "
-                                       "take places")
 @pytest.mark.parametrize("question", [
     "What are the key areas of consensus of the S70th Xiangshan Science Conference?",
     "systematic summary of the conference reports three aspects of consensus",
