@@ -21,13 +21,14 @@ MAX_SENTENCES = 3
 # A question word counts as supported by a passage when the passage has the same word or one whose
 # embedding is at least this similar (numbers must match exactly).
 WORD_MATCH = (0.5, 0.6)
-# Logistic model of "the corpus answers this" over five scores: best sentence cosine, best passage
-# cosine, IDF-weighted share of question terms in a top passage, and the IDF-weighted share of
-# question words no top passage supports at each WORD_MATCH level. Fitted (scikit-learn, C=3) on the
-# dev set plus tests/data/heldout/questions.jsonl (58 answerable, 22 unanswerable); 5-fold
-# cross-validated: 96.5% of answerable questions supported, 41% of unanswerable ones not.
-SUPPORT_COEF = (1.879, 1.623, 0.122, -1.779, -2.334)
-SUPPORT_INTERCEPT = 0.721
+# Logistic model of "the corpus answers this" over four scores: best sentence cosine, best passage
+# cosine, and the IDF-weighted share of question words no top passage supports at each WORD_MATCH
+# level. Fitted (scikit-learn, C=3) on the dev set plus tests/data/heldout/questions.jsonl (57
+# answerable, 22 unanswerable); 5-fold cross-validated at this threshold: 96.5% of answerable
+# questions supported, 36% of unanswerable ones not (off-topic ones are caught; topical ones whose
+# fact is missing mostly are not). Term coverage by BM25 terms was tried and got no weight.
+SUPPORT_COEF = (1.733, 1.811, -1.661, -2.446)
+SUPPORT_INTERCEPT = 0.769
 SUPPORT_THRESHOLD = 0.5
 
 _STOP = set("""a an the of and or in on for to with as at by from is are was were be been being do does did
@@ -103,27 +104,19 @@ class WordVectors:
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the support decision rests on; all in [0, 1] except the cosines."""
+    """What the support decision rests on: two cosines and shares of unsupported question words."""
 
     sentence_cosine: float
     passage_cosine: float
-    term_coverage: float
     unsupported: tuple[float, ...]
 
 
 def gather_evidence(question: str, hits: list[Hit], sentence_cosine: float, idf, terms, word_vectors: WordVectors
                     ) -> Evidence:
-    """Scores of how well the top hits cover the question, term by term and as a whole."""
+    """Scores of how well the top hits cover the question, as a whole and word by word."""
     top = hits[:SENTENCE_HITS]
     if not top:
-        return Evidence(0.0, 0.0, 0.0, tuple(1.0 for _ in WORD_MATCH))
-    qterms = list(dict.fromkeys(terms(question)))
-    weights = idf(qterms) if qterms else np.zeros(0)
-    coverage = 0.0
-    if qterms and weights.sum() > 0:
-        for h in top:
-            present = set(terms(h.text))
-            coverage = max(coverage, float(sum(w for t, w in zip(qterms, weights) if t in present) / weights.sum()))
+        return Evidence(0.0, 0.0, tuple(1.0 for _ in WORD_MATCH))
     qwords = [w for w in words(question) if w not in _STOP and len(w) > 1]
     unsupported = [1.0 for _ in WORD_MATCH]
     if qwords:
@@ -138,12 +131,12 @@ def gather_evidence(question: str, hits: list[Hit], sentence_cosine: float, idf,
             for i, tau in enumerate(WORD_MATCH):
                 ok = same | (~numeric & (sims >= tau))
                 unsupported[i] = min(unsupported[i], float((qweights * ~ok).sum() / qweights.sum()))
-    return Evidence(sentence_cosine, max(h.dense for h in top), coverage, tuple(unsupported))
+    return Evidence(sentence_cosine, max(h.dense for h in top), tuple(unsupported))
 
 
 def is_supported(evidence: Evidence) -> tuple[bool, float]:
     """(supported, confidence) from the calibrated logistic model over the evidence scores."""
-    x = (evidence.sentence_cosine, evidence.passage_cosine, evidence.term_coverage, *evidence.unsupported)
+    x = (evidence.sentence_cosine, evidence.passage_cosine, *evidence.unsupported)
     z = SUPPORT_INTERCEPT + sum(c * v for c, v in zip(SUPPORT_COEF, x))
     p = 1 / (1 + math.exp(-z))
     return p >= SUPPORT_THRESHOLD, round(p, 3)

@@ -13,7 +13,7 @@ from .settings import Settings
 
 # Bump when loading or chunking code changes what chunks a file yields: indexes built by an older
 # pipeline are then rebuilt in full instead of reusing stale chunks of unchanged files.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ _SENTENCE_END = re.compile(
     r"|(?<=[。！？])"
 )
 _HEADING_LINE = re.compile(r"(?:#{1,6}|\d{1,2}(?:\.\d{1,2}){0,3}\.?)[ \t]+[^\n]{1,100}(?<![.!?:;,])(?=\n)")
+_BARE_NUMBER = re.compile(r"[\dIVX]{0,4}(?:\.\d{1,3})*\.?")  # "1.", "2.2." or "IV." opening a heading or list item
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|et al|etc|vs|Fig|Figs|No|Dr|Mr|Mrs|Ms|Prof|St|Inc|Ltd|Co|cf)\.|\b[A-Z]\.)$")
 
 
@@ -70,7 +71,7 @@ def sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
             s = head.end()
         for m in _SENTENCE_END.finditer(body):
             e = m.end()
-            if _ABBREVIATIONS.search(body[s:e]) or e - s < 2:
+            if _ABBREVIATIONS.search(body[s:e]) or _BARE_NUMBER.fullmatch(body[s:e].strip()):
                 continue
             yield from _trimmed(text, p0 + s, p0 + e)
             s = e
@@ -173,8 +174,10 @@ def _pack(units: list[tuple[int, int, int]], settings: Settings) -> Iterator[lis
         if j >= len(units):
             return
         overlap = min(settings.overlap_sentences, len(group) - 1)
-        # Overlap only with short sentences, so the overlap never dominates the next chunk.
-        while overlap and sum(u[2] for u in group[-overlap:]) > settings.chunk_tokens // 3:
+        # Overlap only with short sentences, so the overlap never dominates the next chunk, and only
+        # when the next sentence still fits beside it (else the chunk would repeat the overlap alone).
+        while overlap and (sum(u[2] for u in group[-overlap:]) > settings.chunk_tokens // 3
+                           or sum(u[2] for u in group[-overlap:]) + units[j][2] + overlap > settings.chunk_tokens):
             overlap -= 1
         i = j - overlap
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from .bm25 import Bm25Index
 from .chunks import Chunk, embedding_text
+from .duplicates import repeated_sections
 from .vectors import build_vector_index, save_vector_index
 
 CURRENT = "CURRENT"
@@ -32,7 +33,8 @@ _SCHEMA = """
 CREATE TABLE documents (doc_id TEXT, source TEXT PRIMARY KEY, title TEXT, text TEXT, n_pages INTEGER,
                         indexed_at REAL);
 CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT, doc_id TEXT, source TEXT, title TEXT, section TEXT,
-                     page INTEGER, start INTEGER, "end" INTEGER, text TEXT, n_tokens INTEGER, text_hash TEXT);
+                     page INTEGER, start INTEGER, "end" INTEGER, text TEXT, n_tokens INTEGER, text_hash TEXT,
+                     section_run INTEGER, repeat_group INTEGER);
 CREATE TABLE refs (source TEXT, number INTEGER, text TEXT, start INTEGER, "end" INTEGER,
                    PRIMARY KEY (source, number));
 CREATE TABLE sections (source TEXT, title TEXT, start INTEGER, "end" INTEGER, level INTEGER);
@@ -109,9 +111,11 @@ def write_generation(root: Path, manifest, docs: list, chunks: list[Chunk], vect
     db.executescript(_SCHEMA)
     db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?)",
                    [(d.doc_id, d.source, d.title, d.text, len(d.pages), indexed_at[d.source]) for d in docs])
-    db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    runs, repeats = repeated_sections(chunks, vectors)
+    db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                    [(i, c.chunk_id, c.doc_id, c.source, c.title, c.section, c.page, c.start, c.end, c.text,
-                     c.n_tokens, text_hash(manifest.model_hash, embedding_text(c))) for i, c in enumerate(chunks)])
+                     c.n_tokens, text_hash(manifest.model_hash, embedding_text(c)), runs[i], repeats[i])
+                    for i, c in enumerate(chunks)])
     db.executemany("INSERT OR IGNORE INTO refs VALUES (?,?,?,?,?)",
                    [(d.source, r.number, r.text, r.start, r.end) for d in docs for r in d.references])
     db.executemany("INSERT INTO sections VALUES (?,?,?,?,?)",

@@ -22,7 +22,7 @@ from .vectors import load_vector_index
 __all__ = ["CURRENT", "FULL_HASH_BYTES", "DocumentRecord", "Generation", "Manifest", "open_current",
            "pointer_token", "prune", "text_hash", "write_generation"]
 
-FORMAT = 1
+FORMAT = 2  # 2: chunk rows carry section_run and repeat_group
 REBUILD_HINT = "rebuild it with: qa index --full"
 INSTALLED = "installed"  # open_current's default: check against the installed embedding model
 
@@ -130,8 +130,11 @@ class Generation:
             raise self._corrupt(f"chunk rows per document disagree with the manifest ({bad})")
         self.sources = sorted(m.sources)
         position = {s: i for i, s in enumerate(self.sources)}
-        self.row_source = np.array([position[s] for (s,) in self._query("SELECT source FROM chunks ORDER BY row")],
-                                   dtype=np.int32)
+        rows = self._query("SELECT source, section_run, repeat_group FROM chunks ORDER BY row")
+        self.row_source = np.array([position[r[0]] for r in rows], dtype=np.int32)
+        # Which section copy each row is in, and which copies repeat one another (search shows one copy).
+        self.section_run = np.array([r[1] for r in rows], dtype=np.int64)
+        self.repeat_group = np.array([r[2] for r in rows], dtype=np.int64)
 
     def _query(self, sql: str, args: tuple = ()) -> list:
         with self._lock:  # one SQLite connection shared by reader threads

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .documents import Reference
+from .duplicates import same_passage
 from .embeddings import Embedder
 from .errors import InvalidSetting
 from .index import Generation
@@ -21,8 +22,6 @@ MODES = ("hybrid", "dense", "bm25")
 # and unlike RRF it keeps how much better the first passage is than the next, which the
 # supported/unsupported decision and the displayed score use.
 DENSE_WEIGHT = 0.45
-# Two passages this similar say the same thing (the review carries its abstract in two translations).
-DUPLICATE_COSINE = 0.9
 
 
 @dataclass(frozen=True)
@@ -81,6 +80,14 @@ def _weighted(gen: Generation, qvec: np.ndarray, dense_rows: np.ndarray, lexical
     return dict(zip(rows.tolist(), fused.tolist()))
 
 
+def _duplicates(gen: Generation, a: int, b: int, a_text: str, b_text: str, cosine: float) -> bool:
+    """True when passage a only repeats passage b: another copy of a repeated section, or the same text."""
+    group = gen.repeat_group[a]
+    if group >= 0 and group == gen.repeat_group[b] and gen.section_run[a] != gen.section_run[b]:
+        return True
+    return same_passage(a_text, b_text, cosine)
+
+
 def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Settings, mode: str = "hybrid",
            sources: list[str] | None = None, qvec: np.ndarray | None = None) -> list[Hit]:
     """The k best passages for query, best first, no two of them near-duplicates."""
@@ -121,18 +128,20 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
     cand = np.array(ranked, dtype=np.int64)
     vecs = np.asarray(gen.vectors[cand]) if len(cand) else np.zeros((0, len(qvec)), np.float32)
     cosines = vecs @ qvec if len(cand) else np.zeros(0)
+    chunks = gen.chunks(cand.tolist())
     kept: list[int] = []
     for i in range(len(cand)):
-        if any(float(vecs[i] @ vecs[j]) >= DUPLICATE_COSINE for j in kept):
+        if any(_duplicates(gen, cand[i], cand[j], chunks[i].text, chunks[j].text, float(vecs[i] @ vecs[j]))
+               for j in kept):
             continue
         kept.append(i)
         if len(kept) == k:
             break
-    rows = [int(cand[i]) for i in kept]
     hits = []
-    for rank, (i, chunk) in enumerate(zip(kept, gen.chunks(rows)), start=1):
+    for rank, i in enumerate(kept, start=1):
+        chunk, row = chunks[i], int(cand[i])
         refs = tuple(gen.references(chunk.source, cited_numbers(chunk.text))) if "[" in chunk.text else ()
-        hits.append(Hit(rank, float(order[rows[rank - 1]]), chunk.text,
+        hits.append(Hit(rank, float(order[row]), chunk.text,
                         Citation(chunk.source, chunk.title, chunk.section, chunk.page, chunk.start, chunk.end),
-                        chunk.chunk_id, float(cosines[i]), float(lexical.get(rows[rank - 1], 0.0)), refs))
+                        chunk.chunk_id, float(cosines[i]), float(lexical.get(row, 0.0)), refs))
     return hits
