@@ -13,7 +13,7 @@ from .settings import Settings
 
 # Bump when loading or chunking code changes what chunks a file yields: indexes built by an older
 # pipeline are then rebuilt in full instead of reusing stale chunks of unchanged files.
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,11 @@ def _split_long(text: str, a: int, b: int, n_tokens: int, limit_tokens: int, lim
     return out
 
 
+def _bare(text: str) -> str:
+    """Text without heading marks (#, underlines) or extra whitespace, to spot a heading standing alone."""
+    return " ".join(re.sub(r"^[#=\-~\s]+|[#=\-~\s]+$|\n[=\-~]{3,}", " ", text).split())
+
+
 def _chunk_id(doc_id: str, start: int, text: str) -> str:
     return hashlib.sha256(f"{doc_id}\x00{start}\x00{text}".encode()).hexdigest()[:16]
 
@@ -139,7 +144,7 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings
     chunks: list[Chunk] = []
     for a, b, label, whole in _regions(doc):
         spans = [(a, b)] if whole else list(sentence_spans(doc.text, a, b))
-        if not spans or (len(spans) == 1 and label and doc.text[a:b].strip() == label):
+        if not spans or (len(spans) <= 2 and label and _bare(doc.text[a:b]) == _bare(label)):
             continue  # a heading with no body of its own answers nothing
         counts = count_tokens([doc.text[s:e] for s, e in spans])
         units: list[tuple[int, int, int]] = []

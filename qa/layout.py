@@ -24,8 +24,10 @@ class Cleaned:
     """Repaired text plus a map from its offsets back to the raw text."""
 
     text: str
-    _clean_starts: tuple[int, ...]
+    _clean_starts: tuple[int, ...]  # offsets before the leading whitespace was stripped
     _raw_starts: tuple[int, ...]
+    _lead: int = 0  # leading whitespace stripped from the repaired text
+    _length: int = 0  # length of the repaired text before stripping
 
     def to_clean(self, raw_offset: int) -> int:
         """Offset in the repaired text of the first character at or after raw_offset."""
@@ -33,8 +35,9 @@ class Cleaned:
         if i < 0:
             return 0
         delta = raw_offset - self._raw_starts[i]
-        seg_len = (self._clean_starts[i + 1] if i + 1 < len(self._clean_starts) else len(self.text)) - self._clean_starts[i]
-        return self._clean_starts[i] + min(delta, seg_len)
+        seg_end = self._clean_starts[i + 1] if i + 1 < len(self._clean_starts) else self._length
+        unstripped = self._clean_starts[i] + min(delta, seg_end - self._clean_starts[i])
+        return max(0, min(len(self.text), unstripped - self._lead))
 
 
 def clean(raw: str) -> Cleaned:
@@ -55,12 +58,8 @@ def clean(raw: str) -> Cleaned:
         raw_starts.append(pos)
     parts.append(raw[pos:])
     text = "".join(parts)
-    stripped = text.strip()
     lead = len(text) - len(text.lstrip())
-    if lead or len(stripped) != len(text):
-        clean_starts = [max(0, c - lead) for c in clean_starts]
-        text = stripped
-    return Cleaned(text, tuple(clean_starts), tuple(raw_starts))
+    return Cleaned(text.strip(), tuple(clean_starts), tuple(raw_starts), lead, len(text))
 
 
 @dataclass(frozen=True)
@@ -106,8 +105,8 @@ def _run_in_title(rest: str) -> str | None:
     return " ".join(run)
 
 
-def _heading_at(line: str, standalone: bool) -> tuple[str, int] | None:
-    """(label, level) when a line starts with a heading; the label is the heading's own words."""
+def _heading_at(line: str, standalone: bool) -> tuple[str, int, int] | None:
+    """(label, level, end) when a line starts with a heading; end is where its words end in the line."""
     m = _NUMBERED.match(line)
     if m:
         num, rest = m["num"], m["rest"].rstrip()
@@ -116,15 +115,15 @@ def _heading_at(line: str, standalone: bool) -> tuple[str, int] | None:
         # Title Case, or sentence case when it stands alone (many papers use "2.2. Data and methods").
         plausible = _title_like(words) or (len(words) <= 12 and words[0][:1].isupper() and len(rest) <= 90)
         if standalone and len(rest) <= 150 and not rest.endswith((".", ",", ";", ":")) and plausible:
-            return f"{num} {rest}", level
+            return f"{num} {rest}", level, m.start("rest") + len(rest)
         title = _run_in_title(rest)
         if title and len(rest) - len(title) >= 40:
-            return f"{num} {title}", level
+            return f"{num} {title}", level, m.start("rest") + len(title)
         return None
     words = line.split()
     if (standalone and 1 <= len(words) <= 6 and sum(c.isalpha() for c in line) >= 3 and len(line) <= 60 and _title_like(words)
             and not re.search(r"[.,;:!?]$|\d|[()\[\];]", line) and words[-1] not in _SMALL):
-        return line.strip(), 1
+        return line.strip(), 1, len(line.rstrip())
     return None
 
 
@@ -147,7 +146,7 @@ def find_headings(text: str, markdown: bool = False) -> list[Heading]:
             continue
         if markdown:
             m = _MARKDOWN.match(line)
-            found = (m["rest"].strip(), len(m["hashes"])) if m else None
+            found = (m["rest"].strip(), len(m["hashes"]), m.end("rest")) if m else None
         else:
             before_blank = i == 0 or not lines[i - 1].strip()
             after_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
@@ -170,13 +169,11 @@ def find_headings(text: str, markdown: bool = False) -> list[Heading]:
                     last_number = number
         if not found:
             continue
-        label, level = found
+        label, level, words_end = found
         if in_references and _NUMBERED.match(line) and not markdown:
             continue
         in_references = bool(_REFERENCE_TITLES.match(label))
-        offset = line.find(label.split(" ", 1)[-1]) if " " in label else line.find(label)
-        end = start + max(offset, 0) + len(label.split(" ", 1)[-1] if " " in label else label)
-        headings.append(Heading(label, start, min(end, start + len(line)), level))
+        headings.append(Heading(label, start, start + words_end, level))
     return headings
 
 
@@ -195,6 +192,8 @@ def reference_entries(text: str, start: int, end: int) -> list[tuple[int, int, i
     for j, m in enumerate(marks):
         e = marks[j + 1].start() if j + 1 < len(marks) else end
         s = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        gap = text.find("\n\n", s, e)
+        e = gap if gap >= 0 else e  # a blank line ends an entry: what follows the list is not part of it
         entries.append((int(m["n"]), s, len(text[:e].rstrip())))
     return entries
 

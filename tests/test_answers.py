@@ -101,11 +101,11 @@ def test_content_terms(text, terms):
 # --- is_supported ----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("evidence, supported", [
-    (Evidence(0.8, 0.8, 1.0, (0.0, 0.0)), True),  # close sentence, every question word found
-    (Evidence(0.6, 0.6, 0.7, (0.1, 0.2)), True),
-    (Evidence(0.3, 0.3, 0.2, (0.6, 0.8)), False),  # the passages miss most of the question
-    (Evidence(0.1, 0.2, 0.0, (1.0, 1.0)), False),
-    (Evidence(0.0, 0.0, 0.0, (1.0, 1.0)), False),  # what no hits give
+    (Evidence(0.8, 0.8, (0.0, 0.0)), True),  # close sentence, every question word found
+    (Evidence(0.6, 0.6, (0.1, 0.2)), True),
+    (Evidence(0.3, 0.3, (0.6, 0.8)), False),  # the passages miss most of the question
+    (Evidence(0.1, 0.2, (1.0, 1.0)), False),
+    (Evidence(0.0, 0.0, (1.0, 1.0)), False),  # what no hits give
 ])
 def test_is_supported(evidence, supported):
     result, confidence = is_supported(evidence)
@@ -114,16 +114,16 @@ def test_is_supported(evidence, supported):
 
 
 def test_confidence_grows_with_closer_sentences_and_fewer_unsupported_words():
-    base = Evidence(0.4, 0.4, 0.5, (0.3, 0.4))
-    closer = Evidence(0.6, 0.4, 0.5, (0.3, 0.4))
-    covered = Evidence(0.4, 0.4, 0.5, (0.0, 0.1))
+    base = Evidence(0.4, 0.4, (0.3, 0.4))
+    closer = Evidence(0.6, 0.4, (0.3, 0.4))
+    covered = Evidence(0.4, 0.4, (0.0, 0.1))
     assert is_supported(base)[1] < is_supported(closer)[1]
     assert is_supported(base)[1] < is_supported(covered)[1]
 
 
 def test_evidence_without_hits_is_unsupported():
     evidence = gather_evidence("anything at all", [], 0.0, None, None, None)
-    assert evidence == Evidence(0.0, 0.0, 0.0, (1.0, 1.0))
+    assert evidence == Evidence(0.0, 0.0, (1.0, 1.0))
     assert is_supported(evidence)[0] is False
 
 

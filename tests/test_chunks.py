@@ -95,8 +95,6 @@ def test_a_heading_with_no_body_produces_no_chunk(name, count):
     assert chunks == [(last.title, HEADING_ONLY[name][0][last.start:].strip())]
 
 
-@pytest.mark.xfail(strict=True, reason="chunks.chunk_document compares the region text with the section label, which "
-                                       "lacks the markdown hashes and the setext underline, so the heading becomes a chunk")
 @pytest.mark.parametrize("name", ["markdown", "setext"])
 def test_a_heading_with_no_body_produces_no_chunk_in_other_heading_styles(name, count):
     chunks, last = _heading_only_case(name, count)

@@ -94,8 +94,6 @@ def test_the_seed_has_24_references(seed):
     assert all(references.start < r.start < r.end <= references.end for r in seed.references)
 
 
-@pytest.mark.xfail(strict=True, reason="layout.reference_entries: the last entry runs to the end of the section, "
-                                       "swallowing the notes after the list")
 def test_the_last_reference_ends_with_its_own_text(seed):
     assert seed.references[-1].text == (
         "24. Song F Q, Qiu Z J. The rule of law in the data element market governance: Subject, ownership and path. "
@@ -228,8 +226,6 @@ def test_pdf_running_headers_and_page_numbers_are_dropped(tmp_path):
     assert [doc.page_at(doc.text.index(w)) for w in ("hum", "Amber", "Cobalt")] == [1, 2, 3]
 
 
-@pytest.mark.xfail(strict=True, reason="layout.clean strips the leading blank lines a textless first page leaves, "
-                                       "but Cleaned.to_clean does not subtract them: later pages start 2 chars late")
 def test_a_pdf_whose_first_page_has_no_text_cites_the_right_pages(tmp_path):
     doc = _load_pdf(tmp_path, [[], WIDGET_PAGES[1], WIDGET_PAGES[2]])
     text = doc.text

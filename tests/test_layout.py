@@ -41,8 +41,6 @@ def test_to_clean_maps_every_raw_word_to_its_place_in_the_repaired_text():
     assert cleaned.to_clean(len(raw)) == len(cleaned.text)
 
 
-@pytest.mark.xfail(strict=True, reason="layout.clean: stripping leading whitespace shifts later segment starts but "
-                                       "not offsets inside the first segment, so to_clean is off by the lead")
 @pytest.mark.parametrize("raw", ["\n\nAb.\n\nCd", "  Ab.\n\nCd"])
 def test_to_clean_maps_offsets_after_leading_whitespace(raw):
     cleaned = clean(raw)
@@ -100,8 +98,6 @@ def test_markdown_hashes_are_not_headings_in_plain_text():
     assert _titles("#hashtag trending now\n\n# not markdown here\n\nBody.") == []
 
 
-@pytest.mark.xfail(strict=True, reason="layout.find_headings: the end offset is found with line.find() of the label "
-                                       "minus its first word, which matches an earlier repeat of that word")
 def test_heading_end_is_where_its_words_end_even_when_a_word_repeats():
     assert find_headings("# Go Go\n\nText.", markdown=True) == [Heading("Go Go", 0, 7, 1)]
 
