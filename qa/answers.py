@@ -56,7 +56,7 @@ class Answer:
     question: str
     supported: bool
     sentences: tuple[AnswerSentence, ...]
-    hits: tuple
+    hits: tuple[Hit, ...]
     confidence: float
 
 
