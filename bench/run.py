@@ -53,22 +53,34 @@ def summary(ms: list[float]) -> dict:
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from a parent across exec)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) / 1024
+    except (OSError, IndexError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# `qa ask` as the console script runs it, printing its own peak memory on stderr at exit.
+QA_WITH_PEAK = ("import sys; from qa.cli import main; code = main(sys.argv[1:]); "
+                "print('VmHWM_KB=' + open('/proc/self/status').read().split('VmHWM:')[1].split()[0], file=sys.stderr); "
+                "sys.exit(code)")
 
 
 def env_for(corpus: Path, index: Path) -> dict:
     return dict(os.environ, HF_HUB_OFFLINE="1", QA_CORPUS_DIR=str(corpus), QA_INDEX_DIR=str(index))
 
 
-def run_child(argv: list[str], env: dict | None = None) -> tuple[float, float, int, str]:
-    """(wall seconds, peak RSS MB, exit code, stdout) of a child process, measured with wait4."""
+def run_child(argv: list[str], env: dict | None = None) -> tuple[float, float | None, int, str]:
+    """(wall seconds, peak RSS MB if the child printed VmHWM_KB=..., exit code, stdout) of a child process."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    out = p.stdout.read()
-    _, status, usage = os.wait4(p.pid, 0)
+    done = subprocess.run(argv, env=env, cwd=PROJECT, capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, p.returncode, out
+    peak = None
+    for line in done.stderr.splitlines():
+        if line.startswith("VmHWM_KB="):
+            peak = int(line.split("=")[1]) / 1024
+    return wall, peak, done.returncode, done.stdout
 
 
 def dir_mb(path: Path) -> float:
@@ -251,21 +263,23 @@ def phase_cold(work: Path, quick: bool) -> dict:
     env = env_for(corpus, index)
     q = "How many 5G base stations had China built?"
     qa_bin = str(Path(sys.executable).parent / "qa")
-    plain_code = ("import sys; from qa.cli import main; import qa; from qa.embeddings import "
-                  "SentenceTransformerEmbedder as S; qa._assistants[qa.Settings.from_env()] = "
-                  "qa.Assistant(embedder=S()); sys.exit(main(['ask', sys.argv[1]]))")
+    plain_code = ("import sys; import qa; from qa.embeddings import SentenceTransformerEmbedder as S; "
+                  "qa._assistants[qa.Settings.from_env()] = qa.Assistant(embedder=S()); " + QA_WITH_PEAK)
     out: dict = {}
     runs = 3 if quick else 7
-    for name, argv in (("qa_ask", [qa_bin, "ask", q]), ("plain_ask", [sys.executable, "-c", plain_code, q])):
-        walls, rss = [], []
+    for name, argv, rss_argv in (
+            ("qa_ask", [qa_bin, "ask", q], [sys.executable, "-c", QA_WITH_PEAK, "ask", q]),
+            ("plain_ask", [sys.executable, "-c", plain_code, "ask", q], None)):
+        walls = []
         for _ in range(runs if name == "qa_ask" else max(2, runs // 2)):
             wall, mb, code, stdout = run_child(argv, env)
             if code != 0 or "5G" not in stdout:
                 raise RuntimeError(f"{name} failed (exit {code}): {stdout[:300]}")
             walls.append(wall)
-            rss.append(mb)
+        if rss_argv:
+            mb = run_child(rss_argv, env)[1]
         out[name] = {"median_s": round(statistics.median(walls), 3), "min_s": round(min(walls), 3),
-                     "runs": [round(w, 3) for w in walls], "peak_rss_mb": round(max(rss), 1)}
+                     "runs": [round(w, 3) for w in walls], "peak_rss_mb": round(mb or 0.0, 1)}
     # Where a cold start goes: imports, loading the generation, the ONNX session, the first answer.
     code = ("import time; t0=time.perf_counter(); import qa, qa.cli, json; t1=time.perf_counter(); "
             "a=qa.assistant(); g=a.generation(build_if_missing=False); t2=time.perf_counter(); "
@@ -297,18 +311,27 @@ def phase_build(work: Path, quick: bool) -> dict:
     report = a.build_index(full=True)
     build_s = time.perf_counter() - t
     texts = [c.text for c, _ in a.generation().all_chunks()]
-    # The bare model on the same texts in a new process, as the build ran: import, load, encode separately.
+    # The bare model on the same texts in a new process, as the build ran: import, load, encode separately;
+    # once right after the build and once more after the incremental steps, to bracket load drift.
     (work / "build" / "texts.json").write_text(json.dumps(texts))
     code = ("import time, json, sys; t0 = time.perf_counter(); from sentence_transformers import SentenceTransformer; "
             "from qa.embeddings import model_dir; t1 = time.perf_counter(); m = SentenceTransformer(str(model_dir()), "
             "device='cpu'); t2 = time.perf_counter(); texts = json.load(open(sys.argv[1])); t3 = time.perf_counter(); "
             "m.encode(texts, batch_size=%d, normalize_embeddings=True, show_progress_bar=False); "
-            "t4 = time.perf_counter(); print(json.dumps({'import': t1 - t0, 'load': t2 - t1, 'encode': t4 - t3}))"
+            "t4 = time.perf_counter(); print(json.dumps({'import': t1 - t0, 'load': t2 - t1, 'encode': t4 - t3})); "
+            "print('VmHWM_KB=' + open('/proc/self/status').read().split('VmHWM:')[1].split()[0], file=sys.stderr)"
             % settings.batch_size)
-    wall, bare_rss, _, stdout = run_child([sys.executable, "-c", code, str(work / "build" / "texts.json")],
-                                          dict(os.environ, HF_HUB_OFFLINE="1"))
-    bare = json.loads(stdout.strip().splitlines()[-1])
-    encode_s, load_s = bare["encode"], bare["import"] + bare["load"]
+
+    def bare_run() -> tuple[dict, float | None]:
+        _, mb, _, stdout = run_child([sys.executable, "-c", code, str(work / "build" / "texts.json")],
+                                     dict(os.environ, HF_HUB_OFFLINE="1"))
+        return json.loads(stdout.strip().splitlines()[-1]), mb
+
+    bare_a, bare_rss = bare_run()
+    # A second full build in this process (torch imported: model load and encode only), then the bare model
+    # again: builds and bare runs alternate, so drifting load from other programs affects both alike.
+    again = a.build_index(full=True)
+    bare_b, _ = bare_run()
     # Incremental add: one new document; then a rebuild with nothing changed.
     write_corpus(corpus, sentences, 1, seed=2, prefix="added")
     t = time.perf_counter()
@@ -317,15 +340,20 @@ def phase_build(work: Path, quick: bool) -> dict:
     t = time.perf_counter()
     same = a.build_index()
     same_s = time.perf_counter() - t
+    bare = {k: (bare_a[k] + bare_b[k]) / 2 for k in bare_a}
+    encode_s, load_s = bare["encode"], bare["import"] + bare["load"]
     outside = report.seconds - report.timings["embed"]
     return {
+        "bare_encode_runs_s": [round(bare_a["encode"], 2), round(bare_b["encode"], 2)],
         "n_chunks": report.n_chunks, "n_docs": n_docs, "build_s": round(report.seconds, 2),
         "build_call_s": round(build_s, 2), "timings_s": {k: round(v, 3) for k, v in report.timings.items()},
         "bare_model_load_s": round(load_s, 2), "bare_encode_s": round(encode_s, 2),
-        "bare_parts_s": {k: round(v, 3) for k, v in bare.items()}, "bare_peak_rss_mb": round(bare_rss, 1),
+        "bare_parts_s": {k: round(v, 3) for k, v in bare.items()}, "bare_peak_rss_mb": round(bare_rss or 0.0, 1),
         "embed_stage_over_bare_load_and_encode": round(report.timings["embed"] / (encode_s + load_s), 3),
-        "build_over_bare_encode": round(report.seconds / encode_s, 3),
         "build_over_bare_load_and_encode": round(report.seconds / (encode_s + load_s), 3),
+        "second_build_s": round(again.seconds, 2), "second_build_timings_s": {k: round(v, 3) for k, v in
+                                                                              again.timings.items()},
+        "build_over_bare_encode": round(again.seconds / encode_s, 3),
         "outside_model_share": round(outside / report.seconds, 4),
         "passages_per_s_build": round(report.n_chunks / report.seconds, 2),
         "passages_per_s_bare": round(len(texts) / encode_s, 2),
@@ -367,7 +395,8 @@ def phase_scale(work: Path, quick: bool, n_target: int) -> dict:
     qa_bin = str(Path(sys.executable).parent / "qa")
     runs = [run_child([qa_bin, "ask", "What is IDex?"], env_for(corpus, index)) for _ in range(2 if quick else 3)]
     res["cold_qa_ask_s"] = round(statistics.median(r[0] for r in runs), 3)
-    res["cold_qa_ask_peak_rss_mb"] = round(max(r[1] for r in runs), 1)
+    peak = run_child([sys.executable, "-c", QA_WITH_PEAK, "ask", "What is IDex?"], env_for(corpus, index))[1]
+    res["cold_qa_ask_peak_rss_mb"] = round(peak or 0.0, 1)
     return res
 
 
@@ -491,11 +520,13 @@ def markdown(r: dict) -> str:
                   f"mean {b['mean_tokens']} tokens, real model)", "",
                   "| measure | value |", "|---|---|",
                   f"| full build | {b['build_s']:.1f} s ({b['passages_per_s_build']:.1f} passages/s) |",
-                  f"| bare model encode, same texts and batches | {b['bare_encode_s']:.1f} s "
+                  f"| bare model encode, same texts and batches (mean of {b['bare_encode_runs_s']} s) | "
+                  f"{b['bare_encode_s']:.1f} s "
                   f"({b['passages_per_s_bare']:.1f} passages/s; import+load {b['bare_model_load_s']:.1f} s more) |",
-                  f"| build / bare encode | {b['build_over_bare_encode']:.3f}× |",
-                  f"| build / bare import+load+encode (both in new processes) | "
-                  f"{b['build_over_bare_load_and_encode']:.3f}× |",
+                  f"| full build in a new process (torch import + model load + encode + the rest) / bare "
+                  f"import+load+encode in a new process | {b['build_over_bare_load_and_encode']:.3f}× |",
+                  f"| second full build in the same process ({b['second_build_s']:.1f} s: model load + encode + "
+                  f"the rest) / bare encode | {b['build_over_bare_encode']:.3f}× |",
                   f"| build's embed stage (incl. torch import, model load) / bare import+load+encode | "
                   f"{b['embed_stage_over_bare_load_and_encode']:.3f}× |",
                   f"| outside the model (load+chunk {t['load_chunk']:.2f} s, write {t['write']:.2f} s) | "
@@ -504,7 +535,8 @@ def markdown(r: dict) -> str:
                   f"({b['incremental_add']['embedded']} chunks embedded) |",
                   f"| rebuild with nothing changed | {b['unchanged_rebuild']['seconds']:.2f} s "
                   f"({b['unchanged_rebuild']['embedded']} embedded) |",
-                  f"| peak RSS of the build process | {b['peak_rss_mb']:.0f} MB |"]
+                  f"| peak RSS of the build process / of the bare model process | {b['peak_rss_mb']:.0f} MB / "
+                  f"{b['bare_peak_rss_mb']:.0f} MB |"]
     v = r.get("vectors")
     if v:
         lines += ["", f"## Vector step alone at {v['n']:,} synthetic vectors ({v['queries']} queries: "
@@ -547,7 +579,10 @@ def targets(r: dict) -> list:
     if c:
         t.append(("cold `qa ask` ≤ 1.5 s", f"{c['qa_ask']['median_s']:.2f} s", c["qa_ask"]["median_s"] <= 1.5))
     if b:
-        t.append(("build ≤ 1.1× bare encode", f"{b['build_over_bare_encode']:.3f}×", b["build_over_bare_encode"] <= 1.1))
+        t.append(("build ≤ 1.1× bare encode (second build, torch already imported, vs bare encode)",
+                  f"{b['build_over_bare_encode']:.3f}×", b["build_over_bare_encode"] <= 1.1))
+        t.append(("build ≤ 1.1× bare model (new processes: both import torch and load the model)",
+                  f"{b['build_over_bare_load_and_encode']:.3f}×", b["build_over_bare_load_and_encode"] <= 1.1))
         t.append((f"outside-model share ≤ 10% ({b['n_chunks']} chunks)", f"{100 * b['outside_model_share']:.1f}%",
                   b["outside_model_share"] <= 0.10))
     if v:

@@ -30,7 +30,7 @@ def test_kind_is_chosen_by_size():
     assert index_kind(EXACT_MAX_ROWS) == "flat"
     assert index_kind(EXACT_MAX_ROWS + 1) == "ivf"
     assert index_kind(101, exact_max=100) == "ivf"
-    assert ivf_lists(1_000_000) == 4000 and ivf_probes(4000) == 16
+    assert ivf_lists(1_000_000) == 4000 and ivf_probes(4000) == 32
     assert ivf_lists(20_001) * 64 <= 20_001  # enough rows per list to train on
 
 
