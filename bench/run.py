@@ -495,7 +495,7 @@ def markdown(r: dict) -> str:
         lines += ["", "Where a warm ask goes on the default corpus (p50 ms): "
                   + ", ".join(f"{k} {v['p50_ms']:.2f}" for k, v in bd.items() if isinstance(v, dict) and "p50_ms" in v)
                   + f"; answer sentences embedded per ask: {bd['answer_sentences_texts_mean']}. "
-                  "ONNX threads per query, p50 ms (1 = default / 2): question "
+                  "ONNX threads per query, p50 ms (1 / 2 = default): question "
                   f"{bd['onnx_threads']['question_1']['p50_ms']:.2f} / {bd['onnx_threads']['question_2']['p50_ms']:.2f}, "
                   f"answer sentences {bd['onnx_threads']['sentences_1']['p50_ms']:.2f} / "
                   f"{bd['onnx_threads']['sentences_2']['p50_ms']:.2f}."]
@@ -613,6 +613,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", nargs="*", choices=("default", "cold", "build", "scale", "vectors"),
                    help="run only these phases (default and its index are always made first)")
     p.add_argument("--work", help="scratch folder (default: a temporary one, removed afterwards)")
+    p.add_argument("--sizes", type=int, nargs="*", help="synthetic corpus sizes in chunks for the latency table "
+                   "(default 1000 10000 100000; --quick 1000 10000)")
     p.add_argument("--render", action="store_true", help="only rewrite the report from the phase results in --work")
     p.add_argument("--phase", help=argparse.SUPPRESS)
     p.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
@@ -627,10 +629,11 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     wanted = set(args.only or ("default", "cold", "build", "scale", "vectors")) | {"default"}
     command = "python -m bench.run" + (" --quick" if args.quick else "") + (
-        f" --only {' '.join(args.only)}" if args.only else "")
+        f" --only {' '.join(args.only)}" if args.only else "") + (
+        f" --sizes {' '.join(map(str, args.sizes))}" if args.sizes else "")
     results: dict = {"quick": args.quick, "command": command, "date": time.strftime("%Y-%m-%d %H:%M"),
                      "machine": f"{os.cpu_count()} CPUs, {os.uname().machine}, Python {sys.version.split()[0]}"}
-    scale_sizes = (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000)
+    scale_sizes = args.sizes or ((1_000, 10_000) if args.quick else (1_000, 10_000, 100_000))
     vector_size = 100_000 if args.quick else 1_000_000
     plan = [("default", 0)] + [("cold", 0)] * ("cold" in wanted) + [("build", 0)] * ("build" in wanted) + \
         [("scale", n) for n in scale_sizes if "scale" in wanted] + [("vectors", vector_size)] * ("vectors" in wanted)

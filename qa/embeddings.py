@@ -111,18 +111,18 @@ class SentenceTransformerEmbedder:
 
 
 def onnx_threads() -> int:
-    """Threads per ONNX query (QA_ONNX_THREADS, default 1).
+    """Threads per ONNX query: QA_ONNX_THREADS, else up to 2.
 
-    One thread by default: on the 2 shared cores measured here (`python -m bench.run`), one thread embedded
-    questions and answer sentences faster than two in every run (1.2-2.3x), because two threads wait on each
-    other whenever another process holds a core; and two concurrent requests then each get a core. An
-    otherwise idle machine may answer a little faster with QA_ONNX_THREADS=2.
+    Measured with `python -m bench.run` on 2 shared cores: on a quiet machine two threads embed a question
+    1.6x and a batch of answer sentences 1.7x faster than one; while other programs keep the cores busy,
+    one thread was as fast for questions and 1.3x faster for sentence batches (the two wait on each
+    other). Set QA_ONNX_THREADS=1 on a machine that is usually busy or serves many requests at once.
     """
     raw = os.environ.get("QA_ONNX_THREADS", "")
     try:
-        return max(1, int(raw)) if raw.strip() else 1
+        return max(1, int(raw)) if raw.strip() else min(2, os.cpu_count() or 1)
     except ValueError:
-        return 1
+        return min(2, os.cpu_count() or 1)
 
 
 class OnnxEmbedder:
