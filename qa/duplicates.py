@@ -18,6 +18,7 @@ SECTION_COSINE = 0.85
 SECTION_JACCARD = 0.40
 SECTION_MIN_CHARS = 400
 SECTION_LENGTH_RATIO = 1.4
+NEIGHBOURS = 8
 # Two passages are the same passage (a paragraph copied into two files) above both of these.
 PASSAGE_COSINE = 0.95
 PASSAGE_JACCARD = 0.8
@@ -52,13 +53,22 @@ def repeated_sections(chunks: Sequence[Chunk], vectors: np.ndarray) -> tuple[lis
         means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
         words = [word_set(" ".join(chunks[i].text for i in members[r])) for r in big]
         sizes = [sum(len(chunks[i].text) for i in members[r]) for r in big]
-        sims = means @ means.T
-        for a in range(len(big)):
-            for b in range(a + 1, len(big)):
-                if (sims[a, b] >= SECTION_COSINE and max(sizes[a], sizes[b]) <= SECTION_LENGTH_RATIO * min(sizes[a], sizes[b])
-                        and jaccard(words[a], words[b]) >= SECTION_JACCARD):
-                    g = group[big[a]] if group[big[a]] >= 0 else big[a]
-                    group[big[a]] = group[big[b]] = g
+        sizes_arr = np.array(sizes, dtype=np.float64)
+        # A section has few copies: only its NEIGHBOURS most similar sections are compared word by word,
+        # found with array operations a block of rows at a time (a large corpus has thousands of sections).
+        for lo in range(0, len(big), 1024):
+            sims = means[lo : lo + 1024] @ means.T
+            for r in range(sims.shape[0]):
+                sims[r, lo + r] = -1.0
+            top = np.argsort(-sims, axis=1)[:, :NEIGHBOURS]
+            for r, cols in enumerate(top):
+                a = lo + r
+                for b in cols.tolist():
+                    if (b > a and sims[r, b] >= SECTION_COSINE
+                            and max(sizes_arr[a], sizes_arr[b]) <= SECTION_LENGTH_RATIO * min(sizes_arr[a], sizes_arr[b])
+                            and jaccard(words[a], words[b]) >= SECTION_JACCARD):
+                        g = group[big[a]] if group[big[a]] >= 0 else big[a]
+                        group[big[a]] = group[big[b]] = g
     return runs, [group[r] for r in runs]
 
 

@@ -107,13 +107,9 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         qvec = embedder.embed([query])[0]
     dense_rows = np.zeros(0, np.int64)
     if mode in ("hybrid", "dense"):
-        # Filtering happens after the vector search, so search deeper when only some documents count.
-        fetch = n if mask is not None else depth
-        _, rows = search_vectors(gen.vector_index, qvec, fetch)
-        rows = rows[rows >= 0]
-        if mask is not None:
-            rows = rows[mask[rows]]
-        dense_rows = rows[:depth]
+        allowed = np.flatnonzero(mask) if mask is not None else None  # filtered inside FAISS
+        _, rows = search_vectors(gen.vector_index, qvec, depth, allowed=allowed)
+        dense_rows = rows[rows >= 0]
     lex_scores, lex_rows = np.zeros(0, np.float32), np.zeros(0, np.int64)
     if mode in ("hybrid", "bm25"):
         lex_scores, lex_rows = gen.bm25.search(query, depth, None if mask is None else mask.astype(np.float32))
