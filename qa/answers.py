@@ -11,6 +11,7 @@ import numpy as np
 from .chunks import is_heading_line, sentence_spans
 from .embeddings import Embedder
 from .search import Hit
+from .vocabulary import WordVectors, words
 
 SENTENCE_HITS = 3  # answer sentences are drawn from this many top hits
 # Sentence score = cosine + OVERLAP * share of question terms present - RANK * (hit rank - 1).
@@ -72,34 +73,6 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
-
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]+|\d[\d,.]*\d|\d|[\u4e00-\u9fff]")
-
-
-def words(text: str) -> set[str]:
-    """Lower-cased words and numbers of a text."""
-    return {w.lower().strip(".,").removesuffix("'s") for w in _WORD.findall(text)}
-
-
-class WordVectors:
-    """Embeddings of single words, cached: they let "paperwork" meet "workloads"."""
-
-    def __init__(self, embedder: Embedder, limit: int = 200_000):
-        self.embedder = embedder
-        self.limit = limit
-        self._cache: dict[str, np.ndarray] = {}
-
-    def __call__(self, items: list[str]) -> np.ndarray:
-        found = {w: v for w in items if (v := self._cache.get(w)) is not None}
-        new = [w for w in dict.fromkeys(items) if w not in found]
-        if new:
-            fresh = dict(zip(new, self.embedder.embed(new)))
-            found.update(fresh)
-            if len(self._cache) + len(fresh) > self.limit:
-                self._cache = {}  # replaced, not cleared, so other threads' lookups stay valid
-            self._cache.update(fresh)
-        return np.array([found[w] for w in items], dtype=np.float32).reshape(len(items), -1)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ from typing import Callable, Sequence
 
 from . import index as store
 from . import bm25
-from .answers import Answer, WordVectors, best_sentences, gather_evidence, is_supported
+from .answers import Answer, best_sentences, gather_evidence, is_supported
 from .build import BuildReport, Progress, build
 from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, model_hash, onnx_path_for,
                          query_embedder)
 from .errors import IndexNotFound, InvalidQuestion, InvalidSetting
 from .search import Hit, search
 from .settings import Settings
+from .vocabulary import WordVectors
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -92,14 +93,14 @@ class Assistant:
         hits = search(gen, embedder, question, min(k, 100), self.settings, mode,
                       list(sources) if sources else None, qvec=qvec)
         sentences, best_cosine = best_sentences(question, hits, embedder, qvec)
-        evidence = gather_evidence(question, hits, best_cosine, gen.bm25.idf, bm25.terms, self._word_vectors(embedder))
+        evidence = gather_evidence(question, hits, best_cosine, gen.bm25.idf, bm25.terms, self._word_vectors(gen, embedder))
         supported, confidence = is_supported(evidence)
         return Answer(question, supported, tuple(sentences), tuple(hits), confidence)
 
-    def _word_vectors(self, embedder: Embedder) -> WordVectors:
+    def _word_vectors(self, gen: store.Generation, embedder: Embedder) -> WordVectors:
         wv = getattr(self, "_wv", None)
-        if wv is None or wv.embedder is not embedder:
-            wv = self._wv = WordVectors(embedder)
+        if wv is None or wv.embedder is not embedder or wv.lookup != gen.word_vectors:
+            wv = self._wv = WordVectors(embedder, gen.word_vectors)
         return wv
 
     def build_index(self, paths: Sequence[str | Path] | None = None, full: bool = False,

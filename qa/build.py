@@ -18,6 +18,7 @@ from .documents import Document, content_hash, load_document
 from .embeddings import MODEL_NAME, Embedder, load_tokenizer, model_hash
 from .errors import BuildInProgress, DocumentError, EmptyCorpus, IndexCorrupt, IndexNotFound
 from .settings import Settings
+from .vocabulary import corpus_words
 
 __all__ = ["BuildReport", "Progress", "Skipped", "build", "build_lock", "collect_files"]
 
@@ -37,7 +38,8 @@ class BuildReport:
     skipped: tuple[Skipped, ...] = ()
     warnings: tuple[str, ...] = ()
     n_chunks: int = 0
-    n_embedded: int = 0
+    n_embedded: int = 0  # passages embedded (the rest came from the previous generation)
+    n_words: int = 0  # vocabulary words embedded
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
 
@@ -152,11 +154,18 @@ def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, 
     t_embed = time.perf_counter()
     keys = [store.text_hash(mhash, embedding_text(c)) for c in all_chunks]
     todo = sorted({k: embedding_text(c) for k, c in zip(keys, all_chunks) if k not in cache}.items())
-    if todo:
-        vecs = np.asarray(embedder_factory().embed([t for _, t in todo]), dtype=np.float32)
-        if vecs.ndim != 2 or len(vecs) != len(todo):
-            raise ValueError(f"the embedder returned {vecs.shape} for {len(todo)} texts")
-        cache.update(zip((k for k, _ in todo), vecs))
+    # The corpus's words are embedded too (one model pass, after the passages), so that answering can
+    # match question words to passage words without running the model on every passage word.
+    vocab = corpus_words([c.text for c in all_chunks])
+    known_words = base.vocabulary() if base is not None and not full else {}  # same model: reusable
+    new_words = [w for w in vocab if w not in known_words]
+    if todo or new_words:
+        texts = [t for _, t in todo] + new_words
+        vecs = np.asarray(embedder_factory().embed(texts), dtype=np.float32)
+        if vecs.ndim != 2 or len(vecs) != len(texts):
+            raise ValueError(f"the embedder returned {vecs.shape} for {len(texts)} texts")
+        cache.update(zip((k for k, _ in todo), vecs[: len(todo)]))
+        known_words.update(zip(new_words, vecs[len(todo):]))
     vectors = np.vstack([cache[k] for k in keys]).astype(np.float32)
     t_write = time.perf_counter()
     if progress:
@@ -168,15 +177,17 @@ def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, 
         model=MODEL_NAME, model_hash=mhash, dim=int(vectors.shape[1]), chunking=chunking,
         sources={d.source: {"sha256": d.doc_id, "chunks": counts[d.source]} for d in docs},
         n_chunks=len(all_chunks), created=time.time())
+    word_vectors = np.array([known_words[w] for w in vocab], dtype=np.float32).reshape(len(vocab), -1)
     name = store.write_generation(root, manifest, docs, all_chunks, vectors, indexed_at,
-                                  previous=base.path.name if base is not None else None)
+                                  previous=base.path.name if base is not None else None,
+                                  vocabulary=(vocab, word_vectors))
     store.prune(root, settings.keep_generations)
     if progress:
         progress("write", 1, 1)
     t_end = time.perf_counter()
     removed = sorted(set(prev_docs) - {d.source for d in docs})
     return BuildReport(name, tuple(added), tuple(updated), tuple(removed), tuple(unchanged), tuple(skipped),
-                       tuple(warnings), len(all_chunks), len(todo), t_end - t0,
+                       tuple(warnings), len(all_chunks), len(todo), len(new_words), t_end - t0,
                        {"load_chunk": t_embed - t_load, "embed": t_write - t_embed, "write": t_end - t_write})
 
 

@@ -39,6 +39,7 @@ CREATE TABLE refs (source TEXT, number INTEGER, text TEXT, start INTEGER, "end" 
                    PRIMARY KEY (source, number));
 CREATE TABLE sections (source TEXT, title TEXT, start INTEGER, "end" INTEGER, level INTEGER);
 CREATE TABLE pages (source TEXT, number INTEGER, start INTEGER, "end" INTEGER);
+CREATE TABLE words (word TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID;
 CREATE INDEX chunks_source ON chunks (source);
 """
 
@@ -97,7 +98,8 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def write_generation(root: Path, manifest, docs: list, chunks: list[Chunk], vectors: np.ndarray,
-                     indexed_at: dict[str, float], previous: str | None = None) -> str:
+                     indexed_at: dict[str, float], previous: str | None = None,
+                     vocabulary: tuple[list[str], np.ndarray] | None = None) -> str:
     """Write a complete generation in a temporary folder, rename it into place and make it current.
 
     previous: the generation to keep as the fallback (default: the one current now). A crash before the
@@ -122,8 +124,11 @@ def write_generation(root: Path, manifest, docs: list, chunks: list[Chunk], vect
                    [(d.source, s.title, s.start, s.end, s.level) for d in docs for s in d.sections])
     db.executemany("INSERT INTO pages VALUES (?,?,?,?)",
                    [(d.source, p.number, p.start, p.end) for d in docs for p in d.pages])
+    vocab, word_vectors = vocabulary or ([], np.zeros((0, vectors.shape[1]), np.float32))
+    db.executemany("INSERT INTO words VALUES (?,?)", [(w, i) for i, w in enumerate(vocab)])
     db.commit()
     db.close()
+    np.save(tmp / "words.npy", np.ascontiguousarray(word_vectors, dtype=np.float16), allow_pickle=False)
     np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
     save_vector_index(build_vector_index(vectors), tmp / "vectors.faiss")
     Bm25Index.build([embedding_text(c) for c in chunks]).save(tmp / "bm25")

@@ -22,7 +22,7 @@ from .vectors import load_vector_index
 __all__ = ["CURRENT", "FULL_HASH_BYTES", "DocumentRecord", "Generation", "Manifest", "open_current",
            "pointer_token", "prune", "text_hash", "write_generation"]
 
-FORMAT = 2  # 2: chunk rows carry section_run and repeat_group
+FORMAT = 3  # 2: chunk rows carry section_run and repeat_group; 3: the vocabulary's word vectors
 REBUILD_HINT = "rebuild it with: qa index --full"
 INSTALLED = "installed"  # open_current's default: check against the installed embedding model
 
@@ -103,7 +103,7 @@ class Generation:
                 why = check_file(path / name, name, record)
                 if why:
                     raise self._corrupt(why)
-        for name in ("chunks.sqlite", "vectors.npy", "vectors.faiss"):
+        for name in ("chunks.sqlite", "vectors.npy", "vectors.faiss", "words.npy"):
             if not (path / name).is_file():
                 raise self._corrupt(f"{name} is missing")
         # immutable: a generation never changes, so SQLite needs no locks or journal (and reads on after prune)
@@ -111,6 +111,7 @@ class Generation:
                                   check_same_thread=False)
         n_rows = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         self.vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        self.words = np.load(path / "words.npy", mmap_mode="r", allow_pickle=False)
         self.vector_index = load_vector_index(path / "vectors.faiss")
         self.bm25 = Bm25Index.load(path / "bm25", n_rows)
         counts = {"manifest": m.n_chunks, "chunk rows": n_rows, "vectors": len(self.vectors),
@@ -121,6 +122,9 @@ class Generation:
         if self.vectors.ndim != 2 or self.vectors.shape[1] != m.dim or self.vector_index.d != m.dim:
             raise self._corrupt(f"vectors have dimension {self.vectors.shape[1:]} / {self.vector_index.d}, "
                                 f"the manifest says {m.dim}")
+        n_words = self.db.execute("SELECT COUNT(*) FROM words").fetchone()[0]
+        if self.words.ndim != 2 or len(self.words) != n_words or (n_words and self.words.shape[1] != m.dim):
+            raise self._corrupt(f"word vectors {self.words.shape} disagree with {n_words} words of dimension {m.dim}")
         if self.vectors.dtype != np.float32:
             raise self._corrupt(f"vectors are {self.vectors.dtype}, expected float32")
         per_source = dict(self.db.execute("SELECT source, COUNT(*) FROM chunks GROUP BY source").fetchall())
@@ -139,6 +143,22 @@ class Generation:
     def _query(self, sql: str, args: tuple = ()) -> list:
         with self._lock:  # one SQLite connection shared by reader threads
             return self.db.execute(sql, args).fetchall()
+
+    def word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of those words that occur in the corpus."""
+        if not words:
+            return {}
+        got = self._query(f"SELECT word, row FROM words WHERE word IN ({','.join('?' * len(words))})", tuple(words))
+        if not got:
+            return {}
+        vecs = np.asarray(self.words[[r for _, r in got]], dtype=np.float32)
+        return {w: v for (w, _), v in zip(got, vecs)}
+
+    def vocabulary(self) -> dict[str, np.ndarray]:
+        """Every stored word vector (builds reuse them)."""
+        got = self._query("SELECT word, row FROM words")
+        vecs = np.asarray(self.words[[r for _, r in got]], dtype=np.float32) if got else []
+        return {w: v for (w, _), v in zip(got, vecs)}
 
     def chunks(self, rows) -> list[Chunk]:
         """Chunks for vector rows, in the order given."""

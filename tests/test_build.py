@@ -25,6 +25,11 @@ PARAGRAPHS = [
 ]
 
 
+def _passages(texts: list[str]) -> list[str]:
+    """The passage texts among embedded texts (the rest are single vocabulary words)."""
+    return [t for t in texts if any(c.isspace() for c in t)]
+
+
 def _chunks_of(assistant: Assistant, source: str) -> list:
     gen = assistant.generation(build_if_missing=False)
     return [c for c, _ in gen.all_chunks() if c.source == source]
@@ -33,7 +38,8 @@ def _chunks_of(assistant: Assistant, source: str) -> list:
 def test_adding_one_document_to_the_default_corpus_embeds_only_its_chunks(fake_assistant, corpus, fake_embedder):
     shutil.copy(SEED, corpus / SEED.name)
     first = fake_assistant.build_index()
-    assert first.added == (SEED.name,) and first.n_embedded == first.n_chunks == len(fake_embedder.calls)
+    assert first.added == (SEED.name,) and first.n_embedded == first.n_chunks == len(_passages(fake_embedder.calls))
+    assert len(fake_embedder.calls) == first.n_embedded + first.n_words
     fake_embedder.calls.clear()
 
     (corpus / "rivers.md").write_text("# Rivers\n\n" + "\n\n".join(PARAGRAPHS) + "\n")
@@ -45,7 +51,8 @@ def test_adding_one_document_to_the_default_corpus_embeds_only_its_chunks(fake_a
     new_chunks = _chunks_of(fake_assistant, "rivers.md")
     assert len(new_chunks) >= 2
     # Exactly the new document's chunk texts were embedded, nothing of the review again.
-    assert sorted(fake_embedder.calls) == sorted(embedding_text(c) for c in new_chunks)
+    assert sorted(_passages(fake_embedder.calls)) == sorted(embedding_text(c) for c in new_chunks)
+    assert len(fake_embedder.calls) == report.n_embedded + report.n_words  # and only the new words
     assert report.n_embedded == len(new_chunks) == report.n_chunks - first.n_chunks
     assert fake_assistant.search("Which team studied the glacier?", k=1)[0].citation.source == "rivers.md"
 
@@ -62,7 +69,7 @@ def test_editing_one_paragraph_re_embeds_only_the_changed_chunks(fake_assistant,
 
     assert report.updated == ("nature.txt",) and report.added == () and report.unchanged == ()
     assert 1 <= report.n_embedded < report.n_chunks
-    assert all("surveyed" in t for t in fake_embedder.calls)
+    assert all("surveyed" in t for t in _passages(fake_embedder.calls))
     hit = fake_assistant.search("When was the tundra surveyed?", k=1)[0]
     assert "surveyed" in hit.text
 
@@ -79,7 +86,7 @@ def test_nothing_changed_embeds_nothing_and_full_embeds_everything(fake_assistan
 
     full = fake_assistant.build_index(full=True)
     assert full.n_embedded == full.n_chunks == first.n_chunks
-    assert len(fake_embedder.calls) == first.n_chunks
+    assert len(_passages(fake_embedder.calls)) == first.n_chunks
     assert full.unchanged == ("a.txt", "b.md")  # the report still compares with the index before
 
 
@@ -231,7 +238,7 @@ def test_changed_chunking_settings_rebuild_everything(tmp_path, corpus, fake_emb
     fake_embedder.calls.clear()
     report = build([corpus], settings.with_(chunk_tokens=48, max_chunk_tokens=64), lambda: fake_embedder)
     assert report.unchanged == ("a.txt",)
-    assert report.n_chunks > 0 and len(fake_embedder.calls) == report.n_embedded > 0
+    assert report.n_chunks > 0 and len(fake_embedder.calls) == report.n_embedded > 0 and report.n_words == 0
     gen = store.open_current(settings.index_path)
     assert gen.manifest.chunking["chunk_tokens"] == 48
 
