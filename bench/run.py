@@ -175,7 +175,8 @@ def latency(settings, qs: list[str], repeats: int, plain: bool, flat_for_plain: 
 def breakdown(settings, qs: list[str], repeats: int) -> dict:
     """Where a warm ask's time goes: question embedding, vector search, BM25, the rest of search, sentences."""
     from qa import Assistant
-    from qa.answers import best_sentences
+    from qa import bm25 as lexical
+    from qa.answers import EMBED_SENTENCES, best_sentences, gather_evidence
     from qa.search import search
     from qa.vectors import search_vectors
 
@@ -183,7 +184,8 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
     gen = a.generation()
     emb = a.query_embedder(gen)
     parts: dict[str, list[float]] = {k: [] for k in ("embed_question", "vector_search", "bm25", "search_total",
-                                                      "answer_sentences", "answer_sentences_texts")}
+                                                      "answer_sentences", "support_evidence",
+                                                      "answer_sentences_texts")}
     for _ in range(repeats):
         for q in qs:
             emb.clear_cache()
@@ -202,13 +204,16 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
             parts["search_total"].append((time.perf_counter() - t) * 1000)
             emb.clear_cache()
             t = time.perf_counter()
-            best_sentences(q, hits, emb)
+            _, best = best_sentences(q, hits, emb)
             parts["answer_sentences"].append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            gather_evidence(q, hits, best, gen.bm25.idf, lexical.terms, a._word_vectors(gen, emb))
+            parts["support_evidence"].append((time.perf_counter() - t) * 1000)
             from qa.chunks import sentence_spans
 
-            parts["answer_sentences_texts"].append(float(sum(
-                1 for h in hits[:3] for x, y in sentence_spans(h.text, 0, len(h.text))
-                if len(h.text[x:y].split()) >= 3)))
+            candidates = sum(1 for h in hits[:3] for x, y in sentence_spans(h.text, 0, len(h.text))
+                             if len(h.text[x:y].split()) >= 3)
+            parts["answer_sentences_texts"].append(float(min(candidates, EMBED_SENTENCES or candidates)))
     out = {k: summary(v) for k, v in parts.items() if k != "answer_sentences_texts"}
     out["answer_sentences_texts_mean"] = round(float(np.mean(parts["answer_sentences_texts"])), 1)
     # ONNX threads per query: 1 (the default) against 2, interleaved, on questions and answer-sentence batches.
