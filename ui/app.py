@@ -54,7 +54,7 @@ SCROLL_TO_QUESTION = """() => setTimeout(() => {
   if (box) box.scrollTop += q.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;
 }, 200)"""
 
-_STAGES = {"load": (0.0, 0.15, "Reading documents"), "embed": (0.15, 0.9, "Embedding passages"),
+_STAGES = {"load": (0.0, 0.15, "Reading documents"), "embed": (0.15, 0.9, "Embedding passages and words"),
            "write": (0.9, 1.0, "Writing the index")}
 
 
