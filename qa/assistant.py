@@ -117,12 +117,16 @@ class Assistant:
 
     def _ensure_onnx(self) -> None:
         target = onnx_path_for(self.root, model_hash())
-        if target.exists():
-            return
-        try:
-            export_onnx(target)
-        except Exception as exc:  # queries then use sentence-transformers: slower, never wrong
-            warnings.warn(f"could not export the model to ONNX ({exc}); queries will use sentence-transformers")
+        if not target.exists():
+            try:
+                export_onnx(target)
+            except Exception as exc:  # queries then use sentence-transformers: slower, never wrong
+                warnings.warn(f"could not export the model to ONNX ({exc}); queries will use sentence-transformers")
+                return
+        # Exports of other model versions or export formats are never used again.
+        for stale in target.parent.glob("minilm-*"):
+            if not stale.name.startswith(target.name):
+                stale.unlink(missing_ok=True)
 
     def documents(self) -> list:
         """The indexed documents (DocumentRecord: source, title, chunks, pages, when indexed)."""

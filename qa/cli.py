@@ -53,7 +53,8 @@ def _cmd_index(args) -> int:
         print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    print(f"indexed {report.n_chunks} chunks in {report.seconds:.1f} s ({report.n_embedded} embedded): "
+    print(f"indexed {report.n_chunks} chunks in {report.seconds:.1f} s ({report.n_embedded} embedded, "
+          f"{report.n_words} new words): "
           f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
           f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped")
     return 0

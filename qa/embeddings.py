@@ -84,6 +84,9 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # builds report their own progress; no stray bars
 
         self.folder = folder or model_dir()
         self.model = SentenceTransformer(str(self.folder), device="cpu")

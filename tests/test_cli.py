@@ -115,13 +115,14 @@ def test_index_prints_a_summary_and_then_reuses_what_it_embedded(real_index, tmp
     corpus.mkdir()
     (corpus / "owls.txt").write_text("Owl Field Notes\n\nBarn owls hunt voles at night. They nest in old barns.\n")
     shutil.copytree(real_index.index_path / "models", index / "models")  # the ONNX export: nothing to export again
-    summary = r"indexed (\d+) chunks in \d+\.\d s \((\d+) embedded\): (\d+) added, 0 updated, 0 removed, (\d+) " \
-              r"unchanged, 0 skipped"
+    summary = r"indexed (\d+) chunks in \d+\.\d s \((\d+) embedded, (\d+) new words\): (\d+) added, 0 updated, " \
+              r"0 removed, (\d+) unchanged, 0 skipped"
     first = qa_cli("index", "--quiet", corpus=corpus, index=index)
     assert first.returncode == 0, first.stderr
-    assert re.fullmatch(summary, first.stdout.strip()).groups() == ("1", "1", "1", "0")
+    chunks, embedded, words, added, unchanged = re.fullmatch(summary, first.stdout.strip()).groups()
+    assert (chunks, embedded, added, unchanged) == ("1", "1", "1", "0") and int(words) > 0
     again = qa_cli("index", "--quiet", corpus=corpus, index=index)
     assert again.returncode == 0, again.stderr
-    assert re.fullmatch(summary, again.stdout.strip()).groups() == ("1", "0", "0", "1")
+    assert re.fullmatch(summary, again.stdout.strip()).groups() == ("1", "0", "0", "0", "1")
     ask = qa_cli("ask", "What do barn owls hunt?", "--json", corpus=corpus, index=index)
     assert json.loads(ask.stdout)["hits"][0]["citation"]["source"] == "owls.txt"
