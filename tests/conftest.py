@@ -40,6 +40,15 @@ class FakeEmbedder:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
+def seed_corpus(root: Path, *extra: Path) -> Path:
+    """A corpus folder under root holding the review and any extra files."""
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for f in (SEED, *extra):
+        shutil.copy(f, corpus / f.name)
+    return corpus
+
+
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
@@ -64,10 +73,7 @@ def fake_assistant(tmp_path: Path, corpus: Path, fake_embedder: FakeEmbedder) ->
 def real_index(tmp_path_factory) -> Settings:
     """The default corpus indexed once with the real model (and its ONNX export) for the whole run."""
     root = tmp_path_factory.mktemp("real")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED, corpus / SEED.name)
-    settings = Settings(corpus_dir=corpus, index_dir=root / "index")
+    settings = Settings(corpus_dir=seed_corpus(root), index_dir=root / "index")
     Assistant(settings).build_index()
     return settings
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from qa import Assistant, InvalidSetting, Settings
 from qa.evaluation import Question, contains_answer, evaluate, format_table, load_questions
 
-from conftest import DEV_SET, PROJECT, SEED
+from conftest import DEV_SET, PROJECT, seed_corpus
 
 HELDOUT = PROJECT / "tests" / "data" / "heldout"
 
@@ -81,11 +80,7 @@ def test_qa_eval_on_the_dev_set_meets_the_quality_bar(real_index: Settings):
 def heldout_assistant(tmp_path_factory) -> Assistant:
     """The review beside two other real documents (a PDF specification and a licence)."""
     root = tmp_path_factory.mktemp("heldout")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED, corpus / SEED.name)
-    for f in ("shared-mime-info-spec.pdf", "mozilla-public-license-2.0.txt"):
-        shutil.copy(HELDOUT / f, corpus / f)
+    corpus = seed_corpus(root, HELDOUT / "shared-mime-info-spec.pdf", HELDOUT / "mozilla-public-license-2.0.txt")
     assistant = Assistant(Settings(corpus_dir=corpus, index_dir=root / "index"))
     report = assistant.build_index()
     assert report.skipped == () and len(report.added) == 3
