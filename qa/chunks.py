@@ -13,7 +13,7 @@ from .settings import Settings
 
 # Bump when loading or chunking code changes what chunks a file yields: indexes built by an older
 # pipeline are then rebuilt in full instead of reusing stale chunks of unchanged files.
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
         p0 = start + para.start()
         body = para.group(0)
         s = 0
-        head = _HEADING_LINE.match(body)
+        head = _HEADING_LINE.match(body) or _title_line(body)
         if head and "\n" in body:
             # A heading line on top of its paragraph (PDF text has no blank line between) is a unit of its own.
             yield from _trimmed(text, p0, p0 + head.end())
@@ -76,6 +76,22 @@ def sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
             yield from _trimmed(text, p0 + s, p0 + e)
             s = e
         yield from _trimmed(text, p0 + s, p0 + len(body))
+
+
+def _title_line(body: str):
+    """A short Title Case first line (a PDF title or unnumbered heading) above the paragraph it tops."""
+    line, _, rest = body.partition("\n")
+    words = line.split()
+    widest = max((len(x) for x in rest.split("\n")), default=0)
+    # Much shorter than the lines below it: a wrapped sentence's first line fills the width instead.
+    if (rest[:1].isupper() and 1 <= len(words) <= 8 and len(line) <= 60 and widest >= 40 and len(line) <= 0.6 * widest
+            and not line.rstrip().endswith(tuple(".,;:!?"))
+            and all(w[:1].isupper() or w.lower() in _TITLE_SMALL for w in words)):
+        return re.match(re.escape(line), body)
+    return None
+
+
+_TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "by", "from", "at"}
 
 
 def is_heading_line(text: str) -> bool:

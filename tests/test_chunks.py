@@ -170,6 +170,11 @@ def _sentences(text: str) -> list[str]:
     ("China built 3.189 million base stations. That is a lot.", ["China built 3.189 million base stations.",
                                                                  "That is a lot."]),
     ("这是第一句。这是第二句。", ["这是第一句。", "这是第二句。"]),
+    # A short Title Case line above a PDF paragraph is a unit of its own; a wrapped line filling the width is not.
+    ("Lighthouse Survey\nThe Zorblax lighthouse on Quenby Island was painted teal in 1987.",
+     ["Lighthouse Survey", "The Zorblax lighthouse on Quenby Island was painted teal in 1987."]),
+    ("The policies adopted across the whole of the United States\nGovernment were announced in a statement.",
+     ["The policies adopted across the whole of the United States\nGovernment were announced in a statement."]),
     ("2.2 Data Sources\nWe collected data. It was big.", ["2.2 Data Sources", "We collected data.", "It was big."]),
     ("2.2. Data sources\nWe collected data.", ["2.2. Data sources", "We collected data."]),
     ("## Methods\nWe collected data.", ["## Methods", "We collected data."]),
