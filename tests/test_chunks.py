@@ -187,8 +187,8 @@ def _sentences(text: str) -> list[str]:
     ("See Fig. 3 for it. Next sentence.", ["See Fig. 3 for it.", "Next sentence."]),
     ("A wrapped\nline goes on. End.", ["A wrapped\nline goes on.", "End."]),
     ("version 2.0 is out. ok", ["version 2.0 is out. ok"]),  # lowercase after a full stop starts no sentence
-], ids=["et-al", "e.g.", "i.e.", "citation", "citation-list", "decimal", "cjk", "heading-above", "dotted-heading",
-        "markdown-heading", "paragraphs", "list", "Dr.", "initials", "?!", "quote", "Fig.", "wrapped", "lowercase"])
+], ids=["et-al", "e.g.", "i.e.", "citation", "citation-list", "decimal", "cjk", "pdf-title-line", "wrapped-line",
+        "heading-above", "dotted-heading", "markdown-heading", "paragraphs", "list", "Dr.", "initials", "?!", "quote", "Fig.", "wrapped", "lowercase"])
 def test_sentence_spans(text, sentences):
     assert _sentences(text) == sentences
 
