@@ -64,10 +64,10 @@ class Bm25Index:
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(scores, rows) of the k best-matching rows with a positive score, best first."""
-        terms = [t for t in _tokenize_query(query) if t in self.retriever.vocab_dict]
-        if not terms or self.n == 0:
+        known = [t for t in terms(query) if t in self.retriever.vocab_dict]
+        if not known or self.n == 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
-        scores = self.retriever.get_scores(terms)
+        scores = self.retriever.get_scores(known)
         if mask is not None:
             scores = scores * mask
         k = min(k, self.n)
@@ -77,12 +77,8 @@ class Bm25Index:
         return scores[top].astype(np.float32), top.astype(np.int64)
 
 
-def _tokenize_query(query: str) -> list[str]:
+def terms(query: str) -> list[str]:
+    """The stemmed, stopword-free terms BM25 sees in a text."""
     import bm25s
 
     return bm25s.tokenize([query], stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)[0]
-
-
-def terms(text: str) -> list[str]:
-    """The stemmed, stopword-free terms BM25 sees in a text."""
-    return _tokenize_query(text)
