@@ -128,3 +128,44 @@ def remove_leftovers(corpus_dir: Path, index_dir: Path) -> list[Path]:
     except (BuildInProgress, OSError):
         pass
     return removed
+
+
+def server_health(url: str, timeout: float = 30.0) -> dict:
+    """A running server's /health report; a server that cannot be reached is reported as not answering."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    target = url.rstrip("/") + "/health"
+    try:
+        with urllib.request.urlopen(target, timeout=timeout) as r:
+            return json.loads(r.read())
+    except urllib.error.HTTPError as exc:  # 503: the server runs but cannot answer; its report says why
+        try:
+            return json.loads(exc.read())
+        except ValueError:
+            return {"answering": False, "problem": f"{target} answered HTTP {exc.code}; check the server's log."}
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        return {"answering": False, "problem": f"No server answers at {url} ({reason}); start it with `qa serve` "
+                                               "or check the address."}
+
+
+def report_lines(report: dict) -> list[str]:
+    """A health report as lines for the terminal."""
+    lines = [f"answering: {'yes' if report.get('answering') else 'NO'}"]
+    if report.get("problem"):
+        lines.append(f"problem: {report['problem']}")
+    if report.get("generation"):
+        lines.append(f"index: generation {report['generation']}, {report.get('documents', 0)} documents, "
+                     f"{report.get('chunks', 0)} passages")
+    if "build_running" in report:
+        lines.append(f"rebuild running: {'yes' if report['build_running'] else 'no'}")
+    queue = report.get("queue")
+    if queue:
+        lines.append(f"queue: {queue.get('waiting', 0)} waiting of at most {queue.get('max')}"
+                     + (" (stopped)" if queue.get("stopped") else ""))
+    if report.get("unindexed"):
+        lines.append(f"not in the index yet: {', '.join(report['unindexed'])} (run `qa index` or press Rebuild "
+                     "index on the page)")
+    return lines

@@ -115,3 +115,23 @@ def _place(tmp: Path, corpus: Path, name: str, stem: str, suffix: str, digest: s
             return candidate, f"saved as {candidate} (a different {name} is already in the corpus)"
         return candidate, f"saved as {candidate}"
     raise UploadRefused(f"too many files named like {name} in the corpus")
+
+
+def discard_temporary(path: str | Path) -> None:
+    """Remove a temporary upload (and its folder when emptied) once it has been stored or refused.
+
+    Only files inside gradio's upload folder are touched: that is where the browser's uploads land.
+    """
+    from gradio.utils import get_upload_folder
+
+    path = Path(path)
+    folder = Path(get_upload_folder()).resolve()
+    try:
+        resolved = path.resolve()
+        if folder not in resolved.parents:
+            return
+        resolved.unlink(missing_ok=True)
+        if resolved.parent != folder:
+            resolved.parent.rmdir()  # fails, harmlessly, while other files remain in it
+    except OSError:
+        pass
