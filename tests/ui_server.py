@@ -32,12 +32,12 @@ def writable_copy(settings: qa.Settings, dest: Path) -> qa.Settings:
 
 
 @contextmanager
-def running_app(assistant: qa.Assistant) -> Iterator[str]:
-    """The app serving assistant; yields its URL and stops it afterwards."""
+def running_app(assistant: qa.Assistant, host: str = "127.0.0.1", **launch_args) -> Iterator[str]:
+    """The app serving assistant; yields its URL and stops it afterwards (launch_args: expose, auth)."""
     from ui.app import build_app, launch
 
     demo = build_app(assistant)
-    url = launch(demo, "127.0.0.1", free_port(), block=False)
+    url = launch(demo, host, free_port(), block=False, **launch_args)
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -52,3 +52,26 @@ def running_app(assistant: qa.Assistant) -> Iterator[str]:
         yield url.rstrip("/")
     finally:
         demo.close()
+
+
+DOCS = {
+    "alpha.txt": "Alpha Report\n\n1. Bridges\n\nThe alpha project built 42 bridges across the northern valley in 2020. "
+                 "Each bridge was inspected twice a year by the regional office.\n",
+    "beta.md": "# Beta Notes\n\n## Orchards\n\nThe beta cooperative planted 700 apple trees on the southern slopes.\n",
+}
+
+
+def small_assistant(root: Path, embedder=None, build: bool = True, **settings) -> qa.Assistant:
+    """An Assistant over two small documents under root, with the fake embedder; settings override fields."""
+    from conftest import FakeEmbedder
+
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for name, text in DOCS.items():
+        (corpus / name).write_text(text)
+    embedder = embedder or FakeEmbedder()
+    assistant = qa.Assistant(qa.Settings(corpus_dir=corpus, index_dir=root / "index", **settings),
+                             embedder=embedder, build_embedder=lambda: embedder)
+    if build:
+        assistant.build_index()
+    return assistant

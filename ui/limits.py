@@ -59,7 +59,7 @@ class RequestGuard:
         self.health = health
         self.allowed = {o.strip().rstrip("/").lower() for o in settings.allowed_origins.split(",") if o.strip()}
         self.reserved = 0  # upload bytes admitted and still streaming
-        self._usage = (0.0, 0)  # (when measured, bytes) of the upload folder
+        self._usage = (0.0, 0, 0)  # (when measured, folder mtime, bytes) of the upload folder
 
     async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -160,10 +160,15 @@ class RequestGuard:
             await _reply(send, 413, _too_large(what, state["read"], limit, exact=False), extra=[(b"connection", b"close")])
 
     def _upload_usage(self) -> int:
-        when, used = self._usage
-        if time.monotonic() - when > 1.0:  # walking the folder on every upload of a burst would be wasteful
-            used = folder_bytes(self.upload_dir())
-            self._usage = (time.monotonic(), used)
+        when, stamp, used = self._usage
+        folder = self.upload_dir()
+        try:
+            now_stamp = folder.stat().st_mtime_ns  # each upload makes a new folder in it
+        except OSError:
+            now_stamp = 0
+        if now_stamp != stamp or time.monotonic() - when > 1.0:  # not a walk per request of a burst
+            used = folder_bytes(folder)
+            self._usage = (time.monotonic(), now_stamp, used)
         return used
 
 
