@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,9 +35,17 @@ def writable_copy(settings: qa.Settings, dest: Path) -> qa.Settings:
 @contextmanager
 def running_app(assistant: qa.Assistant, host: str = "127.0.0.1", **launch_args) -> Iterator[str]:
     """The app serving assistant; yields its URL and stops it afterwards (launch_args: expose, auth)."""
-    from ui.app import build_app, launch
+    from ui.app import build_app
 
-    demo = build_app(assistant)
+    with running_demo(build_app(assistant), host, **launch_args) as url:
+        yield url
+
+
+@contextmanager
+def running_demo(demo, host: str = "127.0.0.1", **launch_args) -> Iterator[str]:
+    """A built app (ui.app.build_app) served on a free port; yields its URL and stops it afterwards."""
+    from ui.app import launch
+
     url = launch(demo, host, free_port(), block=False, **launch_args)
     deadline = time.monotonic() + 30
     while True:
@@ -44,6 +53,10 @@ def running_app(assistant: qa.Assistant, host: str = "127.0.0.1", **launch_args)
             with urllib.request.urlopen(url, timeout=5) as r:
                 if r.status == 200:
                     break
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:  # a login page: the server is up
+                break
+            raise
         except OSError:
             if time.monotonic() > deadline:
                 raise
@@ -52,7 +65,6 @@ def running_app(assistant: qa.Assistant, host: str = "127.0.0.1", **launch_args)
         yield url.rstrip("/")
     finally:
         demo.close()
-
 
 DOCS = {
     "alpha.txt": "Alpha Report\n\n1. Bridges\n\nThe alpha project built 42 bridges across the northern valley in 2020. "

@@ -69,9 +69,8 @@ def reachable_urls(host: str, port: int) -> list[str]:
     host = bare_host(host)
     if host == "0.0.0.0":
         return [url_for("127.0.0.1", port), *(url_for(a, port) for a in _addresses(socket.AF_INET))]
-    if host == "::":
-        return [url_for("::1", port), *(url_for(a, port) for a in _addresses(socket.AF_INET)),
-                *(url_for(a, port) for a in _addresses(socket.AF_INET6))]
+    if host == "::":  # asyncio binds IPv6 hosts with IPV6_V6ONLY: IPv6 addresses only
+        return [url_for("::1", port), *(url_for(a, port) for a in _addresses(socket.AF_INET6))]
     return [url_for(host, port)]
 
 
