@@ -34,7 +34,7 @@ def read_only(folder: Path) -> Iterator[Path]:
         _mount("-o", "remount,bind,ro", str(folder))
         yield folder
     finally:
-        subprocess.run(["umount", str(folder)], check=True)
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)  # lazy: open index files may still be mapped
 
 
 @contextmanager
@@ -51,4 +51,4 @@ def small_disk(folder: Path, size: str = "256k") -> Iterator[Path]:
             (folder / rel).write_bytes(data)
         yield folder
     finally:
-        subprocess.run(["umount", str(folder)], check=True)
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)  # lazy: open index files may still be mapped
