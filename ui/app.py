@@ -72,7 +72,7 @@ class ChatApp:
         self.settings = assistant.settings
         self.upload_limit = min(uploads.MAX_UPLOAD_BYTES, self.settings.max_file_bytes)
         # Answering is CPU-bound (ONNX, numpy): more at once than cores only adds waiting inside the process.
-        self.workers = self.settings.answer_workers or os.cpu_count() or 1
+        self.workers = self.settings.answer_workers or len(os.sched_getaffinity(0)) or 1
 
     def explain(self, exc: BaseException, doing: str = "index") -> str:
         """One sentence for a failure, naming this app's folders."""

@@ -40,9 +40,11 @@ class SessionTable(OrderedDict):
     """gradio's per-session message table, minus the eviction that stops the queue."""
 
     def __init__(self, queue: Any, max_size: int = SESSIONS, items: Any = ()):
-        super().__init__(items)
         self.queue = queue
         self.max_size = max_size
+        super().__init__()
+        for key, value in dict(items).items():
+            self[key] = value
 
     def __setitem__(self, key: str, value: Any) -> None:
         if key in self:
