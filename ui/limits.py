@@ -17,7 +17,6 @@ import os
 import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable
-from urllib.parse import urlsplit
 
 from anyio import to_thread
 
