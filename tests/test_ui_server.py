@@ -143,7 +143,11 @@ def test_exposed_on_all_interfaces_with_a_login_refuses_anonymous_calls(tmp_path
         conn = http.client.HTTPConnection("::1", port, timeout=30)
         conn.request("POST", "/gradio_api/call/ask", body=json.dumps({"data": ASK}),
                      headers={"Content-Type": "application/json"})
-        assert conn.getresponse().status == 401
+        refused = conn.getresponse()
+        assert (refused.status, json.loads(refused.read())["detail"]["error"]) == (401, "Not authenticated")
+        conn.request("GET", "/health")  # monitors need no login, and learn nothing but whether it answers
+        health = conn.getresponse()
+        assert (health.status, json.loads(health.read())) == (200, {"answering": True})
         conn.close()
         with pytest.raises(Exception):
             Client(url, verbose=False, auth=("ann", "wrong"))

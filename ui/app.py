@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import traceback
 from pathlib import Path
 
 import gradio as gr
@@ -200,6 +201,9 @@ class ChatApp:
             chosen = params.sources_value(sources, self._sources()) if sources not in (None, []) else None
             return run(k, chosen, mode)
         except (qa.QAError, OSError) as exc:
+            raise gr.Error(self.explain(exc), print_exception=False) from None
+        except Exception as exc:  # a bug: logged in full, and still one sentence for the caller
+            traceback.print_exc()
             raise gr.Error(self.explain(exc), print_exception=False) from None
 
     def api_search(self, question: str, k: int = 5, sources: list[str] | None = None, mode: str = "hybrid") -> dict:

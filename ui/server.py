@@ -123,8 +123,11 @@ def exposure_warning(host: str, port: int, logins: list | None) -> str | None:
     return f"warning: serving on {host} port {port}, reachable from other machines; {who}."
 
 
-def health_report(blocks: gr.Blocks, assistant: qa.Assistant, every: float = 1.0):
-    """A function returning /health's JSON: qa.health.check plus the queue's state, at most once a second."""
+def health_report(blocks: gr.Blocks, assistant: qa.Assistant, every: float = 1.0, detailed: bool = True):
+    """A function returning /health's JSON: qa.health.check plus the queue's state, at most once a second.
+
+    /health needs no login (monitors must reach it), so behind a login it says only whether answering works.
+    """
     cache: dict[str, Any] = {"at": -1e9, "report": None}
     lock = threading.Lock()
 
@@ -139,7 +142,7 @@ def health_report(blocks: gr.Blocks, assistant: qa.Assistant, every: float = 1.0
         if queue.stopped:
             out["answering"] = False
             out["problem"] = out["problem"] or "The request queue has stopped; it restarts within a second or two."
-        return out
+        return out if detailed else {"answering": out["answering"]}
 
     return report
 
@@ -163,10 +166,12 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
     for p in health.remove_leftovers(settings.corpus_dir, settings.index_path):
         print(f"qa serve: removed a leftover of an interrupted upload or build: {p}", file=sys.stderr)
     blocked = [str(Path(settings.corpus_dir).resolve()), str(Path(settings.index_path).resolve())]
-    demo.queue(default_concurrency_limit=1, max_size=settings.queue_size)
+    # status_update_rate: queue positions go out every 2 s instead of to every waiting call on every start,
+    # which costs O(waiting) messages per answer under load.
+    demo.queue(default_concurrency_limit=1, max_size=settings.queue_size, status_update_rate=2)
     sessions.install(demo)
     guard = Middleware(RequestGuard, settings=settings, upload_dir=lambda: Path(get_upload_folder()),
-                       health=health_report(demo, app.assistant))
+                       health=health_report(demo, app.assistant, detailed=not auth))
     server_name = f"[{bare_host(host)}]" if ":" in host else host  # gradio takes IPv6 hosts in brackets
     demo.launch(server_name=server_name, server_port=port, prevent_thread_lock=True, quiet=True, css=css,
                 max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False, auth=auth,
