@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import socket
+import statistics
 import tempfile
 import time
 from dataclasses import asdict
@@ -45,13 +46,21 @@ def start_server(root: Path, port: int) -> tuple[subprocess.Popen, str, dict]:
     return proc, url, env
 
 
-def run(url: str, pid: int | None, env: dict | None, quick: bool = False) -> dict:
-    """Every measurement against the server at url (pid: its process, for memory; env: for the rebuild)."""
+def run(url: str, pid: int | None, env: dict | None, quick: bool = False, rounds: int = 3) -> dict:
+    """Every measurement against the server at url (pid: its process, for memory; env: for the rebuild).
+
+    Steady load runs the client counts interleaved, `rounds` times, and reports each figure's median: the
+    machine is shared, so a slow minute then hurts every level alike instead of one.
+    """
     out: dict = {}
     steady(url, 4, 20)  # warm-up: ONNX session, caches
     levels = (1, 4, 16, 64)
-    out["steady"] = [asdict(steady(url, c, (40 if quick else 150) * max(1, min(c, 8)) // 2, 30 if quick else 60))
-                     for c in levels]
+    runs: dict[int, list] = {c: [] for c in levels}
+    for _ in range(rounds):
+        for c in levels:
+            requests = (40 if quick else 100) * max(1, min(c, 8)) // 2
+            runs[c].append(steady(url, c, requests, 30 if quick else 60))
+    out["steady"] = [_median_of(runs[c]) for c in levels]
     t0 = time.monotonic()
     out["burst"] = {"calls": 3000, "statuses": {str(k): v for k, v in burst(url, 3000).items()},
                     "seconds": round(time.monotonic() - t0, 1)}
@@ -69,9 +78,21 @@ def run(url: str, pid: int | None, env: dict | None, quick: bool = False) -> dic
     return out
 
 
+def _median_of(results: list) -> dict:
+    """One level's rounds: answers and errors summed, every rate and latency the median over rounds."""
+    row = {"clients": results[0].clients, "rounds": len(results),
+           "answers": sum(r.answers for r in results), "errors": sum(r.errors for r in results)}
+    for key in ("per_second", "p50_ms", "p95_ms", "p99_ms"):
+        row[key] = statistics.median(getattr(r, key) for r in results)
+    return row
+
+
 def table(results: dict) -> str:
     """The results as Markdown."""
     lines = ["| clients | answers | errors | answers/s | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|---|"]
+    rounds = results.get("steady", [{}])[0].get("rounds")
+    if rounds:
+        lines.insert(0, f"Steady load: medians over {rounds} interleaved rounds of each client count.\n")
     rows = list(results.get("steady", []))
     if "during_rebuild" in results:
         rows.append({**results["during_rebuild"], "clients": f"{results['during_rebuild']['clients']} (rebuild)"})
