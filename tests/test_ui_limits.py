@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from ui_server import running_app, small_assistant
+from ui_server import multipart, running_app, small_assistant
 
 from bench.load import big_body, rss_bytes
 
@@ -34,13 +34,6 @@ def request(url: str, method: str, path: str, body: bytes | None = None, headers
         return r.status, data, {k.lower(): v for k, v in r.getheaders()}
     finally:
         conn.close()
-
-
-def multipart(name: str, data: bytes) -> tuple[bytes, dict]:
-    boundary = "qa-test-boundary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-            f"Content-Type: text/plain\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
 
 
 ASK = json.dumps({"data": ["How many bridges?", 3, None, "hybrid"]}).encode()

@@ -5,16 +5,18 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import PROJECT, FakeEmbedder
 from gradio_client import Client
 from gradio_client.exceptions import AppError
-from ui_server import running_app, running_demo, small_assistant
+from ui_server import free_port, multipart, running_app, running_demo, small_assistant
 
 import qa
 from bench.load import Conn, answer, burst, call, until_answering
@@ -186,3 +188,25 @@ def test_bad_logins_are_refused_in_one_sentence(environ, message):
     with pytest.raises(qa.InvalidSetting) as caught:
         load_auth(environ)
     assert str(caught.value) == message
+
+
+
+def test_qa_serve_prints_its_url_and_removes_its_uploads_when_stopped(tmp_path):
+    assistant = small_assistant(tmp_path)
+    port = free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_CORPUS_DIR": str(assistant.settings.corpus_dir),
+           "QA_INDEX_DIR": str(assistant.settings.index_path), "TMPDIR": str(tmp_path)}
+    env.pop("GRADIO_TEMP_DIR", None)
+    server = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], cwd=PROJECT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline() == f"qa web chat: http://127.0.0.1:{port}/\n"
+        (folder,) = tmp_path.glob(f"qa-uploads-{server.pid}-*")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("POST", "/gradio_api/upload", *multipart("notes.txt", b"some notes"))
+        stored = json.loads(conn.getresponse().read())
+        assert Path(stored[0]).is_relative_to(folder) and Path(stored[0]).read_bytes() == b"some notes"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=60)
+    assert code == 0 and not folder.exists()

@@ -87,3 +87,11 @@ def small_assistant(root: Path, embedder=None, build: bool = True, **settings) -
     if build:
         assistant.build_index()
     return assistant
+
+
+def multipart(name: str, data: bytes) -> tuple[bytes, dict]:
+    """(body, headers) of a multipart/form-data upload of one file, as the page's upload box sends it."""
+    boundary = "qa-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}

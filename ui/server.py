@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -237,6 +238,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
     warnings.filterwarnings("ignore", message="The copy keyword is deprecated")
     check_exposure(host, expose)
     auth = load_auth()
+    # SIGTERM (kill, systemd, docker stop) ends the server like Ctrl-C: through the finally blocks below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uploads_dir = None
     if not os.environ.get("GRADIO_TEMP_DIR"):  # this server's uploads in a folder of its own, removed at exit
         uploads_dir = private_upload_folder()
