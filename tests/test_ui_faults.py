@@ -139,3 +139,25 @@ def test_the_page_names_a_read_only_index_folder_and_lists_unindexed_files(tmp_p
         assert "1 added" in page.locator("#upload-report .qa-build").inner_text()
         assert page.locator("#status .qa-status-note").count() == 0
         page.close()
+
+
+def test_a_rebuild_while_another_runs_says_so_and_keeps_the_upload(tmp_path):
+    from qa.build import build_lock
+
+    assistant = small_assistant(tmp_path)
+    index, corpus = Path(assistant.settings.index_path), Path(assistant.settings.corpus_dir)
+    upload = tmp_path / "gamma.txt"
+    upload.write_text("Gamma Log\n\nThe keeper logged 312 storms on Quenby Island.\n")
+    app = ChatApp(assistant)
+    busy = ("A rebuild of the index is already running; wait for it to finish (the status shows its progress), "
+            "then try again.")
+    with build_lock(index, wait=False):  # as `qa index` in another terminal holds it
+        *_, (report, status, *_) = app.rebuild(None, progress=lambda *a, **k: None)
+        assert busy in report
+        assert "A rebuild of the index is running; answers come from the current index until it ends." in status
+        *_, (report, status, *_) = app.add_files([str(upload)], None, progress=lambda *a, **k: None)
+        assert "gamma.txt</b>: saved as gamma.txt" in report and busy in report
+        assert "Not in the index yet: gamma.txt. Press Rebuild index to add it." in status
+    assert (corpus / "gamma.txt").exists()
+    *_, (report, status, *_) = app.rebuild(None, progress=lambda *a, **k: None)
+    assert "1 added" in report and "Not in the index yet" not in status and "running" not in status

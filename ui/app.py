@@ -131,22 +131,26 @@ class ChatApp:
             reply = render.answer_html(ans, self.assistant.context)
         except (qa.QAError, OSError) as exc:
             reply = render.error_html(self.explain(exc))
+        except Exception as exc:  # a bug: logged in full, and still one sentence in the chat
+            traceback.print_exc()
+            reply = render.error_html(self.explain(exc))
         history.append({"role": "assistant", "content": reply})
         return history, ""
 
     # --- index --------------------------------------------------------------------------------------
-    def _build(self, progress) -> tuple["qa.BuildReport | None", str | None]:
+    def _build(self, progress) -> tuple["qa.BuildReport | None", str | None, bool]:
+        """(report, error sentence, whether the error was only another build running)."""
         def cb(stage: str, done: int, total: int) -> None:
             frac, desc = _progress_fraction(stage, done, total)
             progress(frac, desc=desc)
 
         progress(0.0, desc="Starting the rebuild")
         try:
-            return self.assistant.build_index(None, progress=cb, wait=False), None
+            return self.assistant.build_index(None, progress=cb, wait=False), None, False
         except qa.BuildInProgress as exc:
-            return None, self.explain(exc)
+            return None, self.explain(exc), True
         except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
-            return None, f"The rebuild failed: {self.explain(exc)}"
+            return None, f"The rebuild failed: {self.explain(exc)}", False
 
     BUILDING = "Rebuilding the index: the chat keeps answering from the current one until the new one is ready."
 
@@ -159,7 +163,7 @@ class ChatApp:
     def rebuild(self, selected: list[str] | None, progress=gr.Progress()):
         """Re-index the corpus folder (only new or changed files are embedded)."""
         yield gr.skip(), self._building_status(), gr.skip(), gr.skip()
-        report, error = self._build(progress)
+        report, error, _ = self._build(progress)
         yield (render.build_report_html([], [], report, error), *self.panels(selected=selected))
 
     def add_files(self, files, selected: list[str] | None, progress=gr.Progress()):
@@ -176,12 +180,12 @@ class ChatApp:
                 refused.append((path.name, str(exc)))
             finally:
                 uploads.discard_temporary(path)
-        report, error = None, None
+        report, error, busy = None, None, False
         if saved:
             yield (render.build_report_html(saved, refused, None), self._building_status(),
                    gr.skip(), gr.skip(), gr.skip())
-            report, error = self._build(progress)
-        if error and created and not error.startswith("A rebuild of the index is already running"):
+            report, error, busy = self._build(progress)
+        if error and created and not busy:
             # A failed build (full or read-only disk) does not leave new files in the corpus unindexed;
             # after a busy one they stay, listed as not yet indexed, for the next rebuild.
             for name, i in created.items():
