@@ -36,6 +36,11 @@ def request(url: str, method: str, path: str, body: bytes | None = None, headers
         conn.close()
 
 
+def chunked(body: bytes, headers: dict) -> tuple[object, dict]:
+    """The same body sent in 8 KiB chunks without a Content-Length."""
+    return iter([body[i:i + 8192] for i in range(0, len(body), 8192)]), headers  # http.client then chunks it
+
+
 ASK = json.dumps({"data": ["How many bridges?", 3, None, "hybrid"]}).encode()
 JSON = {"Content-Type": "application/json"}
 
@@ -90,14 +95,17 @@ def test_uploads_are_capped_per_request_and_in_total(tmp_path, monkeypatch):
     uploads = tmp_path / "uploads"
     uploads.mkdir()
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(uploads))
-    assistant = small_assistant(tmp_path, max_upload_request_bytes=64 * 1024, upload_storage_bytes=160 * 1024)
+    assistant = small_assistant(tmp_path, max_upload_request_bytes=512 * 1024, upload_storage_bytes=1024 * 1024)
     with running_app(assistant) as url:
         status, data, _ = request(url, "POST", "/gradio_api/upload", *multipart("small.txt", b"a" * 10_000))
         assert status == 200 and len(data) == 1 and Path(data[0]).is_relative_to(uploads)
-        status, data, _ = request(url, "POST", "/gradio_api/upload", *multipart("big.txt", b"a" * 100_000))
+        status, data, _ = request(url, "POST", "/gradio_api/upload", *multipart("big.txt", b"a" * 600_000))
         assert status == 413 and data["detail"].startswith("The request is too large: an upload may be at most "
-                                                           "0.1 MiB")
-        (uploads / "filler").write_bytes(b"f" * 150 * 1024)
+                                                           "0.5 MiB")
+        status, data, _ = request(url, "POST", "/gradio_api/upload", *chunked(*multipart("big.txt", b"a" * 2_000_000)))
+        assert status == 413 and data["detail"].startswith("The request is too large: an upload may be at most ")
+        assert sorted(p.name for p in uploads.rglob("*") if p.is_file()) == ["small.txt"]  # nothing partial
+        (uploads / "filler").write_bytes(b"f" * 1024 * 1024)
         os.utime(uploads)
         status, data, _ = request(url, "POST", "/gradio_api/upload", *multipart("small.txt", b"b" * 10_000))
         assert status == 507 and data["detail"].startswith("The server's space for uploads is full")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from anyio import to_thread
+from starlette.formparsers import MultiPartException
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -27,8 +28,15 @@ HEALTH_PATH = "/health"
 MIB = 2**20
 
 
-class BodyTooLarge(Exception):
-    """The request body passed its limit while streaming."""
+class BodyTooLarge(MultiPartException):
+    """The request body passed its limit while streaming.
+
+    A MultiPartException, so that gradio's upload parser, which is reading when it is raised, removes the
+    partial files it has written (it does so only for its own exception type).
+    """
+
+    def __init__(self) -> None:
+        super().__init__("request body too large")
 
 
 def folder_bytes(folder: Path) -> int:
