@@ -51,8 +51,9 @@ def folder_bytes(folder: Path) -> int:
     return total
 
 
-def _origin_of(scope: Scope, headers: dict[str, str]) -> str:
-    return f"{scope.get('scheme', 'http')}://{headers.get('host', '')}".lower()
+def _same_host(origin: str, headers: dict[str, str]) -> bool:
+    """The Origin names the host the request was sent to (scheme aside: a TLS proxy may sit in front)."""
+    return origin.split("://", 1)[-1].rstrip("/").lower() == headers.get("host", "").lower()
 
 
 class RequestGuard:
@@ -75,9 +76,8 @@ class RequestGuard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         path, method = scope.get("path", ""), scope.get("method", "GET")
         origin = headers.get("origin")
-        if origin and origin.rstrip("/").lower() != _origin_of(scope, headers) \
-                and origin.rstrip("/").lower() not in self.allowed and (method not in ("GET", "HEAD") or
-                                                                       path.startswith(API)):
+        if origin and not _same_host(origin, headers) and origin.rstrip("/").lower() not in self.allowed \
+                and (method not in ("GET", "HEAD") or path.startswith(API)):
             await _reply(send, 403, f"Requests from {origin} are refused: this server takes calls and uploads only "
                                     "from its own pages; to allow that site, add it to QA_ALLOWED_ORIGINS.")
             return
