@@ -61,10 +61,12 @@ def run(url: str, pid: int | None, env: dict | None, quick: bool = False, rounds
             requests = (40 if quick else 100) * max(1, min(c, 8)) // 2
             runs[c].append(steady(url, c, requests, 30 if quick else 60))
     out["steady"] = [_median_of(runs[c]) for c in levels]
-    t0 = time.monotonic()
+    t0, rss0 = time.monotonic(), rss_bytes(pid) if pid else 0
     out["burst"] = {"calls": 3000, "statuses": {str(k): v for k, v in burst(url, 3000).items()},
                     "seconds": round(time.monotonic() - t0, 1)}
     out["burst"]["answering_again_after_s"] = round(until_answering(url, 30), 2)
+    if pid:
+        out["burst"]["rss_growth_mib"] = round((rss_bytes(pid) - rss0) / MIB, 1)
     if pid is not None:
         before = rss_bytes(pid)
         status, detail, sent = big_body(url, 500 * MIB)
@@ -102,7 +104,8 @@ def table(results: dict) -> str:
     b = results.get("burst")
     if b:
         lines.append(f"\nBurst: {b['calls']} unread /ask calls in {b['seconds']} s, HTTP statuses {b['statuses']}; "
-                     f"/ask answered again after {b['answering_again_after_s']} s.")
+                     f"/ask answered again after {b['answering_again_after_s']} s"
+                     + (f"; server RSS {b['rss_growth_mib']:+} MiB." if "rss_growth_mib" in b else "."))
     m = results.get("big_body")
     if m:
         lines.append(f"500 MB body: HTTP {m['status']} after {m['sent_before_answer'] / MIB:.0f} MiB sent; server "
