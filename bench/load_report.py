@@ -46,7 +46,7 @@ def start_server(root: Path, port: int) -> tuple[subprocess.Popen, str, dict]:
     return proc, url, env
 
 
-def run(url: str, pid: int | None, env: dict | None, quick: bool = False, rounds: int = 3) -> dict:
+def run(url: str, pid: int | None, env: dict | None, quick: bool = False, rounds: int = 5) -> dict:
     """Every measurement against the server at url (pid: its process, for memory; env: for the rebuild).
 
     Steady load runs the client counts interleaved, `rounds` times, and reports each figure's median: the

@@ -106,11 +106,13 @@ class RequestGuard:
             size = 0
         reserved = 0
         if upload:
-            free = self.settings.upload_storage_bytes - self._upload_usage() - self.reserved
+            taken = self._upload_usage() + self.reserved
+            free = self.settings.upload_storage_bytes - taken
             if size > free or free <= 0:
-                await _reply(send, 507, f"The server's space for uploads is full ({self.settings.upload_storage_bytes // MIB} "
-                                        "MiB in use); wait a few minutes for it to be cleaned, or upload fewer files "
-                                        "at once.", extra=[(b"connection", b"close")])
+                await _reply(send, 507, f"The server's space for uploads is full ({taken / MIB:.1f} of "
+                                        f"{self.settings.upload_storage_bytes / MIB:.1f} MiB taken); wait a few "
+                                        "minutes for it to be cleaned, or upload fewer files at once.",
+                             extra=[(b"connection", b"close")])
                 return
             limit = min(limit, free)
             reserved = size or limit
@@ -164,7 +166,8 @@ class RequestGuard:
                                     "parameters and their types.")
             return
         if state["over"]:
-            await _reply(send, 413, _too_large(what, state["read"], limit, exact=False), extra=[(b"connection", b"close")])
+            await _reply(send, 413, _too_large(what, state["read"], limit, exact=False),
+                         extra=[(b"connection", b"close")])
 
     def _upload_usage(self) -> int:
         when, stamp, used = self._usage
