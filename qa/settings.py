@@ -32,6 +32,7 @@ class Settings:
     candidates: int = 50  # per retriever, before fusion
     batch_size: int = 32
     keep_generations: int = 2
+    page_dpi: int = 110  # resolution of page images ("Show on page")
 
     def __post_init__(self) -> None:
         if not 16 <= self.chunk_tokens <= self.max_chunk_tokens <= 254:
