@@ -13,7 +13,7 @@ import gradio as gr
 import qa
 from qa.cli import answer_json, hit_json
 
-from . import render, uploads
+from . import evidence, evidence_events, render, uploads
 
 EXAMPLES = [
     "What is IDex?",
@@ -64,7 +64,7 @@ def _progress_fraction(stage: str, done: int, total: int) -> tuple[float, str]:
     return lo + (hi - lo) * part, f"{label} {done}/{total}"
 
 
-class ChatApp:
+class ChatApp(evidence_events.EvidenceEvents):
     """The handlers behind the page, bound to one Assistant."""
 
     def __init__(self, assistant: qa.Assistant):
@@ -212,6 +212,8 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                     sources = gr.CheckboxGroup([], label="Search only these documents (none ticked: all)",
                                                elem_id="sources")
             with gr.Column(scale=2):
+                pageview = gr.HTML(elem_id="pageview")
+                page_close = gr.Button("Close page view", elem_id="pageview-close", size="sm", visible=False)
                 status = gr.HTML(elem_id="status")
                 rebuild = gr.Button("Rebuild index", elem_id="rebuild", variant="secondary")
                 upload = gr.File(elem_id="upload", file_count="multiple", file_types=list(uploads.ALLOWED_SUFFIXES),
@@ -219,6 +221,16 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                 report = gr.HTML(elem_id="upload-report")
                 gr.Markdown("### Indexed documents")
                 docs = gr.HTML(elem_id="documents")
+                with gr.Column(visible=False, elem_id="remove-confirm-box") as confirm_box:
+                    confirm = gr.HTML(elem_id="remove-question")
+                    with gr.Row():
+                        remove_yes = gr.Button("Remove", elem_id="remove-confirm", variant="stop", size="sm")
+                        remove_no = gr.Button("Cancel", elem_id="remove-cancel", size="sm")
+                # Targets of the buttons inside the chat's and the table's HTML (see evidence.JS).
+                request = gr.Textbox(visible="hidden", elem_id="qa-request")
+                page_go = gr.Button(visible="hidden", elem_id="qa-page-go")
+                remove_go = gr.Button(visible="hidden", elem_id="qa-remove-go")
+                pending = gr.State(None)
 
         question.submit(app.respond, [question, chat, k, sources], [chat, question], api_visibility="private",
                         concurrency_limit=2, concurrency_id="ask").then(None, js=SCROLL_TO_QUESTION)
@@ -227,6 +239,8 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
         upload.upload(app.add_files, [upload, sources], [report, *panel_outputs, upload], api_visibility="private",
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
+        evidence_events.connect(app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box,
+                                remove_yes, remove_no, pending, report, panel_outputs, sources)
         demo.load(lambda sel: app.panels(selected=sel), [sources], panel_outputs, api_visibility="private")
         gr.api(app.api_search, api_name="search", concurrency_limit=2, concurrency_id="ask")
         gr.api(app.api_ask, api_name="ask", concurrency_limit=2, concurrency_id="ask")
@@ -240,7 +254,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
     blocked = [str(Path(app.settings.corpus_dir).resolve()), str(Path(app.settings.index_path).resolve())]
     demo.queue(default_concurrency_limit=1)
     _, url, _ = demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True,
-                            css=CSS, max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False)
+                            css=CSS + evidence.CSS, js=evidence.JS, max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False)
     print(f"qa web chat: {url}", flush=True)
     if block:
         try:
