@@ -97,7 +97,8 @@ class ChatApp(evidence_events.EvidenceEvents):
                 gr.CheckboxGroup(choices=choices, value=keep))
 
     # --- chat ---------------------------------------------------------------------------------------
-    def respond(self, question: str, history: list | None, k: float, sources: list[str] | None):
+    def respond(self, question: str, history: list | None, k: float, sources: list[str] | None,
+                mode: str = "hybrid"):
         """Append the question and its cited answer to the chat; clear the question box."""
         history = list(history or [])
         text = question if isinstance(question, str) else ""
@@ -107,7 +108,7 @@ class ChatApp(evidence_events.EvidenceEvents):
         shown = text if len(text) <= limit else text[:limit] + "…"
         history.append({"role": "user", "content": render.question_html(shown)})
         try:
-            ans = self.assistant.ask(text, k=int(k), sources=list(sources) if sources else None)
+            ans = self.assistant.ask(text, k=int(k), mode=mode or "hybrid", sources=list(sources) if sources else None)
             reply = render.answer_html(ans, self.assistant.context)
         except qa.QAError as exc:
             reply = render.error_html(str(exc))
@@ -211,6 +212,7 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                     k = gr.Slider(1, 20, value=5, step=1, label="Passages to show", elem_id="k")
                     sources = gr.CheckboxGroup([], label="Search only these documents (none ticked: all)",
                                                elem_id="sources")
+                mode = gr.Radio(["hybrid", "dense", "bm25"], value="hybrid", label="Search mode", elem_id="mode")
             with gr.Column(scale=2):
                 pageview = gr.HTML(elem_id="pageview")
                 page_close = gr.Button("Close page view", elem_id="pageview-close", size="sm", visible=False)
@@ -232,7 +234,7 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                 remove_go = gr.Button(visible="hidden", elem_id="qa-remove-go")
                 pending = gr.State(None)
 
-        question.submit(app.respond, [question, chat, k, sources], [chat, question], api_visibility="private",
+        question.submit(app.respond, [question, chat, k, sources, mode], [chat, question], api_visibility="private",
                         concurrency_limit=2, concurrency_id="ask").then(None, js=SCROLL_TO_QUESTION)
         panel_outputs = [status, docs, sources]
         rebuild.click(app.rebuild, [sources], [report, *panel_outputs], api_visibility="private",

@@ -1,0 +1,38 @@
+"""qa.page_images: a page rendered by pdfium in a child process, with every character's box."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pdfs import minimal_pdf
+from PIL import Image
+
+from qa.errors import PageNotRendered
+from qa.page_images import render_page
+
+PDF = minimal_pdf([["Lighthouse Survey", "The Zorblax lighthouse was painted teal in 1987."],
+                   ["Second page text."]])
+MEMORY = 2 * 1024**3
+
+
+def test_a_page_is_rendered_with_its_characters_and_their_boxes():
+    page = render_page(PDF, 1, 144, 30, MEMORY)
+    assert (page.width, page.height, page.origin) == (612.0, 792.0, (0.0, 0.0))
+    assert Image.open(io.BytesIO(page.png)).size == (1224, 1584)  # 144 dpi: two pixels per point
+    assert page.chars == "Lighthouse Survey\r\nThe Zorblax lighthouse was painted teal in 1987."
+    assert len(page.boxes) == len(page.chars)
+    left, bottom, right, top = page.boxes[page.chars.index("Z")]
+    assert 72 < left < right < 200 and 705 < bottom < top < 716  # on the second line's baseline, 14 pt below 720
+    assert page.fraction((61.2, 712.8, 122.4, 792.0)) == pytest.approx((0.1, 0.0, 0.1, 0.1))
+    assert render_page(PDF, 2, 72, 30, MEMORY).chars == "Second page text."
+
+
+@pytest.mark.parametrize("pdf, number, reason", [
+    (PDF, 3, "the PDF has 2 pages, not a page 3"),
+    (b"%PDF-1.4\nno structure at all\n", 1, "pdfium cannot open the PDF"),
+], ids=["no such page", "damaged file"])
+def test_a_page_that_cannot_be_rendered_says_why(pdf, number, reason):
+    with pytest.raises(PageNotRendered) as err:
+        render_page(pdf, number, 72, 30, MEMORY)
+    assert str(err.value).startswith(reason)
