@@ -91,8 +91,8 @@ def page_view_html(view: "qa.PageView", rank: int = 0) -> str:
 
 def page_error_html(source: str, page: int, reason: str) -> str:
     """One sentence saying why a page cannot be shown (the passage text stays readable in the chat)."""
-    return (f'<p class="qa-page-error">Page {int(page)} of {esc(source)} cannot be shown: {esc(reason)}. '
-            "The passage text in the chat is unaffected.</p>")
+    return (f'<p class="qa-page-error">Page {int(page)} of {esc(source)} cannot be shown: {esc(reason)} '
+            "(the passage's text in the chat is unaffected).</p>")
 
 
 def confirm_html(source: str) -> str:
