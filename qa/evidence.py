@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .documents import content_hash
 from .errors import PageNotRendered
-from .page_images import PageImage, render_page
+from .page_images import PageImage, Renderer
 from .page_marks import Box, passage_boxes
 from .settings import Settings
 
@@ -41,6 +41,7 @@ class PageViews:
         self.capacity = capacity
         self._images: OrderedDict[tuple, PageImage] = OrderedDict()
         self._lock = threading.Lock()
+        self._renderer = Renderer(settings.pdf_timeout_s, settings.pdf_memory_bytes)
 
     def view(self, gen, source: str, page: int, start: int, end: int) -> PageView:
         """The page of `source` (as indexed in gen) with the part of text[start:end] on it marked."""
@@ -64,8 +65,7 @@ class PageViews:
             if key in self._images:
                 self._images.move_to_end(key)
                 return self._images[key]
-        image = render_page(self._pdf_bytes(source, doc_id), page, self.settings.page_dpi,
-                            self.settings.pdf_timeout_s, self.settings.pdf_memory_bytes)
+        image = self._renderer.render(self._pdf_bytes(source, doc_id), page, self.settings.page_dpi)
         with self._lock:
             # Pages of an older generation are never asked for again once a newer one is current.
             for old in [k for k in self._images if k[0] != generation]:

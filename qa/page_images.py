@@ -1,23 +1,28 @@
 """Page images of a PDF with the position of every character, rendered by pdfium in a child process.
 
-Like text extraction (pdf_pages.py), rendering parses untrusted bytes with a C library, so it runs in a
-child under a time and memory limit: a PDF that makes pdfium loop or crash costs one failed page view, never
-the server. The child runs this file as a script (importing pypdfium2 and Pillow only), reads the PDF from
-stdin, and writes JSON with the PNG and the characters with their boxes.
+Like text extraction (pdf_pages.py), rendering parses untrusted bytes with a C library, so it runs in a child
+under a time and memory limit: a PDF that makes pdfium loop or crash costs one failed page view, never the
+server. The child (this file run as a script, importing pypdfium2 and Pillow only) stays up between requests,
+since starting Python and importing pdfium costs about as much as rendering a page; it is started on the
+first request and started again after a failure. Requests are a JSON line then the PDF's bytes; answers one
+JSON line with the PNG and the characters with their boxes, or the reason the page cannot be shown.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import select
 import signal
 import subprocess
 import sys
+import threading
+import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
-_PREFIX = "qa.page_images: "
-_FAILED = 3
 
 
 @dataclass(frozen=True)
@@ -39,30 +44,88 @@ class PageImage:
                 (right - left) / self.width, (top - bottom) / self.height)
 
 
-def render_page(pdf: bytes, page: int, dpi: int, timeout_s: float, memory_bytes: int) -> PageImage:
-    """Page `page` (1-based) of the PDF as a PageImage; raises PageNotRendered saying why it cannot be."""
+class Renderer:
+    """The long-lived rendering child: one request at a time, killed when over time, restarted when needed."""
+
+    def __init__(self, timeout_s: float, memory_bytes: int):
+        self.timeout_s = timeout_s
+        self.memory_bytes = memory_bytes
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self._finalizer = weakref.finalize(self, Renderer._stop, [None])
+
+    def render(self, pdf: bytes, page: int, dpi: int) -> PageImage:
+        """Page `page` (1-based) of the PDF; raises PageNotRendered saying why it cannot be shown."""
+        from .errors import PageNotRendered
+
+        with self._lock:
+            try:
+                line = self._ask(pdf, page, dpi)
+            except subprocess.TimeoutExpired:
+                self.close()
+                raise PageNotRendered(f"rendering page {page} took longer than {self.timeout_s:g} s") from None
+            except OSError as exc:
+                self.close()
+                raise PageNotRendered(f"the page renderer could not run ({exc.strerror or exc})") from None
+            if not line:  # the child died: out of memory, or pdfium crashed
+                code = self._proc.wait() if self._proc else None
+                self.close()
+                why = f"crashed ({signal.Signals(-code).name})" if code and code < 0 else f"stopped (exit code {code})"
+                raise PageNotRendered(f"the page renderer {why} on this page")
+        return _parse(line)
+
+    def _ask(self, pdf: bytes, page: int, dpi: int) -> bytes:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen([sys.executable, "-I", str(Path(__file__).resolve()),
+                                           str(int(self.memory_bytes))],
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            self._finalizer.detach()
+            self._finalizer = weakref.finalize(self, Renderer._stop, [self._proc])
+        proc = self._proc
+        request = json.dumps({"page": int(page), "dpi": int(dpi), "size": len(pdf)}).encode() + b"\n"
+        try:
+            proc.stdin.write(request + pdf)
+            proc.stdin.flush()
+        except BrokenPipeError:
+            return b""
+        return _read_line(proc.stdout, time.monotonic() + self.timeout_s)
+
+    def close(self) -> None:
+        """Stop the child (a new one starts with the next request)."""
+        Renderer._stop([self._proc])
+        self._proc = None
+
+    @staticmethod
+    def _stop(procs: list) -> None:
+        for proc in procs:
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def _read_line(stream, deadline: float) -> bytes:
+    """One line from the child's stdout, or TimeoutExpired when it does not come in time."""
+    fd = stream.fileno()
+    chunks: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise subprocess.TimeoutExpired("page renderer", 0)
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b""
+        chunks.append(chunk)
+        if chunk.endswith(b"\n"):
+            return b"".join(chunks)
+
+
+def _parse(line: bytes) -> PageImage:
     from .errors import PageNotRendered
 
     try:
-        proc = subprocess.run(
-            [sys.executable, "-I", str(Path(__file__).resolve()), str(int(page)), str(int(dpi)),
-             str(int(memory_bytes))], input=pdf, capture_output=True, timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        raise PageNotRendered(f"rendering page {page} took longer than {timeout_s:g} s") from None
-    except OSError as exc:
-        raise PageNotRendered(f"the page renderer could not start ({exc})") from None
-    if proc.returncode != 0:
-        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = lines[-1] if lines else ""
-        if reason.startswith(_PREFIX):
-            reason = reason[len(_PREFIX):]
-        elif proc.returncode < 0:
-            reason = f"the page renderer crashed ({signal.Signals(-proc.returncode).name})"
-        else:
-            reason = f"the page renderer failed ({reason or f'exit code {proc.returncode}'})"
-        raise PageNotRendered(reason)
-    try:
-        out = json.loads(proc.stdout)
+        out = json.loads(line)
+        if "error" in out:
+            raise PageNotRendered(str(out["error"]))
         flat = out["boxes"]
         boxes = tuple(tuple(flat[i:i + 4]) for i in range(0, len(flat), 4))
         if len(boxes) != len(out["chars"]):
@@ -71,6 +134,15 @@ def render_page(pdf: bytes, page: int, dpi: int, timeout_s: float, memory_bytes:
                          (float(out["origin"][0]), float(out["origin"][1])), out["chars"], boxes)
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise PageNotRendered(f"the page renderer gave unreadable output ({exc})") from None
+
+
+def render_page(pdf: bytes, page: int, dpi: int, timeout_s: float, memory_bytes: int) -> PageImage:
+    """One page rendered by a child of its own (which then stops); the app keeps a Renderer instead."""
+    renderer = Renderer(timeout_s, memory_bytes)
+    try:
+        return renderer.render(pdf, page, dpi)
+    finally:
+        renderer.close()
 
 
 class _Unusable(Exception):
@@ -95,7 +167,7 @@ def _render(data: bytes, number: int, dpi: int) -> dict:
     left, bottom, right, top = page.get_cropbox()
     image = page.render(scale=dpi / 72).to_pil()
     buf = io.BytesIO()
-    image.save(buf, "PNG", compress_level=2)
+    image.save(buf, "PNG", compress_level=1)
     text = page.get_textpage()
     chars, boxes = [], []
     for i in range(text.count_chars()):
@@ -112,17 +184,25 @@ def _render(data: bytes, number: int, dpi: int) -> dict:
 def _main() -> None:
     import resource
 
-    number, dpi, limit = (int(a) for a in sys.argv[1:4])
+    limit = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    try:
-        out = json.dumps(_render(sys.stdin.buffer.read(), number, dpi))
-    except _Unusable as exc:
-        print(f"{_PREFIX}{exc}", file=sys.stderr)
-        sys.exit(_FAILED)
-    except MemoryError:
-        print(f"{_PREFIX}the page needs more memory than allowed (QA_PDF_MEMORY_BYTES)", file=sys.stderr)
-        sys.exit(_FAILED)
-    sys.stdout.write(out)
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        header = stdin.readline()
+        if not header:
+            return  # the parent has gone
+        request = json.loads(header)
+        data = stdin.read(request["size"])
+        try:
+            out = _render(data, request["page"], request["dpi"])
+        except _Unusable as exc:
+            out = {"error": str(exc)}
+        except MemoryError:
+            out = {"error": "the page needs more memory than allowed (QA_PDF_MEMORY_BYTES)"}
+        except Exception as exc:  # pdfium raises on damage it finds only while rendering
+            out = {"error": f"pdfium could not render the page ({exc.__class__.__name__}: {exc})"}
+        stdout.write(json.dumps(out).encode() + b"\n")
+        stdout.flush()
 
 
 if __name__ == "__main__":

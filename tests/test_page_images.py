@@ -36,3 +36,24 @@ def test_a_page_that_cannot_be_rendered_says_why(pdf, number, reason):
     with pytest.raises(PageNotRendered) as err:
         render_page(pdf, number, 72, 30, MEMORY)
     assert str(err.value).startswith(reason)
+
+
+def test_one_renderer_child_serves_page_after_page_and_is_replaced_after_a_timeout():
+    from qa.page_images import Renderer
+
+    renderer = Renderer(30, MEMORY)
+    try:
+        assert renderer.render(PDF, 2, 72).chars == "Second page text."
+        child = renderer._proc
+        assert renderer.render(PDF, 1, 72).chars.startswith("Lighthouse Survey")
+        assert renderer._proc is child and child.poll() is None
+        renderer.timeout_s = 0.001
+        with pytest.raises(PageNotRendered) as err:
+            renderer.render(PDF, 1, 72)
+        assert str(err.value) == "rendering page 1 took longer than 0.001 s"
+        assert child.poll() is not None  # killed
+        renderer.timeout_s = 30
+        assert renderer.render(PDF, 2, 72).chars == "Second page text."
+        assert renderer._proc is not child
+    finally:
+        renderer.close()
