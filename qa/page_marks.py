@@ -74,7 +74,7 @@ def line_boxes(indices: list[int], boxes: tuple[Box, ...] | list[Box]) -> tuple[
         middle = (bottom + top) / 2
         cur = lines[-1] if lines else None
         if cur and cur[1] <= middle <= cur[3] and left >= cur[0] - 1:
-            cur[0], cur[1], cur[2], cur[3] = min(cur[0], left), min(cur[1], bottom), max(cur[2], right), max(cur[3], top)
+            cur[:] = min(cur[0], left), min(cur[1], bottom), max(cur[2], right), max(cur[3], top)
         else:
             lines.append([left, bottom, right, top])
     return tuple((a, b, c, d) for a, b, c, d in lines)

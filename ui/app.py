@@ -108,7 +108,8 @@ class ChatApp(evidence_events.EvidenceEvents):
         shown = text if len(text) <= limit else text[:limit] + "…"
         history.append({"role": "user", "content": render.question_html(shown)})
         try:
-            ans = self.assistant.ask(text, k=int(k), mode=mode or "hybrid", sources=list(sources) if sources else None)
+            ans = self.assistant.ask(text, k=int(k), mode=mode or "hybrid",
+                                     sources=list(sources) if sources else None)
             reply = render.answer_html(ans, self.assistant.context)
         except qa.QAError as exc:
             reply = render.error_html(str(exc))
@@ -256,7 +257,8 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
     blocked = [str(Path(app.settings.corpus_dir).resolve()), str(Path(app.settings.index_path).resolve())]
     demo.queue(default_concurrency_limit=1)
     _, url, _ = demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True,
-                            css=CSS + evidence.CSS, js=evidence.JS, max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False)
+                            css=CSS + evidence.CSS, js=evidence.JS, max_file_size=app.upload_limit,
+                            blocked_paths=blocked, show_error=False)
     print(f"qa web chat: {url}", flush=True)
     if block:
         try:

@@ -59,7 +59,8 @@ CSS = """
 #chat .qa-match-weak { color: #6b7280; }
 #pageview .qa-page { position: relative; border: 1px solid var(--border-color-primary); }
 #pageview .qa-page-img { display: block; width: 100%; height: auto; }
-#pageview .qa-page-mark { position: absolute; background: rgba(250, 204, 21, .35); outline: 2px solid rgba(217, 119, 6, .8); }
+#pageview .qa-page-mark { position: absolute; background: rgba(250, 204, 21, .35);
+  outline: 2px solid rgba(217, 119, 6, .8); }
 #pageview .qa-page-error { color: #b91c1c; }
 """
 

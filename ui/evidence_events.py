@@ -60,5 +60,5 @@ def connect(app, pageview, page_close, request, page_go, remove_go, confirm, con
                     api_visibility="private")
     remove_no.click(lambda: (None, gr.Column(visible=False)), None, [pending, confirm_box], api_visibility="private")
     remove_yes.click(app.remove, [pending, sources], [report, *panel_outputs, confirm_box, pending],
-                     api_visibility="private", concurrency_limit=1, concurrency_id="build", 
+                     api_visibility="private", concurrency_limit=1, concurrency_id="build",
                      show_progress_on=[panel_outputs[0]])
