@@ -13,7 +13,6 @@ import time
 from typing import Callable, Sequence
 
 import qa
-from qa.reflow import reflow, reflowed
 
 
 def esc(text: object) -> str:
@@ -40,7 +39,7 @@ def where(c: "qa.Citation") -> str:
 
 def highlighted(text: str, spans: Sequence[tuple[int, int]], mark: str = "qa-answer") -> str:
     """text reflowed for reading and escaped, with the (start, end) spans (offsets into text) in <mark>."""
-    flow = reflow(text)
+    flow = qa.reflow(text)
     shown = flow.text
     out, pos = [], 0
     for a, b in sorted((flow.at(max(0, a)), flow.at(min(len(text), b))) for a, b in spans):
@@ -94,7 +93,7 @@ def answer_html(ans: "qa.Answer", context: Callable[[str, int, int], tuple[str, 
                      'no passage matched it.</p></div>')
         return "".join(parts)
     if ans.supported and ans.sentences:
-        said = [f'{esc(reflowed(s.text))} <span class="qa-ref">[{int(s.hit_rank)}]</span>' for s in ans.sentences]
+        said = [f'{esc(qa.reflowed(s.text))} <span class="qa-ref">[{int(s.hit_rank)}]</span>' for s in ans.sentences]
         parts.append(f'<div class="qa-answer-text"><p class="qa-best">{said[0]}</p>')
         if len(said) > 1:
             more = "".join(f"<li>{x}</li>" for x in said[1:])
