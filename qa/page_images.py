@@ -30,18 +30,25 @@ class PageImage:
     """One rendered page: the PNG, the page size and each character with its box, in PDF points."""
 
     png: bytes
-    width: float  # of the visible page (its crop box), in points
+    width: float  # of the page as shown (its crop box, turned by its rotation), in points
     height: float
     origin: tuple[float, float]  # the crop box's lower-left corner: boxes are relative to the media box
     chars: str  # the page's characters in pdfium's order (one per box)
-    boxes: tuple[tuple[float, float, float, float], ...]  # (left, bottom, right, top) of each character
+    boxes: tuple[tuple[float, float, float, float], ...]  # (left, bottom, right, top) of each, unrotated
+    rotation: int = 0  # degrees clockwise the page is shown turned (its /Rotate)
 
     def fraction(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         """(left, top, width, height) of a box as fractions of the image, measured from its top-left corner."""
-        left, bottom, right, top = box
+        turned = self.rotation in (90, 270)
+        w, h = (self.height, self.width) if turned else (self.width, self.height)  # the page before turning
         x0, y0 = self.origin
-        return ((left - x0) / self.width, (y0 + self.height - top) / self.height,
-                (right - left) / self.width, (top - bottom) / self.height)
+        left, bottom, right, top = box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0
+        # (left, top, right, bottom) fractions of the image, for each way the page can be turned
+        edges = {0: (left / w, 1 - top / h, right / w, 1 - bottom / h),
+                 90: (bottom / h, left / w, top / h, right / w),
+                 180: (1 - right / w, bottom / h, 1 - left / w, top / h),
+                 270: (1 - top / h, 1 - right / w, 1 - bottom / h, 1 - left / w)}[self.rotation]
+        return edges[0], edges[1], edges[2] - edges[0], edges[3] - edges[1]
 
 
 class Renderer:
@@ -131,7 +138,8 @@ def _parse(line: bytes) -> PageImage:
         if len(boxes) != len(out["chars"]):
             raise ValueError("characters and boxes differ in number")
         return PageImage(base64.b64decode(out["png"]), float(out["width"]), float(out["height"]),
-                         (float(out["origin"][0]), float(out["origin"][1])), out["chars"], boxes)
+                         (float(out["origin"][0]), float(out["origin"][1])), out["chars"], boxes,
+                         int(out["rotation"]))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise PageNotRendered(f"the page renderer gave unreadable output ({exc})") from None
 
@@ -162,9 +170,9 @@ def _render(data: bytes, number: int, dpi: int) -> dict:
     if not 1 <= number <= len(doc):
         raise _Unusable(f"the PDF has {len(doc)} pages, not a page {number}")
     page = doc[number - 1]
-    if page.get_rotation():
-        raise _Unusable("the page is rotated, which page view does not support yet")
     left, bottom, right, top = page.get_cropbox()
+    rotation = page.get_rotation() % 360
+    width, height = (top - bottom, right - left) if rotation in (90, 270) else (right - left, top - bottom)
     image = page.render(scale=dpi / 72).to_pil()
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=1)
@@ -177,8 +185,8 @@ def _render(data: bytes, number: int, dpi: int) -> dict:
             boxes.extend(round(v, 2) for v in text.get_charbox(i))
         except pdfium.PdfiumError:
             boxes.extend((0.0, 0.0, 0.0, 0.0))
-    return {"png": base64.b64encode(buf.getvalue()).decode("ascii"), "width": right - left,
-            "height": top - bottom, "origin": [left, bottom], "chars": "".join(chars), "boxes": boxes}
+    return {"png": base64.b64encode(buf.getvalue()).decode("ascii"), "width": width, "height": height,
+            "origin": [left, bottom], "rotation": rotation, "chars": "".join(chars), "boxes": boxes}
 
 
 def _main() -> None:

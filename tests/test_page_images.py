@@ -57,3 +57,20 @@ def test_one_renderer_child_serves_page_after_page_and_is_replaced_after_a_timeo
         assert renderer._proc is not child
     finally:
         renderer.close()
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_a_character_box_lands_on_its_glyph_however_the_page_is_turned(rotation):
+    turned = PDF.replace(b"/MediaBox [0 0 612 792]", b"/MediaBox [0 0 612 792] /Rotate %d" % rotation, 1)
+    page = render_page(turned, 1, 72, 30, MEMORY)
+    assert (page.rotation, page.width, page.height) == (
+        (rotation, 792.0, 612.0) if rotation in (90, 270) else (rotation, 612.0, 792.0))
+    image = Image.open(io.BytesIO(page.png)).convert("L")
+    assert image.size == (int(page.width), int(page.height))
+    left, top, width, height = page.fraction(page.boxes[page.chars.index("Z")])
+    glyph = image.crop((int(left * image.width), int(top * image.height),
+                        int((left + width) * image.width) + 1, int((top + height) * image.height) + 1))
+    dark = sum(1 for v in glyph.tobytes() if v < 128)
+    assert dark >= 15  # the Z's strokes, inside its box
+    blank = image.crop((0, 0, 40, 40))
+    assert all(v >= 250 for v in blank.tobytes())
