@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+
+import pytest
+
 import qa
 
 
@@ -52,3 +56,17 @@ def test_an_unsupported_answer_says_so_and_lists_the_closest_passages():
 def test_an_answer_without_passages_says_nothing_matched():
     assert qa.answer_markdown(qa.Answer("Why?", False, (), (), 0.0)) == (
         "**Why?**\n\nThe documents do not answer this question: no passage matched it.\n")
+
+
+@pytest.mark.model
+def test_qa_ask_markdown_prints_what_copy_with_sources_copies(real_index, tmp_path):
+    from test_cli import qa_cli
+
+    index = tmp_path / "index"
+    shutil.copytree(real_index.index_path, index)
+    question = "How many 5G base stations had China built by September 2023?"
+    proc = qa_cli("ask", question, "--markdown", "-k", "3", corpus=real_index.corpus_dir, index=index)
+    assert proc.returncode == 0, proc.stderr
+    expected = qa.answer_markdown(qa.Assistant(real_index.with_(index_dir=index)).ask(question, k=3))
+    assert proc.stdout == expected
+    assert proc.stdout.startswith(f"**{question}**\n\n") and "\nSources:\n\n[1] " in proc.stdout
