@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from dataclasses import dataclass, replace
 import warnings
 from pathlib import Path
 from typing import Callable, Sequence
 
+import numpy as np
+
 from . import index as store
 from . import bm25
-from .answers import Answer, best_sentences, gather_evidence, is_supported
+from .answers import Answer, best_sentences, judge, rank_sentences, stem
 from .build import BuildReport, Progress, build
 from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, model_hash, onnx_path_for,
                          query_embedder)
 from .errors import DocumentNotRemoved, IndexNotFound, InvalidQuestion, InvalidSetting
 from .evidence import PageView, PageViews
+from .questions import QuestionShape, shape
 from .removal import remove_file
 from .search import Hit, search
 from .settings import Settings
-from .vocabulary import WordVectors
+from .verdicts import Matcher, VerdictModel, load_models
+from .vocabulary import WordVectors, words
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -33,6 +38,30 @@ def clean_question(question: object, max_chars: int) -> str:
     if len(text) > max_chars:
         raise InvalidQuestion(f"the question is {len(text):,} characters long; the limit is {max_chars:,}")
     return text
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """A question's hits and what answering needs: the question's vector, shape and word matcher."""
+
+    question: str
+    shape: QuestionShape
+    hits: tuple[Hit, ...]
+    qvec: np.ndarray
+    embedder: Embedder
+    matcher: Matcher
+    gen: store.Generation
+
+
+def _cite_sentence_page(gen: store.Generation, hit: Hit, sentences) -> Hit:
+    """The hit citing the page of its best answer sentence, when it has one and spans pages."""
+    if hit.citation.page_range is None:
+        return hit
+    first = next((s for s in sentences if s.hit_rank == hit.rank), None)
+    page = gen.page_at(hit.citation.source, first.start) if first else None
+    if page is None or page == hit.citation.page:
+        return hit
+    return replace(hit, citation=replace(hit.citation, page=page))
 
 
 class Assistant:
@@ -85,8 +114,21 @@ class Assistant:
         return search(gen, self.query_embedder(gen), query, min(k, 100), self.settings, mode,
                       list(sources) if sources else None)
 
-    def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> Answer:
-        """The answer sentences, the ranked hits behind them and whether the corpus answers at all."""
+    def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None,
+            model: VerdictModel | None = None) -> Answer:
+        """The verdict, the answer sentences and the ranked hits behind them."""
+        r = self.retrieve(question, k, mode, sources)
+        model = model or load_models().full
+        candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights)
+        verdict = judge(r.question, r.shape, r.hits, candidates, r.matcher, model)
+        sentences = best_sentences(candidates)
+        hits = tuple(_cite_sentence_page(r.gen, h, sentences) for h in r.hits)
+        return Answer(r.question, verdict.label, verdict.missing, verdict.reason, tuple(sentences), hits,
+                      verdict.confidence)
+
+    def retrieve(self, question: str, k: int = 5, mode: str = "hybrid",
+                 sources: Sequence[str] | None = None) -> "Retrieval":
+        """The hits for a question with what answering them needs (its vector, shape and word matcher)."""
         question = clean_question(question, self.settings.max_question_chars)
         gen = self.generation()
         embedder = self.query_embedder(gen)
@@ -95,10 +137,10 @@ class Assistant:
         qvec = embedder.embed([question])[0]
         hits = search(gen, embedder, question, min(k, 100), self.settings, mode,
                       list(sources) if sources else None, qvec=qvec)
-        sentences, best_cosine = best_sentences(question, hits, embedder, qvec)
-        evidence = gather_evidence(question, hits, best_cosine, gen.bm25.idf, bm25.terms, self._word_vectors(gen, embedder))
-        supported, confidence = is_supported(evidence)
-        return Answer(question, supported, tuple(sentences), tuple(hits), confidence)
+        asked = shape(question)
+        matcher = Matcher(asked, lambda ws: gen.bm25.idf([(bm25.terms(w) or [w])[0] for w in ws]),
+                          self._word_vectors(gen, embedder), stem, words)
+        return Retrieval(question, asked, tuple(hits), qvec, embedder, matcher, gen)
 
     def _word_vectors(self, gen: store.Generation, embedder: Embedder) -> WordVectors:
         wv = getattr(self, "_wv", None)

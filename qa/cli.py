@@ -28,7 +28,8 @@ def hit_json(hit: "qa.Hit") -> dict:
 
 def answer_json(ans: "qa.Answer") -> dict:
     """An answer as JSON: question, supported, answer sentences, hits."""
-    return {"question": ans.question, "supported": ans.supported, "confidence": ans.confidence,
+    return {"question": ans.question, "supported": ans.supported, "verdict": ans.verdict,
+            "missing": list(ans.missing), "reason": ans.reason, "confidence": ans.confidence,
             "answer": [{"text": s.text, "hit": s.hit_rank, "start": s.start, "end": s.end} for s in ans.sentences],
             "hits": [hit_json(h) for h in ans.hits]}
 
@@ -88,13 +89,15 @@ def _cmd_ask(args) -> int:
         print(qa.answer_markdown(ans), end="")
         return 0
     if not ans.supported:
-        print("The documents do not seem to answer this. The closest passages:\n")
+        print(f"{ans.reason} The closest passages, which do not answer it:\n")
     for s in ans.sentences if ans.supported else ():
         print(f"{s.text} [{s.hit_rank}]")
     print()
     for h in ans.hits:
         c = h.citation
-        where = ", ".join(x for x in (c.title, c.section, f"page {c.page}" if c.page else None, c.source) if x)
+        page = (f"page {c.page} (passage on pages {c.page_range[0]}-{c.page_range[1]})" if c.page_range
+                else f"page {c.page}" if c.page else None)
+        where = ", ".join(x for x in (c.title, c.section, page, c.source) if x)
         print(f"[{h.rank}] {where} (chars {c.start}-{c.end}, score {h.score:.4f})")
         print("    " + h.text.replace("\n", "\n    "))
         for r in h.references:
@@ -113,7 +116,7 @@ def _cmd_serve(args) -> int:
 def _cmd_eval(args) -> int:
     from qa.evaluation import evaluate, format_table, load_questions, to_json
 
-    rows = evaluate(qa.assistant(), load_questions(args.file))
+    rows = evaluate(qa.assistant(), [q for f in args.file for q in load_questions(f)])
     print(to_json(rows) if args.json else format_table(rows))
     return 0
 
@@ -141,7 +144,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     s.set_defaults(func=_cmd_serve)
     e = sub.add_parser("eval", help="measure retrieval and answers on a JSONL question set")
-    e.add_argument("file")
+    e.add_argument("file", nargs="+", help="JSONL question sets, scored together")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=_cmd_eval)
     return p

@@ -20,7 +20,9 @@ def source_line(rank: int, c: "Citation") -> str:
     parts = [c.title]
     if c.section:
         parts.append(f"section {c.section}")
-    if c.page:
+    if c.page_range:
+        parts.append(f"page {c.page} (passage on pages {c.page_range[0]}–{c.page_range[1]})")
+    elif c.page:
         parts.append(f"page {c.page}")
     parts.append(c.source)
     return f"[{rank}] " + ", ".join(" ".join(p.split()) for p in parts)
@@ -45,9 +47,9 @@ def answer_markdown(ans: "Answer") -> str:
         hits = [h for h in ans.hits if h.rank in cited]
         heading = "Sources:"
     else:
-        lines.append(NOT_ANSWERED)
+        lines.append(_one_line(ans.reason) if ans.reason else NOT_ANSWERED)
         hits = list(ans.hits)
-        heading = "Closest passages:"
+        heading = "Closest passages (they do not answer it):"
     lines += ["", heading]
     for h in hits:
         lines += ["", source_line(h.rank, h.citation), "", quoted(h.text)]

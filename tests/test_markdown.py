@@ -9,15 +9,16 @@ import pytest
 import qa
 
 
-def _hit(rank: int, text: str, page: int | None, section: str | None = "2.2. The source XML files") -> qa.Hit:
+def _hit(rank: int, text: str, page: int | None, section: str | None = "2.2. The source XML files",
+         pages: tuple[int, int] | None = None) -> qa.Hit:
     c = qa.Citation("spec.pdf" if page else "notes.txt", "Shared MIME-info Database", section, page, 100 * rank,
-                    100 * rank + len(text))
+                    100 * rank + len(text), pages)
     return qa.Hit(rank, 1.0 / rank, text, c, f"c{rank}", 0.6, 2.0)
 
 
 HITS = (
     _hit(1, "Each element has a type.\nThere is also an optional weight\nattribute for globs.", 4),
-    _hit(2, "Unrelated text about icons.", 5, None),
+    _hit(2, "Unrelated text about icons.", 5, None, (4, 5)),
     _hit(3, "• magic elements hold a\nlist of match rules.", None),
 )
 
@@ -25,7 +26,7 @@ HITS = (
 def test_a_supported_answer_lists_its_sentences_then_the_sources_they_cite():
     sentences = (qa.AnswerSentence("There is also an optional weight\nattribute for globs.", 1, 125, 180, 0.8),
                  qa.AnswerSentence("• magic elements hold a\nlist of match rules.", 3, 300, 342, 0.5))
-    ans = qa.Answer("What is the weight\nattribute?", True, sentences, HITS, 0.9)
+    ans = qa.Answer("What is the weight\nattribute?", "answered", (), "", sentences, HITS, 0.9)
     assert qa.answer_markdown(ans) == (
         "**What is the weight attribute?**\n"
         "\n"
@@ -46,15 +47,17 @@ def test_a_supported_answer_lists_its_sentences_then_the_sources_they_cite():
         "> • magic elements hold a list of match rules.\n")
 
 
-def test_an_unsupported_answer_says_so_and_lists_the_closest_passages():
-    ans = qa.Answer("Who wrote it?", False, (), HITS[1:2], 0.1)
+def test_an_unanswered_question_gives_the_reason_and_lists_the_closest_passages():
+    ans = qa.Answer("Who wrote it?", "partial", ("author",), "The documents mention the spec, but not its author.",
+                    (), HITS[1:2], 0.1)
     assert qa.answer_markdown(ans) == (
-        "**Who wrote it?**\n\nThe documents do not seem to answer this question.\n\nClosest passages:\n\n"
-        "[2] Shared MIME-info Database, page 5, spec.pdf\n\n> Unrelated text about icons.\n")
+        "**Who wrote it?**\n\nThe documents mention the spec, but not its author.\n\n"
+        "Closest passages (they do not answer it):\n\n"
+        "[2] Shared MIME-info Database, page 5 (passage on pages 4–5), spec.pdf\n\n> Unrelated text about icons.\n")
 
 
 def test_an_answer_without_passages_says_nothing_matched():
-    assert qa.answer_markdown(qa.Answer("Why?", False, (), (), 0.0)) == (
+    assert qa.answer_markdown(qa.Answer("Why?", "not_found", (), "", (), (), 0.0)) == (
         "**Why?**\n\nThe documents do not answer this question: no passage matched it.\n")
 
 

@@ -20,7 +20,7 @@ def test_reply_escapes_everything_and_highlights_the_answer_sentence():
     text = "First sentence here. " + HOSTILE
     hit = _hit(1, text)
     s = qa.AnswerSentence("First sentence here.", 1, 100, 120, 0.9)
-    ans = qa.Answer("what <b>is</b> it?", True, (s,), (hit,), 0.9)
+    ans = qa.Answer("what <b>is</b> it?", "answered", (), "", (s,), (hit,), 0.9)
     out = render.answer_html(ans, lambda src, a, b: ("before <u>", text, "</u> after"))
     assert "<script" not in out and "<img" not in out and "<i>" not in out and "<b>Governance" not in out
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in out
@@ -32,14 +32,23 @@ def test_reply_escapes_everything_and_highlights_the_answer_sentence():
     assert "\n" not in out  # one raw HTML block for the chat's Markdown renderer
 
 
-def test_unsupported_reply_says_so_before_the_passages():
-    hit = _hit(1, "Something unrelated entirely.")
-    ans = qa.Answer("q", False, (qa.AnswerSentence("Something unrelated entirely.", 1, 100, 129, 0.1),), (hit,), 0.1)
+def test_a_partial_reply_says_what_is_missing_before_the_passages_marked_as_not_answering():
+    hit = _hit(1, "The <drones> flew.")
+    reason = "The documents mention the <drones>, but not which company."
+    ans = qa.Answer("q", "partial", ("which company",), reason,
+                    (qa.AnswerSentence("The <drones> flew.", 1, 100, 118, 0.1),), (hit,), 0.1)
     out = render.answer_html(ans)
-    assert out.index("do not seem to answer") < out.index("qa-hits")
-    assert "qa-answer-text" not in out
-    none = render.answer_html(qa.Answer("q", False, (), (), 0.0))
+    assert ('<p class="qa-unsupported qa-partial"><b>The documents mention the &lt;drones&gt;, but not which '
+            'company.</b> The closest passages are below, marked as not answering it.</p>') in out
+    assert out.index("qa-partial") < out.index("qa-hits")
+    assert '<li class="qa-hit qa-not-answering">' in out and "qa-answer-text" not in out
+    none = render.answer_html(qa.Answer("q", "not_found", (), "The documents do not answer this.", (), (), 0.0))
     assert "do not answer" in none
+
+
+def test_a_passage_over_a_page_break_shows_its_answer_page_and_range():
+    c = qa.Citation("a.pdf", "T", None, 4, 0, 10, (3, 4))
+    assert "page 4 (passage on pages 3–4)" in render.where(c)
 
 
 def test_question_documents_and_report_are_escaped():
@@ -54,7 +63,7 @@ def test_question_documents_and_report_are_escaped():
 
 def test_a_pdf_hit_has_a_show_on_page_button_carrying_its_citation_and_a_labelled_score():
     hit = _hit(1, "A passage with a line\nbreak in the middle of a sentence.")
-    out = render.answer_html(qa.Answer("q", True, (), (hit,), 0.5))
+    out = render.answer_html(qa.Answer("q", "answered", (), "", (), (hit,), 0.5))
     request = html.escape(json.dumps({"source": "doc<1>.txt", "page": 2, "start": 100, "end": hit.citation.end,
                                       "rank": 1}), quote=True)
     assert f'<button type="button" class="qa-show-page" value="{request}">Show on page 2</button>' in out
@@ -66,13 +75,15 @@ def test_a_pdf_hit_has_a_show_on_page_button_carrying_its_citation_and_a_labelle
 
 def test_a_text_hit_has_no_page_button():
     c = qa.Citation("notes.txt", "Notes", None, None, 0, 10)
-    out = render.answer_html(qa.Answer("q", False, (), (qa.Hit(1, 0.5, "Some text.", c, "c1", 0.1, 0.0),), 0.1))
+    out = render.answer_html(qa.Answer("q", "not_found", (), "The documents do not answer this.", (),
+                                       (qa.Hit(1, 0.5, "Some text.", c, "c1", 0.1, 0.0),), 0.1))
     assert "qa-show-page" not in out and ">weak match</span>" in out
 
 
 def test_the_reply_carries_its_markdown_for_copy_with_sources_on_one_line():
     hit = _hit(1, "First sentence here. " + HOSTILE)
-    ans = qa.Answer("what?", True, (qa.AnswerSentence("First sentence here.", 1, 100, 120, 0.9),), (hit,), 0.9)
+    ans = qa.Answer("what?", "answered", (), "", (qa.AnswerSentence("First sentence here.", 1, 100, 120, 0.9),),
+                    (hit,), 0.9)
     out = render.answer_html(ans)
     md = html.escape(qa.answer_markdown(ans), quote=True).replace("\n", "&#10;")
     assert ('<div class="qa-tools"><button type="button" class="qa-copy-md" title="Copy the answer and its numbered '
