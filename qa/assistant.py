@@ -17,8 +17,10 @@ from .answers import Answer, best_sentences, judge, rank_sentences, stem
 from .build import BuildReport, Progress, build
 from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, model_hash, onnx_path_for,
                          query_embedder)
-from .errors import IndexNotFound, InvalidQuestion, InvalidSetting
+from .errors import DocumentNotRemoved, IndexNotFound, InvalidQuestion, InvalidSetting
+from .evidence import PageView, PageViews
 from .questions import QuestionShape, shape
+from .removal import remove_file
 from .search import Hit, search
 from .settings import Settings
 from .verdicts import Matcher, VerdictModel, load_models
@@ -74,6 +76,7 @@ class Assistant:
         self._token: tuple = ()
         self._lock = threading.Lock()
         self._wv: WordVectors | None = None
+        self._pages = PageViews(self.settings)
 
     @property
     def root(self) -> Path:
@@ -197,3 +200,14 @@ class Assistant:
         m = gen.manifest
         return {"generation": gen.path.name, "model": m.model, "dim": m.dim, "chunks": m.n_chunks,
                 "documents": len(m.sources), "built": m.created, "chunking": m.chunking, "warning": gen.warning}
+
+    def page_view(self, source: str, page: int, start: int, end: int) -> PageView:
+        """The cited PDF page as an image with the passage text[start:end] marked; PageNotRendered says why not."""
+        return self._pages.view(self.generation(build_if_missing=False), source, int(page), int(start), int(end))
+
+    def remove_document(self, source: str, progress: Progress | None = None) -> BuildReport:
+        """Take a document out: delete its file from the corpus folder, then rebuild the index incrementally."""
+        if source not in {d.source for d in self.documents()}:
+            raise DocumentNotRemoved(f"{source} is not an indexed document")
+        remove_file(self.settings.corpus_dir, source)
+        return self.build_index(None, progress=progress, wait=True)
