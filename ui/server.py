@@ -187,6 +187,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
                 max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False, auth=auth,
                 app_kwargs={"middleware": [guard]}, strict_cors=True, run_history=False,
                 state_session_capacity=STATE_SESSIONS)
+    sessions.lean_sessions(demo)
     urls = reachable_urls(host, port)
     print(f"qa web chat: {urls[0]}" + "".join(f"\n             {u}" for u in urls[1:]), flush=True)
     warning = exposure_warning(host, port, auth)
