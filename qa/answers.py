@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -58,6 +59,7 @@ def content_terms(text: str) -> set[str]:
     return {stem(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit() or "\u4e00" <= w <= "\u9fff")}
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude English stem: common suffixes removed."""
     word = word.removesuffix("'s")

@@ -75,6 +75,7 @@ class Assistant:
         self._gen: store.Generation | None = None
         self._token: tuple = ()
         self._lock = threading.Lock()
+        self._wv: WordVectors | None = None
         self._pages = PageViews(self.settings)
 
     @property
@@ -142,8 +143,15 @@ class Assistant:
                           self._word_vectors(gen, embedder), stem, words)
         return Retrieval(question, asked, tuple(hits), qvec, embedder, matcher, gen)
 
+    def clear_caches(self) -> None:
+        """Forget cached question and word vectors, so that the next answers are timed as first-time ones."""
+        clear = getattr(self._embedder, "clear_cache", None)  # only the ONNX query embedder keeps a cache
+        if clear is not None:
+            clear()
+        self._wv = None
+
     def _word_vectors(self, gen: store.Generation, embedder: Embedder) -> WordVectors:
-        wv = getattr(self, "_wv", None)
+        wv = self._wv
         if wv is None or wv.embedder is not embedder or wv.lookup != gen.word_vectors:
             wv = self._wv = WordVectors(embedder, gen.word_vectors)
         return wv

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 import time
 import warnings
 from dataclasses import asdict
 
 import qa
+from qa.messages import explain
 
 
 def hit_json(hit: "qa.Hit") -> dict:
@@ -107,10 +109,18 @@ def _cmd_ask(args) -> int:
 
 
 def _cmd_serve(args) -> int:
-    from ui.app import serve
+    from ui.server import serve
 
-    serve(host=args.host, port=args.port)
+    serve(host=args.host, port=args.port, expose=args.expose)
     return 0
+
+
+def _cmd_status(args) -> int:
+    from qa.health import check, report_lines, server_health
+
+    report = server_health(args.url) if args.url else check(qa.assistant()).as_json()
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else "\n".join(report_lines(report)))
+    return 0 if report.get("answering") else 1
 
 
 def _cmd_eval(args) -> int:
@@ -142,7 +152,13 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="start the web chat")
     s.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
     s.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    s.add_argument("--expose", action="store_true",
+                   help="allow a --host other than loopback (set a login with QA_AUTH_FILE or QA_AUTH)")
     s.set_defaults(func=_cmd_serve)
+    st = sub.add_parser("status", help="say whether answering works (here, or on a running server with --url)")
+    st.add_argument("--url", help="ask a running `qa serve` at this URL (its /health) instead of the local index")
+    st.add_argument("--json", action="store_true", help="print JSON")
+    st.set_defaults(func=_cmd_status)
     e = sub.add_parser("eval", help="measure retrieval and answers on a JSONL question set")
     e.add_argument("file", nargs="+", help="JSONL question sets, scored together")
     e.add_argument("--json", action="store_true")
@@ -173,8 +189,9 @@ def _run(args) -> int:
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
         return 130
-    except OSError as exc:
-        print(f"qa: error: {exc}", file=sys.stderr)
+    except (OSError, sqlite3.Error, MemoryError) as exc:  # full or read-only disk, ...: one sentence, no numbers
+        settings = qa.Settings.from_env()
+        print(f"qa: error: {explain(exc, settings.index_path, settings.corpus_dir)}", file=sys.stderr)
         return 1
 
 
