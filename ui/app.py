@@ -275,7 +275,7 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
         upload.upload(app.add_files, [upload, sources], [report, *panel_outputs, upload], api_visibility="private",
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
-        evidence_events.connect(app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box,
+        evidence_events.connect(demo, app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box,
                                 remove_yes, remove_no, pending, report, panel_outputs, sources)
         demo.load(lambda sel: app.panels(selected=sel), [sources], panel_outputs, api_visibility="private")
         gr.api(app.api_search, api_name="search", concurrency_limit=app.workers, concurrency_id="ask")
@@ -287,5 +287,4 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True, expose: bool = False,
            auth: list[tuple[str, str]] | None = None) -> str:
     """Start the server (ui/server.py: bounded queue, request limits, login); returns its URL."""
-    return server.launch(demo, host, port, block=block, expose=expose, auth=auth, css=CSS + evidence.CSS,
-                         js=evidence.JS)
+    return server.launch(demo, host, port, block=block, expose=expose, auth=auth, css=CSS + evidence.CSS)

@@ -10,7 +10,7 @@ from . import evidence, render
 
 
 class EvidenceEvents:
-    """Handlers mixed into ChatApp (which provides assistant, panels, _sources and _building_status)."""
+    """Handlers mixed into ChatApp (which provides assistant, explain, panels, _sources and _building_status)."""
 
     def show_page(self, request: str):
         """The cited page as an image with the passage marked, or one sentence saying why it cannot be shown."""
@@ -44,14 +44,15 @@ class EvidenceEvents:
         progress(0.0, desc=f"Removing {source}")
         try:
             report, error = self.assistant.remove_document(source, progress=cb), None
-        except qa.QAError as exc:
-            report, error = None, f"{source} was not removed: {exc}"
+        except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
+            report, error = None, f"{source} was not removed: {self.explain(exc, 'corpus')}"
         yield (render.build_report_html([], [], report, error), *self.panels(selected=selected), hide, None)
 
 
-def connect(app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box, remove_yes, remove_no,
+def connect(demo, app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box, remove_yes, remove_no,
             pending, report, panel_outputs, sources) -> None:
     """Wire the evidence components' events (inside the Blocks context)."""
+    demo.load(None, None, None, js=evidence.JS, api_visibility="private")  # the listener behind the HTML buttons
     page_go.click(app.show_page, [request], [pageview, page_close], js=evidence.READ_REQUEST,
                   api_visibility="private", concurrency_limit=2, concurrency_id="pages").then(
         None, js="() => document.querySelector('#pageview')?.scrollIntoView({block: 'start'})")
