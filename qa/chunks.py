@@ -51,7 +51,7 @@ def tokenizer_counter(tokenizer) -> TokenCounter:
 # citation like [12], then whitespace and something that can start a sentence.
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])[\"'”’)\]]*(?:\s*\[\d+(?:[,–-]\s*\d+)*\])?(?=\s+[\"“'(\[]?[A-Z0-9\u4e00-\u9fff])"
-    r"|(?<=[。！？])"
+    r"|(?<=[。！？；])"
 )
 _HEADING_LINE = re.compile(r"(?:#{1,6}|\d{1,2}(?:\.\d{1,2}){0,3}\.?)[ \t]+[^\n]{1,100}(?<![.!?:;,])(?=\n)")
 _BARE_NUMBER = re.compile(r"[\dIVX]{0,4}(?:\.\d{1,3})*\.?")  # "1.", "2.2." or "IV." opening a heading or list item
