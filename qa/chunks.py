@@ -13,7 +13,7 @@ from .settings import Settings
 
 # Bump when loading or chunking code changes what chunks a file yields: indexes built by an older
 # pipeline are then rebuilt in full instead of reusing stale chunks of unchanged files.
-PIPELINE_VERSION = 6
+PIPELINE_VERSION = 7  # 7: Chinese line joins, headings and sentence ends
 
 
 @dataclass(frozen=True)

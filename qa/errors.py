@@ -35,3 +35,7 @@ class DocumentError(QAError):
 
 class InvalidSetting(QAError):
     """A setting or argument has a value outside its valid choices."""
+
+
+class IndexOutdated(IndexCorrupt):
+    """The index was written by an older version in a format this one does not read; a rebuild fixes it."""
