@@ -182,14 +182,10 @@ def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, 
     t_multi = time.perf_counter()
     multi_todo = sorted({k: embedding_text(c) for k, c in zip(keys, all_chunks) if k not in multi_cache}.items())
     if multi_todo:
-        if progress:
-            progress("embed multilingual", 0, len(multi_todo))
         mvecs = np.asarray(multilingual_factory().embed([t for _, t in multi_todo]), dtype=np.float32)
         if mvecs.ndim != 2 or len(mvecs) != len(multi_todo):
             raise ValueError(f"the multilingual embedder returned {mvecs.shape} for {len(multi_todo)} texts")
         multi_cache.update(zip((k for k, _ in multi_todo), mvecs))
-        if progress:
-            progress("embed multilingual", len(multi_todo), len(multi_todo))
     multi_vectors = np.vstack([multi_cache[k] for k in keys]).astype(np.float32)
     cjk_rows = np.array([is_cjk(c.text) for c in all_chunks], dtype=np.uint8)
     t_write = time.perf_counter()
