@@ -102,7 +102,8 @@ def bm25() -> None:
         chunks = passages(document)
         questions = [q for q in load_questions(qfile) if q.answers]
         texts = [embedding_text(c) for c in chunks]
-        for label, style in (("jieba words", "jieba"), ("character bigrams", "bigrams")):
+        for label, style in (("jieba words (search mode)", "jieba"), ("jieba words (precise mode)", "precise"),
+                             ("character bigrams", "bigrams"), ("jieba words + bigrams", "both")):
             t = time.perf_counter()
             corpus = [text.terms(x, cjk=style) for x in texts]
             ms = (time.perf_counter() - t) * 1000 / len(texts) * 1000

