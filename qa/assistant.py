@@ -16,7 +16,7 @@ from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, mod
                          query_embedder)
 from .errors import IndexNotFound, IndexOutdated, InvalidQuestion, InvalidSetting
 from .multilingual import shared_embedder
-from .routing import routed
+from .routing import is_supported_routed, passage_cosine, routed
 from .search import Hit, search
 from .text import is_cjk
 from .settings import Settings
@@ -104,13 +104,18 @@ class Assistant:
         qvec = None if is_cjk(question) else embedder.embed([question])[0]
         hits = search(gen, embedder, question, min(k, 100), self.settings, mode,
                       list(sources) if sources else None, qvec=qvec, multilingual=self._multilingual)
-        if routed(question, hits):  # Chinese question or passages: MiniLM cannot judge their sentences
+        is_routed = routed(question, hits)  # Chinese question or passages: MiniLM cannot judge them
+        if is_routed:
             multi = self._multilingual or shared_embedder()
             sentences, best_cosine = best_sentences(question, hits, multi, multi.embed([question])[0])
         else:
             sentences, best_cosine = best_sentences(question, hits, embedder, qvec)
-        evidence = gather_evidence(question, hits, best_cosine, gen.bm25.idf, bm25.terms, self._word_vectors(gen, embedder))
-        supported, confidence = is_supported(evidence)
+        if is_routed:
+            supported, confidence = is_supported_routed(best_cosine, passage_cosine(question, hits))
+        else:
+            evidence = gather_evidence(question, hits, best_cosine, gen.bm25.idf, bm25.terms,
+                                       self._word_vectors(gen, embedder))
+            supported, confidence = is_supported(evidence)
         return Answer(question, supported, tuple(sentences), tuple(hits), confidence)
 
     def _word_vectors(self, gen: store.Generation, embedder: Embedder) -> WordVectors:

@@ -104,7 +104,7 @@ def _cmd_serve(args) -> int:
 def _cmd_eval(args) -> int:
     from qa.evaluation import evaluate, format_table, load_questions, to_json
 
-    rows = evaluate(qa.assistant(), load_questions(args.file))
+    rows = evaluate(qa.assistant(), load_questions(args.file), by_language=args.by_language)
     print(to_json(rows) if args.json else format_table(rows))
     return 0
 
@@ -132,6 +132,8 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="measure retrieval and answers on a JSONL question set")
     e.add_argument("file")
     e.add_argument("--json", action="store_true")
+    e.add_argument("--by-language", action="store_true",
+                   help="group answerable questions by the language they are asked in (chinese, english)")
     e.set_defaults(func=_cmd_eval)
     return p
 

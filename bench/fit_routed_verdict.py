@@ -1,0 +1,74 @@
+"""Fit the verdict for routed (Chinese) questions: a logistic model over the multilingual cosines.
+
+    python -m bench.fit_routed_verdict [--work DIR]
+
+Fitting set: dev-zh over man-zh.txt (Chinese, English and unanswerable questions), dev-translated-zh and
+the 14 on-topic unanswerable dev questions in Chinese over the review. Reported out of sample on the
+unseen vimtutor questions (tests/data/zh/unseen). Prints the coefficients for qa/routing.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from qa import Assistant, Settings  # noqa: E402
+from qa.evaluation import load_questions  # noqa: E402
+from qa.routing import routed_features, routed  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parent.parent
+ZH = PROJECT / "tests" / "data" / "zh"
+FIT = [  # (documents, question files)
+    ([ZH / "man-zh.txt"], [ZH / "dev-zh.jsonl"]),
+    ([PROJECT / "corpus" / "it-and-national-governance-review.txt"],
+     [ZH / "dev-translated-zh.jsonl", ZH / "dev-unanswerable-zh.jsonl"]),
+]
+TEST = [([ZH / "unseen" / "vimtutor-zh.txt"], [ZH / "unseen" / "questions.jsonl"])]
+
+
+def features(work: Path, sets) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for n, (docs, qfiles) in enumerate(sets):
+        corpus = work / f"{docs[0].stem}-corpus"
+        if not corpus.exists():
+            corpus.mkdir(parents=True)
+            for d in docs:
+                shutil.copy(d, corpus / d.name)
+        assistant = Assistant(Settings(corpus_dir=corpus, index_dir=work / f"{docs[0].stem}-index"))
+        for qfile in qfiles:
+            for q in load_questions(qfile):
+                hits = assistant.search(q.question, k=5)
+                if not routed(q.question, hits):
+                    continue
+                xs.append(routed_features(q.question, hits))
+                ys.append(bool(q.answers))
+    return np.array(xs), np.array(ys)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, help="folder for the corpora and indexes (default: a temporary one)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="qa-routed-"))
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = features(work, FIT)
+    model = LogisticRegression(C=3.0, class_weight="balanced").fit(x, y)
+    coef, intercept = model.coef_[0], model.intercept_[0]
+    print(f"fitted on {len(y)} routed questions ({int(y.sum())} answerable, {int((~y).sum())} unanswerable)")
+    print(f"ROUTED_COEF = ({', '.join(f'{c:.3f}' for c in coef)})\nROUTED_INTERCEPT = {intercept:.3f}")
+    for name, (xx, yy) in (("fitting set", (x, y)), ("unseen (vimtutor)", features(work, TEST))):
+        p = model.predict_proba(xx)[:, 1] >= 0.5
+        print(f"{name}: answered on {p[yy].mean():.3f} of {yy.sum()} answerable, "
+              f"not answered on {(~p[~yy]).mean():.3f} of {(~yy).sum()} unanswerable")
+
+
+if __name__ == "__main__":
+    main()
