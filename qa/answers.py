@@ -11,7 +11,7 @@ import numpy as np
 from .chunks import is_heading_line, sentence_spans
 from .embeddings import Embedder
 from .search import Hit
-from .text import cjk_count
+from .text import cjk_count, cjk_terms
 from .vocabulary import WordVectors, words
 
 SENTENCE_HITS = 3  # answer sentences are drawn from this many top hits
@@ -65,8 +65,9 @@ class Answer:
 
 def content_terms(text: str) -> set[str]:
     """Lower-cased content words and numbers of a text, crudely stemmed."""
-    words = re.findall(r"[a-z0-9][a-z0-9'-]*|[\u4e00-\u9fff]", text.lower())
-    return {_stem(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit() or "\u4e00" <= w <= "\u9fff")}
+    words = re.findall(r"[a-z0-9][a-z0-9'-]*", text.lower())
+    found = {_stem(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())}
+    return found | set(cjk_terms(text)) if cjk_count(text) else found  # Chinese: jieba's words
 
 
 def _stem(word: str) -> str:
@@ -118,7 +119,7 @@ def is_supported(evidence: Evidence) -> tuple[bool, float]:
 
 
 def best_sentences(question: str, hits: list[Hit], embedder: Embedder, qvec: np.ndarray | None = None,
-                   limit: int = MAX_SENTENCES) -> tuple[list[AnswerSentence], float]:
+                   limit: int = MAX_SENTENCES, embed_limit: int = EMBED_SENTENCES) -> tuple[list[AnswerSentence], float]:
     """Sentences of the top hits ranked by how well they answer the question, and the best cosine."""
     qterms = content_terms(question)
     candidates = []
@@ -130,9 +131,9 @@ def best_sentences(question: str, hits: list[Hit], embedder: Embedder, qvec: np.
                 candidates.append((OVERLAP * overlap - RANK * (hit.rank - 1), hit, a, b, text))
     if not candidates:
         return [], 0.0
-    if EMBED_SENTENCES and len(candidates) > EMBED_SENTENCES:
+    if embed_limit and len(candidates) > embed_limit:
         # The model reads only the likeliest sentences by their cheap score: embedding costs ~3 ms each.
-        candidates = sorted(candidates, key=lambda c: -c[0])[:EMBED_SENTENCES]
+        candidates = sorted(candidates, key=lambda c: -c[0])[:embed_limit]
     texts = [c[4] for c in candidates]
     vecs = embedder.embed(texts if qvec is not None else [question, *texts])
     q, sv = (qvec, vecs) if qvec is not None else (vecs[0], vecs[1:])

