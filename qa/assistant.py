@@ -16,7 +16,7 @@ from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, mod
                          query_embedder)
 from .errors import IndexNotFound, IndexOutdated, InvalidQuestion, InvalidSetting
 from .multilingual import shared_embedder
-from .routing import ROUTED_EMBED_SENTENCES, is_supported_routed, passage_cosine, routed
+from .routing import ROUTED_EMBED_SENTENCES, is_supported_routed, routed, routed_features
 from .search import Hit, search
 from .text import is_cjk
 from .settings import Settings
@@ -112,7 +112,7 @@ class Assistant:
         else:
             sentences, best_cosine = best_sentences(question, hits, embedder, qvec)
         if is_routed:
-            supported, confidence = is_supported_routed(best_cosine, passage_cosine(question, hits))
+            supported, confidence = is_supported_routed(routed_features(question, hits, best_cosine, gen.bm25.idf))
         else:
             evidence = gather_evidence(question, hits, best_cosine, gen.bm25.idf, bm25.terms,
                                        self._word_vectors(gen, embedder))
