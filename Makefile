@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench eval index clean
+.PHONY: run test test-fast bench bench-load eval index clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,6 +22,9 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m "not model and not browser"
+
+bench-load: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.load_report
 
 eval: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/qa eval ../shared/eval/dev.jsonl

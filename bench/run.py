@@ -153,7 +153,7 @@ def latency(settings, qs: list[str], repeats: int, plain: bool, flat_for_plain: 
     variants = {
         "search": lambda q: (emb.clear_cache(), fast.search(q, k=5)),
         # Chinese questions take the multilingual route: its cache is cleared as the ONNX one is.
-        "search_zh": lambda q: (shared_embedder()._cache.clear(), fast.search(zh_for[q], k=5)),
+        "search_zh": lambda q: (shared_embedder().clear_cache(), fast.search(zh_for[q], k=5)),
         "ask": lambda q: (emb.clear_cache(), fast.ask(q, k=5)),
         "ask_warm": lambda q: (emb._cache.pop(q, None), fast.ask(q, k=5)),
     }
@@ -184,8 +184,8 @@ def latency(settings, qs: list[str], repeats: int, plain: bool, flat_for_plain: 
 def breakdown(settings, qs: list[str], repeats: int) -> dict:
     """Where a warm ask's time goes: question embedding, vector search, BM25, the rest of search, sentences."""
     from qa import Assistant
-    from qa import bm25 as lexical
-    from qa.answers import EMBED_SENTENCES, best_sentences, gather_evidence
+    from qa.answers import EMBED_SENTENCES, judge, rank_sentences
+    from qa.verdicts import load_models
     from qa.search import search
     from qa.vectors import search_vectors
 
@@ -212,11 +212,13 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
             hits = search(gen, emb, q, 5, a.settings)
             parts["search_total"].append((time.perf_counter() - t) * 1000)
             emb.clear_cache()
+            r = a.retrieve(q, k=5)  # as Assistant.ask does: hits, question vector, shape and word matcher
+            model = load_models().full
             t = time.perf_counter()
-            _, best = best_sentences(q, hits, emb)
+            cands = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights)
             parts["answer_sentences"].append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            gather_evidence(q, hits, best, gen.bm25.idf, lexical.terms, a._word_vectors(gen, emb))
+            judge(r.question, r.shape, r.hits, cands, r.matcher, model)
             parts["support_evidence"].append((time.perf_counter() - t) * 1000)
             from qa.chunks import sentence_spans
 

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from dataclasses import dataclass, replace
 import warnings
 from pathlib import Path
 from typing import Callable, Sequence
 
+import numpy as np
+
 from . import index as store
 from . import bm25
-from .answers import Answer, best_sentences, gather_evidence, is_supported
+from .answers import Answer, best_sentences, judge, rank_sentences, stem
 from .build import BuildReport, Progress, build
 from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, model_hash, onnx_path_for,
                          query_embedder)
 from .errors import IndexNotFound, IndexOutdated, InvalidQuestion, InvalidSetting
+from .questions import QuestionShape, shape
 from .multilingual import shared_embedder
-from .routing import ROUTED_EMBED_SENTENCES, is_supported_routed, routed, routed_features
+from .routing import ROUTED_EMBED_SENTENCES, judge_routed, routed
 from .search import Hit, search
 from .text import is_cjk
 from .settings import Settings
-from .vocabulary import WordVectors
+from .verdicts import Matcher, VerdictModel, load_models
+from .vocabulary import WordVectors, words
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -36,6 +41,31 @@ def clean_question(question: object, max_chars: int) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Retrieval:
+    """A question's hits and what answering needs: the question's vector, shape and word matcher."""
+
+    question: str
+    shape: QuestionShape
+    hits: tuple[Hit, ...]
+    qvec: np.ndarray
+    embedder: Embedder
+    matcher: Matcher
+    gen: store.Generation
+    routed: bool = False  # answered through the multilingual model (qa.routing)
+
+
+def _cite_sentence_page(gen: store.Generation, hit: Hit, sentences) -> Hit:
+    """The hit citing the page of its best answer sentence, when it has one and spans pages."""
+    if hit.citation.page_range is None:
+        return hit
+    first = next((s for s in sentences if s.hit_rank == hit.rank), None)
+    page = gen.page_at(hit.citation.source, first.start) if first else None
+    if page is None or page == hit.citation.page:
+        return hit
+    return replace(hit, citation=replace(hit.citation, page=page))
+
+
 class Assistant:
     """Answers questions from the current index generation and rebuilds it on request."""
 
@@ -48,6 +78,7 @@ class Assistant:
         self._gen: store.Generation | None = None
         self._token: tuple = ()
         self._lock = threading.Lock()
+        self._wv: WordVectors | None = None
 
     @property
     def root(self) -> Path:
@@ -94,8 +125,26 @@ class Assistant:
         return search(gen, self.query_embedder(gen), query, min(k, 100), self.settings, mode,
                       list(sources) if sources else None, multilingual=self._multilingual)
 
-    def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> Answer:
-        """The answer sentences, the ranked hits behind them and whether the corpus answers at all."""
+    def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None,
+            model: VerdictModel | None = None) -> Answer:
+        """The verdict, the answer sentences and the ranked hits behind them."""
+        r = self.retrieve(question, k, mode, sources)
+        model = model or load_models().full
+        if r.routed:  # Chinese question or passages: the multilingual model and its own calibrated verdict
+            candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights,
+                                        embed_limit=ROUTED_EMBED_SENTENCES)
+            verdict = judge_routed(r.question, r.hits, candidates, r.gen.bm25.idf)
+        else:
+            candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights)
+            verdict = judge(r.question, r.shape, r.hits, candidates, r.matcher, model)
+        sentences = best_sentences(candidates)
+        hits = tuple(_cite_sentence_page(r.gen, h, sentences) for h in r.hits)
+        return Answer(r.question, verdict.label, verdict.missing, verdict.reason, tuple(sentences), hits,
+                      verdict.confidence)
+
+    def retrieve(self, question: str, k: int = 5, mode: str = "hybrid",
+                 sources: Sequence[str] | None = None) -> "Retrieval":
+        """The hits for a question with what answering them needs (its vector, shape and word matcher)."""
         question = clean_question(question, self.settings.max_question_chars)
         gen = self.generation()
         embedder = self.query_embedder(gen)
@@ -104,23 +153,27 @@ class Assistant:
         qvec = None if is_cjk(question) else embedder.embed([question])[0]
         hits = search(gen, embedder, question, min(k, 100), self.settings, mode,
                       list(sources) if sources else None, qvec=qvec, multilingual=self._multilingual)
-        is_routed = routed(question, hits)  # Chinese question or passages: MiniLM cannot judge them
-        if is_routed:
-            multi = self._multilingual or shared_embedder()
-            sentences, best_cosine = best_sentences(question, hits, multi, multi.embed([question])[0],
-                                                    embed_limit=ROUTED_EMBED_SENTENCES)
-        else:
-            sentences, best_cosine = best_sentences(question, hits, embedder, qvec)
-        if is_routed:
-            supported, confidence = is_supported_routed(routed_features(question, hits, best_cosine, gen.bm25.idf))
-        else:
-            evidence = gather_evidence(question, hits, best_cosine, gen.bm25.idf, bm25.terms,
-                                       self._word_vectors(gen, embedder))
-            supported, confidence = is_supported(evidence)
-        return Answer(question, supported, tuple(sentences), tuple(hits), confidence)
+        asked = shape(question)
+        matcher = Matcher(asked, lambda ws: gen.bm25.idf([(bm25.terms(w) or [w])[0] for w in ws]),
+                          self._word_vectors(gen, embedder), stem, words)
+        is_routed = routed(question, hits)
+        if is_routed:  # MiniLM reads no Chinese: answer sentences are scored by the multilingual model
+            embedder = self._multilingual or shared_embedder()
+            qvec = embedder.embed([question])[0]
+        return Retrieval(question, asked, tuple(hits), qvec, embedder, matcher, gen, is_routed)
+
+    def clear_caches(self) -> None:
+        """Forget cached question and word vectors, so that the next answers are timed as first-time ones."""
+        clear = getattr(self._embedder, "clear_cache", None)  # only the ONNX query embedder keeps a cache
+        if clear is not None:
+            clear()
+        clear = getattr(self._multilingual or shared_embedder(), "clear_cache", None)
+        if clear is not None:
+            clear()
+        self._wv = None
 
     def _word_vectors(self, gen: store.Generation, embedder: Embedder) -> WordVectors:
-        wv = getattr(self, "_wv", None)
+        wv = self._wv
         if wv is None or wv.embedder is not embedder or wv.lookup != gen.word_vectors:
             wv = self._wv = WordVectors(embedder, gen.word_vectors)
         return wv

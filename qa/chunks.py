@@ -159,7 +159,7 @@ def _regions(doc: Document) -> list[tuple[int, int, str | None, bool]]:
 def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings) -> list[Chunk]:
     """Cut a document into chunks that never cross a section and never exceed the model's limit."""
     if is_chinese(doc.text):
-        settings = settings.with_(chunk_tokens=settings.cjk_chunk_tokens)
+        settings = settings.with_(chunk_tokens=min(settings.cjk_chunk_tokens, settings.max_chunk_tokens))
     chunks: list[Chunk] = []
     for a, b, label, whole in _regions(doc):
         spans = [(a, b)] if whole else list(sentence_spans(doc.text, a, b))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 import time
 import warnings
 from dataclasses import asdict
 
 import qa
+from qa.messages import explain
 
 
 def hit_json(hit: "qa.Hit") -> dict:
@@ -22,7 +24,8 @@ def hit_json(hit: "qa.Hit") -> dict:
 
 def answer_json(ans: "qa.Answer") -> dict:
     """An answer as JSON: question, supported, answer sentences, hits."""
-    return {"question": ans.question, "supported": ans.supported, "confidence": ans.confidence,
+    return {"question": ans.question, "supported": ans.supported, "verdict": ans.verdict,
+            "missing": list(ans.missing), "reason": ans.reason, "confidence": ans.confidence,
             "answer": [{"text": s.text, "hit": s.hit_rank, "start": s.start, "end": s.end} for s in ans.sentences],
             "hits": [hit_json(h) for h in ans.hits]}
 
@@ -79,13 +82,15 @@ def _cmd_ask(args) -> int:
         print(json.dumps(answer_json(ans), ensure_ascii=False, indent=1))
         return 0
     if not ans.supported:
-        print("The documents do not seem to answer this. The closest passages:\n")
+        print(f"{ans.reason} The closest passages, which do not answer it:\n")
     for s in ans.sentences if ans.supported else ():
         print(f"{s.text} [{s.hit_rank}]")
     print()
     for h in ans.hits:
         c = h.citation
-        where = ", ".join(x for x in (c.title, c.section, f"page {c.page}" if c.page else None, c.source) if x)
+        page = (f"page {c.page} (passage on pages {c.page_range[0]}-{c.page_range[1]})" if c.page_range
+                else f"page {c.page}" if c.page else None)
+        where = ", ".join(x for x in (c.title, c.section, page, c.source) if x)
         print(f"[{h.rank}] {where} (chars {c.start}-{c.end}, score {h.score:.4f})")
         print("    " + h.text.replace("\n", "\n    "))
         for r in h.references:
@@ -95,16 +100,24 @@ def _cmd_ask(args) -> int:
 
 
 def _cmd_serve(args) -> int:
-    from ui.app import serve
+    from ui.server import serve
 
-    serve(host=args.host, port=args.port)
+    serve(host=args.host, port=args.port, expose=args.expose)
     return 0
+
+
+def _cmd_status(args) -> int:
+    from qa.health import check, report_lines, server_health
+
+    report = server_health(args.url) if args.url else check(qa.assistant()).as_json()
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else "\n".join(report_lines(report)))
+    return 0 if report.get("answering") else 1
 
 
 def _cmd_eval(args) -> int:
     from qa.evaluation import evaluate, format_table, load_questions, to_json
 
-    rows = evaluate(qa.assistant(), load_questions(args.file), by_language=args.by_language)
+    rows = evaluate(qa.assistant(), [q for f in args.file for q in load_questions(f)], by_language=args.by_language)
     print(to_json(rows) if args.json else format_table(rows))
     return 0
 
@@ -128,9 +141,15 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="start the web chat")
     s.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
     s.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    s.add_argument("--expose", action="store_true",
+                   help="allow a --host other than loopback (set a login with QA_AUTH_FILE or QA_AUTH)")
     s.set_defaults(func=_cmd_serve)
+    st = sub.add_parser("status", help="say whether answering works (here, or on a running server with --url)")
+    st.add_argument("--url", help="ask a running `qa serve` at this URL (its /health) instead of the local index")
+    st.add_argument("--json", action="store_true", help="print JSON")
+    st.set_defaults(func=_cmd_status)
     e = sub.add_parser("eval", help="measure retrieval and answers on a JSONL question set")
-    e.add_argument("file")
+    e.add_argument("file", nargs="+", help="JSONL question sets, scored together")
     e.add_argument("--json", action="store_true")
     e.add_argument("--by-language", action="store_true",
                    help="group answerable questions by the language they are asked in (chinese, english)")
@@ -161,8 +180,9 @@ def _run(args) -> int:
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
         return 130
-    except OSError as exc:
-        print(f"qa: error: {exc}", file=sys.stderr)
+    except (OSError, sqlite3.Error, MemoryError) as exc:  # full or read-only disk, ...: one sentence, no numbers
+        settings = qa.Settings.from_env()
+        print(f"qa: error: {explain(exc, settings.index_path, settings.corpus_dir)}", file=sys.stderr)
         return 1
 
 

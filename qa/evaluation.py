@@ -13,6 +13,7 @@ from .assistant import Assistant
 from .errors import InvalidSetting
 from .search import MODES
 from .text import is_cjk
+from .verdicts import load_models
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,12 @@ class ModeScores:
     recall_at_5: float
     mrr_at_10: float
     first_sentence: float
-    supported_answerable: float
-    unsupported_unanswerable: float
+    answered_answerable: float  # verdict "answered"
+    not_answered_unanswerable: float  # verdict "partial" or "not_found"
     n_unanswerable: int
     median_ms: float
     max_hit_chars: int
+    held_out_verdicts: int  # questions the verdict model was fitted on, judged by the fold model that left them out
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -70,15 +72,20 @@ def contains_answer(text: str, answers: tuple[str, ...]) -> bool:
 def evaluate(assistant: Assistant, questions: list[Question], modes=MODES, by_language: bool = False) -> list[ModeScores]:
     """Scores per mode, for the answerable questions, and apart for cross-lingual ones.
 
+    Verdicts and answer sentences are out of sample: a question the verdict model was fitted on is
+    judged by the cross-validation fold model that did not see it (scripts/fit_verdict.py).
     by_language: group the answerable questions by the language they are asked in ("chinese", "english")
     instead.
     """
     rows = []
+    models = load_models()
+    held = sum(models.held_out_for(q.question) is not None for q in questions)
     for mode in modes:
+        assistant.clear_caches()  # each mode's latency is measured without the previous mode's vectors
         results = []
         for q in questions:
             t = time.perf_counter()
-            ans = assistant.ask(q.question, k=10, mode=mode)
+            ans = assistant.ask(q.question, k=10, mode=mode, model=models.held_out_for(q.question))
             results.append((q, ans, (time.perf_counter() - t) * 1000))
         groups = {"answerable": lambda q: q.answers and q.type != "cross-lingual",
                   "cross-lingual": lambda q: q.answers and q.type == "cross-lingual"}
@@ -99,24 +106,29 @@ def evaluate(assistant: Assistant, questions: list[Question], modes=MODES, by_la
                 mrr_at_10=sum(1 / r for r in ranks if r is not None and r <= 10) / n,
                 first_sentence=sum(bool(a.sentences) and contains_answer(a.sentences[0].text, q.answers)
                                    for q, a, _ in chosen) / n,
-                supported_answerable=sum(a.supported for _, a, _ in chosen) / n,
-                unsupported_unanswerable=(sum(not a.supported for _, a in unanswerable) / len(unanswerable)
-                                          if unanswerable else float("nan")),
+                answered_answerable=sum(a.supported for _, a, _ in chosen) / n,
+                not_answered_unanswerable=(sum(not a.supported for _, a in unanswerable) / len(unanswerable)
+                                           if unanswerable else float("nan")),
                 n_unanswerable=len(unanswerable),
                 median_ms=statistics.median(ms for _, _, ms in results),
-                max_hit_chars=max((len(h.text) for _, a, _ in results for h in a.hits), default=0)))
+                max_hit_chars=max((len(h.text) for _, a, _ in results for h in a.hits), default=0),
+                held_out_verdicts=held))
     return rows
 
 
 def format_table(rows: list[ModeScores]) -> str:
     """A Markdown table of the scores, modes side by side."""
-    head = ("| mode | questions | n | R@1 | R@5 | MRR@10 | 1st sentence | supported (answerable) "
-            "| unsupported (unanswerable) | median ms | max hit chars |")
+    head = ("| mode | questions | n | R@1 | R@5 | MRR@10 | 1st sentence | answered (answerable) "
+            "| not answered (unanswerable) | median ms | max hit chars |")
     lines = [head, "|" + "---|" * 11]
     for r in rows:
         lines.append(f"| {r.mode} | {r.group} | {r.n} | {r.recall_at_1:.3f} | {r.recall_at_5:.3f} | {r.mrr_at_10:.3f} "
-                     f"| {r.first_sentence:.3f} | {r.supported_answerable:.3f} | {r.unsupported_unanswerable:.3f} "
+                     f"| {r.first_sentence:.3f} | {r.answered_answerable:.3f} | {r.not_answered_unanswerable:.3f} "
                      f"(n={r.n_unanswerable}) | {r.median_ms:.1f} | {r.max_hit_chars} |")
+    if rows:
+        lines.append(f"\nVerdicts out of sample: {rows[0].held_out_verdicts} of these questions were among those the "
+                     "verdict model was fitted on; each was judged by the cross-validation fold model that left it "
+                     "out (scripts/fit_verdict.py). The others were never fitted on.")
     return "\n".join(lines)
 
 

@@ -97,10 +97,23 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_generation(root: Path, manifest, docs: list, chunks: list[Chunk], vectors: np.ndarray,
-                     indexed_at: dict[str, float], previous: str | None = None,
-                     vocabulary: tuple[list[str], np.ndarray] | None = None,
-                     multilingual: tuple[np.ndarray, np.ndarray] | None = None) -> str:
+def write_generation(root: Path, *args, **kwargs) -> str:
+    """Write a generation (see _write_generation); a failed write (full or read-only disk) leaves nothing behind."""
+    before = set(root.glob("tmp-gen-*")) if root.is_dir() else set()
+    try:
+        return _write_generation(root, *args, **kwargs)
+    except BaseException:
+        for p in set(root.glob("tmp-gen-*")) - before:  # builds hold the lock: only this one writes here
+            shutil.rmtree(p, ignore_errors=True)
+        for p in root.glob(f".{CURRENT}.{os.getpid()}.*"):
+            p.unlink(missing_ok=True)
+        raise
+
+
+def _write_generation(root: Path, manifest, docs: list, chunks: list[Chunk], vectors: np.ndarray,
+                      indexed_at: dict[str, float], previous: str | None = None,
+                      vocabulary: tuple[list[str], np.ndarray] | None = None,
+                      multilingual: tuple[np.ndarray, np.ndarray] | None = None) -> str:
     """Write a complete generation in a temporary folder, rename it into place and make it current.
 
     multilingual: (vectors, is-Chinese flag) per chunk row, from the multilingual model.

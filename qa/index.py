@@ -210,6 +210,12 @@ class Generation:
         """(title, start, end, level) of a document's sections."""
         return self._query('SELECT title, start, "end", level FROM sections WHERE source = ? ORDER BY start', (source,))
 
+    def page_at(self, source: str, offset: int) -> int | None:
+        """The 1-based page of a paged document holding the character at offset, else None."""
+        got = self._query('SELECT number FROM pages WHERE source = ? AND start <= ? ORDER BY start DESC LIMIT 1',
+                          (source, offset))
+        return int(got[0][0]) if got else None
+
     def references(self, source: str, numbers: list[int]) -> list[Reference]:
         """Entries of a document's reference list by number."""
         if not numbers:

@@ -54,6 +54,11 @@ class MultilingualEmbedder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()  # the model's lazy loading and BLAS thread limits are not thread-safe
 
+    def clear_cache(self) -> None:
+        """Forget the cached vectors (evaluations and benchmarks time first-time texts)."""
+        with self._lock:
+            self._cache.clear()
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         out = np.empty((len(texts), self.dim), np.float32)

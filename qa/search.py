@@ -32,9 +32,10 @@ class Citation:
     source: str
     title: str
     section: str | None
-    page: int | None
+    page: int | None  # the page of the answering sentence (else of the passage's start), for PDFs
     start: int
     end: int
+    page_range: tuple[int, int] | None = None  # (first, last) page when the passage runs over a page break
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,9 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
     for rank, i in enumerate(kept, start=1):
         chunk, row = chunks[i], int(cand[i])
         refs = tuple(gen.references(chunk.source, cited_numbers(chunk.text))) if "[" in chunk.text else ()
+        last = gen.page_at(chunk.source, chunk.end - 1) if chunk.page is not None else None
+        pages = (chunk.page, last) if last is not None and last != chunk.page else None
         hits.append(Hit(rank, float(order[row]), chunk.text,
-                        Citation(chunk.source, chunk.title, chunk.section, chunk.page, chunk.start, chunk.end),
+                        Citation(chunk.source, chunk.title, chunk.section, chunk.page, chunk.start, chunk.end, pages),
                         chunk.chunk_id, float(cosines[i]), float(lexical.get(row, 0.0)), refs))
     return hits

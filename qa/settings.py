@@ -35,17 +35,26 @@ class Settings:
     candidates: int = 50  # per retriever, before fusion
     batch_size: int = 32
     keep_generations: int = 2
+    # Serving limits (the web app): bounded before anything is read, see ui/limits.py and ui/server.py.
+    queue_size: int = 64  # waiting requests; gradio 6.31 keeps at most 2,000 sessions (ui/sessions.py)
+    answer_workers: int = 0  # questions answered at once; 0: one per CPU core
+    max_request_bytes: int = 1024 * 1024  # any request body except uploads
+    max_upload_request_bytes: int = 100 * 1024 * 1024  # one upload request, all its files together
+    upload_storage_bytes: int = 400 * 1024 * 1024  # all temporary uploads together
+    allowed_origins: str = ""  # comma-separated origins allowed to call or upload from other sites
 
     def __post_init__(self) -> None:
         if not 16 <= self.chunk_tokens <= self.max_chunk_tokens <= 254:
             raise InvalidSetting(
                 f"chunk_tokens={self.chunk_tokens} and max_chunk_tokens={self.max_chunk_tokens} must satisfy "
                 "16 <= chunk_tokens <= max_chunk_tokens <= 254 (the model reads at most 256 tokens)")
-        if not 16 <= self.cjk_chunk_tokens <= self.max_chunk_tokens:
-            raise InvalidSetting(f"cjk_chunk_tokens={self.cjk_chunk_tokens} must be between 16 and "
-                                 f"max_chunk_tokens={self.max_chunk_tokens}")
+        if not 16 <= self.cjk_chunk_tokens <= 254:
+            raise InvalidSetting(f"cjk_chunk_tokens={self.cjk_chunk_tokens} must be between 16 and 254")
         if self.overlap_sentences not in (0, 1, 2):
             raise InvalidSetting(f"overlap_sentences={self.overlap_sentences}; valid choices: 0, 1, 2")
+        if not 1 <= self.queue_size <= 1000:
+            raise InvalidSetting(f"queue_size={self.queue_size}; it must be from 1 to 1000 (the web server keeps "
+                                 "at most 2,000 sessions, so the queue stays well below that)")
 
     @property
     def index_path(self) -> Path:
@@ -62,6 +71,9 @@ class Settings:
                 continue
             if f.name in ("corpus_dir", "index_dir"):
                 values[f.name] = Path(raw)
+                continue
+            if f.type in (str, "str"):
+                values[f.name] = raw
                 continue
             kind = float if f.name.endswith("_s") else int
             try:

@@ -17,7 +17,8 @@ from qa import Assistant, Settings  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEED = PROJECT / "corpus" / "it-and-national-governance-review.txt"
-DEV_SET = PROJECT.parent / "shared" / "eval" / "dev.jsonl"
+DEV_SET = PROJECT / "tests" / "data" / "eval" / "dev.jsonl"  # copies of ../shared/eval, so no test skips
+DEV_UNANSWERABLE = PROJECT / "tests" / "data" / "eval" / "dev-unanswerable.jsonl"
 
 
 class FakeEmbedder:

@@ -50,12 +50,13 @@ def test_ask_json_cites_the_answering_passage(seed_index):
     proc = qa_cli("ask", QUESTION, "--json", corpus=corpus, index=index)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert {"question", "supported", "answer", "hits"} <= set(out)
-    assert (out["question"], out["supported"], len(out["hits"])) == (QUESTION, True, 5)
+    assert {"question", "supported", "verdict", "missing", "reason", "answer", "hits"} <= set(out)
+    assert (out["question"], out["supported"], out["verdict"], out["missing"], len(out["hits"])) == (
+        QUESTION, True, "answered", [], 5)
     assert [h["rank"] for h in out["hits"]] == [1, 2, 3, 4, 5]
     for h in out["hits"]:
         assert {"rank", "score", "text", "citation"} <= set(h)
-        assert set(h["citation"]) == {"source", "title", "section", "page", "start", "end"}
+        assert set(h["citation"]) == {"source", "title", "section", "page", "page_range", "start", "end"}
     first = out["hits"][0]
     c = first["citation"]
     assert (c["source"], c["title"], c["section"], c["page"]) == (SEED.name, SEED_TITLE, "1.3 Data Governance", None)

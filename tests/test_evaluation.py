@@ -13,9 +13,10 @@ import pytest
 from qa import Assistant, InvalidSetting, Settings
 from qa.evaluation import Question, contains_answer, evaluate, format_table, load_questions
 
-from conftest import DEV_SET, PROJECT, seed_corpus
+from conftest import DEV_SET, DEV_UNANSWERABLE, PROJECT, seed_corpus
 
 HELDOUT = PROJECT / "tests" / "data" / "heldout"
+UNSEEN = PROJECT / "tests" / "data" / "unseen"
 
 
 @pytest.mark.parametrize("text, answers, expected", [
@@ -58,20 +59,20 @@ def _bar(rows, name):
 
 
 @pytest.mark.model
-def test_qa_eval_on_the_dev_set_meets_the_quality_bar(real_index: Settings):
-    if not DEV_SET.exists():
-        pytest.skip("the shared dev set is not beside this checkout")
+def test_qa_eval_on_the_dev_sets_meets_the_quality_bar_out_of_sample(real_index: Settings):
     env = dict(os.environ, QA_CORPUS_DIR=str(real_index.corpus_dir), QA_INDEX_DIR=str(real_index.index_path))
-    out = subprocess.run([sys.executable, "-m", "qa.cli", "eval", str(DEV_SET), "--json"], env=env,
-                         capture_output=True, text=True, timeout=600, check=True)
+    out = subprocess.run([sys.executable, "-m", "qa.cli", "eval", str(DEV_SET), str(DEV_UNANSWERABLE), "--json"],
+                         env=env, capture_output=True, text=True, timeout=600, check=True)
     rows = json.loads(out.stdout)
     hybrid, dense_mrr, bm25_mrr = _bar(rows, "mrr_at_10")
     assert hybrid["recall_at_5"] >= 0.95
-    assert hybrid["mrr_at_10"] >= 0.85
+    assert hybrid["mrr_at_10"] >= 0.90
     assert hybrid["mrr_at_10"] > max(dense_mrr, bm25_mrr)
-    assert hybrid["first_sentence"] >= 0.75
-    assert hybrid["supported_answerable"] >= 0.95
-    assert hybrid["unsupported_unanswerable"] >= 0.80
+    assert hybrid["first_sentence"] >= 0.85
+    assert hybrid["answered_answerable"] >= 0.95
+    assert hybrid["not_answered_unanswerable"] >= 0.85 and hybrid["n_unanswerable"] == 16
+    # Every fitted question was judged by the fold model that did not see it.
+    assert hybrid["held_out_verdicts"] == 43
     assert max(r["max_hit_chars"] for r in rows) <= 1200
     assert {r["group"] for r in rows} == {"answerable", "cross-lingual"}
 
@@ -95,11 +96,9 @@ def test_held_out_questions_over_other_documents_meet_the_retrieval_bar(heldout_
     assert hybrid["recall_at_5"] >= 0.95
     assert hybrid["mrr_at_10"] >= 0.85
     assert hybrid["mrr_at_10"] >= max(dense_mrr, bm25_mrr)
-    assert hybrid["first_sentence"] >= 0.75
-    assert hybrid["supported_answerable"] >= 0.95
-    # Topical questions whose fact is missing are the hard case for a bi-encoder without a reranker;
-    # this guards the level reached (0.40), below the 0.80 target, which the closing note reports.
-    assert hybrid["unsupported_unanswerable"] >= 0.35
+    assert hybrid["first_sentence"] >= 0.85
+    assert hybrid["answered_answerable"] >= 0.95
+    assert hybrid["not_answered_unanswerable"] >= 0.85
 
 
 @pytest.mark.model
@@ -108,3 +107,42 @@ def test_pdf_hits_cite_pages_and_dotted_sections(heldout_assistant):
     assert (hit.citation.source, hit.citation.section, hit.citation.page) == (
         "shared-mime-info-spec.pdf", "2.8. The treemagic files", 10)
     assert "MIME-TreeMagic" in hit.text
+
+
+@pytest.mark.model
+def test_unseen_questions_over_documents_nothing_was_fitted_on(tmp_path_factory):
+    """The review beside a PDF manual and a licence file; no question here was fitted on.
+
+    These guard the levels reached (R@5 0.97, answered 0.95, first sentence 0.68, not answered 0.69);
+    the last two are below the dev-set targets, as the README says.
+    """
+    root = tmp_path_factory.mktemp("unseen")
+    corpus = seed_corpus(root, UNSEEN / "libtasn1.pdf", UNSEEN / "python-3.11-LICENSE.txt")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=root / "index"))
+    assert assistant.build_index().skipped == ()
+    rows = evaluate(assistant, load_questions(UNSEEN / "questions.jsonl"), modes=("hybrid",))
+    hybrid = rows[0]
+    assert (hybrid.held_out_verdicts, hybrid.n, hybrid.n_unanswerable) == (0, 37, 35)
+    assert hybrid.recall_at_5 >= 0.95
+    assert hybrid.answered_answerable >= 0.90
+    assert hybrid.first_sentence >= 0.60
+    assert hybrid.not_answered_unanswerable >= 0.60
+
+
+@pytest.mark.model
+def test_pdf_citations_give_the_answer_sentence_page_and_the_passage_page_range(heldout_assistant):
+    gen = heldout_assistant.generation()
+    seen_ranges = 0
+    for q in load_questions(HELDOUT / "questions.jsonl"):
+        ans = heldout_assistant.ask(q.question, k=5)
+        for h in ans.hits:
+            c = h.citation
+            if c.source != "shared-mime-info-spec.pdf":
+                continue
+            first, last = c.page_range or (gen.page_at(c.source, c.start), gen.page_at(c.source, c.start))
+            assert (first, last) == (gen.page_at(c.source, c.start), gen.page_at(c.source, c.end - 1))
+            sentence = next((s for s in ans.sentences if s.hit_rank == h.rank), None)
+            expected = gen.page_at(c.source, sentence.start) if sentence and c.page_range else first
+            assert c.page == expected and first <= c.page <= last
+            seen_ranges += c.page_range is not None
+    assert seen_ranges >= 1  # some passages do run over a page break

@@ -17,7 +17,7 @@ def test_reply_escapes_everything_and_highlights_the_answer_sentence():
     text = "First sentence here. " + HOSTILE
     hit = _hit(1, text)
     s = qa.AnswerSentence("First sentence here.", 1, 100, 120, 0.9)
-    ans = qa.Answer("what <b>is</b> it?", True, (s,), (hit,), 0.9)
+    ans = qa.Answer("what <b>is</b> it?", "answered", (), "", (s,), (hit,), 0.9)
     out = render.answer_html(ans, lambda src, a, b: ("before <u>", text, "</u> after"))
     assert "<script" not in out and "<img" not in out and "<i>" not in out and "<b>Governance" not in out
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in out
@@ -29,14 +29,23 @@ def test_reply_escapes_everything_and_highlights_the_answer_sentence():
     assert "\n" not in out  # one raw HTML block for the chat's Markdown renderer
 
 
-def test_unsupported_reply_says_so_before_the_passages():
-    hit = _hit(1, "Something unrelated entirely.")
-    ans = qa.Answer("q", False, (qa.AnswerSentence("Something unrelated entirely.", 1, 100, 129, 0.1),), (hit,), 0.1)
+def test_a_partial_reply_says_what_is_missing_before_the_passages_marked_as_not_answering():
+    hit = _hit(1, "The <drones> flew.")
+    reason = "The documents mention the <drones>, but not which company."
+    ans = qa.Answer("q", "partial", ("which company",), reason,
+                    (qa.AnswerSentence("The <drones> flew.", 1, 100, 118, 0.1),), (hit,), 0.1)
     out = render.answer_html(ans)
-    assert out.index("do not seem to answer") < out.index("qa-hits")
-    assert "qa-answer-text" not in out
-    none = render.answer_html(qa.Answer("q", False, (), (), 0.0))
+    assert ('<p class="qa-unsupported qa-partial"><b>The documents mention the &lt;drones&gt;, but not which '
+            'company.</b> The closest passages are below, marked as not answering it.</p>') in out
+    assert out.index("qa-partial") < out.index("qa-hits")
+    assert '<li class="qa-hit qa-not-answering">' in out and "qa-answer-text" not in out
+    none = render.answer_html(qa.Answer("q", "not_found", (), "The documents do not answer this.", (), (), 0.0))
     assert "do not answer" in none
+
+
+def test_a_passage_over_a_page_break_shows_its_answer_page_and_range():
+    c = qa.Citation("a.pdf", "T", None, 4, 0, 10, (3, 4))
+    assert "page 4 (passage on pages 3–4)" in render.where(c)
 
 
 def test_question_documents_and_report_are_escaped():

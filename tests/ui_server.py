@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,18 +33,30 @@ def writable_copy(settings: qa.Settings, dest: Path) -> qa.Settings:
 
 
 @contextmanager
-def running_app(assistant: qa.Assistant) -> Iterator[str]:
-    """The app serving assistant; yields its URL and stops it afterwards."""
-    from ui.app import build_app, launch
+def running_app(assistant: qa.Assistant, host: str = "127.0.0.1", **launch_args) -> Iterator[str]:
+    """The app serving assistant; yields its URL and stops it afterwards (launch_args: expose, auth)."""
+    from ui.app import build_app
 
-    demo = build_app(assistant)
-    url = launch(demo, "127.0.0.1", free_port(), block=False)
+    with running_demo(build_app(assistant), host, **launch_args) as url:
+        yield url
+
+
+@contextmanager
+def running_demo(demo, host: str = "127.0.0.1", **launch_args) -> Iterator[str]:
+    """A built app (ui.app.build_app) served on a free port; yields its URL and stops it afterwards."""
+    from ui.app import launch
+
+    url = launch(demo, host, free_port(), block=False, **launch_args)
     deadline = time.monotonic() + 30
     while True:
         try:
             with urllib.request.urlopen(url, timeout=5) as r:
                 if r.status == 200:
                     break
+        except urllib.error.HTTPError as exc:
+            if exc.code == 401:  # a login page: the server is up
+                break
+            raise
         except OSError:
             if time.monotonic() > deadline:
                 raise
@@ -52,3 +65,33 @@ def running_app(assistant: qa.Assistant) -> Iterator[str]:
         yield url.rstrip("/")
     finally:
         demo.close()
+
+DOCS = {
+    "alpha.txt": "Alpha Report\n\n1. Bridges\n\nThe alpha project built 42 bridges across the northern valley in 2020. "
+                 "Each bridge was inspected twice a year by the regional office.\n",
+    "beta.md": "# Beta Notes\n\n## Orchards\n\nThe beta cooperative planted 700 apple trees on the southern slopes.\n",
+}
+
+
+def small_assistant(root: Path, embedder=None, build: bool = True, **settings) -> qa.Assistant:
+    """An Assistant over two small documents under root, with the fake embedder; settings override fields."""
+    from conftest import FakeEmbedder
+
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for name, text in DOCS.items():
+        (corpus / name).write_text(text)
+    embedder = embedder or FakeEmbedder()
+    assistant = qa.Assistant(qa.Settings(corpus_dir=corpus, index_dir=root / "index", **settings),
+                             embedder=embedder, build_embedder=lambda: embedder)
+    if build:
+        assistant.build_index()
+    return assistant
+
+
+def multipart(name: str, data: bytes) -> tuple[bytes, dict]:
+    """(body, headers) of a multipart/form-data upload of one file, as the page's upload box sends it."""
+    boundary = "qa-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import os
-import sys
-import time
-import warnings
+import traceback
 from pathlib import Path
 
 import gradio as gr
 
 import qa
 from qa.cli import answer_json, hit_json
+from qa.health import build_running, unindexed
+from qa.messages import explain
 
-from . import render, uploads
+from . import params, render, server, uploads
+from .server import ensure_index, serve  # noqa: F401  (the entry points, kept importable from here)
 
 EXAMPLES = [
     "What is IDex?",
@@ -72,6 +73,12 @@ class ChatApp:
         self.assistant = assistant
         self.settings = assistant.settings
         self.upload_limit = min(uploads.MAX_UPLOAD_BYTES, self.settings.max_file_bytes)
+        # Answering is CPU-bound (ONNX, numpy): more at once than cores only adds waiting inside the process.
+        self.workers = self.settings.answer_workers or len(os.sched_getaffinity(0)) or 1
+
+    def explain(self, exc: BaseException, doing: str = "index") -> str:
+        """One sentence for a failure, naming this app's folders."""
+        return explain(exc, self.settings.index_path, self.settings.corpus_dir, doing)
 
     # --- panels -------------------------------------------------------------------------------------
     def _sources(self) -> list[str]:
@@ -86,16 +93,29 @@ class ChatApp:
             status, error = self.assistant.status(), None
         except qa.IndexNotFound:
             status, error = None, "No index yet: it is built on the first question, or press Rebuild index."
-        except qa.QAError as exc:
-            status, error = None, str(exc)
+        except (qa.QAError, OSError) as exc:
+            status, error = None, self.explain(exc)
         try:
             docs = self.assistant.documents()
-        except qa.QAError:
+        except (qa.QAError, OSError):
             docs = []
         choices = [d.source for d in docs]
         keep = [s for s in (selected or []) if s in choices]
+        note = " ".join(x for x in (note, self._pending_note(set(choices))) if x) or None
         return (render.status_html(status, error, note), render.documents_html(docs),
                 gr.CheckboxGroup(choices=choices, value=keep))
+
+    def _pending_note(self, indexed: set[str]) -> str | None:
+        """A rebuild running elsewhere, and corpus files the index does not hold (Rebuild index adds them)."""
+        notes = []
+        if build_running(self.settings.index_path):
+            notes.append("A rebuild of the index is running; answers come from the current index until it ends.")
+        missing = unindexed(self.settings.corpus_dir, indexed)
+        if missing:
+            shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+            notes.append(f"Not in the index yet: {shown}. Press Rebuild index to add "
+                         f"{'it' if len(missing) == 1 else 'them'}.")
+        return " ".join(notes) or None
 
     # --- chat ---------------------------------------------------------------------------------------
     def respond(self, question: str, history: list | None, k: float, sources: list[str] | None):
@@ -110,22 +130,28 @@ class ChatApp:
         try:
             ans = self.assistant.ask(text, k=int(k), sources=list(sources) if sources else None)
             reply = render.answer_html(ans, self.assistant.context)
-        except qa.QAError as exc:
-            reply = render.error_html(str(exc))
+        except (qa.QAError, OSError) as exc:
+            reply = render.error_html(self.explain(exc))
+        except Exception as exc:  # a bug: logged in full, and still one sentence in the chat
+            traceback.print_exc()
+            reply = render.error_html(self.explain(exc))
         history.append({"role": "assistant", "content": reply})
         return history, ""
 
     # --- index --------------------------------------------------------------------------------------
-    def _build(self, progress) -> tuple["qa.BuildReport | None", str | None]:
+    def _build(self, progress) -> tuple["qa.BuildReport | None", str | None, bool]:
+        """(report, error sentence, whether the error was only another build running)."""
         def cb(stage: str, done: int, total: int) -> None:
             frac, desc = _progress_fraction(stage, done, total)
             progress(frac, desc=desc)
 
         progress(0.0, desc="Starting the rebuild")
         try:
-            return self.assistant.build_index(None, progress=cb, wait=True), None
-        except qa.QAError as exc:
-            return None, f"rebuild failed: {exc}"
+            return self.assistant.build_index(None, progress=cb, wait=False), None, False
+        except qa.BuildInProgress as exc:
+            return None, self.explain(exc), True
+        except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
+            return None, f"The rebuild failed: {self.explain(exc)}", False
 
     BUILDING = "Rebuilding the index: the chat keeps answering from the current one until the new one is ready."
 
@@ -138,7 +164,7 @@ class ChatApp:
     def rebuild(self, selected: list[str] | None, progress=gr.Progress()):
         """Re-index the corpus folder (only new or changed files are embedded)."""
         yield gr.skip(), self._building_status(), gr.skip(), gr.skip()
-        report, error = self._build(progress)
+        report, error, _ = self._build(progress)
         yield (render.build_report_html([], [], report, error), *self.panels(selected=selected))
 
     def add_files(self, files, selected: list[str] | None, progress=gr.Progress()):
@@ -153,11 +179,19 @@ class ChatApp:
                     created[name] = len(saved) - 1
             except uploads.UploadRefused as exc:
                 refused.append((path.name, str(exc)))
-        report, error = None, None
+            finally:
+                uploads.discard_temporary(path)
+        report, error, busy = None, None, False
         if saved:
             yield (render.build_report_html(saved, refused, None), self._building_status(),
                    gr.skip(), gr.skip(), gr.skip())
-            report, error = self._build(progress)
+            report, error, busy = self._build(progress)
+        if error and created and not busy:
+            # A failed build (full or read-only disk) does not leave new files in the corpus unindexed;
+            # after a busy one they stay, listed as not yet indexed, for the next rebuild.
+            for name, i in created.items():
+                Path(self.settings.corpus_dir, name).unlink(missing_ok=True)
+                saved[i] = (saved[i][0], f"{saved[i][1]}, but the rebuild failed, so it was removed again")
         for skip in report.skipped if report else ():
             if skip.source in created:  # a new file the index cannot use does not stay in the corpus
                 Path(self.settings.corpus_dir, skip.source).unlink(missing_ok=True)
@@ -166,36 +200,35 @@ class ChatApp:
         yield (render.build_report_html(saved, refused, report, error), *self.panels(selected=selected), None)
 
     # --- API ----------------------------------------------------------------------------------------
-    def api_search(self, question: str, k: int = 5, sources: list[str] | None = None) -> dict:
-        """The k best passages for the question, best first, each with its citation."""
+    def _call(self, run, k, sources, mode):
         try:
-            hits = self.assistant.search(question, k=_k(k), sources=sources or None)
-        except qa.QAError as exc:
-            raise gr.Error(str(exc)) from None
+            k, mode = params.k_value(k), params.mode_value(mode)
+            chosen = params.sources_value(sources, self._sources()) if sources not in (None, []) else None
+            return run(k, chosen, mode)
+        except (qa.QAError, OSError) as exc:
+            raise gr.Error(self.explain(exc), print_exception=False) from None
+        except Exception as exc:  # a bug: logged in full, and still one sentence for the caller
+            traceback.print_exc()
+            raise gr.Error(self.explain(exc), print_exception=False) from None
+
+    def api_search(self, question: str, k: int = 5, sources: list[str] | None = None, mode: str = "hybrid") -> dict:
+        """The k best passages for the question, best first, each with its citation."""
+        hits = self._call(lambda k, src, mode: self.assistant.search(question, k=k, sources=src, mode=mode),
+                          k, sources, mode)
         return {"question": question, "hits": [hit_json(h) for h in hits]}
 
-    def api_ask(self, question: str, k: int = 5, sources: list[str] | None = None) -> dict:
+    def api_ask(self, question: str, k: int = 5, sources: list[str] | None = None, mode: str = "hybrid") -> dict:
         """Answer sentences, the hits behind them and whether the documents answer: the JSON of `qa ask --json`."""
-        try:
-            return answer_json(self.assistant.ask(question, k=_k(k), sources=sources or None))
-        except qa.QAError as exc:
-            raise gr.Error(str(exc)) from None
-
-
-def _k(k) -> int:
-    try:
-        k = int(k)
-    except (TypeError, ValueError):
-        raise gr.Error(f"k={k!r}; k must be a whole number from 1 to 50") from None
-    if not 1 <= k <= 50:
-        raise gr.Error(f"k={k}; k must be a whole number from 1 to 50")
-    return k
+        return self._call(lambda k, src, mode: answer_json(self.assistant.ask(question, k=k, sources=src, mode=mode)),
+                          k, sources, mode)
 
 
 def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
     """The page: chat, controls, documents panel, upload and rebuild; plus the /search and /ask API."""
     app = ChatApp(assistant or qa.assistant())
-    with gr.Blocks(title="qa: answers from your documents", analytics_enabled=False) as demo:
+    # delete_cache: temporary uploads older than an hour are removed every ten minutes (ui/limits.py caps their total).
+    with gr.Blocks(title="qa: answers from your documents", analytics_enabled=False,
+                   delete_cache=(600, 3600)) as demo:
         gr.Markdown("## Ask your documents\nAnswers come with the passages that say so, each cited "
                     "(document, section, page); open a passage to read it in context.")
         with gr.Row():
@@ -222,77 +255,20 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                 docs = gr.HTML(elem_id="documents")
 
         question.submit(app.respond, [question, chat, k, sources], [chat, question], api_visibility="private",
-                        concurrency_limit=2, concurrency_id="ask").then(None, js=SCROLL_TO_QUESTION)
+                        concurrency_limit=app.workers, concurrency_id="ask").then(None, js=SCROLL_TO_QUESTION)
         panel_outputs = [status, docs, sources]
         rebuild.click(app.rebuild, [sources], [report, *panel_outputs], api_visibility="private",
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
         upload.upload(app.add_files, [upload, sources], [report, *panel_outputs, upload], api_visibility="private",
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
         demo.load(lambda sel: app.panels(selected=sel), [sources], panel_outputs, api_visibility="private")
-        gr.api(app.api_search, api_name="search", concurrency_limit=2, concurrency_id="ask")
-        gr.api(app.api_ask, api_name="ask", concurrency_limit=2, concurrency_id="ask")
+        gr.api(app.api_search, api_name="search", concurrency_limit=app.workers, concurrency_id="ask")
+        gr.api(app.api_ask, api_name="ask", concurrency_limit=app.workers, concurrency_id="ask")
     demo.qa_app = app  # type: ignore[attr-defined]
     return demo
 
 
-def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> str:
-    """Start the server; nothing in the corpus or index folders is served as a file. Returns the URL."""
-    app: ChatApp = demo.qa_app  # type: ignore[attr-defined]
-    blocked = [str(Path(app.settings.corpus_dir).resolve()), str(Path(app.settings.index_path).resolve())]
-    demo.queue(default_concurrency_limit=1)
-    _, url, _ = demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True,
-                            css=CSS, max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False)
-    print(f"qa web chat: {url}", flush=True)
-    if block:
-        try:
-            demo.block_thread()
-        finally:
-            demo.close()
-    return url
-
-
-class _ConsoleBar:
-    """Index build progress on stderr, for the first start."""
-
-    def __init__(self) -> None:
-        self.last = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self.last < 0.25:
-            return
-        self.last = now
-        frac, desc = _progress_fraction(stage, done, total)
-        filled = int(30 * frac)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {desc:<40}")
-        if stage == "write" and done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
-def ensure_index(assistant: qa.Assistant) -> None:
-    """Build the index on first start, showing progress in the terminal."""
-    try:
-        assistant.status()
-        return
-    except qa.IndexNotFound:
-        pass
-    print(f"No index yet: indexing {assistant.settings.corpus_dir} (first start only)...", file=sys.stderr, flush=True)
-    report = assistant.build_index(None, progress=_ConsoleBar(), wait=True)
-    for s in report.skipped:
-        print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
-    print(f"indexed {report.n_chunks} passages from {len(report.added) + len(report.unchanged)} documents "
-          f"in {report.seconds:.1f} s", file=sys.stderr, flush=True)
-
-
-def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
-    """`qa serve`: build the index if missing, start the web chat, print its URL and serve until stopped."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    # The server's event loops and pandas inside Gradio's queue warn about things that are none of ours.
-    warnings.filterwarnings("ignore", category=ResourceWarning)
-    warnings.filterwarnings("ignore", message=".*no_silent_downcasting")
-    warnings.filterwarnings("ignore", message="The copy keyword is deprecated")
-    assistant = qa.assistant()
-    ensure_index(assistant)
-    launch(build_app(assistant), host, port, block=True)
+def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True, expose: bool = False,
+           auth: list[tuple[str, str]] | None = None) -> str:
+    """Start the server (ui/server.py: bounded queue, request limits, login); returns its URL."""
+    return server.launch(demo, host, port, block=block, expose=expose, auth=auth, css=CSS)

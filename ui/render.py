@@ -29,7 +29,10 @@ def where(c: "qa.Citation") -> str:
     parts = [f'<span class="qa-title">{esc(c.title)}</span>']
     if c.section:
         parts.append(f'<span class="qa-section">section {esc(c.section)}</span>')
-    if c.page:
+    if c.page_range:
+        parts.append(f'<span class="qa-page">page {int(c.page)} (passage on pages {int(c.page_range[0])}–'
+                     f'{int(c.page_range[1])})</span>')
+    elif c.page:
         parts.append(f'<span class="qa-page">page {int(c.page)}</span>')
     parts.append(f'<span class="qa-source">{esc(c.source)}</span>')
     parts.append(f'<span class="qa-span">chars {int(c.start)}–{int(c.end)}</span>')
@@ -73,14 +76,15 @@ def answer_html(ans: "qa.Answer", context: Callable[[str, int, int], tuple[str, 
             parts.append(f'<div class="qa-more-label">Also relevant:</div><ul class="qa-more">{more}</ul>')
         parts.append("</div>")
     else:
-        parts.append('<p class="qa-unsupported"><b>The documents do not seem to answer this question.</b> '
-                     'The closest passages are below; check them before relying on any of them.</p>')
+        verdict = "partial" if ans.verdict == "partial" else "not-found"
+        parts.append(f'<p class="qa-unsupported qa-{verdict}"><b>{esc(ans.reason)}</b> '
+                     'The closest passages are below, marked as not answering it.</p>')
     parts.append('<ol class="qa-hits">')
     for h in ans.hits:
         c = h.citation
         # The best answer sentence from this passage (sentences come best first).
         spans = [(s.start - c.start, s.end - c.start) for s in ans.sentences if s.hit_rank == h.rank][:1]
-        parts.append(f'<li class="qa-hit">')
+        parts.append('<li class="qa-hit">' if ans.supported else '<li class="qa-hit qa-not-answering">')
         parts.append(f'<div class="qa-cite"><b>[{int(h.rank)}]</b> {where(c)} · '
                      f'<span class="qa-score">score {h.score:.4f}</span></div>')
         parts.append(f'<div class="qa-passage">{highlighted(h.text, spans)}</div>')

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from qa.messages import explain
+
 ALLOWED_SUFFIXES = (".pdf", ".txt", ".md")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -77,29 +79,59 @@ def store(src: str | Path, original_name: str, corpus_dir: str | Path,
     stem, suffix = name.rsplit(".", 1)
     check_content(data, "." + suffix, limit)
     corpus = Path(corpus_dir)
-    corpus.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()
     tmp = corpus / f".upload-{digest[:16]}-{os.getpid()}.part"  # hidden: builds ignore dot files
-    tmp.write_bytes(data)
     try:
-        for n in range(1, 1000):
-            candidate = name if n == 1 else f"{stem}-{n}.{suffix}"
-            target = corpus / candidate
-            if target.is_symlink() or target.exists():
-                try:
-                    same = not target.is_symlink() and hashlib.sha256(target.read_bytes()).hexdigest() == digest
-                except OSError:
-                    same = False
-                if same:
-                    return candidate, "already in the corpus with the same content"
-                continue
-            try:
-                os.link(tmp, target)  # fails if the name was taken meanwhile: never overwrites
-            except FileExistsError:
-                continue
-            if candidate != name:
-                return candidate, f"saved as {candidate} (a different {name} is already in the corpus)"
-            return candidate, f"saved as {candidate}"
-        raise UploadRefused(f"too many files named like {name} in the corpus")
+        corpus.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        return _place(tmp, corpus, name, stem, suffix, digest)
+    except OSError as exc:  # read-only or full corpus folder: one sentence, and no partial file left
+        raise UploadRefused(explain(exc, corpus_dir=corpus, doing="corpus")) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _place(tmp: Path, corpus: Path, name: str, stem: str, suffix: str, digest: str) -> tuple[str, str]:
+    """Link the complete temporary file into the corpus under the first free name."""
+    for n in range(1, 1000):
+        candidate = name if n == 1 else f"{stem}-{n}.{suffix}"
+        target = corpus / candidate
+        if target.is_symlink() or target.exists():
+            try:
+                same = not target.is_symlink() and hashlib.sha256(target.read_bytes()).hexdigest() == digest
+            except OSError:
+                same = False
+            if same:
+                return candidate, "already in the corpus with the same content"
+            continue
+        try:
+            os.link(tmp, target)  # fails if the name was taken meanwhile: never overwrites
+        except FileExistsError:
+            continue
+        if candidate != name:
+            return candidate, f"saved as {candidate} (a different {name} is already in the corpus)"
+        return candidate, f"saved as {candidate}"
+    raise UploadRefused(f"too many files named like {name} in the corpus")
+
+
+def discard_temporary(path: str | Path) -> None:
+    """Remove a temporary upload (and its folder when emptied) once it has been stored or refused.
+
+    Only files inside gradio's upload folder are touched: that is where the browser's uploads land.
+    """
+    from gradio.utils import get_upload_folder
+
+    path = Path(path)
+    folder = Path(get_upload_folder()).resolve()
+    try:
+        resolved = path.resolve()
+        if folder not in resolved.parents:
+            return
+        resolved.unlink(missing_ok=True)
+        if resolved.parent != folder:
+            resolved.parent.rmdir()  # fails, harmlessly, while other files remain in it
+    except OSError:
+        pass

@@ -1,6 +1,6 @@
 """Fit the verdict for routed (Chinese) questions: a logistic model over the multilingual cosines.
 
-    python -m bench.fit_routed_verdict [--work DIR]
+    python -m scripts.fit_routed_verdict [--work DIR]
 
 Fitting set: dev-zh over man-zh.txt (Chinese, English and unanswerable questions), dev-translated-zh and
 the 14 on-topic unanswerable dev questions in Chinese over the review. Reported out of sample on the
@@ -21,9 +21,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa import Assistant, Settings  # noqa: E402
 from qa.evaluation import load_questions  # noqa: E402
-from qa.answers import best_sentences  # noqa: E402
-from qa.multilingual import shared_embedder  # noqa: E402
-from qa.routing import ROUTED_EMBED_SENTENCES, routed, routed_features  # noqa: E402
+from qa.answers import rank_sentences  # noqa: E402
+from qa.routing import ROUTED_EMBED_SENTENCES, routed_features  # noqa: E402
+from qa.verdicts import load_models  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 ZH = PROJECT / "tests" / "data" / "zh"
@@ -46,12 +46,13 @@ def features(work: Path, sets) -> tuple[np.ndarray, np.ndarray]:
         assistant = Assistant(Settings(corpus_dir=corpus, index_dir=work / f"{docs[0].stem}-index"))
         for qfile in qfiles:
             for q in load_questions(qfile):
-                hits = assistant.search(q.question, k=5)
-                if not routed(q.question, hits):
+                r = assistant.retrieve(q.question, k=5)
+                if not r.routed:
                     continue
-                m = shared_embedder()
-                _, cosine = best_sentences(q.question, hits, m, m.embed([q.question])[0], embed_limit=ROUTED_EMBED_SENTENCES)
-                xs.append(routed_features(q.question, hits, cosine, assistant.generation().bm25.idf))
+                found = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, load_models().full.weights,
+                                       embed_limit=ROUTED_EMBED_SENTENCES)
+                xs.append(routed_features(r.question, r.hits, max((c.cosine for c in found), default=0.0),
+                                          r.gen.bm25.idf))
                 ys.append(bool(q.answers))
     return np.array(xs), np.array(ys)
 
