@@ -37,10 +37,11 @@ SETS = {  # name -> (document, questions)
 def passages(document: Path) -> list:
     from qa.chunks import tokenizer_counter
     from qa.embeddings import load_tokenizer
+    from qa.multilingual import chinese_aware_counter
 
     settings = Settings()
     doc = load_document(document, document.parent, settings)
-    return chunk_document(doc, tokenizer_counter(load_tokenizer(max_tokens=None)), settings)
+    return chunk_document(doc, chinese_aware_counter(tokenizer_counter(load_tokenizer(max_tokens=None))), settings)
 
 
 def scores(rank_lists: list[list[int]], chunks, questions) -> dict:
