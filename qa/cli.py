@@ -126,7 +126,7 @@ def _cmd_status(args) -> int:
 def _cmd_eval(args) -> int:
     from qa.evaluation import evaluate, format_table, load_questions, to_json
 
-    rows = evaluate(qa.assistant(), [q for f in args.file for q in load_questions(f)])
+    rows = evaluate(qa.assistant(), [q for f in args.file for q in load_questions(f)], by_language=args.by_language)
     print(to_json(rows) if args.json else format_table(rows))
     return 0
 
@@ -162,6 +162,8 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="measure retrieval and answers on a JSONL question set")
     e.add_argument("file", nargs="+", help="JSONL question sets, scored together")
     e.add_argument("--json", action="store_true")
+    e.add_argument("--by-language", action="store_true",
+                   help="group answerable questions by the language they are asked in (chinese, english)")
     e.set_defaults(func=_cmd_eval)
     return p
 

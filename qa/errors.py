@@ -43,3 +43,7 @@ class PageNotRendered(QAError):
 
 class DocumentNotRemoved(QAError):
     """A document cannot be removed from the corpus; the message says why."""
+
+
+class IndexOutdated(IndexCorrupt):
+    """The index was written by an older version in a format this one does not read; a rebuild fixes it."""

@@ -23,6 +23,7 @@ EXAMPLES = [
 ]
 
 CSS = """
+.gradio-container, #chat, #question textarea { font-family: ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif; }
 #chat .message-wrap { padding-top: 2.2em; }
 #chat .qa-reply { line-height: 1.45; }
 #chat .qa-answer-text { margin: 0 0 .6em 0; }
