@@ -10,7 +10,7 @@ from .answers import Answer, AnswerSentence
 from .assistant import Assistant
 from .build import BuildReport, Skipped
 from .documents import Reference
-from .errors import (BuildInProgress, CorpusNotFound, DocumentError, DocumentNotRemoved, EmptyCorpus, IndexCorrupt,
+from .errors import (BackendUnavailable, BuildInProgress, CorpusNotFound, DocumentError, DocumentNotRemoved, EmptyCorpus, IndexCorrupt,
                      IndexNotFound, InvalidQuestion, InvalidSetting, PageNotRendered, QAError)
 from .evidence import PageView
 from .markdown import answer_markdown
@@ -20,6 +20,7 @@ from .search import Citation, Hit
 from .settings import Settings
 
 __all__ = [
+    "BackendUnavailable",
     "Answer", "AnswerSentence", "Assistant", "BuildInProgress", "BuildReport", "Citation", "CorpusNotFound",
     "DocumentError", "DocumentRecord", "EmptyCorpus", "Hit", "IndexCorrupt", "IndexNotFound", "InvalidQuestion",
     "InvalidSetting", "QAError", "Reference", "Settings", "Skipped", "ask", "assistant", "build_index", "search",
@@ -50,6 +51,9 @@ def ask(question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] 
 
 
 def build_index(paths: Sequence[str | Path] | None = None, full: bool = False, progress=None,
-                wait: bool = False) -> BuildReport:
-    """Index the given files and folders (default: the corpus); unchanged text is not embedded again."""
-    return assistant().build_index(paths, full=full, progress=progress, wait=wait)
+                wait: bool = False, ray: str | None = None) -> BuildReport:
+    """Index the given files and folders (default: the corpus); unchanged text is not embedded again.
+
+    ray: embed through Ray Data on the Ray cluster at this address ("": a local one); None: in this process.
+    """
+    return assistant().build_index(paths, full=full, progress=progress, wait=wait, ray=ray)

@@ -26,6 +26,7 @@ from .routing import ROUTED_EMBED_SENTENCES, judge_routed, routed
 from .search import Hit, search
 from .text import is_cjk
 from .settings import Settings
+from .store import serving
 from .verdicts import Matcher, VerdictModel, load_models
 from .vocabulary import WordVectors, words
 
@@ -108,6 +109,7 @@ class Assistant:
                     self.build_index(full=True, wait=True)
                     token = store.pointer_token(self.root)
                     self._gen = store.open_current(self.root)
+                self._gen = serving(self.settings, self._gen)  # QA_BACKEND: where passages are served from
                 self._token = token
             return self._gen
 
@@ -182,13 +184,20 @@ class Assistant:
         return wv
 
     def build_index(self, paths: Sequence[str | Path] | None = None, full: bool = False,
-                    progress: Progress | None = None, wait: bool = False) -> BuildReport:
-        """Index paths (default: the corpus folder); only new or changed text is embedded."""
+                    progress: Progress | None = None, wait: bool = False, ray: str | None = None) -> BuildReport:
+        """Index paths (default: the corpus folder); only new or changed text is embedded.
+
+        ray: embed through Ray Data on the Ray cluster at this address ("": a local one); None: in this process.
+        """
         targets = [Path(p) for p in (paths or [self.settings.corpus_dir])]
         factory = self._build_embedder or (lambda: SentenceTransformerEmbedder(
             batch_size=self.settings.batch_size,
             progress=(lambda done, total: progress("embed", done, total)) if progress else None))
         multi = (lambda: self._multilingual) if self._multilingual is not None else None
+        if ray is not None:
+            from .ray_build import ray_factories
+
+            factory, multi = ray_factories(ray, self.settings.batch_size, self._build_embedder, self._multilingual)
         report = build(targets, self.settings, factory, full=full, progress=progress, wait=wait,
                        multilingual_factory=multi)
         if self._build_embedder is None:

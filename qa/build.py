@@ -19,6 +19,7 @@ from .documents import Document, content_hash, load_document
 from .embeddings import MODEL_NAME, Embedder, load_tokenizer, model_hash
 from .errors import BuildInProgress, DocumentError, EmptyCorpus, IndexCorrupt, IndexNotFound
 from .settings import Settings
+from .store import publish, writer
 from .text import is_cjk
 from .vocabulary import corpus_words
 
@@ -78,6 +79,7 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
     t0 = time.perf_counter()
     root = settings.index_path
     corpus = Path(settings.corpus_dir)
+    backend = writer(settings)  # Qdrant: reachable and accepting the key, checked before any work
     with build_lock(root, wait):
         store.prune(root, settings.keep_generations)  # leftovers of interrupted builds
         files, skipped = collect_files(paths, corpus)
@@ -87,7 +89,14 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
         base = _current(root, mhash)
         multi = multilingual_factory or multilingual.shared_embedder
         try:
-            return _build(files, skipped, settings, embedder_factory, base, mhash, chunking, full, progress, t0, multi)
+            report = _build(files, skipped, settings, embedder_factory, base, mhash, chunking, full, progress, t0, multi)
+            if backend is not None:  # the new generation's passages, then its pointer, in the backend too
+                new = store.Generation(root / report.generation, verify=False)
+                try:
+                    publish(settings, new, backend)
+                finally:
+                    new.close()
+            return report
         finally:
             if base is not None:
                 base.close()

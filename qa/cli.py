@@ -57,7 +57,7 @@ class _Bar:
 
 def _cmd_index(args) -> int:
     report = qa.build_index(args.paths or None, full=args.full, progress=None if args.quiet else _Bar(),
-                            wait=args.wait)
+                            wait=args.wait, ray=args.ray)
     for s in report.skipped:
         print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
     for w in report.warnings:
@@ -140,6 +140,9 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--full", action="store_true", help="re-embed everything instead of only what changed")
     i.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
+    i.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                   help="embed through Ray Data on the Ray cluster at ADDRESS (without one: a local cluster); "
+                        "needs pip install '.[ray]'")
     i.set_defaults(func=_cmd_index)
     a = sub.add_parser("ask", help="answer a question with cited passages")
     a.add_argument("question")

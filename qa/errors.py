@@ -47,3 +47,8 @@ class DocumentNotRemoved(QAError):
 
 class IndexOutdated(IndexCorrupt):
     """The index was written by an older version in a format this one does not read; a rebuild fixes it."""
+
+
+class BackendUnavailable(QAError):
+    """A search backend (a Qdrant server or cluster, the embedded engine, a Ray cluster) cannot be reached,
+    refuses the key, or lacks the collection asked for; the message names it. The local index is untouched."""

@@ -14,8 +14,8 @@ from .errors import InvalidSetting
 from .index import Generation
 from .relevance import match_label, relevance
 from .settings import Settings
+from .store import RowFilter, passages_of
 from .text import is_cjk
-from .vectors import search_vectors
 
 MODES = ("hybrid", "dense", "bm25")
 # Hybrid score = DENSE_WEIGHT * min-max-scaled cosine + (1 - DENSE_WEIGHT) * BM25 / best BM25.
@@ -87,6 +87,8 @@ class DenseRoute:
     index: object
     qvec: np.ndarray
     rows: np.ndarray | None = None  # boolean row mask; None: every row
+    name: str = "dense"  # its vector set in the passage store (qa/store.py)
+    cjk: bool | None = None  # the rows it scores, as a filter: Chinese only, not Chinese, or all (None)
 
     def cosines(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(self.vectors[rows]) @ self.qvec
@@ -112,10 +114,11 @@ def dense_routes(gen: Generation, query: str, qvec: np.ndarray, multilingual: Em
             multilingual = shared_embedder()
         mvec = multilingual.embed([query])[0]
     if chinese:
-        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec)]
+        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec, name="multi")]
     if cjk.all():
-        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec)]
-    return [DenseRoute(gen.vectors, gen.vector_index, qvec, ~cjk), DenseRoute(gen.multi_vectors, gen.multi_index, mvec, cjk)]
+        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec, name="multi")]
+    return [DenseRoute(gen.vectors, gen.vector_index, qvec, ~cjk, "dense", False),
+            DenseRoute(gen.multi_vectors, gen.multi_index, mvec, cjk, "multi", True)]
 
 
 def _route_of(routes: list[DenseRoute], rows: np.ndarray) -> np.ndarray:
@@ -189,19 +192,20 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         qvec = embedder.embed([query])[0]
     routes = dense_routes(gen, query, qvec, multilingual, mvec)
     dense_rows = np.zeros(0, np.int64)
+    store = passages_of(gen)  # the backend (qa/store.py): filtered top-k, vectors and chunk rows
+    wanted = tuple(sorted(set(sources))) if sources else None
     if mode in ("hybrid", "dense"):
         found = []
         for route in routes:
             keep = mask if route.rows is None else (route.rows if mask is None else route.rows & mask)
-            allowed = np.flatnonzero(keep) if keep is not None else None  # filtered inside FAISS
-            if allowed is not None and not len(allowed):
+            if keep is not None and not keep.any():
                 continue
-            _, rows = search_vectors(route.index, route.qvec, depth, allowed=allowed)
-            found.append(rows[rows >= 0])
+            _, rows = store.dense(route.name, route.qvec, depth, RowFilter(wanted, route.cjk))
+            found.append(rows)
         dense_rows = found[0] if len(found) == 1 else np.concatenate(found) if found else dense_rows
     lex_scores, lex_rows = np.zeros(0, np.float32), np.zeros(0, np.int64)
     if mode in ("hybrid", "bm25"):
-        lex_scores, lex_rows = gen.bm25.search(query, depth, None if mask is None else mask.astype(np.float32))
+        lex_scores, lex_rows = store.lexical(query, depth, RowFilter(wanted) if wanted else None)
     lexical = dict(zip(lex_rows.tolist(), lex_scores.tolist()))
     if mode == "dense" and len(routes) > 1:
         order = dict(zip(dense_rows.tolist(), _scaled_dense(routes, dense_rows)[1].tolist()))
@@ -213,12 +217,12 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         order = _weighted(gen, routes, dense_rows, lexical)
     ranked = sorted(order, key=lambda r: -order[r])
     cand = np.array(ranked, dtype=np.int64)
-    vecs = np.asarray(gen.vectors[cand]) if len(cand) else np.zeros((0, len(qvec)), np.float32)
+    vecs = store.vectors("dense", cand) if len(cand) else np.zeros((0, len(qvec)), np.float32)
     if len(routes) == 1 and routes[0].vectors is gen.vectors:
         cosines = vecs @ qvec if len(cand) else np.zeros(0)
     else:
         cosines = _scaled_dense(routes, cand)[0] if len(cand) else np.zeros(0)
-    chunks = gen.chunks(cand.tolist())
+    chunks = store.chunks(cand.tolist())
     kept: list[int] = []
     for i in range(len(cand)):
         if any(_duplicates(gen, cand[i], cand[j], chunks[i].text, chunks[j].text, float(vecs[i] @ vecs[j]))

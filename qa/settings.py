@@ -43,6 +43,14 @@ class Settings:
     upload_storage_bytes: int = 400 * 1024 * 1024  # all temporary uploads together
     allowed_origins: str = ""  # comma-separated origins allowed to call or upload from other sites
     page_dpi: int = 110  # resolution of page images ("Show on page")
+    # Where passages are served from (qa/store.py): "faiss" (the local generation) or "qdrant", reached at
+    # qdrant_url (a server or cluster; "local:PATH" or ":memory:": qdrant-client's local mode) with
+    # qdrant_api_key, or embedded in qdrant_path (qdrant-edge-py). Collections are named <qdrant_collection>-gen-*.
+    backend: str = "faiss"
+    qdrant_url: str = ""
+    qdrant_api_key: str = ""
+    qdrant_path: str = ""
+    qdrant_collection: str = "qa"
 
     def __post_init__(self) -> None:
         if not 16 <= self.chunk_tokens <= self.max_chunk_tokens <= 254:
@@ -53,6 +61,11 @@ class Settings:
             raise InvalidSetting(f"cjk_chunk_tokens={self.cjk_chunk_tokens} must be between 16 and 254")
         if self.overlap_sentences not in (0, 1, 2):
             raise InvalidSetting(f"overlap_sentences={self.overlap_sentences}; valid choices: 0, 1, 2")
+        if self.backend not in ("faiss", "qdrant"):
+            raise InvalidSetting(f"QA_BACKEND={self.backend!r}; valid choices: faiss, qdrant")
+        if self.backend == "qdrant" and not (self.qdrant_url or self.qdrant_path):
+            raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
+                                 "(the embedded engine)")
         if not 1 <= self.queue_size <= 1000:
             raise InvalidSetting(f"queue_size={self.queue_size}; it must be from 1 to 1000 (the web server keeps "
                                  "at most 2,000 sessions, so the queue stays well below that)")
