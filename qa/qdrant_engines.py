@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import threading
+import warnings
 from pathlib import Path
 
 from .errors import BackendUnavailable
@@ -57,7 +58,9 @@ class ClientEngine:
 
     def _call(self, fn, *args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings():  # local mode says its payload indexes and search params do nothing
+                warnings.filterwarnings("ignore", message="(Payload indexes|Local mode)", category=UserWarning)
+                return fn(*args, **kwargs)
         except BackendUnavailable:
             raise
         except Exception as exc:
@@ -72,7 +75,7 @@ class ClientEngine:
                    vectors_config={n: m.VectorParams(size=d, distance=m.Distance.DOT) for n, d in dims.items()},
                    sparse_vectors_config={sparse: m.SparseVectorParams()})
         self._call(self.client.create_payload_index, coll, "source", m.PayloadSchemaType.KEYWORD)
-        self._call(self.client.create_payload_index, coll, "cjk", m.PayloadSchemaType.BOOL)
+        self._call(self.client.create_payload_index, coll, "cjk", m.PayloadSchemaType.INTEGER)
 
     def upsert(self, coll: str, points: list) -> None:
         m = self.models
@@ -99,7 +102,7 @@ class ClientEngine:
         if where is not None and where.sources is not None:
             must.append(m.FieldCondition(key="source", match=m.MatchAny(any=list(where.sources))))
         if where is not None and where.cjk is not None:
-            must.append(m.FieldCondition(key="cjk", match=m.MatchValue(value=where.cjk)))
+            must.append(m.FieldCondition(key="cjk", match=m.MatchValue(value=int(where.cjk))))
         return m.Filter(must=must) if must else None
 
     def query(self, coll: str, using: str, vector, k: int, where: RowFilter | None, exact: bool):
@@ -179,7 +182,7 @@ class EdgeEngine:
         with self._lock:
             self._shards[coll] = shard = q.EdgeShard.create(str(self.path / coll), config)
         shard.update(q.UpdateOperation.create_field_index("source", q.PayloadSchemaType.Keyword))
-        shard.update(q.UpdateOperation.create_field_index("cjk", q.PayloadSchemaType.Bool))
+        shard.update(q.UpdateOperation.create_field_index("cjk", q.PayloadSchemaType.Integer))
         self._pending = {**getattr(self, "_pending", {}), coll: dims}
 
     def upsert(self, coll: str, points: list) -> None:
@@ -215,7 +218,7 @@ class EdgeEngine:
         if where is not None and where.sources is not None:
             must.append(q.FieldCondition(key="source", match=q.MatchAny(any=list(where.sources))))
         if where is not None and where.cjk is not None:
-            must.append(q.FieldCondition(key="cjk", match=q.MatchValue(where.cjk)))
+            must.append(q.FieldCondition(key="cjk", match=q.MatchValue(int(where.cjk))))
         return q.Filter(must=must) if must else None
 
     def query(self, coll: str, using: str, vector, k: int, where: RowFilter | None, exact: bool):

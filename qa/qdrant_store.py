@@ -3,7 +3,8 @@
 A point is one chunk row: its id is the row, its vectors are "dense" (MiniLM), "multi" (the multilingual
 model) and "bm25" (the row's BM25 term weights, taken from the local generation's bm25s index, so that a
 query's dot product with it is exactly its BM25 score), its payload the chunk (source, chunk id, text,
-offsets, section, page, ...) and whether it is Chinese. Payload indexes on source and cjk back the filters.
+offsets, section, page, ...) and whether it is Chinese (cjk: 1 or 0; qdrant-edge-py 0.9 matches no
+boolean values). Payload indexes on source and cjk back the filters.
 A pointer (a collection alias on a server; a pointer file for the embedded engine) makes one current.
 
 Engines (qa/qdrant_engines.py): qdrant-client for a server or cluster (QA_QDRANT_URL, QA_QDRANT_API_KEY;
@@ -22,7 +23,7 @@ import numpy as np
 from .bm25 import terms
 from .chunks import Chunk
 from .errors import BackendUnavailable, InvalidSetting
-from .store import VECTOR_SETS, RowFilter
+from .store import VECTOR_SETS, RowFilter, ranked
 from .vectors import EXACT_MAX_ROWS
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class QdrantGenerations:
             self.engine.upsert(coll, [
                 (r, {"dense": dense[r - a].tolist(), "multi": multi[r - a].tolist()},
                  (sparse[r][0].tolist(), sparse[r][1].tolist()),
-                 {f: getattr(chunks[r], f) for f in _CHUNK_FIELDS} | {"row": r, "cjk": bool(cjk[r])})
+                 {f: getattr(chunks[r], f) for f in _CHUNK_FIELDS} | {"row": r, "cjk": int(cjk[r])})
                 for r in rows])
         self.engine.finish(coll)
         return name
@@ -186,4 +187,4 @@ class QdrantPassages:
 
 
 def _scored(got: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
-    return (np.array([s for _, s in got], np.float32), np.array([r for r, _ in got], np.int64))
+    return ranked(np.array([s for _, s in got], np.float32), np.array([r for r, _ in got], np.int64))

@@ -74,6 +74,14 @@ class GenerationWriter(Protocol):
 
 
 _EMPTY = (np.zeros(0, np.float32), np.zeros(0, np.int64))
+TIE_DECIMALS = 6  # scores equal to this many decimals are ties, ranked by row: the same order in every backend
+
+
+def ranked(scores: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, rows) best first, ties (engines round differently in the last bit) broken by the lower row."""
+    scores, rows = np.asarray(scores, np.float32), np.asarray(rows, np.int64)
+    order = np.lexsort((rows, -np.round(scores.astype(np.float64), TIE_DECIMALS)))
+    return scores[order], rows[order]
 
 
 class FaissPassages:
@@ -109,11 +117,11 @@ class FaissPassages:
             return _EMPTY
         scores, rows = search_vectors(index, qvec, k, allowed=allowed)
         keep = rows >= 0
-        return scores[keep], rows[keep]
+        return ranked(scores[keep], rows[keep])
 
     def lexical(self, query, k, where=None):
         mask = self.row_mask(where)
-        return self.gen.bm25.search(query, k, None if mask is None else mask.astype(np.float32))
+        return ranked(*self.gen.bm25.search(query, k, None if mask is None else mask.astype(np.float32)))
 
     def vectors(self, vector_set, rows):
         vectors = self._set(vector_set)[0]
