@@ -39,7 +39,7 @@ class ClientEngine:
             elif url.startswith("local:"):
                 self.client = QdrantClient(path=url[len("local:"):])
             else:
-                self.client = QdrantClient(url=url, api_key=api_key, timeout=timeout)
+                self.client = QdrantClient(url=url, api_key=api_key, timeout=timeout, check_compatibility=False)
         except Exception as exc:
             raise self._error(exc) from None
         self._call(self.client.get_collections)  # unreachable or a refused key: said now, before any work

@@ -1,0 +1,135 @@
+"""The Qdrant backend chosen through Settings: builds publish to it, answers come from it, failures are one
+clear error and leave the local index as it was; dev-set quality is the same as FAISS's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qa import Assistant, BackendUnavailable, InvalidSetting, Settings
+from qa import cli
+from qa.evaluation import evaluate, load_questions
+from qa.qdrant_store import forget_engines
+from conftest import DEV_SET, FakeEmbedder
+
+TEXT = ("Field notes\n\nThe lighthouse keeper logged {n} storms in the first winter. Each storm was measured "
+        "by its wind speed and its wave height. The keeper's log is kept in the harbour museum.\n")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_engines():
+    yield
+    forget_engines()
+
+
+def _engine_settings(kind: str, tmp_path) -> dict:
+    if kind == "edge":
+        pytest.importorskip("qdrant_edge")
+        return {"qdrant_path": str(tmp_path / "qdrant")}
+    pytest.importorskip("qdrant_client")
+    return {"qdrant_url": f"local:{tmp_path / 'qdrant-local'}"}
+
+
+def _assistant(settings: Settings, fake: FakeEmbedder) -> Assistant:
+    return Assistant(settings, embedder=fake, build_embedder=lambda: fake, multilingual=FakeEmbedder())
+
+
+@pytest.mark.parametrize("kind", ["edge", "client"])
+def test_a_build_publishes_to_qdrant_and_answers_come_from_it(tmp_path, corpus, fake_embedder, kind):
+    (corpus / "a.txt").write_text(TEXT.format(n=12))
+    (corpus / "b.txt").write_text(TEXT.format(n=30).replace("lighthouse keeper", "ferry captain"))
+    local = Settings(corpus_dir=corpus, index_dir=tmp_path / "local")
+    qdrant = local.with_(index_dir=tmp_path / "index", backend="qdrant", **_engine_settings(kind, tmp_path))
+    _assistant(local, fake_embedder).build_index()
+    report = _assistant(qdrant, fake_embedder).build_index()
+
+    reader = _assistant(qdrant, fake_embedder)
+    gen = reader.generation(build_if_missing=False)
+    assert type(gen.passages).__name__ == "QdrantPassages"
+    from qa.store import writer
+    assert writer(qdrant).current() == report.generation
+    plain = _assistant(local, fake_embedder)
+    for q, sources in [("ferry captain storms", None), ("wave height", ["a.txt"])]:
+        want = [(h.chunk_id, round(h.score, 5)) for h in plain.search(q, k=3, sources=sources)]
+        assert [(h.chunk_id, round(h.score, 5)) for h in reader.search(q, k=3, sources=sources)] == want
+    assert reader.ask("How many storms did the ferry captain log?").verdict == \
+        plain.ask("How many storms did the ferry captain log?").verdict
+
+
+@pytest.mark.parametrize("kind", ["edge", "client"])
+def test_the_next_build_becomes_current_and_keeps_the_previous(tmp_path, corpus, fake_embedder, kind):
+    (corpus / "a.txt").write_text(TEXT.format(n=12))
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", backend="qdrant",
+                        **_engine_settings(kind, tmp_path))
+    first = _assistant(settings, fake_embedder).build_index().generation
+    (corpus / "b.txt").write_text(TEXT.format(n=30).replace("lighthouse keeper", "ferry captain"))
+    second = _assistant(settings, fake_embedder).build_index().generation
+    from qa.store import writer
+    w = writer(settings)
+    assert (w.current(), w.generations()) == (second, sorted([first, second]))
+    assert w.engine.get_pointer("qa") == {"current": second, "previous": first}
+
+
+def test_an_unreachable_server_is_one_clear_error_and_the_local_index_is_untouched(tmp_path, corpus, fake_embedder):
+    pytest.importorskip("qdrant_client")
+    (corpus / "a.txt").write_text(TEXT.format(n=12))
+    local = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    _assistant(local, fake_embedder).build_index()
+    pointer = (tmp_path / "index" / "CURRENT").read_text()
+    down = local.with_(backend="qdrant", qdrant_url="http://127.0.0.1:9")  # nothing listens on port 9
+    (corpus / "b.txt").write_text(TEXT.format(n=30))
+    with pytest.raises(BackendUnavailable, match=r"Qdrant at http://127\.0\.0\.1:9 cannot be reached"):
+        _assistant(down, fake_embedder).build_index()
+    with pytest.raises(BackendUnavailable, match=r"Qdrant at http://127\.0\.0\.1:9"):
+        _assistant(down, fake_embedder).search("storms")
+    assert (tmp_path / "index" / "CURRENT").read_text() == pointer
+
+
+def test_a_generation_missing_from_qdrant_is_an_error_naming_it(tmp_path, corpus, fake_embedder):
+    pytest.importorskip("qdrant_edge")
+    (corpus / "a.txt").write_text(TEXT.format(n=12))
+    local = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    name = _assistant(local, fake_embedder).build_index().generation  # built before Qdrant was configured
+    qdrant = local.with_(backend="qdrant", qdrant_path=str(tmp_path / "qdrant"))
+    with pytest.raises(BackendUnavailable, match=f"collection qa-{name} .*does not exist.*qa index"):
+        _assistant(qdrant, fake_embedder).search("storms")
+
+
+def test_the_cli_says_it_in_one_line(tmp_path, corpus, monkeypatch, capsys):
+    pytest.importorskip("qdrant_client")
+    (corpus / "a.txt").write_text(TEXT.format(n=12))
+    monkeypatch.setenv("QA_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("QA_BACKEND", "qdrant")
+    monkeypatch.setenv("QA_QDRANT_URL", "http://127.0.0.1:9")
+    assert cli.main(["index", "--quiet"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("qa: error: Qdrant at http://127.0.0.1:9 cannot be reached")
+    assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"backend": "milvus"}, "QA_BACKEND='milvus'; valid choices: faiss, qdrant"),
+    ({"backend": "qdrant"}, "needs QA_QDRANT_URL"),
+])
+def test_backend_settings_are_checked(changes, message):
+    with pytest.raises(InvalidSetting, match=message):
+        Settings(**changes)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("kind", ["edge", "client"])
+def test_dev_set_quality_is_the_same_through_qdrant(real_index, tmp_path, kind):
+    """Recall@1/5 and MRR@10 on a sample of the dev set, every mode, FAISS against Qdrant."""
+    from qa import index as store
+    from qa.store import publish
+
+    questions = load_questions(DEV_SET)[::3]
+    qdrant = real_index.with_(backend="qdrant", **_engine_settings(kind, tmp_path))
+    gen = store.open_current(real_index.index_path)
+    publish(qdrant, gen)
+    plain, through = Assistant(real_index), Assistant(qdrant)
+    assert type(through.generation().passages).__name__ == "QdrantPassages"
+    key = lambda rows: [(r.mode, r.group, r.n, r.recall_at_1, r.recall_at_5, round(r.mrr_at_10, 6)) for r in rows]  # noqa
+    assert key(evaluate(through, questions)) == key(evaluate(plain, questions))
