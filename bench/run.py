@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.backends import backend_latency, ray_overhead
+from bench.backends import markdown as backends_markdown
 from bench.pages import page_render_timing
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -646,14 +648,17 @@ def run_phase(args) -> None:
           "build": lambda: phase_build(work, args.quick),
           "scale": lambda: phase_scale(work, args.quick, args.size),
           "vectors": lambda: phase_vectors(work, args.quick, args.size),
-          "pages": lambda: page_render_timing(repeats=1 if args.quick else 3)}[args.phase]
+          "pages": lambda: page_render_timing(repeats=1 if args.quick else 3),
+          "backends": lambda: backend_latency(args.size, n_queries=30 if args.quick else 100),
+          "ray": lambda: ray_overhead(32 if args.quick else 128)}[args.phase]
     Path(args.result).write_text(json.dumps(fn()))
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats (a few minutes)")
-    p.add_argument("--only", nargs="*", choices=("default", "cold", "build", "scale", "vectors", "pages"),
+    p.add_argument("--only", nargs="*", choices=("default", "cold", "build", "scale", "vectors", "pages", "backends",
+                                                 "ray"),
                    help="run only these phases (default and its index are always made first)")
     p.add_argument("--work", help="scratch folder (default: a temporary one, removed afterwards)")
     p.add_argument("--sizes", type=int, nargs="*", help="synthetic corpus sizes in chunks for the latency table "
@@ -670,7 +675,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="qa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    wanted = set(args.only or ("default", "cold", "build", "scale", "vectors", "pages")) | {"default"}
+    wanted = set(args.only or ("default", "cold", "build", "scale", "vectors", "pages", "backends", "ray")) | {"default"}
+    backend_sizes = (10_000,) if args.quick else (10_000, 100_000)  # bench/backends.py
     command = "python -m bench.run" + (" --quick" if args.quick else "") + (
         f" --only {' '.join(args.only)}" if args.only else "") + (
         f" --sizes {' '.join(map(str, args.sizes))}" if args.sizes else "")
@@ -680,14 +686,15 @@ def main(argv: list[str] | None = None) -> int:
     vector_size = 100_000 if args.quick else 1_000_000
     plan = [("default", 0)] + [("cold", 0)] * ("cold" in wanted) + [("build", 0)] * ("build" in wanted) + \
         [("scale", n) for n in scale_sizes if "scale" in wanted] + [("vectors", vector_size)] * ("vectors" in wanted) + \
-        [("pages", 0)] * ("pages" in wanted)
+        [("pages", 0)] * ("pages" in wanted) + [("backends", n) for n in backend_sizes if "backends" in wanted] + \
+        [("ray", 0)] * ("ray" in wanted)
     if args.render:
         plan = []
         for f in sorted(work.glob("*-*.json")):
             phase, size = f.stem.split("-")
             res = json.loads(f.read_text())
-            if phase == "scale":
-                results.setdefault("scale", {})[f"{int(size) // 1000}k"] = res
+            if phase in ("scale", "backends"):
+                results.setdefault(phase, {})[f"{int(size) // 1000}k"] = res
             else:
                 results[phase] = res
     try:
@@ -703,8 +710,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             res = json.loads(result_file.read_text())
             res["phase_s"] = round(time.perf_counter() - t, 1)
-            if phase == "scale":
-                results.setdefault("scale", {})[f"{size // 1000}k"] = res
+            if phase in ("scale", "backends"):
+                results.setdefault(phase, {})[f"{size // 1000}k"] = res
             else:
                 results[phase] = res
             print(f"bench: {phase} done in {res['phase_s']:.0f} s", file=sys.stderr, flush=True)
@@ -716,6 +723,8 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=1))
     md = markdown(results)
+    if results.get("backends") or results.get("ray"):
+        md += "\n" + backends_markdown(list(results.get("backends", {}).values()), results.get("ray"))
     (OUT / "results.md").write_text(md)
     print(md)
     return 0
