@@ -143,7 +143,11 @@ class ClientEngine:
 
 
 class EdgeEngine:
-    """Qdrant's engine embedded through qdrant-edge-py: one shard folder per collection under path."""
+    """Qdrant's engine embedded through qdrant-edge-py: one shard folder per collection under path.
+
+    A shard is open in one process at a time (its write-ahead log is locked): the embedded engine serves one
+    process; several app servers share a Qdrant server or cluster instead (QA_QDRANT_URL).
+    """
 
     def __init__(self, path):
         try:
@@ -169,6 +173,10 @@ class EdgeEngine:
                 try:
                     shard = self._shards[coll] = self.q.EdgeShard.load(str(self.path / coll))
                 except Exception as exc:
+                    if "WouldBlock" in str(exc):
+                        raise BackendUnavailable(f"{self.where}: collection {coll} is open in another process; the "
+                                                 "embedded engine serves one process at a time (several processes "
+                                                 "share a Qdrant server: QA_QDRANT_URL)") from None
                     raise BackendUnavailable(f"{self.where}: collection {coll} cannot be loaded ({exc})") from None
             return shard
 
@@ -195,9 +203,12 @@ class EdgeEngine:
             return self._shards[coll]
 
     def finish(self, coll: str) -> None:
-        shard = self._shard_unchecked(coll)
+        """Flush and close the written shard: a shard open in one process cannot be opened in another."""
+        with self._lock:
+            shard = self._shards.pop(coll)
         shard.flush()
-        (self.path / coll / "qa-dims.json").write_text(json.dumps(self._pending.pop(coll)))  # marks the collection complete
+        shard.close()
+        (self.path / coll / "qa-dims.json").write_text(json.dumps(self._pending.pop(coll)))  # marks it complete
 
     def drop(self, coll: str) -> None:
         with self._lock:

@@ -38,6 +38,7 @@ def ensure_ray(address: str | None):
                 where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
                 raise BackendUnavailable(f"{where} cannot be reached or started "
                                          f"({exc.__class__.__name__}: {str(exc)[:200]})") from None
+    ray.data.DataContext.get_current().enable_progress_bars = False  # builds report their own progress
     return ray
 
 

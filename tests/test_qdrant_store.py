@@ -3,7 +3,8 @@ clear error and leave the local index as it was; dev-set quality is the same as 
 
 from __future__ import annotations
 
-import json
+import subprocess
+import sys
 
 import pytest
 
@@ -94,6 +95,34 @@ def test_a_generation_missing_from_qdrant_is_an_error_naming_it(tmp_path, corpus
     qdrant = local.with_(backend="qdrant", qdrant_path=str(tmp_path / "qdrant"))
     with pytest.raises(BackendUnavailable, match=f"collection qa-{name} .*does not exist.*qa index"):
         _assistant(qdrant, fake_embedder).search("storms")
+
+
+def test_the_embedded_engine_serves_one_process_and_says_so(tmp_path, corpus, fake_embedder):
+    pytest.importorskip("qdrant_edge")
+    (corpus / "a.txt").write_text(TEXT.format(n=12))
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", backend="qdrant",
+                        qdrant_path=str(tmp_path / "qdrant"))
+    name = _assistant(settings, fake_embedder).build_index().generation  # the builder closes what it wrote
+    other = subprocess.run([sys.executable, "-c", OPEN_IN_CHILD, str(tmp_path / "qdrant"), name],
+                           capture_output=True, text=True, timeout=120)
+    assert other.returncode == 0 and other.stdout.strip() == "rows 1"
+    _assistant(settings, fake_embedder).search("storms")  # now this process holds it open
+    other = subprocess.run([sys.executable, "-c", OPEN_IN_CHILD, str(tmp_path / "qdrant"), name],
+                           capture_output=True, text=True, timeout=120)
+    assert other.stdout.strip() == f"BackendUnavailable: the embedded Qdrant in {tmp_path / 'qdrant'}: " \
+        f"collection qa-{name} is open in another process; the embedded engine serves one process at a time " \
+        "(several processes share a Qdrant server: QA_QDRANT_URL)"
+
+
+OPEN_IN_CHILD = """
+import sys
+from qa import BackendUnavailable, Settings
+from qa.store import writer
+try:
+    print("rows", writer(Settings(backend="qdrant", qdrant_path=sys.argv[1])).open(sys.argv[2]).n)
+except BackendUnavailable as exc:
+    print(f"BackendUnavailable: {exc}")
+"""
 
 
 def test_the_cli_says_it_in_one_line(tmp_path, corpus, monkeypatch, capsys):
