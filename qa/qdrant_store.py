@@ -14,6 +14,7 @@ Engines (qa/qdrant_engines.py): qdrant-client for a server or cluster (QA_QDRANT
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections import Counter
 from typing import TYPE_CHECKING, Sequence
@@ -60,6 +61,9 @@ def forget_engines() -> None:
         for engine in _engines.values():
             engine.close()
         _engines.clear()
+
+
+atexit.register(forget_engines)  # closed before the interpreter tears down what the clients' own cleanup needs
 
 
 def sparse_rows(gen: "Generation") -> list[tuple[np.ndarray, np.ndarray]]:
