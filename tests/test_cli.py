@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, SEED
-from qa import Settings
+from qa import Settings, cli
 from qa.documents import load_document
 
 SEED_TITLE = ("Strategic Research on Information Technology Promoting the Modernization of National Governance: "
@@ -127,3 +127,14 @@ def test_index_prints_a_summary_and_then_reuses_what_it_embedded(real_index, tmp
     assert re.fullmatch(summary, again.stdout.strip()).groups() == ("1", "0", "0", "0", "1")
     ask = qa_cli("ask", "What do barn owls hunt?", "--json", corpus=corpus, index=index)
     assert json.loads(ask.stdout)["hits"][0]["citation"]["source"] == "owls.txt"
+
+
+@pytest.mark.parametrize("argv, paths, address", [
+    (["index"], [], None),  # no Ray: embed in this process
+    (["index", "--ray"], [], ""),  # a local Ray cluster
+    (["index", "--ray", "10.0.0.5:6379"], [], "10.0.0.5:6379"),
+    (["index", "docs/", "--ray=ray://head:10001"], ["docs/"], "ray://head:10001"),
+])
+def test_index_ray_takes_an_optional_cluster_address(argv, paths, address):
+    args = cli.parser().parse_args(argv)
+    assert (args.paths, args.ray) == (paths, address)
