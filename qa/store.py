@@ -12,12 +12,15 @@ generation's chunk rows (0..n-1) in every backend.
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, Sequence
 
 import numpy as np
 
-from .errors import InvalidSetting
+from .errors import IndexNotFound, InvalidSetting
 from .vectors import search_vectors
 
 if TYPE_CHECKING:
@@ -130,6 +133,51 @@ class FaissPassages:
 
     def chunks(self, rows):
         return self.gen.chunks(rows)
+
+
+class LocalGenerations:
+    """The FAISS backend's generations: folders in the index root, made current by the CURRENT pointer."""
+
+    def __init__(self, root: Path, keep: int = 2):
+        self.root = Path(root)
+        self.keep = keep
+
+    def generations(self) -> list[str]:
+        return sorted(p.name for p in self.root.glob("gen-*") if (p / "manifest.json").is_file())
+
+    def write(self, gen: "Generation") -> str:
+        """A generation written elsewhere is copied in whole (a build writes its own in place)."""
+        from .generations import _fsync_tree
+
+        name = gen.path.name
+        if Path(gen.path).resolve().parent != self.root.resolve():
+            tmp = self.root / f"tmp-{name}"
+            shutil.copytree(gen.path, tmp)
+            _fsync_tree(tmp)
+            os.rename(tmp, self.root / name)
+        return name
+
+    def current(self) -> str | None:
+        from .generations import read_pointer
+
+        return read_pointer(self.root).get("current")
+
+    def make_current(self, name: str) -> None:
+        from .generations import _write_pointer, prune, read_pointer
+
+        if not (self.root / name / "manifest.json").is_file():
+            raise IndexNotFound(f"index generation {name} is not in {self.root}")
+        pointer = read_pointer(self.root)
+        previous = pointer.get("current") if pointer.get("current") != name else pointer.get("previous")
+        _write_pointer(self.root, {"current": name, "previous": previous})
+        prune(self.root, self.keep)
+
+    def open(self, name: str) -> FaissPassages:
+        from .index import Generation
+
+        if not (self.root / name).is_dir():
+            raise IndexNotFound(f"index generation {name} is not in {self.root}")
+        return FaissPassages(Generation(self.root / name, model_hash=None))
 
 
 class BackedGeneration:

@@ -3,13 +3,15 @@ Qdrant engine (qdrant-edge-py) and qdrant-client (its local mode stands in for a
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 
-from qa import Assistant, BackendUnavailable, Settings
+from qa import Assistant, BackendUnavailable, IndexNotFound, Settings
 from qa import index as store
 from qa.search import search
-from qa.store import BackedGeneration, FaissPassages, RowFilter
+from qa.store import BackedGeneration, FaissPassages, LocalGenerations, RowFilter
 from conftest import FakeEmbedder
 
 DOCS = {
@@ -134,19 +136,63 @@ def test_search_gives_the_same_hits_through_every_backend(passages, local, mode,
         np.testing.assert_allclose([h.score for h in got], [h.score for h in want], rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("kind", BACKENDS[1:])
+class Renamed:
+    """The generation under another name (its folder copied there): the same rows, a new generation."""
+
+    def __init__(self, gen, path):
+        self._gen, self.path = gen, path
+
+    def __getattr__(self, name):
+        return getattr(self._gen, name)
+
+
+def _writer(kind: str, tmp_path):
+    if kind == "faiss":
+        return LocalGenerations(tmp_path / "index")
+    return _qdrant(kind, tmp_path)
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
 def test_make_current_keeps_the_previous_generation_and_drops_older_ones(local, tmp_path, kind):
-    gens = _qdrant(kind, tmp_path)
+    gens = _writer(kind, tmp_path)
+    (tmp_path / "index").mkdir()
     assert gens.current() is None and gens.generations() == []
     names = []
     for i in range(4):
-        local.path = local.path.with_name(f"gen-2026010{i}-000000-1-aaaaaa")  # the same rows under new names
-        names.append(gens.write(local))
+        copy = tmp_path / "elsewhere" / f"gen-2026010{i}-000000-1-aaaaaa"
+        shutil.copytree(local.path, copy)
+        names.append(gens.write(Renamed(local, copy)))
+        assert names[-1] == copy.name and gens.current() == (names[-2] if i else None)  # written, not current
         gens.make_current(names[-1])
         assert gens.current() == names[-1]
-        assert gens.engine.get_pointer("t") == {"current": names[-1]} | ({"previous": names[-2]} if i else {})
     assert gens.generations() == names[-2:]
-    with pytest.raises(BackendUnavailable, match=f"t-{names[0]} .*does not exist"):
+    assert gens.open(names[-1]).chunks([0, 1]) == local.chunks([0, 1])
+    with pytest.raises((BackendUnavailable, IndexNotFound), match=f"{names[0]} .*(does not exist|is not in)"):
         gens.open(names[0])
-    with pytest.raises(BackendUnavailable, match="does not exist"):
+    with pytest.raises((BackendUnavailable, IndexNotFound), match=f"{names[0]}"):
         gens.make_current(names[0])
+
+
+def _pointer(gens, kind):
+    if kind == "faiss":
+        from qa.generations import read_pointer
+
+        return read_pointer(gens.root)
+    return gens.engine.get_pointer("t")
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_the_pointer_names_the_current_and_the_previous_generation(local, tmp_path, kind):
+    gens = _writer(kind, tmp_path)
+    (tmp_path / "index").mkdir()
+    copies = [tmp_path / "elsewhere" / f"gen-2099010{i}-000000-1-bbbbbb" for i in (1, 2)]
+    for c in copies:
+        shutil.copytree(local.path, c)
+    first = gens.write(Renamed(local, copies[0]))
+    gens.make_current(first)
+    assert _pointer(gens, kind) == {"current": first}
+    second = gens.write(Renamed(local, copies[1]))
+    gens.make_current(second)
+    assert _pointer(gens, kind) == {"current": second, "previous": first}
+    gens.make_current(second)  # again: the previous one stays
+    assert _pointer(gens, kind) == {"current": second, "previous": first}
