@@ -26,13 +26,14 @@ def _missing(what: str) -> BackendUnavailable:
 class ClientEngine:
     """A Qdrant server or cluster through qdrant-client ("local:PATH" / ":memory:" use its local mode)."""
 
-    def __init__(self, url: str, api_key: str | None = None, timeout: int = 10):
+    def __init__(self, url: str, api_key: str | None = None, timeout: int = 10, shards: int = 0, replicas: int = 0):
         try:
             from qdrant_client import QdrantClient, models
         except ImportError:
             raise _missing(f"Qdrant at {url}") from None
         self.models = models
         self.where = f"Qdrant at {url}"
+        self.layout = {k: v for k, v in (("shard_number", shards), ("replication_factor", replicas)) if v}
         try:
             if url == ":memory:":
                 self.client = QdrantClient(location=":memory:")
@@ -73,7 +74,7 @@ class ClientEngine:
         m = self.models
         self._call(self.client.create_collection, coll,
                    vectors_config={n: m.VectorParams(size=d, distance=m.Distance.DOT) for n, d in dims.items()},
-                   sparse_vectors_config={sparse: m.SparseVectorParams()})
+                   sparse_vectors_config={sparse: m.SparseVectorParams()}, **self.layout)
         self._call(self.client.create_payload_index, coll, "source", m.PayloadSchemaType.KEYWORD)
         self._call(self.client.create_payload_index, coll, "cjk", m.PayloadSchemaType.INTEGER)
 

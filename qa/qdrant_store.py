@@ -43,8 +43,9 @@ def connect(settings: "Settings") -> "QdrantGenerations":
     from . import qdrant_engines
 
     if settings.qdrant_url:
-        key = ("client", settings.qdrant_url, settings.qdrant_api_key)
-        make = lambda: qdrant_engines.ClientEngine(settings.qdrant_url, settings.qdrant_api_key or None)  # noqa: E731
+        key = ("client", settings.qdrant_url, settings.qdrant_api_key, settings.qdrant_shards, settings.qdrant_replicas)
+        make = lambda: qdrant_engines.ClientEngine(settings.qdrant_url, settings.qdrant_api_key or None,  # noqa: E731
+                                                   shards=settings.qdrant_shards, replicas=settings.qdrant_replicas)
     else:
         key = ("edge", str(settings.qdrant_path))
         make = lambda: qdrant_engines.EdgeEngine(settings.qdrant_path)  # noqa: E731

@@ -51,6 +51,8 @@ class Settings:
     qdrant_api_key: str = ""
     qdrant_path: str = ""
     qdrant_collection: str = "qa"
+    qdrant_shards: int = 0  # a cluster: shards per collection (0: the server's default, 1)
+    qdrant_replicas: int = 0  # a cluster: copies of each shard (0: the server's default, 1)
 
     def __post_init__(self) -> None:
         if not 16 <= self.chunk_tokens <= self.max_chunk_tokens <= 254:
