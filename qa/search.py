@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -89,8 +89,11 @@ class DenseRoute:
     rows: np.ndarray | None = None  # boolean row mask; None: every row
     name: str = "dense"  # its vector set in the passage store (qa/store.py)
     cjk: bool | None = None  # the rows it scores, as a filter: Chinese only, not Chinese, or all (None)
+    store: object = None  # the passage store to read vectors from (None: the vectors above)
 
     def cosines(self, rows: np.ndarray) -> np.ndarray:
+        if self.store is not None:
+            return self.store.vectors(self.name, rows) @ self.qvec
         return np.asarray(self.vectors[rows]) @ self.qvec
 
 
@@ -190,9 +193,9 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         qvec = np.zeros(gen.manifest.dim, np.float32)  # MiniLM reads no Chinese: its vector is never used
     if qvec is None:
         qvec = embedder.embed([query])[0]
-    routes = dense_routes(gen, query, qvec, multilingual, mvec)
-    dense_rows = np.zeros(0, np.int64)
     store = passages_of(gen)  # the backend (qa/store.py): filtered top-k, vectors and chunk rows
+    routes = [replace(r, store=store) for r in dense_routes(gen, query, qvec, multilingual, mvec)]
+    dense_rows = np.zeros(0, np.int64)
     wanted = tuple(sorted(set(sources))) if sources else None
     if mode in ("hybrid", "dense"):
         found = []
