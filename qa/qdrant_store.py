@@ -149,7 +149,7 @@ class QdrantGenerations:
 class QdrantPassages:
     """One generation's passages in a Qdrant collection (the PassageStore of qa/store.py)."""
 
-    def __init__(self, engine, collection: str, query_terms=None):
+    def __init__(self, engine, collection: str):
         self.engine = engine
         self.collection = collection
         self.n = engine.count(collection)

@@ -162,3 +162,16 @@ def test_dev_set_quality_is_the_same_through_qdrant(real_index, tmp_path, kind):
     assert type(through.generation().passages).__name__ == "QdrantPassages"
     key = lambda rows: [(r.mode, r.group, r.n, r.recall_at_1, r.recall_at_5, round(r.mrr_at_10, 6)) for r in rows]  # noqa
     assert key(evaluate(through, questions)) == key(evaluate(plain, questions))
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"qdrant_url": "http://qdrant:6333"}, r"Qdrant at http://qdrant:6333: the Qdrant extra is not installed"),
+    ({"qdrant_path": "/srv/qdrant"}, r"the embedded Qdrant in /srv/qdrant: the Qdrant extra is not installed"),
+])
+def test_without_the_extra_the_error_says_how_to_install_it(monkeypatch, changes, message):
+    from qa.store import writer
+
+    monkeypatch.setitem(sys.modules, "qdrant_client", None)
+    monkeypatch.setitem(sys.modules, "qdrant_edge", None)
+    with pytest.raises(BackendUnavailable, match=message + r"; install it with: pip install '\.\[qdrant\]'"):
+        writer(Settings(backend="qdrant", **changes))
