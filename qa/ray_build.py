@@ -10,6 +10,7 @@ on a multi-node cluster every node needs this package installed (pip install '.[
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Callable, Sequence
 
@@ -30,10 +31,12 @@ def ensure_ray(address: str | None):
     with _init_lock:
         if not ray.is_initialized():
             try:
+                quiet = {"log_to_driver": False, "include_dashboard": False, "logging_level": logging.ERROR}
                 if address:
-                    ray.init(address=address, log_to_driver=False, include_dashboard=False)
+                    ray.init(address=address, **quiet)
                 else:
-                    ray.init(num_cpus=LOCAL_CPUS, log_to_driver=False, include_dashboard=False)
+                    ray.init(num_cpus=LOCAL_CPUS, **quiet)
+                logging.getLogger("ray").setLevel(logging.ERROR)  # the library never prints; Ray Data logs INFO
             except Exception as exc:
                 where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
                 raise BackendUnavailable(f"{where} cannot be reached or started "
