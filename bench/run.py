@@ -650,7 +650,7 @@ def run_phase(args) -> None:
           "vectors": lambda: phase_vectors(work, args.quick, args.size),
           "pages": lambda: page_render_timing(repeats=1 if args.quick else 3),
           "backends": lambda: backend_latency(args.size, n_queries=30 if args.quick else 100),
-          "ray": lambda: ray_overhead(32 if args.quick else 128)}[args.phase]
+          "ray": lambda: ray_overhead(32 if args.quick else 64, rounds=2 if args.quick else 3)}[args.phase]
     Path(args.result).write_text(json.dumps(fn()))
 
 
