@@ -10,8 +10,9 @@ from .answers import Answer, AnswerSentence
 from .assistant import Assistant
 from .build import BuildReport, Skipped
 from .documents import Reference
-from .errors import (BackendUnavailable, BuildInProgress, CorpusNotFound, DocumentError, DocumentNotRemoved, EmptyCorpus, IndexCorrupt,
-                     IndexNotFound, InvalidQuestion, InvalidSetting, PageNotRendered, QAError)
+from .errors import (BackendUnavailable, BuildInProgress, CorpusNotFound, DocumentError, DocumentNotRemoved,
+                     EmptyCorpus, IndexCorrupt, IndexNotFound, InvalidQuestion, InvalidSetting, PageNotRendered,
+                     QAError)
 from .evidence import PageView
 from .markdown import answer_markdown
 from .reflow import reflow, reflowed
@@ -20,8 +21,8 @@ from .search import Citation, Hit
 from .settings import Settings
 
 __all__ = [
-    "BackendUnavailable",
-    "Answer", "AnswerSentence", "Assistant", "BuildInProgress", "BuildReport", "Citation", "CorpusNotFound",
+    "Answer", "AnswerSentence", "Assistant", "BackendUnavailable", "BuildInProgress", "BuildReport", "Citation",
+    "CorpusNotFound",
     "DocumentError", "DocumentRecord", "EmptyCorpus", "Hit", "IndexCorrupt", "IndexNotFound", "InvalidQuestion",
     "InvalidSetting", "QAError", "Reference", "Settings", "Skipped", "ask", "assistant", "build_index", "search",
     "DocumentNotRemoved", "PageNotRendered", "PageView", "answer_markdown", "reflow", "reflowed",

@@ -48,7 +48,7 @@ class Settings:
     # qdrant_api_key, or embedded in qdrant_path (qdrant-edge-py). Collections are named <qdrant_collection>-gen-*.
     backend: str = "faiss"
     qdrant_url: str = ""
-    qdrant_api_key: str = ""
+    qdrant_api_key: str = field(default="", repr=False)  # never shown in reprs or logs
     qdrant_path: str = ""
     qdrant_collection: str = "qa"
     qdrant_shards: int = 0  # a cluster: shards per collection (0: the server's default, 1)
