@@ -175,3 +175,21 @@ def test_without_the_extra_the_error_says_how_to_install_it(monkeypatch, changes
     monkeypatch.setitem(sys.modules, "qdrant_edge", None)
     with pytest.raises(BackendUnavailable, match=message + r"; install it with: pip install '\.\[qdrant\]'"):
         writer(Settings(backend="qdrant", **changes))
+
+
+@pytest.mark.parametrize("status, message", [
+    (401, r"Qdrant at http://qdrant\.example:6333 refused the API key \(HTTP 401\); check QA_QDRANT_API_KEY"),
+    (403, r"Qdrant at http://qdrant\.example:6333 refused the API key \(HTTP 403\); check QA_QDRANT_API_KEY"),
+])
+def test_a_refused_key_is_one_clear_error(monkeypatch, status, message):
+    pytest.importorskip("qdrant_client")
+    from qdrant_client import QdrantClient
+    from qdrant_client.http.exceptions import UnexpectedResponse
+
+    def refuse(self, *args, **kwargs):  # what a server with another key answers
+        raise UnexpectedResponse(status_code=status, reason_phrase="Unauthorized", content=b"Invalid api-key",
+                                 headers={})
+    monkeypatch.setattr(QdrantClient, "get_collections", refuse)
+    with pytest.raises(BackendUnavailable, match=message):
+        from qa.store import writer
+        writer(Settings(backend="qdrant", qdrant_url="http://qdrant.example:6333", qdrant_api_key="wrong"))
