@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.pages import page_render_timing
+
 PROJECT = Path(__file__).resolve().parent.parent
 OUT = PROJECT / "bench" / "out"
 DEV_SET = PROJECT.parent / "shared" / "eval" / "dev.jsonl"
@@ -579,6 +581,13 @@ def markdown(r: dict) -> str:
             lines.append(f"- {k} ({s['n_chunks']:,} chunks): on disk per chunk "
                          + ", ".join(f"{n} {b:.0f} B" for n, b in sorted(files.items()))
                          + f"; process peak RSS {s['peak_rss_mb']:.0f} MB.")
+    pg = r.get("pages")
+    if pg:
+        lines += ["", "## Page view", "", f"\"Show on page\" on a page not yet cached (render at "
+                  f"{pg['dpi']} dpi, characters, marks), {pg['renders']} renders of the {pg['pages']} pages of "
+                  f"{pg['pdf']}: p50 {pg['p50_ms']:.0f} ms, p90 {pg['p90_ms']:.0f} ms, max {pg['max_ms']:.0f} ms; "
+                  f"{pg['pages_marked']} of {pg['pages']} pages marked. One renderer child serves them all, as in the app; "
+                  f"starting it with the first page took {pg['first_page_with_start_ms']:.0f} ms."]
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for name, got, ok in r.get("targets", []):
         lines.append(f"| {name} | {got} | {'yes' if ok else 'no'} |")
@@ -614,6 +623,10 @@ def targets(r: dict) -> list:
                       f"{b['multilingual_s_per_1000_passages']:.1f} s", True))
         t.append((f"outside-model share ≤ 10% ({b['n_chunks']} chunks)", f"{100 * b['outside_model_share']:.1f}%",
                   b["outside_model_share"] <= 0.10))
+    pg = r.get("pages")
+    if pg:
+        t.append((f"page view (render + marks) ≤ {pg['target_ms']:.0f} ms per page, p90", f"{pg['p90_ms']:.0f} ms",
+                  pg["p90_ms"] <= pg["target_ms"]))
     if v:
         ch = v["chosen"]
         row = next(ix for ix in v["indexes"] if ix["index"] == "ivf" and ix["nprobe"] == ch["nprobe"])
@@ -632,14 +645,15 @@ def run_phase(args) -> None:
     fn = {"default": lambda: phase_default(work, args.quick), "cold": lambda: phase_cold(work, args.quick),
           "build": lambda: phase_build(work, args.quick),
           "scale": lambda: phase_scale(work, args.quick, args.size),
-          "vectors": lambda: phase_vectors(work, args.quick, args.size)}[args.phase]
+          "vectors": lambda: phase_vectors(work, args.quick, args.size),
+          "pages": lambda: page_render_timing(repeats=1 if args.quick else 3)}[args.phase]
     Path(args.result).write_text(json.dumps(fn()))
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats (a few minutes)")
-    p.add_argument("--only", nargs="*", choices=("default", "cold", "build", "scale", "vectors"),
+    p.add_argument("--only", nargs="*", choices=("default", "cold", "build", "scale", "vectors", "pages"),
                    help="run only these phases (default and its index are always made first)")
     p.add_argument("--work", help="scratch folder (default: a temporary one, removed afterwards)")
     p.add_argument("--sizes", type=int, nargs="*", help="synthetic corpus sizes in chunks for the latency table "
@@ -656,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="qa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    wanted = set(args.only or ("default", "cold", "build", "scale", "vectors")) | {"default"}
+    wanted = set(args.only or ("default", "cold", "build", "scale", "vectors", "pages")) | {"default"}
     command = "python -m bench.run" + (" --quick" if args.quick else "") + (
         f" --only {' '.join(args.only)}" if args.only else "") + (
         f" --sizes {' '.join(map(str, args.sizes))}" if args.sizes else "")
@@ -665,7 +679,8 @@ def main(argv: list[str] | None = None) -> int:
     scale_sizes = args.sizes or ((1_000, 10_000) if args.quick else (1_000, 10_000, 100_000))
     vector_size = 100_000 if args.quick else 1_000_000
     plan = [("default", 0)] + [("cold", 0)] * ("cold" in wanted) + [("build", 0)] * ("build" in wanted) + \
-        [("scale", n) for n in scale_sizes if "scale" in wanted] + [("vectors", vector_size)] * ("vectors" in wanted)
+        [("scale", n) for n in scale_sizes if "scale" in wanted] + [("vectors", vector_size)] * ("vectors" in wanted) + \
+        [("pages", 0)] * ("pages" in wanted)
     if args.render:
         plan = []
         for f in sorted(work.glob("*-*.json")):

@@ -17,9 +17,11 @@ from .answers import Answer, best_sentences, judge, rank_sentences, stem
 from .build import BuildReport, Progress, build
 from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, model_hash, onnx_path_for,
                          query_embedder)
-from .errors import IndexNotFound, IndexOutdated, InvalidQuestion, InvalidSetting
-from .questions import QuestionShape, shape
+from .errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion, InvalidSetting
+from .evidence import PageView, PageViews
 from .multilingual import shared_embedder
+from .questions import QuestionShape, shape
+from .removal import remove_file
 from .routing import ROUTED_EMBED_SENTENCES, judge_routed, routed
 from .search import Hit, search
 from .text import is_cjk
@@ -79,6 +81,7 @@ class Assistant:
         self._token: tuple = ()
         self._lock = threading.Lock()
         self._wv: WordVectors | None = None
+        self._pages = PageViews(self.settings)
 
     @property
     def root(self) -> Path:
@@ -224,3 +227,14 @@ class Assistant:
         m = gen.manifest
         return {"generation": gen.path.name, "model": m.model, "dim": m.dim, "chunks": m.n_chunks,
                 "documents": len(m.sources), "built": m.created, "chunking": m.chunking, "warning": gen.warning}
+
+    def page_view(self, source: str, page: int, start: int, end: int) -> PageView:
+        """The cited PDF page as an image with the passage text[start:end] marked; PageNotRendered says why not."""
+        return self._pages.view(self.generation(build_if_missing=False), source, int(page), int(start), int(end))
+
+    def remove_document(self, source: str, progress: Progress | None = None) -> BuildReport:
+        """Take a document out: delete its file from the corpus folder, then rebuild the index incrementally."""
+        if source not in {d.source for d in self.documents()}:
+            raise DocumentNotRemoved(f"{source} is not an indexed document")
+        remove_file(self.settings.corpus_dir, source)
+        return self.build_index(None, progress=progress, wait=True)

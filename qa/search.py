@@ -12,6 +12,7 @@ from .duplicates import same_passage
 from .embeddings import Embedder
 from .errors import InvalidSetting
 from .index import Generation
+from .relevance import match_label, relevance
 from .settings import Settings
 from .text import is_cjk
 from .vectors import search_vectors
@@ -50,6 +51,16 @@ class Hit:
     dense: float  # cosine similarity of question and passage
     lexical: float  # BM25 score (0 when no query term occurs)
     references: tuple[Reference, ...] = ()
+
+    @property
+    def relevance(self) -> float:
+        """0–1, the same meaning in every mode (see qa/relevance.py); score is the mode's own ranking score."""
+        return relevance(self.dense)
+
+    @property
+    def match(self) -> str:
+        """The relevance as "strong match", "fair match" or "weak match"."""
+        return match_label(self.relevance)
 
 
 _CITE = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")

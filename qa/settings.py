@@ -42,6 +42,7 @@ class Settings:
     max_upload_request_bytes: int = 100 * 1024 * 1024  # one upload request, all its files together
     upload_storage_bytes: int = 400 * 1024 * 1024  # all temporary uploads together
     allowed_origins: str = ""  # comma-separated origins allowed to call or upload from other sites
+    page_dpi: int = 110  # resolution of page images ("Show on page")
 
     def __post_init__(self) -> None:
         if not 16 <= self.chunk_tokens <= self.max_chunk_tokens <= 254:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import select
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,12 +20,32 @@ pytestmark = [pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
 MIB = 2**20
 
 
-def request(url: str, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-    """(status, JSON or text body, headers) of one request."""
+def request(url: str, method: str, path: str, body=None, headers: dict | None = None):
+    """(status, JSON or text body, headers) of one request; body: bytes, or an iterable of chunks (sent chunked).
+
+    The body goes out piece by piece and stops once the server has answered: a server that refuses a body
+    answers before reading it and then closes, so writing on would only fail with a broken pipe.
+    """
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     try:
-        conn.request(method, path, body=body, headers=headers or {})
+        conn.putrequest(method, path)
+        chunked = body is not None and not isinstance(body, bytes)
+        for key, value in {**(headers or {}), **({"Transfer-Encoding": "chunked"} if chunked else
+                                                  {"Content-Length": str(len(body or b""))})}.items():
+            conn.putheader(key, value)
+        conn.endheaders()
+        pieces = body if chunked else [body[i:i + 65536] for i in range(0, len(body or b""), 65536)]
+        try:
+            for piece in pieces:
+                if select.select([conn.sock], [], [], 0)[0]:
+                    break
+                conn.send(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+            else:
+                if chunked:
+                    conn.send(b"0\r\n\r\n")
+        except OSError:
+            pass
         r = conn.getresponse()
         raw = r.read()
         try:
@@ -38,7 +59,7 @@ def request(url: str, method: str, path: str, body: bytes | None = None, headers
 
 def chunked(body: bytes, headers: dict) -> tuple[object, dict]:
     """The same body sent in 8 KiB chunks without a Content-Length."""
-    return iter([body[i:i + 8192] for i in range(0, len(body), 8192)]), headers  # http.client then chunks it
+    return iter([body[i:i + 8192] for i in range(0, len(body), 8192)]), headers
 
 
 ASK = json.dumps({"data": ["How many bridges?", 3, None, "hybrid"]}).encode()

@@ -47,3 +47,19 @@ def test_install_replaces_the_table_and_keeps_its_sessions():
     table = demo._queue.pending_messages_per_session
     assert isinstance(table, SessionTable) and dict(table) == {"s1": "m"} and table.queue is demo._queue
     assert len(demo.extra_startup_events) == 1
+
+
+def test_a_lean_session_builds_the_same_configuration_when_first_read(tmp_path):
+    from gradio.state_holder import SessionState
+    from ui_server import small_assistant
+
+    from ui.app import build_app
+    from ui.sessions import LeanSessionState
+
+    demo = build_app(small_assistant(tmp_path))
+    lean, full = LeanSessionState(demo), SessionState(demo)
+    assert lean._config_values is None  # nothing built until read
+    assert lean.config_values == full.config_values and list(lean.components) == list(full.components)
+    key = next(k for k, v in full.config_values.items() if "props" in v)
+    lean._update_value_in_config(key, "new value")
+    assert lean.config_values[key]["props"]["value"] == "new value"

@@ -23,6 +23,8 @@ import sys
 from collections import OrderedDict
 from typing import Any
 
+from gradio.state_holder import SessionState, StateHolder
+
 SESSIONS = 2000  # as many as gradio keeps
 
 
@@ -110,3 +112,46 @@ async def watchdog(blocks: Any, every: float = 0.5) -> None:
         queue.stopped = False
         queue.start()
         seen_stopped = False
+
+
+class LeanSessionState(SessionState):
+    """gradio's per-session state, with its copy of the page's configuration built only when first read.
+
+    gradio builds that copy (inspect.signature on every component: ~2 ms here) for every new session, and
+    every /call is a new session; only deep links and state updates read it, and API calls do neither.
+    """
+
+    class _Unbuilt:
+        def __init__(self, blocks: Any):
+            self.default_config, self.blocks = blocks.default_config, {}
+
+    def __init__(self, blocks: Any):
+        self._lean_blocks = blocks
+        self._config_values: dict | None = None
+        super().__init__(self._Unbuilt(blocks))  # the parent then builds an empty copy, at no cost
+
+    @property
+    def config_values(self) -> dict:
+        if self._config_values is None:  # what SessionState.__init__ builds
+            self._config_values = {k: self.blocks_config.config_for_block(k, [], v)
+                                   for k, v in self.blocks_config.blocks.items() if k in self._lean_blocks.blocks}
+        return self._config_values
+
+    @config_values.setter
+    def config_values(self, value: dict) -> None:
+        if value or self._config_values is not None:  # the parent's empty placeholder leaves it unbuilt
+            self._config_values = value
+
+
+class LeanStateHolder(StateHolder):
+    """gradio's StateHolder, making LeanSessionStates."""
+
+    def __getitem__(self, session_id: str) -> SessionState:
+        if session_id not in self.session_data:
+            self.session_data[session_id] = LeanSessionState(self.blocks)
+        return super().__getitem__(session_id)
+
+
+def lean_sessions(blocks: Any) -> None:
+    """Make the launched blocks' new sessions LeanSessionStates (same object, so nothing it holds is lost)."""
+    blocks.state_holder.__class__ = LeanStateHolder
