@@ -27,7 +27,7 @@ bench-load: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.load_report
 
 eval: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/qa eval ../shared/eval/dev.jsonl
+	HF_HUB_OFFLINE=1 $(BIN)/qa eval tests/data/eval/dev.jsonl tests/data/eval/dev-unanswerable.jsonl
 
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.run

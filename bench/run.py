@@ -31,7 +31,7 @@ from bench.pages import page_render_timing
 
 PROJECT = Path(__file__).resolve().parent.parent
 OUT = PROJECT / "bench" / "out"
-DEV_SET = PROJECT.parent / "shared" / "eval" / "dev.jsonl"
+DEV_SET = PROJECT / "tests" / "data" / "eval" / "dev.jsonl"
 ZH_SET = PROJECT / "tests" / "data" / "zh" / "dev-translated-zh.jsonl"  # the dev questions asked in Chinese
 FALLBACK_QUESTIONS = [
     "How many 5G base stations had China built?", "What is IDex?", "How much did judges' workload drop?",

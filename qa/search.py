@@ -18,6 +18,7 @@ from .store import RowFilter, passages_of
 from .text import is_cjk
 
 MODES = ("hybrid", "dense", "bm25")
+VECTOR_SETS = {"minilm": "dense", "multilingual": "multi"}  # a route's model -> its vector set in qa/store.py
 # Hybrid score = DENSE_WEIGHT * min-max-scaled cosine + (1 - DENSE_WEIGHT) * BM25 / best BM25.
 # Chosen by measurement on the dev set (qa eval): with section-prefixed chunks of 128 tokens, this
 # weighted sum gave MRR@10 0.95 vs 0.93-0.95 for reciprocal-rank fusion (k=10..60, BM25 weight 1..3),
@@ -51,11 +52,12 @@ class Hit:
     dense: float  # cosine similarity of question and passage
     lexical: float  # BM25 score (0 when no query term occurs)
     references: tuple[Reference, ...] = ()
+    model: str = "minilm"  # the embedding model whose cosine `dense` is ("minilm" or "multilingual")
 
     @property
     def relevance(self) -> float:
         """0–1, the same meaning in every mode (see qa/relevance.py); score is the mode's own ranking score."""
-        return relevance(self.dense)
+        return relevance(self.dense, self.model)
 
     @property
     def match(self) -> str:
@@ -87,9 +89,14 @@ class DenseRoute:
     index: object
     qvec: np.ndarray
     rows: np.ndarray | None = None  # boolean row mask; None: every row
-    name: str = "dense"  # its vector set in the passage store (qa/store.py)
+    model: str = "minilm"  # whose cosines these are (relevance is calibrated per model)
     cjk: bool | None = None  # the rows it scores, as a filter: Chinese only, not Chinese, or all (None)
     store: object = None  # the passage store to read vectors from (None: the vectors above)
+
+    @property
+    def name(self) -> str:
+        """Its vector set in the passage store (qa/store.py)."""
+        return VECTOR_SETS[self.model]
 
     def cosines(self, rows: np.ndarray) -> np.ndarray:
         if self.store is not None:
@@ -117,11 +124,11 @@ def dense_routes(gen: Generation, query: str, qvec: np.ndarray, multilingual: Em
             multilingual = shared_embedder()
         mvec = multilingual.embed([query])[0]
     if chinese:
-        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec, name="multi")]
+        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec, model="multilingual")]
     if cjk.all():
-        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec, name="multi")]
-    return [DenseRoute(gen.vectors, gen.vector_index, qvec, ~cjk, "dense", False),
-            DenseRoute(gen.multi_vectors, gen.multi_index, mvec, cjk, "multi", True)]
+        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec, model="multilingual")]
+    return [DenseRoute(gen.vectors, gen.vector_index, qvec, ~cjk, cjk=False),
+            DenseRoute(gen.multi_vectors, gen.multi_index, mvec, cjk, "multilingual", cjk=True)]
 
 
 def _route_of(routes: list[DenseRoute], rows: np.ndarray) -> np.ndarray:
@@ -196,19 +203,19 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
     store = passages_of(gen)  # the backend (qa/store.py): filtered top-k, vectors and chunk rows
     routes = [replace(r, store=store) for r in dense_routes(gen, query, qvec, multilingual, mvec)]
     dense_rows = np.zeros(0, np.int64)
-    wanted = tuple(sorted(set(sources))) if sources else None
+    only = tuple(sorted(set(sources))) if sources else None  # the documents asked for, as a filter
     if mode in ("hybrid", "dense"):
         found = []
         for route in routes:
             keep = mask if route.rows is None else (route.rows if mask is None else route.rows & mask)
             if keep is not None and not keep.any():
                 continue
-            _, rows = store.dense(route.name, route.qvec, depth, RowFilter(wanted, route.cjk))
+            _, rows = store.dense(route.name, route.qvec, depth, RowFilter(only, route.cjk))
             found.append(rows)
         dense_rows = found[0] if len(found) == 1 else np.concatenate(found) if found else dense_rows
     lex_scores, lex_rows = np.zeros(0, np.float32), np.zeros(0, np.int64)
     if mode in ("hybrid", "bm25"):
-        lex_scores, lex_rows = store.lexical(query, depth, RowFilter(wanted) if wanted else None)
+        lex_scores, lex_rows = store.lexical(query, depth, RowFilter(only) if only else None)
     lexical = dict(zip(lex_rows.tolist(), lex_scores.tolist()))
     if mode == "dense" and len(routes) > 1:
         order = dict(zip(dense_rows.tolist(), _scaled_dense(routes, dense_rows)[1].tolist()))
@@ -225,6 +232,7 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         cosines = vecs @ qvec if len(cand) else np.zeros(0)
     else:
         cosines = _scaled_dense(routes, cand)[0] if len(cand) else np.zeros(0)
+    models = [routes[j].model for j in _route_of(routes, cand)] if len(cand) else []
     chunks = store.chunks(cand.tolist())
     kept: list[int] = []
     for i in range(len(cand)):
@@ -242,5 +250,5 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         pages = (chunk.page, last) if last is not None and last != chunk.page else None
         hits.append(Hit(rank, float(order[row]), chunk.text,
                         Citation(chunk.source, chunk.title, chunk.section, chunk.page, chunk.start, chunk.end, pages),
-                        chunk.chunk_id, float(cosines[i]), float(lexical.get(row, 0.0)), refs))
+                        chunk.chunk_id, float(cosines[i]), float(lexical.get(row, 0.0)), refs, models[i]))
     return hits

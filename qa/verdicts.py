@@ -34,9 +34,11 @@ MODEL_FILE = Path(__file__).with_name("verdict_model.json")
 WORD_MATCH = 0.6
 # The word standing for the focus must be closer: related words ("Beidou", "satellites") are not it.
 FOCUS_MATCH = 0.7
-# Below the answered threshold, a question is "partial" when some top passage holds at least this
-# IDF-weighted share of its words (the topic is there, the fact is not), else "not_found".
+# Below the answered threshold, a question is "partial" (the topic is there, the fact is not) when some
+# top passage holds at least this IDF-weighted share of its words or is at least this close to it
+# (the off-topic questions of the fitting sets: cosine at most 0.31, most of their words missing), else "not_found".
 TOPICAL = 0.5
+TOPICAL_COSINE = 0.35
 
 _NUMBER = re.compile(r"\d")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
@@ -262,24 +264,25 @@ class Verdict:
     reason: str
 
 
-def _mentioned(question: str, present: dict[str, bool]) -> str:
+_JOINERS = set("of the in on at for to and a an by with from".split())
+
+
+def mentioned_phrase(question: str, present: dict[str, bool]) -> str:
     """The longest run of the question's words that the passages hold, as the question wrote them."""
-    tokens = re.findall(r"\S+", question.rstrip("?.! "))
     best: list[str] = []
     run: list[str] = []
-    content = 0
-    for tok in tokens:
+    for tok in re.findall(r"\S+", question.rstrip("?.! ")):
         key = re.sub(r"^\W+|\W+$", "", tok).lower().removesuffix("'s").removesuffix("’s")
         if present.get(key):
             run.append(tok)
-            content += 1
-        elif run and key and key not in present and len(key) <= 4 and not key[0].isdigit():
-            run.append(tok)  # a short function word inside a matched phrase ("drones used in the rescue")
+        elif run and key in _JOINERS:
+            run.append(tok)  # "drones used in the Zhengzhou rescue"
         else:
-            run, content = [], 0
-        if content and len(run) > len(best):
+            run = []
+        content = [t for t in run if re.sub(r"\W", "", t).lower() not in _JOINERS]
+        if len(content) > len([t for t in best if re.sub(r"\W", "", t).lower() not in _JOINERS]):
             best = list(run)
-    while best and re.sub(r"\W", "", best[-1]).lower() not in present:
+    while best and re.sub(r"\W", "", best[-1]).lower() in _JOINERS:
         best.pop()
     return " ".join(best).strip(",;:")
 
@@ -305,8 +308,8 @@ def decide(shape: QuestionShape, question: str, checks: Checks | None, x: Sequen
     if p >= model.threshold:
         return Verdict("answered", (), p, "")
     missing = missing_items(checks, shape)
-    if best_passage_unmatched <= TOPICAL:
-        topic = _mentioned(question, present)
+    if best_passage_unmatched <= TOPICAL or x[1] >= TOPICAL_COSINE:
+        topic = mentioned_phrase(question, present)
         lacking = " or ".join(missing) if missing else "what the question asks"
         reason = (f"The documents mention {topic}, but not {lacking}." if topic
                   else f"The documents touch on this, but do not say {lacking}.")

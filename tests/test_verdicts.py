@@ -8,7 +8,7 @@ import pytest
 from qa.answers import stem
 from qa.questions import shape
 from qa.verdicts import (FEATURES, Checks, Matcher, SentenceWeights, VerdictModel, decide, has_kind, load_models,
-                         missing_items)
+                         mentioned_phrase, missing_items)
 from qa.vocabulary import WordVectors, words
 
 
@@ -57,17 +57,31 @@ def test_missing_items_say_what_the_question_asks_for():
     assert missing_items(checks, q) == ("which company", "“2021”", "“made”")
 
 
-@pytest.mark.parametrize("probability_z, unmatched, label", [(5.0, 0.1, "answered"), (-5.0, 0.2, "partial"),
-                                                              (-5.0, 0.9, "not_found")])
-def test_decide_grades_the_verdict(probability_z, unmatched, label):
+@pytest.mark.parametrize("probability_z, unmatched, cosine, label", [
+    (5.0, 0.1, 0.6, "answered"),
+    (-5.0, 0.2, 0.1, "partial"),  # most of the question's words are there
+    (-5.0, 0.9, 0.4, "partial"),  # the passage is close to the question
+    (-5.0, 0.9, 0.1, "not_found"),
+])
+def test_decide_grades_the_verdict(probability_z, unmatched, cosine, label):
     model = VerdictModel(SentenceWeights(), (0.0,) * len(FEATURES), probability_z, 0.5)
     q = shape("How many owls live in the mill?")
     checks = Checks(True, (), (), (), 0.0, unmatched, ())
-    verdict = decide(q, "How many owls live in the mill?", checks, (0.0,) * len(FEATURES), unmatched,
+    x = (0.0, cosine) + (0.0,) * (len(FEATURES) - 2)
+    verdict = decide(q, "How many owls live in the mill?", checks, x, unmatched,
                      {"owls": True, "live": True, "mill": True}, model)
     assert verdict.label == label
     if label == "partial":
         assert verdict.reason == "The documents mention owls live in the mill, but not what the question asks."
+
+
+@pytest.mark.parametrize("present, mentioned", [
+    ({"drones": True, "used": True, "zhengzhou": True, "rescue": True}, "drones used in the Zhengzhou rescue"),
+    ({"drones": True, "zhengzhou": True, "rescue": True}, "Zhengzhou rescue"),
+    ({}, ""),
+])
+def test_the_reason_names_the_longest_run_of_question_words_the_passages_hold(present, mentioned):
+    assert mentioned_phrase("Which company manufactured the drones used in the Zhengzhou rescue?", present) == mentioned
 
 
 def test_the_shipped_model_has_a_fold_model_for_every_fitted_question():
