@@ -83,7 +83,8 @@ def run(url: str, pid: int | None, env: dict | None, quick: bool = False, rounds
 def _median_of(results: list) -> dict:
     """One level's rounds: answers and errors summed, every rate and latency the median over rounds."""
     row = {"clients": results[0].clients, "rounds": len(results),
-           "answers": sum(r.answers for r in results), "errors": sum(r.errors for r in results)}
+           "answers": sum(r.answers for r in results), "errors": sum(r.errors for r in results),
+           "each_round": [[r.per_second, r.p95_ms] for r in results]}
     for key in ("per_second", "p50_ms", "p95_ms", "p99_ms"):
         row[key] = statistics.median(getattr(r, key) for r in results)
     return row
