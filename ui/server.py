@@ -249,6 +249,10 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
     warnings.filterwarnings("ignore", message="The copy keyword is deprecated")
     check_exposure(host, expose)
     auth = load_auth()
+    # Questions are answered one per core at once (ChatApp.workers); ONNX threads beyond that share the same
+    # cores and only wait on each other (see qa.embeddings.onnx_threads).
+    cores, workers = len(os.sched_getaffinity(0)), qa.Settings.from_env().answer_workers
+    os.environ.setdefault("QA_ONNX_THREADS", str(max(1, cores // (workers or cores))))
     # SIGTERM (kill, systemd, docker stop) ends the server like Ctrl-C: through the finally blocks below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uploads_dir = None
