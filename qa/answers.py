@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from .chunks import is_heading_line, sentence_spans
 from .embeddings import Embedder
 from .questions import QuestionShape
 from .search import Hit
+from .text import cjk_count, cjk_terms
 from .verdicts import Checks, Matcher, SentenceWeights, Verdict, VerdictModel, decide, features
 
 SENTENCE_HITS = 3  # answer sentences are drawn from this many top hits
@@ -54,10 +56,12 @@ class Answer:
 
 def content_terms(text: str) -> set[str]:
     """Lower-cased content words and numbers of a text, crudely stemmed."""
-    words = re.findall(r"[a-z0-9][a-z0-9'-]*|[\u4e00-\u9fff]", text.lower())
-    return {stem(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit() or "\u4e00" <= w <= "\u9fff")}
+    words = re.findall(r"[a-z0-9][a-z0-9'-]*", text.lower())
+    found = {stem(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())}
+    return found | set(cjk_terms(text)) if cjk_count(text) else found  # Chinese: jieba's words
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude English stem: common suffixes removed."""
     word = word.removesuffix("'s")
@@ -95,7 +99,7 @@ def rank_sentences(question: str, hits: Sequence[Hit], embedder: Embedder, qvec:
         passage = _passage(hit)
         for a, b in sentence_spans(hit.text, 0, len(hit.text)):
             text = hit.text[a:b]
-            if len(text.split()) >= 3 and not is_heading_line(text):
+            if (len(text.split()) >= 3 or cjk_count(text) >= 4) and not is_heading_line(text):
                 overlap = len(qterms & content_terms(text)) / len(qterms) if qterms else 0.0
                 checks = matcher.check(text, passage, hit.citation.section or "", hit.citation.title)
                 cheap = weights.overlap * overlap - weights.rank * (hit.rank - 1) + weights.fit * checks.fits

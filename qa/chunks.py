@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Iterator, Protocol, Sequence
 
 from .documents import Document
+from .layout import is_chinese
 from .settings import Settings
 
 
 # Bump when loading or chunking code changes what chunks a file yields: indexes built by an older
 # pipeline are then rebuilt in full instead of reusing stale chunks of unchanged files.
-PIPELINE_VERSION = 6
+PIPELINE_VERSION = 7  # 7: Chinese line joins, headings and sentence ends
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def tokenizer_counter(tokenizer) -> TokenCounter:
 # citation like [12], then whitespace and something that can start a sentence.
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])[\"'”’)\]]*(?:\s*\[\d+(?:[,–-]\s*\d+)*\])?(?=\s+[\"“'(\[]?[A-Z0-9\u4e00-\u9fff])"
-    r"|(?<=[。！？])"
+    r"|(?<=[。！？；])"
 )
 _HEADING_LINE = re.compile(r"(?:#{1,6}|\d{1,2}(?:\.\d{1,2}){0,3}\.?)[ \t]+[^\n]{1,100}(?<![.!?:;,])(?=\n)")
 _BARE_NUMBER = re.compile(r"[\dIVX]{0,4}(?:\.\d{1,3})*\.?")  # "1.", "2.2." or "IV." opening a heading or list item
@@ -157,6 +158,8 @@ def _regions(doc: Document) -> list[tuple[int, int, str | None, bool]]:
 
 def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings) -> list[Chunk]:
     """Cut a document into chunks that never cross a section and never exceed the model's limit."""
+    if is_chinese(doc.text):
+        settings = settings.with_(chunk_tokens=min(settings.cjk_chunk_tokens, settings.max_chunk_tokens))
     chunks: list[Chunk] = []
     for a, b, label, whole in _regions(doc):
         spans = [(a, b)] if whole else list(sentence_spans(doc.text, a, b))

@@ -16,8 +16,14 @@ from qa.messages import explain
 
 
 def hit_json(hit: "qa.Hit") -> dict:
-    """A hit as the JSON the CLI and the web API return."""
-    return {"rank": hit.rank, "score": round(hit.score, 6), "text": hit.text,
+    """A hit as the JSON the CLI and the web API return.
+
+    score: the ranking score of the search mode (hybrid: fused 0-1, relative to the other candidates; dense:
+    1/rank; bm25: raw BM25), comparable only within one result list. relevance: 0-1 with the same meaning
+    in every mode (qa/relevance.py); match: its label ("strong match", "fair match", "weak match").
+    """
+    return {"rank": hit.rank, "score": round(hit.score, 6), "relevance": hit.relevance, "match": hit.match,
+            "text": hit.text,
             "citation": asdict(hit.citation),
             "references": [{"number": r.number, "text": r.text} for r in hit.references]}
 
@@ -81,6 +87,9 @@ def _cmd_ask(args) -> int:
     if args.json:
         print(json.dumps(answer_json(ans), ensure_ascii=False, indent=1))
         return 0
+    if args.markdown:
+        print(qa.answer_markdown(ans), end="")
+        return 0
     if not ans.supported:
         print(f"{ans.reason} The closest passages, which do not answer it:\n")
     for s in ans.sentences if ans.supported else ():
@@ -117,7 +126,7 @@ def _cmd_status(args) -> int:
 def _cmd_eval(args) -> int:
     from qa.evaluation import evaluate, format_table, load_questions, to_json
 
-    rows = evaluate(qa.assistant(), [q for f in args.file for q in load_questions(f)])
+    rows = evaluate(qa.assistant(), [q for f in args.file for q in load_questions(f)], by_language=args.by_language)
     print(to_json(rows) if args.json else format_table(rows))
     return 0
 
@@ -136,7 +145,9 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("question")
     a.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
     a.add_argument("--mode", choices=("hybrid", "dense", "bm25"), default="hybrid")
-    a.add_argument("--json", action="store_true", help="print JSON")
+    out = a.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--markdown", action="store_true", help="print the answer and its numbered sources as Markdown")
     a.set_defaults(func=_cmd_ask)
     s = sub.add_parser("serve", help="start the web chat")
     s.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
@@ -151,6 +162,8 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="measure retrieval and answers on a JSONL question set")
     e.add_argument("file", nargs="+", help="JSONL question sets, scored together")
     e.add_argument("--json", action="store_true")
+    e.add_argument("--by-language", action="store_true",
+                   help="group answerable questions by the language they are asked in (chinese, english)")
     e.set_defaults(func=_cmd_eval)
     return p
 

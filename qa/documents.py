@@ -91,8 +91,15 @@ def _decode(data: bytes) -> tuple[str, tuple[str, ...]]:
     return data.decode("cp1252", errors="replace"), ("not UTF-8: decoded as Windows-1252",)
 
 
-def _sections(text: str, markdown: bool) -> tuple[Section, ...]:
+def _sections(text: str, markdown: bool, cleaned: layout.Cleaned | None = None, raw: str = "") -> tuple[Section, ...]:
     heads = layout.find_headings(text, markdown=markdown)
+    if cleaned is not None and not markdown and layout.is_chinese(text):
+        found = {h.start for h in heads}
+        for a, b, level in layout.chinese_headings(raw):
+            start, end = cleaned.to_clean(a), cleaned.to_clean(b)
+            if start not in found and end > start:
+                heads.append(layout.Heading(text[start:end], start, end, level))
+        heads.sort(key=lambda h: h.start)
     sections = []
     for i, h in enumerate(heads):
         # A section runs to the next heading of the same or a higher level.
@@ -123,7 +130,7 @@ def parse_text(raw: str, source: str, doc_id: str, markdown: bool = False,
     if page_starts:
         starts = [cleaned.to_clean(p) for p in page_starts] + [len(text)]
         pages = tuple(Page(i + 1, starts[i], max(starts[i], starts[i + 1])) for i in range(len(page_starts)))
-    sections = _sections(text, markdown)
+    sections = _sections(text, markdown, cleaned, raw)
     # PDF metadata titles are deliberate; text titles are found in the text itself.
     title = (title_hint if page_starts else None) or layout.find_title(text) or title_hint or _title_from_name(source)
     return Document(doc_id, source, title, text, sections, pages, _references(text, sections), warnings)

@@ -35,3 +35,15 @@ class DocumentError(QAError):
 
 class InvalidSetting(QAError):
     """A setting or argument has a value outside its valid choices."""
+
+
+class PageNotRendered(QAError):
+    """A PDF page cannot be shown as an image; the message says why in one sentence."""
+
+
+class DocumentNotRemoved(QAError):
+    """A document cannot be removed from the corpus; the message says why."""
+
+
+class IndexOutdated(IndexCorrupt):
+    """The index was written by an older version in a format this one does not read; a rebuild fixes it."""

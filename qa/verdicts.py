@@ -194,7 +194,7 @@ class Matcher:
         self.vectors = word_vectors(self.terms) if self.terms else None
         self.numeric = np.array([t[0].isdigit() for t in self.terms], dtype=bool)
         self._cache: dict[str, np.ndarray] = {}
-        self._head_cache: dict[str, np.ndarray] = {}
+        self._focus_cache: dict[str, bool] = {}
 
     def present(self, text: str) -> np.ndarray:
         """For each question word, whether text holds it."""
@@ -229,9 +229,10 @@ class Matcher:
             return False
         if self.stem(word) == self.stem(head):
             return True
-        if head not in self._head_cache:
-            self._head_cache[head] = self.word_vectors([head])[0]
-        return bool(word.isalpha() and float(self.word_vectors([word])[0] @ self._head_cache[head]) >= FOCUS_MATCH)
+        if word not in self._focus_cache:
+            vectors = self.word_vectors([head, word]) if word.isalpha() else None
+            self._focus_cache[word] = vectors is not None and float(vectors[0] @ vectors[1]) >= FOCUS_MATCH
+        return self._focus_cache[word]
 
     def check(self, sentence: str, passage: str, heading: str = "", title: str = "") -> Checks:
         """What the sentence and its passage (under heading, in a document with title) hold of the question."""

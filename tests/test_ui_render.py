@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+
 import qa
 from ui import render
 
@@ -56,3 +59,43 @@ def test_question_documents_and_report_are_escaped():
     assert "&lt;script&gt;a.txt" in table and "&lt;b&gt;T&lt;/b&gt;" in table
     report = render.build_report_html([("<x>.txt", "saved")], [("a<b>.pdf", "not a PDF")], None)
     assert "&lt;x&gt;.txt" in report and "a&lt;b&gt;.pdf" in report and "refused: not a PDF" in report
+
+
+def test_a_pdf_hit_has_a_show_on_page_button_carrying_its_citation_and_a_labelled_score():
+    hit = _hit(1, "A passage with a line\nbreak in the middle of a sentence.")
+    out = render.answer_html(qa.Answer("q", "answered", (), "", (), (hit,), 0.5))
+    request = html.escape(json.dumps({"source": "doc<1>.txt", "page": 2, "start": 100, "end": hit.citation.end,
+                                      "rank": 1}), quote=True)
+    assert f'<button type="button" class="qa-show-page" value="{request}">Show on page 2</button>' in out
+    assert (hit.relevance, hit.match) == (0.75, "strong match")  # cosine 0.6
+    assert ('<span class="qa-score qa-match-strong" title="relevance 0.75 of 1 (how closely the passage matches the '
+            'question; the same scale in every search mode)">strong match</span>') in out
+    assert '<div class="qa-passage">A passage with a line break in the middle of a sentence.</div>' in out
+
+
+def test_a_text_hit_has_no_page_button():
+    c = qa.Citation("notes.txt", "Notes", None, None, 0, 10)
+    out = render.answer_html(qa.Answer("q", "not_found", (), "The documents do not answer this.", (),
+                                       (qa.Hit(1, 0.5, "Some text.", c, "c1", 0.1, 0.0),), 0.1))
+    assert "qa-show-page" not in out and ">weak match</span>" in out
+
+
+def test_the_reply_carries_its_markdown_for_copy_with_sources_on_one_line():
+    hit = _hit(1, "First sentence here. " + HOSTILE)
+    ans = qa.Answer("what?", "answered", (), "", (qa.AnswerSentence("First sentence here.", 1, 100, 120, 0.9),),
+                    (hit,), 0.9)
+    out = render.answer_html(ans)
+    md = html.escape(qa.answer_markdown(ans), quote=True).replace("\n", "&#10;")
+    assert ('<div class="qa-tools"><button type="button" class="qa-copy-md" title="Copy the answer and its numbered '
+            f'sources as Markdown">Copy with sources</button><pre class="qa-md">{md}</pre></div>') in out
+    assert "\n" not in out and "<script" not in out
+
+
+def test_the_documents_table_shows_pages_passages_when_indexed_and_a_remove_button():
+    docs = [qa.DocumentRecord("id1", 'a"b.pdf', "Spec", 12, 4, 0.0), qa.DocumentRecord("id2", "n.txt", "N", 3, 0, 0.0)]
+    table = render.documents_html(docs)
+    assert "<th>Pages</th><th>Passages</th><th>Indexed</th>" in table
+    assert ('<tr><td>a&quot;b.pdf</td><td>Spec</td><td>4</td><td>12</td><td>?</td><td><button type="button" '
+            'class="qa-remove" value="a&quot;b.pdf" title="Remove a&quot;b.pdf from the corpus and the index">Remove'
+            '</button></td></tr>') in table
+    assert "<td>n.txt</td><td>N</td><td>–</td><td>3</td>" in table

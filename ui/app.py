@@ -13,7 +13,7 @@ from qa.cli import answer_json, hit_json
 from qa.health import build_running, unindexed
 from qa.messages import explain
 
-from . import params, render, server, uploads
+from . import evidence, evidence_events, params, render, server, uploads
 from .server import ensure_index, serve  # noqa: F401  (the entry points, kept importable from here)
 
 EXAMPLES = [
@@ -23,6 +23,7 @@ EXAMPLES = [
 ]
 
 CSS = """
+.gradio-container, #chat, #question textarea { font-family: ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif; }
 #chat .message-wrap { padding-top: 2.2em; }
 #chat .qa-reply { line-height: 1.45; }
 #chat .qa-answer-text { margin: 0 0 .6em 0; }
@@ -65,7 +66,7 @@ def _progress_fraction(stage: str, done: int, total: int) -> tuple[float, str]:
     return lo + (hi - lo) * part, f"{label} {done}/{total}"
 
 
-class ChatApp:
+class ChatApp(evidence_events.EvidenceEvents):
     """The handlers behind the page, bound to one Assistant."""
 
     def __init__(self, assistant: qa.Assistant):
@@ -117,7 +118,8 @@ class ChatApp:
         return " ".join(notes) or None
 
     # --- chat ---------------------------------------------------------------------------------------
-    def respond(self, question: str, history: list | None, k: float, sources: list[str] | None):
+    def respond(self, question: str, history: list | None, k: float, sources: list[str] | None,
+                mode: str = "hybrid"):
         """Append the question and its cited answer to the chat; clear the question box."""
         history = list(history or [])
         text = question if isinstance(question, str) else ""
@@ -127,7 +129,8 @@ class ChatApp:
         shown = text if len(text) <= limit else text[:limit] + "…"
         history.append({"role": "user", "content": render.question_html(shown)})
         try:
-            ans = self.assistant.ask(text, k=int(k), sources=list(sources) if sources else None)
+            ans = self.assistant.ask(text, k=int(k), mode=mode or "hybrid",
+                                     sources=list(sources) if sources else None)
             reply = render.answer_html(ans, self.assistant.context)
         except (qa.QAError, OSError) as exc:
             reply = render.error_html(self.explain(exc))
@@ -244,7 +247,10 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                     k = gr.Slider(1, 20, value=5, step=1, label="Passages to show", elem_id="k")
                     sources = gr.CheckboxGroup([], label="Search only these documents (none ticked: all)",
                                                elem_id="sources")
+                mode = gr.Radio(["hybrid", "dense", "bm25"], value="hybrid", label="Search mode", elem_id="mode")
             with gr.Column(scale=2):
+                pageview = gr.HTML(elem_id="pageview")
+                page_close = gr.Button("Close page view", elem_id="pageview-close", size="sm", visible=False)
                 status = gr.HTML(elem_id="status")
                 rebuild = gr.Button("Rebuild index", elem_id="rebuild", variant="secondary")
                 upload = gr.File(elem_id="upload", file_count="multiple", file_types=list(uploads.ALLOWED_SUFFIXES),
@@ -252,14 +258,26 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                 report = gr.HTML(elem_id="upload-report")
                 gr.Markdown("### Indexed documents")
                 docs = gr.HTML(elem_id="documents")
+                with gr.Column(visible=False, elem_id="remove-confirm-box") as confirm_box:
+                    confirm = gr.HTML(elem_id="remove-question")
+                    with gr.Row():
+                        remove_yes = gr.Button("Remove", elem_id="remove-confirm", variant="stop", size="sm")
+                        remove_no = gr.Button("Cancel", elem_id="remove-cancel", size="sm")
+                # Targets of the buttons inside the chat's and the table's HTML (see evidence.JS).
+                request = gr.Textbox(visible="hidden", elem_id="qa-request")
+                page_go = gr.Button(visible="hidden", elem_id="qa-page-go")
+                remove_go = gr.Button(visible="hidden", elem_id="qa-remove-go")
+                pending = gr.State(None)
 
-        question.submit(app.respond, [question, chat, k, sources], [chat, question], api_visibility="private",
+        question.submit(app.respond, [question, chat, k, sources, mode], [chat, question], api_visibility="private",
                         concurrency_limit=app.workers, concurrency_id="ask").then(None, js=SCROLL_TO_QUESTION)
         panel_outputs = [status, docs, sources]
         rebuild.click(app.rebuild, [sources], [report, *panel_outputs], api_visibility="private",
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
         upload.upload(app.add_files, [upload, sources], [report, *panel_outputs, upload], api_visibility="private",
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
+        evidence_events.connect(demo, app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box,
+                                remove_yes, remove_no, pending, report, panel_outputs, sources)
         demo.load(lambda sel: app.panels(selected=sel), [sources], panel_outputs, api_visibility="private")
         gr.api(app.api_search, api_name="search", concurrency_limit=app.workers, concurrency_id="ask")
         gr.api(app.api_ask, api_name="ask", concurrency_limit=app.workers, concurrency_id="ask")
@@ -270,4 +288,4 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True, expose: bool = False,
            auth: list[tuple[str, str]] | None = None) -> str:
     """Start the server (ui/server.py: bounded queue, request limits, login); returns its URL."""
-    return server.launch(demo, host, port, block=block, expose=expose, auth=auth, css=CSS)
+    return server.launch(demo, host, port, block=block, expose=expose, auth=auth, css=CSS + evidence.CSS)

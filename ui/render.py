@@ -8,6 +8,7 @@ chat's Markdown renderer sees one raw HTML block and leaves the text in it alone
 from __future__ import annotations
 
 import html
+import json
 import time
 from typing import Callable, Sequence
 
@@ -39,17 +40,43 @@ def where(c: "qa.Citation") -> str:
     return " · ".join(parts)
 
 
-def highlighted(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """text escaped, with the (start, end) spans (relative to text) wrapped in <mark>."""
+def highlighted(text: str, spans: Sequence[tuple[int, int]], mark: str = "qa-answer") -> str:
+    """text reflowed for reading and escaped, with the (start, end) spans (offsets into text) in <mark>."""
+    flow = qa.reflow(text)
+    shown = flow.text
     out, pos = [], 0
-    for a, b in sorted((max(0, a), min(len(text), b)) for a, b in spans):
+    for a, b in sorted((flow.at(max(0, a)), flow.at(min(len(text), b))) for a, b in spans):
         if a < pos or a >= b:
             continue
-        out.append(esc(text[pos:a]))
-        out.append(f'<mark class="qa-answer">{esc(text[a:b])}</mark>')
+        out.append(esc(shown[pos:a]))
+        out.append(f'<mark class="{mark}">{esc(shown[a:b])}</mark>')
         pos = b
-    out.append(esc(text[pos:]))
+    out.append(esc(shown[pos:]))
     return "".join(out)
+
+
+def match_html(hit: "qa.Hit") -> str:
+    """The hit's relevance as its label, the number on hover."""
+    kind = hit.match.split()[0]
+    return (f'<span class="qa-score qa-match-{kind}" title="relevance {hit.relevance:.2f} of 1 (how closely the '
+            f'passage matches the question; the same scale in every search mode)">{esc(hit.match)}</span>')
+
+
+def tools_html(ans: "qa.Answer") -> str:
+    """The "Copy with sources" button, with the Markdown it copies kept in the reply as hidden text."""
+    # &#10; keeps the HTML on one line for the chat's Markdown renderer; the browser reads it as a line break.
+    md = html.escape(qa.answer_markdown(ans), quote=True).replace("\n", "&#10;")
+    return ('<div class="qa-tools"><button type="button" class="qa-copy-md" title="Copy the answer and its '
+            f'numbered sources as Markdown">Copy with sources</button><pre class="qa-md">{md}</pre></div>')
+
+
+def show_on_page_html(c: "qa.Citation", rank: int) -> str:
+    """A "Show on page" button for a passage from a PDF page (the page view renders it on request)."""
+    # The chat's sanitizer drops data-* attributes but keeps a button's value.
+    request = json.dumps({"source": c.source, "page": int(c.page), "start": int(c.start), "end": int(c.end),
+                          "rank": int(rank)})
+    return (f'<button type="button" class="qa-show-page" value="{html.escape(request, quote=True)}">'
+            f"Show on page {int(c.page)}</button>")
 
 
 def question_html(question: str) -> str:
@@ -69,7 +96,7 @@ def answer_html(ans: "qa.Answer", context: Callable[[str, int, int], tuple[str, 
                      'no passage matched it.</p></div>')
         return "".join(parts)
     if ans.supported and ans.sentences:
-        said = [f'{esc(s.text)} <span class="qa-ref">[{int(s.hit_rank)}]</span>' for s in ans.sentences]
+        said = [f'{esc(qa.reflowed(s.text))} <span class="qa-ref">[{int(s.hit_rank)}]</span>' for s in ans.sentences]
         parts.append(f'<div class="qa-answer-text"><p class="qa-best">{said[0]}</p>')
         if len(said) > 1:
             more = "".join(f"<li>{x}</li>" for x in said[1:])
@@ -85,34 +112,41 @@ def answer_html(ans: "qa.Answer", context: Callable[[str, int, int], tuple[str, 
         # The best answer sentence from this passage (sentences come best first).
         spans = [(s.start - c.start, s.end - c.start) for s in ans.sentences if s.hit_rank == h.rank][:1]
         parts.append('<li class="qa-hit">' if ans.supported else '<li class="qa-hit qa-not-answering">')
-        parts.append(f'<div class="qa-cite"><b>[{int(h.rank)}]</b> {where(c)} · '
-                     f'<span class="qa-score">score {h.score:.4f}</span></div>')
+        parts.append(f'<div class="qa-cite"><b>[{int(h.rank)}]</b> {where(c)} · {match_html(h)}</div>')
         parts.append(f'<div class="qa-passage">{highlighted(h.text, spans)}</div>')
         if h.references:
             refs = "".join(f"<li>[{int(r.number)}] {esc(r.text)}</li>" for r in h.references)
             parts.append(f'<details class="qa-refs"><summary>References cited</summary><ul>{refs}</ul></details>')
+        if c.page:
+            parts.append(show_on_page_html(c, h.rank))
         if context is not None:
             try:
                 before, passage, after = context(c.source, c.start, c.end)
             except qa.QAError:
                 before = passage = after = None
             if passage is not None:
+                around = before + passage + after
+                marked = highlighted(around, [(len(before), len(before) + len(passage))], mark="qa-here")
                 parts.append('<details class="qa-context"><summary>Show in context</summary>'
-                             f'<div class="qa-context-text">…{esc(before)}<mark class="qa-here">{esc(passage)}</mark>'
-                             f'{esc(after)}…</div></details>')
+                             f'<div class="qa-context-text">…{marked}…</div></details>')
         parts.append("</li>")
-    parts.append("</ol></div>")
+    parts.append("</ol>")
+    parts.append(tools_html(ans))
+    parts.append("</div>")
     return "".join(parts)
 
 
 def documents_html(docs: Sequence["qa.DocumentRecord"]) -> str:
-    """The indexed documents as a table."""
+    """The indexed documents as a table: file, title, pages, passages, when indexed, and a Remove button."""
     if not docs:
         return '<p class="qa-docs-empty">No documents are indexed yet.</p>'
-    rows = "".join(f"<tr><td>{esc(d.source)}</td><td>{esc(d.title)}</td><td>{int(d.n_chunks)}</td>"
-                   f"<td>{int(d.n_pages) or ''}</td><td>{esc(when(d.indexed_at))}</td></tr>" for d in docs)
-    return ('<table class="qa-docs"><thead><tr><th>File</th><th>Title</th><th>Chunks</th><th>Pages</th>'
-            f"<th>Indexed</th></tr></thead><tbody>{rows}</tbody></table>")
+    rows = "".join(f"<tr><td>{esc(d.source)}</td><td>{esc(d.title)}</td><td>{int(d.n_pages) or '–'}</td>"
+                   f"<td>{int(d.n_chunks)}</td><td>{esc(when(d.indexed_at))}</td>"
+                   f'<td><button type="button" class="qa-remove" value="{html.escape(d.source, quote=True)}" '
+                   f'title="Remove {esc(d.source)} from the corpus and the index">Remove</button></td></tr>'
+                   for d in docs)
+    return ('<table class="qa-docs"><thead><tr><th>File</th><th>Title</th><th>Pages</th><th>Passages</th>'
+            f"<th>Indexed</th><th></th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def status_html(status: dict | None, error: str | None = None, note: str | None = None) -> str:

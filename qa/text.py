@@ -1,0 +1,103 @@
+"""Text: scripts, words and the terms BM25 indexes, for English and Chinese alike.
+
+English terms are exactly bm25s' (lower-cased, English stop words dropped, Snowball-stemmed), so English
+indexes and rankings are what they were before Chinese support. A run of Chinese characters, which bm25s
+would keep as one unmatchable "word" the length of a clause, becomes matchable terms instead: jieba's
+words (measured against overlapping character bigrams with `python -m bench.chinese_choice bm25`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Sequence
+
+# CJK Unified Ideographs with extension A and the compatibility block: the characters Chinese is written in.
+CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{CJK_CHARS}]")
+_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+# Function words that match everywhere and so rank nothing (question words included: 什么, 怎样, ...).
+CJK_STOP = frozenset("""的 了 是 在 和 与 及 或 也 就 都 而 把 被 这 那 个 之 其 有 吗 呢 吧 啊 么 将 对 为 以 于 中 上 下
+等 能 会 可以 可 要 该 如果 时 我 你 他 它 我们 您 什么 怎么 怎样 如何 哪 哪些 哪个 哪一个 为什么 多少 几 是否 还是 一个 这个
+那个 这些 那些 就是 只 又 还 但 并 让 用 由 从 到 给 说 里 后 前 来 去 没有 不 没 所 着 过 个 呀 哦 吗 呢 干 干什么 是什么 请""".split())
+
+CJK_STYLES = ("jieba", "bigrams")
+DEFAULT_CJK_STYLE = "jieba"
+
+
+def cjk_count(text: str) -> int:
+    """Number of Chinese characters in text."""
+    return len(_CJK.findall(text))
+
+
+def is_cjk(text: str) -> bool:
+    """True when text is mostly Chinese: at least as many Chinese characters as Latin words.
+
+    A Chinese question naming an option or variable ("MAN_DISABLE_SECCOMP 这个环境变量是干什么的？") is
+    Chinese; an English question quoting a Chinese term ("What is 智慧法院?") is English.
+    """
+    n = cjk_count(text)
+    return n > 0 and n >= len(_LATIN_WORD.findall(text))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    try:
+        import Stemmer
+
+        return Stemmer.Stemmer("english").stemWords
+    except ImportError:  # stemming is an optional extra; plain terms still work
+        return None
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it logs dictionary loading at INFO; the library never prints
+    jieba.initialize()
+    return jieba
+
+
+def cjk_terms(text: str, style: str = DEFAULT_CJK_STYLE) -> list[str]:
+    """Matchable terms of the Chinese runs in text: jieba words (search mode) or character bigrams."""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        if style in ("bigrams", "both"):
+            out.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
+        if style == "precise":
+            out.extend(w for w in _jieba().cut(run) if w not in CJK_STOP)
+        elif style in ("jieba", "both"):
+            out.extend(w for w in _jieba().cut_for_search(run) if w not in CJK_STOP)
+    return [t for t in out if t not in CJK_STOP]
+
+
+def _english(texts: Sequence[str]) -> list[list[str]]:
+    import bm25s
+
+    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+
+
+def terms_of(texts: Sequence[str], cjk: str = DEFAULT_CJK_STYLE) -> list[list[str]]:
+    """The BM25 terms of each text: bm25s' English terms of its other words, then its Chinese terms."""
+    texts = list(texts)
+    if not texts:
+        return []
+    has = [bool(_CJK.search(t)) for t in texts]
+    english = _english([_CJK_RUN.sub(" ", t) if h else t for t, h in zip(texts, has)])
+    out = []
+    for t, h, en in zip(texts, has, english):
+        if not h:
+            out.append(en)
+            continue
+        en = [w for w in en if w]  # bm25s marks an empty text with "", which a Chinese one is not
+        out.append(en + cjk_terms(t, cjk))
+    return out
+
+
+def terms(text: str, cjk: str = DEFAULT_CJK_STYLE) -> list[str]:
+    """The stemmed, stopword-free terms BM25 sees in one text."""
+    return terms_of([text], cjk)[0]
