@@ -239,7 +239,7 @@ def ensure_index(assistant: qa.Assistant) -> None:
 
 def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> None:
     """`qa serve`: build the index if missing, start the web chat, print its URL and serve until stopped."""
-    from .app import CSS, build_app
+    from . import app as page  # the page decides its own CSS: launch through it
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -262,7 +262,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
     try:
         assistant = qa.assistant()
         ensure_index(assistant)
-        launch(build_app(assistant), host, port, block=True, expose=expose, auth=auth, css=CSS)
+        page.launch(page.build_app(assistant), host, port, block=True, expose=expose, auth=auth)
     finally:
         if uploads_dir is not None:
             shutil.rmtree(uploads_dir, ignore_errors=True)
