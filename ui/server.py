@@ -25,10 +25,9 @@ from qa import health
 from . import sessions
 from .limits import RequestGuard
 
-WILDCARDS = ("0.0.0.0", "::")
-# Every /call is a new gradio session, and each keeps a copy of the page's component configuration
-# (measured: ~2 ms to build, ~12 kB pickled): gradio's default of 10,000 kept sessions grows the server by
-# hundreds of MB under a burst. The page keeps no per-session state of its own, so fewer is harmless.
+# Every /call is a new gradio session holding per-session state: gradio's default of 10,000 kept sessions
+# grows the server by hundreds of MB under a burst. The page's only own per-session state is a pending
+# "remove document?" confirmation, which a 1,000-session window keeps for many seconds even at full load.
 STATE_SESSIONS = 1000
 TEMP_PREFIX = "qa-uploads-"
 
