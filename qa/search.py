@@ -51,11 +51,12 @@ class Hit:
     dense: float  # cosine similarity of question and passage
     lexical: float  # BM25 score (0 when no query term occurs)
     references: tuple[Reference, ...] = ()
+    model: str = "minilm"  # the embedding model whose cosine `dense` is ("minilm" or "multilingual")
 
     @property
     def relevance(self) -> float:
         """0–1, the same meaning in every mode (see qa/relevance.py); score is the mode's own ranking score."""
-        return relevance(self.dense)
+        return relevance(self.dense, self.model)
 
     @property
     def match(self) -> str:
@@ -87,6 +88,7 @@ class DenseRoute:
     index: object
     qvec: np.ndarray
     rows: np.ndarray | None = None  # boolean row mask; None: every row
+    model: str = "minilm"  # whose cosines these are (relevance is calibrated per model)
 
     def cosines(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(self.vectors[rows]) @ self.qvec
@@ -112,10 +114,11 @@ def dense_routes(gen: Generation, query: str, qvec: np.ndarray, multilingual: Em
             multilingual = shared_embedder()
         mvec = multilingual.embed([query])[0]
     if chinese:
-        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec)]
+        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec, model="multilingual")]
     if cjk.all():
-        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec)]
-    return [DenseRoute(gen.vectors, gen.vector_index, qvec, ~cjk), DenseRoute(gen.multi_vectors, gen.multi_index, mvec, cjk)]
+        return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec, model="multilingual")]
+    return [DenseRoute(gen.vectors, gen.vector_index, qvec, ~cjk), DenseRoute(gen.multi_vectors, gen.multi_index, mvec, cjk,
+                                                                                            "multilingual")]
 
 
 def _route_of(routes: list[DenseRoute], rows: np.ndarray) -> np.ndarray:
@@ -218,6 +221,7 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         cosines = vecs @ qvec if len(cand) else np.zeros(0)
     else:
         cosines = _scaled_dense(routes, cand)[0] if len(cand) else np.zeros(0)
+    models = [routes[j].model for j in _route_of(routes, cand)] if len(cand) else []
     chunks = gen.chunks(cand.tolist())
     kept: list[int] = []
     for i in range(len(cand)):
@@ -235,5 +239,5 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         pages = (chunk.page, last) if last is not None and last != chunk.page else None
         hits.append(Hit(rank, float(order[row]), chunk.text,
                         Citation(chunk.source, chunk.title, chunk.section, chunk.page, chunk.start, chunk.end, pages),
-                        chunk.chunk_id, float(cosines[i]), float(lexical.get(row, 0.0)), refs))
+                        chunk.chunk_id, float(cosines[i]), float(lexical.get(row, 0.0)), refs, models[i]))
     return hits

@@ -36,3 +36,15 @@ def test_every_mode_gives_a_passage_the_same_relevance(fake_assistant, corpus):
     for found in by_mode.values():
         for value, label in found.values():
             assert 0.0 <= value <= 1.0 and label in rel.LABELS
+
+
+@pytest.mark.parametrize("model, cosine, value, label", [
+    ("multilingual", 0.05, 0.0, "weak match"),
+    ("multilingual", 0.225, 0.35, "fair match"),
+    ("multilingual", 0.35, 0.6, "strong match"),
+    ("multilingual", 0.6, 1.0, "strong match"),
+    ("minilm", 0.35, 1 / 3, "weak match"),
+])
+def test_each_embedding_model_has_its_own_calibration(model, cosine, value, label):
+    assert rel.relevance(cosine, model) == pytest.approx(value, abs=1e-4)
+    assert rel.match_label(rel.relevance(cosine, model)) == label

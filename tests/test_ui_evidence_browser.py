@@ -211,6 +211,7 @@ def test_removing_a_document_takes_it_out_of_the_answers_and_the_table(page, ser
     confirm.wait_for(timeout=10_000)
     assert confirm.locator(".qa-remove-question").inner_text() == (
         "Remove lighthouse.pdf? Its file is deleted from the corpus folder and the index is rebuilt without it.")
+    confirm.scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "evidence-07-remove-confirmation.png")
     page.locator("#remove-cancel").click()
     confirm.wait_for(state="hidden")
@@ -225,6 +226,7 @@ def test_removing_a_document_takes_it_out_of_the_answers_and_the_table(page, ser
     assert page.locator("#documents tr", has_text="lighthouse.pdf").count() == 0
     assert page.locator("#documents tr", has_text=SPEC.name).count() == 1
     assert not (server[1].corpus_dir / "lighthouse.pdf").exists()
+    page.locator("#documents").scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "evidence-08-document-removed.png")
     after = ask(page, LIGHTHOUSE)
     assert "lighthouse.pdf" not in " ".join(after.locator("li.qa-hit .qa-cite").all_inner_texts())
