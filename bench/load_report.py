@@ -38,12 +38,16 @@ def start_server(root: Path, port: int) -> tuple[subprocess.Popen, str, dict]:
     proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=project)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_health(url, 900)
-    except TimeoutError:
-        proc.kill()
-        raise
-    return proc, url, env
+    t0 = time.monotonic()
+    while proc.poll() is None and time.monotonic() - t0 < 900:
+        try:
+            wait_health(url, 5)
+            return proc, url, env
+        except TimeoutError:
+            pass
+    proc.kill()
+    raise RuntimeError(f"qa serve did not start; its log ({root / 'server.log'}) ends: "
+                       + (root / "server.log").read_text()[-600:])
 
 
 def run(url: str, pid: int | None, env: dict | None, quick: bool = False, rounds: int = 5) -> dict:
@@ -83,7 +87,8 @@ def run(url: str, pid: int | None, env: dict | None, quick: bool = False, rounds
 def _median_of(results: list) -> dict:
     """One level's rounds: answers and errors summed, every rate and latency the median over rounds."""
     row = {"clients": results[0].clients, "rounds": len(results),
-           "answers": sum(r.answers for r in results), "errors": sum(r.errors for r in results)}
+           "answers": sum(r.answers for r in results), "errors": sum(r.errors for r in results),
+           "each_round": [[r.per_second, r.p95_ms] for r in results]}
     for key in ("per_second", "p50_ms", "p95_ms", "p99_ms"):
         row[key] = statistics.median(getattr(r, key) for r in results)
     return row

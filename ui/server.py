@@ -25,10 +25,9 @@ from qa import health
 from . import sessions
 from .limits import RequestGuard
 
-WILDCARDS = ("0.0.0.0", "::")
-# Every /call is a new gradio session, and each keeps a copy of the page's component configuration
-# (measured: ~2 ms to build, ~12 kB pickled): gradio's default of 10,000 kept sessions grows the server by
-# hundreds of MB under a burst. The page keeps no per-session state of its own, so fewer is harmless.
+# Every /call is a new gradio session holding per-session state: gradio's default of 10,000 kept sessions
+# grows the server by hundreds of MB under a burst. The page's only own per-session state is a pending
+# "remove document?" confirmation, which a 1,000-session window keeps for many seconds even at full load.
 STATE_SESSIONS = 1000
 TEMP_PREFIX = "qa-uploads-"
 
@@ -239,7 +238,7 @@ def ensure_index(assistant: qa.Assistant) -> None:
 
 def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> None:
     """`qa serve`: build the index if missing, start the web chat, print its URL and serve until stopped."""
-    from .app import CSS, build_app
+    from . import app as page  # the page decides its own CSS: launch through it
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -249,6 +248,10 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
     warnings.filterwarnings("ignore", message="The copy keyword is deprecated")
     check_exposure(host, expose)
     auth = load_auth()
+    # Questions are answered one per core at once (ChatApp.workers); ONNX threads beyond that share the same
+    # cores and only wait on each other (see qa.embeddings.onnx_threads).
+    cores, workers = len(os.sched_getaffinity(0)), qa.Settings.from_env().answer_workers
+    os.environ.setdefault("QA_ONNX_THREADS", str(max(1, cores // (workers or cores))))
     # SIGTERM (kill, systemd, docker stop) ends the server like Ctrl-C: through the finally blocks below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uploads_dir = None
@@ -258,7 +261,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
     try:
         assistant = qa.assistant()
         ensure_index(assistant)
-        launch(build_app(assistant), host, port, block=True, expose=expose, auth=auth, css=CSS)
+        page.launch(page.build_app(assistant), host, port, block=True, expose=expose, auth=auth)
     finally:
         if uploads_dir is not None:
             shutil.rmtree(uploads_dir, ignore_errors=True)
