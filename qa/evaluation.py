@@ -125,10 +125,12 @@ def format_table(rows: list[ModeScores]) -> str:
         lines.append(f"| {r.mode} | {r.group} | {r.n} | {r.recall_at_1:.3f} | {r.recall_at_5:.3f} | {r.mrr_at_10:.3f} "
                      f"| {r.first_sentence:.3f} | {r.answered_answerable:.3f} | {r.not_answered_unanswerable:.3f} "
                      f"(n={r.n_unanswerable}) | {r.median_ms:.1f} | {r.max_hit_chars} |")
-    if rows:
+    if rows and rows[0].held_out_verdicts:
         lines.append(f"\nVerdicts out of sample: {rows[0].held_out_verdicts} of these questions were among those the "
                      "verdict model was fitted on; each was judged by the cross-validation fold model that left it "
                      "out (scripts/fit_verdict.py). The others were never fitted on.")
+    elif rows:
+        lines.append("\nVerdicts out of sample: the verdict model was fitted on none of these questions.")
     return "\n".join(lines)
 
 
