@@ -13,21 +13,20 @@ import json
 import os
 import statistics
 import time
-from pathlib import Path
 
-DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval" / "dev.jsonl"
+from bench.measure import questions
 
 
-def ask_p50(questions: list[str], repeats: int = 3) -> float:
+def ask_p50(qs: list[str], repeats: int = 3) -> float:
     """Median milliseconds of a warm process's qa.ask with the query embedding cache cleared each time."""
     import qa
 
-    assistant = qa.assistant()
-    for q in questions:  # load the index, the model and the word vectors once
+    assistant = qa.Assistant()
+    for q in qs:  # load the index, the model and the word vectors once
         assistant.ask(q)
     times = []
     for _ in range(repeats):
-        for q in questions:
+        for q in qs:
             assistant.query_embedder(assistant.generation()).clear_cache()
             t = time.perf_counter()
             assistant.ask(q)
@@ -40,8 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=3)
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    questions = [json.loads(line)["question"] for line in DEV_SET.read_text(encoding="utf-8").splitlines()][:20]
-    print(json.dumps({"ask_p50_ms": round(ask_p50(questions, args.repeats), 2)}))
+    print(json.dumps({"ask_p50_ms": round(ask_p50(questions()[:20], args.repeats), 2)}))
     return 0
 
 

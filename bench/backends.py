@@ -24,17 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.measure import summary
+
 DEPTH = 50  # Settings.candidates: what search asks each retriever for
 N_SOURCES = 20
-
-
-def _pct(ms: list[float], p: float) -> float:
-    v = sorted(ms)
-    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
-
-
-def _summary(ms: list[float]) -> dict:
-    return {"p50_ms": round(statistics.median(ms), 3), "p95_ms": round(_pct(ms, 95), 3), "n": len(ms)}
 
 
 class SynthGeneration:
@@ -128,7 +121,7 @@ def backend_latency(n: int, engines: tuple[str, ...] | None = None, n_queries: i
                              ("rows", t4 - t3), ("search_step", (t1 - t0) + (t4 - t2))):
                     calls[e][k].append(v * 1000)
     return {"n": n, "prepare_s": round(prepare_s, 1), "publish_s": publish_s,
-            "latency": {e: {k: _summary(v) for k, v in c.items()} for e, c in calls.items()}}
+            "latency": {e: {k: summary(v) for k, v in c.items()} for e, c in calls.items()}}
 
 
 def ray_overhead(n_texts: int = 64, batch_size: int = 32, rounds: int = 3) -> dict:
@@ -141,15 +134,15 @@ def ray_overhead(n_texts: int = 64, batch_size: int = 32, rounds: int = 3) -> di
 
     from bench.synth import corpus_sentences
     from qa.embeddings import SentenceTransformerEmbedder
-    from qa.ray_build import RayEmbedder, _minilm, ensure_ray
+    from qa.ray_build import ray_factories
 
     sentences = corpus_sentences()
     texts = [" ".join(sentences[(4 * i + j) % len(sentences)] for j in range(4)) for i in range(n_texts)]
     plain = SentenceTransformerEmbedder(batch_size=batch_size)
     t = time.perf_counter()
-    ensure_ray(None)
+    factory, _ = ray_factories(None, batch_size)  # what `qa index --ray` uses; starts a local cluster
     init_s = time.perf_counter() - t
-    rayed = RayEmbedder(_minilm(batch_size), None, batch_size)
+    rayed = factory()
     plain_s, ray_s, diffs = [], [], []
     for _ in range(rounds):
         t = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -67,3 +68,35 @@ def synth_vectors(base: np.ndarray, n: int, seed: int = 0, mix: int = 3, noise: 
         v += rng.normal(0, noise, size=v.shape).astype(np.float32)
         out[i : i + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
     return out
+
+
+class SynthEmbedder:
+    """Chunk vectors for large synthetic corpora without running the model on each chunk.
+
+    A synthetic chunk is a recombination of real sentences, so its vector is the mean of those sentences'
+    real embeddings (computed once with the model), plus Gaussian noise (0.01 per dimension, seeded by the
+    text) and re-normalized. Lines that are not real sentences (synthetic headings) use a random real one.
+    """
+
+    dim = 384
+
+    def __init__(self, sentence_vectors: dict[str, np.ndarray]):
+        self.table = sentence_vectors
+        self.pool = np.vstack(list(sentence_vectors.values()))
+
+    def embed(self, texts):
+        out = np.empty((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            seed = int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "little")
+            rng = np.random.default_rng(seed)
+            parts = [self.table.get(" ".join(t[a:b].split())) for a, b in sentence_spans(t, 0, len(t))]
+            parts = [p for p in parts if p is not None] or [self.pool[rng.integers(len(self.pool))]]
+            v = np.mean(parts, axis=0) + rng.normal(0, 0.01, self.dim)
+            out[i] = v / np.linalg.norm(v)
+        return out
+
+
+def embed_sentences(sentences: list[str], embedder) -> dict[str, np.ndarray]:
+    """Each sentence's vector by embedder, in batches of 32."""
+    vecs = np.vstack([embedder.embed(sentences[i : i + 32]) for i in range(0, len(sentences), 32)])
+    return dict(zip(sentences, vecs))
