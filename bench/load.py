@@ -101,6 +101,16 @@ def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
+def _tickets(counter, lock: threading.Lock, stop: float):
+    """Request numbers shared by all client threads, until they run out or the deadline passes."""
+    while time.monotonic() < stop:
+        with lock:
+            n = next(counter, None)
+        if n is None:
+            return
+        yield n
+
+
 def steady(url: str, clients: int, requests: int, deadline_s: float = 60.0) -> Steady:
     """`requests` /ask calls (read to the end) from `clients` threads; stops at the deadline."""
     latencies: list[float] = []
@@ -112,11 +122,7 @@ def steady(url: str, clients: int, requests: int, deadline_s: float = 60.0) -> S
     def client(i: int) -> None:
         conn = Conn(url)
         try:
-            while time.monotonic() < stop:
-                with lock:
-                    n = next(counter, None)
-                if n is None:
-                    return
+            for n in _tickets(counter, lock, stop):
                 t = time.perf_counter()
                 kind, _ = answer(conn, "ask", [QUESTIONS[n % len(QUESTIONS)], 5, None, "hybrid"])
                 with lock:
@@ -146,11 +152,7 @@ def burst(url: str, calls: int = 3000, senders: int = 32, deadline_s: float = 12
     def sender(_: int) -> None:
         conn = Conn(url, timeout=30)
         try:
-            while time.monotonic() < stop:
-                with lock:
-                    n = next(counter, None)
-                if n is None:
-                    return
+            for n in _tickets(counter, lock, stop):
                 try:
                     status, _ = call(conn, "ask", [QUESTIONS[n % len(QUESTIONS)], 5, None, "hybrid"])
                 except OSError:
