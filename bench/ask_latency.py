@@ -21,7 +21,7 @@ def ask_p50(qs: list[str], repeats: int = 3) -> float:
     """Median milliseconds of a warm process's qa.ask with the query embedding cache cleared each time."""
     import qa
 
-    assistant = qa.Assistant()
+    assistant = qa.Assistant.shared()
     for q in qs:  # load the index, the model and the word vectors once
         assistant.ask(q)
     times = []
