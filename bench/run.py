@@ -32,11 +32,12 @@ RESULTS = PROJECT / "results"  # a full run's report, committed and quoted by th
 SCRATCH = PROJECT / "bench" / "out"  # any other run's report (git-ignored)
 
 
-def plan(phases: set[str], quick: bool, sizes: list[int] | None) -> list[tuple[str, int]]:
+def plan(phases: set[str], quick: bool, sizes: list[int] | None = None, vector_size: int | None = None,
+         backend_sizes: list[int] | None = None) -> list[tuple[str, int]]:
     """(phase, size) in the order they run; default always first (the others reuse its index)."""
-    scale_sizes = sizes or ((1_000, 10_000) if quick else (1_000, 10_000, 100_000))
-    per_phase = {"scale": scale_sizes, "vectors": (100_000 if quick else 1_000_000,),
-                 "backends": (10_000,) if quick else (10_000, 100_000)}
+    per_phase = {"scale": sizes or ((1_000, 10_000) if quick else (1_000, 10_000, 100_000)),
+                 "vectors": (vector_size or (100_000 if quick else 1_000_000),),
+                 "backends": backend_sizes or ((10_000,) if quick else (10_000, 100_000))}
     return [("default", 0)] + [(p, n) for p in PHASES[1:] if p in phases for n in per_phase.get(p, (0,))]
 
 
@@ -71,21 +72,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work", help="scratch folder (default: a temporary one, removed afterwards)")
     p.add_argument("--sizes", type=int, nargs="*", help="synthetic corpus sizes in chunks for the latency table "
                    "(default 1000 10000 100000; --quick 1000 10000)")
+    p.add_argument("--vector-size", type=int, help="vectors for the vector step (default 1000000; --quick 100000)")
+    p.add_argument("--backend-sizes", type=int, nargs="*", help="passages for the storage backends "
+                   "(default 10000 100000; --quick 10000)")
     p.add_argument("--render", action="store_true", help="only rewrite the report from the phase results in --work")
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     t0 = time.perf_counter()
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="qa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    full = not (args.quick or args.only or args.skip or args.sizes)
+    complete = not (args.quick or args.only or args.skip)  # every phase, at full repeats: the committed report
     command = "python -m bench.run" + " --quick" * args.quick + "".join(
-        f" --{name} {' '.join(map(str, v))}" for name, v in (("only", args.only), ("skip", args.skip),
-                                                              ("sizes", args.sizes)) if v)
+        f" --{name} {' '.join(map(str, v)) if isinstance(v, list) else v}" for name, v in (
+            ("only", args.only), ("skip", args.skip), ("sizes", args.sizes), ("vector-size", args.vector_size),
+            ("backend-sizes", args.backend_sizes)) if v)
     results: dict = {"quick": args.quick, "command": command, "date": time.strftime("%Y-%m-%d %H:%M"),
                      "machine": f"{os.cpu_count()} CPUs, {os.uname().machine}, Python {sys.version.split()[0]}"}
     wanted = set(args.only or PHASES) - set(args.skip)
     try:
-        for phase, size in plan(wanted, args.quick, args.sizes):
+        for phase, size in plan(wanted, args.quick, args.sizes, args.vector_size, args.backend_sizes):
             result_file = work / f"{phase}-{size}.json"
             res = (json.loads(result_file.read_text()) if result_file.exists() else None) if args.render \
                 else run_phase(phase, size, work, args.quick)
@@ -96,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     results["total_s"] = time.perf_counter() - t0
     results["targets"] = targets(results)
-    out, stem = (RESULTS, "bench") if full else (SCRATCH, "results")
+    out, stem = (RESULTS, "bench") if complete else (SCRATCH, "results")
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{stem}.json").write_text(json.dumps(results, indent=1))
     md = markdown(results)
