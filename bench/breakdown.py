@@ -30,7 +30,7 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
                                                       "retrieve", "ask", "answer")}
 
     def fresh(fn):
-        emb.clear_cache()
+        emb.clear()
         return _ms(fn)
 
     for _ in range(repeats):
@@ -50,11 +50,11 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
 def onnx_threads(a, qs: list[str], repeats: int) -> dict:
     """ONNX query embedding with 1 and 2 threads, interleaved, on questions and their passages' sentences."""
     from qa.chunks import sentence_spans
-    from qa.embeddings import OnnxEmbedder, onnx_path_for
+    from qa.onnx_embedder import OnnxEmbedder, onnx_path_for
 
     gen = a.generation()
     path = onnx_path_for(a.root, gen.manifest.model_hash)
-    by_threads = {n: OnnxEmbedder(path, threads=n, cache_size=0) for n in (1, 2)}
+    by_threads = {n: OnnxEmbedder(path, threads=n) for n in (1, 2)}
     th: dict[str, list[float]] = {f"{w}_{n}": [] for w in ("question", "sentences") for n in by_threads}
     counts = []
     for _ in range(repeats):

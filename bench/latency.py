@@ -23,7 +23,7 @@ def fast_embedder(assistant):
     from qa.embeddings import SentenceTransformerEmbedder
 
     embedder = assistant.query_embedder(assistant.generation())
-    if isinstance(embedder, SentenceTransformerEmbedder):
+    if isinstance(embedder.inner, SentenceTransformerEmbedder):
         raise RuntimeError("qa's queries use the fallback embedder (sentence-transformers), not the ONNX export: "
                            "the figures would not be qa's; see the warning above for why")
     return embedder
@@ -62,10 +62,10 @@ def warm_latency(settings, qs: list[str], repeats: int, plain: bool) -> dict:
     emb = fast_embedder(fast)
     zh_for = dict(zip(qs, cycle(questions(ZH_SET))))
     variants = {
-        "search": lambda q: (emb.clear_cache(), fast.search(q, k=5)),
+        "search": lambda q: (emb.clear(), fast.search(q, k=5)),
         # Chinese questions take the multilingual route: its cache is cleared as the ONNX one is.
         "search_zh": lambda q: (shared_embedder().clear_cache(), fast.search(zh_for[q], k=5)),
-        "ask": lambda q: (emb.clear_cache(), fast.ask(q, k=5)),
+        "ask": lambda q: (emb.clear(), fast.ask(q, k=5)),
         # The question with a second "?" is text the cache has not seen; its answer sentences are cached.
         "ask_warm": lambda q: fast.ask(q + "?", k=5),
     }

@@ -15,8 +15,9 @@ from . import index as store
 from . import bm25
 from .answers import Answer, best_sentences, judge, rank_sentences, stem
 from .build import BuildReport, Progress, build
-from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, model_hash, onnx_path_for,
-                         query_embedder)
+from .embeddings import Embedder, SentenceTransformerEmbedder, model_hash
+from .onnx_embedder import export_onnx, onnx_path_for
+from .query_embedder import CachedEmbedder, query_embedder
 from .errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion, InvalidSetting
 from .evidence import PageView, PageViews
 from .multilingual import shared_embedder
@@ -146,7 +147,7 @@ class Assistant:
         if self._embedder is None:
             with self._lock:
                 if self._embedder is None:
-                    self._embedder = query_embedder(self.root, gen.manifest.model_hash)
+                    self._embedder = query_embedder(self.root, gen.manifest.model_hash, self.settings.query_cache)
         return self._embedder
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> list[Hit]:
@@ -197,9 +198,8 @@ class Assistant:
 
     def clear_caches(self) -> None:
         """Forget cached question and word vectors, so that the next answers are timed as first-time ones."""
-        clear = getattr(self._embedder, "clear_cache", None)  # only the ONNX query embedder keeps a cache
-        if clear is not None:
-            clear()
+        if isinstance(self._embedder, CachedEmbedder):  # an embedder passed in is the caller's to manage
+            self._embedder.clear()
         clear = getattr(self._multilingual or shared_embedder(), "clear_cache", None)
         if clear is not None:
             clear()

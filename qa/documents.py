@@ -79,10 +79,23 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def _decode(data: bytes) -> tuple[str, tuple[str, ...]]:
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+def check_bytes(data: bytes, suffix: str) -> None:
+    """Refuse a file whose type is unsupported or whose content is not what its suffix claims (DocumentError)."""
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    if not data:
+        raise DocumentError("empty file (0 bytes)")
+    if suffix == ".pdf" and not data.lstrip()[:5].startswith(b"%PDF-"):
+        raise DocumentError("not a PDF (the file does not start with %PDF-)")
+    if suffix != ".pdf" and b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS):
         raise DocumentError("binary content, not text")
-    for enc in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _decode(data: bytes) -> tuple[str, tuple[str, ...]]:
+    for enc in ("utf-8-sig", "utf-16") if data.startswith(_UTF16_BOMS) else ("utf-8-sig",):
         try:
             return data.decode(enc), ()
         except UnicodeDecodeError:
@@ -159,13 +172,12 @@ def load_document(path: Path, corpus_root: Path, settings: Settings, source: str
         except ValueError:
             source = path.name
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise DocumentError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    if suffix not in SUPPORTED_SUFFIXES:  # before reading: the file may be huge or special
+        check_bytes(b"", suffix)
     data = _read(path, settings.max_file_bytes)
+    check_bytes(data, suffix)
     doc_id = content_hash(data)
     if suffix == ".pdf":
-        if not data.lstrip()[:5].startswith(b"%PDF-"):
-            raise DocumentError("not a PDF (the file does not start with %PDF-)")
         # The child parses the very bytes hashed here, so the document id always matches its text.
         pages, meta_title = extract_pages(data, settings.pdf_timeout_s, settings.pdf_memory_bytes)
         raw, starts = "", []

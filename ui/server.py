@@ -20,6 +20,7 @@ from gradio.utils import get_upload_folder
 from starlette.middleware import Middleware
 
 import qa
+from qa.progress import ConsoleBar
 from qa import health
 
 from . import sessions
@@ -200,27 +201,6 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
     return urls[0]
 
 
-class _ConsoleBar:
-    """Index build progress on stderr, for the first start."""
-
-    def __init__(self) -> None:
-        self.last = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self.last < 0.25:
-            return
-        self.last = now
-        from .app import _progress_fraction
-
-        frac, desc = _progress_fraction(stage, done, total)
-        filled = int(30 * frac)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {desc:<40}")
-        if stage == "write" and done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 def ensure_index(assistant: qa.Assistant) -> None:
     """Build the index on first start, showing progress in the terminal."""
     try:
@@ -229,7 +209,7 @@ def ensure_index(assistant: qa.Assistant) -> None:
     except qa.errors.IndexNotFound:
         pass
     print(f"No index yet: indexing {assistant.settings.corpus_dir} (first start only)...", file=sys.stderr, flush=True)
-    report = assistant.build_index(None, progress=_ConsoleBar(), wait=True)
+    report = assistant.build_index(None, progress=ConsoleBar(), wait=True)
     for s in report.skipped:
         print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
     print(f"indexed {report.n_chunks} passages from {len(report.added) + len(report.unchanged)} documents "
