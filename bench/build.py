@@ -27,14 +27,14 @@ def _timed_build(a, **kwargs):
     return report, time.perf_counter() - t
 
 
-def build_speed(work: Path, quick: bool) -> dict:
-    """~2,000 chunks (--quick ~250): full builds, the bare model alternating with them, incremental steps."""
+def build_speed(work: Path, n_target: int = 2000) -> dict:
+    """~n_target chunks: full builds, the bare model alternating with them, incremental steps."""
     from qa import Assistant, Settings
     from qa.chunks import embedding_text
 
     sentences = corpus_sentences()
     corpus, index = work / "build" / "corpus", work / "build" / "index"
-    n_docs = max(2, round((250 if quick else 2000) / 31))
+    n_docs = max(2, round(n_target / 31))
     write_corpus(corpus, sentences, n_docs, seed=1)
     copy_onnx_export(work / "default" / "index", index)
     settings = Settings(corpus_dir=corpus, index_dir=index)

@@ -33,9 +33,10 @@ SCRATCH = PROJECT / "bench" / "out"  # any other run's report (git-ignored)
 
 
 def plan(phases: set[str], quick: bool, sizes: list[int] | None = None, vector_size: int | None = None,
-         backend_sizes: list[int] | None = None) -> list[tuple[str, int]]:
+         backend_sizes: list[int] | None = None, build_chunks: int | None = None) -> list[tuple[str, int]]:
     """(phase, size) in the order they run; default always first (the others reuse its index)."""
-    per_phase = {"scale": sizes or ((1_000, 10_000) if quick else (1_000, 10_000, 100_000)),
+    per_phase = {"build": (build_chunks or (250 if quick else 2_000),),
+                 "scale": sizes or ((1_000, 10_000) if quick else (1_000, 10_000, 100_000)),
                  "vectors": (vector_size or (100_000 if quick else 1_000_000),),
                  "backends": backend_sizes or ((10_000,) if quick else (10_000, 100_000))}
     return [("default", 0)] + [(p, n) for p in PHASES[1:] if p in phases for n in per_phase.get(p, (0,))]
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work", help="scratch folder (default: a temporary one, removed afterwards)")
     p.add_argument("--sizes", type=int, nargs="*", help="synthetic corpus sizes in chunks for the latency table "
                    "(default 1000 10000 100000; --quick 1000 10000)")
+    p.add_argument("--build-chunks", type=int, help="chunks of the real build (default 2000; --quick 250)")
     p.add_argument("--vector-size", type=int, help="vectors for the vector step (default 1000000; --quick 100000)")
     p.add_argument("--backend-sizes", type=int, nargs="*", help="passages for the storage backends "
                    "(default 10000 100000; --quick 10000)")
@@ -84,13 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     complete = not (args.quick or args.only or args.skip)  # every phase, at full repeats: the committed report
     command = "python -m bench.run" + " --quick" * args.quick + "".join(
         f" --{name} {' '.join(map(str, v)) if isinstance(v, list) else v}" for name, v in (
-            ("only", args.only), ("skip", args.skip), ("sizes", args.sizes), ("vector-size", args.vector_size),
+            ("only", args.only), ("skip", args.skip), ("sizes", args.sizes), ("build-chunks", args.build_chunks), ("vector-size", args.vector_size),
             ("backend-sizes", args.backend_sizes)) if v)
     results: dict = {"quick": args.quick, "command": command, "date": time.strftime("%Y-%m-%d %H:%M"),
                      "machine": f"{os.cpu_count()} CPUs, {os.uname().machine}, Python {sys.version.split()[0]}"}
     wanted = set(args.only or PHASES) - set(args.skip)
     try:
-        for phase, size in plan(wanted, args.quick, args.sizes, args.vector_size, args.backend_sizes):
+        for phase, size in plan(wanted, args.quick, args.sizes, args.vector_size, args.backend_sizes,
+                                args.build_chunks):
             result_file = work / f"{phase}-{size}.json"
             res = (json.loads(result_file.read_text()) if result_file.exists() else None) if args.render \
                 else run_phase(phase, size, work, args.quick)
