@@ -29,8 +29,9 @@ bench-load: $(STAMP)
 eval: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/qa eval tests/data/eval/dev.jsonl tests/data/eval/dev-unanswerable.jsonl
 
+# Every phase -> results/bench.{md,json}; e.g. make bench BENCH_ARGS="--skip backends ray" (see README, Speed).
 bench: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.run
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 index: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/qa index
