@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import layout
 from .errors import DocumentError
-from .pdf_pages import extract_pages
+from .pdf_pages import extract_pages, strip_running_lines
 from .settings import Settings
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
@@ -181,7 +181,7 @@ def load_document(path: Path, corpus_root: Path, settings: Settings, source: str
         # The child parses the very bytes hashed here, so the document id always matches its text.
         pages, meta_title = extract_pages(data, settings.pdf_timeout_s, settings.pdf_memory_bytes)
         raw, starts = "", []
-        for page in layout.strip_running_lines([_UNSAFE.sub("\ufffd", p) for p in pages]):
+        for page in strip_running_lines([_UNSAFE.sub("\ufffd", p) for p in pages]):
             starts.append(len(raw))
             raw += page.rstrip() + "\n\n"
         return parse_text(raw, source, doc_id, page_starts=starts, title_hint=_pdf_title(meta_title))

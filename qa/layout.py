@@ -233,35 +233,6 @@ def find_title(text: str) -> str | None:
     return None
 
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
-
-
-def strip_running_lines(pages: list[str]) -> list[str]:
-    """Drop running headers, footers and bare page numbers that repeat across a PDF's pages."""
-    if len(pages) < 3:
-        return [p for p in pages]
-    edges: dict[str, int] = {}
-    for page in pages:
-        lines = [ln.strip() for ln in page.strip().split("\n") if ln.strip()]
-        for ln in set(lines[:2] + lines[-2:]):
-            key = re.sub(r"\d+", "#", ln)
-            edges[key] = edges.get(key, 0) + 1
-    running = {k for k, n in edges.items() if n >= max(3, len(pages) // 2)}
-    out = []
-    for n, page in enumerate(pages):
-        lines = page.strip().split("\n")
-        keep_from, keep_to = 0, len(lines)
-        # The first page keeps its top lines: a running header there is usually the title itself.
-        while n > 0 and keep_from < keep_to and (_PAGE_NUMBER.match(lines[keep_from])
-                                       or re.sub(r"\d+", "#", lines[keep_from].strip()) in running):
-            keep_from += 1
-        while keep_to > keep_from and (_PAGE_NUMBER.match(lines[keep_to - 1])
-                                       or re.sub(r"\d+", "#", lines[keep_to - 1].strip()) in running):
-            keep_to -= 1
-        out.append("\n".join(lines[keep_from:keep_to]))
-    return out
-
-
 _CJK_NUMBER = "〇零一二三四五六七八九十百千两0-9０-９"
 # "第一讲第一节：移动光标", "第三章 数据", "第一讲小结", "二、方法": numbered Chinese headings on a line of their own.
 _CJK_NUMBERED = re.compile(rf"(?:第[{_CJK_NUMBER}]+[章节讲篇部回卷课](?:第[{_CJK_NUMBER}]+[节条课])?"
