@@ -82,8 +82,12 @@ def clean(raw: str) -> Cleaned:
 
 
 @dataclass(frozen=True)
-class Heading:
-    """A heading found in the text: its label, where it starts and where its words end."""
+class Section:
+    """A headed part of a document: its heading's label and level, and its character span.
+
+    find_headings gives each section the span of its heading's words; documents then extend it to the next
+    heading of the same or a higher level.
+    """
 
     title: str
     start: int
@@ -151,9 +155,9 @@ def _number_tuple(num: str) -> tuple[int, ...] | None:
     return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
 
 
-def find_headings(text: str, markdown: bool = False) -> list[Heading]:
+def find_headings(text: str, markdown: bool = False) -> list[Section]:
     """Headings of a document in order; numbered headings may run into their paragraph."""
-    headings: list[Heading] = []
+    headings: list[Section] = []
     in_references = False
     last_number: tuple[int, ...] = ()
     pos = 0
@@ -192,7 +196,7 @@ def find_headings(text: str, markdown: bool = False) -> list[Heading]:
         if in_references and _NUMBERED.match(line) and not markdown:
             continue
         in_references = bool(_REFERENCE_TITLES.match(label))
-        headings.append(Heading(label, start, start + words_end, level))
+        headings.append(Section(label, start, start + words_end, level))
     return headings
 
 

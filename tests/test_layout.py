@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.layout import Heading, clean, find_headings, find_title, is_reference_heading, reference_entries
+from qa.layout import Section, clean, find_headings, find_title, is_reference_heading, reference_entries
 
 
 # --- clean -----------------------------------------------------------------------------------------------------
@@ -16,7 +16,7 @@ from qa.layout import Heading, clean, find_headings, find_title, is_reference_he
     ("slow, \n\n\nsteady work", "slow, steady work"),
     ("First paragraph.\n\nSecond paragraph.", "First paragraph.\n\nSecond paragraph."),  # real paragraph break kept
     ("First paragraph.\n\n\n\n\nSecond paragraph.", "First paragraph.\n\nSecond paragraph."),  # blank runs collapse
-    ("Heading\n\nBody text.", "Heading\n\nBody text."),  # a capitalised line after a blank line starts anew
+    ("Section\n\nBody text.", "Section\n\nBody text."),  # a capitalised line after a blank line starts anew
     ("con\x00trol\x07 chars\x1f\ufeff gone\x7f", "control chars gone"),
     ("   indented line\ntrailing   \n", "indented line\ntrailing"),
     ("windows\r\nline\rends", "windows\nline\nends"),
@@ -60,8 +60,8 @@ def test_run_in_numbered_headings_are_cut_before_their_paragraph():
             "in importance.")
     second = text.index("1.2")
     assert find_headings(text) == [
-        Heading("1.1 Smart Justice", 0, len("1.1 Smart Justice"), 2),
-        Heading("1.2 Internet Governance", second, second + len("1.2 Internet Governance"), 2),
+        Section("1.1 Smart Justice", 0, len("1.1 Smart Justice"), 2),
+        Section("1.2 Internet Governance", second, second + len("1.2 Internet Governance"), 2),
     ]
 
 
@@ -71,10 +71,10 @@ def test_standalone_dotted_numbered_headings(sep):
                      "Records come from three archives.", "2.2. Sampling design", "Samples were drawn at random.",
                      "3. Results", "The effect is large."])
     assert find_headings(text) == [
-        Heading("2. Data and Methods", 0, 19, 1),
-        Heading("2.1. Data sources", text.index("2.1."), text.index("2.1.") + 17, 2),
-        Heading("2.2. Sampling design", text.index("2.2."), text.index("2.2.") + 20, 2),
-        Heading("3. Results", text.index("3. R"), text.index("3. R") + 10, 1),
+        Section("2. Data and Methods", 0, 19, 1),
+        Section("2.1. Data sources", text.index("2.1."), text.index("2.1.") + 17, 2),
+        Section("2.2. Sampling design", text.index("2.2."), text.index("2.2.") + 20, 2),
+        Section("3. Results", text.index("3. R"), text.index("3. R") + 10, 1),
     ]
 
 
@@ -87,9 +87,9 @@ def test_setext_underlined_numbered_headings():
 def test_markdown_headings_when_markdown():
     text = "# Field Guide\n\nIntro text.\n\n## Birds of Prey\n\nBody.\n\n### Owls ###\n\nMore.\n"
     assert find_headings(text, markdown=True) == [
-        Heading("Field Guide", 0, 13, 1),
-        Heading("Birds of Prey", text.index("## B"), text.index("## B") + 16, 2),
-        Heading("Owls", text.index("### O"), text.index("### O") + 8, 3),
+        Section("Field Guide", 0, 13, 1),
+        Section("Birds of Prey", text.index("## B"), text.index("## B") + 16, 2),
+        Section("Owls", text.index("### O"), text.index("### O") + 8, 3),
     ]
 
 
@@ -98,7 +98,7 @@ def test_markdown_hashes_are_not_headings_in_plain_text():
 
 
 def test_heading_end_is_where_its_words_end_even_when_a_word_repeats():
-    assert find_headings("# Go Go\n\nText.", markdown=True) == [Heading("Go Go", 0, 7, 1)]
+    assert find_headings("# Go Go\n\nText.", markdown=True) == [Section("Go Go", 0, 7, 1)]
 
 
 def test_unnumbered_title_case_headings_between_blank_lines():
@@ -112,7 +112,7 @@ def test_unnumbered_title_case_headings_between_blank_lines():
     "Intro.\n\nsmall lowercase line\n\nMore.",
     "Intro.\n\nThe End.\n\nMore.",  # ends like a sentence
     "Intro.\n\nTable 3 (Continued)\n\nMore.",  # digits and brackets
-    "Intro.\n\nA Very Long Line That Has Far Too Many Capitalised Words To Be Any Heading\n\nMore.",
+    "Intro.\n\nA Very Long Line That Has Far Too Many Capitalised Words To Be Any Section\n\nMore.",
 ], ids=["wrapped", "lowercase", "sentence", "caption", "too-long"])
 def test_lines_that_are_not_unnumbered_headings(text):
     assert _titles(text) == []
