@@ -18,9 +18,10 @@ from .build import BuildReport, Progress, build
 from .embeddings import Embedder, SentenceTransformerEmbedder, model_hash
 from .onnx_embedder import export_onnx, onnx_path_for
 from .query_embedder import CachedEmbedder, query_embedder
-from .errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion, InvalidSetting
+from .errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion
 from .evidence import PageView, PageViews
 from .multilingual import shared_embedder
+from .params import k_value, mode_value, sources_value
 from .questions import QuestionShape, shape
 from .removal import remove_file
 from .routing import ROUTED_EMBED_SENTENCES, judge_routed, routed
@@ -153,11 +154,10 @@ class Assistant:
     def search(self, query: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> list[Hit]:
         """The k passages that best answer query, best first, each with its citation."""
         query = clean_question(query, self.settings.max_question_chars)
-        if not isinstance(k, int) or k < 1:
-            raise InvalidSetting(f"k={k!r}; k must be a whole number of at least 1")
+        k, mode = k_value(k, self.settings.max_k), mode_value(mode)
         gen = self.generation()
-        return search(gen, self.query_embedder(gen), query, min(k, 100), self.settings, mode,
-                      list(sources) if sources else None, multilingual=self._multilingual)
+        return search(gen, self.query_embedder(gen), query, k, self.settings, mode,
+                      sources_value(sources, gen.sources), multilingual=self._multilingual)
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None,
             model: VerdictModel | None = None) -> Answer:
@@ -180,13 +180,13 @@ class Assistant:
                  sources: Sequence[str] | None = None) -> "Retrieval":
         """The hits for a question with what answering them needs (its vector, shape and word matcher)."""
         question = clean_question(question, self.settings.max_question_chars)
+        k, mode = k_value(k, self.settings.max_k), mode_value(mode)
         gen = self.generation()
+        sources = sources_value(sources, gen.sources)
         embedder = self.query_embedder(gen)
-        if not isinstance(k, int) or k < 1:
-            raise InvalidSetting(f"k={k!r}; k must be a whole number of at least 1")
         qvec = None if is_cjk(question) else embedder.embed([question])[0]
-        hits = search(gen, embedder, question, min(k, 100), self.settings, mode,
-                      list(sources) if sources else None, qvec=qvec, multilingual=self._multilingual)
+        hits = search(gen, embedder, question, k, self.settings, mode, sources, qvec=qvec,
+                      multilingual=self._multilingual)
         asked = shape(question)
         matcher = Matcher(asked, lambda ws: gen.bm25.idf([(bm25.terms(w) or [w])[0] for w in ws]),
                           self._word_vectors(gen, embedder), stem, words)
@@ -231,6 +231,17 @@ class Assistant:
         if self._build_embedder is None:
             self._ensure_onnx()
         return report
+
+    def ensure_index(self, progress: Progress | None = None,
+                     notice: Callable[[str], None] | None = None) -> BuildReport | None:
+        """Build the index from the corpus folder when there is none yet (notice says so first); else None."""
+        try:
+            self.status()
+            return None
+        except IndexNotFound:
+            if notice:
+                notice(f"no index yet: indexing {self.settings.corpus_dir} (first start only)")
+            return self.build_index(None, progress=progress, wait=True)
 
     def _ensure_onnx(self) -> None:
         target = onnx_path_for(self.root, model_hash())

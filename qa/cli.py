@@ -28,20 +28,10 @@ def _cmd_index(args) -> int:
     return 0
 
 
-def _ensure_index() -> None:
-    """Build the index first when there is none, saying so (qa.search would build it silently)."""
-    try:
-        qa.Assistant.shared().status()
-    except qa.errors.IndexNotFound:
-        corpus = qa.Assistant.shared().settings.corpus_dir
-        print(f"qa: no index yet; building one from {corpus}", file=sys.stderr)
-        qa.build_index(progress=ConsoleBar(), wait=True)
-
-
 def _cmd_ask(args) -> int:
     if not args.question.strip():  # refuse before spending a build on it
         raise qa.errors.InvalidQuestion("the question is empty; type a question about the documents")
-    _ensure_index()
+    qa.Assistant.shared().ensure_index(ConsoleBar(), notice=lambda m: print(f"qa: {m}", file=sys.stderr))
     ans = qa.ask(args.question, k=args.k, mode=args.mode)
     if args.json:
         print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=1))
@@ -68,7 +58,7 @@ def _cmd_ask(args) -> int:
 
 
 def _cmd_serve(args) -> int:
-    from ui.server import serve
+    from ui.launcher import serve
 
     serve(host=args.host, port=args.port, expose=args.expose)
     return 0

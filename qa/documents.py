@@ -5,25 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import layout
+from .layout import Section
 from .errors import DocumentError
-from .pdf_pages import extract_pages
+from .pdf_pages import extract_pages, strip_running_lines
 from .settings import Settings
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
-
-
-@dataclass(frozen=True)
-class Section:
-    """A headed part of a document: its heading label and character span."""
-
-    title: str
-    start: int
-    end: int
-    level: int
 
 
 @dataclass(frozen=True)
@@ -111,13 +102,13 @@ def _sections(text: str, markdown: bool, cleaned: layout.Cleaned | None = None, 
         for a, b, level in layout.chinese_headings(raw):
             start, end = cleaned.to_clean(a), cleaned.to_clean(b)
             if start not in found and end > start:
-                heads.append(layout.Heading(text[start:end], start, end, level))
+                heads.append(Section(text[start:end], start, end, level))
         heads.sort(key=lambda h: h.start)
     sections = []
     for i, h in enumerate(heads):
         # A section runs to the next heading of the same or a higher level.
         end = next((n.start for n in heads[i + 1:] if n.level <= h.level), len(text))
-        sections.append(Section(h.title, h.start, end, h.level))
+        sections.append(replace(h, end=end))
     return tuple(sections)
 
 
@@ -181,7 +172,7 @@ def load_document(path: Path, corpus_root: Path, settings: Settings, source: str
         # The child parses the very bytes hashed here, so the document id always matches its text.
         pages, meta_title = extract_pages(data, settings.pdf_timeout_s, settings.pdf_memory_bytes)
         raw, starts = "", []
-        for page in layout.strip_running_lines([_UNSAFE.sub("\ufffd", p) for p in pages]):
+        for page in strip_running_lines([_UNSAFE.sub("\ufffd", p) for p in pages]):
             starts.append(len(raw))
             raw += page.rstrip() + "\n\n"
         return parse_text(raw, source, doc_id, page_starts=starts, title_hint=_pdf_title(meta_title))

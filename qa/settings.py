@@ -33,6 +33,7 @@ class Settings:
     pdf_timeout_s: float = 60.0
     pdf_memory_bytes: int = 2 * 1024**3
     max_question_chars: int = 2000
+    max_k: int = 50  # the most passages one search returns
     candidates: int = 50  # per retriever, before fusion
     batch_size: int = 32
     keep_generations: int = 2

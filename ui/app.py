@@ -15,8 +15,7 @@ from qa.errors import explain
 from qa.progress import fraction
 
 from .assets import asset
-from . import evidence, evidence_events, params, render, server, uploads
-from .server import ensure_index, serve  # noqa: F401  (the entry points, kept importable from here)
+from . import evidence_events, render, server, uploads
 
 EXAMPLES = [
     "What is IDex?",
@@ -163,10 +162,8 @@ class ChatApp(evidence_events.EvidenceEvents):
 
     # --- API ----------------------------------------------------------------------------------------
     def _call(self, run, k, sources, mode):
-        try:
-            k, mode = params.k_value(k), params.mode_value(mode)
-            chosen = params.sources_value(sources, self._sources()) if sources not in (None, []) else None
-            return run(k, chosen, mode)
+        try:  # the library checks k, mode and sources and names what is wrong
+            return run(k, sources, mode)
         except (qa.errors.QAError, OSError) as exc:
             raise gr.Error(self.explain(exc), print_exception=False) from None
         except Exception as exc:  # a bug: logged in full, and still one sentence for the caller
