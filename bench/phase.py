@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import time
 from pathlib import Path
 
 
@@ -35,7 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--size", type=int, default=0)
     p.add_argument("--quick", action="store_true")
     args = p.parse_args(argv)
-    Path(args.result).write_text(json.dumps(phase(args.name, Path(args.work), args.quick, args.size)))
+    t = time.perf_counter()
+    result = phase(args.name, Path(args.work), args.quick, args.size)
+    result["phase_s"] = round(time.perf_counter() - t, 1)
+    Path(args.result).write_text(json.dumps(result))
     return 0
 
 
