@@ -16,7 +16,7 @@ from .errors import (BackendUnavailable, BuildInProgress, CorpusNotFound, Docume
 from .evidence import PageView
 from .markdown import answer_markdown
 from .reflow import reflow, reflowed
-from .index import DocumentRecord
+from .store.chunks import DocumentRecord
 from .search import Citation, Hit
 from .settings import Settings
 

@@ -52,3 +52,7 @@ class IndexOutdated(IndexCorrupt):
 class BackendUnavailable(QAError):
     """A search backend (a Qdrant server or cluster, the embedded engine, a Ray cluster) cannot be reached,
     refuses the key, or lacks the collection asked for; the message names it. The local index is untouched."""
+
+
+class ModelUnavailable(QAError):
+    """The embedding model is not installed or cannot be read, so an index cannot be checked against it."""

@@ -11,14 +11,15 @@ from .documents import Reference
 from .duplicates import same_passage
 from .embeddings import Embedder
 from .errors import InvalidSetting
-from .index import Generation
+from .store.reader import Generation
 from .relevance import match_label, relevance
 from .settings import Settings
-from .store import RowFilter, passages_of
+from .store.backends import passages_of
+from .store.protocol import RowFilter
 from .text import is_cjk
 
 MODES = ("hybrid", "dense", "bm25")
-VECTOR_SETS = {"minilm": "dense", "multilingual": "multi"}  # a route's model -> its vector set in qa/store.py
+VECTOR_SETS = {"minilm": "dense", "multilingual": "multi"}  # a route's model -> its vector set (qa/store)
 # Hybrid score = DENSE_WEIGHT * min-max-scaled cosine + (1 - DENSE_WEIGHT) * BM25 / best BM25.
 # Chosen by measurement on the dev set (qa eval): with section-prefixed chunks of 128 tokens, this
 # weighted sum gave MRR@10 0.95 vs 0.93-0.95 for reciprocal-rank fusion (k=10..60, BM25 weight 1..3),
@@ -95,7 +96,7 @@ class DenseRoute:
 
     @property
     def name(self) -> str:
-        """Its vector set in the passage store (qa/store.py)."""
+        """Its vector set in the passage store (qa/store/protocol.py)."""
         return VECTOR_SETS[self.model]
 
     def cosines(self, rows: np.ndarray) -> np.ndarray:
@@ -200,7 +201,7 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         qvec = np.zeros(gen.manifest.dim, np.float32)  # MiniLM reads no Chinese: its vector is never used
     if qvec is None:
         qvec = embedder.embed([query])[0]
-    store = passages_of(gen)  # the backend (qa/store.py): filtered top-k, vectors and chunk rows
+    store = passages_of(gen)  # the backend (qa/store/protocol.py): filtered top-k, vectors and chunk rows
     routes = [replace(r, store=store) for r in dense_routes(gen, query, qvec, multilingual, mvec)]
     dense_rows = np.zeros(0, np.int64)
     only = tuple(sorted(set(sources))) if sources else None  # the documents asked for, as a filter

@@ -43,7 +43,7 @@ class Settings:
     upload_storage_bytes: int = 400 * 1024 * 1024  # all temporary uploads together
     allowed_origins: str = ""  # comma-separated origins allowed to call or upload from other sites
     page_dpi: int = 110  # resolution of page images ("Show on page")
-    # Where passages are served from (qa/store.py): "faiss" (the local generation) or "qdrant", reached at
+    # Where passages are served from (qa/store/): "faiss" (the local generation) or "qdrant", reached at
     # qdrant_url (a server or cluster; "local:PATH" or ":memory:": qdrant-client's local mode) with
     # qdrant_api_key, or embedded in qdrant_path (qdrant-edge-py). Collections are named <qdrant_collection>-gen-*.
     backend: str = "faiss"

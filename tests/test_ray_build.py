@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from qa import Assistant, BackendUnavailable, Settings
-from qa import index as store
+from qa.store.reader import open_current
 from qa import ray_build
 
 ray = pytest.importorskip("ray")
@@ -23,7 +23,7 @@ def _local_cluster():
 
 
 def _tables(root):
-    gen = store.open_current(root)
+    gen = open_current(root)
     try:
         return ([c for c, _ in gen.all_chunks()], np.asarray(gen.vectors), np.asarray(gen.multi_vectors),
                 gen.vocabulary())

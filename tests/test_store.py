@@ -3,15 +3,17 @@ Qdrant engine (qdrant-edge-py) and qdrant-client (its local mode stands in for a
 
 from __future__ import annotations
 
-import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from qa import Assistant, BackendUnavailable, IndexNotFound, Settings
-from qa import index as store
+from qa.store.reader import open_current
 from qa.search import search
-from qa.store import BackedGeneration, FaissPassages, LocalGenerations, RowFilter
+from qa.store.backends import BackedGeneration
+from qa.store.faiss_backend import FaissPassages, LocalGenerations, as_new
+from qa.store.protocol import RowFilter
 from conftest import FakeEmbedder
 
 DOCS = {
@@ -42,21 +44,21 @@ def local(tmp_path_factory):
     settings = Settings(corpus_dir=corpus, index_dir=root / "index", chunk_tokens=16, max_chunk_tokens=32,
                         cjk_chunk_tokens=16)
     Assistant(settings, embedder=fake, build_embedder=lambda: fake, multilingual=FakeEmbedder()).build_index()
-    gen = store.open_current(settings.index_path, model_hash=None)
+    gen = open_current(settings.index_path, model_hash=None)
     assert gen.manifest.n_chunks >= 10 and 0 < gen.cjk_rows.sum() < gen.manifest.n_chunks
     return gen
 
 
 def _qdrant(kind: str, tmp_path):
-    from qa.qdrant_store import QdrantGenerations
+    from qa.store.qdrant import QdrantGenerations
 
     if kind == "qdrant-edge":
         pytest.importorskip("qdrant_edge")
-        from qa.qdrant_engines import EdgeEngine
+        from qa.store.qdrant_engines import EdgeEngine
 
         return QdrantGenerations(EdgeEngine(tmp_path / "edge"), "t")
     pytest.importorskip("qdrant_client")
-    from qa.qdrant_engines import ClientEngine
+    from qa.store.qdrant_engines import ClientEngine
 
     return QdrantGenerations(ClientEngine(":memory:"), "t")
 
@@ -66,7 +68,7 @@ def passages(request, local, tmp_path):
     if request.param == "faiss":
         return FaissPassages(local)
     gens = _qdrant(request.param, tmp_path)
-    gens.make_current(gens.write(local))
+    gens.make_current(gens.write(as_new(local)))
     return gens.open(local.path.name).bind(local)
 
 
@@ -136,14 +138,9 @@ def test_search_gives_the_same_hits_through_every_backend(passages, local, mode,
         np.testing.assert_allclose([h.score for h in got], [h.score for h in want], rtol=1e-5, atol=1e-6)
 
 
-class Renamed:
-    """The generation under another name (its folder copied there): the same rows, a new generation."""
-
-    def __init__(self, gen, path):
-        self._gen, self.path = gen, path
-
-    def __getattr__(self, name):
-        return getattr(self._gen, name)
+def renamed(local, name: str):
+    """The generation as a NewGeneration under another name: the same rows, a new generation."""
+    return replace(as_new(local), name=name)
 
 
 def _writer(kind: str, tmp_path):
@@ -159,10 +156,9 @@ def test_make_current_keeps_the_previous_generation_and_drops_older_ones(local, 
     assert gens.current() is None and gens.generations() == []
     names = []
     for i in range(4):
-        copy = tmp_path / "elsewhere" / f"gen-2026010{i}-000000-1-aaaaaa"
-        shutil.copytree(local.path, copy)
-        names.append(gens.write(Renamed(local, copy)))
-        assert names[-1] == copy.name and gens.current() == (names[-2] if i else None)  # written, not current
+        name = f"gen-2026010{i}-000000-1-aaaaaa"
+        names.append(gens.write(renamed(local, name)))
+        assert names[-1] == name and gens.current() == (names[-2] if i else None)  # written, not current
         gens.make_current(names[-1])
         assert gens.current() == names[-1]
     assert gens.generations() == names[-2:]
@@ -175,7 +171,7 @@ def test_make_current_keeps_the_previous_generation_and_drops_older_ones(local, 
 
 def _pointer(gens, kind):
     if kind == "faiss":
-        from qa.generations import read_pointer
+        from qa.store.pointer import read_pointer
 
         return read_pointer(gens.root)
     return gens.engine.get_pointer("t")
@@ -185,13 +181,11 @@ def _pointer(gens, kind):
 def test_the_pointer_names_the_current_and_the_previous_generation(local, tmp_path, kind):
     gens = _writer(kind, tmp_path)
     (tmp_path / "index").mkdir()
-    copies = [tmp_path / "elsewhere" / f"gen-2099010{i}-000000-1-bbbbbb" for i in (1, 2)]
-    for c in copies:
-        shutil.copytree(local.path, c)
-    first = gens.write(Renamed(local, copies[0]))
+    copies = [f"gen-2099010{i}-000000-1-bbbbbb" for i in (1, 2)]
+    first = gens.write(renamed(local, copies[0]))
     gens.make_current(first)
     assert _pointer(gens, kind) == {"current": first}
-    second = gens.write(Renamed(local, copies[1]))
+    second = gens.write(renamed(local, copies[1]))
     gens.make_current(second)
     assert _pointer(gens, kind) == {"current": second, "previous": first}
     gens.make_current(second)  # again: the previous one stays

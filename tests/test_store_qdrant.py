@@ -11,7 +11,7 @@ import pytest
 from qa import Assistant, BackendUnavailable, InvalidSetting, Settings
 from qa import cli
 from qa.evaluation import evaluate, load_questions
-from qa.qdrant_store import forget_engines
+from qa.store.qdrant import forget_engines
 from conftest import DEV_SET, FakeEmbedder
 
 TEXT = ("Field notes\n\nThe lighthouse keeper logged {n} storms in the first winter. Each storm was measured "
@@ -48,8 +48,8 @@ def test_a_build_publishes_to_qdrant_and_answers_come_from_it(tmp_path, corpus, 
     reader = _assistant(qdrant, fake_embedder)
     gen = reader.generation(build_if_missing=False)
     assert type(gen.passages).__name__ == "QdrantPassages"
-    from qa.store import writer
-    assert writer(qdrant).current() == report.generation
+    from qa.store.backends import remote
+    assert remote(qdrant).current() == report.generation
     plain = _assistant(local, fake_embedder)
     for q, sources in [("ferry captain storms", None), ("wave height", ["a.txt"])]:
         want = [(h.chunk_id, round(h.score, 5)) for h in plain.search(q, k=3, sources=sources)]
@@ -66,8 +66,8 @@ def test_the_next_build_becomes_current_and_keeps_the_previous(tmp_path, corpus,
     first = _assistant(settings, fake_embedder).build_index().generation
     (corpus / "b.txt").write_text(TEXT.format(n=30).replace("lighthouse keeper", "ferry captain"))
     second = _assistant(settings, fake_embedder).build_index().generation
-    from qa.store import writer
-    w = writer(settings)
+    from qa.store.backends import remote
+    w = remote(settings)
     assert (w.current(), w.generations()) == (second, sorted([first, second]))
     assert w.engine.get_pointer("qa") == {"current": second, "previous": first}
 
@@ -117,9 +117,9 @@ def test_the_embedded_engine_serves_one_process_and_says_so(tmp_path, corpus, fa
 OPEN_IN_CHILD = """
 import sys
 from qa import BackendUnavailable, Settings
-from qa.store import writer
+from qa.store.backends import remote
 try:
-    print("rows", writer(Settings(backend="qdrant", qdrant_path=sys.argv[1])).open(sys.argv[2]).n)
+    print("rows", remote(Settings(backend="qdrant", qdrant_path=sys.argv[1])).open(sys.argv[2]).n)
 except BackendUnavailable as exc:
     print(f"BackendUnavailable: {exc}")
 """
@@ -151,12 +151,12 @@ def test_backend_settings_are_checked(changes, message):
 @pytest.mark.parametrize("kind", ["edge", "client"])
 def test_dev_set_quality_is_the_same_through_qdrant(real_index, tmp_path, kind):
     """Recall@1/5 and MRR@10 on a sample of the dev set, every mode, FAISS against Qdrant."""
-    from qa import index as store
-    from qa.store import publish
+    from qa.store.backends import publish
+    from qa.store.reader import open_current
 
     questions = load_questions(DEV_SET)[::3]
     qdrant = real_index.with_(backend="qdrant", **_engine_settings(kind, tmp_path))
-    gen = store.open_current(real_index.index_path)
+    gen = open_current(real_index.index_path)
     publish(qdrant, gen)
     plain, through = Assistant(real_index), Assistant(qdrant)
     assert type(through.generation().passages).__name__ == "QdrantPassages"
@@ -169,12 +169,12 @@ def test_dev_set_quality_is_the_same_through_qdrant(real_index, tmp_path, kind):
     ({"qdrant_path": "/srv/qdrant"}, r"the embedded Qdrant in /srv/qdrant: the Qdrant extra is not installed"),
 ])
 def test_without_the_extra_the_error_says_how_to_install_it(monkeypatch, changes, message):
-    from qa.store import writer
+    from qa.store.backends import remote
 
     monkeypatch.setitem(sys.modules, "qdrant_client", None)
     monkeypatch.setitem(sys.modules, "qdrant_edge", None)
     with pytest.raises(BackendUnavailable, match=message + r"; install it with: pip install '\.\[qdrant\]'"):
-        writer(Settings(backend="qdrant", **changes))
+        remote(Settings(backend="qdrant", **changes))
 
 
 @pytest.mark.parametrize("status, message", [
@@ -191,5 +191,5 @@ def test_a_refused_key_is_one_clear_error(monkeypatch, status, message):
                                  headers={})
     monkeypatch.setattr(QdrantClient, "get_collections", refuse)
     with pytest.raises(BackendUnavailable, match=message):
-        from qa.store import writer
-        writer(Settings(backend="qdrant", qdrant_url="http://qdrant.example:6333", qdrant_api_key="wrong"))
+        from qa.store.backends import remote
+        remote(Settings(backend="qdrant", qdrant_url="http://qdrant.example:6333", qdrant_api_key="wrong"))

@@ -1,6 +1,6 @@
 """The two ways to reach Qdrant's engine: qdrant-client (a server or cluster) and qdrant-edge-py (embedded).
 
-Both offer the same few calls to qa/qdrant_store.py; points are (row, {set: vector}, (term ids, weights),
+Both offer the same few calls to qa/store/qdrant.py; points are (row, {set: vector}, (term ids, weights),
 payload). Failures become BackendUnavailable naming the server or folder and what went wrong.
 """
 
@@ -13,8 +13,8 @@ import threading
 import warnings
 from pathlib import Path
 
-from .errors import BackendUnavailable
-from .store import RowFilter
+from ..errors import BackendUnavailable
+from .protocol import RowFilter
 
 _PREVIOUS = "-previous"  # alias (or pointer entry) of the generation current before
 

@@ -7,7 +7,7 @@ offsets, section, page, ...) and whether it is Chinese (cjk: 1 or 0; qdrant-edge
 boolean values). Payload indexes on source and cjk back the filters.
 A pointer (a collection alias on a server; a pointer file for the embedded engine) makes one current.
 
-Engines (qa/qdrant_engines.py): qdrant-client for a server or cluster (QA_QDRANT_URL, QA_QDRANT_API_KEY;
+Engines (qa/store/qdrant_engines.py): qdrant-client for a server or cluster (QA_QDRANT_URL, QA_QDRANT_API_KEY;
 "local:PATH" or ":memory:" use the client's local mode), qdrant-edge-py for the embedded engine
 (QA_QDRANT_PATH). Any failure to reach, authenticate or find a collection is a BackendUnavailable naming it.
 """
@@ -21,15 +21,14 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from .bm25 import terms
-from .chunks import Chunk
-from .errors import BackendUnavailable, InvalidSetting
-from .store import VECTOR_SETS, RowFilter, ranked
-from .vectors import EXACT_MAX_ROWS
+from ..bm25 import Bm25Index, terms
+from ..chunks import Chunk
+from ..errors import BackendUnavailable, InvalidSetting
+from ..vectors import EXACT_MAX_ROWS
+from .protocol import EMPTY, VECTOR_SETS, NewGeneration, RowFilter, ranked
 
 if TYPE_CHECKING:
-    from .index import Generation
-    from .settings import Settings
+    from ..settings import Settings
 
 SPARSE = "bm25"
 BATCH = 256  # points per upsert
@@ -67,20 +66,20 @@ def forget_engines() -> None:
 atexit.register(forget_engines)  # closed before the interpreter tears down what the clients' own cleanup needs
 
 
-def sparse_rows(gen: "Generation") -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each row's BM25 term weights (term ids, weights) from the generation's bm25s score matrix."""
-    scores = gen.bm25.retriever.scores
+def sparse_rows(bm25: Bm25Index) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each row's BM25 term weights (term ids, weights) from a bm25s score matrix."""
+    scores = bm25.retriever.scores
     data, indices, indptr = (np.asarray(scores[k]) for k in ("data", "indices", "indptr"))
-    n = gen.manifest.n_chunks
+    n = bm25.n
     term = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
     order = np.argsort(indices, kind="stable")
     bounds = np.searchsorted(indices[order], np.arange(n + 1))
     return [(term[order[a:b]], data[order[a:b]].astype(np.float32)) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def query_sparse(gen: "Generation", query: str) -> tuple[list[int], list[float]]:
+def query_sparse(bm25: Bm25Index, query: str) -> tuple[list[int], list[float]]:
     """The query's BM25 sparse vector: each known term's id with how often it occurs (bm25s sums repeats)."""
-    vocab = gen.bm25.retriever.vocab_dict
+    vocab = bm25.retriever.vocab_dict
     counts = Counter(vocab[t] for t in terms(query) if t in vocab)
     ids = sorted(counts)
     return [int(i) for i in ids], [float(counts[i]) for i in ids]
@@ -101,20 +100,20 @@ class QdrantGenerations:
         head = f"{self.prefix}-"
         return sorted(c[len(head):] for c in self.engine.collections() if c.startswith(head + "gen-"))
 
-    def write(self, gen: "Generation") -> str:
-        name = gen.path.name
+    def write(self, new: NewGeneration) -> str:
+        name = new.name
         coll = self.collection(name)
         if coll in self.engine.collections():  # an interrupted earlier publish of the same generation
             self.engine.drop(coll)
-        dims = {"dense": gen.manifest.dim, "multi": gen.manifest.multilingual_dim}
+        dims = {"dense": new.manifest.dim, "multi": new.manifest.multilingual_dim}
         self.engine.create(coll, dims, SPARSE)
-        sparse = sparse_rows(gen)
-        cjk = np.asarray(gen.cjk_rows, bool)
-        chunks = [c for c, _ in gen.all_chunks()]
+        sparse = sparse_rows(new.bm25)
+        cjk = np.asarray(new.cjk_rows, bool)
+        chunks = new.chunks
         for a in range(0, len(chunks), BATCH):
             rows = range(a, min(a + BATCH, len(chunks)))
-            dense = np.asarray(gen.vectors[a:rows.stop], np.float32)
-            multi = np.asarray(gen.multi_vectors[a:rows.stop], np.float32)
+            dense = np.asarray(new.vectors[a:rows.stop], np.float32)
+            multi = np.asarray(new.multi_vectors[a:rows.stop], np.float32)
             self.engine.upsert(coll, [
                 (r, {"dense": dense[r - a].tolist(), "multi": multi[r - a].tolist()},
                  (sparse[r][0].tolist(), sparse[r][1].tolist()),
@@ -147,7 +146,7 @@ class QdrantGenerations:
 
 
 class QdrantPassages:
-    """One generation's passages in a Qdrant collection (the PassageStore of qa/store.py)."""
+    """One generation's passages in a Qdrant collection (a PassageStore, qa/store/protocol.py)."""
 
     def __init__(self, engine, collection: str):
         self.engine = engine
@@ -170,7 +169,7 @@ class QdrantPassages:
         return _scored(got)
 
     def lexical(self, query, k, where: RowFilter | None = None):
-        ids, weights = query_sparse(self._gen, query)
+        ids, weights = query_sparse(self._gen.bm25, query)
         if not ids or k <= 0 or self.n == 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
         return _scored(self.engine.query(self.collection, SPARSE, (ids, weights), k, where, exact=True))
