@@ -22,7 +22,7 @@ def ask_p50(questions: list[str], repeats: int = 3) -> float:
     """Median milliseconds of a warm process's qa.ask with the query embedding cache cleared each time."""
     import qa
 
-    assistant = qa.assistant()
+    assistant = qa.Assistant.shared()
     for q in questions:  # load the index, the model and the word vectors once
         assistant.ask(q)
     times = []

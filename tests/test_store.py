@@ -8,9 +8,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from qa import Assistant, BackendUnavailable, IndexNotFound, Settings
+from qa import Assistant, Settings
+from qa.errors import BackendUnavailable, IndexNotFound
+from qa.hits import search
 from qa.store.reader import open_current
-from qa.search import search
 from qa.store.backends import BackedGeneration
 from qa.store.faiss_backend import FaissPassages, LocalGenerations, as_new
 from qa.store.protocol import RowFilter

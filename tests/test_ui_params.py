@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa import InvalidSetting
+from qa.errors import InvalidSetting
 from ui.params import k_value, mode_value, sources_value
 
 

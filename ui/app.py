@@ -9,9 +9,9 @@ from pathlib import Path
 import gradio as gr
 
 import qa
-from qa.cli import answer_json, hit_json
+from qa.serialize import search_dict
 from qa.health import build_running, unindexed
-from qa.messages import explain
+from qa.errors import explain
 
 from . import evidence, evidence_events, params, render, server, uploads
 from .server import ensure_index, serve  # noqa: F401  (the entry points, kept importable from here)
@@ -84,20 +84,20 @@ class ChatApp(evidence_events.EvidenceEvents):
     def _sources(self) -> list[str]:
         try:
             return [d.source for d in self.assistant.documents()]
-        except qa.QAError:
+        except qa.errors.QAError:
             return []
 
     def panels(self, note: str | None = None, selected: list[str] | None = None):
         """(status, documents table, document chooser) as they are now."""
         try:
             status, error = self.assistant.status(), None
-        except qa.IndexNotFound:
+        except qa.errors.IndexNotFound:
             status, error = None, "No index yet: it is built on the first question, or press Rebuild index."
-        except (qa.QAError, OSError) as exc:
+        except (qa.errors.QAError, OSError) as exc:
             status, error = None, self.explain(exc)
         try:
             docs = self.assistant.documents()
-        except (qa.QAError, OSError):
+        except (qa.errors.QAError, OSError):
             docs = []
         choices = [d.source for d in docs]
         keep = [s for s in (selected or []) if s in choices]
@@ -132,7 +132,7 @@ class ChatApp(evidence_events.EvidenceEvents):
             ans = self.assistant.ask(text, k=int(k), mode=mode or "hybrid",
                                      sources=list(sources) if sources else None)
             reply = render.answer_html(ans, self.assistant.context)
-        except (qa.QAError, OSError) as exc:
+        except (qa.errors.QAError, OSError) as exc:
             reply = render.error_html(self.explain(exc))
         except Exception as exc:  # a bug: logged in full, and still one sentence in the chat
             traceback.print_exc()
@@ -150,7 +150,7 @@ class ChatApp(evidence_events.EvidenceEvents):
         progress(0.0, desc="Starting the rebuild")
         try:
             return self.assistant.build_index(None, progress=cb, wait=False), None, False
-        except qa.BuildInProgress as exc:
+        except qa.errors.BuildInProgress as exc:
             return None, self.explain(exc), True
         except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
             return None, f"The rebuild failed: {self.explain(exc)}", False
@@ -160,7 +160,7 @@ class ChatApp(evidence_events.EvidenceEvents):
     def _building_status(self) -> str:
         try:
             return render.status_html(self.assistant.status(), note=self.BUILDING)
-        except qa.QAError:
+        except qa.errors.QAError:
             return render.status_html(None, note=self.BUILDING)
 
     def rebuild(self, selected: list[str] | None, progress=gr.Progress()):
@@ -207,7 +207,7 @@ class ChatApp(evidence_events.EvidenceEvents):
             k, mode = params.k_value(k), params.mode_value(mode)
             chosen = params.sources_value(sources, self._sources()) if sources not in (None, []) else None
             return run(k, chosen, mode)
-        except (qa.QAError, OSError) as exc:
+        except (qa.errors.QAError, OSError) as exc:
             raise gr.Error(self.explain(exc), print_exception=False) from None
         except Exception as exc:  # a bug: logged in full, and still one sentence for the caller
             traceback.print_exc()
@@ -217,17 +217,17 @@ class ChatApp(evidence_events.EvidenceEvents):
         """The k best passages for the question, best first, each with its citation."""
         hits = self._call(lambda k, src, mode: self.assistant.search(question, k=k, sources=src, mode=mode),
                           k, sources, mode)
-        return {"question": question, "hits": [hit_json(h) for h in hits]}
+        return search_dict(question, hits)
 
     def api_ask(self, question: str, k: int = 5, sources: list[str] | None = None, mode: str = "hybrid") -> dict:
         """Answer sentences, the hits behind them and whether the documents answer: the JSON of `qa ask --json`."""
-        return self._call(lambda k, src, mode: answer_json(self.assistant.ask(question, k=k, sources=src, mode=mode)),
+        return self._call(lambda k, src, mode: self.assistant.ask(question, k=k, sources=src, mode=mode).to_dict(),
                           k, sources, mode)
 
 
 def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
     """The page: chat, controls, documents panel, upload and rebuild; plus the /search and /ask API."""
-    app = ChatApp(assistant or qa.assistant())
+    app = ChatApp(assistant or qa.Assistant.shared())
     # delete_cache: temporary uploads older than an hour are removed every ten minutes (ui/limits.py caps their total).
     with gr.Blocks(title="qa: answers from your documents", analytics_enabled=False,
                    delete_cache=(600, 3600)) as demo:

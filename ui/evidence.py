@@ -71,7 +71,7 @@ def page_request(raw: str) -> tuple[str, int, int, int, int]:
         r = json.loads(raw)
         return str(r["source"]), int(r["page"]), int(r["start"]), int(r["end"]), int(r.get("rank", 0))
     except (ValueError, KeyError, TypeError):
-        raise qa.PageNotRendered("the page request was not understood; ask the question again") from None
+        raise qa.errors.PageNotRendered("the page request was not understood; ask the question again") from None
 
 
 def page_view_html(view: "qa.PageView", rank: int = 0) -> str:

@@ -18,7 +18,7 @@ class EvidenceEvents:
         try:
             source, page, start, end, rank = evidence.page_request(request)
             html = evidence.page_view_html(self.assistant.page_view(source, page, start, end), rank)
-        except qa.QAError as exc:
+        except qa.errors.QAError as exc:
             html = evidence.page_error_html(source, page, str(exc).rstrip("."))
         return html, gr.Button(visible=True)
 

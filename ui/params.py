@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from qa import InvalidSetting
+from qa.errors import InvalidSetting
 
 K_MIN, K_MAX = 1, 50
 MODES = ("hybrid", "dense", "bm25")

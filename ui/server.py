@@ -89,7 +89,7 @@ def load_auth(environ: dict | None = None) -> list[tuple[str, str]] | None:
         try:
             lines = Path(path).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            raise qa.InvalidSetting(f"QA_AUTH_FILE={path} cannot be read ({getattr(exc, 'strerror', None) or exc}); "
+            raise qa.errors.InvalidSetting(f"QA_AUTH_FILE={path} cannot be read ({getattr(exc, 'strerror', None) or exc}); "
                                     "point it at a readable file of user:password lines") from None
         where = f"QA_AUTH_FILE={path}"
     elif inline:
@@ -103,18 +103,18 @@ def load_auth(environ: dict | None = None) -> list[tuple[str, str]] | None:
             continue
         user, sep, password = line.partition(":")
         if not sep or not user.strip() or not password:
-            raise qa.InvalidSetting(f"line {n} of {where} is not user:password; write one login per line as "
+            raise qa.errors.InvalidSetting(f"line {n} of {where} is not user:password; write one login per line as "
                                     "user:password")
         logins.append((user.strip(), password))
     if not logins:
-        raise qa.InvalidSetting(f"{where} holds no login; write one login per line as user:password")
+        raise qa.errors.InvalidSetting(f"{where} holds no login; write one login per line as user:password")
     return logins
 
 
 def check_exposure(host: str, expose: bool) -> None:
     """Refuse to serve beyond this machine unless asked to on purpose."""
     if not is_loopback(host) and not expose:
-        raise qa.InvalidSetting(f"--host {host} would serve the chat to other machines; add --expose to do that on "
+        raise qa.errors.InvalidSetting(f"--host {host} would serve the chat to other machines; add --expose to do that on "
                                 "purpose (and set a login with QA_AUTH_FILE), or use --host 127.0.0.1")
 
 
@@ -226,7 +226,7 @@ def ensure_index(assistant: qa.Assistant) -> None:
     try:
         assistant.status()
         return
-    except qa.IndexNotFound:
+    except qa.errors.IndexNotFound:
         pass
     print(f"No index yet: indexing {assistant.settings.corpus_dir} (first start only)...", file=sys.stderr, flush=True)
     report = assistant.build_index(None, progress=_ConsoleBar(), wait=True)
@@ -264,7 +264,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
         uploads_dir = private_upload_folder()
         os.environ["GRADIO_TEMP_DIR"] = str(uploads_dir)
     try:
-        assistant = qa.assistant()
+        assistant = qa.Assistant.shared()
         ensure_index(assistant)
         page.launch(page.build_app(assistant), host, port, block=True, expose=expose, auth=auth)
     finally:

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from qa.messages import explain
+from qa.errors import explain
 
 ALLOWED_SUFFIXES = (".pdf", ".txt", ".md")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

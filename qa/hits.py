@@ -13,6 +13,7 @@ from .embeddings import Embedder
 from .errors import InvalidSetting
 from .store.reader import Generation
 from .relevance import match_label, relevance
+from .serialize import CitationDict, HitDict, citation_dict, hit_dict
 from .settings import Settings
 from .store.backends import passages_of
 from .store.protocol import RowFilter
@@ -40,6 +41,10 @@ class Citation:
     end: int
     page_range: tuple[int, int] | None = None  # (first, last) page when the passage runs over a page break
 
+    def to_dict(self) -> CitationDict:
+        """The citation as JSON (qa/serialize.py)."""
+        return citation_dict(self)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -64,6 +69,10 @@ class Hit:
     def match(self) -> str:
         """The relevance as "strong match", "fair match" or "weak match"."""
         return match_label(self.relevance)
+
+    def to_dict(self) -> HitDict:
+        """The hit as JSON (qa/serialize.py)."""
+        return hit_dict(self)
 
 
 _CITE = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")

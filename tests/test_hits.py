@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED, FakeEmbedder
-from qa import Assistant, Citation, InvalidSetting, Settings
+from qa import Assistant, Citation, Settings
+from qa.errors import InvalidSetting
 from qa.documents import load_document
-from qa.search import MODES, cited_numbers
+from qa.hits import MODES, cited_numbers
 
 SEED_TITLE = ("Strategic Research on Information Technology Promoting the Modernization of National Governance: "
               "Postprint of the Academic Review from the S70th Xiangshan Science Conference")
@@ -97,7 +98,7 @@ def test_bm25_mode_scores_are_lexical_and_dense_mode_needs_no_shared_words(two_d
     bm25 = two_docs.search("silt", k=5, mode="bm25")
     assert [(h.citation.section, h.score == h.lexical) for h in bm25] == [("Deltas", True)]
     dense = two_docs.search("silt", k=5, mode="dense")
-    assert len(dense) == two_docs.status()["chunks"] and dense[0].citation.section == "Deltas"
+    assert len(dense) == two_docs.status().chunks and dense[0].citation.section == "Deltas"
 
 
 def test_an_invalid_mode_names_the_valid_choices(two_docs):
