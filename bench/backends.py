@@ -97,7 +97,8 @@ def _stores(gen: SynthGeneration, work: Path, engines: tuple[str, ...]) -> tuple
             stores[name] = FaissPassages(gen)
         else:
             from qa.store.qdrant import QdrantGenerations
-            from qa.store.qdrant_engines import ClientEngine, EdgeEngine
+            from qa.store.qdrant_embedded import EdgeEngine
+            from qa.store.qdrant_server import ClientEngine
 
             engine = EdgeEngine(work / "edge") if name == "qdrant-edge" else ClientEngine(":memory:")
             gens = QdrantGenerations(engine, "bench")

@@ -26,9 +26,8 @@ from .hits import Hit, search
 from .store.chunks import DocumentRecord
 from .text import is_cjk
 from .settings import Settings
-from .store.backends import serving
-from .store.pointer import pointer_token
-from .store.reader import Generation, open_current
+from .store.backends import current_token, open_serving
+from .store.reader import Generation
 from .verdicts import Matcher, VerdictModel, load_models
 from .vocabulary import WordVectors, words
 
@@ -119,26 +118,25 @@ class Assistant:
 
     def generation(self, build_if_missing: bool = True) -> Generation:
         """The current generation, reloaded when a build has made a new one current."""
-        token = pointer_token(self.root)
+        token = current_token(self.settings)
         gen = self._gen
         if gen is not None and token == self._token:
             return gen
         with self._lock:
-            token = pointer_token(self.root)
+            token = current_token(self.settings)
             if self._gen is None or token != self._token:
                 if not token and build_if_missing:
                     self.build_index(wait=True)
-                    token = pointer_token(self.root)
+                    token = current_token(self.settings)
                 try:
-                    self._gen = open_current(self.root)
+                    self._gen = open_serving(self.settings)
                 except IndexOutdated as exc:
                     if not build_if_missing:
                         raise
                     warnings.warn(f"{exc}: rebuilding the index now", RuntimeWarning, stacklevel=2)
                     self.build_index(full=True, wait=True)
-                    token = pointer_token(self.root)
-                    self._gen = open_current(self.root)
-                self._gen = serving(self.settings, self._gen)  # QA_BACKEND: where passages are served from
+                    token = current_token(self.settings)
+                    self._gen = open_serving(self.settings)
                 self._token = token
             return self._gen
 

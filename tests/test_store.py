@@ -12,10 +12,11 @@ from qa import Assistant, Settings
 from qa.errors import BackendUnavailable, IndexNotFound
 from qa.hits import search
 from qa.store.reader import open_current
-from qa.store.backends import BackedGeneration
-from qa.store.faiss_backend import FaissPassages, LocalGenerations, as_new
+from qa.store.backends import passages_of
+from qa.store.faiss_backend import LocalGenerations, as_new
 from qa.store.protocol import RowFilter
 from conftest import FakeEmbedder
+from pdfs import minimal_pdf
 
 DOCS = {
     "rivers.txt": "Rivers\n\n" + "\n\n".join(
@@ -26,7 +27,12 @@ DOCS = {
         for t, n in [("pine", 40), ("oak", 12), ("birch", 9), ("cedar", 21)]),
     "notes-zh.txt": "笔记\n\n" + "\n\n".join(
         f"第{n}条河流每年春天泛滥，{w}的村民在河边种植水稻。" for n, w in [("一", "南方"), ("二", "北方"), ("三", "东方")]),
+    "cited.md": "# Cited notes\n\n## Floods\n\nThe grey river flooded the mill twice [1], and the delta grew [2, 3].\n\n"
+                "## References\n\n[1] A. Miller. Floods of the grey river. 1990.\n\n[2] B. Stone. Deltas. 2001.\n\n"
+                "[3] C. Reed. Silt. 2010.\n",
 }
+PDF_PAGES = [["Harbour log", "", "The harbour master counted forty ships in the spring."],
+             ["The harbour master counted ninety ships in the autumn storms."]]
 BACKENDS = ["faiss", "qdrant-edge", "qdrant-client"]
 QUERIES = ["Which river floods every 7 years?", "moss kinds counted by rangers", "河流 水稻", "silt delta mill"]
 FILTERS = [None, RowFilter(("rivers.txt",)), RowFilter(("forests.md", "notes-zh.txt")), RowFilter(cjk=True),
@@ -41,12 +47,14 @@ def local(tmp_path_factory):
     corpus.mkdir()
     for name, text in DOCS.items():
         (corpus / name).write_text(text)
+    (corpus / "harbour.pdf").write_bytes(minimal_pdf(PDF_PAGES))
     fake = FakeEmbedder()
     settings = Settings(corpus_dir=corpus, index_dir=root / "index", chunk_tokens=16, max_chunk_tokens=32,
                         cjk_chunk_tokens=16)
     Assistant(settings, embedder=fake, build_embedder=lambda: fake, multilingual=FakeEmbedder()).build_index()
     gen = open_current(settings.index_path, model_hash=None)
     assert gen.manifest.n_chunks >= 10 and 0 < gen.cjk_rows.sum() < gen.manifest.n_chunks
+    assert len(gen.document("cited.md").references) == 3 and len(gen.document("harbour.pdf").pages) == 2
     return gen
 
 
@@ -55,22 +63,31 @@ def _qdrant(kind: str, tmp_path):
 
     if kind == "qdrant-edge":
         pytest.importorskip("qdrant_edge")
-        from qa.store.qdrant_engines import EdgeEngine
+        from qa.store.qdrant_embedded import EdgeEngine
 
         return QdrantGenerations(EdgeEngine(tmp_path / "edge"), "t")
     pytest.importorskip("qdrant_client")
-    from qa.store.qdrant_engines import ClientEngine
+    from qa.store.qdrant_server import ClientEngine
 
     return QdrantGenerations(ClientEngine(":memory:"), "t")
 
 
 @pytest.fixture(params=BACKENDS)
-def passages(request, local, tmp_path):
+def served(request, local, tmp_path):
+    """The generation written through the seam into each backend, then read back as an app server reads it."""
+    name = local.path.name
     if request.param == "faiss":
-        return FaissPassages(local)
+        gens = LocalGenerations(tmp_path / "index")
+        gens.make_current(gens.write(as_new(local)))
+        return open_current(tmp_path / "index", model_hash=None)
     gens = _qdrant(request.param, tmp_path)
     gens.make_current(gens.write(as_new(local)))
-    return gens.open(local.path.name).bind(local)
+    return gens.open_generation(name, None)
+
+
+@pytest.fixture
+def passages(served):
+    return passages_of(served)
 
 
 def _allowed(gen, where: RowFilter | None) -> np.ndarray:
@@ -128,8 +145,8 @@ def test_k_bounds(passages, local, k):
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
 @pytest.mark.parametrize("sources", [None, ["forests.md"], ["rivers.txt", "notes-zh.txt"]])
-def test_search_gives_the_same_hits_through_every_backend(passages, local, mode, sources):
-    gen = BackedGeneration(local, passages)
+def test_search_gives_the_same_hits_through_every_backend(served, local, mode, sources):
+    gen = served
     fake = FakeEmbedder()
     settings = Settings(corpus_dir=local.path.parent)
     for query in QUERIES:
@@ -137,6 +154,42 @@ def test_search_gives_the_same_hits_through_every_backend(passages, local, mode,
         got = search(gen, fake, query, 4, settings, mode, sources, multilingual=fake)
         assert [(h.chunk_id, h.citation) for h in got] == [(h.chunk_id, h.citation) for h in want]
         np.testing.assert_allclose([h.score for h in got], [h.score for h in want], rtol=1e-5, atol=1e-6)
+
+
+def test_an_app_server_reads_everything_answers_need_from_the_backend_alone(served, local):
+    """Documents, texts, pages, references, word vectors, row attributes, BM25 idf: as the local generation has them."""
+    assert served.documents() == local.documents()
+    for source in local.sources:
+        assert served.document(source) == local.document(source)
+        assert served.document_text(source) == local.document_text(source)
+        text = local.document_text(source)
+        for offset in (0, len(text) // 2, len(text) - 1):
+            assert served.page_at(source, offset) == local.page_at(source, offset)
+        assert served.references(source, [3, 1, 9]) == local.references(source, [3, 1, 9])
+    assert served.page_at("harbour.pdf", len(local.document_text("harbour.pdf")) - 1) == 2
+    assert [r.number for r in served.references("cited.md", [1, 2])] == [1, 2]
+    words = ["river", "moss", "harbour", "not-a-word-here"]
+    got, want = served.word_vectors(words), local.word_vectors(words)
+    assert sorted(got) == sorted(want) == ["harbour", "moss", "river"]
+    for w in want:
+        np.testing.assert_array_equal(got[w], want[w])
+    for attr in ("row_source", "cjk_rows", "section_run", "repeat_group"):
+        np.testing.assert_array_equal(getattr(served, attr), getattr(local, attr))
+    assert served.sources == local.sources and served.manifest == local.manifest
+    np.testing.assert_array_equal(served.bm25.idf(["river", "moss", "zzz"]), local.bm25.idf(["river", "moss", "zzz"]))
+
+
+def test_a_generation_built_with_other_weights_is_refused_by_every_backend(served, local, tmp_path):
+    """The manifest check names both weights and the rebuild command, in Qdrant as on disk."""
+    from qa.errors import IndexCorrupt
+
+    message = (f"built with model {local.manifest.model} \\(weights {local.manifest.model_hash}\\) but the "
+               "installed model's weights are 0000; rebuild it with: qa index --full")
+    with pytest.raises(IndexCorrupt, match=message):
+        if isinstance(served, type(local)):
+            open_current(tmp_path / "index", model_hash="0000")
+        else:
+            type(served)(served.generations, served.path.name, "0000")
 
 
 def renamed(local, name: str):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import InvalidSetting
+from ..errors import IndexNotFound, InvalidSetting
 from .faiss_backend import FaissPassages, LocalGenerations
+from .manifest import installed_model_hash
+from .pointer import pointer_token
 from .protocol import BACKENDS, GenerationStore, PassageStore
+from .reader import open_current
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -40,31 +43,34 @@ def local(settings: "Settings") -> LocalGenerations:
     return LocalGenerations(settings.index_path, settings.keep_generations)
 
 
-class BackedGeneration:
-    """A local generation whose passage queries go to another backend's copy of the same generation.
-
-    Document-level data (documents, sections, pages, references, the vocabulary) still comes from the
-    local generation; dense and lexical top-k, vectors and chunk rows come from the backend.
-    """
-
-    def __init__(self, local: "Generation", passages: PassageStore):
-        self._local = local
-        self.passages = passages
-
-    def __getattr__(self, name):
-        return getattr(self._local, name)
-
-
 def passages_of(gen) -> PassageStore:
     """The passage store search should use for gen."""
     store = getattr(gen, "passages", None)
     return store if store is not None else FaissPassages(gen)
 
 
-def serving(settings: "Settings", gen: "Generation"):
-    """gen as search should see it: itself for FAISS, else backed by the backend's copy of it."""
+def current_token(settings: "Settings") -> tuple:
+    """A cheap value that changes whenever another generation becomes current where answers come from."""
     backend = remote(settings)
-    return gen if backend is None else BackedGeneration(gen, backend.open(gen.path.name).bind(gen))
+    if backend is None:
+        return pointer_token(settings.index_path)
+    name = backend.current()  # the alias (a server) or pointer file (embedded): one small request
+    return ("qdrant", name) if name else ()
+
+
+def open_serving(settings: "Settings"):
+    """The current generation as search reads it: the local one for FAISS; for Qdrant, from Qdrant alone.
+
+    Both check the manifest against the installed model (ModelUnavailable when it cannot be read).
+    """
+    backend = remote(settings)
+    if backend is None:
+        return open_current(settings.index_path)
+    name = backend.current()
+    if not name:
+        raise IndexNotFound(f"no index in {backend.engine.where} (collection alias {backend.prefix}); build one "
+                            "with: QA_BACKEND=qdrant qa index")
+    return backend.open_generation(name, installed_model_hash())
 
 
 def publish(settings: "Settings", gen: "Generation") -> None:
