@@ -28,7 +28,7 @@ def ask_p50(questions: list[str], repeats: int = 3) -> float:
     times = []
     for _ in range(repeats):
         for q in questions:
-            assistant.query_embedder(assistant.generation()).clear_cache()
+            assistant.query_embedder(assistant.generation()).clear()
             t = time.perf_counter()
             assistant.ask(q)
             times.append((time.perf_counter() - t) * 1000)

@@ -155,10 +155,10 @@ def latency(settings, qs: list[str], repeats: int, plain: bool, flat_for_plain: 
     zh = [json.loads(line)["question"] for line in ZH_SET.read_text().splitlines() if line.strip()]
     zh_for = dict(zip(qs, cycle(zh)))
     variants = {
-        "search": lambda q: (emb.clear_cache(), fast.search(q, k=5)),
+        "search": lambda q: (emb.clear(), fast.search(q, k=5)),
         # Chinese questions take the multilingual route: its cache is cleared as the ONNX one is.
         "search_zh": lambda q: (shared_embedder().clear_cache(), fast.search(zh_for[q], k=5)),
-        "ask": lambda q: (emb.clear_cache(), fast.ask(q, k=5)),
+        "ask": lambda q: (emb.clear(), fast.ask(q, k=5)),
         "ask_warm": lambda q: (emb._cache.pop(q, None), fast.ask(q, k=5)),
     }
     if plain:
@@ -201,7 +201,7 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
                                                       "answer_sentences_texts")}
     for _ in range(repeats):
         for q in qs:
-            emb.clear_cache()
+            emb.clear()
             t = time.perf_counter()
             qv = emb.embed([q])[0]
             parts["embed_question"].append((time.perf_counter() - t) * 1000)
@@ -211,11 +211,11 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
             t = time.perf_counter()
             gen.bm25.search(q, a.settings.candidates)
             parts["bm25"].append((time.perf_counter() - t) * 1000)
-            emb.clear_cache()
+            emb.clear()
             t = time.perf_counter()
             hits = search(gen, emb, q, 5, a.settings)
             parts["search_total"].append((time.perf_counter() - t) * 1000)
-            emb.clear_cache()
+            emb.clear()
             r = a.retrieve(q, k=5)  # as Assistant.ask does: hits, question vector, shape and word matcher
             model = load_models().full
             t = time.perf_counter()
@@ -233,10 +233,10 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
     out["answer_sentences_texts_mean"] = round(float(np.mean(parts["answer_sentences_texts"])), 1)
     # ONNX threads per query: 1 (the default) against 2, interleaved, on questions and answer-sentence batches.
     from qa.chunks import sentence_spans
-    from qa.embeddings import OnnxEmbedder, onnx_path_for
+    from qa.onnx_embedder import OnnxEmbedder, onnx_path_for
 
     path = onnx_path_for(a.root, gen.manifest.model_hash)
-    by_threads = {n: OnnxEmbedder(path, threads=n, cache_size=0) for n in (1, 2)}
+    by_threads = {n: OnnxEmbedder(path, threads=n) for n in (1, 2)}
     th: dict[str, list[float]] = {f"{w}_{n}": [] for w in ("question", "sentences") for n in by_threads}
     for _ in range(repeats):
         for q in qs:
@@ -395,13 +395,14 @@ def phase_scale(work: Path, quick: bool, n_target: int) -> dict:
     """Warm latency on a synthetic corpus of ~n_target chunks whose vectors are synthesized (SynthEmbedder)."""
     from bench.synth import corpus_sentences, write_corpus
     from qa import Assistant, Settings
-    from qa.embeddings import onnx_path_for, OnnxEmbedder, model_hash
+    from qa.embeddings import model_hash
+    from qa.onnx_embedder import OnnxEmbedder, onnx_path_for
 
     base = work / f"scale-{n_target}"
     corpus, index = base / "corpus", base / "index"
     sentences = corpus_sentences()
     seed_index(work / "default" / "index", index)
-    onnx = OnnxEmbedder(onnx_path_for(index, model_hash()), cache_size=0)
+    onnx = OnnxEmbedder(onnx_path_for(index, model_hash()))
     synth = SynthEmbedder(embed_sentences(sentences, onnx))
     t = time.perf_counter()
     write_corpus(corpus, sentences, max(1, round(n_target / 31)), seed=3)
@@ -431,10 +432,11 @@ def phase_vectors(work: Path, quick: bool, n: int) -> dict:
     import faiss
 
     from bench.synth import corpus_sentences, synth_vectors
-    from qa.embeddings import OnnxEmbedder, model_hash, onnx_path_for
+    from qa.embeddings import model_hash
+    from qa.onnx_embedder import OnnxEmbedder, onnx_path_for
     from qa.vectors import HNSW_EF_CONSTRUCTION, HNSW_M, build_vector_index, describe, memory_bytes_per_row
 
-    onnx = OnnxEmbedder(onnx_path_for(work / "default" / "index", model_hash()), cache_size=0)
+    onnx = OnnxEmbedder(onnx_path_for(work / "default" / "index", model_hash()))
     sentences = corpus_sentences()
     base = np.vstack([onnx.embed(sentences[i : i + 32]) for i in range(0, len(sentences), 32)])
     qs = questions()

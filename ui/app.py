@@ -12,9 +12,10 @@ import qa
 from qa.serialize import search_dict
 from qa.health import build_running, unindexed
 from qa.errors import explain
+from qa.progress import fraction
 
-from . import evidence, evidence_events, params, render, server, uploads
-from .server import ensure_index, serve  # noqa: F401  (the entry points, kept importable from here)
+from .assets import asset
+from . import evidence_events, render, server, uploads
 
 EXAMPLES = [
     "What is IDex?",
@@ -22,48 +23,6 @@ EXAMPLES = [
     "How much did judges' workload drop?",
 ]
 
-CSS = """
-.gradio-container, #chat, #question textarea { font-family: ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif; }
-#chat .message-wrap { padding-top: 2.2em; }
-#chat .qa-reply { line-height: 1.45; }
-#chat .qa-answer-text { margin: 0 0 .6em 0; }
-#chat .qa-best { font-size: 1.05em; font-weight: 500; margin: 0 0 .3em 0; }
-#chat .qa-more-label { font-size: .88em; opacity: .8; }
-#chat .qa-more { font-size: .92em; margin: 0 0 .3em 0; }
-#chat .qa-ref { font-weight: 600; color: var(--color-accent); }
-#chat .qa-unsupported { border-left: 4px solid #d97706; padding: .3em .6em; background: rgba(217,119,6,.08); }
-#chat .qa-hits { padding-left: 1.2em; margin: 0; }
-#chat .qa-hit { margin: .5em 0 .9em 0; }
-#chat .qa-cite { font-size: .88em; opacity: .85; margin-bottom: .2em; }
-#chat .qa-passage { border-left: 3px solid var(--border-color-primary); padding: .2em .6em; white-space: normal; }
-#chat mark.qa-answer { background: #fde68a; color: inherit; padding: 0 .1em; }
-#chat mark.qa-here { background: #dbeafe; color: inherit; }
-#chat details { margin-top: .3em; font-size: .92em; }
-#chat details summary { cursor: pointer; color: var(--color-accent); }
-#chat .qa-context-text { padding: .3em .6em; background: var(--background-fill-secondary); }
-#chat .qa-error { color: #b91c1c; }
-#status .qa-status-warn, #status .qa-status-error, .qa-file-error { color: #b91c1c; }
-.qa-docs { width: 100%; font-size: .88em; border-collapse: collapse; }
-.qa-docs th, .qa-docs td { text-align: left; padding: .2em .4em; border-bottom: 1px solid var(--border-color-primary); }
-"""
-
-# After a reply: scroll the chat (not the page) so the new question sits at the top, its reply below it.
-SCROLL_TO_QUESTION = """() => setTimeout(() => {
-  const qs = document.querySelectorAll('#chat .qa-question');
-  if (!qs.length) return;
-  const q = qs[qs.length - 1];
-  const box = q.closest('.bubble-wrap');
-  if (box) box.scrollTop += q.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;
-}, 200)"""
-
-_STAGES = {"load": (0.0, 0.15, "Reading documents"), "embed": (0.15, 0.9, "Embedding passages and words"),
-           "write": (0.9, 1.0, "Writing the index")}
-
-
-def _progress_fraction(stage: str, done: int, total: int) -> tuple[float, str]:
-    lo, hi, label = _STAGES.get(stage, (0.0, 1.0, stage))
-    part = done / total if total else 1.0
-    return lo + (hi - lo) * part, f"{label} {done}/{total}"
 
 
 class ChatApp(evidence_events.EvidenceEvents):
@@ -144,7 +103,7 @@ class ChatApp(evidence_events.EvidenceEvents):
     def _build(self, progress) -> tuple["qa.BuildReport | None", str | None, bool]:
         """(report, error sentence, whether the error was only another build running)."""
         def cb(stage: str, done: int, total: int) -> None:
-            frac, desc = _progress_fraction(stage, done, total)
+            frac, desc = fraction(stage, done, total)
             progress(frac, desc=desc)
 
         progress(0.0, desc="Starting the rebuild")
@@ -175,10 +134,10 @@ class ChatApp(evidence_events.EvidenceEvents):
         for f in files or []:
             path = Path(f if isinstance(f, (str, Path)) else getattr(f, "name", ""))
             try:
-                name, message = uploads.store(path, path.name, self.settings.corpus_dir, self.upload_limit)
-                saved.append((path.name, message))
-                if message.startswith("saved as"):
-                    created[name] = len(saved) - 1
+                stored = uploads.store(path, path.name, self.settings.corpus_dir, self.upload_limit)
+                saved.append((path.name, stored.message))
+                if stored.created:
+                    created[stored.name] = len(saved) - 1
             except uploads.UploadRefused as exc:
                 refused.append((path.name, str(exc)))
             finally:
@@ -203,10 +162,8 @@ class ChatApp(evidence_events.EvidenceEvents):
 
     # --- API ----------------------------------------------------------------------------------------
     def _call(self, run, k, sources, mode):
-        try:
-            k, mode = params.k_value(k), params.mode_value(mode)
-            chosen = params.sources_value(sources, self._sources()) if sources not in (None, []) else None
-            return run(k, chosen, mode)
+        try:  # the library checks k, mode and sources and names what is wrong
+            return run(k, sources, mode)
         except (qa.errors.QAError, OSError) as exc:
             raise gr.Error(self.explain(exc), print_exception=False) from None
         except Exception as exc:  # a bug: logged in full, and still one sentence for the caller
@@ -263,14 +220,15 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                     with gr.Row():
                         remove_yes = gr.Button("Remove", elem_id="remove-confirm", variant="stop", size="sm")
                         remove_no = gr.Button("Cancel", elem_id="remove-cancel", size="sm")
-                # Targets of the buttons inside the chat's and the table's HTML (see evidence.JS).
+                # Targets of the buttons inside the chat's and the table's HTML (see assets/evidence.js).
                 request = gr.Textbox(visible="hidden", elem_id="qa-request")
                 page_go = gr.Button(visible="hidden", elem_id="qa-page-go")
                 remove_go = gr.Button(visible="hidden", elem_id="qa-remove-go")
                 pending = gr.State(None)
 
+        # After a reply, the chat (not the page) scrolls so that the new question sits at its top.
         question.submit(app.respond, [question, chat, k, sources, mode], [chat, question], api_visibility="private",
-                        concurrency_limit=app.workers, concurrency_id="ask").then(None, js=SCROLL_TO_QUESTION)
+                        concurrency_limit=app.workers, concurrency_id="ask").then(None, js=asset("scroll_to_question.js"))
         panel_outputs = [status, docs, sources]
         rebuild.click(app.rebuild, [sources], [report, *panel_outputs], api_visibility="private",
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
@@ -288,4 +246,4 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True, expose: bool = False,
            auth: list[tuple[str, str]] | None = None) -> str:
     """Start the server (ui/server.py: bounded queue, request limits, login); returns its URL."""
-    return server.launch(demo, host, port, block=block, expose=expose, auth=auth, css=CSS + evidence.CSS)
+    return server.launch(demo, host, port, block=block, expose=expose, auth=auth, css=asset("page.css") + asset("evidence.css"))
