@@ -147,6 +147,8 @@ class Assistant:
         if self._embedder is None:
             with self._lock:
                 if self._embedder is None:
+                    if self.settings.backend == "qdrant":  # an app server may never build: export here, once
+                        self._ensure_onnx()
                     self._embedder = query_embedder(self.root, gen.manifest.model_hash, self.settings.query_cache)
         return self._embedder
 

