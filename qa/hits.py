@@ -234,7 +234,7 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
     ranked = sorted(order, key=lambda r: -order[r])
     cand = np.array(ranked, dtype=np.int64)
     vecs = store.vectors("dense", cand) if len(cand) else np.zeros((0, len(qvec)), np.float32)
-    if len(routes) == 1 and routes[0].vectors is gen.vectors:
+    if len(routes) == 1 and routes[0].model == "minilm":  # MiniLM over every row: the dense vectors read above
         cosines = vecs @ qvec if len(cand) else np.zeros(0)
     else:
         cosines = _scaled_dense(routes, cand)[0] if len(cand) else np.zeros(0)

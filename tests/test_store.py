@@ -152,8 +152,11 @@ def test_search_gives_the_same_hits_through_every_backend(served, local, mode, s
     for query in QUERIES:
         want = search(local, fake, query, 4, settings, mode, sources, multilingual=fake)
         got = search(gen, fake, query, 4, settings, mode, sources, multilingual=fake)
-        assert [(h.chunk_id, h.citation) for h in got] == [(h.chunk_id, h.citation) for h in want]
-        np.testing.assert_allclose([h.score for h in got], [h.score for h in want], rtol=1e-5, atol=1e-6)
+        assert [(h.rank, h.chunk_id, h.text, h.citation, h.references, h.model) for h in got] == [
+            (h.rank, h.chunk_id, h.text, h.citation, h.references, h.model) for h in want]
+        for field in ("score", "dense", "lexical"):
+            np.testing.assert_allclose([getattr(h, field) for h in got], [getattr(h, field) for h in want],
+                                       rtol=1e-5, atol=1e-6)
 
 
 def test_an_app_server_reads_everything_answers_need_from_the_backend_alone(served, local):
