@@ -226,6 +226,19 @@ def test_make_current_keeps_the_previous_generation_and_drops_older_ones(local, 
         gens.make_current(names[0])
 
 
+@pytest.mark.parametrize("kind", BACKENDS[1:])
+def test_qdrant_keeps_two_collections_per_kept_generation_and_drops_interrupted_writes(local, tmp_path, kind):
+    from qa.store.qdrant_generation import write_side
+
+    gens = _writer(kind, tmp_path)
+    first, second = (f"gen-2026020{i}-000000-1-cccccc" for i in (1, 3))
+    gens.make_current(gens.write(renamed(local, first)))
+    write_side(gens.engine, gens.side("gen-20260202-000000-1-cccccc"), renamed(local, "x"))  # killed after this
+    gens.make_current(gens.write(renamed(local, second)))
+    assert sorted(gens.engine.collections()) == sorted(
+        [f"t-{first}", f"t-{second}", f"t-side-{first}", f"t-side-{second}"])
+
+
 def _pointer(gens, kind):
     if kind == "faiss":
         from qa.store.pointer import read_pointer

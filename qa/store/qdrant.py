@@ -157,6 +157,11 @@ class QdrantGenerations:
         for old in [g for g in names if g not in keep][: max(0, len(names) - self.keep)]:
             self.engine.drop(self.collection(old))
             self.engine.drop(self.side(old))
+        # Side collections of writes interrupted before their passages' collection (names sort by time).
+        head, names = self.side(""), set(self.generations())
+        for coll in self.engine.collections():
+            if coll.startswith(head) and coll[len(head):] not in names and coll[len(head):] < name:
+                self.engine.drop(coll)
 
     def open_generation(self, name: str, model_hash: str | None):
         """Generation name as app servers serve it, from Qdrant alone (qa/store/qdrant_generation.py)."""
