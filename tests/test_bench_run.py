@@ -1,7 +1,12 @@
 """The benchmark driver: which phases run in which order, and how targets are judged (no model, no timing)."""
 
+import pytest
+
+from bench.latency import fast_embedder
 from bench.run import PHASES, plan
 from bench.targets import targets
+from conftest import FakeEmbedder, seed_corpus
+from qa import Assistant, Settings
 
 
 def test_a_full_run_builds_the_default_index_first_then_every_phase_at_every_size():
@@ -36,3 +41,12 @@ def test_chinese_search_is_judged_against_english_search_in_the_same_run():
         ("warm qa.ask p50 ≤ 25 ms (default corpus)", "20.0 ms", True),
         ("qa.search ≥ 2× faster than the plain stack", "3.0×", True),
         ("Chinese qa.search p50 ≤ 2× English (default corpus, interleaved)", "11.0 ms = 2.20×", False)]
+
+
+@pytest.mark.model
+def test_the_benchmark_refuses_to_time_the_fallback_embedder(tmp_path, fake_embedder):
+    settings = Settings(corpus_dir=seed_corpus(tmp_path), index_dir=tmp_path / "index")
+    # A build with a stand-in embedder makes no ONNX export, so qa's queries fall back to sentence-transformers.
+    Assistant(settings, build_embedder=lambda: fake_embedder, multilingual=FakeEmbedder()).build_index()
+    with pytest.warns(UserWarning, match="no ONNX export"), pytest.raises(RuntimeError, match="fallback embedder"):
+        fast_embedder(Assistant(settings, multilingual=FakeEmbedder()))
