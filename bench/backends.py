@@ -103,7 +103,7 @@ def _stores(gen: SynthGeneration, work: Path, engines: tuple[str, ...]) -> tuple
             engine = EdgeEngine(work / "edge") if name == "qdrant-edge" else ClientEngine(":memory:")
             gens = QdrantGenerations(engine, "bench")
             gens.make_current(gens.write(gen.as_new()))
-            stores[name] = gens.open(gen.path.name).bind(gen)
+            stores[name] = gens.open(gen.path.name)
         publish_s[name] = round(time.perf_counter() - t, 2)
     return stores, publish_s
 
