@@ -22,13 +22,13 @@ def ask_p50(questions: list[str], repeats: int = 3) -> float:
     """Median milliseconds of a warm process's qa.ask with the query embedding cache cleared each time."""
     import qa
 
-    assistant = qa.assistant()
+    assistant = qa.Assistant.shared()
     for q in questions:  # load the index, the model and the word vectors once
         assistant.ask(q)
     times = []
     for _ in range(repeats):
         for q in questions:
-            assistant.query_embedder(assistant.generation()).clear_cache()
+            assistant.query_embedder(assistant.generation()).clear()
             t = time.perf_counter()
             assistant.ask(q)
             times.append((time.perf_counter() - t) * 1000)

@@ -155,10 +155,10 @@ def latency(settings, qs: list[str], repeats: int, plain: bool, flat_for_plain: 
     zh = [json.loads(line)["question"] for line in ZH_SET.read_text().splitlines() if line.strip()]
     zh_for = dict(zip(qs, cycle(zh)))
     variants = {
-        "search": lambda q: (emb.clear_cache(), fast.search(q, k=5)),
+        "search": lambda q: (emb.clear(), fast.search(q, k=5)),
         # Chinese questions take the multilingual route: its cache is cleared as the ONNX one is.
         "search_zh": lambda q: (shared_embedder().clear_cache(), fast.search(zh_for[q], k=5)),
-        "ask": lambda q: (emb.clear_cache(), fast.ask(q, k=5)),
+        "ask": lambda q: (emb.clear(), fast.ask(q, k=5)),
         "ask_warm": lambda q: (emb._cache.pop(q, None), fast.ask(q, k=5)),
     }
     if plain:
@@ -190,7 +190,7 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
     from qa import Assistant
     from qa.answers import EMBED_SENTENCES, judge, rank_sentences
     from qa.verdicts import load_models
-    from qa.search import search
+    from qa.hits import search
     from qa.vectors import search_vectors
 
     a = Assistant(settings)
@@ -201,7 +201,7 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
                                                       "answer_sentences_texts")}
     for _ in range(repeats):
         for q in qs:
-            emb.clear_cache()
+            emb.clear()
             t = time.perf_counter()
             qv = emb.embed([q])[0]
             parts["embed_question"].append((time.perf_counter() - t) * 1000)
@@ -211,11 +211,11 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
             t = time.perf_counter()
             gen.bm25.search(q, a.settings.candidates)
             parts["bm25"].append((time.perf_counter() - t) * 1000)
-            emb.clear_cache()
+            emb.clear()
             t = time.perf_counter()
             hits = search(gen, emb, q, 5, a.settings)
             parts["search_total"].append((time.perf_counter() - t) * 1000)
-            emb.clear_cache()
+            emb.clear()
             r = a.retrieve(q, k=5)  # as Assistant.ask does: hits, question vector, shape and word matcher
             model = load_models().full
             t = time.perf_counter()
@@ -233,10 +233,10 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
     out["answer_sentences_texts_mean"] = round(float(np.mean(parts["answer_sentences_texts"])), 1)
     # ONNX threads per query: 1 (the default) against 2, interleaved, on questions and answer-sentence batches.
     from qa.chunks import sentence_spans
-    from qa.embeddings import OnnxEmbedder, onnx_path_for
+    from qa.onnx_embedder import OnnxEmbedder, onnx_path_for
 
     path = onnx_path_for(a.root, gen.manifest.model_hash)
-    by_threads = {n: OnnxEmbedder(path, threads=n, cache_size=0) for n in (1, 2)}
+    by_threads = {n: OnnxEmbedder(path, threads=n) for n in (1, 2)}
     th: dict[str, list[float]] = {f"{w}_{n}": [] for w in ("question", "sentences") for n in by_threads}
     for _ in range(repeats):
         for q in qs:
@@ -284,7 +284,7 @@ def phase_cold(work: Path, quick: bool) -> dict:
     q = "How many 5G base stations had China built?"
     qa_bin = str(Path(sys.executable).parent / "qa")
     plain_code = ("import sys; import qa; from qa.embeddings import SentenceTransformerEmbedder as S; "
-                  "qa._assistants[qa.Settings.from_env()] = qa.Assistant(embedder=S()); " + QA_WITH_PEAK)
+                  "qa.assistant._shared[qa.Settings.from_env()] = qa.Assistant(embedder=S()); " + QA_WITH_PEAK)
     out: dict = {}
     runs = 3 if quick else 7
     for name, argv, rss_argv in (
@@ -302,7 +302,7 @@ def phase_cold(work: Path, quick: bool) -> dict:
                      "runs": [round(w, 3) for w in walls], "peak_rss_mb": round(mb or 0.0, 1)}
     # Where a cold start goes: imports, loading the generation, the ONNX session, the first answer.
     code = ("import time; t0=time.perf_counter(); import qa, qa.cli, json; t1=time.perf_counter(); "
-            "a=qa.assistant(); g=a.generation(build_if_missing=False); t2=time.perf_counter(); "
+            "a=qa.Assistant.shared(); g=a.generation(build_if_missing=False); t2=time.perf_counter(); "
             "e=a.query_embedder(g); t3=time.perf_counter(); a.ask(%r); t4=time.perf_counter(); "
             "print(json.dumps({'import_qa': t1-t0, 'open_generation': t2-t1, 'onnx_session': t3-t2, "
             "'first_ask': t4-t3}))" % q)
@@ -395,13 +395,14 @@ def phase_scale(work: Path, quick: bool, n_target: int) -> dict:
     """Warm latency on a synthetic corpus of ~n_target chunks whose vectors are synthesized (SynthEmbedder)."""
     from bench.synth import corpus_sentences, write_corpus
     from qa import Assistant, Settings
-    from qa.embeddings import onnx_path_for, OnnxEmbedder, model_hash
+    from qa.embeddings import model_hash
+    from qa.onnx_embedder import OnnxEmbedder, onnx_path_for
 
     base = work / f"scale-{n_target}"
     corpus, index = base / "corpus", base / "index"
     sentences = corpus_sentences()
     seed_index(work / "default" / "index", index)
-    onnx = OnnxEmbedder(onnx_path_for(index, model_hash()), cache_size=0)
+    onnx = OnnxEmbedder(onnx_path_for(index, model_hash()))
     synth = SynthEmbedder(embed_sentences(sentences, onnx))
     t = time.perf_counter()
     write_corpus(corpus, sentences, max(1, round(n_target / 31)), seed=3)
@@ -431,10 +432,11 @@ def phase_vectors(work: Path, quick: bool, n: int) -> dict:
     import faiss
 
     from bench.synth import corpus_sentences, synth_vectors
-    from qa.embeddings import OnnxEmbedder, model_hash, onnx_path_for
+    from qa.embeddings import model_hash
+    from qa.onnx_embedder import OnnxEmbedder, onnx_path_for
     from qa.vectors import HNSW_EF_CONSTRUCTION, HNSW_M, build_vector_index, describe, memory_bytes_per_row
 
-    onnx = OnnxEmbedder(onnx_path_for(work / "default" / "index", model_hash()), cache_size=0)
+    onnx = OnnxEmbedder(onnx_path_for(work / "default" / "index", model_hash()))
     sentences = corpus_sentences()
     base = np.vstack([onnx.embed(sentences[i : i + 32]) for i in range(0, len(sentences), 32)])
     qs = questions()

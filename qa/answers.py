@@ -13,7 +13,8 @@ from typing import Sequence
 from .chunks import is_heading_line, sentence_spans
 from .embeddings import Embedder
 from .questions import QuestionShape
-from .search import Hit
+from .hits import Hit
+from .serialize import AnswerDict, SentenceDict, answer_dict, sentence_dict
 from .text import cjk_count, cjk_terms
 from .verdicts import Checks, Matcher, SentenceWeights, Verdict, VerdictModel, decide, features
 
@@ -35,6 +36,10 @@ class AnswerSentence:
     end: int
     score: float
 
+    def to_dict(self) -> SentenceDict:
+        """The sentence as JSON (qa/serialize.py)."""
+        return sentence_dict(self)
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -52,6 +57,16 @@ class Answer:
     def supported(self) -> bool:
         """True only when the documents answer the question."""
         return self.verdict == "answered"
+
+    def to_dict(self) -> AnswerDict:
+        """The answer as JSON (qa/serialize.py): what `qa ask --json` prints and the web API returns."""
+        return answer_dict(self)
+
+    def to_markdown(self) -> str:
+        """The answer with [n] markers and its numbered sources, as Markdown (qa/markdown.py)."""
+        from .markdown import answer_markdown
+
+        return answer_markdown(self)
 
 
 def content_terms(text: str) -> set[str]:

@@ -16,15 +16,18 @@ from . import bm25
 from . import chinese_ranking
 from .answers import Answer, best_sentences, judge, rank_sentences, stem
 from .build import BuildReport, Progress, build
-from .embeddings import (Embedder, SentenceTransformerEmbedder, export_onnx, model_hash, onnx_path_for,
-                         query_embedder)
-from .errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion, InvalidSetting
+from .embeddings import Embedder, SentenceTransformerEmbedder, model_hash
+from .onnx_embedder import export_onnx, onnx_path_for
+from .query_embedder import CachedEmbedder, query_embedder
+from .errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion
 from .evidence import PageView, PageViews
 from .multilingual import shared_embedder
+from .params import k_value, mode_value, sources_value
 from .questions import QuestionShape, shape
 from .removal import remove_file
 from .routing import ROUTED_EMBED_SENTENCES, judge_routed, routed
-from .search import Hit, search
+from .hits import Hit, search
+from .index import DocumentRecord
 from .text import is_cjk
 from .settings import Settings
 from .store import serving
@@ -70,8 +73,35 @@ def _cite_sentence_page(gen: store.Generation, hit: Hit, sentences) -> Hit:
     return replace(hit, citation=replace(hit.citation, page=page))
 
 
+@dataclass(frozen=True)
+class IndexStatus:
+    """What the current index holds: its generation, model, size and when it was built."""
+
+    generation: str
+    model: str
+    dim: int
+    chunks: int
+    documents: int
+    built: float  # Unix time
+    chunking: dict  # the chunking settings the manifest records
+    warning: str | None = None  # e.g. a generation that could not be cleaned up
+
+
+_shared: dict[Settings, "Assistant"] = {}
+_shared_guard = threading.Lock()
+
+
 class Assistant:
     """Answers questions from the current index generation and rebuilds it on request."""
+
+    @classmethod
+    def shared(cls, settings: Settings | None = None) -> "Assistant":
+        """The one Assistant of this process for these settings (default: from the environment); qa.ask uses it."""
+        settings = settings or Settings.from_env()
+        with _shared_guard:
+            if settings not in _shared:
+                _shared[settings] = cls(settings)
+            return _shared[settings]
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
                  build_embedder: Callable[[], Embedder] | None = None, multilingual: Embedder | None = None):
@@ -119,17 +149,16 @@ class Assistant:
         if self._embedder is None:
             with self._lock:
                 if self._embedder is None:
-                    self._embedder = query_embedder(self.root, gen.manifest.model_hash)
+                    self._embedder = query_embedder(self.root, gen.manifest.model_hash, self.settings.query_cache)
         return self._embedder
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> list[Hit]:
         """The k passages that best answer query, best first, each with its citation."""
         query = clean_question(query, self.settings.max_question_chars)
-        if not isinstance(k, int) or k < 1:
-            raise InvalidSetting(f"k={k!r}; k must be a whole number of at least 1")
+        k, mode = k_value(k, self.settings.max_k), mode_value(mode)
         gen = self.generation()
-        return search(gen, self.query_embedder(gen), query, min(k, 100), self.settings, mode,
-                      list(sources) if sources else None, multilingual=self._multilingual)
+        return search(gen, self.query_embedder(gen), query, k, self.settings, mode,
+                      sources_value(sources, gen.sources), multilingual=self._multilingual)
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None,
             model: VerdictModel | None = None) -> Answer:
@@ -156,13 +185,13 @@ class Assistant:
                  sources: Sequence[str] | None = None) -> "Retrieval":
         """The hits for a question with what answering them needs (its vector, shape and word matcher)."""
         question = clean_question(question, self.settings.max_question_chars)
+        k, mode = k_value(k, self.settings.max_k), mode_value(mode)
         gen = self.generation()
+        sources = sources_value(sources, gen.sources)
         embedder = self.query_embedder(gen)
-        if not isinstance(k, int) or k < 1:
-            raise InvalidSetting(f"k={k!r}; k must be a whole number of at least 1")
         qvec = None if is_cjk(question) else embedder.embed([question])[0]
-        hits = search(gen, embedder, question, min(k, 100), self.settings, mode,
-                      list(sources) if sources else None, qvec=qvec, multilingual=self._multilingual)
+        hits = search(gen, embedder, question, k, self.settings, mode, sources, qvec=qvec,
+                      multilingual=self._multilingual)
         asked = shape(question)
         matcher = Matcher(asked, lambda ws: gen.bm25.idf([(bm25.terms(w) or [w])[0] for w in ws]),
                           self._word_vectors(gen, embedder), stem, words)
@@ -174,9 +203,8 @@ class Assistant:
 
     def clear_caches(self) -> None:
         """Forget cached question and word vectors, so that the next answers are timed as first-time ones."""
-        clear = getattr(self._embedder, "clear_cache", None)  # only the ONNX query embedder keeps a cache
-        if clear is not None:
-            clear()
+        if isinstance(self._embedder, CachedEmbedder):  # an embedder passed in is the caller's to manage
+            self._embedder.clear()
         clear = getattr(self._multilingual or shared_embedder(), "clear_cache", None)
         if clear is not None:
             clear()
@@ -209,6 +237,17 @@ class Assistant:
             self._ensure_onnx()
         return report
 
+    def ensure_index(self, progress: Progress | None = None,
+                     notice: Callable[[str], None] | None = None) -> BuildReport | None:
+        """Build the index from the corpus folder when there is none yet (notice says so first); else None."""
+        try:
+            self.status()
+            return None
+        except IndexNotFound:
+            if notice:
+                notice(f"no index yet: indexing {self.settings.corpus_dir} (first start only)")
+            return self.build_index(None, progress=progress, wait=True)
+
     def _ensure_onnx(self) -> None:
         target = onnx_path_for(self.root, model_hash())
         if not target.exists():
@@ -222,7 +261,7 @@ class Assistant:
             if not stale.name.startswith(target.name):
                 stale.unlink(missing_ok=True)
 
-    def documents(self) -> list:
+    def documents(self) -> list[DocumentRecord]:
         """The indexed documents (DocumentRecord: source, title, chunks, pages, when indexed)."""
         return self.generation(build_if_missing=False).documents()
 
@@ -235,12 +274,12 @@ class Assistant:
         b = min(len(text), end + margin)
         return text[a:start], text[start:end], text[end:b]
 
-    def status(self) -> dict:
+    def status(self) -> IndexStatus:
         """What the current index holds: model, size, documents, when built."""
         gen = self.generation(build_if_missing=False)
         m = gen.manifest
-        return {"generation": gen.path.name, "model": m.model, "dim": m.dim, "chunks": m.n_chunks,
-                "documents": len(m.sources), "built": m.created, "chunking": m.chunking, "warning": gen.warning}
+        return IndexStatus(gen.path.name, m.model, m.dim, m.n_chunks, len(m.sources), m.created, m.chunking,
+                           gen.warning)
 
     def page_view(self, source: str, page: int, start: int, end: int) -> PageView:
         """The cited PDF page as an image with the passage text[start:end] marked; PageNotRendered says why not."""

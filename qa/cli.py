@@ -7,56 +7,15 @@ import json
 import os
 import sqlite3
 import sys
-import time
 import warnings
-from dataclasses import asdict
 
 import qa
-from qa.messages import explain
-
-
-def hit_json(hit: "qa.Hit") -> dict:
-    """A hit as the JSON the CLI and the web API return.
-
-    score: the ranking score of the search mode (hybrid: fused 0-1, relative to the other candidates; dense:
-    1/rank; bm25: raw BM25), comparable only within one result list. relevance: 0-1 with the same meaning
-    in every mode (qa/relevance.py); match: its label ("strong match", "fair match", "weak match").
-    """
-    return {"rank": hit.rank, "score": round(hit.score, 6), "relevance": hit.relevance, "match": hit.match,
-            "text": hit.text,
-            "citation": asdict(hit.citation),
-            "references": [{"number": r.number, "text": r.text} for r in hit.references]}
-
-
-def answer_json(ans: "qa.Answer") -> dict:
-    """An answer as JSON: question, supported, answer sentences, hits."""
-    return {"question": ans.question, "supported": ans.supported, "verdict": ans.verdict,
-            "missing": list(ans.missing), "reason": ans.reason, "confidence": ans.confidence,
-            "answer": [{"text": s.text, "hit": s.hit_rank, "start": s.start, "end": s.end} for s in ans.sentences],
-            "hits": [hit_json(h) for h in ans.hits]}
-
-
-class _Bar:
-    """A one-line progress bar on stderr."""
-
-    def __init__(self) -> None:
-        self.last = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self.last < 0.2:
-            return
-        self.last = now
-        width = 30
-        filled = int(width * done / total) if total else width
-        sys.stderr.write(f"\r{stage:>6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+from qa.errors import explain
+from qa.progress import ConsoleBar
 
 
 def _cmd_index(args) -> int:
-    report = qa.build_index(args.paths or None, full=args.full, progress=None if args.quiet else _Bar(),
+    report = qa.build_index(args.paths or None, full=args.full, progress=None if args.quiet else ConsoleBar(),
                             wait=args.wait, ray=args.ray)
     for s in report.skipped:
         print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
@@ -69,26 +28,16 @@ def _cmd_index(args) -> int:
     return 0
 
 
-def _ensure_index() -> None:
-    """Build the index first when there is none, saying so (qa.search would build it silently)."""
-    try:
-        qa.assistant().status()
-    except qa.IndexNotFound:
-        corpus = qa.assistant().settings.corpus_dir
-        print(f"qa: no index yet; building one from {corpus}", file=sys.stderr)
-        qa.build_index(progress=_Bar(), wait=True)
-
-
 def _cmd_ask(args) -> int:
     if not args.question.strip():  # refuse before spending a build on it
-        raise qa.InvalidQuestion("the question is empty; type a question about the documents")
-    _ensure_index()
+        raise qa.errors.InvalidQuestion("the question is empty; type a question about the documents")
+    qa.Assistant.shared().ensure_index(ConsoleBar(), notice=lambda m: print(f"qa: {m}", file=sys.stderr))
     ans = qa.ask(args.question, k=args.k, mode=args.mode)
     if args.json:
-        print(json.dumps(answer_json(ans), ensure_ascii=False, indent=1))
+        print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=1))
         return 0
     if args.markdown:
-        print(qa.answer_markdown(ans), end="")
+        print(ans.to_markdown(), end="")
         return 0
     if not ans.supported:
         print(f"{ans.reason} The closest passages, which do not answer it:\n")
@@ -109,7 +58,7 @@ def _cmd_ask(args) -> int:
 
 
 def _cmd_serve(args) -> int:
-    from ui.server import serve
+    from ui.launcher import serve
 
     serve(host=args.host, port=args.port, expose=args.expose)
     return 0
@@ -118,7 +67,7 @@ def _cmd_serve(args) -> int:
 def _cmd_status(args) -> int:
     from qa.health import check, report_lines, server_health
 
-    report = server_health(args.url) if args.url else check(qa.assistant()).as_json()
+    report = server_health(args.url) if args.url else check(qa.Assistant.shared()).as_json()
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else "\n".join(report_lines(report)))
     return 0 if report.get("answering") else 1
 
@@ -126,7 +75,7 @@ def _cmd_status(args) -> int:
 def _cmd_eval(args) -> int:
     from qa.evaluation import evaluate, format_table, load_questions, to_json
 
-    rows = evaluate(qa.assistant(), [q for f in args.file for q in load_questions(f)], by_language=args.by_language)
+    rows = evaluate(qa.Assistant.shared(), [q for f in args.file for q in load_questions(f)], by_language=args.by_language)
     print(to_json(rows) if args.json else format_table(rows))
     return 0
 
@@ -188,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     try:
         return args.func(args)
-    except qa.QAError as exc:
+    except qa.errors.QAError as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

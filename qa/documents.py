@@ -5,25 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import layout
+from .layout import Section
 from .errors import DocumentError
-from .pdf_pages import extract_pages
+from .pdf_pages import extract_pages, strip_running_lines
 from .settings import Settings
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
-
-
-@dataclass(frozen=True)
-class Section:
-    """A headed part of a document: its heading label and character span."""
-
-    title: str
-    start: int
-    end: int
-    level: int
 
 
 @dataclass(frozen=True)
@@ -79,10 +70,23 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def _decode(data: bytes) -> tuple[str, tuple[str, ...]]:
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+def check_bytes(data: bytes, suffix: str) -> None:
+    """Refuse a file whose type is unsupported or whose content is not what its suffix claims (DocumentError)."""
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    if not data:
+        raise DocumentError("empty file (0 bytes)")
+    if suffix == ".pdf" and not data.lstrip()[:5].startswith(b"%PDF-"):
+        raise DocumentError("not a PDF (the file does not start with %PDF-)")
+    if suffix != ".pdf" and b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS):
         raise DocumentError("binary content, not text")
-    for enc in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _decode(data: bytes) -> tuple[str, tuple[str, ...]]:
+    for enc in ("utf-8-sig", "utf-16") if data.startswith(_UTF16_BOMS) else ("utf-8-sig",):
         try:
             return data.decode(enc), ()
         except UnicodeDecodeError:
@@ -98,13 +102,13 @@ def _sections(text: str, markdown: bool, cleaned: layout.Cleaned | None = None, 
         for a, b, level in layout.chinese_headings(raw):
             start, end = cleaned.to_clean(a), cleaned.to_clean(b)
             if start not in found and end > start:
-                heads.append(layout.Heading(text[start:end], start, end, level))
+                heads.append(Section(text[start:end], start, end, level))
         heads.sort(key=lambda h: h.start)
     sections = []
     for i, h in enumerate(heads):
         # A section runs to the next heading of the same or a higher level.
         end = next((n.start for n in heads[i + 1:] if n.level <= h.level), len(text))
-        sections.append(Section(h.title, h.start, end, h.level))
+        sections.append(replace(h, end=end))
     return tuple(sections)
 
 
@@ -159,17 +163,16 @@ def load_document(path: Path, corpus_root: Path, settings: Settings, source: str
         except ValueError:
             source = path.name
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise DocumentError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    if suffix not in SUPPORTED_SUFFIXES:  # before reading: the file may be huge or special
+        check_bytes(b"", suffix)
     data = _read(path, settings.max_file_bytes)
+    check_bytes(data, suffix)
     doc_id = content_hash(data)
     if suffix == ".pdf":
-        if not data.lstrip()[:5].startswith(b"%PDF-"):
-            raise DocumentError("not a PDF (the file does not start with %PDF-)")
         # The child parses the very bytes hashed here, so the document id always matches its text.
         pages, meta_title = extract_pages(data, settings.pdf_timeout_s, settings.pdf_memory_bytes)
         raw, starts = "", []
-        for page in layout.strip_running_lines([_UNSAFE.sub("\ufffd", p) for p in pages]):
+        for page in strip_running_lines([_UNSAFE.sub("\ufffd", p) for p in pages]):
             starts.append(len(raw))
             raw += page.rstrip() + "\n\n"
         return parse_text(raw, source, doc_id, page_starts=starts, title_hint=_pdf_title(meta_title))

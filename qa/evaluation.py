@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .assistant import Assistant
 from .errors import InvalidSetting
-from .search import MODES
+from .params import MODES
 from .text import is_cjk
 from .verdicts import load_models
 

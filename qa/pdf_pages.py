@@ -10,6 +10,7 @@ with a reason or the pages.
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -108,3 +109,32 @@ def _main() -> None:
 
 if __name__ == "__main__":
     _main()
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
+
+
+def strip_running_lines(pages: list[str]) -> list[str]:
+    """Drop running headers, footers and bare page numbers that repeat across a PDF's pages."""
+    if len(pages) < 3:
+        return [p for p in pages]
+    edges: dict[str, int] = {}
+    for page in pages:
+        lines = [ln.strip() for ln in page.strip().split("\n") if ln.strip()]
+        for ln in set(lines[:2] + lines[-2:]):
+            key = re.sub(r"\d+", "#", ln)
+            edges[key] = edges.get(key, 0) + 1
+    running = {k for k, n in edges.items() if n >= max(3, len(pages) // 2)}
+    out = []
+    for n, page in enumerate(pages):
+        lines = page.strip().split("\n")
+        keep_from, keep_to = 0, len(lines)
+        # The first page keeps its top lines: a running header there is usually the title itself.
+        while n > 0 and keep_from < keep_to and (_PAGE_NUMBER.match(lines[keep_from])
+                                       or re.sub(r"\d+", "#", lines[keep_from].strip()) in running):
+            keep_from += 1
+        while keep_to > keep_from and (_PAGE_NUMBER.match(lines[keep_to - 1])
+                                       or re.sub(r"\d+", "#", lines[keep_to - 1].strip()) in running):
+            keep_to -= 1
+        out.append("\n".join(lines[keep_from:keep_to]))
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import get_args, get_type_hints
 
 from .errors import InvalidSetting
 
@@ -32,6 +33,7 @@ class Settings:
     pdf_timeout_s: float = 60.0
     pdf_memory_bytes: int = 2 * 1024**3
     max_question_chars: int = 2000
+    max_k: int = 50  # the most passages one search returns
     candidates: int = 50  # per retriever, before fusion
     batch_size: int = 32
     keep_generations: int = 2
@@ -43,6 +45,8 @@ class Settings:
     upload_storage_bytes: int = 400 * 1024 * 1024  # all temporary uploads together
     allowed_origins: str = ""  # comma-separated origins allowed to call or upload from other sites
     page_dpi: int = 110  # resolution of page images ("Show on page")
+    onnx_threads: int = 0  # threads per ONNX question embedding; 0: up to 2 (see qa.onnx_embedder.onnx_threads)
+    query_cache: int = 4096  # question and sentence vectors kept per process; 0: no cache
     # Where passages are served from (qa/store.py): "faiss" (the local generation) or "qdrant", reached at
     # qdrant_url (a server or cluster; "local:PATH" or ":memory:": qdrant-client's local mode) with
     # qdrant_api_key, or embedded in qdrant_path (qdrant-edge-py). Collections are named <qdrant_collection>-gen-*.
@@ -68,6 +72,9 @@ class Settings:
         if self.backend == "qdrant" and not (self.qdrant_url or self.qdrant_path):
             raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
                                  "(the embedded engine)")
+        for name in ("onnx_threads", "query_cache", "answer_workers"):
+            if getattr(self, name) < 0:
+                raise InvalidSetting(f"{name}={getattr(self, name)}; it must be 0 or more")
         if not 1 <= self.queue_size <= 1000:
             raise InvalidSetting(f"queue_size={self.queue_size}; it must be from 1 to 1000 (the web server keeps "
                                  "at most 2,000 sessions, so the queue stays well below that)")
@@ -81,24 +88,26 @@ class Settings:
     def from_env(cls, **overrides) -> "Settings":
         """Settings from QA_* environment variables (QA_CORPUS_DIR, QA_INDEX_DIR, QA_CHUNK_TOKENS, ...)."""
         values: dict = {}
+        types = get_type_hints(cls)
         for f in fields(cls):
             raw = os.environ.get(f"QA_{f.name.upper()}")
-            if raw in (None, ""):
-                continue
-            if f.name in ("corpus_dir", "index_dir"):
-                values[f.name] = Path(raw)
-                continue
-            if f.type in (str, "str"):
-                values[f.name] = raw
-                continue
-            kind = float if f.name.endswith("_s") else int
-            try:
-                values[f.name] = kind(raw)
-            except ValueError:
-                raise InvalidSetting(f"QA_{f.name.upper()}={raw!r} is not a number") from None
+            if raw not in (None, ""):
+                values[f.name] = _parse(f"QA_{f.name.upper()}", raw, types[f.name])
         values.update(overrides)
         return cls(**values)
 
     def with_(self, **changes) -> "Settings":
         """A copy with some fields changed."""
         return replace(self, **changes)
+
+
+def _parse(name: str, raw: str, kind: object) -> object:
+    """An environment variable's value as its field's declared type (Path, str, int or float)."""
+    base = next((a for a in get_args(kind) if a is not type(None)), kind)  # Path | None -> Path
+    if base in (Path, str):
+        return base(raw)
+    try:
+        return base(raw.strip())
+    except ValueError:
+        what = "a whole number" if base is int else "a number"
+        raise InvalidSetting(f"{name}={raw!r} is not {what}") from None

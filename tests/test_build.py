@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from qa import Assistant, BuildInProgress, CorpusNotFound, EmptyCorpus, Settings
+from qa import Assistant, Settings
+from qa.errors import BuildInProgress, CorpusNotFound, EmptyCorpus
 from qa import index as store
 from qa.build import build
 from qa.chunks import embedding_text

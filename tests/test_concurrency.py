@@ -111,7 +111,7 @@ def test_real_model_queries_from_8_threads_during_a_rebuild(real_index, tmp_path
     assistant = Assistant(real_index.with_(index_dir=copy))
     questions = ["How many 5G base stations had China built?", "What is smart justice?",
                  "How much did judges' workload drop?", "What is data governance?"]
-    before = assistant.status()["generation"]
+    before = assistant.status().generation
     errors: list[BaseException] = []
     results: list[str] = []
 
@@ -131,4 +131,4 @@ def test_real_model_queries_from_8_threads_during_a_rebuild(real_index, tmp_path
     for t in threads:
         t.join(300)
     assert errors == [] and len(results) == 40
-    assert report.n_embedded == 0 and assistant.status()["generation"] == report.generation != before
+    assert report.n_embedded == 0 and assistant.status().generation == report.generation != before

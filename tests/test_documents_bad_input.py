@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from qa import Assistant, DocumentError, Settings
+from qa import Assistant, Settings
+from qa.errors import DocumentError
 from qa import documents
 from qa.documents import load_document
 from qa.pdf_pages import extract_pages

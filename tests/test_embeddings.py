@@ -1,4 +1,5 @@
-"""Embeddings: the ONNX query path matches sentence-transformers; a missing or bad export falls back."""
+"""Embeddings: the ONNX query path matches sentence-transformers; a missing or bad export falls back; the query
+cache changes no vector and can be switched off."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import numpy as np
 import pytest
 
 from qa import Assistant
-from qa.embeddings import (MAX_SEQ_TOKENS, OnnxEmbedder, SentenceTransformerEmbedder, load_tokenizer, model_hash,
-                           onnx_path_for, query_embedder)
+from qa.embeddings import MAX_SEQ_TOKENS, SentenceTransformerEmbedder, load_tokenizer, model_hash
+from qa.onnx_embedder import OnnxEmbedder, onnx_path_for
+from qa.query_embedder import CachedEmbedder, query_embedder
 
 LONG = " ".join(f"Sentence {i} says that data governance in county {i} relies on shared platforms." for i in range(40))
 TEXTS = [
@@ -41,7 +43,7 @@ def test_long_text_is_longer_than_the_model_limit():
 
 @pytest.mark.model
 def test_onnx_matches_sentence_transformers(onnx_file, reference):
-    onnx = OnnxEmbedder(onnx_file, cache_size=0)
+    onnx = OnnxEmbedder(onnx_file)
     got, want = onnx.embed(TEXTS), reference.embed(TEXTS)
     assert got.shape == want.shape == (len(TEXTS), 384)
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
@@ -51,14 +53,41 @@ def test_onnx_matches_sentence_transformers(onnx_file, reference):
 
 @pytest.mark.model
 def test_length_batching_and_cache_do_not_change_vectors(onnx_file):
-    onnx = OnnxEmbedder(onnx_file, cache_size=3)
-    one_by_one = np.vstack([OnnxEmbedder._run(onnx, [onnx.tokenizer.encode(t)]) for t in TEXTS])
+    onnx = OnnxEmbedder(onnx_file)
+    one_by_one = np.vstack([onnx.embed([t]) for t in TEXTS])
     batched = onnx.embed(TEXTS)  # sorted into batches of similar length, results in input order
     assert np.allclose(batched, one_by_one, atol=1e-5)
-    again = onnx.embed(list(reversed(TEXTS)) + [TEXTS[0]])  # partly from the cache, duplicates included
+    cached = CachedEmbedder(onnx, size=3)
+    cached.embed(TEXTS)
+    again = cached.embed(list(reversed(TEXTS)) + [TEXTS[0]])  # partly from the cache, duplicates included
     assert np.allclose(again, np.vstack([one_by_one[::-1], one_by_one[:1]]), atol=1e-5)
-    assert len(onnx._cache) == 3  # bounded
-    assert onnx.embed([]).shape == (0, 384)
+    assert len(cached) == 3  # bounded
+    assert cached.embed([]).shape == onnx.embed([]).shape == (0, 384)
+
+
+class _Counting:
+    """A deterministic embedder that counts the texts it is asked to embed."""
+
+    dim = 2
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def embed(self, texts):
+        self.seen += list(texts)
+        return np.array([[len(t), 1.0] for t in texts], np.float32).reshape(len(texts), 2)
+
+
+@pytest.mark.parametrize("size, embedded", [(0, ["a", "bb", "a", "a"]), (8, ["a", "bb"])])
+def test_query_cache_embeds_each_text_once_unless_switched_off(size, embedded):
+    inner = _Counting()
+    cache = CachedEmbedder(inner, size)
+    first, second = cache.embed(["a", "bb", "a"]), cache.embed(["a"])
+    assert inner.seen == embedded
+    assert np.array_equal(first, np.array([[1, 1], [2, 1], [1, 1]], np.float32))
+    assert np.array_equal(second, np.array([[1, 1]], np.float32))
+    cache.clear()
+    assert len(cache) == 0
 
 
 @pytest.mark.model
@@ -69,7 +98,7 @@ def test_missing_onnx_falls_back_with_a_warning(real_index, tmp_path):
         p.unlink()
     with pytest.warns(UserWarning, match="no ONNX export"):
         embedder = query_embedder(copy, model_hash())
-    assert isinstance(embedder, SentenceTransformerEmbedder)
+    assert isinstance(embedder.inner, SentenceTransformerEmbedder)
     assistant = Assistant(real_index.with_(index_dir=copy))
     with pytest.warns(UserWarning, match="sentence-transformers"):
         ans = assistant.ask("How many 5G base stations had China built?")
@@ -95,7 +124,7 @@ def test_damaged_onnx_falls_back_with_a_warning(real_index, onnx_file, tmp_path,
         probe.unlink()
     with pytest.warns(UserWarning, match="cannot be used"):
         embedder = query_embedder(copy, model_hash())
-    assert isinstance(embedder, SentenceTransformerEmbedder)
+    assert isinstance(embedder.inner, SentenceTransformerEmbedder)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         hits = Assistant(real_index.with_(index_dir=copy)).search("What is IDex?", k=3)
@@ -106,4 +135,4 @@ def test_damaged_onnx_falls_back_with_a_warning(real_index, onnx_file, tmp_path,
 def test_good_onnx_is_used_without_warning(real_index):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert isinstance(query_embedder(real_index.index_path, model_hash()), OnnxEmbedder)
+        assert isinstance(query_embedder(real_index.index_path, model_hash()).inner, OnnxEmbedder)

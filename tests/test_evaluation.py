@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from qa import Assistant, InvalidSetting, Settings
+from qa import Assistant, Settings
+from qa.errors import InvalidSetting
 from qa.evaluation import Question, contains_answer, evaluate, format_table, load_questions
 
 from conftest import DEV_SET, DEV_UNANSWERABLE, PROJECT, seed_corpus

@@ -42,7 +42,7 @@ def test_check_reports_a_working_index(tmp_path):
     assistant = small_assistant(tmp_path)
     (Path(assistant.settings.corpus_dir) / "gamma.txt").write_text("Gamma\n\nNew text not indexed yet.\n")
     got = check(assistant)
-    assert got == Health(True, None, assistant.status()["generation"], 2, assistant.status()["chunks"],
+    assert got == Health(True, None, assistant.status().generation, 2, assistant.status().chunks,
                          ("gamma.txt",), False)
 
 
@@ -60,8 +60,8 @@ def test_qa_status_asks_a_running_server(tmp_path):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "answering: yes"
-    assert lines[1] == f"index: generation {assistant.status()['generation']}, 2 documents, " \
-                       f"{assistant.status()['chunks']} passages"
+    assert lines[1] == f"index: generation {assistant.status().generation}, 2 documents, " \
+                       f"{assistant.status().chunks} passages"
     assert lines[2:] == ["rebuild running: no", "queue: 0 waiting of at most 64"]
 
 

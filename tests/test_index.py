@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from qa import Assistant, IndexCorrupt, IndexNotFound
+from qa import Assistant
+from qa.errors import IndexCorrupt, IndexNotFound
 from qa import generations
 from qa import index as store
 
@@ -59,13 +60,13 @@ def test_a_running_assistant_picks_up_a_new_generation(fake_assistant, corpus, f
     (corpus / "a.txt").write_text(TEXT.format(n=12))
     fake_assistant.build_index()
     reader = Assistant(fake_assistant.settings, embedder=fake_embedder)  # e.g. the server, built nothing
-    before = reader.status()["generation"]
+    before = reader.status().generation
     assert {h.citation.source for h in reader.search("ferry captain", k=5)} == {"a.txt"}
 
     (corpus / "b.txt").write_text(TEXT.format(n=30).replace("lighthouse keeper", "ferry captain"))
     fake_assistant.build_index()
 
-    assert reader.status()["generation"] != before
+    assert reader.status().generation != before
     assert reader.search("ferry captain", k=1)[0].citation.source == "b.txt"
 
 
@@ -138,7 +139,7 @@ def test_damage_to_the_current_generation_falls_back_to_the_previous(fake_assist
     assert gen.path.name == first and cause in gen.warning and "qa index --full" in gen.warning
     reader = Assistant(fake_assistant.settings, embedder=fake_embedder)
     assert reader.search("storms", k=2)[0].citation.source == "a.txt"
-    assert cause in reader.status()["warning"]
+    assert cause in reader.status().warning
 
     report = fake_assistant.build_index()  # an incremental build starts from the good generation
     assert report.unchanged == ("a.txt",) and report.added == ("b.txt",)

@@ -1,11 +1,10 @@
-"""Layout: extraction repairs with an offset map, headings of every common style, titles, running lines, references."""
+"""Layout: extraction repairs with an offset map, headings of every common style, titles, references."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.layout import Heading, clean, find_headings, find_title, is_reference_heading, reference_entries, \
-    strip_running_lines
+from qa.layout import Section, clean, find_headings, find_title, is_reference_heading, reference_entries
 
 
 # --- clean -----------------------------------------------------------------------------------------------------
@@ -17,7 +16,7 @@ from qa.layout import Heading, clean, find_headings, find_title, is_reference_he
     ("slow, \n\n\nsteady work", "slow, steady work"),
     ("First paragraph.\n\nSecond paragraph.", "First paragraph.\n\nSecond paragraph."),  # real paragraph break kept
     ("First paragraph.\n\n\n\n\nSecond paragraph.", "First paragraph.\n\nSecond paragraph."),  # blank runs collapse
-    ("Heading\n\nBody text.", "Heading\n\nBody text."),  # a capitalised line after a blank line starts anew
+    ("Section\n\nBody text.", "Section\n\nBody text."),  # a capitalised line after a blank line starts anew
     ("con\x00trol\x07 chars\x1f\ufeff gone\x7f", "control chars gone"),
     ("   indented line\ntrailing   \n", "indented line\ntrailing"),
     ("windows\r\nline\rends", "windows\nline\nends"),
@@ -61,8 +60,8 @@ def test_run_in_numbered_headings_are_cut_before_their_paragraph():
             "in importance.")
     second = text.index("1.2")
     assert find_headings(text) == [
-        Heading("1.1 Smart Justice", 0, len("1.1 Smart Justice"), 2),
-        Heading("1.2 Internet Governance", second, second + len("1.2 Internet Governance"), 2),
+        Section("1.1 Smart Justice", 0, len("1.1 Smart Justice"), 2),
+        Section("1.2 Internet Governance", second, second + len("1.2 Internet Governance"), 2),
     ]
 
 
@@ -72,10 +71,10 @@ def test_standalone_dotted_numbered_headings(sep):
                      "Records come from three archives.", "2.2. Sampling design", "Samples were drawn at random.",
                      "3. Results", "The effect is large."])
     assert find_headings(text) == [
-        Heading("2. Data and Methods", 0, 19, 1),
-        Heading("2.1. Data sources", text.index("2.1."), text.index("2.1.") + 17, 2),
-        Heading("2.2. Sampling design", text.index("2.2."), text.index("2.2.") + 20, 2),
-        Heading("3. Results", text.index("3. R"), text.index("3. R") + 10, 1),
+        Section("2. Data and Methods", 0, 19, 1),
+        Section("2.1. Data sources", text.index("2.1."), text.index("2.1.") + 17, 2),
+        Section("2.2. Sampling design", text.index("2.2."), text.index("2.2.") + 20, 2),
+        Section("3. Results", text.index("3. R"), text.index("3. R") + 10, 1),
     ]
 
 
@@ -88,9 +87,9 @@ def test_setext_underlined_numbered_headings():
 def test_markdown_headings_when_markdown():
     text = "# Field Guide\n\nIntro text.\n\n## Birds of Prey\n\nBody.\n\n### Owls ###\n\nMore.\n"
     assert find_headings(text, markdown=True) == [
-        Heading("Field Guide", 0, 13, 1),
-        Heading("Birds of Prey", text.index("## B"), text.index("## B") + 16, 2),
-        Heading("Owls", text.index("### O"), text.index("### O") + 8, 3),
+        Section("Field Guide", 0, 13, 1),
+        Section("Birds of Prey", text.index("## B"), text.index("## B") + 16, 2),
+        Section("Owls", text.index("### O"), text.index("### O") + 8, 3),
     ]
 
 
@@ -99,7 +98,7 @@ def test_markdown_hashes_are_not_headings_in_plain_text():
 
 
 def test_heading_end_is_where_its_words_end_even_when_a_word_repeats():
-    assert find_headings("# Go Go\n\nText.", markdown=True) == [Heading("Go Go", 0, 7, 1)]
+    assert find_headings("# Go Go\n\nText.", markdown=True) == [Section("Go Go", 0, 7, 1)]
 
 
 def test_unnumbered_title_case_headings_between_blank_lines():
@@ -113,7 +112,7 @@ def test_unnumbered_title_case_headings_between_blank_lines():
     "Intro.\n\nsmall lowercase line\n\nMore.",
     "Intro.\n\nThe End.\n\nMore.",  # ends like a sentence
     "Intro.\n\nTable 3 (Continued)\n\nMore.",  # digits and brackets
-    "Intro.\n\nA Very Long Line That Has Far Too Many Capitalised Words To Be Any Heading\n\nMore.",
+    "Intro.\n\nA Very Long Line That Has Far Too Many Capitalised Words To Be Any Section\n\nMore.",
 ], ids=["wrapped", "lowercase", "sentence", "caption", "too-long"])
 def test_lines_that_are_not_unnumbered_headings(text):
     assert _titles(text) == []
@@ -179,40 +178,6 @@ def test_is_reference_heading(title, expected):
 ])
 def test_find_title(text, title):
     assert find_title(text) == title
-
-
-# --- strip_running_lines ---------------------------------------------------------------------------------------
-
-def test_strip_running_lines_drops_repeated_headers_footers_and_page_numbers():
-    pages = [
-        "Journal of Widgets 12\nWidget Theory Revisited\nBody one.\n1",
-        "Journal of Widgets 12\nBody two.\nPage 2 of 4",
-        "Journal of Widgets 12\nBody three.\n3",
-        "Journal of Widgets 12\nBody four.\n- 4 -\n4",
-    ]
-    # The first page keeps its top line (often the title); page-number lines go everywhere.
-    assert strip_running_lines(pages) == [
-        "Journal of Widgets 12\nWidget Theory Revisited\nBody one.",
-        "Body two.",
-        "Body three.",
-        "Body four.\n- 4 -",
-    ]
-
-
-def test_strip_running_lines_drops_a_repeated_footer_with_changing_numbers():
-    bodies = ["Widgets are small.\nThey are everywhere.", "Owls hunt at night.\nMice hide.",
-              "Rivers run to the sea.\nSo does rain.", "The end is near.\nIt came."]
-    pages = [f"{body}\nConfidential draft, version {n}" for n, body in enumerate(bodies, start=1)]
-    assert strip_running_lines(pages) == bodies
-
-
-def test_strip_running_lines_leaves_short_documents_alone():
-    assert strip_running_lines(["A\n1", "B\n2"]) == ["A\n1", "B\n2"]
-
-
-def test_strip_running_lines_keeps_lines_that_do_not_repeat():
-    pages = ["Title\nOne.", "Two.\nMiddle", "Three.\nEnd"]
-    assert strip_running_lines(pages) == pages
 
 
 # --- reference_entries -----------------------------------------------------------------------------------------

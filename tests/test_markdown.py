@@ -24,10 +24,10 @@ HITS = (
 
 
 def test_a_supported_answer_lists_its_sentences_then_the_sources_they_cite():
-    sentences = (qa.AnswerSentence("There is also an optional weight\nattribute for globs.", 1, 125, 180, 0.8),
-                 qa.AnswerSentence("• magic elements hold a\nlist of match rules.", 3, 300, 342, 0.5))
+    sentences = (qa.answers.AnswerSentence("There is also an optional weight\nattribute for globs.", 1, 125, 180, 0.8),
+                 qa.answers.AnswerSentence("• magic elements hold a\nlist of match rules.", 3, 300, 342, 0.5))
     ans = qa.Answer("What is the weight\nattribute?", "answered", (), "", sentences, HITS, 0.9)
-    assert qa.answer_markdown(ans) == (
+    assert ans.to_markdown() == (
         "**What is the weight attribute?**\n"
         "\n"
         "There is also an optional weight attribute for globs. [1]\n"
@@ -50,14 +50,14 @@ def test_a_supported_answer_lists_its_sentences_then_the_sources_they_cite():
 def test_an_unanswered_question_gives_the_reason_and_lists_the_closest_passages():
     ans = qa.Answer("Who wrote it?", "partial", ("author",), "The documents mention the spec, but not its author.",
                     (), HITS[1:2], 0.1)
-    assert qa.answer_markdown(ans) == (
+    assert ans.to_markdown() == (
         "**Who wrote it?**\n\nThe documents mention the spec, but not its author.\n\n"
         "Closest passages (they do not answer it):\n\n"
         "[2] Shared MIME-info Database, page 5 (passage on pages 4–5), spec.pdf\n\n> Unrelated text about icons.\n")
 
 
 def test_an_answer_without_passages_says_nothing_matched():
-    assert qa.answer_markdown(qa.Answer("Why?", "not_found", (), "", (), (), 0.0)) == (
+    assert qa.Answer("Why?", "not_found", (), "", (), (), 0.0).to_markdown() == (
         "**Why?**\n\nThe documents do not answer this question: no passage matched it.\n")
 
 
@@ -70,6 +70,6 @@ def test_qa_ask_markdown_prints_what_copy_with_sources_copies(real_index, tmp_pa
     question = "How many 5G base stations had China built by September 2023?"
     proc = qa_cli("ask", question, "--markdown", "-k", "3", corpus=real_index.corpus_dir, index=index)
     assert proc.returncode == 0, proc.stderr
-    expected = qa.answer_markdown(qa.Assistant(real_index.with_(index_dir=index)).ask(question, k=3))
+    expected = qa.Assistant(real_index.with_(index_dir=index)).ask(question, k=3).to_markdown()
     assert proc.stdout == expected
     assert proc.stdout.startswith(f"**{question}**\n\n") and "\nSources:\n\n[1] " in proc.stdout

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from qa import Assistant, BackendUnavailable, InvalidSetting, Settings
+from qa import Assistant, Settings
+from qa.errors import BackendUnavailable, InvalidSetting
 from qa import cli
 from qa.evaluation import evaluate, load_questions
 from qa.qdrant_store import forget_engines
@@ -116,7 +117,8 @@ def test_the_embedded_engine_serves_one_process_and_says_so(tmp_path, corpus, fa
 
 OPEN_IN_CHILD = """
 import sys
-from qa import BackendUnavailable, Settings
+from qa import Settings
+from qa.errors import BackendUnavailable
 from qa.store import writer
 try:
     print("rows", writer(Settings(backend="qdrant", qdrant_path=sys.argv[1])).open(sys.argv[2]).n)

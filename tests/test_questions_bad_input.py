@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa import InvalidQuestion, InvalidSetting
+from qa.errors import InvalidQuestion, InvalidSetting
 
 NOTES = ("Mill notes\n\nThe windmill ground {n} sacks of flour each week. The miller sold the flour at the "
          "Saturday market. In winter the sails were taken down for repairs.\n")
@@ -45,17 +45,18 @@ def test_control_characters_are_dropped_and_the_question_answered(indexed, quest
 
 
 def test_k_larger_than_the_index_returns_what_there_is(indexed):
-    n = indexed.status()["chunks"]
-    for k in (n, n + 1, 10_000, 10**12):
+    n = indexed.status().chunks
+    assert n + 1 < indexed.settings.max_k
+    for k in (n, n + 1, indexed.settings.max_k):
         hits = indexed.search("flour", k=k)
         assert 1 <= len(hits) <= n and [h.rank for h in hits] == list(range(1, len(hits) + 1))
         assert len(indexed.ask("flour", k=k).hits) == len(hits)
 
 
-@pytest.mark.parametrize("k", [0, -1, 2.5, "5", None])
+@pytest.mark.parametrize("k", [0, -1, 2.5, "5", None, True, 51, 10**12])
 def test_invalid_k_is_a_clear_message(indexed, k):
     for call in (indexed.search, indexed.ask):
-        with pytest.raises(InvalidSetting, match="k must be a whole number"):
+        with pytest.raises(InvalidSetting, match="k must be a whole number from 1 to 50$"):
             call("flour", k=k)
 
 

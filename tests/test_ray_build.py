@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa import Assistant, BackendUnavailable, Settings
+from qa import Assistant, Settings
+from qa.errors import BackendUnavailable
 from qa import index as store
 from qa import ray_build
 

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from qa import Assistant, IndexCorrupt, Settings
+from qa import Assistant, Settings
+from qa.errors import IndexCorrupt
 from qa import index as store
 from qa.errors import IndexOutdated
 from qa.routing import is_supported_routed, routed
-from qa.search import dense_routes
+from qa.hits import dense_routes
 
 from conftest import FakeEmbedder
 

@@ -8,9 +8,10 @@ import shutil
 import numpy as np
 import pytest
 
-from qa import Assistant, BackendUnavailable, IndexNotFound, Settings
+from qa import Assistant, Settings
+from qa.errors import BackendUnavailable, IndexNotFound
 from qa import index as store
-from qa.search import search
+from qa.hits import search
 from qa.store import BackedGeneration, FaissPassages, LocalGenerations, RowFilter
 from conftest import FakeEmbedder
 

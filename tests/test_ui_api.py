@@ -14,7 +14,6 @@ from gradio_client.exceptions import AppError
 from ui_server import running_app
 
 import qa
-from qa.cli import answer_json
 
 # Gradio's queue trips pandas deprecation warnings that are none of ours.
 pytestmark = [pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
@@ -77,7 +76,7 @@ def test_api_names_search_and_ask(client):
 def test_ask_returns_the_json_of_qa_ask(client, fake_app):
     _, assistant, _ = fake_app
     got = client.predict("How many bridges did the alpha project build?", 3, None, api_name="/ask")
-    assert got == answer_json(assistant.ask("How many bridges did the alpha project build?", k=3))
+    assert got == assistant.ask("How many bridges did the alpha project build?", k=3).to_dict()
     assert set(got) >= {"question", "supported", "answer", "hits"}
     top = got["hits"][0]
     assert top["rank"] == 1 and "42 bridges" in top["text"]
@@ -156,7 +155,7 @@ def test_ask_idex_over_the_real_index(real_index):
     assistant = qa.Assistant(real_index)
     with running_app(assistant) as url:
         got = Client(url, verbose=False).predict("What is IDex?", 5, None, api_name="/ask")
-    assert got == answer_json(assistant.ask("What is IDex?", k=5))
+    assert got == assistant.ask("What is IDex?", k=5).to_dict()
     top = got["hits"][0]
     assert "Beijing International Big Data Exchange" in top["text"]
     assert top["citation"]["section"].startswith("1.3")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ui import render
-from ui.app import CSS
+from ui.assets import asset
 
 
 def test_a_chinese_answer_is_highlighted_inside_its_passage_as_written(fake_assistant, corpus):
@@ -19,4 +19,4 @@ def test_a_chinese_answer_is_highlighted_inside_its_passage_as_written(fake_assi
 
 
 def test_the_font_stack_names_common_cjk_fonts():
-    assert all(font in CSS for font in ('"PingFang SC"', '"Microsoft YaHei"', '"Noto Sans CJK SC"'))
+    assert all(font in asset("page.css") for font in ('"PingFang SC"', '"Microsoft YaHei"', '"Noto Sans CJK SC"'))

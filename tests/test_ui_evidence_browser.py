@@ -156,7 +156,7 @@ def test_copy_with_sources_puts_the_answer_and_its_numbered_sources_on_the_clipb
     button.click()
     page.wait_for_function("() => document.querySelector('#chat .qa-copy-md').textContent === 'Copied'")
     copied = page.evaluate("navigator.clipboard.readText()")
-    expected = qa.answer_markdown(qa.Assistant(server[1]).ask(WEIGHT, k=5))
+    expected = qa.Assistant(server[1]).ask(WEIGHT, k=5).to_markdown()
     assert copied == expected
     assert copied.startswith(f"**{WEIGHT}**\n\nThere is also an optional weight attribute")
     assert f"page 4, {SPEC.name}\n\n> " in copied

@@ -118,7 +118,7 @@ def test_an_unknown_keyword_parameter_is_a_400_not_a_500(server):
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10"])
 def test_serving_beyond_loopback_needs_the_flag(tmp_path, host):
     demo = build_app(small_assistant(tmp_path))
-    with pytest.raises(qa.InvalidSetting) as caught:
+    with pytest.raises(qa.errors.InvalidSetting) as caught:
         launch(demo, host, 7860, block=False)
     assert str(caught.value) == (f"--host {host} would serve the chat to other machines; add --expose to do that on "
                                  "purpose (and set a login with QA_AUTH_FILE), or use --host 127.0.0.1")
@@ -185,7 +185,7 @@ def test_logins_come_from_a_file_or_the_environment(tmp_path):
                                               "directory); point it at a readable file of user:password lines"),
 ])
 def test_bad_logins_are_refused_in_one_sentence(environ, message):
-    with pytest.raises(qa.InvalidSetting) as caught:
+    with pytest.raises(qa.errors.InvalidSetting) as caught:
         load_auth(environ)
     assert str(caught.value) == message
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.uploads import UploadRefused, check_content, safe_name, store
+from ui.uploads import Stored, UploadRefused, check_content, safe_name, store
 
 
 @pytest.mark.parametrize("given, expected", [
@@ -33,7 +33,7 @@ def test_check_content():
     check_content("\ufeffbom".encode("utf-16"), ".md")
     with pytest.raises(UploadRefused, match="not a PDF"):
         check_content(b"hello, I am text", ".pdf")
-    with pytest.raises(UploadRefused, match="NUL"):
+    with pytest.raises(UploadRefused, match="binary content"):
         check_content(b"MZ\x90\x00\x03\x00", ".txt")
     with pytest.raises(UploadRefused, match="empty"):
         check_content(b"", ".txt")
@@ -46,11 +46,11 @@ def test_store_keeps_existing_files_and_stays_in_the_corpus(tmp_path):
     corpus.mkdir()
     up = tmp_path / "up.txt"
     up.write_text("first version")
-    assert store(up, "../notes.txt", corpus) == ("notes.txt", "saved as notes.txt")
-    assert store(up, "notes.txt", corpus)[1] == "already in the corpus with the same content"
+    assert store(up, "../notes.txt", corpus) == Stored("notes.txt", True, "saved as notes.txt")
+    assert store(up, "notes.txt", corpus) == Stored("notes.txt", False, "already in the corpus with the same content")
     up.write_text("second version")
-    name, message = store(up, "notes.txt", corpus)
-    assert name == "notes-2.txt" and "different notes.txt" in message
+    assert store(up, "notes.txt", corpus) == Stored(
+        "notes-2.txt", True, "saved as notes-2.txt (a different notes.txt is already in the corpus)")
     assert (corpus / "notes.txt").read_text() == "first version"
     assert (corpus / "notes-2.txt").read_text() == "second version"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["notes-2.txt", "notes.txt", "up.txt"]

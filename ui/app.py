@@ -9,12 +9,13 @@ from pathlib import Path
 import gradio as gr
 
 import qa
-from qa.cli import answer_json, hit_json
+from qa.serialize import search_dict
 from qa.health import build_running, unindexed
-from qa.messages import explain
+from qa.errors import explain
+from qa.progress import fraction
 
-from . import evidence, evidence_events, params, render, server, uploads
-from .server import ensure_index, serve  # noqa: F401  (the entry points, kept importable from here)
+from .assets import asset
+from . import evidence_events, render, server, uploads
 
 EXAMPLES = [
     "What is IDex?",
@@ -22,48 +23,6 @@ EXAMPLES = [
     "How much did judges' workload drop?",
 ]
 
-CSS = """
-.gradio-container, #chat, #question textarea { font-family: ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif; }
-#chat .message-wrap { padding-top: 2.2em; }
-#chat .qa-reply { line-height: 1.45; }
-#chat .qa-answer-text { margin: 0 0 .6em 0; }
-#chat .qa-best { font-size: 1.05em; font-weight: 500; margin: 0 0 .3em 0; }
-#chat .qa-more-label { font-size: .88em; opacity: .8; }
-#chat .qa-more { font-size: .92em; margin: 0 0 .3em 0; }
-#chat .qa-ref { font-weight: 600; color: var(--color-accent); }
-#chat .qa-unsupported { border-left: 4px solid #d97706; padding: .3em .6em; background: rgba(217,119,6,.08); }
-#chat .qa-hits { padding-left: 1.2em; margin: 0; }
-#chat .qa-hit { margin: .5em 0 .9em 0; }
-#chat .qa-cite { font-size: .88em; opacity: .85; margin-bottom: .2em; }
-#chat .qa-passage { border-left: 3px solid var(--border-color-primary); padding: .2em .6em; white-space: normal; }
-#chat mark.qa-answer { background: #fde68a; color: inherit; padding: 0 .1em; }
-#chat mark.qa-here { background: #dbeafe; color: inherit; }
-#chat details { margin-top: .3em; font-size: .92em; }
-#chat details summary { cursor: pointer; color: var(--color-accent); }
-#chat .qa-context-text { padding: .3em .6em; background: var(--background-fill-secondary); }
-#chat .qa-error { color: #b91c1c; }
-#status .qa-status-warn, #status .qa-status-error, .qa-file-error { color: #b91c1c; }
-.qa-docs { width: 100%; font-size: .88em; border-collapse: collapse; }
-.qa-docs th, .qa-docs td { text-align: left; padding: .2em .4em; border-bottom: 1px solid var(--border-color-primary); }
-"""
-
-# After a reply: scroll the chat (not the page) so the new question sits at the top, its reply below it.
-SCROLL_TO_QUESTION = """() => setTimeout(() => {
-  const qs = document.querySelectorAll('#chat .qa-question');
-  if (!qs.length) return;
-  const q = qs[qs.length - 1];
-  const box = q.closest('.bubble-wrap');
-  if (box) box.scrollTop += q.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;
-}, 200)"""
-
-_STAGES = {"load": (0.0, 0.15, "Reading documents"), "embed": (0.15, 0.9, "Embedding passages and words"),
-           "write": (0.9, 1.0, "Writing the index")}
-
-
-def _progress_fraction(stage: str, done: int, total: int) -> tuple[float, str]:
-    lo, hi, label = _STAGES.get(stage, (0.0, 1.0, stage))
-    part = done / total if total else 1.0
-    return lo + (hi - lo) * part, f"{label} {done}/{total}"
 
 
 class ChatApp(evidence_events.EvidenceEvents):
@@ -84,20 +43,20 @@ class ChatApp(evidence_events.EvidenceEvents):
     def _sources(self) -> list[str]:
         try:
             return [d.source for d in self.assistant.documents()]
-        except qa.QAError:
+        except qa.errors.QAError:
             return []
 
     def panels(self, note: str | None = None, selected: list[str] | None = None):
         """(status, documents table, document chooser) as they are now."""
         try:
             status, error = self.assistant.status(), None
-        except qa.IndexNotFound:
+        except qa.errors.IndexNotFound:
             status, error = None, "No index yet: it is built on the first question, or press Rebuild index."
-        except (qa.QAError, OSError) as exc:
+        except (qa.errors.QAError, OSError) as exc:
             status, error = None, self.explain(exc)
         try:
             docs = self.assistant.documents()
-        except (qa.QAError, OSError):
+        except (qa.errors.QAError, OSError):
             docs = []
         choices = [d.source for d in docs]
         keep = [s for s in (selected or []) if s in choices]
@@ -132,7 +91,7 @@ class ChatApp(evidence_events.EvidenceEvents):
             ans = self.assistant.ask(text, k=int(k), mode=mode or "hybrid",
                                      sources=list(sources) if sources else None)
             reply = render.answer_html(ans, self.assistant.context)
-        except (qa.QAError, OSError) as exc:
+        except (qa.errors.QAError, OSError) as exc:
             reply = render.error_html(self.explain(exc))
         except Exception as exc:  # a bug: logged in full, and still one sentence in the chat
             traceback.print_exc()
@@ -144,13 +103,13 @@ class ChatApp(evidence_events.EvidenceEvents):
     def _build(self, progress) -> tuple["qa.BuildReport | None", str | None, bool]:
         """(report, error sentence, whether the error was only another build running)."""
         def cb(stage: str, done: int, total: int) -> None:
-            frac, desc = _progress_fraction(stage, done, total)
+            frac, desc = fraction(stage, done, total)
             progress(frac, desc=desc)
 
         progress(0.0, desc="Starting the rebuild")
         try:
             return self.assistant.build_index(None, progress=cb, wait=False), None, False
-        except qa.BuildInProgress as exc:
+        except qa.errors.BuildInProgress as exc:
             return None, self.explain(exc), True
         except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
             return None, f"The rebuild failed: {self.explain(exc)}", False
@@ -160,7 +119,7 @@ class ChatApp(evidence_events.EvidenceEvents):
     def _building_status(self) -> str:
         try:
             return render.status_html(self.assistant.status(), note=self.BUILDING)
-        except qa.QAError:
+        except qa.errors.QAError:
             return render.status_html(None, note=self.BUILDING)
 
     def rebuild(self, selected: list[str] | None, progress=gr.Progress()):
@@ -175,10 +134,10 @@ class ChatApp(evidence_events.EvidenceEvents):
         for f in files or []:
             path = Path(f if isinstance(f, (str, Path)) else getattr(f, "name", ""))
             try:
-                name, message = uploads.store(path, path.name, self.settings.corpus_dir, self.upload_limit)
-                saved.append((path.name, message))
-                if message.startswith("saved as"):
-                    created[name] = len(saved) - 1
+                stored = uploads.store(path, path.name, self.settings.corpus_dir, self.upload_limit)
+                saved.append((path.name, stored.message))
+                if stored.created:
+                    created[stored.name] = len(saved) - 1
             except uploads.UploadRefused as exc:
                 refused.append((path.name, str(exc)))
             finally:
@@ -203,11 +162,9 @@ class ChatApp(evidence_events.EvidenceEvents):
 
     # --- API ----------------------------------------------------------------------------------------
     def _call(self, run, k, sources, mode):
-        try:
-            k, mode = params.k_value(k), params.mode_value(mode)
-            chosen = params.sources_value(sources, self._sources()) if sources not in (None, []) else None
-            return run(k, chosen, mode)
-        except (qa.QAError, OSError) as exc:
+        try:  # the library checks k, mode and sources and names what is wrong
+            return run(k, sources, mode)
+        except (qa.errors.QAError, OSError) as exc:
             raise gr.Error(self.explain(exc), print_exception=False) from None
         except Exception as exc:  # a bug: logged in full, and still one sentence for the caller
             traceback.print_exc()
@@ -217,17 +174,17 @@ class ChatApp(evidence_events.EvidenceEvents):
         """The k best passages for the question, best first, each with its citation."""
         hits = self._call(lambda k, src, mode: self.assistant.search(question, k=k, sources=src, mode=mode),
                           k, sources, mode)
-        return {"question": question, "hits": [hit_json(h) for h in hits]}
+        return search_dict(question, hits)
 
     def api_ask(self, question: str, k: int = 5, sources: list[str] | None = None, mode: str = "hybrid") -> dict:
         """Answer sentences, the hits behind them and whether the documents answer: the JSON of `qa ask --json`."""
-        return self._call(lambda k, src, mode: answer_json(self.assistant.ask(question, k=k, sources=src, mode=mode)),
+        return self._call(lambda k, src, mode: self.assistant.ask(question, k=k, sources=src, mode=mode).to_dict(),
                           k, sources, mode)
 
 
 def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
     """The page: chat, controls, documents panel, upload and rebuild; plus the /search and /ask API."""
-    app = ChatApp(assistant or qa.assistant())
+    app = ChatApp(assistant or qa.Assistant.shared())
     # delete_cache: temporary uploads older than an hour are removed every ten minutes (ui/limits.py caps their total).
     with gr.Blocks(title="qa: answers from your documents", analytics_enabled=False,
                    delete_cache=(600, 3600)) as demo:
@@ -263,14 +220,15 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                     with gr.Row():
                         remove_yes = gr.Button("Remove", elem_id="remove-confirm", variant="stop", size="sm")
                         remove_no = gr.Button("Cancel", elem_id="remove-cancel", size="sm")
-                # Targets of the buttons inside the chat's and the table's HTML (see evidence.JS).
+                # Targets of the buttons inside the chat's and the table's HTML (see assets/evidence.js).
                 request = gr.Textbox(visible="hidden", elem_id="qa-request")
                 page_go = gr.Button(visible="hidden", elem_id="qa-page-go")
                 remove_go = gr.Button(visible="hidden", elem_id="qa-remove-go")
                 pending = gr.State(None)
 
+        # After a reply, the chat (not the page) scrolls so that the new question sits at its top.
         question.submit(app.respond, [question, chat, k, sources, mode], [chat, question], api_visibility="private",
-                        concurrency_limit=app.workers, concurrency_id="ask").then(None, js=SCROLL_TO_QUESTION)
+                        concurrency_limit=app.workers, concurrency_id="ask").then(None, js=asset("scroll_to_question.js"))
         panel_outputs = [status, docs, sources]
         rebuild.click(app.rebuild, [sources], [report, *panel_outputs], api_visibility="private",
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
@@ -288,4 +246,4 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True, expose: bool = False,
            auth: list[tuple[str, str]] | None = None) -> str:
     """Start the server (ui/server.py: bounded queue, request limits, login); returns its URL."""
-    return server.launch(demo, host, port, block=block, expose=expose, auth=auth, css=CSS + evidence.CSS)
+    return server.launch(demo, host, port, block=block, expose=expose, auth=auth, css=asset("page.css") + asset("evidence.css"))

@@ -10,59 +10,12 @@ import qa
 
 from .render import esc
 
-# Buttons in the chat and the documents table are plain HTML, so one listener on the document handles them:
-# copying happens in the browser (the Markdown is in the reply); page views and removals go to the server
-# through a hidden button whose event takes its input from window.__qaRequest.
-JS = """() => {
-  if (window.__qaEvidence) return;
-  window.__qaEvidence = true;
-  const send = (button, value) => {
-    window.__qaRequest = value;
-    const go = document.querySelector('#' + button);
-    if (go) go.click();
-  };
-  const copy = async (text) => {
-    try { await navigator.clipboard.writeText(text); return true; } catch (e) {
-      const area = document.createElement('textarea');
-      area.value = text; document.body.appendChild(area); area.select();
-      const ok = document.execCommand('copy'); area.remove(); return ok;
-    }
-  };
-  document.addEventListener('click', async (event) => {
-    const el = event.target.closest('.qa-show-page, .qa-copy-md, .qa-remove');
-    if (!el) return;
-    event.preventDefault();
-    if (el.classList.contains('qa-copy-md')) {
-      const md = el.closest('.qa-tools').querySelector('.qa-md');
-      const ok = await copy(md.textContent);
-      el.textContent = ok ? 'Copied' : 'Copying failed: select the text instead';
-      setTimeout(() => { el.textContent = 'Copy with sources'; }, 2500);
-    } else if (el.classList.contains('qa-show-page')) {
-      send('qa-page-go', el.value);
-    } else {
-      send('qa-remove-go', el.value);
-    }
-  });
-}"""
 
-# The hidden buttons' events read the request the listener left for them.
+# Buttons in the chat and the documents table are plain HTML, so one listener on the document
+# (assets/evidence.js) handles them: copying happens in the browser (the Markdown is in the reply); page views
+# and removals go to the server through a hidden button whose event reads the request the listener left.
 READ_REQUEST = "(x) => [window.__qaRequest || '']"
 
-CSS = """
-#chat .qa-tools { margin-top: .4em; }
-#chat .qa-md { display: none; }
-#chat .qa-copy-md, #chat .qa-show-page, .qa-docs .qa-remove { font-size: .85em; padding: .1em .6em; cursor: pointer;
-  border: 1px solid var(--border-color-primary); border-radius: 4px; background: var(--background-fill-secondary); }
-#chat .qa-show-page { margin: .3em 0; }
-#chat .qa-match-strong { color: #15803d; font-weight: 600; }
-#chat .qa-match-fair { color: #a16207; }
-#chat .qa-match-weak { color: #6b7280; }
-#pageview .qa-page { position: relative; border: 1px solid var(--border-color-primary); }
-#pageview .qa-page-img { display: block; width: 100%; height: auto; }
-#pageview .qa-page-mark { position: absolute; background: rgba(250, 204, 21, .35);
-  outline: 2px solid rgba(217, 119, 6, .8); }
-#pageview .qa-page-error { color: #b91c1c; }
-"""
 
 
 def page_request(raw: str) -> tuple[str, int, int, int, int]:
@@ -71,7 +24,7 @@ def page_request(raw: str) -> tuple[str, int, int, int, int]:
         r = json.loads(raw)
         return str(r["source"]), int(r["page"]), int(r["start"]), int(r["end"]), int(r.get("rank", 0))
     except (ValueError, KeyError, TypeError):
-        raise qa.PageNotRendered("the page request was not understood; ask the question again") from None
+        raise qa.errors.PageNotRendered("the page request was not understood; ask the question again") from None
 
 
 def page_view_html(view: "qa.PageView", rank: int = 0) -> str:

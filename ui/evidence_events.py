@@ -5,8 +5,10 @@ from __future__ import annotations
 import gradio as gr
 
 import qa
+from qa.progress import fraction
 
 from . import evidence, render
+from .assets import asset
 
 
 class EvidenceEvents:
@@ -18,7 +20,7 @@ class EvidenceEvents:
         try:
             source, page, start, end, rank = evidence.page_request(request)
             html = evidence.page_view_html(self.assistant.page_view(source, page, start, end), rank)
-        except qa.QAError as exc:
+        except qa.errors.QAError as exc:
             html = evidence.page_error_html(source, page, str(exc).rstrip("."))
         return html, gr.Button(visible=True)
 
@@ -35,10 +37,9 @@ class EvidenceEvents:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), hide, None
             return
         yield gr.skip(), self._building_status(), gr.skip(), gr.skip(), hide, None
-        from .app import _progress_fraction
 
         def cb(stage: str, done: int, total: int) -> None:
-            frac, desc = _progress_fraction(stage, done, total)
+            frac, desc = fraction(stage, done, total)
             progress(frac, desc=desc)
 
         progress(0.0, desc=f"Removing {source}")
@@ -52,7 +53,7 @@ class EvidenceEvents:
 def connect(demo, app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box, remove_yes, remove_no,
             pending, report, panel_outputs, sources) -> None:
     """Wire the evidence components' events (inside the Blocks context)."""
-    demo.load(None, None, None, js=evidence.JS, api_visibility="private")  # the listener behind the HTML buttons
+    demo.load(None, None, None, js=asset("evidence.js"), api_visibility="private")  # the listener behind the HTML buttons
     page_go.click(app.show_page, [request], [pageview, page_close], js=evidence.READ_REQUEST,
                   api_visibility="private", concurrency_limit=2, concurrency_id="pages").then(
         None, js="() => document.querySelector('#pageview')?.scrollIntoView({block: 'start'})")

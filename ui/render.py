@@ -13,6 +13,7 @@ import time
 from typing import Callable, Sequence
 
 import qa
+from qa.reflow import reflow, reflowed
 
 
 def esc(text: object) -> str:
@@ -42,7 +43,7 @@ def where(c: "qa.Citation") -> str:
 
 def highlighted(text: str, spans: Sequence[tuple[int, int]], mark: str = "qa-answer") -> str:
     """text reflowed for reading and escaped, with the (start, end) spans (offsets into text) in <mark>."""
-    flow = qa.reflow(text)
+    flow = reflow(text)
     shown = flow.text
     out, pos = [], 0
     for a, b in sorted((flow.at(max(0, a)), flow.at(min(len(text), b))) for a, b in spans):
@@ -65,7 +66,7 @@ def match_html(hit: "qa.Hit") -> str:
 def tools_html(ans: "qa.Answer") -> str:
     """The "Copy with sources" button, with the Markdown it copies kept in the reply as hidden text."""
     # &#10; keeps the HTML on one line for the chat's Markdown renderer; the browser reads it as a line break.
-    md = html.escape(qa.answer_markdown(ans), quote=True).replace("\n", "&#10;")
+    md = html.escape(ans.to_markdown(), quote=True).replace("\n", "&#10;")
     return ('<div class="qa-tools"><button type="button" class="qa-copy-md" title="Copy the answer and its '
             f'numbered sources as Markdown">Copy with sources</button><pre class="qa-md">{md}</pre></div>')
 
@@ -96,7 +97,7 @@ def answer_html(ans: "qa.Answer", context: Callable[[str, int, int], tuple[str, 
                      'no passage matched it.</p></div>')
         return "".join(parts)
     if ans.supported and ans.sentences:
-        said = [f'{esc(qa.reflowed(s.text))} <span class="qa-ref">[{int(s.hit_rank)}]</span>' for s in ans.sentences]
+        said = [f'{esc(reflowed(s.text))} <span class="qa-ref">[{int(s.hit_rank)}]</span>' for s in ans.sentences]
         parts.append(f'<div class="qa-answer-text"><p class="qa-best">{said[0]}</p>')
         if len(said) > 1:
             more = "".join(f"<li>{x}</li>" for x in said[1:])
@@ -122,7 +123,7 @@ def answer_html(ans: "qa.Answer", context: Callable[[str, int, int], tuple[str, 
         if context is not None:
             try:
                 before, passage, after = context(c.source, c.start, c.end)
-            except qa.QAError:
+            except qa.errors.QAError:
                 before = passage = after = None
             if passage is not None:
                 around = before + passage + after
@@ -149,15 +150,15 @@ def documents_html(docs: Sequence["qa.DocumentRecord"]) -> str:
             f"<th>Indexed</th><th></th></tr></thead><tbody>{rows}</tbody></table>")
 
 
-def status_html(status: dict | None, error: str | None = None, note: str | None = None) -> str:
+def status_html(status: "qa.IndexStatus | None", error: str | None = None, note: str | None = None) -> str:
     """The index status line: documents, chunks, model, when built (or what is wrong)."""
     bits = []
     if status:
-        bits.append(f'<span class="qa-status-ok">Index ready: {int(status["documents"])} documents, '
-                    f'{int(status["chunks"])} passages, model {esc(status["model"])} ({int(status["dim"])} dim), '
-                    f'built {esc(when(status["built"]))}, generation {esc(status["generation"])}.</span>')
-        if status.get("warning"):
-            bits.append(f'<span class="qa-status-warn">{esc(status["warning"])}</span>')
+        bits.append(f'<span class="qa-status-ok">Index ready: {int(status.documents)} documents, '
+                    f'{int(status.chunks)} passages, model {esc(status.model)} ({int(status.dim)} dim), '
+                    f'built {esc(when(status.built))}, generation {esc(status.generation)}.</span>')
+        if status.warning:
+            bits.append(f'<span class="qa-status-warn">{esc(status.warning)}</span>')
     if error:
         bits.append(f'<span class="qa-status-error">{esc(error)}</span>')
     if note:

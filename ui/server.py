@@ -5,13 +5,11 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
-import signal
 import socket
 import sys
 import tempfile
 import threading
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +87,7 @@ def load_auth(environ: dict | None = None) -> list[tuple[str, str]] | None:
         try:
             lines = Path(path).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            raise qa.InvalidSetting(f"QA_AUTH_FILE={path} cannot be read ({getattr(exc, 'strerror', None) or exc}); "
+            raise qa.errors.InvalidSetting(f"QA_AUTH_FILE={path} cannot be read ({getattr(exc, 'strerror', None) or exc}); "
                                     "point it at a readable file of user:password lines") from None
         where = f"QA_AUTH_FILE={path}"
     elif inline:
@@ -103,18 +101,18 @@ def load_auth(environ: dict | None = None) -> list[tuple[str, str]] | None:
             continue
         user, sep, password = line.partition(":")
         if not sep or not user.strip() or not password:
-            raise qa.InvalidSetting(f"line {n} of {where} is not user:password; write one login per line as "
+            raise qa.errors.InvalidSetting(f"line {n} of {where} is not user:password; write one login per line as "
                                     "user:password")
         logins.append((user.strip(), password))
     if not logins:
-        raise qa.InvalidSetting(f"{where} holds no login; write one login per line as user:password")
+        raise qa.errors.InvalidSetting(f"{where} holds no login; write one login per line as user:password")
     return logins
 
 
 def check_exposure(host: str, expose: bool) -> None:
     """Refuse to serve beyond this machine unless asked to on purpose."""
     if not is_loopback(host) and not expose:
-        raise qa.InvalidSetting(f"--host {host} would serve the chat to other machines; add --expose to do that on "
+        raise qa.errors.InvalidSetting(f"--host {host} would serve the chat to other machines; add --expose to do that on "
                                 "purpose (and set a login with QA_AUTH_FILE), or use --host 127.0.0.1")
 
 
@@ -156,13 +154,13 @@ def private_upload_folder() -> Path:
     base = Path(tempfile.gettempdir())
     for old in base.glob(f"{TEMP_PREFIX}*"):
         pid = old.name[len(TEMP_PREFIX):].split("-")[0]
-        if pid.isdigit() and not health._pid_alive(int(pid)):
+        if pid.isdigit() and not health.pid_alive(int(pid)):
             shutil.rmtree(old, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True, expose: bool = False,
-           auth: list[tuple[str, str]] | None = None, css: str | None = None, js: str | None = None) -> str:
+           auth: list[tuple[str, str]] | None = None, css: str | None = None) -> str:
     """Start the server (see the module docstring); returns the first URL it answers on."""
     check_exposure(host, expose)
     app = demo.qa_app  # type: ignore[attr-defined]
@@ -182,7 +180,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
     guard = Middleware(RequestGuard, settings=settings, upload_dir=lambda: Path(get_upload_folder()),
                        health=health_report(demo, app.assistant, detailed=not auth))
     server_name = f"[{bare_host(host)}]" if ":" in host else host  # gradio takes IPv6 hosts in brackets
-    demo.launch(server_name=server_name, server_port=port, prevent_thread_lock=True, quiet=True, css=css, js=js,
+    demo.launch(server_name=server_name, server_port=port, prevent_thread_lock=True, quiet=True, css=css,
                 max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False, auth=auth,
                 app_kwargs={"middleware": [guard]}, strict_cors=True, run_history=False,
                 state_session_capacity=STATE_SESSIONS)
@@ -198,75 +196,3 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
         finally:
             demo.close()
     return urls[0]
-
-
-class _ConsoleBar:
-    """Index build progress on stderr, for the first start."""
-
-    def __init__(self) -> None:
-        self.last = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self.last < 0.25:
-            return
-        self.last = now
-        from .app import _progress_fraction
-
-        frac, desc = _progress_fraction(stage, done, total)
-        filled = int(30 * frac)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {desc:<40}")
-        if stage == "write" and done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
-def ensure_index(assistant: qa.Assistant) -> None:
-    """Build the index on first start, showing progress in the terminal."""
-    try:
-        assistant.status()
-        return
-    except qa.IndexNotFound:
-        pass
-    print(f"No index yet: indexing {assistant.settings.corpus_dir} (first start only)...", file=sys.stderr, flush=True)
-    report = assistant.build_index(None, progress=_ConsoleBar(), wait=True)
-    for s in report.skipped:
-        print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
-    print(f"indexed {report.n_chunks} passages from {len(report.added) + len(report.unchanged)} documents "
-          f"in {report.seconds:.1f} s", file=sys.stderr, flush=True)
-
-
-def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> None:
-    """`qa serve`: build the index if missing, start the web chat, print its URL and serve until stopped."""
-    from . import app as page  # the page decides its own CSS: launch through it
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    # The server's event loops and pandas inside Gradio's queue warn about things that are none of ours.
-    warnings.filterwarnings("ignore", category=ResourceWarning)
-    warnings.filterwarnings("ignore", message=".*no_silent_downcasting")
-    warnings.filterwarnings("ignore", message="The copy keyword is deprecated")
-    check_exposure(host, expose)
-    auth = load_auth()
-    # Questions are answered one per core at once (ChatApp.workers); ONNX threads beyond that share the same
-    # cores and only wait on each other (see qa.embeddings.onnx_threads).
-    cores, workers = len(os.sched_getaffinity(0)), qa.Settings.from_env().answer_workers
-    os.environ.setdefault("QA_ONNX_THREADS", str(max(1, cores // (workers or cores))))
-    # FAISS's OpenMP threads likewise: with answers already one per core, a search on two threads waits for a
-    # core another answer holds (a flat 10k-vector query measured 37 ms on 2 threads, 0.7 ms on 1, under load).
-    import faiss
-
-    faiss.omp_set_num_threads(max(1, cores // (workers or cores)))
-    # SIGTERM (kill, systemd, docker stop) ends the server like Ctrl-C: through the finally blocks below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    uploads_dir = None
-    if not os.environ.get("GRADIO_TEMP_DIR"):  # this server's uploads in a folder of its own, removed at exit
-        uploads_dir = private_upload_folder()
-        os.environ["GRADIO_TEMP_DIR"] = str(uploads_dir)
-    try:
-        assistant = qa.assistant()
-        ensure_index(assistant)
-        page.launch(page.build_app(assistant), host, port, block=True, expose=expose, auth=auth)
-    finally:
-        if uploads_dir is not None:
-            shutil.rmtree(uploads_dir, ignore_errors=True)

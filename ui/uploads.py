@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
-from qa.messages import explain
+from qa.documents import SUPPORTED_SUFFIXES, check_bytes, content_hash
+from qa.errors import DocumentError, explain
 
-ALLOWED_SUFFIXES = (".pdf", ".txt", ".md")
+ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES  # whatever a build can read
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -34,35 +35,27 @@ def safe_name(original: str) -> str:
 
 
 def check_content(data: bytes, suffix: str, limit: int = MAX_UPLOAD_BYTES) -> None:
-    """Refuse what is empty, too large, or not what its extension claims."""
-    if not data:
-        raise UploadRefused("the file is empty")
+    """Refuse what is empty, too large, or not what its extension claims (the checks every build makes too)."""
     if len(data) > limit:
         raise UploadRefused(f"the file is {len(data) / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB")
-    if suffix == ".pdf":
-        if not data.lstrip()[:5].startswith(b"%PDF-"):
-            raise UploadRefused("not a PDF: the content does not start with %PDF-")
-        return
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            data.decode("utf-16")
-            return
-        except UnicodeDecodeError:
-            raise UploadRefused("not text: invalid UTF-16") from None
-    if b"\x00" in data:
-        raise UploadRefused("not text: the file holds NUL bytes (binary content)")
     try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise UploadRefused("not text: the content is neither UTF-8 nor Windows-1252") from None
+        check_bytes(data, suffix)
+    except DocumentError as exc:
+        raise UploadRefused(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Where an upload went: its name in the corpus, whether this call created it, and what happened."""
+
+    name: str
+    created: bool  # False: the same content was already in the corpus under this name
+    message: str
 
 
 def store(src: str | Path, original_name: str, corpus_dir: str | Path,
-          limit: int = MAX_UPLOAD_BYTES) -> tuple[str, str]:
-    """Copy an uploaded file into the corpus folder; returns (stored name, what happened).
+          limit: int = MAX_UPLOAD_BYTES) -> Stored:
+    """Copy an uploaded file into the corpus folder under a safe name; says where it went.
 
     An existing file with the same bytes is left alone; a different one is never overwritten: the new
     file gets a numbered name instead.
@@ -79,12 +72,11 @@ def store(src: str | Path, original_name: str, corpus_dir: str | Path,
     stem, suffix = name.rsplit(".", 1)
     check_content(data, "." + suffix, limit)
     corpus = Path(corpus_dir)
-    digest = hashlib.sha256(data).hexdigest()
-    tmp = corpus / f".upload-{digest[:16]}-{os.getpid()}.part"  # hidden: builds ignore dot files
+    tmp = corpus / f".upload-{content_hash(data)}-{os.getpid()}.part"  # hidden: builds ignore dot files
     try:
         corpus.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
-        return _place(tmp, corpus, name, stem, suffix, digest)
+        return _place(tmp, corpus, name, stem, suffix, data)
     except OSError as exc:  # read-only or full corpus folder: one sentence, and no partial file left
         raise UploadRefused(explain(exc, corpus_dir=corpus, doing="corpus")) from None
     finally:
@@ -94,26 +86,26 @@ def store(src: str | Path, original_name: str, corpus_dir: str | Path,
             pass
 
 
-def _place(tmp: Path, corpus: Path, name: str, stem: str, suffix: str, digest: str) -> tuple[str, str]:
+def _place(tmp: Path, corpus: Path, name: str, stem: str, suffix: str, data: bytes) -> Stored:
     """Link the complete temporary file into the corpus under the first free name."""
     for n in range(1, 1000):
         candidate = name if n == 1 else f"{stem}-{n}.{suffix}"
         target = corpus / candidate
         if target.is_symlink() or target.exists():
             try:
-                same = not target.is_symlink() and hashlib.sha256(target.read_bytes()).hexdigest() == digest
+                same = not target.is_symlink() and target.read_bytes() == data
             except OSError:
                 same = False
             if same:
-                return candidate, "already in the corpus with the same content"
+                return Stored(candidate, False, "already in the corpus with the same content")
             continue
         try:
             os.link(tmp, target)  # fails if the name was taken meanwhile: never overwrites
         except FileExistsError:
             continue
         if candidate != name:
-            return candidate, f"saved as {candidate} (a different {name} is already in the corpus)"
-        return candidate, f"saved as {candidate}"
+            return Stored(candidate, True, f"saved as {candidate} (a different {name} is already in the corpus)")
+        return Stored(candidate, True, f"saved as {candidate}")
     raise UploadRefused(f"too many files named like {name} in the corpus")
 
 

@@ -1,6 +1,7 @@
-"""The web API's parameters, checked strictly: anything but the documented values is refused, naming the choices.
+"""A search's parameters (k, mode, sources), checked once at the library's entry: anything but the documented
+values is refused, naming the choices.
 
-gr.api hands handlers the raw JSON values, so k=5.5 or k=true would otherwise be rounded or taken as 1, and
+The web API hands over raw JSON values, so k=5.5 or k=true would otherwise be rounded or taken as 1, and
 a misspelt document name in `sources` would silently narrow the search to nothing.
 """
 
@@ -8,18 +9,18 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from qa import InvalidSetting
+from .errors import InvalidSetting
 
-K_MIN, K_MAX = 1, 50
+K_MIN = 1
 MODES = ("hybrid", "dense", "bm25")
 
 
-def k_value(k: object) -> int:
-    """k as an int; refuses booleans, fractions, text and values outside 1..50."""
+def k_value(k: object, k_max: int = 50) -> int:
+    """k as an int; refuses booleans, fractions, text and values outside 1..k_max (Settings.max_k)."""
     if isinstance(k, bool) or not isinstance(k, (int, float)) or (isinstance(k, float) and not k.is_integer()):
-        raise InvalidSetting(f"k={_show(k)} is not allowed; k must be a whole number from {K_MIN} to {K_MAX}")
-    if not K_MIN <= k <= K_MAX:
-        raise InvalidSetting(f"k={_show(k)} is out of range; k must be a whole number from {K_MIN} to {K_MAX}")
+        raise InvalidSetting(f"k={_show(k)} is not allowed; k must be a whole number from {K_MIN} to {k_max}")
+    if not K_MIN <= k <= k_max:
+        raise InvalidSetting(f"k={_show(k)} is out of range; k must be a whole number from {K_MIN} to {k_max}")
     return int(k)
 
 

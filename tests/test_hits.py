@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED, FakeEmbedder
-from qa import Assistant, Citation, InvalidSetting, Settings
+from qa import Assistant, Citation, Settings
+from qa.errors import InvalidSetting
 from qa.documents import load_document
-from qa.search import MODES, cited_numbers
+from qa.hits import cited_numbers
+from qa.params import MODES
 
 SEED_TITLE = ("Strategic Research on Information Technology Promoting the Modernization of National Governance: "
               "Postprint of the Academic Review from the S70th Xiangshan Science Conference")
@@ -83,7 +85,6 @@ def test_sources_restrict_the_results(two_docs):
     only = two_docs.search("Where do barn owls nest?", k=10, sources=["rivers.md"])
     assert only and {h.citation.source for h in only} == {"rivers.md"}
     assert [h.rank for h in only] == list(range(1, len(only) + 1))
-    assert two_docs.search("Where do barn owls nest?", k=10, sources=["missing.txt"]) == []
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -97,7 +98,7 @@ def test_bm25_mode_scores_are_lexical_and_dense_mode_needs_no_shared_words(two_d
     bm25 = two_docs.search("silt", k=5, mode="bm25")
     assert [(h.citation.section, h.score == h.lexical) for h in bm25] == [("Deltas", True)]
     dense = two_docs.search("silt", k=5, mode="dense")
-    assert len(dense) == two_docs.status()["chunks"] and dense[0].citation.section == "Deltas"
+    assert len(dense) == two_docs.status().chunks and dense[0].citation.section == "Deltas"
 
 
 def test_an_invalid_mode_names_the_valid_choices(two_docs):
@@ -105,10 +106,15 @@ def test_an_invalid_mode_names_the_valid_choices(two_docs):
         two_docs.search("owls", mode="fuzzy")
 
 
-@pytest.mark.parametrize("k", [0, -1])
-def test_k_must_be_at_least_one(two_docs, k):
-    with pytest.raises(InvalidSetting, match="k must be a whole number of at least 1"):
+@pytest.mark.parametrize("k", [0, -1, 51, 2.5])
+def test_k_must_be_a_whole_number_up_to_max_k(two_docs, k):
+    with pytest.raises(InvalidSetting, match="k must be a whole number from 1 to 50$"):
         two_docs.search("owls", k=k)
+
+
+def test_an_unknown_source_is_named_not_searched_as_nothing(two_docs):
+    with pytest.raises(InvalidSetting, match="sources names documents the index does not hold: nowhere.txt;"):
+        two_docs.search("owls", sources=["nowhere.txt"])
 
 
 def test_k_larger_than_the_index_returns_every_passage(fake_assistant, corpus):

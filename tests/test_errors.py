@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from qa import BuildInProgress, InvalidQuestion
-from qa.messages import explain
+from qa.errors import BuildInProgress, InvalidQuestion
+from qa.errors import explain
 
 INDEX, CORPUS = Path("/data/qa/index"), Path("/data/qa/corpus")
 
