@@ -30,7 +30,7 @@ from qa import Assistant, Settings  # noqa: E402
 from qa import chinese_ranking as cr  # noqa: E402
 from qa.evaluation import contains_answer, load_questions  # noqa: E402
 from qa.multilingual import shared_embedder  # noqa: E402
-from qa.search import search  # noqa: E402
+from qa.hits import search  # noqa: E402
 from qa.text import is_cjk  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ FOLDS = 5
 STRENGTHS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 SIZES = (160, 200, 250)  # Chinese chunk sizes tried (Settings.cjk_chunk_tokens)
 PASSAGE_FEATURES = ("dense", "bm25", "coverage", "bigrams")
-FUSED = np.array([0.45, 0.55, 0.0, 0.0])  # the search's own fusion (qa.search.DENSE_WEIGHT) over the features
+FUSED = np.array([0.45, 0.55, 0.0, 0.0])  # the search's own fusion (qa.hits.DENSE_WEIGHT) over the features
 
 
 def gather(work: Path, doc: Path, qfile: Path, size: int) -> tuple[list[dict], list[bool]]:
