@@ -1,4 +1,4 @@
-"""Benchmarks of the storage backends (qa/store.py) and of Ray builds; importable, also run by bench.run.
+"""Benchmarks of the storage backends (qa/store/) and of Ray builds; importable, also run by bench.run.
 
 `python -m bench.backends [--sizes 10000 100000] [--ray-texts 128]` prints JSON.
 
@@ -69,12 +69,26 @@ class SynthGeneration:
     def all_chunks(self):
         return [(c, "") for c in self._chunks]
 
+    def as_new(self):
+        """The generation as the store seam writes it (qa/store/protocol.py)."""
+        from qa.store.manifest import Manifest
+        from qa.store.protocol import NewGeneration
+
+        n = len(self._chunks)
+        counts = np.bincount(self.row_source, minlength=N_SOURCES)
+        manifest = Manifest(model="synthetic", model_hash="", dim=384, chunking={}, n_chunks=n, created=0.0,
+                            sources={s: {"chunks": int(c)} for s, c in zip(self.sources, counts)},
+                            multilingual_dim=512)
+        return NewGeneration(self.path.name, manifest, (), tuple(self._chunks), ("",) * n, self.vectors,
+                             self.multi_vectors, self.cjk_rows, np.zeros(n, np.int64), np.full(n, -1, np.int64),
+                             (), np.zeros((0, 384), np.float32), {}, self.bm25)
+
     def chunks(self, rows):
         return [self._chunks[int(r)] for r in rows]
 
 
 def _stores(gen: SynthGeneration, work: Path, engines: tuple[str, ...]) -> tuple[dict, dict]:
-    from qa.store import FaissPassages
+    from qa.store.faiss_backend import FaissPassages
 
     stores, publish_s = {}, {}
     for name in engines:
@@ -82,12 +96,13 @@ def _stores(gen: SynthGeneration, work: Path, engines: tuple[str, ...]) -> tuple
         if name == "faiss":
             stores[name] = FaissPassages(gen)
         else:
-            from qa.qdrant_engines import ClientEngine, EdgeEngine
-            from qa.qdrant_store import QdrantGenerations
+            from qa.store.qdrant import QdrantGenerations
+            from qa.store.qdrant_embedded import EdgeEngine
+            from qa.store.qdrant_server import ClientEngine
 
             engine = EdgeEngine(work / "edge") if name == "qdrant-edge" else ClientEngine(":memory:")
             gens = QdrantGenerations(engine, "bench")
-            gens.make_current(gens.write(gen))
+            gens.make_current(gens.write(gen.as_new()))
             stores[name] = gens.open(gen.path.name).bind(gen)
         publish_s[name] = round(time.perf_counter() - t, 2)
     return stores, publish_s
@@ -101,7 +116,7 @@ def backend_latency(n: int, engines: tuple[str, ...] | None = None, n_queries: i
 
     engines: default FAISS and the embedded Qdrant, and qdrant-client's local mode up to CLIENT_MAX passages.
     """
-    from qa.store import RowFilter
+    from qa.store.protocol import RowFilter
 
     engines = engines or ("faiss", "qdrant-edge") + (("qdrant-client",) if n <= CLIENT_MAX else ())
     t = time.perf_counter()
@@ -167,7 +182,7 @@ def ray_overhead(n_texts: int = 64, batch_size: int = 32, rounds: int = 3) -> di
 
 
 def markdown(backends: list[dict], ray: dict | None) -> str:
-    lines = ["## Storage backends (qa/store.py)", "",
+    lines = ["## Storage backends (qa/store/)", "",
              "Per query, the seam calls one search makes over a synthetic generation (`bench/backends.py`): dense "
              f"top-{DEPTH}, the same filtered to one of {N_SOURCES} documents, BM25 top-{DEPTH}, then vectors and chunk "
              "rows of the candidates; p50 / p95 ms of single calls, backends interleaved.", "",

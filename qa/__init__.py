@@ -15,7 +15,7 @@ from .assistant import Assistant, IndexStatus
 from .build import BuildReport
 from .evidence import PageView
 from .hits import Citation, Hit
-from .index import DocumentRecord
+from .store.chunks import DocumentRecord
 from .settings import Settings
 
 __all__ = ["Answer", "Assistant", "BuildReport", "Citation", "DocumentRecord", "Hit", "IndexStatus", "PageView",

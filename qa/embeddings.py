@@ -5,7 +5,6 @@ Queries use the same model exported to ONNX (qa/onnx_embedder.py), chosen by qa/
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from functools import lru_cache
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
 import numpy as np
+
+from .store.manifest import file_hash
 
 MAX_SEQ_TOKENS = 256
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
@@ -41,11 +42,7 @@ def fingerprint(path: Path) -> str:
 
 @lru_cache(maxsize=4)
 def _fingerprint(weights: Path, size: int, mtime_ns: int) -> str:
-    h = hashlib.sha256()
-    with open(weights, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:16]
+    return file_hash(weights)[:16]
 
 
 def model_hash(folder: Path | None = None) -> str:

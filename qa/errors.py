@@ -65,6 +65,10 @@ class BackendUnavailable(QAError):
     refuses the key, or lacks the collection asked for; the message names it. The local index is untouched."""
 
 
+class ModelUnavailable(QAError):
+    """The embedding model is not installed or cannot be read, so an index cannot be checked against it."""
+
+
 READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 FULL = {errno.ENOSPC, errno.EDQUOT}
 # numpy's tofile/save and some writers report a short write without an errno.

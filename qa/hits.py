@@ -10,14 +10,15 @@ import numpy as np
 from .documents import Reference
 from .duplicates import same_passage
 from .embeddings import Embedder
-from .index import Generation
+from .store.reader import Generation
 from .relevance import match_label, relevance
 from .serialize import CitationDict, HitDict, citation_dict, hit_dict
 from .settings import Settings
-from .store import RowFilter, passages_of
+from .store.backends import passages_of
+from .store.protocol import RowFilter
 from .text import is_cjk
 
-VECTOR_SETS = {"minilm": "dense", "multilingual": "multi"}  # a route's model -> its vector set in qa/store.py
+VECTOR_SETS = {"minilm": "dense", "multilingual": "multi"}  # a route's model -> its vector set (qa/store)
 # Hybrid score = DENSE_WEIGHT * min-max-scaled cosine + (1 - DENSE_WEIGHT) * BM25 / best BM25.
 # Chosen by measurement on the dev set (qa eval): with section-prefixed chunks of 128 tokens, this
 # weighted sum gave MRR@10 0.95 vs 0.93-0.95 for reciprocal-rank fusion (k=10..60, BM25 weight 1..3),
@@ -102,7 +103,7 @@ class DenseRoute:
 
     @property
     def name(self) -> str:
-        """Its vector set in the passage store (qa/store.py)."""
+        """Its vector set in the passage store (qa/store/protocol.py)."""
         return VECTOR_SETS[self.model]
 
     def cosines(self, rows: np.ndarray) -> np.ndarray:
@@ -205,7 +206,7 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         qvec = np.zeros(gen.manifest.dim, np.float32)  # MiniLM reads no Chinese: its vector is never used
     if qvec is None:
         qvec = embedder.embed([query])[0]
-    store = passages_of(gen)  # the backend (qa/store.py): filtered top-k, vectors and chunk rows
+    store = passages_of(gen)  # the backend (qa/store/protocol.py): filtered top-k, vectors and chunk rows
     routes = [replace(r, store=store) for r in dense_routes(gen, query, qvec, multilingual, mvec)]
     dense_rows = np.zeros(0, np.int64)
     only = tuple(sorted(set(sources))) if sources else None  # the documents asked for, as a filter
@@ -233,7 +234,7 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
     ranked = sorted(order, key=lambda r: -order[r])
     cand = np.array(ranked, dtype=np.int64)
     vecs = store.vectors("dense", cand) if len(cand) else np.zeros((0, len(qvec)), np.float32)
-    if len(routes) == 1 and routes[0].vectors is gen.vectors:
+    if len(routes) == 1 and routes[0].model == "minilm":  # MiniLM over every row: the dense vectors read above
         cosines = vecs @ qvec if len(cand) else np.zeros(0)
     else:
         cosines = _scaled_dense(routes, cand)[0] if len(cand) else np.zeros(0)

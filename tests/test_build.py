@@ -13,7 +13,7 @@ import pytest
 
 from qa import Assistant, Settings
 from qa.errors import BuildInProgress, CorpusNotFound, EmptyCorpus
-from qa import index as store
+from qa.store.reader import open_current
 from qa.build import build
 from qa.chunks import embedding_text
 from conftest import SEED
@@ -229,7 +229,7 @@ def test_a_build_in_another_process_is_detected(tmp_path, corpus, fake_embedder)
         holder.wait()
     report = build([corpus], settings, lambda: fake_embedder)  # the dead holder's lock is gone
     assert report.added == ("a.txt",)
-    assert store.open_current(settings.index_path).manifest.n_chunks == report.n_chunks
+    assert open_current(settings.index_path).manifest.n_chunks == report.n_chunks
 
 
 def test_changed_chunking_settings_rebuild_everything(tmp_path, corpus, fake_embedder):
@@ -240,7 +240,7 @@ def test_changed_chunking_settings_rebuild_everything(tmp_path, corpus, fake_emb
     report = build([corpus], settings.with_(chunk_tokens=48, max_chunk_tokens=64), lambda: fake_embedder)
     assert report.unchanged == ("a.txt",)
     assert report.n_chunks > 0 and len(fake_embedder.calls) == report.n_embedded > 0 and report.n_words == 0
-    gen = store.open_current(settings.index_path)
+    gen = open_current(settings.index_path)
     assert gen.manifest.chunking["chunk_tokens"] == 48
 
 
@@ -256,16 +256,16 @@ def test_paths_given_as_text_and_relative_names_work(tmp_path, corpus, fake_embe
 def test_an_unexpected_error_on_one_file_skips_only_that_file(fake_assistant, corpus, monkeypatch):
     (corpus / "a.txt").write_text("Alpha notes\n\n" + PARAGRAPHS[0] + "\n")
     (corpus / "b.txt").write_text("Beta notes\n\n" + PARAGRAPHS[1] + "\n")
-    import qa.build
+    import qa.plan
 
-    real = qa.build.chunk_document
+    real = qa.plan.chunk_document
 
     def flaky(doc, *args):
         if doc.source == "b.txt":
             raise IndexError("list index out of range")
         return real(doc, *args)
 
-    monkeypatch.setattr(qa.build, "chunk_document", flaky)
+    monkeypatch.setattr(qa.plan, "chunk_document", flaky)
     report = fake_assistant.build_index()
     assert report.added == ("a.txt",)
     assert [(s.source, s.reason) for s in report.skipped] == [

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from qa import Assistant, Settings
-from qa import index as store
+from qa.store.reader import Generation, open_current
 from conftest import PROJECT, SEED
 
 TESTS = Path(__file__).resolve().parent
@@ -26,7 +26,8 @@ sys.path[:0] = [sys.argv[4], sys.argv[5]]
 from pathlib import Path
 from conftest import FakeEmbedder
 from qa import Settings
-from qa import build as b, generations as g
+from qa import plan as b
+from qa.store import chunks as c, pointer as p, writer as w
 
 corpus, index, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 
@@ -52,15 +53,16 @@ class Embedder(FakeEmbedder):
         return super().embed(texts)
 
 wrap(b, "load_document", before="loading")
-wrap(g.sqlite3, "connect", after="sqlite_opened", when=lambda args: "tmp-gen-" in str(args[0]))
-wrap(g.np, "save", before="sqlite_written")
-wrap(g, "save_vector_index", after="faiss_written")
-wrap(g, "file_record", before="bm25_written")
-wrap(g, "_fsync_tree", after="folder_complete")
-wrap(g.os, "rename", after="folder_renamed")
-wrap(g.os, "replace", before="pointer_staged", after="pointer_replaced")
+wrap(c.sqlite3, "connect", after="sqlite_opened", when=lambda args: "tmp-gen-" in str(args[0]))
+wrap(w.np, "save", before="sqlite_written")
+wrap(w, "save_vector_index", after="faiss_written")
+wrap(w, "file_record", before="bm25_written")
+wrap(w, "fsync_tree", after="folder_complete")
+wrap(w.os, "rename", after="folder_renamed")
+wrap(p.os, "replace", before="pointer_staged", after="pointer_replaced")
 print("AT START", flush=True)
-report = b.build([corpus], Settings(corpus_dir=corpus, index_dir=index), lambda: Embedder())
+from qa import build
+report = build.build([corpus], Settings(corpus_dir=corpus, index_dir=index), lambda: Embedder())
 print("DONE", report.generation, flush=True)
 """
 
@@ -93,8 +95,8 @@ def _wait_for(proc: subprocess.Popen, point: str, timeout: float = 120) -> None:
         timer.cancel()
 
 
-def _assert_answers(settings: Settings, fake_embedder, expect: str | None = None) -> store.Generation:
-    gen = store.open_current(settings.index_path)
+def _assert_answers(settings: Settings, fake_embedder, expect: str | None = None) -> Generation:
+    gen = open_current(settings.index_path)
     assert gen.warning is None
     reader = Assistant(settings, embedder=fake_embedder)
     hits = reader.search("How many barges did the canal lock lift?", k=3)

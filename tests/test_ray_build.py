@@ -7,7 +7,7 @@ import pytest
 
 from qa import Assistant, Settings
 from qa.errors import BackendUnavailable
-from qa import index as store
+from qa.store.reader import open_current
 from qa import ray_build
 
 ray = pytest.importorskip("ray")
@@ -24,7 +24,7 @@ def _local_cluster():
 
 
 def _tables(root):
-    gen = store.open_current(root)
+    gen = open_current(root)
     try:
         return ([c for c, _ in gen.all_chunks()], np.asarray(gen.vectors), np.asarray(gen.multi_vectors),
                 gen.vocabulary())

@@ -8,7 +8,8 @@ import pytest
 
 from qa import Assistant, Settings
 from qa.errors import IndexCorrupt
-from qa import index as store
+from qa.store.pointer import CURRENT
+from qa.store.reader import open_current
 from qa.errors import IndexOutdated
 from qa.routing import is_supported_routed, routed
 from qa.hits import dense_routes
@@ -93,11 +94,11 @@ def test_an_index_of_an_older_format_is_named_as_such_and_rebuilt(fake_assistant
     (corpus / "en.txt").write_text(ENGLISH)
     fake_assistant.build_index()
     root = fake_assistant.root
-    gen_dir = root / json.loads((root / store.CURRENT).read_text())["current"]
+    gen_dir = root / json.loads((root / CURRENT).read_text())["current"]
     manifest = json.loads((gen_dir / "manifest.json").read_text())
     (gen_dir / "manifest.json").write_text(json.dumps(manifest | {"format": 3}))
     with pytest.raises(IndexOutdated, match=r"older version \(index format 3\).*qa index --full"):
-        store.open_current(root, model_hash=None)
+        open_current(root, model_hash=None)
     assert issubclass(IndexOutdated, IndexCorrupt)
     fresh = Assistant(fake_assistant.settings, embedder=fake_assistant._embedder,
                       build_embedder=lambda: fake_assistant._embedder, multilingual=fake_assistant._multilingual)

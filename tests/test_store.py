@@ -3,17 +3,20 @@ Qdrant engine (qdrant-edge-py) and qdrant-client (its local mode stands in for a
 
 from __future__ import annotations
 
-import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from qa import Assistant, Settings
 from qa.errors import BackendUnavailable, IndexNotFound
-from qa import index as store
 from qa.hits import search
-from qa.store import BackedGeneration, FaissPassages, LocalGenerations, RowFilter
+from qa.store.reader import open_current
+from qa.store.backends import passages_of
+from qa.store.faiss_backend import LocalGenerations, as_new
+from qa.store.protocol import RowFilter
 from conftest import FakeEmbedder
+from pdfs import minimal_pdf
 
 DOCS = {
     "rivers.txt": "Rivers\n\n" + "\n\n".join(
@@ -24,7 +27,12 @@ DOCS = {
         for t, n in [("pine", 40), ("oak", 12), ("birch", 9), ("cedar", 21)]),
     "notes-zh.txt": "笔记\n\n" + "\n\n".join(
         f"第{n}条河流每年春天泛滥，{w}的村民在河边种植水稻。" for n, w in [("一", "南方"), ("二", "北方"), ("三", "东方")]),
+    "cited.md": "# Cited notes\n\n## Floods\n\nThe grey river flooded the mill twice [1], and the delta grew [2, 3].\n\n"
+                "## References\n\n[1] A. Miller. Floods of the grey river. 1990.\n\n[2] B. Stone. Deltas. 2001.\n\n"
+                "[3] C. Reed. Silt. 2010.\n",
 }
+PDF_PAGES = [["Harbour log", "", "The harbour master counted forty ships in the spring."],
+             ["The harbour master counted ninety ships in the autumn storms."]]
 BACKENDS = ["faiss", "qdrant-edge", "qdrant-client"]
 QUERIES = ["Which river floods every 7 years?", "moss kinds counted by rangers", "河流 水稻", "silt delta mill"]
 FILTERS = [None, RowFilter(("rivers.txt",)), RowFilter(("forests.md", "notes-zh.txt")), RowFilter(cjk=True),
@@ -39,36 +47,47 @@ def local(tmp_path_factory):
     corpus.mkdir()
     for name, text in DOCS.items():
         (corpus / name).write_text(text)
+    (corpus / "harbour.pdf").write_bytes(minimal_pdf(PDF_PAGES))
     fake = FakeEmbedder()
     settings = Settings(corpus_dir=corpus, index_dir=root / "index", chunk_tokens=16, max_chunk_tokens=32,
                         cjk_chunk_tokens=16)
     Assistant(settings, embedder=fake, build_embedder=lambda: fake, multilingual=FakeEmbedder()).build_index()
-    gen = store.open_current(settings.index_path, model_hash=None)
+    gen = open_current(settings.index_path, model_hash=None)
     assert gen.manifest.n_chunks >= 10 and 0 < gen.cjk_rows.sum() < gen.manifest.n_chunks
+    assert len(gen.document("cited.md").references) == 3 and len(gen.document("harbour.pdf").pages) == 2
     return gen
 
 
 def _qdrant(kind: str, tmp_path):
-    from qa.qdrant_store import QdrantGenerations
+    from qa.store.qdrant import QdrantGenerations
 
     if kind == "qdrant-edge":
         pytest.importorskip("qdrant_edge")
-        from qa.qdrant_engines import EdgeEngine
+        from qa.store.qdrant_embedded import EdgeEngine
 
         return QdrantGenerations(EdgeEngine(tmp_path / "edge"), "t")
     pytest.importorskip("qdrant_client")
-    from qa.qdrant_engines import ClientEngine
+    from qa.store.qdrant_server import ClientEngine
 
     return QdrantGenerations(ClientEngine(":memory:"), "t")
 
 
 @pytest.fixture(params=BACKENDS)
-def passages(request, local, tmp_path):
+def served(request, local, tmp_path):
+    """The generation written through the seam into each backend, then read back as an app server reads it."""
+    name = local.path.name
     if request.param == "faiss":
-        return FaissPassages(local)
+        gens = LocalGenerations(tmp_path / "index")
+        gens.make_current(gens.write(as_new(local)))
+        return open_current(tmp_path / "index", model_hash=None)
     gens = _qdrant(request.param, tmp_path)
-    gens.make_current(gens.write(local))
-    return gens.open(local.path.name).bind(local)
+    gens.make_current(gens.write(as_new(local)))
+    return gens.open_generation(name, None)
+
+
+@pytest.fixture
+def passages(served):
+    return passages_of(served)
 
 
 def _allowed(gen, where: RowFilter | None) -> np.ndarray:
@@ -126,25 +145,59 @@ def test_k_bounds(passages, local, k):
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
 @pytest.mark.parametrize("sources", [None, ["forests.md"], ["rivers.txt", "notes-zh.txt"]])
-def test_search_gives_the_same_hits_through_every_backend(passages, local, mode, sources):
-    gen = BackedGeneration(local, passages)
+def test_search_gives_the_same_hits_through_every_backend(served, local, mode, sources):
+    gen = served
     fake = FakeEmbedder()
     settings = Settings(corpus_dir=local.path.parent)
     for query in QUERIES:
         want = search(local, fake, query, 4, settings, mode, sources, multilingual=fake)
         got = search(gen, fake, query, 4, settings, mode, sources, multilingual=fake)
-        assert [(h.chunk_id, h.citation) for h in got] == [(h.chunk_id, h.citation) for h in want]
-        np.testing.assert_allclose([h.score for h in got], [h.score for h in want], rtol=1e-5, atol=1e-6)
+        assert [(h.rank, h.chunk_id, h.text, h.citation, h.references, h.model) for h in got] == [
+            (h.rank, h.chunk_id, h.text, h.citation, h.references, h.model) for h in want]
+        for field in ("score", "dense", "lexical"):
+            np.testing.assert_allclose([getattr(h, field) for h in got], [getattr(h, field) for h in want],
+                                       rtol=1e-5, atol=1e-6)
 
 
-class Renamed:
-    """The generation under another name (its folder copied there): the same rows, a new generation."""
+def test_an_app_server_reads_everything_answers_need_from_the_backend_alone(served, local):
+    """Documents, texts, pages, references, word vectors, row attributes, BM25 idf: as the local generation has them."""
+    assert served.documents() == local.documents()
+    for source in local.sources:
+        assert served.document(source) == local.document(source)
+        assert served.document_text(source) == local.document_text(source)
+        text = local.document_text(source)
+        for offset in (0, len(text) // 2, len(text) - 1):
+            assert served.page_at(source, offset) == local.page_at(source, offset)
+        assert served.references(source, [3, 1, 9]) == local.references(source, [3, 1, 9])
+    assert served.page_at("harbour.pdf", len(local.document_text("harbour.pdf")) - 1) == 2
+    assert [r.number for r in served.references("cited.md", [1, 2])] == [1, 2]
+    words = ["river", "moss", "harbour", "not-a-word-here"]
+    got, want = served.word_vectors(words), local.word_vectors(words)
+    assert sorted(got) == sorted(want) == ["harbour", "moss", "river"]
+    for w in want:
+        np.testing.assert_array_equal(got[w], want[w])
+    for attr in ("row_source", "cjk_rows", "section_run", "repeat_group"):
+        np.testing.assert_array_equal(getattr(served, attr), getattr(local, attr))
+    assert served.sources == local.sources and served.manifest == local.manifest
+    np.testing.assert_array_equal(served.bm25.idf(["river", "moss", "zzz"]), local.bm25.idf(["river", "moss", "zzz"]))
 
-    def __init__(self, gen, path):
-        self._gen, self.path = gen, path
 
-    def __getattr__(self, name):
-        return getattr(self._gen, name)
+def test_a_generation_built_with_other_weights_is_refused_by_every_backend(served, local, tmp_path):
+    """The manifest check names both weights and the rebuild command, in Qdrant as on disk."""
+    from qa.errors import IndexCorrupt
+
+    message = (f"built with model {local.manifest.model} \\(weights {local.manifest.model_hash}\\) but the "
+               "installed model's weights are 0000; rebuild it with: qa index --full")
+    with pytest.raises(IndexCorrupt, match=message):
+        if isinstance(served, type(local)):
+            open_current(tmp_path / "index", model_hash="0000")
+        else:
+            type(served)(served.generations, served.path.name, "0000")
+
+
+def renamed(local, name: str):
+    """The generation as a NewGeneration under another name: the same rows, a new generation."""
+    return replace(as_new(local), name=name)
 
 
 def _writer(kind: str, tmp_path):
@@ -160,10 +213,9 @@ def test_make_current_keeps_the_previous_generation_and_drops_older_ones(local, 
     assert gens.current() is None and gens.generations() == []
     names = []
     for i in range(4):
-        copy = tmp_path / "elsewhere" / f"gen-2026010{i}-000000-1-aaaaaa"
-        shutil.copytree(local.path, copy)
-        names.append(gens.write(Renamed(local, copy)))
-        assert names[-1] == copy.name and gens.current() == (names[-2] if i else None)  # written, not current
+        name = f"gen-2026010{i}-000000-1-aaaaaa"
+        names.append(gens.write(renamed(local, name)))
+        assert names[-1] == name and gens.current() == (names[-2] if i else None)  # written, not current
         gens.make_current(names[-1])
         assert gens.current() == names[-1]
     assert gens.generations() == names[-2:]
@@ -174,9 +226,22 @@ def test_make_current_keeps_the_previous_generation_and_drops_older_ones(local, 
         gens.make_current(names[0])
 
 
+@pytest.mark.parametrize("kind", BACKENDS[1:])
+def test_qdrant_keeps_two_collections_per_kept_generation_and_drops_interrupted_writes(local, tmp_path, kind):
+    from qa.store.qdrant_generation import write_side
+
+    gens = _writer(kind, tmp_path)
+    first, second = (f"gen-2026020{i}-000000-1-cccccc" for i in (1, 3))
+    gens.make_current(gens.write(renamed(local, first)))
+    write_side(gens.engine, gens.side("gen-20260202-000000-1-cccccc"), renamed(local, "x"))  # killed after this
+    gens.make_current(gens.write(renamed(local, second)))
+    assert sorted(gens.engine.collections()) == sorted(
+        [f"t-{first}", f"t-{second}", f"t-side-{first}", f"t-side-{second}"])
+
+
 def _pointer(gens, kind):
     if kind == "faiss":
-        from qa.generations import read_pointer
+        from qa.store.pointer import read_pointer
 
         return read_pointer(gens.root)
     return gens.engine.get_pointer("t")
@@ -186,13 +251,11 @@ def _pointer(gens, kind):
 def test_the_pointer_names_the_current_and_the_previous_generation(local, tmp_path, kind):
     gens = _writer(kind, tmp_path)
     (tmp_path / "index").mkdir()
-    copies = [tmp_path / "elsewhere" / f"gen-2099010{i}-000000-1-bbbbbb" for i in (1, 2)]
-    for c in copies:
-        shutil.copytree(local.path, c)
-    first = gens.write(Renamed(local, copies[0]))
+    copies = [f"gen-2099010{i}-000000-1-bbbbbb" for i in (1, 2)]
+    first = gens.write(renamed(local, copies[0]))
     gens.make_current(first)
     assert _pointer(gens, kind) == {"current": first}
-    second = gens.write(Renamed(local, copies[1]))
+    second = gens.write(renamed(local, copies[1]))
     gens.make_current(second)
     assert _pointer(gens, kind) == {"current": second, "previous": first}
     gens.make_current(second)  # again: the previous one stays

@@ -9,10 +9,11 @@ import sys
 import pytest
 
 from qa import Assistant, Settings
-from qa.errors import BackendUnavailable, InvalidSetting
+from qa.errors import BackendUnavailable, IndexNotFound, InvalidSetting
 from qa import cli
 from qa.evaluation import evaluate, load_questions
-from qa.qdrant_store import forget_engines
+from qa.store.backends import remote
+from qa.store.qdrant import forget_engines
 from conftest import DEV_SET, FakeEmbedder
 
 TEXT = ("Field notes\n\nThe lighthouse keeper logged {n} storms in the first winter. Each storm was measured "
@@ -46,17 +47,22 @@ def test_a_build_publishes_to_qdrant_and_answers_come_from_it(tmp_path, corpus, 
     _assistant(local, fake_embedder).build_index()
     report = _assistant(qdrant, fake_embedder).build_index()
 
-    reader = _assistant(qdrant, fake_embedder)
+    # An app server elsewhere: no corpus, an empty index folder; everything comes from Qdrant.
+    server = qdrant.with_(corpus_dir=tmp_path / "no-corpus", index_dir=tmp_path / "server-index")
+    reader = _assistant(server, fake_embedder)
     gen = reader.generation(build_if_missing=False)
-    assert type(gen.passages).__name__ == "QdrantPassages"
-    from qa.store import writer
-    assert writer(qdrant).current() == report.generation
+    assert type(gen).__name__ == "QdrantGeneration" and type(gen.passages).__name__ == "QdrantPassages"
+    assert reader.status().generation == report.generation and [d.source for d in reader.documents()] == [
+        "a.txt", "b.txt"]
+    assert reader.context("b.txt", 0, 11)[1] == "Field notes"
+    assert remote(qdrant).current() == report.generation
     plain = _assistant(local, fake_embedder)
     for q, sources in [("ferry captain storms", None), ("wave height", ["a.txt"])]:
         want = [(h.chunk_id, round(h.score, 5)) for h in plain.search(q, k=3, sources=sources)]
         assert [(h.chunk_id, round(h.score, 5)) for h in reader.search(q, k=3, sources=sources)] == want
     assert reader.ask("How many storms did the ferry captain log?").verdict == \
         plain.ask("How many storms did the ferry captain log?").verdict
+    assert not (tmp_path / "server-index").exists() or not list((tmp_path / "server-index").glob("gen-*"))
 
 
 @pytest.mark.parametrize("kind", ["edge", "client"])
@@ -67,8 +73,7 @@ def test_the_next_build_becomes_current_and_keeps_the_previous(tmp_path, corpus,
     first = _assistant(settings, fake_embedder).build_index().generation
     (corpus / "b.txt").write_text(TEXT.format(n=30).replace("lighthouse keeper", "ferry captain"))
     second = _assistant(settings, fake_embedder).build_index().generation
-    from qa.store import writer
-    w = writer(settings)
+    w = remote(settings)
     assert (w.current(), w.generations()) == (second, sorted([first, second]))
     assert w.engine.get_pointer("qa") == {"current": second, "previous": first}
 
@@ -91,9 +96,13 @@ def test_an_unreachable_server_is_one_clear_error_and_the_local_index_is_untouch
 def test_a_generation_missing_from_qdrant_is_an_error_naming_it(tmp_path, corpus, fake_embedder):
     pytest.importorskip("qdrant_edge")
     (corpus / "a.txt").write_text(TEXT.format(n=12))
-    local = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    name = _assistant(local, fake_embedder).build_index().generation  # built before Qdrant was configured
-    qdrant = local.with_(backend="qdrant", qdrant_path=str(tmp_path / "qdrant"))
+    qdrant = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", backend="qdrant",
+                      qdrant_path=str(tmp_path / "qdrant"))
+    with pytest.raises(IndexNotFound, match=f"no index in the embedded Qdrant in {tmp_path / 'qdrant'} "
+                                            r"\(collection alias qa\); build one with: QA_BACKEND=qdrant qa index"):
+        _assistant(qdrant, fake_embedder).generation(build_if_missing=False)
+    name = _assistant(qdrant, fake_embedder).build_index().generation
+    remote(qdrant).engine.drop(f"qa-{name}")  # deleted on the server behind the app's back
     with pytest.raises(BackendUnavailable, match=f"collection qa-{name} .*does not exist.*qa index"):
         _assistant(qdrant, fake_embedder).search("storms")
 
@@ -119,9 +128,9 @@ OPEN_IN_CHILD = """
 import sys
 from qa import Settings
 from qa.errors import BackendUnavailable
-from qa.store import writer
+from qa.store.backends import remote
 try:
-    print("rows", writer(Settings(backend="qdrant", qdrant_path=sys.argv[1])).open(sys.argv[2]).n)
+    print("rows", remote(Settings(backend="qdrant", qdrant_path=sys.argv[1])).open(sys.argv[2]).n)
 except BackendUnavailable as exc:
     print(f"BackendUnavailable: {exc}")
 """
@@ -153,12 +162,12 @@ def test_backend_settings_are_checked(changes, message):
 @pytest.mark.parametrize("kind", ["edge", "client"])
 def test_dev_set_quality_is_the_same_through_qdrant(real_index, tmp_path, kind):
     """Recall@1/5 and MRR@10 on a sample of the dev set, every mode, FAISS against Qdrant."""
-    from qa import index as store
-    from qa.store import publish
+    from qa.store.backends import publish
+    from qa.store.reader import open_current
 
     questions = load_questions(DEV_SET)[::3]
     qdrant = real_index.with_(backend="qdrant", **_engine_settings(kind, tmp_path))
-    gen = store.open_current(real_index.index_path)
+    gen = open_current(real_index.index_path)
     publish(qdrant, gen)
     plain, through = Assistant(real_index), Assistant(qdrant)
     assert type(through.generation().passages).__name__ == "QdrantPassages"
@@ -171,12 +180,11 @@ def test_dev_set_quality_is_the_same_through_qdrant(real_index, tmp_path, kind):
     ({"qdrant_path": "/srv/qdrant"}, r"the embedded Qdrant in /srv/qdrant: the Qdrant extra is not installed"),
 ])
 def test_without_the_extra_the_error_says_how_to_install_it(monkeypatch, changes, message):
-    from qa.store import writer
 
     monkeypatch.setitem(sys.modules, "qdrant_client", None)
     monkeypatch.setitem(sys.modules, "qdrant_edge", None)
     with pytest.raises(BackendUnavailable, match=message + r"; install it with: pip install '\.\[qdrant\]'"):
-        writer(Settings(backend="qdrant", **changes))
+        remote(Settings(backend="qdrant", **changes))
 
 
 @pytest.mark.parametrize("status, message", [
@@ -193,5 +201,4 @@ def test_a_refused_key_is_one_clear_error(monkeypatch, status, message):
                                  headers={})
     monkeypatch.setattr(QdrantClient, "get_collections", refuse)
     with pytest.raises(BackendUnavailable, match=message):
-        from qa.store import writer
-        writer(Settings(backend="qdrant", qdrant_url="http://qdrant.example:6333", qdrant_api_key="wrong"))
+        remote(Settings(backend="qdrant", qdrant_url="http://qdrant.example:6333", qdrant_api_key="wrong"))

