@@ -189,7 +189,7 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
     """Where a warm ask's time goes: question embedding, vector search, BM25, the rest of search, sentences."""
     from qa import Assistant
     from qa.answers import EMBED_SENTENCES, judge, rank_sentences
-    from qa.verdicts import load_models
+    from qa.verdict_model import load_models
     from qa.hits import search
     from qa.vectors import search_vectors
 

@@ -31,7 +31,8 @@ from .text import is_cjk
 from .settings import Settings
 from .store.backends import current_token, open_serving
 from .store.reader import Generation
-from .verdicts import Matcher, VerdictModel, load_models
+from .verdict_model import VerdictModel, load_models
+from .verdicts import Matcher
 from .vocabulary import WordVectors, words
 
 

@@ -25,7 +25,7 @@ from qa import chinese_ranking  # noqa: E402
 from qa.answers import rank_sentences  # noqa: E402
 from qa.text import is_cjk  # noqa: E402
 from qa.routing import ROUTED_EMBED_SENTENCES, routed_features  # noqa: E402
-from qa.verdicts import load_models  # noqa: E402
+from qa.verdict_model import load_models  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 ZH = PROJECT / "tests" / "data" / "zh"
