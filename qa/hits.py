@@ -1,4 +1,4 @@
-"""Search: dense and BM25 candidates fused into ranked, de-duplicated, cited hits."""
+"""Hits: dense and BM25 candidates fused into ranked, de-duplicated, cited passages (what qa.search returns)."""
 
 from __future__ import annotations
 
