@@ -49,7 +49,7 @@ class SynthGeneration:
         texts = [" ".join(sentences[i] for i in rng.choice(len(sentences), 3, replace=False)) for _ in range(n)]
         self.sources = [f"doc-{d:02d}.txt" for d in range(N_SOURCES)]
         self.row_source = (np.arange(n) * N_SOURCES // n).astype(np.int32)
-        self._chunks = [Chunk(f"c{i}", f"d{self.row_source[i]}", self.sources[self.row_source[i]], "Synthetic",
+        self._chunks = [Chunk.of(f"c{i}", f"d{self.row_source[i]}", self.sources[self.row_source[i]], "Synthetic",
                               "1. Section", None, 0, len(t), t, 90) for i, t in enumerate(texts)]
         self.bm25 = Bm25Index.build(texts)
         self.vector_index = build_vector_index(self.vectors)

@@ -14,7 +14,8 @@ from .answers import Answer
 from .assistant import Assistant, IndexStatus
 from .build import BuildReport
 from .evidence import PageView
-from .hits import Citation, Hit
+from .chunks import Citation
+from .hits import Hit
 from .store.chunks import DocumentRecord
 from .settings import Settings
 

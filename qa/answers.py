@@ -16,7 +16,8 @@ from .questions import QuestionShape
 from .hits import Hit
 from .serialize import AnswerDict, SentenceDict, answer_dict, sentence_dict
 from .text import cjk_count, cjk_terms
-from .verdicts import Checks, Matcher, SentenceWeights, Verdict, VerdictModel, decide, features
+from .verdict_model import SentenceWeights, VerdictModel
+from .verdicts import Checks, Matcher, Verdict, decide, features
 
 SENTENCE_HITS = 3  # answer sentences are drawn from this many top hits
 MAX_SENTENCES = 3

@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import bm25
+from . import chinese_ranking
 from .answers import Answer, best_sentences, judge, rank_sentences, stem
 from .build import BuildReport, Progress, build
 from .embeddings import Embedder, SentenceTransformerEmbedder, model_hash
@@ -30,7 +31,8 @@ from .text import is_cjk
 from .settings import Settings
 from .store.backends import current_token, open_serving
 from .store.reader import Generation
-from .verdicts import Matcher, VerdictModel, load_models
+from .verdict_model import VerdictModel, load_models
+from .verdicts import Matcher
 from .vocabulary import WordVectors, words
 
 
@@ -165,7 +167,11 @@ class Assistant:
         """The verdict, the answer sentences and the ranked hits behind them."""
         r = self.retrieve(question, k, mode, sources)
         model = model or load_models().full
-        if r.routed:  # Chinese question or passages: the multilingual model and its own calibrated verdict
+        if r.routed and is_cjk(r.question):  # Chinese words, not English stems, pick the answer sentence
+            candidates = chinese_ranking.rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher,
+                                                        r.gen.bm25.idf)
+            verdict = judge_routed(r.question, r.hits, candidates, r.gen.bm25.idf)
+        elif r.routed:  # Chinese passages: the multilingual model and its own calibrated verdict
             candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights,
                                         embed_limit=ROUTED_EMBED_SENTENCES)
             verdict = judge_routed(r.question, r.hits, candidates, r.gen.bm25.idf)

@@ -9,6 +9,7 @@ from typing import Iterator, Protocol, Sequence
 
 from .documents import Document
 from .layout import is_chinese
+from .serialize import CitationDict, citation_dict
 from .settings import Settings
 
 
@@ -18,19 +19,44 @@ PIPELINE_VERSION = 7  # 7: Chinese line joins, headings and sentence ends
 
 
 @dataclass(frozen=True)
+class Citation:
+    """Where a passage comes from, precisely enough to check: document, section, page, character span."""
+
+    source: str  # the file's path relative to the corpus folder
+    title: str
+    section: str | None
+    page: int | None  # the page of the answering sentence (else of the passage's start), for PDFs
+    start: int
+    end: int
+    page_range: tuple[int, int] | None = None  # (first, last) page when the passage runs over a page break
+
+    def to_dict(self) -> CitationDict:
+        """The citation as JSON (qa/serialize.py)."""
+        return citation_dict(self)
+
+
+@dataclass(frozen=True)
 class Chunk:
-    """A passage of a document: document.text[start:end] == text."""
+    """A passage of a document, with its provenance: document.text[where.start:where.end] == text."""
 
     chunk_id: str  # content hash of document id, span and text
     doc_id: str
-    source: str
-    title: str
-    section: str | None
-    page: int | None
-    start: int
-    end: int
+    where: Citation
     text: str
     n_tokens: int
+
+    @classmethod
+    def of(cls, chunk_id: str, doc_id: str, source: str, title: str, section: str | None, page: int | None,
+           start: int, end: int, text: str, n_tokens: int) -> "Chunk":
+        """A chunk from its flat fields, in the order the chunk stores keep them."""
+        return cls(chunk_id, doc_id, Citation(source, title, section, page, start, end), text, n_tokens)
+
+    source = property(lambda self: self.where.source, doc="The document's path relative to the corpus folder.")
+    title = property(lambda self: self.where.title, doc="The document's title.")
+    section = property(lambda self: self.where.section, doc="The section the chunk lies in, if any.")
+    page = property(lambda self: self.where.page, doc="The PDF page the chunk starts on, else None.")
+    start = property(lambda self: self.where.start, doc="Where the chunk starts in the document text.")
+    end = property(lambda self: self.where.end, doc="Where the chunk ends in the document text.")
 
 
 class TokenCounter(Protocol):
@@ -176,8 +202,8 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings
         groups = [(g[0][0], g[-1][1]) for g in _pack(units, settings)]
         texts = [doc.text[s:e] for s, e in groups]
         for (s, e), text, n in zip(groups, texts, count_tokens(texts)):
-            chunks.append(Chunk(_chunk_id(doc.doc_id, s, text), doc.doc_id, doc.source, doc.title, label,
-                                doc.page_at(s), s, e, text, n))
+            chunks.append(Chunk.of(_chunk_id(doc.doc_id, s, text), doc.doc_id, doc.source, doc.title, label,
+                                   doc.page_at(s), s, e, text, n))
     return chunks
 
 

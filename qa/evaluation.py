@@ -13,7 +13,7 @@ from .assistant import Assistant
 from .errors import InvalidSetting
 from .params import MODES
 from .text import is_cjk
-from .verdicts import load_models
+from .verdict_model import load_models
 
 
 @dataclass(frozen=True)

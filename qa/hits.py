@@ -1,4 +1,4 @@
-"""Search: dense and BM25 candidates fused into ranked, de-duplicated, cited hits."""
+"""Hits: dense and BM25 candidates fused into ranked, de-duplicated, cited passages (what qa.search returns)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from .duplicates import same_passage
 from .embeddings import Embedder
 from .store.reader import Generation
 from .relevance import match_label, relevance
-from .serialize import CitationDict, HitDict, citation_dict, hit_dict
+from .chunks import Citation
+from .serialize import HitDict, hit_dict
 from .settings import Settings
 from .store.backends import passages_of
 from .store.protocol import RowFilter
@@ -25,23 +26,6 @@ VECTOR_SETS = {"minilm": "dense", "multilingual": "multi"}  # a route's model ->
 # and unlike RRF it keeps how much better the first passage is than the next, which the
 # supported/unsupported decision and the displayed score use.
 DENSE_WEIGHT = 0.45
-
-
-@dataclass(frozen=True)
-class Citation:
-    """Where a passage comes from, precisely enough to check."""
-
-    source: str
-    title: str
-    section: str | None
-    page: int | None  # the page of the answering sentence (else of the passage's start), for PDFs
-    start: int
-    end: int
-    page_range: tuple[int, int] | None = None  # (first, last) page when the passage runs over a page break
-
-    def to_dict(self) -> CitationDict:
-        """The citation as JSON (qa/serialize.py)."""
-        return citation_dict(self)
 
 
 @dataclass(frozen=True)
@@ -255,6 +239,6 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         last = gen.page_at(chunk.source, chunk.end - 1) if chunk.page is not None else None
         pages = (chunk.page, last) if last is not None and last != chunk.page else None
         hits.append(Hit(rank, float(order[row]), chunk.text,
-                        Citation(chunk.source, chunk.title, chunk.section, chunk.page, chunk.start, chunk.end, pages),
+                        replace(chunk.where, page_range=pages),
                         chunk.chunk_id, float(cosines[i]), float(lexical.get(row, 0.0)), refs, models[i]))
     return hits

@@ -8,7 +8,7 @@ from .reflow import reflowed
 
 if TYPE_CHECKING:
     from .answers import Answer
-    from .hits import Citation
+    from .chunks import Citation
 
 _BULLETS = "•▪◦‣●○■□➢►*- "  # a sentence taken from a list item
 NOT_ANSWERED = "The documents do not seem to answer this question."

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Sequence, TypedDict
 if TYPE_CHECKING:
     from .answers import Answer, AnswerSentence
     from .documents import Reference
-    from .hits import Citation, Hit
+    from .chunks import Citation
+    from .hits import Hit
 
 
 class CitationDict(TypedDict):

@@ -21,9 +21,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa import Assistant, Settings  # noqa: E402
 from qa.evaluation import load_questions  # noqa: E402
+from qa import chinese_ranking  # noqa: E402
 from qa.answers import rank_sentences  # noqa: E402
+from qa.text import is_cjk  # noqa: E402
 from qa.routing import ROUTED_EMBED_SENTENCES, routed_features  # noqa: E402
-from qa.verdicts import load_models  # noqa: E402
+from qa.verdict_model import load_models  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 ZH = PROJECT / "tests" / "data" / "zh"
@@ -49,8 +51,12 @@ def features(work: Path, sets) -> tuple[np.ndarray, np.ndarray]:
                 r = assistant.retrieve(q.question, k=5)
                 if not r.routed:
                     continue
-                found = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, load_models().full.weights,
-                                       embed_limit=ROUTED_EMBED_SENTENCES)
+                if is_cjk(r.question):  # the candidates Assistant.ask ranks for a Chinese question
+                    found = chinese_ranking.rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher,
+                                                           r.gen.bm25.idf)
+                else:
+                    found = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher,
+                                           load_models().full.weights, embed_limit=ROUTED_EMBED_SENTENCES)
                 xs.append(routed_features(r.question, r.hits, max((c.cosine for c in found), default=0.0),
                                           r.gen.bm25.idf))
                 ys.append(bool(q.answers))

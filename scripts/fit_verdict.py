@@ -28,7 +28,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from qa import Assistant, Settings  # noqa: E402
 from qa.answers import SENTENCE_HITS, rank_sentences  # noqa: E402
 from qa.evaluation import contains_answer, load_questions  # noqa: E402
-from qa.verdicts import FEATURES, MODEL_FILE, SentenceWeights, VerdictModel, features  # noqa: E402
+from qa.verdict_model import FEATURES, MODEL_FILE, SentenceWeights, VerdictModel  # noqa: E402
+from qa.verdicts import features  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

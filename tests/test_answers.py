@@ -11,7 +11,8 @@ from qa.answers import MAX_SENTENCES, SENTENCE_HITS, AnswerSentence, best_senten
 from qa.documents import load_document
 from qa.questions import shape
 from qa.settings import Settings
-from qa.verdicts import Matcher, SentenceWeights, VerdictModel
+from qa.verdict_model import SentenceWeights, VerdictModel
+from qa.verdicts import Matcher
 from qa.vocabulary import WordVectors, words
 
 DOC = ("Owl Notes\n\nBarn owls live in old barns and church towers. A barn owl eats about four voles every night. "

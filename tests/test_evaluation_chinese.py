@@ -46,9 +46,10 @@ def test_dev_zh_over_a_chinese_manual_page(tmp_path_factory):
     chinese, english = rows[("hybrid", "chinese")], rows[("hybrid", "english")]
     assert chinese["n"] == 14 and english["n"] == 3
     assert chinese["recall_at_5"] >= 0.90
-    # Below the targets (MRR@10 0.80, first sentence 0.70): the levels reached, guarded.
-    assert chinese["mrr_at_10"] >= 0.60
-    assert chinese["first_sentence"] >= 0.20
+    # Below the targets (MRR@10 0.80, first sentence 0.70): the levels reached, guarded
+    # (results/eval-zh.md; the answer sentences by qa/chinese_ranking.py, fitted on this set).
+    assert chinese["mrr_at_10"] >= 0.65
+    assert chinese["first_sentence"] >= 0.35
     assert round(chinese["not_answered_unanswerable"] * 3) >= 2  # at least 2 of the 3 unanswerable
     assert english["answered_answerable"] == 1.0  # the 3 English questions are answered
     assert english["recall_at_5"] >= 0.90
@@ -71,5 +72,6 @@ def test_unseen_chinese_questions_over_another_chinese_text(tmp_path_factory):
     assert chinese["n"] == 12 and english["n"] == 3
     assert chinese["recall_at_5"] >= 0.80  # measured 0.83 before these tests were written
     assert chinese["mrr_at_10"] >= 0.70
+    assert chinese["first_sentence"] >= 0.40  # 5 of 12 (0.50 before the Chinese sentence ranking; 0.70 is the target)
     assert english["recall_at_5"] >= 0.66
     assert round(chinese["not_answered_unanswerable"] * 3) >= 2

@@ -7,8 +7,8 @@ import pytest
 
 from qa.answers import stem
 from qa.questions import shape
-from qa.verdicts import (FEATURES, Checks, Matcher, SentenceWeights, VerdictModel, decide, has_kind, load_models,
-                         mentioned_phrase, missing_items)
+from qa.verdict_model import FEATURES, SentenceWeights, VerdictModel, load_models
+from qa.verdicts import Checks, Matcher, decide, has_kind, mentioned_phrase, missing_items
 from qa.vocabulary import WordVectors, words
 
 

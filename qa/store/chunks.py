@@ -106,12 +106,12 @@ class ChunkStore:
             return []
         got = self.query(f"SELECT row, {_CHUNK_COLUMNS} FROM chunks WHERE row IN ({','.join('?' * len(rows))})",
                          tuple(rows))
-        by_row = {r[0]: Chunk(*r[1:]) for r in got}
+        by_row = {r[0]: Chunk.of(*r[1:]) for r in got}
         return [by_row[r] for r in rows]
 
     def all_chunks(self) -> list[tuple[Chunk, str]]:
         """Every chunk with its embedding-cache key, in row order."""
-        return [(Chunk(*r[:10]), r[10]) for r in self.query(f"SELECT {_CHUNK_COLUMNS}, text_hash FROM chunks "
+        return [(Chunk.of(*r[:10]), r[10]) for r in self.query(f"SELECT {_CHUNK_COLUMNS}, text_hash FROM chunks "
                                                               "ORDER BY row")]
 
     def documents(self) -> list[DocumentRecord]:

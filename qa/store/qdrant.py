@@ -216,7 +216,7 @@ class QdrantPassages:
         if not rows:
             return []
         got = {r: p for r, _, p in self.engine.retrieve(self.collection, rows, None, payload=True)}
-        return [Chunk(**{f: got[r][f] for f in _CHUNK_FIELDS}) for r in rows]
+        return [Chunk.of(**{f: got[r][f] for f in _CHUNK_FIELDS}) for r in rows]
 
 
 def _scored(got: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:

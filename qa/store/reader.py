@@ -13,7 +13,7 @@ from ..documents import Document, Reference
 from ..errors import IndexCorrupt, IndexNotFound, IndexOutdated
 from ..vectors import load_vector_index
 from .chunks import ChunkStore, DocumentRecord
-from .manifest import REBUILD_HINT, Manifest, check_file, corrupt, installed_model_hash, read_manifest
+from .manifest import REBUILD_HINT, check_file, corrupt, installed_model_hash, read_manifest
 from .pointer import CURRENT, pointer_token, read_pointer
 
 INSTALLED = "installed"  # open_current's default: check against the installed embedding model
