@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import BackendUnavailable
 from .protocol import RowFilter
-from .qdrant_server import SCROLL_PAGE, conditions, missing, vectors_of
+from .qdrant_server import SCROLL_PAGE, conditions, missing, scroll_pages, vectors_of
 
 
 class EdgeEngine:
@@ -104,14 +104,9 @@ class EdgeEngine:
 
     def scroll(self, coll: str, where: dict, vector: str | None = None) -> list:
         """(id, vector or None, payload) of every point matching where."""
-        out, offset = [], None
-        while True:
-            got, offset = self._shard(coll).scroll(self.q.ScrollRequest(
-                offset=offset, limit=SCROLL_PAGE, filter=self._filter(where), with_payload=True,
-                with_vector=[vector] if vector else False))
-            out += [(int(p.id), (p.vector or {}).get(vector) if vector else None, p.payload) for p in got]
-            if offset is None:
-                return out
+        return scroll_pages(lambda offset: self._shard(coll).scroll(self.q.ScrollRequest(
+            offset=offset, limit=SCROLL_PAGE, filter=self._filter(where), with_payload=True,
+            with_vector=[vector] if vector else False)), vector)
 
     def query(self, coll: str, using: str, vector, k: int, where: RowFilter | None, exact: bool):
         q = self.q

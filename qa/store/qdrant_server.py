@@ -16,6 +16,16 @@ _PREVIOUS = "-previous"  # alias (or pointer entry) of the generation current be
 SCROLL_PAGE = 256
 
 
+def scroll_pages(page, vector: str | None) -> list:
+    """(id, vector or None, payload) of every point, reading page(offset) -> (points, next offset) to the end."""
+    out, offset = [], None
+    while True:
+        got, offset = page(offset)
+        out += [(int(p.id), (p.vector or {}).get(vector) if vector else None, p.payload) for p in got]
+        if offset is None:
+            return out
+
+
 def conditions(where: RowFilter | dict | None) -> list[tuple[str, object]]:
     """(payload field, value or list of values) pairs that must all hold."""
     if isinstance(where, dict):
@@ -121,13 +131,9 @@ class ClientEngine:
 
     def scroll(self, coll: str, where: dict, vector: str | None = None) -> list:
         """(id, vector or None, payload) of every point matching where."""
-        out, offset = [], None
-        while True:
-            got, offset = self._call(self.client.scroll, coll, scroll_filter=self._filter(where), limit=SCROLL_PAGE,
-                                     offset=offset, with_payload=True, with_vectors=[vector] if vector else False)
-            out += [(int(p.id), (p.vector or {}).get(vector) if vector else None, p.payload) for p in got]
-            if offset is None:
-                return out
+        return scroll_pages(lambda offset: self._call(
+            self.client.scroll, coll, scroll_filter=self._filter(where), limit=SCROLL_PAGE, offset=offset,
+            with_payload=True, with_vectors=[vector] if vector else False), vector)
 
     def query(self, coll: str, using: str, vector, k: int, where: RowFilter | None, exact: bool):
         m = self.models
