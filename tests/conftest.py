@@ -83,3 +83,12 @@ def real_index(tmp_path_factory) -> Settings:
 @pytest.fixture(scope="session")
 def real_assistant(real_index: Settings) -> Assistant:
     return Assistant(real_index)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test (tests/ui_server.py: chromium)."""
+    from ui_server import chromium
+
+    with chromium() as b:
+        yield b

@@ -5,11 +5,11 @@ Screenshots of each step go to tests/screenshots/ (git-ignored).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from ui_server import running_app, writable_copy
+from pdfs import minimal_pdf
+from ui_server import chat_page, running_app, writable_copy
 
 import qa
 
@@ -17,9 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.model,
               pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 BUILD_TIMEOUT_MS = 240_000
 ANSWER_TIMEOUT_MS = 60_000
@@ -29,67 +26,18 @@ HOSTILE_TXT = ("Quokka Field Notes\n\nThe ranger team counted 48 adult quokkas o
                "<img src=x onerror=\"window.__pwned = 2\"> The rangers meet at the lighthouse at dawn.\n")
 
 
-def minimal_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF whose text layer holds lines, written by hand (pypdf cannot write text)."""
-    def esc(s: str) -> str:
-        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    ops = ["BT", "/F1 12 Tf", "14 TL", "72 720 Td", *(f"({esc(line)}) Tj T*" for line in lines), "ET"]
-    stream = "\n".join(ops).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() in ("true", "1"):
-            pytest.fail(message + ": browser tests must run in CI")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture(scope="module")
 def server(real_index, tmp_path_factory):
-    """The app over a writable copy of the real index: (url, settings)."""
-    settings = writable_copy(real_index, tmp_path_factory.mktemp("ui_browser"))
-    with running_app(qa.Assistant(settings)) as url:
-        yield url, settings
+    """The app over a writable copy of the real index: its URL."""
+    with running_app(qa.Assistant(writable_copy(real_index, tmp_path_factory.mktemp("ui_browser")))) as url:
+        yield url
 
 
 @pytest.fixture
 def page(browser, server):
     SHOTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.goto(server[0])
-    pg.locator("#status .qa-status-ok").wait_for(timeout=30_000)
-    yield pg
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with chat_page(browser, server) as pg:
+        yield pg
 
 
 def ask(page, question: str):
@@ -141,11 +89,11 @@ def test_ask_idex_shows_the_cited_passage_with_the_answer_highlighted(page):
 
 def test_upload_a_pdf_and_get_an_answer_from_it(page, tmp_path):
     pdf = tmp_path / "lighthouse survey.pdf"
-    pdf.write_bytes(minimal_pdf([
+    pdf.write_bytes(minimal_pdf([[
         "Lighthouse Survey",
         "The Zorblax lighthouse on Quenby Island was painted teal in 1987.",
         "Its keeper, Mara Ostrander, logged 312 storms in her first decade there.",
-    ]))
+    ]]))
     report = upload(page, pdf)
     report.locator(".qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
     assert "saved as lighthouse_survey.pdf" in report.inner_text()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from pdfs import minimal_pdf
-from test_ui_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, ask
-from ui_server import running_app, writable_copy
+from test_ui_browser import SHOTS, ask
+from ui_server import chat_page, running_app, writable_copy
 
 import qa
 from qa.relevance import LABELS
@@ -28,18 +28,6 @@ WEIGHT = "What does the weight attribute of a glob element do?"
 LIGHTHOUSE = "What colour was the Zorblax lighthouse painted?"
 BUILD_TIMEOUT_MS = 240_000
 INSIDE_A_SENTENCE = re.compile(r"[a-z,;]\n[a-z]")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -57,16 +45,8 @@ def server(real_index, tmp_path_factory):
 @pytest.fixture
 def page(browser, server):
     SHOTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server[0])
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.goto(server[0])
-    pg.locator("#status .qa-status-ok").wait_for(timeout=30_000)
-    yield pg
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with chat_page(browser, server[0], clipboard=True) as pg:
+        yield pg
 
 
 def _overlap(a: tuple, b: tuple) -> bool:
