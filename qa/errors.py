@@ -69,6 +69,10 @@ class ModelUnavailable(QAError):
     """The embedding model is not installed or cannot be read, so an index cannot be checked against it."""
 
 
+class MissingDependency(QAError):
+    """A package the library needs is not installed (the message names it and how to install it)."""
+
+
 READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 FULL = {errno.ENOSPC, errno.EDQUOT}
 # numpy's tofile/save and some writers report a short write without an errno.

@@ -17,6 +17,8 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
+from .errors import MissingDependency
+
 # CJK Unified Ideographs with extension A and the compatibility block: the characters Chinese is written in.
 CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = re.compile(f"[{CJK_CHARS}]")
@@ -51,10 +53,10 @@ def is_cjk(text: str) -> bool:
 def _stemmer():
     try:
         import Stemmer
-
-        return Stemmer.Stemmer("english").stemWords
-    except ImportError:  # stemming is an optional extra; plain terms still work
-        return None
+    except ImportError:  # unstemmed queries against a stemmed index would quietly find less: refuse instead
+        raise MissingDependency("PyStemmer is not installed, so English words cannot be stemmed as the index "
+                                "was; install it with `pip install PyStemmer` (a dependency of this package)") from None
+    return Stemmer.Stemmer("english").stemWords
 
 
 @lru_cache(maxsize=1)

@@ -50,3 +50,20 @@ def test_bm25_finds_a_chinese_passage_by_a_word_inside_a_longer_run():
     _, rows = index.search("格式化的行长度是多少", 3)
     assert rows.tolist()[0] == 0
     assert terms_of(texts)[2] == terms(texts[2])
+
+
+def test_a_missing_stemmer_is_an_error_naming_it_not_unstemmed_terms(monkeypatch):
+    import sys
+
+    from qa import text
+    from qa.errors import MissingDependency
+
+    with monkeypatch.context() as patched:
+        patched.setitem(sys.modules, "Stemmer", None)  # what an environment without PyStemmer looks like
+        text._stemmer.cache_clear()
+        try:
+            with pytest.raises(MissingDependency, match="PyStemmer is not installed"):
+                terms("barn owls nesting")
+        finally:
+            text._stemmer.cache_clear()
+    assert terms("barn owls nesting") == ["barn", "owl", "nest"]
