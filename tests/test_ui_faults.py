@@ -19,7 +19,6 @@ from ui.uploads import UploadRefused, store
 pytestmark = [pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
 
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def read_only_sentence(folder: Path, what: str = "index", setting: str = "QA_INDEX_DIR") -> str:
@@ -97,19 +96,6 @@ def test_remove_leftovers_leaves_a_running_build_alone(tmp_path):
         assert remove_leftovers(tmp_path / "corpus", index) == []
     assert (index / "tmp-gen-running").is_dir()
     assert remove_leftovers(tmp_path / "corpus", index) == [index / "tmp-gen-running"]
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        yield b
-        b.close()
 
 
 @pytest.mark.browser
