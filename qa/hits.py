@@ -181,7 +181,8 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         return []
     mask = None
     if sources:
-        wanted = [i for i, s in enumerate(gen.sources) if s in set(sources)]
+        asked = set(sources)
+        wanted = [i for i, s in enumerate(gen.sources) if s in asked]
         mask = np.isin(gen.row_source, wanted)
         if not mask.any():
             return []

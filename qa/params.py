@@ -40,7 +40,8 @@ def sources_value(sources: object, indexed: Sequence[str]) -> list[str] | None:
     if isinstance(sources, str) or not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         raise InvalidSetting(f"sources={_show(sources)} is not allowed; sources must be a list of document names "
                              f"(or null for all documents)")
-    unknown = [s for s in sources if s not in set(indexed)]
+    known = set(indexed)
+    unknown = [s for s in sources if s not in known]
     if unknown:
         known = ", ".join(indexed[:20]) + (", …" if len(indexed) > 20 else "") or "none"
         raise InvalidSetting(f"sources names documents the index does not hold: {', '.join(unknown[:10])}; "
