@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -15,17 +14,13 @@ from .embeddings import Embedder
 from .questions import QuestionShape
 from .hits import Hit
 from .serialize import AnswerDict, SentenceDict, answer_dict, sentence_dict
-from .text import cjk_count, cjk_terms
+from .text import cjk_count, content_terms
 from .verdict_model import SentenceWeights, VerdictModel
 from .verdicts import Checks, Matcher, Verdict, decide, features
 
 SENTENCE_HITS = 3  # answer sentences are drawn from this many top hits
 MAX_SENTENCES = 3
 EMBED_SENTENCES = 4  # measured: 4-6 give the same answers on dev and held-out questions as all (about 9)
-
-_STOP = set("""a an the of and or in on for to with as at by from is are was were be been being do does did what which who whom whose why how when where whether that this these those it its into about than then there their they them his her he she we our you your i me my can could should would will may might must has have had not no yes so if but also such any all each more most much many very via per between among over under up out
-according article paper document documents say says said mention mentions mentioned""".split())
-
 
 @dataclass(frozen=True)
 class AnswerSentence:
@@ -70,23 +65,6 @@ class Answer:
         return answer_markdown(self)
 
 
-def content_terms(text: str) -> set[str]:
-    """Lower-cased content words and numbers of a text, crudely stemmed."""
-    words = re.findall(r"[a-z0-9][a-z0-9'-]*", text.lower())
-    found = {stem(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())}
-    return found | set(cjk_terms(text)) if cjk_count(text) else found  # Chinese: jieba's words
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A crude English stem: common suffixes removed."""
-    word = word.removesuffix("'s")
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
 @dataclass(frozen=True)
 class Candidate:
     """A sentence of a top hit, scored as an answer: its cosine, term overlap and what it holds."""
@@ -110,14 +88,18 @@ def rank_sentences(question: str, hits: Sequence[Hit], embedder: Embedder, qvec:
                    weights: SentenceWeights, embed_limit: int | None = EMBED_SENTENCES) -> list[Candidate]:
     """Sentences of the top hits, best answer first (cosine, term overlap, hit rank, and whether they fit)."""
     qterms = content_terms(question)
+    by_matcher = bool(matcher.terms) and not cjk_count(question)
     found = []
     for hit in hits[:SENTENCE_HITS]:
         passage = _passage(hit)
         for a, b in sentence_spans(hit.text, 0, len(hit.text)):
             text = hit.text[a:b]
             if (len(text.split()) >= 3 or cjk_count(text) >= 4) and not is_heading_line(text):
-                overlap = len(qterms & content_terms(text)) / len(qterms) if qterms else 0.0
                 checks = matcher.check(text, passage, hit.citation.section or "", hit.citation.title)
+                if by_matcher:  # the question's rare words count for more than its common ones
+                    overlap = matcher.stem_share(text)
+                else:
+                    overlap = len(qterms & content_terms(text)) / len(qterms) if qterms else 0.0
                 cheap = weights.overlap * overlap - weights.rank * (hit.rank - 1) + weights.fit * checks.fits
                 found.append((cheap, hit, a, b, text, overlap, checks))
     if embed_limit and len(found) > embed_limit:

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import bm25
 from . import chinese_ranking
-from .answers import Answer, best_sentences, judge, rank_sentences, stem
+from .answers import Answer, best_sentences, judge, rank_sentences
 from .build import BuildReport, Progress, build
 from .embeddings import Embedder, SentenceTransformerEmbedder, model_hash
 from .onnx_embedder import export_onnx, onnx_path_for
@@ -33,7 +33,7 @@ from .store.backends import current_token, open_serving
 from .store.reader import Generation
 from .verdict_model import VerdictModel, load_models
 from .verdicts import Matcher
-from .vocabulary import WordVectors, words
+from .vocabulary import WordVectors
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -196,7 +196,7 @@ class Assistant:
                       multilingual=self._multilingual)
         asked = shape(question)
         matcher = Matcher(asked, lambda ws: gen.bm25.idf([(bm25.terms(w) or [w])[0] for w in ws]),
-                          self._word_vectors(gen, embedder), stem, words)
+                          self._word_vectors(gen, embedder))
         is_routed = routed(question, hits)
         if is_routed:  # MiniLM reads no Chinese: answer sentences are scored by the multilingual model
             embedder = self._multilingual or shared_embedder()

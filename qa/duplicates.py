@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 import numpy as np
 
 from .chunks import Chunk
+from .text import word_set
 
 # Two sections are copies of one another when their mean embeddings are this close, they share this
 # share of their distinct words, and their lengths are alike. Measured on the review (its two abstract
@@ -22,14 +22,6 @@ NEIGHBOURS = 8
 # Two passages are the same passage (a paragraph copied into two files) above both of these.
 PASSAGE_COSINE = 0.95
 PASSAGE_JACCARD = 0.8
-
-_WORD = re.compile(r"\w+")
-
-
-def word_set(text: str) -> frozenset[str]:
-    """Distinct lower-cased words of a text."""
-    return frozenset(w.lower() for w in _WORD.findall(text))
-
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     """Share of distinct words two texts have in common."""

@@ -12,17 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .text import STOP_WORDS, cjk_count, is_content, tokens, words as text_words
+
 KINDS = ("quantity", "time", "person", "place", "entity", "description")
 
 # The auxiliaries and prepositions that end the noun phrase after "how many" / "which".
 _PHRASE_END = set("""is are was were be been do does did has have had can could will would should shall may might must
 of in on at by for to from with about into over under during after before since than that which who whom whose
 per via as among between within without through against across""".split())
-_STOP = set("""a an the of and or in on for to with as at by from is are was were be been being do does did what which
-who whom whose why how when where whether that this these those it its into about than then there their they them
-his her he she we our you your i me my can could should would will may might must has have had not no yes so if but
-also such any all each more most much many very via per between among over under up out according article paper
-document documents say says said mention mentions mentioned""".split())
 # Nouns that ask for a measurement when they follow "what"/"which" ("what share of cases ...").
 _QUANTITY_NOUNS = set("""share percentage percent proportion fraction rate ratio number amount accuracy size cost price
 budget fine fines fee fees salary salaries length value weight volume speed count total sum growth level score
@@ -34,7 +31,6 @@ _PERSON_NOUNS = set("person people man woman author authors chair chairman presi
 _DETERMINERS = set("the a an its their this these those his her".split())
 _SORT_NOUNS = set("kind kinds type types sort sorts form forms way ways manner means aspect aspects".split())
 _HOW_QUANTITY = set("many much large big long far old often quickly fast high tall small heavy wide deep soon".split())
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.,-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _PREPOSITIONS = set("in by at on for from to of between during after before since under with".split())
 _IRREGULAR_PLURALS = set("people children men women staff police".split())
 NUMBER_WORDS = set("""one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty
@@ -66,7 +62,7 @@ class QuestionShape:
 
 def question_words(question: str) -> list[str]:
     """The question's words and numbers, lower-cased, in order."""
-    return [w.lower().strip(".,").removesuffix("'s").removesuffix("’s").rstrip("'’") for w in _WORD.findall(question)]
+    return [w for w in text_words(question) if not cjk_count(w)]
 
 
 def _plural(word: str) -> bool:
@@ -84,7 +80,7 @@ def _noun_phrase(words: list[str], i: int) -> tuple[str, ...]:
             if len(out) > 1:
                 out.pop()  # "which ministry ran the survey": the word before "the" is the verb
             break
-        if w in _STOP or w in NUMBER_WORDS or w[0].isdigit():
+        if w in STOP_WORDS or w in NUMBER_WORDS or w[0].isdigit():
             continue
         out.append(w)
         if _plural(w) or len(out) == 3:
@@ -151,7 +147,7 @@ def _ask(words: list[str]) -> tuple[str, tuple[str, ...]] | None:
 def shape(question: str) -> QuestionShape:
     """The question's kind of answer, focus words, anchors and content terms."""
     words = question_words(question)
-    terms = tuple(w for w in words if w not in _STOP and (len(w) > 1 or w.isdigit()))
+    terms = tuple(w for w in words if is_content(w))
     anchors = tuple(dict.fromkeys(w for w in words if any(c.isdigit() for c in w)))
     kind, focus = "description", ()
     for clause in _clause_starts(question):
@@ -160,7 +156,7 @@ def shape(question: str) -> QuestionShape:
             kind, focus = asked
             break
     # Capitalised words after the first are names; the first word of a question is capitalised anyway.
-    names = tuple(dict.fromkeys(w.lower() for w in _WORD.findall(question)[1:]
+    names = tuple(dict.fromkeys(w.lower() for w in tokens(question)[1:]
                                 if w[0].isupper() and len(w) > 1 and not any(c.isdigit() for c in w)))
     return QuestionShape(kind, tuple(f for f in focus if not f[0].isdigit()), anchors, terms,
                          tuple(n.removesuffix("'s").removesuffix("’s") for n in names))

@@ -1,4 +1,8 @@
-"""Text: scripts, words and the terms BM25 indexes, for English and Chinese alike.
+"""Text: the one idea of a word — scripts, words, stems, stop words and BM25's terms, English and Chinese.
+
+Every matcher reads words through this module: `words` (one tokeniser), `stem` (Snowball, the stemmer
+BM25 indexes with), `STOP_WORDS` (bm25s' English list, which BM25 drops, plus the words that only phrase
+a question, which matching also drops) and `content_terms`.
 
 English terms are exactly bm25s' (lower-cased, English stop words dropped, Snowball-stemmed), so English
 indexes and rankings are what they were before Chinese support. A run of Chinese characters, which bm25s
@@ -30,6 +34,19 @@ CJK_STOP = frozenset("""的 了 是 在 和 与 及 或 也 就 都 而 把 被 
 等 能 会 可以 可 要 该 如果 时 我 你 他 它 我们 您 什么 怎么 怎样 如何 哪 哪些 哪个 哪一个 为什么 多少 几 是否 还是 一个 这个
 那个 这些 那些 就是 只 又 还 但 并 让 用 由 从 到 给 说 里 后 前 来 去 没有 不 没 所 着 过 个 呀 哦 吗 呢 干 干什么 是什么 请""".split())
 
+# A token: letters and digits joined by inner apostrophes, dots, commas, hyphens and percent signs
+# ("judges'", "3.189", "5,000", "update-mime-database", "58.4%"), or a run of Chinese characters, whose
+# words jieba finds (Chinese is written without spaces).
+_WORD = re.compile(f"[A-Za-z0-9][A-Za-z0-9'’.,%-]*[A-Za-z0-9%]|[A-Za-z0-9]|[{CJK_CHARS}]+")
+# bm25s' STOPWORDS_EN, which the BM25 index drops (tests check the two agree).
+BM25_STOP_WORDS = frozenset("""a an and are as at be but by for if in into is it no not of on or such that the their
+then there these they this to was will with""".split())
+# Words that say nothing of a fact: BM25's, plus function and question words.
+STOP_WORDS = BM25_STOP_WORDS | frozenset("""of from were been being do does did what which who whom whose why how when
+where whether those its about them his her he she we our you your i me my can could should would may might must has
+have had yes so also any all each more most much many very via per between among over under up out than according article
+paper document documents say says said mention mentions mentioned""".split())
+
 CJK_STYLES = ("jieba", "bigrams")
 DEFAULT_CJK_STYLE = "jieba"
 
@@ -56,7 +73,50 @@ def _stemmer():
     except ImportError:  # unstemmed queries against a stemmed index would quietly find less: refuse instead
         raise MissingDependency("PyStemmer is not installed, so English words cannot be stemmed as the index "
                                 "was; install it with `pip install PyStemmer` (a dependency of this package)") from None
-    return Stemmer.Stemmer("english").stemWords
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball stem of a lower-cased English word, as BM25 indexes it."""
+    return _stemmer().stemWord(word)
+
+
+def tokens(text: str) -> list[str]:
+    """The words and numbers of a text as written (case kept), in order."""
+    return _WORD.findall(text)
+
+
+def word(token: str) -> str:
+    """A token as a word: lower-cased, without a possessive, a percent sign or trailing punctuation."""
+    return token.lower().strip(".,%").removesuffix("'s").removesuffix("’s").rstrip("'’")
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words and numbers of a text, in order; Chinese runs as jieba's words."""
+    out: list[str] = []
+    for token in _WORD.findall(text):
+        if _CJK.match(token):
+            out.extend(_jieba().lcut(token))
+        elif w := word(token):
+            out.append(w)
+    return out
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The distinct words of a text."""
+    return frozenset(words(text))
+
+
+def is_content(w: str) -> bool:
+    """True for a word that can carry a fact: not a stop word, and a number or longer than one letter."""
+    return w not in STOP_WORDS and (len(w) > 1 or w.isdigit())
+
+
+def content_terms(text: str) -> set[str]:
+    """The stems of a text's English content words and numbers; for Chinese text, also jieba's words."""
+    found = {stem(w) for w in words(text) if is_content(w) and not _CJK.match(w)}
+    return found | set(cjk_terms(text)) if cjk_count(text) else found
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +144,8 @@ def cjk_terms(text: str, style: str = DEFAULT_CJK_STYLE) -> list[str]:
 def _english(texts: Sequence[str]) -> list[list[str]]:
     import bm25s
 
-    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+    return bm25s.tokenize(list(texts), stopwords=sorted(BM25_STOP_WORDS), stemmer=_stemmer().stemWords,
+                          return_ids=False, show_progress=False)
 
 
 def terms_of(texts: Sequence[str], cjk: str = DEFAULT_CJK_STYLE) -> list[list[str]]:

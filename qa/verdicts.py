@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .questions import NUMBER_WORDS, QuestionShape
+from .text import stem, tokens, word_set
 from .verdict_model import VerdictModel
 
 VERDICTS = ("answered", "partial", "not_found")
@@ -38,7 +39,6 @@ _TEMPORAL = set("date dates day days week weeks month months year years decade w
                 "during period deadline annually daily monthly yearly".split())
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][A-Za-z0-9&'’.-]*[A-Za-z0-9]")
 _CITATION_MARK = re.compile(r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]")
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%'’-]*[A-Za-z0-9%]|[A-Za-z0-9]")
 _CODE = re.compile(r"(?:/[\w.+-]+){2,}|\b[a-z][\w+]*(?:[-_.][\w+]+){1,}\b")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|\*[^*]+\*")
 _KIND_NAMES = {"quantity": "a number", "time": "a date or time", "person": "a name", "place": "a place",
@@ -78,10 +78,10 @@ def has_kind(sentence: str, shape: QuestionShape, is_focus: Callable[[str], bool
         return True
     text = _CITATION_MARK.sub(" ", sentence)  # "[15]" cites a source; it is not a quantity
     unquoted = _QUOTED.sub(" ", text)  # a quoted title's capitals name no person, place or thing
-    tokens = _TOKEN.findall(text)
-    lowered = [t.lower() for t in tokens]
+    found = tokens(text)
+    lowered = [t.lower() for t in found]
     if kind == "entity":  # the sentence (or its heading) names the focus, or names something new
-        return (shape.head is None or any(is_focus(t.lower()) for t in [*tokens, *_TOKEN.findall(heading)])
+        return (shape.head is None or any(is_focus(t.lower()) for t in [*found, *tokens(heading)])
                 or _new_name(unquoted, shape))
     asked = {_norm_number(a) for a in shape.anchors}
     if kind == "quantity":
@@ -124,9 +124,8 @@ class Matcher:
     """Which of a question's words a text holds, by stem or by word embedding, weighted by rarity."""
 
     def __init__(self, shape: QuestionShape, idf: Callable[[Sequence[str]], np.ndarray],
-                 word_vectors: Callable[[list[str]], np.ndarray], stem: Callable[[str], str],
-                 words: Callable[[str], set[str]]):
-        self.shape, self.stem, self.words, self.word_vectors = shape, stem, words, word_vectors
+                 word_vectors: Callable[[list[str]], np.ndarray]):
+        self.shape, self.word_vectors = shape, word_vectors
         self.terms = list(dict.fromkeys(shape.terms))
         self.weights = np.asarray(idf(self.terms), dtype=np.float64) if self.terms else np.zeros(0)
         self.vectors = word_vectors(self.terms) if self.terms else None
@@ -140,12 +139,26 @@ class Matcher:
             return self._cache[text]
         if not self.terms:
             return np.zeros(0, dtype=bool)
-        found = sorted(self.words(text))
-        stems = {self.stem(w) for w in found} | {_norm_number(w) for w in found}
-        same = np.array([self.stem(t) in stems or _norm_number(t) in stems for t in self.terms])
+        found = sorted(word_set(text))
+        same = self._same_stem(found)
         sims = (self.vectors @ self.word_vectors(found).T).max(axis=1) if found else np.zeros(len(self.terms))
         out = self._cache[text] = same | (~self.numeric & (sims >= WORD_MATCH))
         return out
+
+    def _same_stem(self, found: Sequence[str]) -> np.ndarray:
+        stems = {stem(w) for w in found} | {_norm_number(w) for w in found}
+        return np.array([stem(t) in stems or _norm_number(t) in stems for t in self.terms], dtype=bool)
+
+    def stem_share(self, text: str) -> float:
+        """IDF-weighted share of the question's words that text holds with the same stem (no embeddings).
+
+        Answer sentences are ranked by it: measured out of fold (scripts/fit_verdict.py), counting
+        embedding matches too picked fewer sentences holding the answer.
+        """
+        total = self.weights.sum() if self.terms else 0.0
+        if total <= 0:
+            return 0.0
+        return float((self.weights * self._same_stem(word_set(text))).sum() / total)
 
     def unmatched(self, text: str) -> float:
         """IDF-weighted share of the question's words that text lacks (0: all present)."""
@@ -165,7 +178,7 @@ class Matcher:
         head = self.shape.head
         if head is None:
             return False
-        if self.stem(word) == self.stem(head):
+        if stem(word) == stem(head):
             return True
         if word not in self._focus_cache:
             vectors = self.word_vectors([head, word]) if word.isalpha() else None

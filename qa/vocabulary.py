@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import Callable, Sequence
 
 import numpy as np
 
 from .embeddings import Embedder
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]+|\d[\d,.]*\d|\d|[\u4e00-\u9fff]")
-
-
-def words(text: str) -> set[str]:
-    """Lower-cased words and numbers of a text."""
-    return {w.lower().strip(".,").removesuffix("'s") for w in _WORD.findall(text)}
+from .text import word_set
 
 
 def corpus_words(texts: Sequence[str]) -> list[str]:
     """The sorted distinct words of some texts."""
     found: set[str] = set()
     for t in texts:
-        found |= words(t)
+        found |= word_set(t)
     return sorted(found)
 
 

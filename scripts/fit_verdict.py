@@ -165,6 +165,20 @@ def scores(samples: list[Sample], models: dict[str, VerdictModel]) -> dict:
     return out
 
 
+def misses(samples: list[Sample], models: dict[str, VerdictModel]) -> list[dict]:
+    """The questions each model gets wrong (first sentence without the answer, or the wrong verdict)."""
+    out = []
+    for s in samples:
+        m = models[s.question]
+        c = first(s, m.weights)
+        answered = bool(c) and m.probability(c[5]) >= m.threshold
+        first_ok = bool(c and c[4]) if s.answerable else True
+        if not first_ok or answered != s.answerable:
+            out.append({"set": s.set, "question": s.question, "answerable": s.answerable, "answered": answered,
+                        "first_sentence_holds_answer": first_ok})
+    return out
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--work", type=Path, default=Path("/tmp/qa-fit"), help="indexes are kept here between runs")
@@ -181,7 +195,8 @@ def main(argv=None) -> int:
         oof.update({q: model for q in held})
     full = fit_model(samples)
     report = {"features": list(FEATURES), "folds": args.folds, "sets": [str(q.relative_to(ROOT)) for q, _ in SETS],
-              "out_of_fold": scores(samples, oof), "in_sample": scores(samples, {s.question: full for s in samples})}
+              "out_of_fold": scores(samples, oof), "in_sample": scores(samples, {s.question: full for s in samples}),
+              "misses_out_of_fold": misses(samples, oof)}
     MODEL_FILE.write_text(json.dumps({"script": "scripts/fit_verdict.py", "features": list(FEATURES),
                                       "full": full.to_dict(), "folds": folds}, indent=1, ensure_ascii=False) + "\n")
     results = ROOT / "results"

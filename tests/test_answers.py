@@ -7,13 +7,13 @@ import pytest
 
 from conftest import SEED
 from qa import Citation, Hit
-from qa.answers import MAX_SENTENCES, SENTENCE_HITS, AnswerSentence, best_sentences, content_terms, judge, rank_sentences, stem
+from qa.answers import MAX_SENTENCES, SENTENCE_HITS, AnswerSentence, best_sentences, judge, rank_sentences
 from qa.documents import load_document
 from qa.questions import shape
 from qa.settings import Settings
 from qa.verdict_model import SentenceWeights, VerdictModel
 from qa.verdicts import Matcher
-from qa.vocabulary import WordVectors, words
+from qa.vocabulary import WordVectors
 
 DOC = ("Owl Notes\n\nBarn owls live in old barns and church towers. A barn owl eats about four voles every night. "
        "Their hearing is sharp enough to hunt in total darkness.\n\n1.2 Nesting Habits\nBarn owls nest in hollow "
@@ -32,7 +32,7 @@ NESTING = DOC[DOC.index("1.2 Nesting"):].strip()
 
 def _answer(question, hits, embedder, limit=MAX_SENTENCES, weights=SentenceWeights()):
     """The ranked answer sentences for question over hits, as Assistant.ask finds them."""
-    matcher = Matcher(shape(question), lambda ws: np.ones(len(ws)), WordVectors(embedder), stem, words)
+    matcher = Matcher(shape(question), lambda ws: np.ones(len(ws)), WordVectors(embedder))
     qvec = embedder.embed([question])[0]
     return best_sentences(rank_sentences(question, hits, embedder, qvec, matcher, weights), limit)
 
@@ -96,16 +96,6 @@ def test_no_hits_give_no_sentences(fake_embedder):
     assert _answer("anything", [], fake_embedder) == []
 
 
-@pytest.mark.parametrize("text, terms", [
-    ("How many base stations?", {"base", "station"}),
-    ("Judges' workloads dropped by 30%", {"judges'", "workload", "dropp", "30"}),
-    ("数据治理", {"数据", "治理"}),  # Chinese: jieba's words, not single characters
-    ("What is the?", set()),
-])
-def test_content_terms(text, terms):
-    assert content_terms(text) == terms
-
-
 def test_a_sentence_with_the_asked_kind_of_answer_is_ranked_first_when_fit_is_weighted(fake_embedder):
     doc = "Owls at night.\n\nThe barn owl colony lives in the old mill near the river.\n\nThe colony has 40 owls.\n"
     hits = [_hit(1, "The barn owl colony lives in the old mill near the river.", doc),
@@ -116,7 +106,7 @@ def test_a_sentence_with_the_asked_kind_of_answer_is_ranked_first_when_fit_is_we
 
 
 def test_judge_without_hits_is_not_found(fake_embedder):
-    matcher = Matcher(shape("anything at all?"), lambda ws: np.ones(len(ws)), WordVectors(fake_embedder), stem, words)
+    matcher = Matcher(shape("anything at all?"), lambda ws: np.ones(len(ws)), WordVectors(fake_embedder))
     verdict = judge("anything at all?", shape("anything at all?"), [], [], matcher, VerdictModel())
     assert (verdict.label, verdict.missing) == ("not_found", ())
 

@@ -1,4 +1,4 @@
-"""Text: which texts are Chinese, and the terms BM25 indexes (English as bm25s makes them, Chinese as words)."""
+"""Text: the one idea of a word (words, stems, stop words, content terms), which texts are Chinese, and BM25's terms."""
 
 from __future__ import annotations
 
@@ -6,7 +6,41 @@ import bm25s
 import pytest
 
 from qa.bm25 import Bm25Index
-from qa.text import cjk_terms, is_cjk, terms, terms_of
+from qa.text import (BM25_STOP_WORDS, STOP_WORDS, cjk_terms, content_terms, is_cjk, stem, terms, terms_of, tokens,
+                     word_set)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("China's 5G base stations", {"china", "5g", "base", "stations"}),
+    ("3.189 million, 58.4%.", {"3.189", "million", "58.4"}),
+    ("IDex—the Beijing exchange", {"idex", "the", "beijing", "exchange"}),
+    ("run update-mime-database", {"run", "update-mime-database"}),
+    ("设置环境变量", {"设置", "环境变量"}),  # Chinese is written without spaces: jieba finds its words
+    ("", set()),
+])
+def test_words_are_lower_cased_with_numbers_and_compounds_kept_whole(text, expected):
+    assert word_set(text) == expected
+
+
+def test_tokens_keep_case_and_percent_signs_for_the_answer_checks():
+    assert tokens("Accuracy rose to 58.4% in 2023.") == ["Accuracy", "rose", "to", "58.4%", "in", "2023"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("How many base stations?", {"base", "station"}),
+    ("Judges' workloads dropped by 30%", {"judg", "workload", "drop", "30"}),
+    ("数据治理", {"数据", "治理"}),  # Chinese: jieba's words, not single characters
+    ("What is the?", set()),
+])
+def test_content_terms_are_stems_of_the_words_that_are_not_stop_words(text, expected):
+    assert content_terms(text) == expected
+
+
+def test_one_stemmer_and_one_stop_list_for_matching_and_for_bm25():
+    from bm25s.stopwords import STOPWORDS_EN
+
+    assert BM25_STOP_WORDS == set(STOPWORDS_EN) and BM25_STOP_WORDS < STOP_WORDS
+    assert [stem(w) for w in ("owls", "nesting", "workloads")] == terms("owls nesting workloads")
 
 
 @pytest.mark.parametrize("text, expected", [

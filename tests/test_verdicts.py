@@ -5,15 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.answers import stem
 from qa.questions import shape
 from qa.verdict_model import FEATURES, SentenceWeights, VerdictModel, load_models
 from qa.verdicts import Checks, Matcher, decide, has_kind, mentioned_phrase, missing_items
-from qa.vocabulary import WordVectors, words
+from qa.vocabulary import WordVectors
 
 
 def _matcher(question, fake_embedder):
-    return Matcher(shape(question), lambda ws: np.ones(len(ws)), WordVectors(fake_embedder), stem, words)
+    return Matcher(shape(question), lambda ws: np.ones(len(ws)), WordVectors(fake_embedder))
 
 
 @pytest.mark.parametrize("question, sentence, expected", [
