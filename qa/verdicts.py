@@ -220,7 +220,7 @@ def mentioned_phrase(question: str, present: dict[str, bool]) -> str:
     """The one or two longest runs of the question's words that the passages hold, as the question wrote them."""
     runs: list[list[str]] = []
     run: list[str] = []
-    previous = ""
+    previous = previous_tok = ""
     for tok in re.findall(r"\S+", question.rstrip("?.! ")):
         key = _bare(tok).removesuffix("'s").removesuffix("’s")
         if present.get(key):
