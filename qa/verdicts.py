@@ -217,23 +217,41 @@ _JOINERS = set("of the in on at for to and a an by with from".split())
 
 
 def mentioned_phrase(question: str, present: dict[str, bool]) -> str:
-    """The longest run of the question's words that the passages hold, as the question wrote them."""
-    best: list[str] = []
+    """The one or two longest runs of the question's words that the passages hold, as the question wrote them."""
+    runs: list[list[str]] = []
     run: list[str] = []
+    previous = previous_tok = ""
     for tok in re.findall(r"\S+", question.rstrip("?.! ")):
-        key = re.sub(r"^\W+|\W+$", "", tok).lower().removesuffix("'s").removesuffix("’s")
+        key = _bare(tok).removesuffix("'s").removesuffix("’s")
         if present.get(key):
+            if not run and previous == "the":
+                run.append(previous_tok)  # "the Zhengzhou rescue"
             run.append(tok)
         elif run and key in _JOINERS:
             run.append(tok)  # "drones used in the Zhengzhou rescue"
-        else:
+        elif run:
+            runs.append(run)
             run = []
-        content = [t for t in run if re.sub(r"\W", "", t).lower() not in _JOINERS]
-        if len(content) > len([t for t in best if re.sub(r"\W", "", t).lower() not in _JOINERS]):
-            best = list(run)
-    while best and re.sub(r"\W", "", best[-1]).lower() in _JOINERS:
-        best.pop()
-    return " ".join(best).strip(",;:")
+        previous, previous_tok = key, tok
+    runs.append(run)
+    runs = [_trim(r) for r in runs]
+    best = sorted((r for r in runs if _content(r)), key=lambda r: -len(_content(r)))[:2]
+    best.sort(key=runs.index)  # in the question's order
+    return " and ".join(" ".join(r).strip(",;:") for r in best)
+
+
+def _bare(tok: str) -> str:
+    return re.sub(r"^\W+|\W+$", "", tok).lower()
+
+
+def _content(run: list[str]) -> list[str]:
+    return [t for t in run if _bare(t) not in _JOINERS]
+
+
+def _trim(run: list[str]) -> list[str]:
+    while run and _bare(run[-1]) in _JOINERS:
+        run = run[:-1]
+    return run
 
 
 def missing_items(checks: Checks, shape: QuestionShape) -> tuple[str, ...]:
@@ -258,8 +276,14 @@ def decide(shape: QuestionShape, question: str, checks: Checks | None, x: Sequen
         return Verdict("answered", (), p, "")
     missing = missing_items(checks, shape)
     if best_passage_unmatched <= TOPICAL or x[1] >= TOPICAL_COSINE:
-        topic = mentioned_phrase(question, present)
-        lacking = " or ".join(missing) if missing else "what the question asks"
+        lacks = {t.lower() for t in (*checks.unmatched_terms, *checks.anchors)}  # never "mentions" what it lacks
+        topic = mentioned_phrase(question, {t: ok and t not in lacks for t, ok in present.items()})
+        things = [m for m in missing if not m.startswith("“")]
+        quoted = [m for m in missing if m.startswith("“")]
+        words = ("the word " if len(quoted) == 1 else "the words ") + " or ".join(quoted)
+        lacking = " or ".join(things) or (words if quoted else "what the question asks")
+        if things and quoted:
+            lacking += f" (nor {words})"
         reason = (f"The documents mention {topic}, but not {lacking}." if topic
                   else f"The documents touch on this, but do not say {lacking}.")
         return Verdict("partial", missing, p, reason)

@@ -21,7 +21,7 @@ from ui_server import free_port, multipart, running_app, running_demo, small_ass
 import qa
 from bench.load import Conn, answer, burst, call, until_answering
 from ui.app import build_app, launch
-from ui.server import load_auth, reachable_urls
+from ui.server import load_auth, reachable_urls, stop
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
@@ -210,3 +210,27 @@ def test_qa_serve_prints_its_url_and_removes_its_uploads_when_stopped(tmp_path):
         server.send_signal(signal.SIGTERM)
         code = server.wait(timeout=60)
     assert code == 0 and not folder.exists()
+
+
+class _Server:
+    closed = False
+
+    def close(self):
+        self.closed = True
+
+
+class _RacedDemo:
+    """What gradio's close() leaves when its cross-thread Event.set() races a waiter: flag set, server open."""
+
+    def __init__(self):
+        self.server = _Server()
+        self.app = type("App", (), {"startup_events_triggered": True})()
+
+    def close(self):
+        raise RuntimeError("deque mutated during iteration")
+
+
+def test_stopping_finishes_the_close_that_gradio_left_half_done():
+    demo = _RacedDemo()
+    stop(demo)
+    assert (demo.server.closed, demo.app.startup_events_triggered) == (True, False)

@@ -74,12 +74,29 @@ def test_decide_grades_the_verdict(probability_z, unmatched, cosine, label):
         assert verdict.reason == "The documents mention owls live in the mill, but not what the question asks."
 
 
+@pytest.mark.parametrize("checks, reason", [
+    (Checks(False, (), ("company",), (), 0.5, 0.3, ("manufactured", "used")),
+     "The documents mention the drones and the Zhengzhou rescue, but not which company "
+     "(nor the words “manufactured” or “used”)."),
+    (Checks(True, ("2021",), (), (), 0.5, 0.3, ()), "The documents mention the drones used in the Zhengzhou rescue, "
+                                                     "but not the word “2021”."),
+])
+def test_a_partial_reason_names_what_is_there_and_what_is_not_and_never_both(checks, reason):
+    question = "Which company manufactured the drones used in the Zhengzhou rescue in 2021?"
+    model = VerdictModel(SentenceWeights(), (0.0,) * len(FEATURES), -5.0, 0.5)
+    present = {"company": False, "drones": True, "used": True, "zhengzhou": True, "rescue": True, "2021": False}
+    x = (0.0, 0.9) + (0.0,) * (len(FEATURES) - 2)
+    verdict = decide(shape(question), question, checks, x, 0.2, present, model)
+    assert (verdict.label, verdict.reason) == ("partial", reason)
+
+
 @pytest.mark.parametrize("present, mentioned", [
-    ({"drones": True, "used": True, "zhengzhou": True, "rescue": True}, "drones used in the Zhengzhou rescue"),
-    ({"drones": True, "zhengzhou": True, "rescue": True}, "Zhengzhou rescue"),
+    ({"drones": True, "used": True, "zhengzhou": True, "rescue": True}, "the drones used in the Zhengzhou rescue"),
+    ({"drones": True, "zhengzhou": True, "rescue": True}, "the drones and the Zhengzhou rescue"),
+    ({"company": True, "drones": True, "zhengzhou": True, "rescue": True}, "company and the Zhengzhou rescue"),  # two longest
     ({}, ""),
 ])
-def test_the_reason_names_the_longest_run_of_question_words_the_passages_hold(present, mentioned):
+def test_the_reason_names_the_longest_runs_of_question_words_the_passages_hold(present, mentioned):
     assert mentioned_phrase("Which company manufactured the drones used in the Zhengzhou rescue?", present) == mentioned
 
 

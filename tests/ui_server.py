@@ -47,6 +47,7 @@ def running_app(assistant: qa.Assistant, host: str = "127.0.0.1", **launch_args)
 def running_demo(demo, host: str = "127.0.0.1", **launch_args) -> Iterator[str]:
     """A built app (ui.app.build_app) served on a free port; yields its URL and stops it afterwards."""
     from ui.app import launch
+    from ui.server import stop
 
     url = launch(demo, host, free_port(), block=False, **launch_args)
     deadline = time.monotonic() + 30
@@ -66,7 +67,7 @@ def running_demo(demo, host: str = "127.0.0.1", **launch_args) -> Iterator[str]:
     try:
         yield url.rstrip("/")
     finally:
-        demo.close()
+        stop(demo)
 
 DOCS = {
     "alpha.txt": "Alpha Report\n\n1. Bridges\n\nThe alpha project built 42 bridges across the northern valley in 2020. "

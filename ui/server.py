@@ -194,5 +194,20 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
         try:
             demo.block_thread()
         finally:
-            demo.close()
+            stop(demo)
     return urls[0]
+
+
+def stop(demo) -> None:
+    """Stop a launched app and free its port.
+
+    gradio's close() sets an asyncio.Event from this thread, not the server's loop, and a waiter the loop
+    is adding at that moment makes it raise "deque mutated during iteration" before the server is
+    closed (seen under load). The flag is set by then, so the close is finished here.
+    """
+    try:
+        demo.close()
+    except RuntimeError:
+        if demo.server:
+            demo.server.close()
+        demo.app.startup_events_triggered = False
