@@ -132,6 +132,7 @@ class Matcher:
         self.numeric = np.array([t[0].isdigit() for t in self.terms], dtype=bool)
         self._cache: dict[str, np.ndarray] = {}
         self._focus_cache: dict[str, bool] = {}
+        self._stem_cache: dict[str, np.ndarray] = {}
 
     def present(self, text: str) -> np.ndarray:
         """For each question word, whether text holds it."""
@@ -140,14 +141,18 @@ class Matcher:
         if not self.terms:
             return np.zeros(0, dtype=bool)
         found = sorted(word_set(text))
-        same = self._same_stem(found)
         sims = (self.vectors @ self.word_vectors(found).T).max(axis=1) if found else np.zeros(len(self.terms))
-        out = self._cache[text] = same | (~self.numeric & (sims >= WORD_MATCH))
+        out = self._cache[text] = self._same_stem(text) | (~self.numeric & (sims >= WORD_MATCH))
         return out
 
-    def _same_stem(self, found: Sequence[str]) -> np.ndarray:
-        stems = {stem(w) for w in found} | {_norm_number(w) for w in found}
-        return np.array([stem(t) in stems or _norm_number(t) in stems for t in self.terms], dtype=bool)
+    def _same_stem(self, text: str) -> np.ndarray:
+        """For each question word, whether text holds a word with its stem (or the same number)."""
+        if text not in self._stem_cache:
+            found = word_set(text)
+            stems = {stem(w) for w in found} | {_norm_number(w) for w in found}
+            self._stem_cache[text] = np.array([stem(t) in stems or _norm_number(t) in stems for t in self.terms],
+                                              dtype=bool)
+        return self._stem_cache[text]
 
     def stem_share(self, text: str) -> float:
         """IDF-weighted share of the question's words that text holds with the same stem (no embeddings).
@@ -158,7 +163,7 @@ class Matcher:
         total = self.weights.sum() if self.terms else 0.0
         if total <= 0:
             return 0.0
-        return float((self.weights * self._same_stem(word_set(text))).sum() / total)
+        return float((self.weights * self._same_stem(text)).sum() / total)
 
     def unmatched(self, text: str) -> float:
         """IDF-weighted share of the question's words that text lacks (0: all present)."""
