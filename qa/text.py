@@ -97,7 +97,7 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     for token in _WORD.findall(text):
         if _CJK.match(token):
-            out.extend(_jieba().lcut(token))
+            out.extend(_jieba().lcut(token))  # the words themselves; BM25's cjk_terms add their parts too
         elif w := word(token):
             out.append(w)
     return out
