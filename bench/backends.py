@@ -35,9 +35,9 @@ class SynthGeneration:
 
     def __init__(self, n: int, seed: int = 0):
         from bench.synth import corpus_sentences, synth_vectors
-        from qa.bm25 import Bm25Index
-        from qa.chunks import Chunk
-        from qa.vectors import build_vector_index
+        from qa.index.bm25 import Bm25Index
+        from qa.ingest.chunking import Chunk
+        from qa.index.vectors import build_vector_index
 
         rng = np.random.default_rng(seed)
         sentences = corpus_sentences()
@@ -64,8 +64,8 @@ class SynthGeneration:
 
     def as_new(self):
         """The generation as the store seam writes it (qa/store/protocol.py)."""
-        from qa.store.manifest import Manifest
-        from qa.store.protocol import NewGeneration
+        from qa.index.store.manifest import Manifest
+        from qa.index.store.protocol import NewGeneration
 
         n = len(self._chunks)
         counts = np.bincount(self.row_source, minlength=N_SOURCES)
@@ -81,7 +81,7 @@ class SynthGeneration:
 
 
 def _stores(gen: SynthGeneration, work: Path, engines: tuple[str, ...]) -> tuple[dict, dict]:
-    from qa.store.faiss_backend import FaissPassages
+    from qa.index.store.faiss_backend import FaissPassages
 
     stores, publish_s = {}, {}
     for name in engines:
@@ -89,9 +89,9 @@ def _stores(gen: SynthGeneration, work: Path, engines: tuple[str, ...]) -> tuple
         if name == "faiss":
             stores[name] = FaissPassages(gen)
         else:
-            from qa.store.qdrant import QdrantGenerations
-            from qa.store.qdrant_embedded import EdgeEngine
-            from qa.store.qdrant_server import ClientEngine
+            from qa.index.store.qdrant import QdrantGenerations
+            from qa.index.store.qdrant_embedded import EdgeEngine
+            from qa.index.store.qdrant_server import ClientEngine
 
             engine = EdgeEngine(work / "edge") if name == "qdrant-edge" else ClientEngine(":memory:")
             gens = QdrantGenerations(engine, "bench")
@@ -109,7 +109,7 @@ def backend_latency(n: int, engines: tuple[str, ...] | None = None, n_queries: i
 
     engines: default FAISS and the embedded Qdrant, and qdrant-client's local mode up to CLIENT_MAX passages.
     """
-    from qa.store.protocol import RowFilter
+    from qa.index.store.protocol import RowFilter
 
     engines = engines or ("faiss", "qdrant-edge") + (("qdrant-client",) if n <= CLIENT_MAX else ())
     t = time.perf_counter()
@@ -148,8 +148,8 @@ def ray_overhead(n_texts: int = 64, batch_size: int = 32, rounds: int = 3) -> di
     import ray
 
     from bench.synth import corpus_sentences
-    from qa.embeddings import SentenceTransformerEmbedder
-    from qa.ray_build import ray_factories
+    from qa.embed.embeddings import SentenceTransformerEmbedder
+    from qa.index.ray_build import ray_factories
 
     sentences = corpus_sentences()
     texts = [" ".join(sentences[(4 * i + j) % len(sentences)] for j in range(4)) for i in range(n_texts)]

@@ -19,7 +19,7 @@ def bare_encode(texts_file: str, batch_size: int) -> dict:
     t0 = time.perf_counter()
     from sentence_transformers import SentenceTransformer
 
-    from qa.embeddings import model_dir
+    from qa.embed.embeddings import model_dir
 
     t1 = time.perf_counter()
     model = SentenceTransformer(str(model_dir()), device="cpu")

@@ -30,7 +30,7 @@ def _timed_build(a, **kwargs):
 def build_speed(work: Path, n_target: int = 2000) -> dict:
     """~n_target chunks: full builds, the bare model alternating with them, incremental steps."""
     from qa import Assistant, Settings
-    from qa.chunks import embedding_text
+    from qa.ingest.chunking import embedding_text
 
     sentences = corpus_sentences()
     corpus, index = work / "build" / "corpus", work / "build" / "index"

@@ -19,9 +19,9 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from qa.chunks import chunk_document, embedding_text  # noqa: E402
-from qa.documents import load_document  # noqa: E402
-from qa.evaluation import contains_answer, load_questions  # noqa: E402
+from qa.ingest.chunking import chunk_document, embedding_text  # noqa: E402
+from qa.ingest.documents import load_document  # noqa: E402
+from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -35,9 +35,9 @@ SETS = {  # name -> (document, questions)
 
 
 def passages(document: Path) -> list:
-    from qa.chunks import tokenizer_counter
-    from qa.embeddings import load_tokenizer
-    from qa.multilingual import chinese_aware_counter
+    from qa.ingest.chunking import tokenizer_counter
+    from qa.embed.embeddings import load_tokenizer
+    from qa.embed.multilingual import chinese_aware_counter
 
     settings = Settings()
     doc = load_document(document, document.parent, settings)

@@ -34,7 +34,7 @@ def parts(question: str) -> dict:
 def plain_ask(question: str) -> str:
     """The plain stack's cold ask: qa with sentence-transformers on torch embedding the question."""
     from qa import Assistant
-    from qa.embeddings import SentenceTransformerEmbedder
+    from qa.embed.embeddings import SentenceTransformerEmbedder
 
     ans = Assistant(embedder=SentenceTransformerEmbedder()).ask(question)
     return "\n".join([s.text for s in ans.sentences] + [h.text for h in ans.hits])

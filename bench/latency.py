@@ -20,7 +20,7 @@ def fast_embedder(assistant):
     qa warns and keeps answering when its ONNX export is missing or refused; a benchmark that went on
     would time the fallback and call it qa.
     """
-    from qa.embeddings import SentenceTransformerEmbedder
+    from qa.embed.embeddings import SentenceTransformerEmbedder
 
     embedder = assistant.query_embedder(assistant.generation())
     if isinstance(embedder.inner, SentenceTransformerEmbedder):
@@ -34,7 +34,7 @@ def plain_assistant(settings):
     import faiss
 
     from qa import Assistant
-    from qa.embeddings import SentenceTransformerEmbedder
+    from qa.embed.embeddings import SentenceTransformerEmbedder
 
     slow = Assistant(settings, embedder=SentenceTransformerEmbedder())
     gen = slow.generation()
@@ -54,8 +54,8 @@ def warm_latency(settings, qs: list[str], repeats: int, plain: bool) -> dict:
     keeps the answer sentences cached from the ask just before and only the question is new.
     """
     from qa import Assistant
-    from qa.multilingual import shared_embedder
-    from qa.vectors import describe
+    from qa.embed.multilingual import shared_embedder
+    from qa.index.vectors import describe
 
     fast = Assistant(settings)
     fast.ask(qs[0])

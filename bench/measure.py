@@ -87,8 +87,8 @@ def dir_mb(path: Path) -> float:
 
 def copy_onnx_export(src_index: Path, dst_index: Path) -> None:
     """Give a new index folder the ONNX export src_index has, so that its builds time indexing, not the export."""
-    from qa.embeddings import model_hash
-    from qa.onnx_embedder import onnx_path_for
+    from qa.embed.embeddings import model_hash
+    from qa.embed.onnx import onnx_path_for
 
     src = onnx_path_for(src_index, model_hash()).parent
     if src.is_dir():
@@ -97,7 +97,7 @@ def copy_onnx_export(src_index: Path, dst_index: Path) -> None:
 
 def onnx_embedder(index: Path):
     """qa's ONNX embedder over the export in index, without the query cache (for embedding many texts once)."""
-    from qa.embeddings import model_hash
-    from qa.onnx_embedder import OnnxEmbedder, onnx_path_for
+    from qa.embed.embeddings import model_hash
+    from qa.embed.onnx import OnnxEmbedder, onnx_path_for
 
     return OnnxEmbedder(onnx_path_for(index, model_hash()))

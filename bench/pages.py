@@ -18,8 +18,8 @@ def page_render_timing(pdf: Path = SPEC_PDF, repeats: int = 2, dpi: int | None =
     the first page. The passage marked is the page's own text from its second line on (up to 900 characters).
     """
     from qa.errors import PageNotRendered
-    from qa.page_images import Renderer
-    from qa.page_marks import passage_boxes
+    from qa.evidence.page_images import Renderer
+    from qa.evidence.page_marks import passage_boxes
     from qa.settings import Settings
 
     settings = Settings()

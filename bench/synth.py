@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.chunks import sentence_spans
-from qa.documents import load_document
+from qa.ingest.chunking import sentence_spans
+from qa.ingest.documents import load_document
 from qa.settings import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent

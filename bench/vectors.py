@@ -27,7 +27,7 @@ def vector_step(work: Path, quick: bool, n: int) -> dict:
     """Recall@10 (real and synthetic queries apart) and p50/p95 ms of flat, IVF and HNSW at n vectors."""
     import faiss
 
-    from qa.vectors import HNSW_EF_CONSTRUCTION, HNSW_M, build_vector_index, describe, memory_bytes_per_row
+    from qa.index.vectors import HNSW_EF_CONSTRUCTION, HNSW_M, build_vector_index, describe, memory_bytes_per_row
 
     onnx = onnx_embedder(work / "default" / "index")
     base = np.vstack(list(embed_sentences(corpus_sentences(), onnx).values()))

@@ -1,7 +1,7 @@
 """Cited-passage question answering over a document collection: search, ask, build_index.
 
 The public API is the names below, plus the modules `qa.errors` (exceptions and `explain`), `qa.serialize`
-(the JSON form of every result), `qa.reflow` (text as shown) and `qa.health` (is answering working?).
+(the JSON form of every result), `qa.present.reflow` (text as shown) and `qa.ops.health` (is answering working?).
 """
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from . import errors, serialize  # noqa: F401  (public modules: qa.errors.QAError, qa.serialize.AnswerDict)
-from .answers import Answer
-from .assistant import Assistant, IndexStatus
-from .build import BuildReport
-from .evidence import PageView
-from .chunks import Citation
-from .hits import Hit
-from .store.chunks import DocumentRecord
-from .settings import Settings
+from qa import errors, serialize  # noqa: F401  (public modules: qa.errors.QAError, qa.serialize.AnswerDict)
+from qa.answer.answers import Answer
+from qa.assistant import Assistant, IndexStatus
+from qa.index.build import BuildReport
+from qa.evidence.page_view import PageView
+from qa.ingest.chunking import Citation
+from qa.retrieve.search import Hit
+from qa.index.store.chunks import DocumentRecord
+from qa.settings import Settings
 
 __all__ = ["Answer", "Assistant", "BuildReport", "Citation", "DocumentRecord", "Hit", "IndexStatus", "PageView",
            "Settings", "ask", "build_index", "search"]

@@ -11,29 +11,29 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import bm25
-from . import chinese_ranking
-from .answers import Answer, best_sentences, judge, rank_sentences
-from .build import BuildReport, Progress, build
-from .embeddings import Embedder, SentenceTransformerEmbedder, model_hash
-from .onnx_embedder import export_onnx, onnx_path_for
-from .query_embedder import CachedEmbedder, query_embedder
-from .errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion
-from .evidence import PageView, PageViews
-from .multilingual import shared_embedder
-from .params import k_value, mode_value, sources_value
-from .questions import QuestionShape, shape
-from .removal import remove_file
-from .routing import ROUTED_EMBED_SENTENCES, judge_routed, routed
-from .hits import Hit, search
-from .store.chunks import DocumentRecord
-from .text import is_cjk
-from .settings import Settings
-from .store.backends import current_token, open_serving
-from .store.reader import Generation
-from .verdict_model import VerdictModel, load_models
-from .verdicts import Matcher
-from .vocabulary import WordVectors
+from qa.index import bm25
+from qa.answer import chinese_ranking
+from qa.answer.answers import Answer, best_sentences, judge, rank_sentences
+from qa.index.build import BuildReport, Progress, build
+from qa.embed.embeddings import Embedder, SentenceTransformerEmbedder, model_hash
+from qa.embed.onnx import export_onnx, onnx_path_for
+from qa.embed.query import CachedEmbedder, query_embedder
+from qa.errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion
+from qa.evidence.page_view import PageView, PageViews
+from qa.embed.multilingual import shared_embedder
+from qa.retrieve.params import k_value, mode_value, sources_value
+from qa.answer.questions import QuestionShape, shape
+from qa.ingest.removal import remove_file
+from qa.answer.routed_verdict import ROUTED_EMBED_SENTENCES, judge_routed, routed
+from qa.retrieve.search import Hit, search
+from qa.index.store.chunks import DocumentRecord
+from qa.text import is_cjk
+from qa.settings import Settings
+from qa.index.store.backends import current_token, open_serving
+from qa.index.store.reader import Generation
+from qa.answer.verdict_model import VerdictModel, load_models
+from qa.answer.verdicts import Matcher
+from qa.embed.vocabulary import WordVectors
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -60,7 +60,7 @@ class Retrieval:
     embedder: Embedder
     matcher: Matcher
     gen: Generation
-    routed: bool = False  # answered through the multilingual model (qa.routing)
+    routed: bool = False  # answered through the multilingual model (qa.answer.routed_verdict)
 
 
 def _cite_sentence_page(gen: Generation, hit: Hit, sentences) -> Hit:
@@ -230,7 +230,7 @@ class Assistant:
             progress=(lambda done, total: progress("embed", done, total)) if progress else None))
         multi = (lambda: self._multilingual) if self._multilingual is not None else None
         if ray is not None:
-            from .ray_build import ray_factories
+            from qa.index.ray_build import ray_factories
 
             factory, multi = ray_factories(ray, self.settings.batch_size, self._build_embedder, self._multilingual)
         report = build(targets, self.settings, factory, full=full, progress=progress, wait=wait,

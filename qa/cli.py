@@ -11,7 +11,7 @@ import warnings
 
 import qa
 from qa.errors import explain
-from qa.progress import ConsoleBar
+from qa.present.progress import ConsoleBar
 
 
 def _cmd_index(args) -> int:
@@ -65,7 +65,7 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_status(args) -> int:
-    from qa.health import check, report_lines, server_health
+    from qa.ops.health import check, report_lines, server_health
 
     report = server_health(args.url) if args.url else check(qa.Assistant.shared()).as_json()
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else "\n".join(report_lines(report)))
@@ -73,7 +73,7 @@ def _cmd_status(args) -> int:
 
 
 def _cmd_eval(args) -> int:
-    from qa.evaluation import evaluate, format_table, load_questions, to_json
+    from qa.ops.evaluation import evaluate, format_table, load_questions, to_json
 
     rows = evaluate(qa.Assistant.shared(), [q for f in args.file for q in load_questions(f)], by_language=args.by_language)
     print(to_json(rows) if args.json else format_table(rows))

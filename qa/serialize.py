@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Sequence, TypedDict
 
 if TYPE_CHECKING:
-    from .answers import Answer, AnswerSentence
-    from .documents import Reference
-    from .chunks import Citation
-    from .hits import Hit
+    from qa.answer.answers import Answer, AnswerSentence
+    from qa.ingest.documents import Reference
+    from qa.ingest.chunking import Citation
+    from qa.retrieve.search import Hit
 
 
 class CitationDict(TypedDict):

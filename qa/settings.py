@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import get_args, get_type_hints
 
-from .errors import InvalidSetting
+from qa.errors import InvalidSetting
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,7 +45,7 @@ class Settings:
     upload_storage_bytes: int = 400 * 1024 * 1024  # all temporary uploads together
     allowed_origins: str = ""  # comma-separated origins allowed to call or upload from other sites
     page_dpi: int = 110  # resolution of page images ("Show on page")
-    onnx_threads: int = 0  # threads per ONNX question embedding; 0: up to 2 (see qa.onnx_embedder.onnx_threads)
+    onnx_threads: int = 0  # threads per ONNX question embedding; 0: up to 2 (see qa.embed.onnx.onnx_threads)
     query_cache: int = 4096  # question and sentence vectors kept per process; 0: no cache
     # Where passages are served from (qa/store/): "faiss" (the local generation) or "qdrant", reached at
     # qdrant_url (a server or cluster; "local:PATH" or ":memory:": qdrant-client's local mode) with

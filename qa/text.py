@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
-from .errors import MissingDependency
+from qa.errors import MissingDependency
 
 # CJK Unified Ideographs with extension A and the compatibility block: the characters Chinese is written in.
 CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

@@ -27,7 +27,7 @@ _LABEL = re.compile(r"^\s*(?:-{1,2}[A-Za-z0-9][\w-]*(?:[=\s][^\s,，]+)?(?:,\s*-
 
 def answer_units(text: str) -> list[str]:
     """The passage's sentences, plus each labelled entry's first sentence joined to the one after it."""
-    from qa.chunks import sentence_spans
+    from qa.ingest.chunking import sentence_spans
 
     spans = list(sentence_spans(text, 0, len(text)))
     units = []

@@ -7,7 +7,7 @@ Fitting set: the Chinese answerable questions of dev-zh (over man-zh.txt) and de
 review). Each model is a pairwise logistic ranker (answer-holding passage or sentence above each one that
 does not hold the answer; Newton's method, L2), its strength chosen by 5-fold cross-validation by
 question. Reported out of fold: each question is ranked by the fold model that did not see it, its
-answer sentences drawn from the search's top 3 hits as the assistant does. Writes qa/chinese_ranking.json (the
+answer sentences drawn from the search's top 3 hits as the assistant does. Writes qa/answer/fitted/chinese_ranking.json (the
 sentence model fitted on all questions, the chosen chunk size) and results/chinese-ranking.{md,json}.
 The unseen vimtutor questions (tests/data/zh/unseen) are read only to report the passage re-ranking models,
 fitted on the dev sets, out of sample; nothing is fitted or chosen on them. --e5 adds multilingual-e5-small
@@ -29,12 +29,12 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa import Assistant, Settings  # noqa: E402
-from qa import chinese_ranking as cr  # noqa: E402
+from qa.answer import chinese_ranking as cr  # noqa: E402
 from scripts import chinese_passage_features as pf  # noqa: E402
 from scripts.pairwise_ranker import FOLDS, choose, fit_pairwise, mrr, rank_of  # noqa: E402
-from qa.evaluation import contains_answer, load_questions  # noqa: E402
-from qa.multilingual import shared_embedder  # noqa: E402
-from qa.hits import search  # noqa: E402
+from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
+from qa.embed.multilingual import shared_embedder  # noqa: E402
+from qa.retrieve.search import search  # noqa: E402
 from qa.text import is_cjk  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -226,7 +226,7 @@ def main() -> None:
              "sentence": {"features": list(cr.SENTENCE_FEATURES), "weights": [round(float(v), 4) for v in sentence_w],
                           "strength": result["s_strength"]},
              "fitted_on": [q.stem for _, q in FIT], "questions": len(data)}
-    (PROJECT / "qa" / "chinese_ranking.json").write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    (PROJECT / "qa" / "answer" / "fitted" / "chinese_ranking.json").write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     md = (f"Written by: `python -m scripts.fit_chinese_ranking` ({FOLDS}-fold by question, out of fold)\n\n"
           "Chinese chunk size (`cjk_chunk_tokens`), dev-zh Chinese answerable questions, out of fold:\n\n"
           "| chunk tokens | MRR@10 (search's fusion) | MRR@10 (re-ordered) | first sentence | English questions found in top 5 |\n"

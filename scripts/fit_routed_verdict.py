@@ -20,12 +20,12 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa import Assistant, Settings  # noqa: E402
-from qa.evaluation import load_questions  # noqa: E402
-from qa import chinese_ranking  # noqa: E402
-from qa.answers import rank_sentences  # noqa: E402
+from qa.ops.evaluation import load_questions  # noqa: E402
+from qa.answer import chinese_ranking  # noqa: E402
+from qa.answer.answers import rank_sentences  # noqa: E402
 from qa.text import is_cjk  # noqa: E402
-from qa.routing import ROUTED_EMBED_SENTENCES, routed_features  # noqa: E402
-from qa.verdict_model import load_models  # noqa: E402
+from qa.answer.routed_verdict import ROUTED_EMBED_SENTENCES, routed_features  # noqa: E402
+from qa.answer.verdict_model import load_models  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 ZH = PROJECT / "tests" / "data" / "zh"

@@ -5,7 +5,7 @@
 Every question set below is answered against its own corpus with the real model. The sentence weights
 are grid-searched and the logistic model fitted on k-1 folds, then scored on the fold left out; the
 figures it prints (and writes to results/verdict-fit.md and .json) are those out-of-fold ones. The model
-shipped in qa/verdict_model.json is then fitted on every question, with the fold models beside it so that
+shipped in qa/answer/fitted/verdict_model.json is then fitted on every question, with the fold models beside it so that
 `qa eval` can judge each fitted question with the model that did not see it.
 """
 
@@ -26,10 +26,10 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa import Assistant, Settings  # noqa: E402
-from qa.answers import SENTENCE_HITS, rank_sentences  # noqa: E402
-from qa.evaluation import contains_answer, load_questions  # noqa: E402
-from qa.verdict_model import FEATURES, MODEL_FILE, SentenceWeights, VerdictModel  # noqa: E402
-from qa.verdicts import features  # noqa: E402
+from qa.answer.answers import SENTENCE_HITS, rank_sentences  # noqa: E402
+from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
+from qa.answer.verdict_model import FEATURES, MODEL_FILE, SentenceWeights, VerdictModel  # noqa: E402
+from qa.answer.verdicts import features  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -45,7 +45,7 @@ SETS = [
       DATA / "fit" / "debian-python-policy.txt"]),
 ]
 GRID = {"overlap": (0.0, 0.25, 0.5, 0.75, 1.0), "rank": (0.0, 0.03, 0.06, 0.1), "fit": (0.0, 0.1, 0.2, 0.3, 0.5)}
-EMBED = 4  # as qa.answers.EMBED_SENTENCES
+EMBED = 4  # as qa.answer.answers.EMBED_SENTENCES
 # The logistic model is class-balanced, so 0.5 weighs a wrongly answered and a wrongly refused question
 # alike. Measured out of fold on these sets: thresholds set to keep 96% of the fitting folds' answerable
 # questions answered swung between 0.26 and 0.49 from fold to fold and caught fewer unanswerable ones
@@ -90,7 +90,7 @@ def collect(work: Path) -> list[Sample]:
 
 
 def first(sample: Sample, w: SentenceWeights):
-    """The candidate ranked first under weights w (the cheap score picks EMBED to embed, as qa.answers does)."""
+    """The candidate ranked first under weights w (the cheap score picks EMBED to embed, as qa.answer.answers does)."""
     if not sample.cands:
         return None
     cheap = [w.overlap * c[1] - w.rank * (c[0] - 1) + w.fit * c[3] for c in sample.cands]

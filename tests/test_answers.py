@@ -7,13 +7,13 @@ import pytest
 
 from conftest import SEED
 from qa import Citation, Hit
-from qa.answers import MAX_SENTENCES, SENTENCE_HITS, AnswerSentence, best_sentences, judge, rank_sentences
-from qa.documents import load_document
-from qa.questions import shape
+from qa.answer.answers import MAX_SENTENCES, SENTENCE_HITS, AnswerSentence, best_sentences, judge, rank_sentences
+from qa.ingest.documents import load_document
+from qa.answer.questions import shape
 from qa.settings import Settings
-from qa.verdict_model import SentenceWeights, VerdictModel
-from qa.verdicts import Matcher
-from qa.vocabulary import WordVectors
+from qa.answer.verdict_model import SentenceWeights, VerdictModel
+from qa.answer.verdicts import Matcher
+from qa.embed.vocabulary import WordVectors
 
 DOC = ("Owl Notes\n\nBarn owls live in old barns and church towers. A barn owl eats about four voles every night. "
        "Their hearing is sharp enough to hunt in total darkness.\n\n1.2 Nesting Habits\nBarn owls nest in hollow "

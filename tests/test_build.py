@@ -13,9 +13,9 @@ import pytest
 
 from qa import Assistant, Settings
 from qa.errors import BuildInProgress, CorpusNotFound, EmptyCorpus
-from qa.store.reader import open_current
-from qa.build import build
-from qa.chunks import embedding_text
+from qa.index.store.reader import open_current
+from qa.index.build import build
+from qa.ingest.chunking import embedding_text
 from conftest import SEED
 
 PARAGRAPHS = [
@@ -256,16 +256,16 @@ def test_paths_given_as_text_and_relative_names_work(tmp_path, corpus, fake_embe
 def test_an_unexpected_error_on_one_file_skips_only_that_file(fake_assistant, corpus, monkeypatch):
     (corpus / "a.txt").write_text("Alpha notes\n\n" + PARAGRAPHS[0] + "\n")
     (corpus / "b.txt").write_text("Beta notes\n\n" + PARAGRAPHS[1] + "\n")
-    import qa.plan
+    import qa.index.plan
 
-    real = qa.plan.chunk_document
+    real = qa.index.plan.chunk_document
 
     def flaky(doc, *args):
         if doc.source == "b.txt":
             raise IndexError("list index out of range")
         return real(doc, *args)
 
-    monkeypatch.setattr(qa.plan, "chunk_document", flaky)
+    monkeypatch.setattr(qa.index.plan, "chunk_document", flaky)
     report = fake_assistant.build_index()
     assert report.added == ("a.txt",)
     assert [(s.source, s.reason) for s in report.skipped] == [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.hits import Citation, Hit
+from qa.retrieve.search import Citation, Hit
 from scripts.chinese_passage_features import answer_units, best_unit, rerank_features, scaled, search_features
 
 

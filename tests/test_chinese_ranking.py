@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from qa import chinese_ranking as cr
-from qa.chinese_ranking import (QuestionWords, anchor_share, bigram_share, coverage, is_answer_unit,
+from qa.answer import chinese_ranking as cr
+from qa.answer.chinese_ranking import (QuestionWords, anchor_share, bigram_share, coverage, is_answer_unit,
                                 question_words, sentence_weights)
-from qa.hits import Citation, Hit
+from qa.retrieve.search import Citation, Hit
 from qa.settings import Settings
 
 

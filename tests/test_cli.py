@@ -14,7 +14,7 @@ import pytest
 
 from conftest import PROJECT, SEED
 from qa import Settings, cli
-from qa.documents import load_document
+from qa.ingest.documents import load_document
 
 SEED_TITLE = ("Strategic Research on Information Technology Promoting the Modernization of National Governance: "
               "Postprint of the Academic Review from the S70th Xiangshan Science Conference")

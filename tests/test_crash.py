@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from qa import Assistant, Settings
-from qa.store.reader import Generation, open_current
+from qa.index.store.reader import Generation, open_current
 from conftest import PROJECT, SEED
 
 TESTS = Path(__file__).resolve().parent
@@ -26,8 +26,8 @@ sys.path[:0] = [sys.argv[4], sys.argv[5]]
 from pathlib import Path
 from conftest import FakeEmbedder
 from qa import Settings
-from qa import plan as b
-from qa.store import chunks as c, pointer as p, writer as w
+from qa.index import plan as b
+from qa.index.store import chunks as c, pointer as p, writer as w
 
 corpus, index, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 
@@ -61,7 +61,7 @@ wrap(w, "fsync_tree", after="folder_complete")
 wrap(w.os, "rename", after="folder_renamed")
 wrap(p.os, "replace", before="pointer_staged", after="pointer_replaced")
 print("AT START", flush=True)
-from qa import build
+from qa.index import build
 report = build.build([corpus], Settings(corpus_dir=corpus, index_dir=index), lambda: Embedder())
 print("DONE", report.generation, flush=True)
 """

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import SEED
-from qa.documents import Document, Page, Reference, Section, load_document, parse_text
+from qa.ingest.documents import Document, Page, Reference, Section, load_document, parse_text
 from qa.settings import Settings
 
 SEED_TITLE = ("Strategic Research on Information Technology Promoting the Modernization of National Governance: "

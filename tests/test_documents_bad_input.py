@@ -10,9 +10,9 @@ import pytest
 
 from qa import Assistant, Settings
 from qa.errors import DocumentError
-from qa import documents
-from qa.documents import load_document
-from qa.pdf_pages import extract_pages
+from qa.ingest import documents
+from qa.ingest.documents import load_document
+from qa.ingest.pdf import extract_pages
 
 GOOD = ("Harbour notes\n\nThe harbour master counted {n} ships in the spring. Most of them carried timber and "
         "grain from the northern ports. The records are kept in the town hall.\n")

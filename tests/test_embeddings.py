@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from qa import Assistant
-from qa.embeddings import MAX_SEQ_TOKENS, SentenceTransformerEmbedder, load_tokenizer, model_hash
-from qa.onnx_embedder import OnnxEmbedder, onnx_path_for
-from qa.query_embedder import CachedEmbedder, query_embedder
+from qa.embed.embeddings import MAX_SEQ_TOKENS, SentenceTransformerEmbedder, load_tokenizer, model_hash
+from qa.embed.onnx import OnnxEmbedder, onnx_path_for
+from qa.embed.query import CachedEmbedder, query_embedder
 
 LONG = " ".join(f"Sentence {i} says that data governance in county {i} relies on shared platforms." for i in range(40))
 TEXTS = [

@@ -11,7 +11,7 @@ import pytest
 
 from qa import Assistant, Settings
 from qa.errors import InvalidSetting
-from qa.evaluation import Question, contains_answer, evaluate, format_table, load_questions
+from qa.ops.evaluation import Question, contains_answer, evaluate, format_table, load_questions
 
 from conftest import DEV_SET, DEV_UNANSWERABLE, PROJECT, seed_corpus
 

@@ -1,4 +1,4 @@
-"""qa.evidence via Assistant.page_view: the cited page with the passage marked, cached per generation."""
+"""qa.evidence.page_view via Assistant.page_view: the cited page with the passage marked, cached per generation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""qa.health: whether answering works, what the index lacks, whether a build runs; and `qa status`."""
+"""qa.ops.health: whether answering works, what the index lacks, whether a build runs; and `qa status`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from conftest import PROJECT
 from faults import read_only
 from ui_server import running_app, small_assistant
 
-from qa.build import build_lock
-from qa.health import Health, build_running, check, unindexed
+from qa.index.build import build_lock
+from qa.ops.health import Health, build_running, check, unindexed
 
 
 def qa_cli(*args: str, corpus: Path, index: Path) -> subprocess.CompletedProcess:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.layout import Section, clean, find_headings, find_title, is_reference_heading, reference_entries
+from qa.ingest.layout import Section, clean, find_headings, find_title, is_reference_heading, reference_entries
 
 
 # --- clean -----------------------------------------------------------------------------------------------------

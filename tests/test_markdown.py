@@ -1,4 +1,4 @@
-"""qa.markdown: an answer with [n] markers, then its numbered sources with the quoted, reflowed passages."""
+"""qa.present.markdown: an answer with [n] markers, then its numbered sources with the quoted, reflowed passages."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ HITS = (
 
 
 def test_a_supported_answer_lists_its_sentences_then_the_sources_they_cite():
-    sentences = (qa.answers.AnswerSentence("There is also an optional weight\nattribute for globs.", 1, 125, 180, 0.8),
-                 qa.answers.AnswerSentence("• magic elements hold a\nlist of match rules.", 3, 300, 342, 0.5))
+    sentences = (qa.answer.answers.AnswerSentence("There is also an optional weight\nattribute for globs.", 1, 125, 180, 0.8),
+                 qa.answer.answers.AnswerSentence("• magic elements hold a\nlist of match rules.", 3, 300, 342, 0.5))
     ans = qa.Answer("What is the weight\nattribute?", "answered", (), "", sentences, HITS, 0.9)
     assert ans.to_markdown() == (
         "**What is the weight attribute?**\n"

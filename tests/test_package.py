@@ -13,11 +13,11 @@ import qa
 
 PROJECT = Path(__file__).resolve().parent.parent
 MODULES = sorted(p.stem for p in (PROJECT / "qa").glob("*.py") if p.stem != "__init__") + sorted(
-    p.parent.name for p in (PROJECT / "qa").glob("*/__init__.py"))  # and the subpackages (qa.store)
+    p.parent.name for p in (PROJECT / "qa").glob("*/__init__.py"))  # and the subpackages (qa.index.store)
 
 
 def _module(path: Path) -> str:
-    """qa/store/reader.py -> qa.store.reader; a package's __init__.py -> the package."""
+    """qa/store/reader.py -> qa.index.store.reader; a package's __init__.py -> the package."""
     parts = path.relative_to(PROJECT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 

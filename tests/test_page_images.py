@@ -1,4 +1,4 @@
-"""qa.page_images: a page rendered by pdfium in a child process, with every character's box."""
+"""qa.evidence.page_images: a page rendered by pdfium in a child process, with every character's box."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pdfs import minimal_pdf
 from PIL import Image
 
 from qa.errors import PageNotRendered
-from qa.page_images import render_page
+from qa.evidence.page_images import render_page
 
 PDF = minimal_pdf([["Lighthouse Survey", "The Zorblax lighthouse was painted teal in 1987."],
                    ["Second page text."]])
@@ -39,7 +39,7 @@ def test_a_page_that_cannot_be_rendered_says_why(pdf, number, reason):
 
 
 def test_one_renderer_child_serves_page_after_page_and_is_replaced_after_a_timeout():
-    from qa.page_images import Renderer
+    from qa.evidence.page_images import Renderer
 
     renderer = Renderer(30, MEMORY)
     try:

@@ -1,10 +1,10 @@
-"""qa.page_marks: the page characters that spell a passage, and one box per line around them."""
+"""qa.evidence.page_marks: the page characters that spell a passage, and one box per line around them."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.page_marks import line_boxes, matched_chars, passage_boxes
+from qa.evidence.page_marks import line_boxes, matched_chars, passage_boxes
 
 
 def _boxes(lines: list[str]) -> tuple[str, list[tuple[float, float, float, float]]]:

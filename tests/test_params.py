@@ -1,11 +1,11 @@
-"""qa.params: k, mode and sources are taken only when they are exactly what the API documents."""
+"""qa.retrieve.params: k, mode and sources are taken only when they are exactly what the API documents."""
 
 from __future__ import annotations
 
 import pytest
 
 from qa.errors import InvalidSetting
-from qa.params import k_value, mode_value, sources_value
+from qa.retrieve.params import k_value, mode_value, sources_value
 
 
 @pytest.mark.parametrize("given, expected", [(1, 1), (5, 5), (50, 50), (5.0, 5)])

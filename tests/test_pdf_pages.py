@@ -1,8 +1,8 @@
-"""qa.pdf_pages: running headers, footers and page numbers that repeat across pages are dropped."""
+"""qa.ingest.pdf: running headers, footers and page numbers that repeat across pages are dropped."""
 
 from __future__ import annotations
 
-from qa.pdf_pages import strip_running_lines
+from qa.ingest.pdf import strip_running_lines
 
 
 def test_strip_running_lines_drops_repeated_headers_footers_and_page_numbers():

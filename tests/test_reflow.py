@@ -1,4 +1,4 @@
-"""qa.reflow: text as shown joins the lines of a paragraph and rejoins hyphenated words; offsets still map."""
+"""qa.present.reflow: text as shown joins the lines of a paragraph and rejoins hyphenated words; offsets still map."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.documents import load_document
-from qa.reflow import reflow, reflowed
+from qa.ingest.documents import load_document
+from qa.present.reflow import reflow, reflowed
 from qa.settings import Settings
 
 SPEC_PDF = Path(__file__).resolve().parent / "data" / "heldout" / "shared-mime-info-spec.pdf"

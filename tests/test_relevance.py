@@ -1,10 +1,10 @@
-"""qa.relevance: one 0-1 relevance with one meaning, labelled strong / fair / weak, the same in every mode."""
+"""qa.retrieve.relevance: one 0-1 relevance with one meaning, labelled strong / fair / weak, the same in every mode."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa import relevance as rel
+from qa.retrieve import relevance as rel
 
 
 @pytest.mark.parametrize("cosine, value, label", [

@@ -41,7 +41,7 @@ def test_only_indexed_documents_can_be_removed(two_docs, corpus, source, reason)
     ("", "'' is not a file name inside the corpus folder"),
 ])
 def test_names_leading_out_of_the_corpus_are_refused(corpus, source, reason):
-    from qa.removal import remove_file
+    from qa.ingest.removal import remove_file
 
     (corpus.parent / "outside.txt").write_text("keep me")
     with pytest.raises(DocumentNotRemoved) as err:

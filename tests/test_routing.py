@@ -8,11 +8,11 @@ import pytest
 
 from qa import Assistant, Settings
 from qa.errors import IndexCorrupt
-from qa.store.pointer import CURRENT
-from qa.store.reader import open_current
+from qa.index.store.pointer import CURRENT
+from qa.index.store.reader import open_current
 from qa.errors import IndexOutdated
-from qa.routing import is_supported_routed, routed
-from qa.hits import dense_routes
+from qa.answer.routed_verdict import is_supported_routed, routed
+from qa.retrieve.search import dense_routes
 
 from conftest import FakeEmbedder
 

@@ -10,11 +10,12 @@ import pytest
 
 from qa import Assistant, Settings
 from qa.errors import BackendUnavailable, IndexNotFound
-from qa.hits import search
-from qa.store.reader import open_current
-from qa.store.backends import passages_of
-from qa.store.faiss_backend import LocalGenerations, as_new
-from qa.store.protocol import RowFilter
+from qa.index import bm25
+from qa.retrieve.search import search
+from qa.index.store.reader import open_current
+from qa.index.store.backends import passages_of
+from qa.index.store.faiss_backend import LocalGenerations, as_new
+from qa.index.store.protocol import RowFilter
 from conftest import FakeEmbedder
 from pdfs import minimal_pdf
 
@@ -59,15 +60,15 @@ def local(tmp_path_factory):
 
 
 def _qdrant(kind: str, tmp_path):
-    from qa.store.qdrant import QdrantGenerations
+    from qa.index.store.qdrant import QdrantGenerations
 
     if kind == "qdrant-edge":
         pytest.importorskip("qdrant_edge")
-        from qa.store.qdrant_embedded import EdgeEngine
+        from qa.index.store.qdrant_embedded import EdgeEngine
 
         return QdrantGenerations(EdgeEngine(tmp_path / "edge"), "t")
     pytest.importorskip("qdrant_client")
-    from qa.store.qdrant_server import ClientEngine
+    from qa.index.store.qdrant_server import ClientEngine
 
     return QdrantGenerations(ClientEngine(":memory:"), "t")
 
@@ -119,7 +120,7 @@ def test_lexical_top_k_gives_the_bm25_scores_of_the_allowed_rows(passages, local
     expected_scores, expected_rows = local.bm25.search(query, 5, mask.astype(np.float32))
     scores, rows = passages.lexical(query, 5, where)
     np.testing.assert_allclose(scores, expected_scores, rtol=1e-5)
-    everything = local.bm25.retriever.get_scores([t for t in __import__("qa.bm25").bm25.terms(query)
+    everything = local.bm25.retriever.get_scores([t for t in bm25.terms(query)
                                                    if t in local.bm25.retriever.vocab_dict] or ["-"])
     if len(rows):
         np.testing.assert_allclose(everything[rows], scores, rtol=1e-5)
@@ -228,7 +229,7 @@ def test_make_current_keeps_the_previous_generation_and_drops_older_ones(local, 
 
 @pytest.mark.parametrize("kind", BACKENDS[1:])
 def test_qdrant_keeps_two_collections_per_kept_generation_and_drops_interrupted_writes(local, tmp_path, kind):
-    from qa.store.qdrant_generation import write_side
+    from qa.index.store.qdrant_generation import write_side
 
     gens = _writer(kind, tmp_path)
     first, second = (f"gen-2026020{i}-000000-1-cccccc" for i in (1, 3))
@@ -241,7 +242,7 @@ def test_qdrant_keeps_two_collections_per_kept_generation_and_drops_interrupted_
 
 def _pointer(gens, kind):
     if kind == "faiss":
-        from qa.store.pointer import read_pointer
+        from qa.index.store.pointer import read_pointer
 
         return read_pointer(gens.root)
     return gens.engine.get_pointer("t")

@@ -11,9 +11,9 @@ import pytest
 from qa import Assistant, Settings
 from qa.errors import BackendUnavailable, IndexNotFound, InvalidSetting
 from qa import cli
-from qa.evaluation import evaluate, load_questions
-from qa.store.backends import remote
-from qa.store.qdrant import forget_engines
+from qa.ops.evaluation import evaluate, load_questions
+from qa.index.store.backends import remote
+from qa.index.store.qdrant import forget_engines
 from conftest import DEV_SET, FakeEmbedder
 
 TEXT = ("Field notes\n\nThe lighthouse keeper logged {n} storms in the first winter. Each storm was measured "
@@ -128,7 +128,7 @@ OPEN_IN_CHILD = """
 import sys
 from qa import Settings
 from qa.errors import BackendUnavailable
-from qa.store.backends import remote
+from qa.index.store.backends import remote
 try:
     print("rows", remote(Settings(backend="qdrant", qdrant_path=sys.argv[1])).open(sys.argv[2]).n)
 except BackendUnavailable as exc:
@@ -162,8 +162,8 @@ def test_backend_settings_are_checked(changes, message):
 @pytest.mark.parametrize("kind", ["edge", "client"])
 def test_dev_set_quality_is_the_same_through_qdrant(real_index, tmp_path, kind):
     """Recall@1/5 and MRR@10 on a sample of the dev set, every mode, FAISS against Qdrant."""
-    from qa.store.backends import publish
-    from qa.store.reader import open_current
+    from qa.index.store.backends import publish
+    from qa.index.store.reader import open_current
 
     questions = load_questions(DEV_SET)[::3]
     qdrant = real_index.with_(backend="qdrant", **_engine_settings(kind, tmp_path))

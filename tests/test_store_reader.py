@@ -11,9 +11,9 @@ import pytest
 
 from qa import Assistant
 from qa.errors import IndexCorrupt, IndexNotFound, ModelUnavailable
-from qa import embeddings
-from qa.store import manifest
-from qa.store.reader import Generation, open_current
+from qa.embed import embeddings
+from qa.index.store import manifest
+from qa.index.store.reader import Generation, open_current
 
 TEXT = ("Field notes\n\nThe lighthouse keeper logged {n} storms in the first winter. Each storm was measured "
         "by its wind speed and its wave height. The keeper's log is kept in the harbour museum.\n")

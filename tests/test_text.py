@@ -5,7 +5,7 @@ from __future__ import annotations
 import bm25s
 import pytest
 
-from qa.bm25 import Bm25Index
+from qa.index.bm25 import Bm25Index
 from qa.text import (BM25_STOP_WORDS, STOP_WORDS, cjk_terms, content_terms, is_cjk, stem, terms, terms_of, tokens,
                      word_set)
 

@@ -17,7 +17,7 @@ from test_ui_browser import SHOTS, ask
 from ui_server import chat_page, running_app, writable_copy
 
 import qa
-from qa.relevance import LABELS
+from qa.retrieve.relevance import LABELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.model,
               pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),

@@ -12,7 +12,7 @@ from gradio_client import Client
 from gradio_client.exceptions import AppError
 from ui_server import running_app, small_assistant
 
-from qa.health import remove_leftovers
+from qa.ops.health import remove_leftovers
 from ui.app import ChatApp
 from ui.uploads import UploadRefused, store
 
@@ -88,7 +88,7 @@ def test_leftovers_of_a_killed_server_are_removed_at_the_next_start(tmp_path):
 
 
 def test_remove_leftovers_leaves_a_running_build_alone(tmp_path):
-    from qa.build import build_lock
+    from qa.index.build import build_lock
 
     index = tmp_path / "index"
     (index / "tmp-gen-running").mkdir(parents=True)
@@ -128,7 +128,7 @@ def test_the_page_names_a_read_only_index_folder_and_lists_unindexed_files(tmp_p
 
 
 def test_a_rebuild_while_another_runs_says_so_and_keeps_the_upload(tmp_path):
-    from qa.build import build_lock
+    from qa.index.build import build_lock
 
     assistant = small_assistant(tmp_path)
     index, corpus = Path(assistant.settings.index_path), Path(assistant.settings.corpus_dir)

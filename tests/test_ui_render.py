@@ -19,7 +19,7 @@ def _hit(rank: int, text: str, start: int = 100, section: str | None = "1.3 Data
 def test_reply_escapes_everything_and_highlights_the_answer_sentence():
     text = "First sentence here. " + HOSTILE
     hit = _hit(1, text)
-    s = qa.answers.AnswerSentence("First sentence here.", 1, 100, 120, 0.9)
+    s = qa.answer.answers.AnswerSentence("First sentence here.", 1, 100, 120, 0.9)
     ans = qa.Answer("what <b>is</b> it?", "answered", (), "", (s,), (hit,), 0.9)
     out = render.answer_html(ans, lambda src, a, b: ("before <u>", text, "</u> after"))
     assert "<script" not in out and "<img" not in out and "<i>" not in out and "<b>Governance" not in out
@@ -36,7 +36,7 @@ def test_a_partial_reply_says_what_is_missing_before_the_passages_marked_as_not_
     hit = _hit(1, "The <drones> flew.")
     reason = "The documents mention the <drones>, but not which company."
     ans = qa.Answer("q", "partial", ("which company",), reason,
-                    (qa.answers.AnswerSentence("The <drones> flew.", 1, 100, 118, 0.1),), (hit,), 0.1)
+                    (qa.answer.answers.AnswerSentence("The <drones> flew.", 1, 100, 118, 0.1),), (hit,), 0.1)
     out = render.answer_html(ans)
     assert ('<p class="qa-unsupported qa-partial"><b>The documents mention the &lt;drones&gt;, but not which '
             'company.</b> The closest passages are below, marked as not answering it.</p>') in out
@@ -82,7 +82,7 @@ def test_a_text_hit_has_no_page_button():
 
 def test_the_reply_carries_its_markdown_for_copy_with_sources_on_one_line():
     hit = _hit(1, "First sentence here. " + HOSTILE)
-    ans = qa.Answer("what?", "answered", (), "", (qa.answers.AnswerSentence("First sentence here.", 1, 100, 120, 0.9),),
+    ans = qa.Answer("what?", "answered", (), "", (qa.answer.answers.AnswerSentence("First sentence here.", 1, 100, 120, 0.9),),
                     (hit,), 0.9)
     out = render.answer_html(ans)
     md = html.escape(ans.to_markdown(), quote=True).replace("\n", "&#10;")

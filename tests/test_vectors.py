@@ -6,7 +6,7 @@ import faiss
 import numpy as np
 import pytest
 
-from qa.vectors import (EXACT_MAX_ROWS, build_vector_index, describe, index_kind, ivf_lists, ivf_probes,
+from qa.index.vectors import (EXACT_MAX_ROWS, build_vector_index, describe, index_kind, ivf_lists, ivf_probes,
                         load_vector_index, memory_bytes_per_row, save_vector_index, search_vectors)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.vocabulary import WordVectors, corpus_words
+from qa.embed.vocabulary import WordVectors, corpus_words
 
 
 def test_corpus_words_are_sorted_and_distinct():

@@ -10,9 +10,9 @@ import gradio as gr
 
 import qa
 from qa.serialize import search_dict
-from qa.health import build_running, unindexed
+from qa.ops.health import build_running, unindexed
 from qa.errors import explain
-from qa.progress import fraction
+from qa.present.progress import fraction
 
 from .assets import asset
 from . import evidence_events, render, server, uploads

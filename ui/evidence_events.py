@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 import qa
-from qa.progress import fraction
+from qa.present.progress import fraction
 
 from . import evidence, render
 from .assets import asset

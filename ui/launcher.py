@@ -9,7 +9,7 @@ import sys
 import warnings
 
 import qa
-from qa.progress import ConsoleBar
+from qa.present.progress import ConsoleBar
 
 from . import app as page
 from .server import check_exposure, load_auth, private_upload_folder
@@ -26,7 +26,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
     check_exposure(host, expose)
     auth = load_auth()
     # Questions are answered one per core at once (ChatApp.workers); ONNX threads beyond that share the same
-    # cores and only wait on each other (see qa.onnx_embedder.onnx_threads).
+    # cores and only wait on each other (see qa.embed.onnx.onnx_threads).
     cores, workers = len(os.sched_getaffinity(0)), qa.Settings.from_env().answer_workers
     os.environ.setdefault("QA_ONNX_THREADS", str(max(1, cores // (workers or cores))))
     # FAISS's OpenMP threads likewise: with answers already one per core, a search on two threads waits for a

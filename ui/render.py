@@ -13,7 +13,7 @@ import time
 from typing import Callable, Sequence
 
 import qa
-from qa.reflow import reflow, reflowed
+from qa.present.reflow import reflow, reflowed
 
 
 def esc(text: object) -> str:

@@ -18,7 +18,7 @@ from gradio.utils import get_upload_folder
 from starlette.middleware import Middleware
 
 import qa
-from qa import health
+from qa.ops import health
 
 from . import sessions
 from .limits import RequestGuard
@@ -126,7 +126,7 @@ def exposure_warning(host: str, port: int, logins: list | None) -> str | None:
 
 
 def health_report(blocks: gr.Blocks, assistant: qa.Assistant, every: float = 1.0, detailed: bool = True):
-    """A function returning /health's JSON: qa.health.check plus the queue's state, at most once a second.
+    """A function returning /health's JSON: qa.ops.health.check plus the queue's state, at most once a second.
 
     /health needs no login (monitors must reach it), so behind a login it says only whether answering works.
     """

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.documents import SUPPORTED_SUFFIXES, check_bytes, content_hash
+from qa.ingest.documents import SUPPORTED_SUFFIXES, check_bytes, content_hash
 from qa.errors import DocumentError, explain
 
 ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES  # whatever a build can read

@@ -1,0 +1,82 @@
+"""Which backends the settings choose: where builds write generations and where search reads passages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qa.errors import IndexNotFound, InvalidSetting
+from qa.index.store.faiss_backend import FaissPassages, LocalGenerations
+from qa.index.store.manifest import installed_model_hash
+from qa.index.store.pointer import pointer_token
+from qa.index.store.protocol import BACKENDS, GenerationStore, PassageStore
+from qa.index.store.reader import open_current
+
+if TYPE_CHECKING:
+    from qa.settings import Settings
+    from qa.index.store.reader import Generation
+
+
+def check_backend(settings: "Settings") -> None:
+    """Raise InvalidSetting unless the backend settings name a usable backend."""
+    if settings.backend not in BACKENDS:
+        raise InvalidSetting(f"QA_BACKEND={settings.backend!r}; valid choices: {', '.join(BACKENDS)}")
+    if settings.backend == "qdrant" and not (settings.qdrant_url or settings.qdrant_path):
+        raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
+                             "(the embedded engine)")
+
+
+def remote(settings: "Settings") -> GenerationStore | None:
+    """The backend generations are published to besides the local index (None: the local index only).
+
+    Qdrant is connected here, so an unreachable server or a refused key is said before any work.
+    """
+    check_backend(settings)
+    if settings.backend == "faiss":
+        return None
+    from qa.index.store.qdrant import connect
+
+    return connect(settings)
+
+
+def local(settings: "Settings") -> LocalGenerations:
+    """The local generation folders in the index folder (the build's cache, and the FAISS backend)."""
+    return LocalGenerations(settings.index_path, settings.keep_generations)
+
+
+def passages_of(gen) -> PassageStore:
+    """The passage store search should use for gen."""
+    store = getattr(gen, "passages", None)
+    return store if store is not None else FaissPassages(gen)
+
+
+def current_token(settings: "Settings") -> tuple:
+    """A cheap value that changes whenever another generation becomes current where answers come from."""
+    backend = remote(settings)
+    if backend is None:
+        return pointer_token(settings.index_path)
+    name = backend.current()  # the alias (a server) or pointer file (embedded): one small request
+    return ("qdrant", name) if name else ()
+
+
+def open_serving(settings: "Settings"):
+    """The current generation as search reads it: the local one for FAISS; for Qdrant, from Qdrant alone.
+
+    Both check the manifest against the installed model (ModelUnavailable when it cannot be read).
+    """
+    backend = remote(settings)
+    if backend is None:
+        return open_current(settings.index_path)
+    name = backend.current()
+    if not name:
+        raise IndexNotFound(f"no index in {backend.engine.where} (collection alias {backend.prefix}); build one "
+                            "with: QA_BACKEND=qdrant qa index")
+    return backend.open_generation(name, installed_model_hash())
+
+
+def publish(settings: "Settings", gen: "Generation") -> None:
+    """Copy a loaded local generation into the configured backend and make it current there (FAISS: nothing)."""
+    from qa.index.store.faiss_backend import as_new
+
+    backend = remote(settings)
+    if backend is not None:
+        backend.make_current(backend.write(as_new(gen)))

@@ -1,0 +1,102 @@
+"""The storage seam: what search and build ask of an index backend, one small interface.
+
+A passage store answers, for one generation: dense top-k over a named vector set and lexical (BM25) top-k,
+both under a row filter (documents, and which rows are Chinese); the vectors and chunk rows of given rows.
+A generation store writes a built generation and makes one current, keeping the previous one. Fusion,
+de-duplication and answers stay above this seam (qa/search.py, qa/answers.py), so results do not depend on
+the backend. Rows are the generation's chunk rows (0..n-1) in every backend.
+
+Backends: qa/store/faiss_backend.py (the local generation folders) and qa/store/qdrant.py (a Qdrant server or
+cluster through qdrant-client, or the embedded engine through qdrant-edge-py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, Sequence
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from qa.index.bm25 import Bm25Index
+    from qa.ingest.chunking import Chunk
+    from qa.ingest.documents import Document
+    from qa.index.store.manifest import Manifest
+
+VECTOR_SETS = ("dense", "multi")  # MiniLM's vectors; the multilingual model's
+BACKENDS = ("faiss", "qdrant")
+TIE_DECIMALS = 6  # scores equal to this many decimals are ties, ranked by row: the same order in every backend
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """Which rows a top-k may return: of these documents only (None: all), Chinese or not (None: either)."""
+
+    sources: tuple[str, ...] | None = None
+    cjk: bool | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class NewGeneration:
+    """A built generation in memory: everything a backend stores, row i of each array being chunks[i]."""
+
+    name: str
+    manifest: "Manifest"  # its files are filled in by the writer that stores them
+    docs: "tuple[Document, ...]"
+    chunks: "tuple[Chunk, ...]"
+    keys: tuple[str, ...]  # each row's embedding-cache key (text hash)
+    vectors: np.ndarray  # MiniLM, float32 (n, dim)
+    multi_vectors: np.ndarray  # the multilingual model, float32 (n, multilingual dim)
+    cjk_rows: np.ndarray  # bool (n,): the row's text is Chinese
+    section_run: np.ndarray  # int64 (n,): which copy of its section the row is in
+    repeat_group: np.ndarray  # int64 (n,): rows of sections that repeat one another share a group (-1: none)
+    words: tuple[str, ...]  # the corpus vocabulary
+    word_vectors: np.ndarray  # float32 (len(words), dim)
+    indexed_at: dict  # source -> when its current content was first indexed
+    bm25: "Bm25Index"
+
+
+class PassageStore(Protocol):
+    """One generation's passages, as search reads them."""
+
+    def dense(self, vector_set: str, qvec: np.ndarray, k: int,
+              where: RowFilter | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, rows) of the k rows with the highest inner product with qvec, best first."""
+
+    def lexical(self, query: str, k: int, where: RowFilter | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(BM25 scores, rows) of the k best-matching rows with a positive score, best first."""
+
+    def vectors(self, vector_set: str, rows: Sequence[int]) -> np.ndarray:
+        """The stored vectors of rows, in the order given."""
+
+    def chunks(self, rows: Sequence[int]) -> "list[Chunk]":
+        """The chunk rows of rows, in the order given."""
+
+
+class GenerationStore(Protocol):
+    """Where generations are written and one of them is made current."""
+
+    def write(self, new: NewGeneration) -> str:
+        """Store a complete generation under its name, not yet current; returns the name."""
+
+    def make_current(self, name: str) -> None:
+        """Make a written generation current, keeping the one current before it as the previous one."""
+
+    def current(self) -> str | None:
+        """The current generation's name, or None."""
+
+    def generations(self) -> list[str]:
+        """Names of the generations stored."""
+
+    def open(self, name: str) -> PassageStore:
+        """The passages of a stored generation; a missing one is an error naming it."""
+
+
+def ranked(scores: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, rows) best first, ties (engines round differently in the last bit) broken by the lower row."""
+    scores, rows = np.asarray(scores, np.float32), np.asarray(rows, np.int64)
+    order = np.lexsort((rows, -np.round(scores.astype(np.float64), TIE_DECIMALS)))
+    return scores[order], rows[order]
+
+
+EMPTY = (np.zeros(0, np.float32), np.zeros(0, np.int64))
