@@ -36,8 +36,8 @@ class SynthGeneration:
     def __init__(self, n: int, seed: int = 0):
         from bench.synth import corpus_sentences, synth_vectors
         from qa.index.bm25 import Bm25Index
-        from qa.ingest.chunking import Chunk
         from qa.index.vectors import build_vector_index
+        from qa.ingest.chunking import Chunk
 
         rng = np.random.default_rng(seed)
         sentences = corpus_sentences()
@@ -70,7 +70,7 @@ class SynthGeneration:
         n = len(self._chunks)
         counts = np.bincount(self.row_source, minlength=N_SOURCES)
         manifest = Manifest(model="synthetic", model_hash="", dim=384, chunking={}, n_chunks=n, created=0.0,
-                            sources={s: {"chunks": int(c)} for s, c in zip(self.sources, counts)},
+                            sources={s: {"chunks": int(c)} for s, c in zip(self.sources, counts, strict=False)},
                             multilingual_dim=512)
         return NewGeneration(self.path.name, manifest, (), tuple(self._chunks), ("",) * n, self.vectors,
                              self.multi_vectors, self.cjk_rows, np.zeros(n, np.int64), np.full(n, -1, np.int64),

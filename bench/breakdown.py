@@ -49,8 +49,8 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
 
 def onnx_threads(a, qs: list[str], repeats: int) -> dict:
     """ONNX query embedding with 1 and 2 threads, interleaved, on questions and their passages' sentences."""
-    from qa.ingest.chunking import sentence_spans
     from qa.embed.onnx import OnnxEmbedder, onnx_path_for
+    from qa.ingest.chunking import sentence_spans
 
     gen = a.generation()
     path = onnx_path_for(a.root, gen.manifest.model_hash)

@@ -35,9 +35,9 @@ SETS = {  # name -> (document, questions)
 
 
 def passages(document: Path) -> list:
-    from qa.ingest.chunking import tokenizer_counter
     from qa.embed.embeddings import load_tokenizer
     from qa.embed.multilingual import chinese_aware_counter
+    from qa.ingest.chunking import tokenizer_counter
 
     settings = Settings()
     doc = load_document(document, document.parent, settings)
@@ -46,7 +46,7 @@ def passages(document: Path) -> list:
 
 def scores(rank_lists: list[list[int]], chunks, questions) -> dict:
     ranks = []
-    for q, order in zip(questions, rank_lists):
+    for q, order in zip(questions, rank_lists, strict=False):
         ranks.append(next((i + 1 for i, row in enumerate(order[:10]) if contains_answer(chunks[row].text, q.answers)),
                           None))
     n = len(ranks)

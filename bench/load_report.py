@@ -12,17 +12,16 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
-import sys
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
 
-from .load import (MIB, burst, big_body, during_rebuild, rss_bytes, steady, target, until_answering,
-                   wait_health)
+from .load import MIB, big_body, burst, during_rebuild, rss_bytes, steady, target, until_answering, wait_health
 
 
 def start_server(root: Path, port: int) -> tuple[subprocess.Popen, str, dict]:

@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     complete = not (args.quick or args.only or args.skip)  # every phase, at full repeats: the committed report
     command = "python -m bench.run" + " --quick" * args.quick + "".join(
         f" --{name} {' '.join(map(str, v)) if isinstance(v, list) else v}" for name, v in (
-            ("only", args.only), ("skip", args.skip), ("sizes", args.sizes), ("build-chunks", args.build_chunks), ("vector-size", args.vector_size),
+            ("only", args.only), ("skip", args.skip), ("sizes", args.sizes), ("build-chunks", args.build_chunks),
+            ("vector-size", args.vector_size),
             ("backend-sizes", args.backend_sizes)) if v)
     results: dict = {"quick": args.quick, "command": command, "date": time.strftime("%Y-%m-%d %H:%M"),
                      "machine": f"{os.cpu_count()} CPUs, {os.uname().machine}, Python {sys.version.split()[0]}"}

@@ -8,8 +8,16 @@ import time
 from pathlib import Path
 
 from bench.latency import warm_latency
-from bench.measure import (bench_module, copy_onnx_export, dir_mb, env_for, onnx_embedder, peak_rss_mb, questions,
-                           run_child)
+from bench.measure import (
+    bench_module,
+    copy_onnx_export,
+    dir_mb,
+    env_for,
+    onnx_embedder,
+    peak_rss_mb,
+    questions,
+    run_child,
+)
 from bench.synth import SynthEmbedder, corpus_sentences, embed_sentences, write_corpus
 
 

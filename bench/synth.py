@@ -99,4 +99,4 @@ class SynthEmbedder:
 def embed_sentences(sentences: list[str], embedder) -> dict[str, np.ndarray]:
     """Each sentence's vector by embedder, in batches of 32."""
     vecs = np.vstack([embedder.embed(sentences[i : i + 32]) for i in range(0, len(sentences), 32)])
-    return dict(zip(sentences, vecs))
+    return dict(zip(sentences, vecs, strict=False))

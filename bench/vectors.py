@@ -20,7 +20,7 @@ N_QUERIES = 200  # real questions plus synthetic ones
 
 
 def _recall(got: list[np.ndarray], truth: np.ndarray) -> float:
-    return float(np.mean([len(set(a) & set(b)) / truth.shape[1] for a, b in zip(got, truth)]))
+    return float(np.mean([len(set(a) & set(b)) / truth.shape[1] for a, b in zip(got, truth, strict=False)]))
 
 
 def vector_step(work: Path, quick: bool, n: int) -> dict:

@@ -12,11 +12,11 @@ from typing import Sequence
 from qa import errors, serialize  # noqa: F401  (public modules: qa.errors.QAError, qa.serialize.AnswerDict)
 from qa.answer.answers import Answer
 from qa.assistant import Assistant, IndexStatus
-from qa.index.build import BuildReport
 from qa.evidence.page_view import PageView
+from qa.index.build import BuildReport
+from qa.index.store.chunks import DocumentRecord
 from qa.ingest.chunking import Citation
 from qa.retrieve.search import Hit
-from qa.index.store.chunks import DocumentRecord
 from qa.settings import Settings
 
 __all__ = ["Answer", "Assistant", "BuildReport", "Citation", "DocumentRecord", "Hit", "IndexStatus", "PageView",

@@ -4,36 +4,36 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from dataclasses import dataclass, replace
 import warnings
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.index import bm25
 from qa.answer import chinese_ranking
 from qa.answer.answers import Answer, best_sentences, judge, rank_sentences
-from qa.index.build import BuildReport, Progress, build
-from qa.embed.embeddings import Embedder, SentenceTransformerEmbedder, model_hash
-from qa.embed.onnx import export_onnx, onnx_path_for
-from qa.embed.query import CachedEmbedder, query_embedder
-from qa.errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion
-from qa.evidence.page_view import PageView, PageViews
-from qa.embed.multilingual import shared_embedder
-from qa.retrieve.params import k_value, mode_value, sources_value
 from qa.answer.questions import QuestionShape, shape
-from qa.ingest.removal import remove_file
 from qa.answer.routed_verdict import ROUTED_EMBED_SENTENCES, judge_routed, routed
-from qa.retrieve.search import Hit, search
-from qa.index.store.chunks import DocumentRecord
-from qa.text import is_cjk
-from qa.settings import Settings
-from qa.index.store.backends import current_token, open_serving
-from qa.index.store.reader import Generation
 from qa.answer.verdict_model import VerdictModel, load_models
 from qa.answer.verdicts import Matcher
+from qa.embed.embeddings import Embedder, SentenceTransformerEmbedder, model_hash
+from qa.embed.multilingual import shared_embedder
+from qa.embed.onnx import export_onnx, onnx_path_for
+from qa.embed.query import CachedEmbedder, query_embedder
 from qa.embed.vocabulary import WordVectors
+from qa.errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion
+from qa.evidence.page_view import PageView, PageViews
+from qa.index import bm25
+from qa.index.build import BuildReport, Progress, build
+from qa.index.store.backends import current_token, open_serving
+from qa.index.store.chunks import DocumentRecord
+from qa.index.store.reader import Generation
+from qa.ingest.removal import remove_file
+from qa.retrieve.params import k_value, mode_value, sources_value
+from qa.retrieve.search import Hit, search
+from qa.settings import Settings
+from qa.text import is_cjk
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -256,7 +256,7 @@ class Assistant:
             try:
                 export_onnx(target)
             except Exception as exc:  # queries then use sentence-transformers: slower, never wrong
-                warnings.warn(f"could not export the model to ONNX ({exc}); queries will use sentence-transformers")
+                warnings.warn(f"could not export the model to ONNX ({exc}); queries will use sentence-transformers", stacklevel=2)
                 return
         # Exports of other model versions or export formats are never used again.
         for stale in target.parent.glob("minilm-*"):

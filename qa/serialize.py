@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Sequence, TypedDict
 
 if TYPE_CHECKING:
     from qa.answer.answers import Answer, AnswerSentence
-    from qa.ingest.documents import Reference
     from qa.ingest.chunking import Citation
+    from qa.ingest.documents import Reference
     from qa.retrieve.search import Hit
 
 

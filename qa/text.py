@@ -32,7 +32,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Function words that match everywhere and so rank nothing (question words included: 什么, 怎样, ...).
 CJK_STOP = frozenset("""的 了 是 在 和 与 及 或 也 就 都 而 把 被 这 那 个 之 其 有 吗 呢 吧 啊 么 将 对 为 以 于 中 上 下
 等 能 会 可以 可 要 该 如果 时 我 你 他 它 我们 您 什么 怎么 怎样 如何 哪 哪些 哪个 哪一个 为什么 多少 几 是否 还是 一个 这个
-那个 这些 那些 就是 只 又 还 但 并 让 用 由 从 到 给 说 里 后 前 来 去 没有 不 没 所 着 过 个 呀 哦 吗 呢 干 干什么 是什么 请""".split())
+那个 这些 那些 就是 只 又 还 但 并 让 用 由 从 到 给 说 里 后 前 来 去 没有 不 没 所 着 过 个 呀 哦 吗 呢 干 干什么 是什么 请""".split())  # noqa: E501
 
 # A token: letters and digits joined by inner apostrophes, dots, commas, hyphens and percent signs
 # ("judges'", "3.189", "5,000", "update-mime-database", "58.4%"), or a run of Chinese characters, whose
@@ -154,9 +154,9 @@ def terms_of(texts: Sequence[str], cjk: str = DEFAULT_CJK_STYLE) -> list[list[st
     if not texts:
         return []
     has = [bool(_CJK.search(t)) for t in texts]
-    english = _english([_CJK_RUN.sub(" ", t) if h else t for t, h in zip(texts, has)])
+    english = _english([_CJK_RUN.sub(" ", t) if h else t for t, h in zip(texts, has, strict=False)])
     out = []
-    for t, h, en in zip(texts, has, english):
+    for t, h, en in zip(texts, has, english, strict=False):
         if not h:
             out.append(en)
             continue

@@ -59,7 +59,7 @@ def best_unit(hits: Sequence, qvec: np.ndarray, embed) -> np.ndarray:
     units = [answer_units(h.text) for h in hits]
     cosines = embed([u for us in units for u in us]) @ qvec
     ends = np.cumsum([len(us) for us in units])
-    return np.array([cosines[e - len(us):e].max() for us, e in zip(units, ends)], dtype=np.float64)
+    return np.array([cosines[e - len(us):e].max() for us, e in zip(units, ends, strict=False)], dtype=np.float64)
 
 
 def timed(f, *args) -> tuple[np.ndarray, float]:

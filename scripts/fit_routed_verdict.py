@@ -20,12 +20,12 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa import Assistant, Settings  # noqa: E402
-from qa.ops.evaluation import load_questions  # noqa: E402
 from qa.answer import chinese_ranking  # noqa: E402
 from qa.answer.answers import rank_sentences  # noqa: E402
-from qa.text import is_cjk  # noqa: E402
 from qa.answer.routed_verdict import ROUTED_EMBED_SENTENCES, routed_features  # noqa: E402
 from qa.answer.verdict_model import load_models  # noqa: E402
+from qa.ops.evaluation import load_questions  # noqa: E402
+from qa.text import is_cjk  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 ZH = PROJECT / "tests" / "data" / "zh"
@@ -39,7 +39,7 @@ TEST = [([ZH / "unseen" / "vimtutor-zh.txt"], [ZH / "unseen" / "questions.jsonl"
 
 def features(work: Path, sets) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
-    for n, (docs, qfiles) in enumerate(sets):
+    for docs, qfiles in sets:
         corpus = work / f"{docs[0].stem}-corpus"
         if not corpus.exists():
             corpus.mkdir(parents=True)
@@ -69,7 +69,6 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="qa-routed-"))
     from sklearn.linear_model import LogisticRegression
-
     from sklearn.model_selection import cross_val_score
 
     x, y = features(work, FIT)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import SEED
+
 from qa import Citation, Hit
 from qa.answer.answers import MAX_SENTENCES, SENTENCE_HITS, AnswerSentence, best_sentences, judge, rank_sentences
-from qa.ingest.documents import load_document
 from qa.answer.questions import shape
-from qa.settings import Settings
 from qa.answer.verdict_model import SentenceWeights, VerdictModel
 from qa.answer.verdicts import Matcher
 from qa.embed.vocabulary import WordVectors
+from qa.ingest.documents import load_document
+from qa.settings import Settings
 
 DOC = ("Owl Notes\n\nBarn owls live in old barns and church towers. A barn owl eats about four voles every night. "
        "Their hearing is sharp enough to hunt in total darkness.\n\n1.2 Nesting Habits\nBarn owls nest in hollow "
@@ -30,7 +30,7 @@ HUNTING = DOC[DOC.index("Barn owls live"):DOC.index("\n\n1.2")]
 NESTING = DOC[DOC.index("1.2 Nesting"):].strip()
 
 
-def _answer(question, hits, embedder, limit=MAX_SENTENCES, weights=SentenceWeights()):
+def _answer(question, hits, embedder, limit=MAX_SENTENCES, weights=SentenceWeights()):  # noqa: B008  (frozen)
     """The ranked answer sentences for question over hits, as Assistant.ask finds them."""
     matcher = Matcher(shape(question), lambda ws: np.ones(len(ws)), WordVectors(embedder))
     qvec = embedder.embed([question])[0]

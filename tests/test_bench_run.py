@@ -1,11 +1,11 @@
 """The benchmark driver: which phases run in which order, and how targets are judged (no model, no timing)."""
 
 import pytest
+from conftest import FakeEmbedder, seed_corpus
 
 from bench.latency import fast_embedder
 from bench.run import PHASES, plan
 from bench.targets import targets
-from conftest import FakeEmbedder, seed_corpus
 from qa import Assistant, Settings
 
 

@@ -10,13 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
 from qa import Assistant, Settings
 from qa.errors import BuildInProgress, CorpusNotFound, EmptyCorpus
-from qa.index.store.reader import open_current
 from qa.index.build import build
+from qa.index.store.reader import open_current
 from qa.ingest.chunking import embedding_text
-from conftest import SEED
 
 PARAGRAPHS = [
     f"Paragraph {i} is about the {topic}. The {topic} was studied in {1900 + i} by a team of {i + 3} people. "

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from qa.embed.embeddings import load_tokenizer
+from qa.embed.multilingual import chinese_aware_counter
 from qa.ingest.chunking import chunk_document, sentence_spans, tokenizer_counter
 from qa.ingest.documents import load_document, parse_text
-from qa.embed.embeddings import load_tokenizer
 from qa.ingest.layout import chinese_headings, clean, is_chinese
-from qa.embed.multilingual import chinese_aware_counter
 from qa.settings import Settings
 
 ZH = Path(__file__).resolve().parent / "data" / "zh"

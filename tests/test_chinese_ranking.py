@@ -8,8 +8,15 @@ import numpy as np
 import pytest
 
 from qa.answer import chinese_ranking as cr
-from qa.answer.chinese_ranking import (QuestionWords, anchor_share, bigram_share, coverage, is_answer_unit,
-                                question_words, sentence_weights)
+from qa.answer.chinese_ranking import (
+    QuestionWords,
+    anchor_share,
+    bigram_share,
+    coverage,
+    is_answer_unit,
+    question_words,
+    sentence_weights,
+)
 from qa.retrieve.search import Citation, Hit
 from qa.settings import Settings
 

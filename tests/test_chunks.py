@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SEED
+
+from qa.embed.embeddings import load_tokenizer
 from qa.ingest.chunking import Chunk, chunk_document, embedding_text, is_heading_line, sentence_spans, tokenizer_counter
 from qa.ingest.documents import Document, load_document, parse_text
-from qa.embed.embeddings import load_tokenizer
 from qa.settings import Settings
 
 SETTINGS = Settings()

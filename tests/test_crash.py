@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT, SEED
 
 from qa import Assistant, Settings
 from qa.index.store.reader import Generation, open_current
-from conftest import PROJECT, SEED
 
 TESTS = Path(__file__).resolve().parent
 

@@ -6,9 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 from pypdf import PdfReader
 
-from conftest import SEED
 from qa.ingest.documents import Document, Page, Reference, Section, load_document, parse_text
 from qa.settings import Settings
 
@@ -148,7 +148,7 @@ def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % p for p in page_ids) + b"] /Count %d >>" % len(pages),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    for page_id, lines in zip(page_ids, pages):
+    for page_id, lines in zip(page_ids, pages, strict=False):
         ops = [b"BT /F1 11 Tf 14 TL 72 740 Td"]
         for line in lines:
             escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
@@ -182,7 +182,7 @@ WIDGET_PAGES = [
 
 def test_the_pdf_helper_makes_a_pdf_pypdf_reads():
     reader = PdfReader(io.BytesIO(make_pdf(WIDGET_PAGES, title="Widget Report 2024")), strict=True)
-    assert [p.extract_text().split("\n")[:len(lines)] for p, lines in zip(reader.pages, WIDGET_PAGES)] == WIDGET_PAGES
+    assert [p.extract_text().split("\n")[:len(lines)] for p, lines in zip(reader.pages, WIDGET_PAGES, strict=False)] == WIDGET_PAGES
     assert reader.metadata.title == "Widget Report 2024"
 
 

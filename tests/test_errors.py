@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.errors import BuildInProgress, InvalidQuestion
-from qa.errors import explain
+from qa.errors import BuildInProgress, InvalidQuestion, explain
 
 INDEX, CORPUS = Path("/data/qa/index"), Path("/data/qa/corpus")
 

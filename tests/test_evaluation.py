@@ -8,12 +8,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import DEV_SET, DEV_UNANSWERABLE, PROJECT, seed_corpus
 
 from qa import Assistant, Settings
 from qa.errors import InvalidSetting
 from qa.ops.evaluation import Question, contains_answer, evaluate, format_table, load_questions
-
-from conftest import DEV_SET, DEV_UNANSWERABLE, PROJECT, seed_corpus
 
 HELDOUT = PROJECT / "tests" / "data" / "heldout"
 UNSEEN = PROJECT / "tests" / "data" / "unseen"

@@ -15,10 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT
 
 from qa import Assistant, Settings
-
-from conftest import PROJECT
 
 ZH = PROJECT / "tests" / "data" / "zh"
 

@@ -6,7 +6,6 @@ import pytest
 
 from qa.ingest.layout import Section, clean, find_headings, find_title, is_reference_heading, reference_entries
 
-
 # --- clean -----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("raw, text", [

@@ -7,8 +7,8 @@ import pytest
 
 from qa import Assistant, Settings
 from qa.errors import BackendUnavailable
-from qa.index.store.reader import open_current
 from qa.index import ray_build
+from qa.index.store.reader import open_current
 
 ray = pytest.importorskip("ray")
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import FakeEmbedder
 
 from qa import Assistant, Settings
-from qa.errors import IndexCorrupt
+from qa.answer.routed_verdict import is_supported_routed, routed
+from qa.errors import IndexCorrupt, IndexOutdated
 from qa.index.store.pointer import CURRENT
 from qa.index.store.reader import open_current
-from qa.errors import IndexOutdated
-from qa.answer.routed_verdict import is_supported_routed, routed
 from qa.retrieve.search import dense_routes
-
-from conftest import FakeEmbedder
 
 ENGLISH = "Lighthouses guide ships at night.\n\nThe keeper lit the lamp at dusk every day.\n"
 CHINESE = "灯塔在夜间为船只引航。\n\n守塔人每天黄昏点亮灯。\n"

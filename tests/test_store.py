@@ -7,17 +7,17 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from conftest import FakeEmbedder
+from pdfs import minimal_pdf
 
 from qa import Assistant, Settings
 from qa.errors import BackendUnavailable, IndexNotFound
 from qa.index import bm25
-from qa.retrieve.search import search
-from qa.index.store.reader import open_current
 from qa.index.store.backends import passages_of
 from qa.index.store.faiss_backend import LocalGenerations, as_new
 from qa.index.store.protocol import RowFilter
-from conftest import FakeEmbedder
-from pdfs import minimal_pdf
+from qa.index.store.reader import open_current
+from qa.retrieve.search import search
 
 DOCS = {
     "rivers.txt": "Rivers\n\n" + "\n\n".join(

@@ -7,14 +7,13 @@ import subprocess
 import sys
 
 import pytest
+from conftest import DEV_SET, FakeEmbedder
 
-from qa import Assistant, Settings
+from qa import Assistant, Settings, cli
 from qa.errors import BackendUnavailable, IndexNotFound, InvalidSetting
-from qa import cli
-from qa.ops.evaluation import evaluate, load_questions
 from qa.index.store.backends import remote
 from qa.index.store.qdrant import forget_engines
-from conftest import DEV_SET, FakeEmbedder
+from qa.ops.evaluation import evaluate, load_questions
 
 TEXT = ("Field notes\n\nThe lighthouse keeper logged {n} storms in the first winter. Each storm was measured "
         "by its wind speed and its wave height. The keeper's log is kept in the harbour museum.\n")

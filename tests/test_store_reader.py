@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from qa import Assistant
-from qa.errors import IndexCorrupt, IndexNotFound, ModelUnavailable
 from qa.embed import embeddings
+from qa.errors import IndexCorrupt, IndexNotFound, ModelUnavailable
 from qa.index.store import manifest
 from qa.index.store.reader import Generation, open_current
 

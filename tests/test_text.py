@@ -6,8 +6,18 @@ import bm25s
 import pytest
 
 from qa.index.bm25 import Bm25Index
-from qa.text import (BM25_STOP_WORDS, STOP_WORDS, cjk_terms, content_terms, is_cjk, stem, terms, terms_of, tokens,
-                     word_set)
+from qa.text import (
+    BM25_STOP_WORDS,
+    STOP_WORDS,
+    cjk_terms,
+    content_terms,
+    is_cjk,
+    stem,
+    terms,
+    terms_of,
+    tokens,
+    word_set,
+)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -6,8 +6,18 @@ import faiss
 import numpy as np
 import pytest
 
-from qa.index.vectors import (EXACT_MAX_ROWS, build_vector_index, describe, index_kind, ivf_lists, ivf_probes,
-                        load_vector_index, memory_bytes_per_row, save_vector_index, search_vectors)
+from qa.index.vectors import (
+    EXACT_MAX_ROWS,
+    build_vector_index,
+    describe,
+    index_kind,
+    ivf_lists,
+    ivf_probes,
+    load_vector_index,
+    memory_bytes_per_row,
+    save_vector_index,
+    search_vectors,
+)
 
 
 def clustered(n: int, dim: int = 384, centers: int = 40, seed: int = 0) -> np.ndarray:
@@ -22,7 +32,7 @@ def clustered(n: int, dim: int = 384, centers: int = 40, seed: int = 0) -> np.nd
 
 
 def recall_at(k: int, approx: np.ndarray, exact: np.ndarray) -> float:
-    return float(np.mean([len(set(a) & set(b)) / k for a, b in zip(approx, exact)]))
+    return float(np.mean([len(set(a) & set(b)) / k for a, b in zip(approx, exact, strict=False)]))
 
 
 def test_kind_is_chosen_by_size():

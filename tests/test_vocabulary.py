@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from qa.embed.vocabulary import WordVectors, corpus_words
 

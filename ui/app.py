@@ -9,13 +9,13 @@ from pathlib import Path
 import gradio as gr
 
 import qa
-from qa.serialize import search_dict
-from qa.ops.health import build_running, unindexed
 from qa.errors import explain
+from qa.ops.health import build_running, unindexed
 from qa.present.progress import fraction
+from qa.serialize import search_dict
 
-from .assets import asset
 from . import evidence_events, render, server, uploads
+from .assets import asset
 
 EXAMPLES = [
     "What is IDex?",

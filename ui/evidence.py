@@ -10,7 +10,6 @@ import qa
 
 from .render import esc
 
-
 # Buttons in the chat and the documents table are plain HTML, so one listener on the document
 # (assets/evidence.js) handles them: copying happens in the browser (the Markdown is in the reply); page views
 # and removals go to the server through a hidden button whose event reads the request the listener left.

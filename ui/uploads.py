@@ -8,8 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.ingest.documents import SUPPORTED_SUFFIXES, check_bytes, content_hash
 from qa.errors import DocumentError, explain
+from qa.ingest.documents import SUPPORTED_SUFFIXES, check_bytes, content_hash
 
 ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES  # whatever a build can read
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
-from typing import Sequence
-
-from qa.ingest.chunking import is_heading_line, sentence_spans
-from qa.embed.embeddings import Embedder
 from qa.answer.questions import QuestionShape
+from qa.answer.verdict_model import SentenceWeights, VerdictModel
+from qa.answer.verdicts import Checks, Matcher, Verdict, decide, features
+from qa.embed.embeddings import Embedder
+from qa.ingest.chunking import is_heading_line, sentence_spans
 from qa.retrieve.search import Hit
 from qa.serialize import AnswerDict, SentenceDict, answer_dict, sentence_dict
 from qa.text import cjk_count, content_terms
-from qa.answer.verdict_model import SentenceWeights, VerdictModel
-from qa.answer.verdicts import Checks, Matcher, Verdict, decide, features
 
 SENTENCE_HITS = 3  # answer sentences are drawn from this many top hits
 MAX_SENTENCES = 3
@@ -109,7 +108,7 @@ def rank_sentences(question: str, hits: Sequence[Hit], embedder: Embedder, qvec:
         return []
     cosines = embedder.embed([c[4] for c in found]) @ qvec
     out = [Candidate(text, hit, a, b, overlap, float(cos), checks, cheap + float(cos))
-           for (cheap, hit, a, b, text, overlap, checks), cos in zip(found, cosines)]
+           for (cheap, hit, a, b, text, overlap, checks), cos in zip(found, cosines, strict=False)]
     return sorted(out, key=lambda c: -c.score)
 
 

@@ -66,7 +66,7 @@ def coverage(q: QuestionWords, text: str) -> float:
         return 0.0
     lower = text.lower()
     held = set(terms(_CJK_RUN.sub(" ", text)))
-    found = sum(w for word, w in zip(q.words, q.weights) if (word in lower if cjk_count(word) else word in held))
+    found = sum(w for word, w in zip(q.words, q.weights, strict=False) if (word in lower if cjk_count(word) else word in held))
     return float(found / max(sum(q.weights), 1e-9))
 
 
@@ -137,7 +137,7 @@ def rank_sentences(question: str, hits: Sequence, embedder, qvec: np.ndarray, ma
         return []
     cosines = embedder.embed([c[3] for c in found]) @ qvec
     out = []
-    for (hit, a, b, text, words), cos in zip(found, cosines):
+    for (hit, a, b, text, words), cos in zip(found, cosines, strict=False):
         checks = matcher.check(text, _passage(hit), hit.citation.section or "", hit.citation.title)
         out.append(Candidate(text, hit, a, b, words[0], float(cos), checks,
                              float(np.dot(weights, (float(cos), *words)))))

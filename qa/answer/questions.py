@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.text import STOP_WORDS, cjk_count, is_content, tokens, words as text_words
+from qa.text import STOP_WORDS, cjk_count, is_content, tokens
+from qa.text import words as text_words
 
 KINDS = ("quantity", "time", "person", "place", "entity", "description")
 

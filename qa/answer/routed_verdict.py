@@ -43,7 +43,7 @@ def routed_features(question: str, hits: Sequence, sentence_cosine: float, idf) 
     if same and qterms and top:
         held = set().union(*(terms(h.text) for h in top))
         weights = idf(qterms)
-        coverage = float(sum(w for t, w in zip(qterms, weights) if t in held) / max(sum(weights), 1e-9))
+        coverage = float(sum(w for t, w in zip(qterms, weights, strict=False) if t in held) / max(sum(weights), 1e-9))
     return float(sentence_cosine), passage_cosine(question, hits), same, coverage
 
 
@@ -74,6 +74,6 @@ def judge_routed(question: str, hits: Sequence, candidates: Sequence, idf):
 
 def is_supported_routed(features: Sequence[float]) -> tuple[bool, float]:
     """(supported, confidence) for a routed question, from the calibrated logistic model."""
-    z = ROUTED_INTERCEPT + sum(c * x for c, x in zip(ROUTED_COEF, features))
+    z = ROUTED_INTERCEPT + sum(c * x for c, x in zip(ROUTED_COEF, features, strict=False))
     p = 1 / (1 + math.exp(-z))
     return p >= ROUTED_THRESHOLD, round(p, 3)

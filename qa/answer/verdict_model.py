@@ -40,7 +40,7 @@ class VerdictModel:
 
     def probability(self, x: Sequence[float]) -> float:
         """P(answered) for one feature vector."""
-        z = self.intercept + sum(c * v for c, v in zip(self.coef, x))
+        z = self.intercept + sum(c * v for c, v in zip(self.coef, x, strict=False))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod

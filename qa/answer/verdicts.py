@@ -17,8 +17,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from qa.answer.questions import NUMBER_WORDS, QuestionShape
-from qa.text import stem, tokens, word_set
 from qa.answer.verdict_model import VerdictModel
+from qa.text import stem, tokens, word_set
 
 VERDICTS = ("answered", "partial", "not_found")
 # A question word counts as present in a text when the text has the same stem or a word whose
@@ -175,7 +175,7 @@ class Matcher:
         """The question words text lacks, rarest first."""
         if not self.terms:
             return ()
-        lacking = [(-w, t) for t, w, ok in zip(self.terms, self.weights, self.present(text)) if not ok]
+        lacking = [(-w, t) for t, w, ok in zip(self.terms, self.weights, self.present(text), strict=False) if not ok]
         return tuple(t for _, t in sorted(lacking))
 
     def is_focus(self, word: str) -> bool:
@@ -195,7 +195,7 @@ class Matcher:
         shape = self.shape
         flat = _norm_number(passage)
         anchors = tuple(a for a in shape.anchors if _norm_number(a) not in flat)
-        present = dict(zip(self.terms, self.present(passage))) if self.terms else {}
+        present = dict(zip(self.terms, self.present(passage), strict=False)) if self.terms else {}
         focus = tuple(f for f in shape.focus[-1:] if not present.get(f, False))
         names = tuple(n for n in shape.names if not _names_present(n, f"{title}\n{heading}\n{passage}"))
         return Checks(has_kind(sentence, shape, self.is_focus, heading), anchors, focus, names, self.unmatched(sentence),

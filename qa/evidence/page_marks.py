@@ -59,7 +59,7 @@ def matched_chars(page_chars: str, passage: str) -> list[int]:
 def _with_gaps(indices: list[int]) -> list[int]:
     """indices plus the few characters between two of them (spaces, punctuation), so marks do not break."""
     out: list[int] = []
-    for a, b in zip(indices, indices[1:] + indices[-1:]):
+    for a, b in zip(indices, indices[1:] + indices[-1:], strict=False):
         out.extend(range(a, b) if 1 < b - a <= 4 else (a,))
     return out
 

@@ -7,10 +7,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.ingest.documents import content_hash
 from qa.errors import PageNotRendered
 from qa.evidence.page_images import PageImage, Renderer
 from qa.evidence.page_marks import Box, passage_boxes
+from qa.ingest.documents import content_hash
 from qa.settings import Settings
 
 CACHED_PAGES = 24  # about 5 MB of PNG

@@ -12,7 +12,6 @@ from qa.ingest.layout import is_chinese
 from qa.serialize import CitationDict, citation_dict
 from qa.settings import Settings
 
-
 # Bump when loading or chunking code changes what chunks a file yields: indexes built by an older
 # pipeline are then rebuilt in full instead of reusing stale chunks of unchanged files.
 PIPELINE_VERSION = 7  # 7: Chinese line joins, headings and sentence ends
@@ -164,7 +163,7 @@ def _regions(doc: Document) -> list[tuple[int, int, str | None, bool]]:
     """(start, end, section label, one-unit-per-chunk) regions that chunks never cross."""
     bounds = sorted({0, len(doc.text), *(s.start for s in doc.sections)})
     regions = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in zip(bounds, bounds[1:], strict=False):
         sec = doc.section_at(a)
         regions.append((a, b, sec.title if sec else None, False))
     if doc.references:
@@ -193,15 +192,16 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings
             continue  # a heading with no body of its own answers nothing
         counts = count_tokens([doc.text[s:e] for s, e in spans])
         units: list[tuple[int, int, int]] = []
-        for (s, e), n in zip(spans, counts):
+        for (s, e), n in zip(spans, counts, strict=False):
             if n > settings.max_chunk_tokens or e - s > settings.max_chunk_chars:
                 parts = _split_long(doc.text, s, e, n, settings.chunk_tokens, settings.max_chunk_chars)
-                units.extend((ps, pe, n) for (ps, pe), n in zip(parts, count_tokens([doc.text[x:y] for x, y in parts])))
+                counts = count_tokens([doc.text[x:y] for x, y in parts])
+                units.extend((ps, pe, n) for (ps, pe), n in zip(parts, counts, strict=False))
             else:
                 units.append((s, e, n))
         groups = [(g[0][0], g[-1][1]) for g in _pack(units, settings)]
         texts = [doc.text[s:e] for s, e in groups]
-        for (s, e), text, n in zip(groups, texts, count_tokens(texts)):
+        for (s, e), text, n in zip(groups, texts, count_tokens(texts), strict=False):
             chunks.append(Chunk.of(_chunk_id(doc.doc_id, s, text), doc.doc_id, doc.source, doc.title, label,
                                    doc.page_at(s), s, e, text, n))
     return chunks

@@ -8,9 +8,9 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from qa.errors import DocumentError
 from qa.ingest import layout
 from qa.ingest.layout import Section
-from qa.errors import DocumentError
 from qa.ingest.pdf import extract_pages, strip_running_lines
 from qa.settings import Settings
 

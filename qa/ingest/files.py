@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from qa.ingest.documents import SUPPORTED_SUFFIXES
 from qa.errors import CorpusNotFound
+from qa.ingest.documents import SUPPORTED_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def collect_files(paths: Iterable[Path], corpus_root: Path) -> tuple[list[Corpus
         base = None if boundary == corpus_real else given
         seen_dirs = {top}
 
-        def unreadable(exc: OSError) -> None:
+        def unreadable(exc: OSError, given: Path = given, base: Path | None = base) -> None:
             skipped.append(Skipped(source_name(Path(exc.filename or given), corpus_root, base),
                                    f"folder cannot be read ({exc.strerror or exc})"))
 

@@ -273,7 +273,9 @@ def chinese_headings(raw: str) -> list[tuple[int, int, int]]:
         next_line = lines[i + 1] if i + 1 < len(lines) else ""
         if _CJK_NUMBERED.fullmatch(words) and (prev_blank or not next_line.strip()):
             out.append((lead, lead + len(words), 1))
-        elif (_indent(line) < 4 and len(words) <= 30 and not _CLAUSE.search(words) and next_line.strip() and _indent(next_line) >= _indent(line) + 3
-              and not words[:1] in "-*•+" and not words[:1].isdigit() and (prev_blank or _indent(lines[i - 1]) != _indent(line))):
+        elif (_indent(line) < 4 and len(words) <= 30 and not _CLAUSE.search(words) and next_line.strip()
+              and _indent(next_line) >= _indent(line) + 3
+              and words[:1] not in "-*•+" and not words[:1].isdigit()
+              and (prev_blank or _indent(lines[i - 1]) != _indent(line))):
             out.append((lead, lead + len(words), 1 if _indent(line) == 0 else 2))
     return out

@@ -9,11 +9,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from qa.answer.verdict_model import load_models
 from qa.assistant import Assistant
 from qa.errors import InvalidSetting
 from qa.retrieve.params import MODES
 from qa.text import is_cjk
-from qa.answer.verdict_model import load_models
 
 
 @dataclass(frozen=True)

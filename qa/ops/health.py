@@ -9,10 +9,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.errors import BuildInProgress, QAError, explain
 from qa.index.build import build_lock
 from qa.ingest.files import collect_files
-from qa.errors import BuildInProgress, QAError
-from qa.errors import explain
 
 PROBE_QUESTION = "status check"
 _PART = re.compile(r"^\.upload-[0-9a-f]+-(\d+)\.part$")

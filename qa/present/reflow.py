@@ -63,7 +63,7 @@ def reflow(text: str) -> Reflowed:
             continue
         lines = block.split("\n")
         at = para.start()
-        for before, after in zip(lines, lines[1:]):
+        for before, after in zip(lines, lines[1:], strict=False):
             at += len(before)  # the offset of the line break
             if _keeps_break(before, after):
                 at += 1

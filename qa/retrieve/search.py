@@ -7,16 +7,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from qa.ingest.documents import Reference
-from qa.ingest.near_duplicates import same_passage
 from qa.embed.embeddings import Embedder
-from qa.index.store.reader import Generation
-from qa.retrieve.relevance import match_label, relevance
-from qa.ingest.chunking import Citation
-from qa.serialize import HitDict, hit_dict
-from qa.settings import Settings
 from qa.index.store.backends import passages_of
 from qa.index.store.protocol import RowFilter
+from qa.index.store.reader import Generation
+from qa.ingest.chunking import Citation
+from qa.ingest.documents import Reference
+from qa.ingest.near_duplicates import same_passage
+from qa.retrieve.relevance import match_label, relevance
+from qa.serialize import HitDict, hit_dict
+from qa.settings import Settings
 from qa.text import is_cjk
 
 VECTOR_SETS = {"minilm": "dense", "multilingual": "multi"}  # a route's model -> its vector set (qa/store)
@@ -157,7 +157,7 @@ def _weighted(gen: Generation, routes: list[DenseRoute], dense_rows: np.ndarray,
     best = max(lexical.values(), default=0.0)
     lex = np.array([lexical.get(int(r), 0.0) / best if best > 0 else 0.0 for r in rows])
     fused = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * lex
-    return dict(zip(rows.tolist(), fused.tolist()))
+    return dict(zip(rows.tolist(), fused.tolist(), strict=False))
 
 
 def _duplicates(gen: Generation, a: int, b: int, a_text: str, b_text: str, cosine: float) -> bool:
@@ -207,9 +207,9 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
     lex_scores, lex_rows = np.zeros(0, np.float32), np.zeros(0, np.int64)
     if mode in ("hybrid", "bm25"):
         lex_scores, lex_rows = store.lexical(query, depth, RowFilter(only) if only else None)
-    lexical = dict(zip(lex_rows.tolist(), lex_scores.tolist()))
+    lexical = dict(zip(lex_rows.tolist(), lex_scores.tolist(), strict=False))
     if mode == "dense" and len(routes) > 1:
-        order = dict(zip(dense_rows.tolist(), _scaled_dense(routes, dense_rows)[1].tolist()))
+        order = dict(zip(dense_rows.tolist(), _scaled_dense(routes, dense_rows)[1].tolist(), strict=False))
     elif mode == "dense":
         order = {int(r): 1.0 / (i + 1) for i, r in enumerate(dense_rows)}
     elif mode == "bm25":
