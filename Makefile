@@ -5,13 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench bench-load eval index clean
+.PHONY: run test test-fast lint bench bench-load eval index clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,qdrant,ray,lint]"
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -21,7 +21,11 @@ test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 test-fast: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m "not model and not browser"
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m "not model and not browser and not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check qa ui tests bench scripts
+	$(BIN)/mypy
 
 bench-load: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.load_report

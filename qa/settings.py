@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import get_args, get_type_hints
+from typing import Any, get_args, get_type_hints
 
 from qa.errors import InvalidSetting
 
@@ -103,7 +103,7 @@ class Settings:
 
 def _parse(name: str, raw: str, kind: object) -> object:
     """An environment variable's value as its field's declared type (Path, str, int or float)."""
-    base = next((a for a in get_args(kind) if a is not type(None)), kind)  # Path | None -> Path
+    base: Any = next((a for a in get_args(kind) if a is not type(None)), kind)  # Path | None -> Path
     if base in (Path, str):
         return base(raw)
     try:

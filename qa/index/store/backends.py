@@ -8,12 +8,13 @@ from qa.errors import IndexNotFound, InvalidSetting
 from qa.index.store.faiss_backend import FaissPassages, LocalGenerations
 from qa.index.store.manifest import installed_model_hash
 from qa.index.store.pointer import pointer_token
-from qa.index.store.protocol import BACKENDS, GenerationStore, PassageStore
+from qa.index.store.protocol import BACKENDS, PassageStore, ServingGeneration
 from qa.index.store.reader import open_current
 
 if TYPE_CHECKING:
-    from qa.settings import Settings
+    from qa.index.store.qdrant import QdrantGenerations
     from qa.index.store.reader import Generation
+    from qa.settings import Settings
 
 
 def check_backend(settings: "Settings") -> None:
@@ -25,7 +26,7 @@ def check_backend(settings: "Settings") -> None:
                              "(the embedded engine)")
 
 
-def remote(settings: "Settings") -> GenerationStore | None:
+def remote(settings: "Settings") -> "QdrantGenerations | None":
     """The backend generations are published to besides the local index (None: the local index only).
 
     Qdrant is connected here, so an unreachable server or a refused key is said before any work.
@@ -43,10 +44,10 @@ def local(settings: "Settings") -> LocalGenerations:
     return LocalGenerations(settings.index_path, settings.keep_generations)
 
 
-def passages_of(gen) -> PassageStore:
+def passages_of(gen: ServingGeneration) -> PassageStore:
     """The passage store search should use for gen."""
     store = getattr(gen, "passages", None)
-    return store if store is not None else FaissPassages(gen)
+    return store if store is not None else FaissPassages(gen)  # type: ignore[arg-type]  # a local Generation
 
 
 def current_token(settings: "Settings") -> tuple:
@@ -58,7 +59,7 @@ def current_token(settings: "Settings") -> tuple:
     return ("qdrant", name) if name else ()
 
 
-def open_serving(settings: "Settings"):
+def open_serving(settings: "Settings") -> ServingGeneration:
     """The current generation as search reads it: the local one for FAISS; for Qdrant, from Qdrant alone.
 
     Both check the manifest against the installed model (ModelUnavailable when it cannot be read).

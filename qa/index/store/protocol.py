@@ -19,9 +19,10 @@ import numpy as np
 
 if TYPE_CHECKING:
     from qa.index.bm25 import Bm25Index
-    from qa.ingest.chunking import Chunk
-    from qa.ingest.documents import Document
+    from qa.index.store.chunks import DocumentRecord
     from qa.index.store.manifest import Manifest
+    from qa.ingest.chunking import Chunk
+    from qa.ingest.documents import Document, Reference
 
 VECTOR_SETS = ("dense", "multi")  # MiniLM's vectors; the multilingual model's
 BACKENDS = ("faiss", "qdrant")
@@ -90,6 +91,42 @@ class GenerationStore(Protocol):
 
     def open(self, name: str) -> PassageStore:
         """The passages of a stored generation; a missing one is an error naming it."""
+
+
+class ServingGeneration(Protocol):
+    """One generation as search and answers read it: the local reader (reader.Generation) or Qdrant's
+    (qdrant_generation.QdrantGeneration); the passages themselves are behind passages_of(gen)."""
+
+    manifest: "Manifest"
+    sources: list[str]
+    row_source: np.ndarray  # each row's position in sources
+    cjk_rows: np.ndarray  # rows holding Chinese text
+    section_run: np.ndarray  # rows of one section run share a number (near-duplicate checks)
+    repeat_group: np.ndarray  # rows of repeated sections (an abstract in two translations) share a number
+
+    def chunks(self, rows: Sequence[int]) -> "list[Chunk]":
+        """The chunks of rows, in that order."""
+
+    def documents(self) -> "list[DocumentRecord]":
+        """The indexed documents, by source name."""
+
+    def document(self, source: str) -> "Document":
+        """One indexed document, whole."""
+
+    def document_text(self, source: str) -> str | None:
+        """A document's text, or None when it is not indexed."""
+
+    def page_at(self, source: str, offset: int) -> int | None:
+        """The 1-based page holding a character offset of a document, or None without pages."""
+
+    def references(self, source: str, numbers: list[int]) -> "list[Reference]":
+        """A document's reference entries of the given numbers."""
+
+    def word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
+        """The vectors of those words that are in the corpus vocabulary."""
+
+    def close(self) -> None:
+        """Release files and connections."""
 
 
 def ranked(scores: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
