@@ -47,7 +47,7 @@ class Settings:
     page_dpi: int = 110  # resolution of page images ("Show on page")
     onnx_threads: int = 0  # threads per ONNX question embedding; 0: up to 2 (see qa.embed.onnx.onnx_threads)
     query_cache: int = 4096  # question and sentence vectors kept per process; 0: no cache
-    # Where passages are served from (qa/store/): "faiss" (the local generation) or "qdrant", reached at
+    # Where passages are served from (qa/index/store/): "faiss" (the local generation) or "qdrant", reached at
     # qdrant_url (a server or cluster; "local:PATH" or ":memory:": qdrant-client's local mode) with
     # qdrant_api_key, or embedded in qdrant_path (qdrant-edge-py). Collections are named <qdrant_collection>-gen-*.
     backend: str = "faiss"

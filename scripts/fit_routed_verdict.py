@@ -4,7 +4,7 @@
 
 Fitting set: dev-zh over man-zh.txt (Chinese, English and unanswerable questions), dev-translated-zh and
 the 14 on-topic unanswerable dev questions in Chinese over the review. Reported out of sample on the
-unseen vimtutor questions (tests/data/zh/unseen). Prints the coefficients for qa/routing.py.
+unseen vimtutor questions (tests/data/zh/unseen). Prints the coefficients for qa/answer/routed_verdict.py.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ class Answer:
         return answer_dict(self)
 
     def to_markdown(self) -> str:
-        """The answer with [n] markers and its numbered sources, as Markdown (qa/markdown.py)."""
+        """The answer with [n] markers and its numbered sources, as Markdown (qa/present/markdown.py)."""
         from qa.present.markdown import answer_markdown
 
         return answer_markdown(self)

@@ -1,6 +1,6 @@
 """Embeddings: the Embedder protocol and the bundled all-MiniLM-L6-v2 through sentence-transformers (builds).
 
-Queries use the same model exported to ONNX (qa/onnx_embedder.py), chosen by qa/query_embedder.py.
+Queries use the same model exported to ONNX (qa/embed/onnx.py), chosen by qa/embed/query.py.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ class OnnxEmbedder:
 
     Texts are sorted by token length and run in batches of similar length, so short sentences are not
     padded to the longest one (the model's cost is proportional to padded tokens; the result is the same).
-    It keeps no cache: qa/query_embedder.py wraps it in one.
+    It keeps no cache: qa/embed/query.py wraps it in one.
     """
 
     dim = 384

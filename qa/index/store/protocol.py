@@ -3,10 +3,10 @@
 A passage store answers, for one generation: dense top-k over a named vector set and lexical (BM25) top-k,
 both under a row filter (documents, and which rows are Chinese); the vectors and chunk rows of given rows.
 A generation store writes a built generation and makes one current, keeping the previous one. Fusion,
-de-duplication and answers stay above this seam (qa/search.py, qa/answers.py), so results do not depend on
+de-duplication and answers stay above this seam (qa/retrieve/search.py, qa/answer/answers.py), so results do not depend on
 the backend. Rows are the generation's chunk rows (0..n-1) in every backend.
 
-Backends: qa/store/faiss_backend.py (the local generation folders) and qa/store/qdrant.py (a Qdrant server or
+Backends: qa/index/store/faiss_backend.py (the local generation folders) and qa/index/store/qdrant.py (a Qdrant server or
 cluster through qdrant-client, or the embedded engine through qdrant-edge-py).
 """
 

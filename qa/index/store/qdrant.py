@@ -1,5 +1,5 @@
 """The Qdrant backend: each index generation a collection (dense named vectors, a sparse BM25 vector, a payload)
-and a side collection with the rest of the generation (qa/store/qdrant_generation.py), so that app servers
+and a side collection with the rest of the generation (qa/index/store/qdrant_generation.py), so that app servers
 answer from Qdrant alone.
 
 A point is one chunk row: its id is the row, its vectors are "dense" (MiniLM), "multi" (the multilingual
@@ -9,9 +9,9 @@ page, ...), its de-duplication attributes and whether it is Chinese (cjk: 1 or 0
 no boolean values). Payload indexes on source and cjk back the filters.
 A pointer (a collection alias on a server; a pointer file for the embedded engine) makes one current.
 
-Engines: qdrant-client for a server or cluster (qa/store/qdrant_server.py: QA_QDRANT_URL, QA_QDRANT_API_KEY;
+Engines: qdrant-client for a server or cluster (qa/index/store/qdrant_server.py: QA_QDRANT_URL, QA_QDRANT_API_KEY;
 "local:PATH" or ":memory:" use the client's local mode), qdrant-edge-py for the embedded engine
-(qa/store/qdrant_embedded.py: QA_QDRANT_PATH). Any failure to reach, authenticate or find a collection is a BackendUnavailable naming it.
+(qa/index/store/qdrant_embedded.py: QA_QDRANT_PATH). Any failure to reach, authenticate or find a collection is a BackendUnavailable naming it.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ class QdrantGenerations:
                 self.engine.drop(coll)
 
     def open_generation(self, name: str, model_hash: str | None):
-        """Generation name as app servers serve it, from Qdrant alone (qa/store/qdrant_generation.py)."""
+        """Generation name as app servers serve it, from Qdrant alone (qa/index/store/qdrant_generation.py)."""
         from qa.index.store.qdrant_generation import QdrantGeneration
 
         self._check(name)
@@ -188,7 +188,7 @@ class QdrantGenerations:
 
 
 class QdrantPassages:
-    """One generation's passages in a Qdrant collection (a PassageStore, qa/store/protocol.py)."""
+    """One generation's passages in a Qdrant collection (a PassageStore, qa/index/store/protocol.py)."""
 
     def __init__(self, engine, collection: str, vocab: dict[str, int]):
         self.engine = engine
