@@ -11,6 +11,8 @@ from qa.errors import InvalidSetting
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
+BACKENDS = ("faiss", "qdrant")  # where generations are served from: the local folders, or Qdrant
+
 
 def _default_corpus() -> Path:
     return PROJECT_DIR / "corpus"
@@ -67,8 +69,8 @@ class Settings:
             raise InvalidSetting(f"cjk_chunk_tokens={self.cjk_chunk_tokens} must be between 16 and 254")
         if self.overlap_sentences not in (0, 1, 2):
             raise InvalidSetting(f"overlap_sentences={self.overlap_sentences}; valid choices: 0, 1, 2")
-        if self.backend not in ("faiss", "qdrant"):
-            raise InvalidSetting(f"QA_BACKEND={self.backend!r}; valid choices: faiss, qdrant")
+        if self.backend not in BACKENDS:
+            raise InvalidSetting(f"QA_BACKEND={self.backend!r}; valid choices: {', '.join(BACKENDS)}")
         if self.backend == "qdrant" and not (self.qdrant_url or self.qdrant_path):
             raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
                                  "(the embedded engine)")

@@ -8,7 +8,7 @@ from qa.errors import IndexNotFound, InvalidSetting
 from qa.index.store.faiss_backend import FaissPassages, LocalGenerations
 from qa.index.store.manifest import installed_model_hash
 from qa.index.store.pointer import pointer_token
-from qa.index.store.protocol import BACKENDS, PassageStore, ServingGeneration
+from qa.index.store.protocol import PassageStore, ServingGeneration
 from qa.index.store.reader import open_current
 
 if TYPE_CHECKING:
@@ -17,21 +17,11 @@ if TYPE_CHECKING:
     from qa.settings import Settings
 
 
-def check_backend(settings: "Settings") -> None:
-    """Raise InvalidSetting unless the backend settings name a usable backend."""
-    if settings.backend not in BACKENDS:
-        raise InvalidSetting(f"QA_BACKEND={settings.backend!r}; valid choices: {', '.join(BACKENDS)}")
-    if settings.backend == "qdrant" and not (settings.qdrant_url or settings.qdrant_path):
-        raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
-                             "(the embedded engine)")
-
-
 def remote(settings: "Settings") -> "QdrantGenerations | None":
     """The backend generations are published to besides the local index (None: the local index only).
 
     Qdrant is connected here, so an unreachable server or a refused key is said before any work.
     """
-    check_backend(settings)
     if settings.backend == "faiss":
         return None
     from qa.index.store.qdrant import connect

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from qa.ingest.documents import Document, Reference
 
 VECTOR_SETS = ("dense", "multi")  # MiniLM's vectors; the multilingual model's
-BACKENDS = ("faiss", "qdrant")
 TIE_DECIMALS = 6  # scores equal to this many decimals are ties, ranked by row: the same order in every backend
 
 
