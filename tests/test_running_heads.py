@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.ingest.pdf import strip_running_lines
+from qa.ingest.running_heads import strip_running_lines
 
 
 def test_strip_running_lines_drops_repeated_headers_footers_and_page_numbers():
