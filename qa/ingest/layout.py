@@ -120,6 +120,8 @@ def _run_in_title(rest: str) -> str | None:
     run = words[:stop]
     while run and run[-1] in _SMALL:
         run.pop()
+    if not run:
+        return None  # only small words before the first lower-case one: no title (gnuplot.pdf stopped here)
     run.pop()  # the capitalised first word of the paragraph's sentence
     while run and run[-1] in _SMALL:
         run.pop()

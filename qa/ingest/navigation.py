@@ -12,13 +12,14 @@ import re
 _LEADERS = re.compile(r"(?:\.\s*){3,}\s*\d{1,4}\s*$|…+\s*\d{1,4}\s*$")
 _PAGE_LIST = re.compile(r"[,，]\s*\d{1,4}(?:\s*[–-]\s*\d{1,4})?(?:\s*[,，]\s*\d{1,4}(?:\s*[–-]\s*\d{1,4})?)*\s*$")
 _TRAILING = re.compile(r"\S\s+(\d{1,4})\s*$")
-_STARTS_WITH_WORD = re.compile(r"^(?:[\dA-Z]{1,3}(?:\.\d{1,3})*\.?\s+)?[^\W\d_]", re.U)
+_HAS_WORD = re.compile(r"[^\d\s.,–-]")  # an entry names something: a word, or an operator like "||"
+_BARE_NUMBER = re.compile(r"\d{1,4}")  # a page number wrapped onto a line of its own
 _MIN_LINES = 6
 
 
 def _reference(line: str) -> tuple[str, int] | None:
     """(kind, page) when a line is an entry pointing at a page: "leaders", "list" or "number"."""
-    if not _STARTS_WITH_WORD.match(line):
+    if not _HAS_WORD.search(line):
         return None
     m = _LEADERS.search(line)
     if m:
@@ -34,18 +35,18 @@ def _reference(line: str) -> tuple[str, int] | None:
 
 def navigation_kind(page: str) -> str | None:
     """"contents" or "index" when a page's text is a contents list or a back-of-book index, else None."""
-    lines = [ln.strip() for ln in page.split("\n") if ln.strip()]
+    lines = [ln.strip() for ln in page.split("\n") if ln.strip() and not _BARE_NUMBER.fullmatch(ln.strip())]
     refs = [r for r in (_reference(ln) for ln in lines) if r]
     if len(refs) < _MIN_LINES or len(refs) < 0.5 * len(lines):
         return None
     kinds = [k for k, _ in refs]
+    numbers = [p for _, p in refs]
+    rising = sum(b >= a for a, b in zip(numbers, numbers[1:], strict=False)) >= 0.8 * (len(numbers) - 1)
     if kinds.count("list") >= 0.25 * len(refs):
         return "index"
-    if kinds.count("leaders") >= 0.25 * len(refs):
-        return "contents"
-    numbers = [p for _, p in refs]
-    rising = sum(b >= a for a, b in zip(numbers, numbers[1:], strict=False))
-    return "contents" if rising >= 0.8 * (len(numbers) - 1) else None
+    if rising:
+        return "contents"  # a contents list's pages grow down the page; an index's jump about
+    return "index" if kinds.count("leaders") >= 0.25 * len(refs) else None
 
 
 def navigation_pages(pages: list[str]) -> dict[int, str]:

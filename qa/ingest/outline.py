@@ -71,19 +71,25 @@ def locate(pages: list[str], outline: tuple[OutlineEntry, ...]) -> tuple[list[st
     for entry, label in zip(outline, _labels(outline), strict=True):
         if not 0 <= entry.page < len(pages):
             continue
-        page = pages[entry.page]
-        after = cursor.get(entry.page, 0)
-        span = _find(page, entry.title, after)
+        at = entry.page
+        after = cursor.get(at, 0)
+        span = _find(pages[at], entry.title, after)
+        if span is None and at + 1 < len(pages):
+            # A destination at the foot of a page points at a heading that tops the next one.
+            top = _find(pages[at + 1], entry.title, cursor.get(at + 1, 0))
+            if top is not None and pages[at + 1].count("\n", 0, top[0]) < 4:
+                at, span = at + 1, top
         if span is None:
-            found.append(Heading(entry.page, after, after, label, entry.depth + 1))
+            found.append(Heading(at, after, after, label, entry.depth + 1))
             continue
+        page = pages[at]
         s, e = span
         # A blank line around the heading: it never runs into (or joins, in Chinese) the text after it. The form
         # feed in it keeps layout.clean from rejoining a heading ending in a small letter to a paragraph starting
         # with one, as it does a sentence broken by a page; clean then drops it.
         heading = " ".join(page[s:e].split())
-        pages[entry.page] = page[:s] + "\n" + heading + "\n\f\n" + page[e:].lstrip("\n")
-        found.append(Heading(entry.page, s + 1, s + 1 + len(heading), label, entry.depth + 1))
-        cursor[entry.page] = s + 1 + len(heading) + 3
+        pages[at] = page[:s] + "\n" + heading + "\n\f\n" + page[e:].lstrip("\n")
+        found.append(Heading(at, s + 1, s + 1 + len(heading), label, entry.depth + 1))
+        cursor[at] = s + 1 + len(heading) + 3
     found.sort(key=lambda h: (h.page, h.start))
     return pages, found

@@ -44,10 +44,10 @@ def compose(pdf: PdfText) -> PdfDocumentText:
     pages = page_texts(pdf)
     left_out = navigation.navigation_pages(pages)
     pages = strip_running_lines(pages)
-    pages = ["" if i in left_out else p for i, p in enumerate(pages)]
     heads: list[outline.Heading] = []
-    if pdf.outline:
+    if pdf.outline:  # located before navigation pages go: a heading found on one ("Index") is dropped with it
         pages, heads = outline.locate(pages, pdf.outline)
+    pages = ["" if i in left_out else p for i, p in enumerate(pages)]
     raw, starts = "", []
     for page in pages:
         starts.append(len(raw))

@@ -8,7 +8,7 @@ from typing import TextIO
 
 # The stages a build reports through its progress callback, and the share of the whole each takes.
 STAGES = {"load": (0.0, 0.15, "Reading documents"), "pages": (0.0, 0.15, "Reading pages"),
-           "embed": (0.15, 0.9, "Embedding passages and words"),
+          "embed": (0.15, 0.9, "Embedding passages and words"),
           "write": (0.9, 1.0, "Writing the index")}
 
 
