@@ -38,6 +38,8 @@ class PdfTruth:
                 at = m.start()
                 break
         before = [h for h in self.headings if h[0] <= at]
+        if not before:  # the answer text was not found and the page's first heading comes after its start
+            before = [h for h in self.headings if a <= h[0] < b][:1]
         return before[-1][2].split(PATH_SEPARATOR)[-1] if before else None
 
 
