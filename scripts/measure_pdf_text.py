@@ -61,6 +61,16 @@ def measure(pages: list[str]) -> dict:
             "spaced_cjk": sum(len(_SPACED_CJK.findall(p)) for p in pages)}
 
 
+def write(rows: list[dict], out: str, docs: str) -> None:
+    """results/pdf-text.{json,md} of the rows so far (written after each row: pypdf is slow on long PDFs)."""
+    Path(out + ".json").write_text(json.dumps(rows, indent=1) + "\n")
+    head = "| document | extractor | pages | s | runs of 25+ letters | per 1,000 words | pages with one | spaced CJK |"
+    lines = [f"Written by: `python scripts/measure_pdf_text.py {docs}`", "", head, "|" + "---|" * 8]
+    lines += [f"| {r['document']} | {r['extractor']} | {r['pages']} | {r['seconds']} | {r['long_runs']} "
+              f"| {r['long_runs_per_1000_words']} | {r['pages_with_long_run']} | {r['spaced_cjk']} |" for r in rows]
+    Path(out + ".md").write_text("\n".join(lines) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("docs", nargs="?", default="../shared/docs")
@@ -74,12 +84,7 @@ def main() -> None:
             rows.append({"document": pdf.name, "extractor": name, "seconds": round(time.perf_counter() - t, 1),
                          **measure(pages)})
             print(json.dumps(rows[-1]), flush=True)
-    Path(args.out + ".json").write_text(json.dumps(rows, indent=1) + "\n")
-    head = "| document | extractor | pages | s | runs of 25+ letters | per 1,000 words | pages with one | spaced CJK |"
-    lines = [f"Written by: `python scripts/measure_pdf_text.py {args.docs}`", "", head, "|" + "---|" * 8]
-    lines += [f"| {r['document']} | {r['extractor']} | {r['pages']} | {r['seconds']} | {r['long_runs']} "
-              f"| {r['long_runs_per_1000_words']} | {r['pages_with_long_run']} | {r['spaced_cjk']} |" for r in rows]
-    Path(args.out + ".md").write_text("\n".join(lines) + "\n")
+            write(rows, args.out, args.docs)
 
 
 if __name__ == "__main__":
