@@ -21,6 +21,10 @@ def _cmd_index(args) -> int:
         print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    for r in report.timings.get("reading", ()):
+        rate = max(r["seconds"], 1e-9)
+        print(f"read {r['source']}: {r['pages']} pages, {r['passages']} passages in {r['seconds']:.1f} s "
+              f"({r['pages'] / rate:.1f} pages/s, {r['passages'] / rate:.1f} passages/s)", file=sys.stderr)
     print(f"indexed {report.n_chunks} chunks in {report.seconds:.1f} s ({report.n_embedded} embedded, "
           f"{report.n_words} new words): "
           f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "

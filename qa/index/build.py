@@ -128,7 +128,9 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
                        planned.skipped, planned.warnings, len(planned.chunks), embedded.n_embedded, embedded.n_words,
                        embedded.n_multilingual, t_end - t0,
                        {"load_chunk": t_embed - t_load, "embed": embedded.seconds[0],
-                        "embed_multilingual": embedded.seconds[1], "write": t_end - t_write})
+                        "embed_multilingual": embedded.seconds[1], "write": t_end - t_write,
+                        "reading": [{"source": src, "pages": n, "passages": m, "seconds": sec}
+                                    for src, n, m, sec in planned.reading]})
 
 
 def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],

@@ -72,6 +72,7 @@ class Plan:
     unchanged: tuple[str, ...]
     skipped: tuple[Skipped, ...]
     warnings: tuple[str, ...]
+    reading: tuple[tuple[str, int, int, float], ...] = ()  # (source, pages, passages, seconds) per PDF read
 
 
 def plan(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, base, reuse: Reuse, mhash: str,
@@ -87,6 +88,7 @@ def plan(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, ba
     unchanged: list[str] = []
     seen_hashes: dict[str, str] = {}
     indexed_at: dict[str, float] = {}
+    reading: list[tuple[str, int, int, float]] = []
     for i, f in enumerate(files):
         source = f.source
         if progress:
@@ -100,8 +102,13 @@ def plan(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, ba
             if tokenizer is None:  # outside the try: a missing model is the build's error, not a file's
                 tokenizer = multilingual.chinese_aware_counter(tokenizer_counter(load_tokenizer(max_tokens=None)))
             try:
-                doc = load_document(f.path, Path(settings.corpus_dir), settings, source=source)
+                t_read = time.perf_counter()
+                # A long PDF moves the bar page by page.
+                on_page = (lambda done, total: progress("pages", done, total)) if progress else None
+                doc = load_document(f.path, Path(settings.corpus_dir), settings, source=source, on_page=on_page)
                 chunks, fresh = chunk_document(doc, tokenizer, settings), True
+                if doc.pages:
+                    reading.append((source, len(doc.pages), len(chunks), time.perf_counter() - t_read))
                 if not chunks:
                     raise DocumentError("no text to index")
             except Exception as exc:  # a bad file never stops a build
@@ -135,7 +142,7 @@ def plan(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, ba
     removed = sorted(set(reuse.documents) - {d.source for d in docs})
     keys = tuple(text_hash(mhash, embedding_text(c)) for c in all_chunks)
     return Plan(tuple(docs), tuple(all_chunks), keys, indexed_at, tuple(added), tuple(updated), tuple(removed),
-                tuple(unchanged), tuple(skipped), tuple(warnings))
+                tuple(unchanged), tuple(skipped), tuple(warnings), tuple(reading))
 
 
 def _same_content(path: Path, doc_id: str, settings: Settings) -> bool:

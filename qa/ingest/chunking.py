@@ -7,14 +7,16 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Protocol, Sequence
 
+from qa.ingest.back_matter import is_back_matter
 from qa.ingest.documents import Document
 from qa.ingest.layout import is_chinese
+from qa.ingest.outline import PATH_SEPARATOR
 from qa.serialize import CitationDict, citation_dict
 from qa.settings import Settings
 
 # Bump when loading or chunking code changes what chunks a file yields: indexes built by an older
 # pipeline are then rebuilt in full instead of reusing stale chunks of unchanged files.
-PIPELINE_VERSION = 7  # 7: Chinese line joins, headings and sentence ends
+PIPELINE_VERSION = 8  # 8: PDF text from pdfium, outline sections, navigation pages and running heads left out
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Chunk:
     page = property(lambda self: self.where.page, doc="The PDF page the chunk starts on, else None.")
     start = property(lambda self: self.where.start, doc="Where the chunk starts in the document text.")
     end = property(lambda self: self.where.end, doc="Where the chunk ends in the document text.")
+    back_matter = property(lambda self: is_back_matter(self.section, self.text),
+                           doc="True for back matter: references, citation lines, licences, indexes, affiliations.")
 
 
 class TokenCounter(Protocol):
@@ -155,6 +159,12 @@ def _bare(text: str) -> str:
     return " ".join(re.sub(r"^[#=\-~\s]+|[#=\-~\s]+$|\n[=\-~]{3,}", " ", text).split())
 
 
+def _heading_only(text: str, label: str) -> bool:
+    """True when a region holds only its heading: the label, or (under an outline) its last title, numbered."""
+    bare, title = _bare(text), _bare(label.split(PATH_SEPARATOR)[-1])
+    return bare == _bare(label) or bare == title or (bare.endswith(" " + title) and len(bare) - len(title) <= 16)
+
+
 def _chunk_id(doc_id: str, start: int, text: str) -> str:
     return hashlib.sha256(f"{doc_id}\x00{start}\x00{text}".encode()).hexdigest()[:16]
 
@@ -188,7 +198,7 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings
     chunks: list[Chunk] = []
     for a, b, label, whole in _regions(doc):
         spans = [(a, b)] if whole else list(sentence_spans(doc.text, a, b))
-        if not spans or (len(spans) <= 2 and label and _bare(doc.text[a:b]) == _bare(label)):
+        if not spans or (len(spans) <= 2 and label and _heading_only(doc.text[a:b], label)):
             continue  # a heading with no body of its own answers nothing
         counts = count_tokens([doc.text[s:e] for s, e in spans])
         units: list[tuple[int, int, int]] = []

@@ -11,7 +11,7 @@ from pathlib import Path
 from qa.errors import DocumentError
 from qa.ingest import layout
 from qa.ingest.layout import Section
-from qa.ingest.pdf import extract_pages, strip_running_lines
+from qa.ingest.pdf_text import read_pdf
 from qa.settings import Settings
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
@@ -95,9 +95,15 @@ def _decode(data: bytes) -> tuple[str, tuple[str, ...]]:
     return data.decode("cp1252", errors="replace"), ("not UTF-8: decoded as Windows-1252",)
 
 
-def _sections(text: str, markdown: bool, cleaned: layout.Cleaned | None = None, raw: str = "") -> tuple[Section, ...]:
-    heads = layout.find_headings(text, markdown=markdown)
-    if cleaned is not None and not markdown and layout.is_chinese(text):
+def _sections(text: str, markdown: bool, cleaned: layout.Cleaned | None = None, raw: str = "",
+              outline: list[tuple[int, int, str, int]] | None = None) -> tuple[Section, ...]:
+    if outline and cleaned is not None:
+        # A PDF's outline is its section tree; the layout heuristics are for documents without one.
+        heads = [Section(label, cleaned.to_clean(a), max(cleaned.to_clean(a), cleaned.to_clean(b)), level)
+                 for a, b, label, level in outline]
+    else:
+        heads = layout.find_headings(text, markdown=markdown)
+    if not outline and cleaned is not None and not markdown and layout.is_chinese(text):
         found = {h.start for h in heads}
         for a, b, level in layout.chinese_headings(raw):
             start, end = cleaned.to_clean(a), cleaned.to_clean(b)
@@ -124,8 +130,11 @@ def _references(text: str, sections: tuple[Section, ...]) -> tuple[Reference, ..
 
 def parse_text(raw: str, source: str, doc_id: str, markdown: bool = False,
                page_starts: list[int] | None = None, title_hint: str | None = None,
-               warnings: tuple[str, ...] = ()) -> Document:
-    """A Document from raw extracted text; page_starts are raw offsets where pages begin."""
+               warnings: tuple[str, ...] = (), outline: list[tuple[int, int, str, int]] | None = None) -> Document:
+    """A Document from raw extracted text; page_starts are raw offsets where pages begin.
+
+    outline: (raw start, raw end, label, level) of each heading of a PDF's outline, in text order.
+    """
     cleaned = layout.clean(raw)
     text = cleaned.text
     if not text.strip():
@@ -134,7 +143,7 @@ def parse_text(raw: str, source: str, doc_id: str, markdown: bool = False,
     if page_starts:
         starts = [cleaned.to_clean(p) for p in page_starts] + [len(text)]
         pages = tuple(Page(i + 1, starts[i], max(starts[i], starts[i + 1])) for i in range(len(page_starts)))
-    sections = _sections(text, markdown, cleaned, raw)
+    sections = _sections(text, markdown, cleaned, raw, outline)
     # PDF metadata titles are deliberate; text titles are found in the text itself.
     title = (title_hint if page_starts else None) or layout.find_title(text) or title_hint or _title_from_name(source)
     return Document(doc_id, source, title, text, sections, pages, _references(text, sections), warnings)
@@ -152,10 +161,12 @@ def _pdf_title(meta_title: str | None) -> str | None:
     return meta_title
 
 
-def load_document(path: Path, corpus_root: Path, settings: Settings, source: str | None = None) -> Document:
+def load_document(path: Path, corpus_root: Path, settings: Settings, source: str | None = None,
+                  on_page=None) -> Document:
     """Read one corpus file; raises DocumentError naming the reason when it cannot be used.
 
     source: the name the document is cited by (default: its path relative to corpus_root, else its name).
+    on_page(done, total): called as each page of a PDF is read.
     """
     if source is None:
         try:
@@ -170,18 +181,11 @@ def load_document(path: Path, corpus_root: Path, settings: Settings, source: str
     doc_id = content_hash(data)
     if suffix == ".pdf":
         # The child parses the very bytes hashed here, so the document id always matches its text.
-        pages, meta_title = extract_pages(data, settings.pdf_timeout_s, settings.pdf_memory_bytes)
-        raw, starts = "", []
-        for page in strip_running_lines([_UNSAFE.sub("\ufffd", p) for p in pages]):
-            starts.append(len(raw))
-            raw += page.rstrip() + "\n\n"
-        return parse_text(raw, source, doc_id, page_starts=starts, title_hint=_pdf_title(meta_title))
+        pdf = read_pdf(data, settings, on_page)
+        return parse_text(pdf.raw, source, doc_id, page_starts=pdf.page_starts, title_hint=_pdf_title(pdf.title),
+                          warnings=pdf.warnings, outline=pdf.headings)
     text, warnings = _decode(data)
     return parse_text(text, source, doc_id, markdown=suffix in (".md", ".markdown"), warnings=warnings)
-
-
-# Lone surrogates (from broken PDF text encodings) cannot be stored or tokenized; NUL is never text.
-_UNSAFE = re.compile("[\ud800-\udfff\x00]")
 
 
 def _read(path: Path, max_bytes: int) -> bytes:

@@ -120,6 +120,8 @@ def _run_in_title(rest: str) -> str | None:
     run = words[:stop]
     while run and run[-1] in _SMALL:
         run.pop()
+    if not run:
+        return None  # only small words before the first lower-case one: no title (gnuplot.pdf stopped here)
     run.pop()  # the capitalised first word of the paragraph's sentence
     while run and run[-1] in _SMALL:
         run.pop()
@@ -130,6 +132,8 @@ def _run_in_title(rest: str) -> str | None:
 
 def _heading_at(line: str, standalone: bool) -> tuple[str, int, int] | None:
     """(label, level, end) when a line starts with a heading; end is where its words end in the line."""
+    if _POINTS_AT_PAGE.search(line):
+        return None  # a contents or index entry ("12 Programming 214", "Index . . . 87"), not a heading
     m = _NUMBERED.match(line)
     if m:
         num, rest = m["num"], m["rest"].rstrip()
@@ -148,6 +152,10 @@ def _heading_at(line: str, standalone: bool) -> tuple[str, int, int] | None:
             and not re.search(r"[.,;:!?]$|\d|[()\[\];]", line) and words[-1] not in _SMALL):
         return line.strip(), 1, len(line.rstrip())
     return None
+
+
+# A line ending in dot leaders, or in a page number after a word, points at a page.
+_POINTS_AT_PAGE = re.compile(r"(?:\.\s*){3,}\d*\s*$|[^\W\d]\s+\d{1,4}\s*$")
 
 
 def _number_tuple(num: str) -> tuple[int, ...] | None:

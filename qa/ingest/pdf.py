@@ -1,10 +1,15 @@
-"""Page texts of a PDF, extracted by pypdf in a child process under a time and memory limit.
+"""Page texts and outline of a PDF, extracted in a child process under a time and memory limit.
 
 A hostile or broken PDF can make a parser loop, recurse without end or allocate without bound. The child
-runs this file as a script (it imports pypdf only, not the qa package), caps its own address space with
-RLIMIT_AS before importing anything heavy, reads the PDF's bytes from stdin and writes JSON to stdout; the
-parent kills it when the time limit passes. Whatever happens in the child, the parent gets a DocumentError
-with a reason or the pages.
+runs this file as a script (it imports pypdfium2 and pypdf only, not the qa package), caps its own address
+space with RLIMIT_AS before importing anything heavy, reads the PDF's bytes from stdin and writes one JSON
+line per page to stdout, then one with the metadata title and the outline; the parent kills it when the time
+limit passes. Whatever happens in the child, the parent gets a DocumentError with a reason or the pages.
+
+Text comes from pdfium, which keeps the spaces between words and the reading order; pypdf drops the spaces of
+some PDFs ("Replaceitwiththefollowing": 1,088 runs of 25+ letters in LinuxCNC's 61 pages, none with pdfium;
+results/pdf-text.md). A page whose pdfium text holds such runs is read by pypdf as well and the text with fewer
+runs per word is kept. pypdf reads the outline and the metadata.
 """
 
 from __future__ import annotations
@@ -14,60 +19,161 @@ import re
 import signal
 import subprocess
 import sys
+import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 FAILED = 3  # the child's exit code for a PDF it could read but not use; stderr's last line says why
 _PREFIX = "qa.ingest.pdf: "
 # What running out of address space looks like in the child, from Python, the loader and C++ code.
 _OUT_OF_MEMORY = ("MemoryError", "failed to map segment", "Cannot allocate memory", "std::bad_alloc")
+_LONG_RUN = re.compile(r"[A-Za-z]{25,}")  # no English word is this long; glued words are
+_WORD = re.compile(r"\w+")
 
 
-def extract_pages(pdf: bytes | Path, timeout_s: float, memory_bytes: int) -> tuple[list[str], str | None]:
-    """(page texts, metadata title) of a PDF; a hostile file costs at most timeout_s and memory_bytes."""
+@dataclass(frozen=True)
+class OutlineEntry:
+    """One bookmark of a PDF's outline: its title as written, depth (0 = top) and 0-based destination page."""
+
+    title: str
+    depth: int
+    page: int
+
+
+@dataclass(frozen=True)
+class PdfText:
+    """What the child read: page texts, metadata title, outline and the pages it could not read."""
+
+    pages: tuple[str, ...]
+    title: str | None
+    outline: tuple[OutlineEntry, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
+            on_page: Callable[[int, int], None] | None = None) -> PdfText:
+    """The text of a PDF; a hostile file costs at most timeout_s and memory_bytes. on_page(done, total) per page."""
     from qa.errors import DocumentError
 
     data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
     try:
-        proc = subprocess.run(
-            [sys.executable, "-I", str(Path(__file__).resolve()), str(int(memory_bytes))],
-            input=data, capture_output=True, timeout=timeout_s,
-        )
-    except subprocess.TimeoutExpired:
-        raise DocumentError(f"PDF parsing took longer than {timeout_s:g} s (QA_PDF_TIMEOUT_S); "
-                            "the file may make the parser loop") from None
+        proc = subprocess.Popen([sys.executable, "-I", str(Path(__file__).resolve()), str(int(memory_bytes))],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as exc:
         raise DocumentError(f"could not start the PDF parser ({exc})") from None
-    err = proc.stderr.decode("utf-8", "replace")
-    if proc.returncode != 0:
-        lines = err.strip().splitlines()
-        reason = lines[-1] if lines else ""
-        if any(m in err for m in _OUT_OF_MEMORY) or proc.returncode == -signal.SIGKILL:
-            reason = f"PDF parsing needed more than {memory_bytes / 2**20:g} MiB of memory (QA_PDF_MEMORY_BYTES)"
-        elif reason.startswith(_PREFIX):
-            reason = reason[len(_PREFIX):]
-        elif proc.returncode < 0:
-            reason = f"the PDF parser crashed ({signal.Signals(-proc.returncode).name})"
-        else:
-            reason = f"the PDF parser failed ({reason or f'exit code {proc.returncode}'})"
-        raise DocumentError(reason)
+    timer = threading.Timer(timeout_s, proc.kill)
+    err: list[bytes] = []
+    feeder = threading.Thread(target=_feed, args=(proc, data), daemon=True)
+    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
+    timer.start(), feeder.start(), reader.start()
+    pages: list[str] = []
+    last: dict = {}
     try:
-        out = json.loads(proc.stdout)
-        pages, title = out["pages"], out["title"]
-        if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
-            raise ValueError("pages are not texts")
-    except (ValueError, KeyError, TypeError) as exc:
+        for line in proc.stdout:  # one page per line: memory stays bounded by the text, progress moves per page
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                rec = {}
+            if isinstance(rec.get("text"), str):
+                pages.append(rec["text"])
+                if on_page:
+                    on_page(len(pages), int(rec.get("n", 0)) or len(pages))
+            else:
+                last = rec
+        proc.wait()
+    finally:
+        timed_out = not timer.is_alive() and proc.returncode == -signal.SIGKILL
+        timer.cancel()
+        reader.join(5)
+    if timed_out:
+        raise DocumentError(f"PDF parsing took longer than {timeout_s:g} s (QA_PDF_TIMEOUT_S); "
+                            "the file may make the parser loop")
+    stderr = b"".join(err).decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise DocumentError(_failure(stderr, proc.returncode, memory_bytes))
+    try:
+        title = last["title"]
+        outline = tuple(OutlineEntry(str(t), int(d), int(p)) for t, d, p in last["outline"])
+        warnings = tuple(str(w) for w in last["warnings"])
+    except (KeyError, TypeError, ValueError) as exc:
         raise DocumentError(f"the PDF parser gave unreadable output ({exc})") from None
-    return pages, title if isinstance(title, str) else None
+    return PdfText(tuple(pages), title if isinstance(title, str) else None, outline, warnings)
+
+
+def extract_pages(pdf: bytes | Path, timeout_s: float, memory_bytes: int) -> tuple[list[str], str | None]:
+    """(page texts, metadata title) of a PDF; a hostile file costs at most timeout_s and memory_bytes."""
+    got = extract(pdf, timeout_s, memory_bytes)
+    return list(got.pages), got.title
+
+
+def _feed(proc: subprocess.Popen, data: bytes) -> None:
+    try:
+        proc.stdin.write(data)
+        proc.stdin.close()
+    except OSError:  # the child died early; its exit status says why
+        pass
+
+
+def _failure(err: str, code: int, memory_bytes: int) -> str:
+    lines = err.strip().splitlines()
+    reason = lines[-1] if lines else ""
+    # pdfium's allocator aborts without a word when the address-space limit refuses it memory.
+    silent_abort = code == -signal.SIGABRT and not err.strip()
+    if any(m in err for m in _OUT_OF_MEMORY) or code == -signal.SIGKILL or silent_abort:
+        return f"PDF parsing needed more than {memory_bytes / 2**20:g} MiB of memory (QA_PDF_MEMORY_BYTES)"
+    if reason.startswith(_PREFIX):
+        return reason[len(_PREFIX):]
+    if code < 0:
+        return f"the PDF parser crashed ({signal.Signals(code * -1).name})"
+    return f"the PDF parser failed ({reason or f'exit code {code}'})"
+
+
+def glued_share(text: str) -> float:
+    """Runs of 25+ ASCII letters per word: how many words an extractor glued together."""
+    return len(_LONG_RUN.findall(text)) / max(1, len(_WORD.findall(text)))
 
 
 class _Unusable(Exception):
     """The PDF can be opened but not used (encrypted, damaged)."""
 
 
-def _extract(data: bytes) -> dict:
+def _outline(reader) -> list[list]:
+    out: list[list] = []
+
+    def walk(items, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+                continue
+            try:
+                page = reader.get_destination_page_number(item)
+            except Exception:  # a dangling bookmark is skipped, not fatal
+                continue
+            if page is not None and page >= 0 and getattr(item, "title", None):
+                out.append([str(item.title), depth, page])
+
+    try:
+        walk(reader.outline, 0)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception:  # a damaged outline leaves the layout heuristics to find the sections
+        return []
+    return out
+
+
+def _pypdf_page(reader, i: int) -> str:
+    try:
+        return reader.pages[i].extract_text() or ""
+    except Exception:
+        return ""
+
+
+def _extract(data: bytes) -> None:
     import io
     import logging
 
+    import pypdfium2 as pdfium
     from pypdf import PdfReader
 
     logging.disable(logging.WARNING)  # pypdf logs recoverable damage; the parent reports what matters
@@ -80,14 +186,34 @@ def _extract(data: bytes) -> dict:
                 raise _Unusable(f"the PDF is encrypted and cannot be decrypted ({exc})") from None
             if not opened:
                 raise _Unusable("the PDF is encrypted with a password")
-        pages = [(page.extract_text() or "") for page in reader.pages]
         meta = reader.metadata
         title = str(meta.title).strip() if meta and meta.title else None
+        outline = _outline(reader)
+        doc = pdfium.PdfDocument(data)
+        n = len(doc)
     except (_Unusable, MemoryError, RecursionError):
         raise
-    except Exception as exc:  # pypdf raises many kinds of error on damaged files
+    except Exception as exc:  # the parsers raise many kinds of error on damaged files
         raise _Unusable(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from None
-    return {"pages": pages, "title": title}
+    warnings = []
+    for i in range(n):
+        try:
+            page = doc[i]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            textpage.close()
+            page.close()
+        except MemoryError:
+            raise
+        except Exception as exc:  # one unreadable page costs that page only
+            warnings.append(f"page {i + 1} could not be read and was skipped ({exc.__class__.__name__})")
+            text = ""
+        if _LONG_RUN.search(text):
+            other = _pypdf_page(reader, i)
+            if glued_share(other) < glued_share(text):
+                text = other
+        sys.stdout.write(json.dumps({"n": n, "text": text}) + "\n")
+    sys.stdout.write(json.dumps({"title": title, "outline": outline, "warnings": warnings}) + "\n")
 
 
 def _main() -> None:
@@ -96,45 +222,14 @@ def _main() -> None:
     limit = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        result = _extract(sys.stdin.buffer.read())
-        out = json.dumps(result)
+        _extract(sys.stdin.buffer.read())
     except _Unusable as exc:
         print(f"{_PREFIX}{exc}", file=sys.stderr)
         sys.exit(FAILED)
     except RecursionError:
         print(f"{_PREFIX}the PDF is nested too deeply to parse", file=sys.stderr)
         sys.exit(FAILED)
-    sys.stdout.write(out)
 
 
 if __name__ == "__main__":
     _main()
-
-
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
-
-
-def strip_running_lines(pages: list[str]) -> list[str]:
-    """Drop running headers, footers and bare page numbers that repeat across a PDF's pages."""
-    if len(pages) < 3:
-        return [p for p in pages]
-    edges: dict[str, int] = {}
-    for page in pages:
-        lines = [ln.strip() for ln in page.strip().split("\n") if ln.strip()]
-        for ln in set(lines[:2] + lines[-2:]):
-            key = re.sub(r"\d+", "#", ln)
-            edges[key] = edges.get(key, 0) + 1
-    running = {k for k, n in edges.items() if n >= max(3, len(pages) // 2)}
-    out = []
-    for n, page in enumerate(pages):
-        lines = page.strip().split("\n")
-        keep_from, keep_to = 0, len(lines)
-        # The first page keeps its top lines: a running header there is usually the title itself.
-        while n > 0 and keep_from < keep_to and (_PAGE_NUMBER.match(lines[keep_from])
-                                       or re.sub(r"\d+", "#", lines[keep_from].strip()) in running):
-            keep_from += 1
-        while keep_to > keep_from and (_PAGE_NUMBER.match(lines[keep_to - 1])
-                                       or re.sub(r"\d+", "#", lines[keep_to - 1].strip()) in running):
-            keep_to -= 1
-        out.append("\n".join(lines[keep_from:keep_to]))
-    return out

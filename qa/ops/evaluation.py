@@ -12,6 +12,7 @@ from pathlib import Path
 from qa.answer.verdict_model import load_models
 from qa.assistant import Assistant
 from qa.errors import InvalidSetting
+from qa.ops.pdf_truth import PdfTruth, same_section, truths
 from qa.retrieve.params import MODES
 from qa.text import is_cjk
 
@@ -24,6 +25,8 @@ class Question:
     question: str
     answers: tuple[str, ...]
     type: str
+    doc: str | None = None  # the PDF that holds the answer (../shared/eval sets)
+    page: int | None = None  # its 1-based PDF page index
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class ModeScores:
     median_ms: float
     max_hit_chars: int
     held_out_verdicts: int  # questions the verdict model was fitted on, judged by the fold model that left them out
+    navigation_hits: int = 0  # top-10 hits (all questions) from a PDF's contents or index pages
+    section_match: float = float("nan")  # answer passages whose section is the outline entry holding the answer
+    n_section: int = 0  # answerable PDF questions with an answer passage in the top 10 and an outline entry
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -53,7 +59,9 @@ def load_questions(path: Path) -> list[Question]:
             continue
         try:
             d = json.loads(line)
-            out.append(Question(str(d.get("id", i)), d["question"], tuple(d.get("answers") or ()), d.get("type", "")))
+            page = d.get("page")
+            out.append(Question(str(d.get("id", i)), d["question"], tuple(d.get("answers") or ()), d.get("type", ""),
+                                d.get("doc"), int(page) if isinstance(page, int) else None))
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidSetting(f"{path}:{i}: not a question record ({exc})") from None
     return out
@@ -78,6 +86,8 @@ def evaluate(assistant: Assistant, questions: list[Question], modes=MODES, by_la
     instead.
     """
     rows = []
+    pdfs = {q.doc for q in questions if q.doc and q.doc.lower().endswith(".pdf")}
+    truth = truths(Path(assistant.settings.corpus_dir), pdfs) if pdfs else {}
     models = load_models()
     held = sum(models.held_out_for(q.question) is not None for q in questions)
     for mode in modes:
@@ -93,6 +103,7 @@ def evaluate(assistant: Assistant, questions: list[Question], modes=MODES, by_la
             groups = {"chinese": lambda q: q.answers and is_cjk(q.question),
                       "english": lambda q: q.answers and not is_cjk(q.question)}
         unanswerable = [(q, a) for q, a, _ in results if not q.answers]
+        nav = navigation_hits([a.hits for _, a, _ in results], truth)
         for group, member in groups.items():
             chosen = [(q, a, ms) for q, a, ms in results if member(q)]
             if not chosen:
@@ -112,19 +123,49 @@ def evaluate(assistant: Assistant, questions: list[Question], modes=MODES, by_la
                 n_unanswerable=len(unanswerable),
                 median_ms=statistics.median(ms for _, _, ms in results),
                 max_hit_chars=max((len(h.text) for _, a, _ in results for h in a.hits), default=0),
-                held_out_verdicts=held))
+                held_out_verdicts=held, navigation_hits=nav,
+                **section_scores([(q, a.hits) for q, a, _ in chosen], truth)))
     return rows
+
+
+def navigation_hits(hit_lists, truth: dict[str, PdfTruth]) -> int:
+    """How many hits (of top-10 lists) come from a contents or index page of their PDF."""
+    return sum(1 for hits in hit_lists for h in hits[:10]
+               if h.citation.page is not None and h.citation.page in _nav_of(truth, h.citation.source))
+
+
+def _nav_of(truth: dict[str, PdfTruth], source: str) -> frozenset[int]:
+    t = truth.get(Path(source).name)
+    return t.navigation if t else frozenset()
+
+
+def section_scores(asked, truth: dict[str, PdfTruth]) -> dict:
+    """{"section_match", "n_section"} over (question, hits) pairs of answerable PDF questions."""
+    n = good = 0
+    for q, hits in asked:
+        t = truth.get(q.doc or "")
+        if t is None or q.page is None or not q.answers:
+            continue
+        entry = t.entry_at(q.page, q.answers)
+        passage = next((h for h in hits[:10] if contains_answer(h.text, q.answers)), None)
+        if entry is None or passage is None:
+            continue
+        n += 1
+        good += same_section(passage.citation.section, entry)
+    return {"section_match": good / n if n else float("nan"), "n_section": n}
 
 
 def format_table(rows: list[ModeScores]) -> str:
     """A Markdown table of the scores, modes side by side."""
     head = ("| mode | questions | n | R@1 | R@5 | MRR@10 | 1st sentence | answered (answerable) "
-            "| not answered (unanswerable) | median ms | max hit chars |")
-    lines = [head, "|" + "---|" * 11]
+            "| not answered (unanswerable) | median ms | max hit chars | contents/index hits in top 10 "
+            "| section = outline entry |")
+    lines = [head, "|" + "---|" * 13]
     for r in rows:
         lines.append(f"| {r.mode} | {r.group} | {r.n} | {r.recall_at_1:.3f} | {r.recall_at_5:.3f} | {r.mrr_at_10:.3f} "
                      f"| {r.first_sentence:.3f} | {r.answered_answerable:.3f} | {r.not_answered_unanswerable:.3f} "
-                     f"(n={r.n_unanswerable}) | {r.median_ms:.1f} | {r.max_hit_chars} |")
+                     f"(n={r.n_unanswerable}) | {r.median_ms:.1f} | {r.max_hit_chars} | {r.navigation_hits} "
+                     f"| {r.section_match:.3f} (n={r.n_section}) |")
     if rows and rows[0].held_out_verdicts:
         lines.append(f"\nVerdicts out of sample: {rows[0].held_out_verdicts} of these questions were among those the "
                      "verdict model was fitted on; each was judged by the cross-validation fold model that left it "

@@ -7,7 +7,8 @@ import time
 from typing import TextIO
 
 # The stages a build reports through its progress callback, and the share of the whole each takes.
-STAGES = {"load": (0.0, 0.15, "Reading documents"), "embed": (0.15, 0.9, "Embedding passages and words"),
+STAGES = {"load": (0.0, 0.15, "Reading documents"), "pages": (0.0, 0.15, "Reading pages"),
+          "embed": (0.15, 0.9, "Embedding passages and words"),
           "write": (0.9, 1.0, "Writing the index")}
 
 

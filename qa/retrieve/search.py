@@ -11,6 +11,7 @@ from qa.embed.embeddings import Embedder
 from qa.index.store.backends import passages_of
 from qa.index.store.protocol import RowFilter
 from qa.index.store.reader import Generation
+from qa.ingest.back_matter import is_back_matter
 from qa.ingest.chunking import Citation
 from qa.ingest.documents import Reference
 from qa.ingest.near_duplicates import same_passage
@@ -26,6 +27,10 @@ VECTOR_SETS = {"minilm": "dense", "multilingual": "multi"}  # a route's model ->
 # and unlike RRF it keeps how much better the first passage is than the next, which the
 # supported/unsupported decision and the displayed score use.
 DENSE_WEIGHT = 0.45
+# Back matter (reference lists, citation lines, licences, indexes; qa/ingest/back_matter.py) ranks as if it
+# matched this much less, so body text that matches as well comes first, and a question about a cited
+# source still finds its entry.
+BACK_MATTER_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -225,6 +230,12 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         cosines = _scaled_dense(routes, cand)[0] if len(cand) else np.zeros(0)
     models = [routes[j].model for j in _route_of(routes, cand)] if len(cand) else []
     chunks = store.chunks(cand.tolist())
+    if len(cand):
+        order = {int(r): order[int(r)] * (BACK_MATTER_WEIGHT if is_back_matter(c.section, c.text) else 1.0)
+                 for r, c in zip(cand, chunks, strict=True)}
+        at = sorted(range(len(cand)), key=lambda i: -order[int(cand[i])])  # stable: ties keep their order
+        cand, vecs, cosines = cand[at], vecs[at], cosines[at]
+        models, chunks = [models[i] for i in at], [chunks[i] for i in at]
     kept: list[int] = []
     for i in range(len(cand)):
         if any(_duplicates(gen, cand[i], cand[j], chunks[i].text, chunks[j].text, float(vecs[i] @ vecs[j]))

@@ -1,0 +1,66 @@
+"""A PDF's document text: pages read in the child, navigation pages and running heads left out, outline located."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from qa.ingest import navigation, outline
+from qa.ingest.pdf import PdfText, extract
+from qa.ingest.running_heads import strip_running_lines
+from qa.settings import Settings
+
+# Lone surrogates (from broken PDF text encodings) cannot be stored or tokenized; NUL is never text.
+_UNSAFE = re.compile("[\ud800-\udfff\x00]")
+_C1 = re.compile("[\x80-\x9f]")  # C1 control codes are never text (gnuplot.pdf sets its bullets as U+0088)
+# pdfium marks a word hyphenated at a line end with U+FFFE (or U+0002): the word is whole again without it.
+_SOFT_HYPHEN = re.compile("[\ufffe\x02\xad][ \t]*\n[ \t]*|[\ufffe\x02]")
+
+
+@dataclass(frozen=True)
+class PdfDocumentText:
+    """The raw text of a PDF's pages joined, where each page starts, its outline headings and its warnings."""
+
+    raw: str
+    page_starts: list[int]
+    headings: list[tuple[int, int, str, int]]  # (raw start, raw end, label, level) in text order
+    title: str | None
+    warnings: tuple[str, ...]
+    left_out: dict[int, str]  # 0-based page index -> "contents" | "index"
+
+
+def page_texts(pdf: PdfText) -> list[str]:
+    """The child's page texts with line ends, soft hyphens and unsafe characters repaired."""
+    out = []
+    for p in pdf.pages:
+        p = p.replace("\r\n", "\n").replace("\r", "\n")
+        out.append(_C1.sub("", _UNSAFE.sub("\ufffd", _SOFT_HYPHEN.sub("", p))))
+    return out
+
+
+def compose(pdf: PdfText) -> PdfDocumentText:
+    """The document text of what the child read (no I/O: tests call it on extracted pages)."""
+    pages = page_texts(pdf)
+    left_out = navigation.navigation_pages(pages)
+    pages = strip_running_lines(pages)
+    heads: list[outline.Heading] = []
+    if pdf.outline:  # located before navigation pages go: a heading found on one ("Index") is dropped with it
+        pages, heads = outline.locate(pages, pdf.outline)
+    pages = ["" if i in left_out else p for i, p in enumerate(pages)]
+    raw, starts = "", []
+    for page in pages:
+        starts.append(len(raw))
+        raw += page.rstrip() + "\n\n"
+    headings = [(starts[h.page] + h.start, starts[h.page] + h.end, h.label, h.level)
+                for h in heads if h.page not in left_out]
+    warnings = list(pdf.warnings)
+    said = navigation.describe(left_out)
+    if said:
+        warnings.append(said)
+    return PdfDocumentText(raw, starts, headings, pdf.title, tuple(warnings), left_out)
+
+
+def read_pdf(data: bytes, settings: Settings, on_page: Callable[[int, int], None] | None = None) -> PdfDocumentText:
+    """Read a PDF's bytes in the child process (under the settings' limits) into its document text."""
+    return compose(extract(data, settings.pdf_timeout_s, settings.pdf_memory_bytes, on_page))
