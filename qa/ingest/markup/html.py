@@ -6,6 +6,8 @@ Nothing is ever run: only the text of elements is read, so hostile markup ends u
 
 from __future__ import annotations
 
+import re
+
 from .blocks import Block, Refused, inline
 from .safety import check_entities
 
@@ -25,12 +27,24 @@ def parse_html(data: bytes, what: str = "HTML file"):
     from lxml import etree
 
     check_entities(data, what)
-    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False,
+                                  encoding=_encoding(data))
     try:
         root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise Refused(f"the {what} cannot be parsed ({exc})") from None
     return root
+
+
+def _encoding(data: bytes) -> str | None:
+    """UTF-8 for a page that declares no encoding but is UTF-8 (libxml2 would read it as Latin-1); else lxml's sniffing."""
+    if re.search(rb"charset|encoding\s*=", data[:4096], re.I) or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
 
 
 def page_title(root) -> str:
@@ -186,13 +200,14 @@ def _span(value: str | None) -> int:
 
 
 def table_blocks(rows: list[tuple[str, ...]]) -> list[Block]:
-    """Table blocks from rows: the first full-width row heads the table, narrower rows above it are its caption."""
-    width = max((len(r) for r in rows), default=0)
-    top = next((i for i, r in enumerate(rows) if len(r) == width), 0)
+    """Table blocks from rows: the first row of two or more cells heads the table, one-cell rows above it are its caption."""
+    top = next((i for i, r in enumerate(rows) if sum(bool(c) for c in r) >= 2), 0)
+    width = max((len(r) for r in rows[top:]), default=0)
     out = [Block("para", " ".join(c for c in r if c)) for r in rows[:top]]
     if width < 2 or len(rows) - top < 2:  # a one-column or one-row "table" is layout, not a table
         return out + [Block("para", " ".join(c for c in r if c)) for r in rows[top:]]
-    header, body = rows[top], [tuple(r) + ("",) * (width - len(r)) for r in rows[top + 1:]]
+    header = tuple(rows[top]) + ("",) * (width - len(rows[top]))
+    body = [tuple(r) + ("",) * (width - len(r)) for r in rows[top + 1:]]
     piece: list[tuple[str, ...]] = []
     size = 0
     for r in body:
