@@ -18,7 +18,10 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _PARAS = {"p", "li", "dt", "dd", "blockquote", "figcaption", "caption", "address", "summary", "td", "th"}
 _CONTAINERS = {"div", "section", "article", "main", "body", "html", "ul", "ol", "dl", "header", "footer", "aside",
                "figure", "details", "center", "span", "a", "font"}
-MAX_TABLE_CHARS = 400  # a long table is cut into pieces this size, each under its header row (one passage each)
+# A long table is cut into pieces of about this many model tokens, each under its header row, so that a piece fits
+# in one passage (the passage limit is 250 tokens; the header and the section heading take their share).
+MAX_TABLE_TOKENS = 110
+_CJK = re.compile("[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
 def parse_html(data: bytes, what: str = "HTML file"):
@@ -211,14 +214,21 @@ def table_blocks(rows: list[tuple[str, ...]]) -> list[Block]:
     piece: list[tuple[str, ...]] = []
     size = 0
     for r in body:
-        n = sum(len(c) + 3 for c in r)
-        if piece and size + n > MAX_TABLE_CHARS:
+        n = _tokens(r)
+        if piece and size + n > MAX_TABLE_TOKENS - _tokens(header):
             out.append(Block("table", rows=(header, *piece)))
             piece, size = [], 0
         piece.append(r)
         size += n
     out.append(Block("table", rows=(header, *piece)))
     return out
+
+
+def _tokens(row: tuple[str, ...]) -> int:
+    """About how many model tokens a row takes: a CJK character is one, other text about one per 3 characters."""
+    text = "".join(row)
+    cjk = len(_CJK.findall(text))
+    return cjk + (len(text) - cjk) // 3 + 2 * len(row)
 
 
 def _nearest_table(el):
