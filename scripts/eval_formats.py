@@ -28,7 +28,7 @@ QUESTIONS = Path("/work/shared/eval/debian-edu-zh.jsonl")
 
 def _title(section: str | None) -> str:
     """A section title without its number, so "2.1. 部分历史" and "部分历史" compare equal."""
-    return re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.)\s*", "", (section or "").split(" › ")[-1]).strip()
+    return re.sub(r"^\s*(?:\d+(?:\.\d+)*\.|\d+(?:\.\d+)+|[A-Z]\.)\s+", "", (section or "").split(" › ")[-1]).strip()
 
 
 def run(fmt: str, work: Path) -> dict:

@@ -234,7 +234,22 @@ def _regions(doc: Document) -> list[tuple[int, int, str | None, bool]]:
                 out.append((a, refs[0].start, label, False))
             out.extend((r.start, r.end, f"{label} [{r.number}]", True) for r in refs)
         regions = out
-    return regions
+    return _tables_apart(doc.text, regions)
+
+
+def _tables_apart(text: str, regions: list[tuple[int, int, str | None, bool]]) -> list[tuple[int, int, str | None, bool]]:
+    """Regions with each table a region of its own, so a passage holds a table (or a piece of it) and nothing else."""
+    out = []
+    for a, b, label, whole in regions:
+        at = a
+        for s, e in ([] if whole else table_spans(text, a, b)):
+            if s > at:
+                out.append((at, s, label, False))
+            out.append((s, e, label, True))
+            at = e
+        if at < b:
+            out.append((at, b, label, whole))
+    return out
 
 
 def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings) -> list[Chunk]:

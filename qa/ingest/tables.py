@@ -25,7 +25,7 @@ def pipe_table(rows: tuple[tuple[str, ...], ...]) -> str:
 
 def table_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """(start, end) of each pipe table in text[start:end]: a header row, its rule, and the rows below it."""
-    lines = list(re.finditer(r"[^\n]*", text[start:end]))
+    lines = list(re.finditer(r"^.*$", text[start:end], re.M))
     i = 0
     while i < len(lines) - 1:
         if _ROW.fullmatch(lines[i].group()) and _RULE.fullmatch(lines[i + 1].group()):
