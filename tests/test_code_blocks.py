@@ -36,7 +36,7 @@ def test_code_is_a_fenced_block_or_a_prompt_line(text, code):
 
 
 @pytest.mark.parametrize("question, asks", [
-    ("Which command lists block devices?", True), ("Give an example of a slice.", True), ("如何运行 ldapvi？", True),
+    ("Which command lists block devices?", True), ("Give an example of a slice.", True), ("运行 ldapvi 的命令是什么？", True), ("主服务器上运行哪些服务？", False),
     ("用什么命令升级？", True), ("What does the keeper trim?", False), ("主服务器的默认 IP 地址是什么？", False)])
 def test_questions_that_ask_for_a_command_or_an_example(question, asks):
     assert asks_for_code(question) is asks

@@ -115,10 +115,9 @@ def rank_sentences(question: str, hits: Sequence[Hit], embedder: Embedder, qvec:
 
 
 def prefer_prose(question: str, candidates: list[Candidate]) -> list[Candidate]:
-    """Candidates in order, code after prose, unless the question asks for a command, an example or code."""
-    if asks_for_code(question):
-        return candidates
-    return sorted(candidates, key=lambda c: is_code(c.text))  # stable: each group keeps its order
+    """Candidates with code after prose; before it when the question asks for a command, an example or code."""
+    asked = asks_for_code(question)
+    return sorted(candidates, key=lambda c: is_code(c.text) != asked)  # stable: each group keeps its order
 
 
 def best_sentences(candidates: Sequence[Candidate], limit: int = MAX_SENTENCES) -> list[AnswerSentence]:

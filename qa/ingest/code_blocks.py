@@ -32,9 +32,9 @@ def is_code(text: str) -> bool:
     return t.startswith(("```", "~~~")) or bool(_PROMPT.match(t))
 
 
-_ASKS_CODE = re.compile(
-    r"\b(?:command|commands|example|examples|syntax|code|script|snippet|run|type|invoke|shell|terminal|cli|usage)\b"
-    r"|命令|示例|例子|范例|代码|脚本|语法|终端|执行|运行|输入", re.I)
+# Only words that ask for the literal text: "run" or 运行 (which services run?) ask for prose as often as not.
+_ASKS_CODE = re.compile(r"\b(?:commands?|examples?|syntax|code|scripts?|snippets?|command[- ]line)\b"
+                        r"|命令|示例|例子|范例|代码|脚本|语法", re.I)
 
 
 def asks_for_code(question: str) -> bool:
