@@ -86,7 +86,7 @@ def test_an_external_entity_is_refused(built, corpus):
 
 def test_a_file_named_epub_that_is_no_zip_is_refused(built, corpus):
     (corpus / "fake.epub").write_text("<html>not a book</html>")
-    assert _warning(built) == ["skipped fake.epub: not a EPUB file (it is not a zip archive, as EPUB files are)"]
+    assert _warning(built) == ["skipped fake.epub: not an EPUB file (it is not a zip archive, as EPUB files are)"]
 
 
 def test_scripts_in_html_are_never_text_and_markup_in_text_stays_text(tmp_path, corpus, fake_embedder):

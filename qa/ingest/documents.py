@@ -80,7 +80,9 @@ def check_bytes(data: bytes, suffix: str) -> None:
     if suffix == ".pdf" and not data.lstrip()[:5].startswith(b"%PDF-"):
         raise DocumentError("not a PDF (the file does not start with %PDF-)")
     if suffix in ZIPPED and not data.startswith(b"PK\x03\x04"):
-        raise DocumentError(f"not a {READERS[suffix][1]} file (it is not a zip archive, as {READERS[suffix][1]} files are)")
+        what = READERS[suffix][1]
+        raise DocumentError(f"not {'an' if what[0] in 'AEFHILMNORSX' else 'a'} {what} file "
+                            f"(it is not a zip archive, as {what} files are)")
     if suffix not in (".pdf", *ZIPPED) and b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS):
         raise DocumentError("binary content, not text")
 
