@@ -8,6 +8,8 @@ import zipfile
 import pytest
 
 from qa import Assistant, Settings
+from qa.errors import DocumentError
+from qa.ingest.documents import load_document
 from tests.markup_files import EXTERNAL, LAUGHS, W, bomb_member, docx_body, make_docx, make_epub, opf
 
 GOOD = ("Harbour notes\n\nThe harbour master counted 41 ships in the spring. Most of them carried timber and "
@@ -103,3 +105,25 @@ def test_scripts_in_html_are_never_text_and_markup_in_text_stays_text(tmp_path, 
 
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in highlighted(hits[0].text, [])
     assert "<script" not in highlighted(hits[0].text, [])
+
+
+def test_a_table_whose_spans_would_multiply_its_text_is_refused(built, corpus):
+    (corpus / "spans.html").write_text("<table><tr>" + "<td colspan=1000 rowspan=1000>x</td>" * 300
+                                       + "</tr><tr><td>a</td></tr></table>")
+    assert _warning(built) == ["skipped spans.html: a table of the page spans more than 200,000 cells "
+                               "(its row and column spans would multiply its text)"]
+
+
+def test_markup_nested_past_the_parsers_depth_limit_gives_no_text(built, corpus):
+    (corpus / "deep.html").write_text("<html><body>" + "<div>" * 100_000 + "x" + "</div>" * 100_000 + "</body></html>")
+    assert _warning(built) == ["skipped deep.html: no text found (the file holds no paragraphs, headings, tables or code)"]
+
+
+@pytest.mark.parametrize("limit, reason", [
+    ({"pdf_memory_bytes": 16 * 2**20}, "EPUB parsing needed more than 16 MiB of memory (QA_PDF_MEMORY_BYTES)"),
+    ({"pdf_timeout_s": 0.001}, "EPUB parsing took longer than 0.001 s (QA_PDF_TIMEOUT_S); the file may make the parser loop")])
+def test_parsing_runs_under_the_pdf_limits_of_memory_and_time(tmp_path, corpus, limit, reason):
+    make_epub(corpus / "book.epub")
+    with pytest.raises(DocumentError) as refused:
+        load_document(corpus / "book.epub", corpus, Settings(corpus_dir=corpus, **limit))
+    assert str(refused.value) == reason

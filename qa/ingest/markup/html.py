@@ -21,6 +21,7 @@ _CONTAINERS = {"div", "section", "article", "main", "body", "html", "ul", "ol", 
 # A long table is cut into pieces of about this many model tokens, each under its header row, so that a piece fits
 # in one passage (the passage limit is 250 tokens; the header and the section heading take their share).
 MAX_TABLE_TOKENS = 110
+MAX_TABLE_CELLS = 200_000
 _CJK = re.compile("[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
@@ -168,6 +169,7 @@ def _table(table) -> list[Block]:
     """A table's rows, the header row first; a cell spanning rows is repeated in each, so every row reads alone."""
     rows: list[tuple[str, ...]] = []
     carried: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
+    cells = 0
     for tr in table.iter("tr"):
         if _nearest_table(tr) is not table:
             continue  # a row of a table nested in a cell belongs to that cell's text
@@ -185,6 +187,10 @@ def _table(table) -> list[Block]:
             row.append(_carry(carried, len(row)))
         if any(row):
             rows.append(tuple(row))
+        cells += len(row)
+        if cells > MAX_TABLE_CELLS:
+            raise Refused(f"a table of the page spans more than {MAX_TABLE_CELLS:,} cells (its row and column spans "
+                          "would multiply its text)")
     return table_blocks(rows)
 
 
@@ -197,7 +203,7 @@ def _carry(carried: dict[int, tuple[str, int]], col: int) -> str:
 
 def _span(value: str | None) -> int:
     try:
-        return min(max(int(value or 1), 1), 1000)  # a hostile span cannot blow up the grid
+        return min(max(int(value or 1), 1), 1000)  # HTML's own limit; MAX_TABLE_CELLS bounds the whole grid
     except ValueError:
         return 1
 
