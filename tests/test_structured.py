@@ -38,7 +38,9 @@ def test_a_contents_list_is_dropped_but_a_lone_line_that_repeats_a_heading_is_te
     heads = [Block("heading", f"{n}. Part {n}", 1) for n in (1, 2, 3)]
     contents = [Block("para", f"{n}. Part {n}") for n in (1, 2, 3)]
     body = [heads[0], Block("para", "Part 2"), heads[1], heads[2]]
-    assert drop_contents([Block("para", "Contents"), *contents, *body]) == [Block("para", "Contents"), *body]
+    assert drop_contents([Block("para", "Contents"), *contents, *body]) == body
+    assert drop_contents([Block("para", "A paragraph that is longer than a title."), *contents, *body]) == [
+        Block("para", "A paragraph that is longer than a title."), *body]
 
 
 @pytest.mark.parametrize("name", ["debian-edu-manual.zh-cn.html", "debian-edu-manual.zh-cn.epub",

@@ -80,7 +80,7 @@ _NUMBER = re.compile(r"^\s*(?:[\dIVXA-Z]{1,4}[.)]?\s*)*")
 
 
 def drop_contents(blocks: list[Block]) -> list[Block]:
-    """Blocks without a contents list: paragraphs that repeat the title of a heading further on, in a run of them."""
+    """Blocks without a contents list: a run of paragraphs that repeat titles of headings further on, and its title."""
     later: set[str] = set()
     marks = [False] * len(blocks)
     for i in range(len(blocks) - 1, -1, -1):
@@ -96,6 +96,8 @@ def drop_contents(blocks: list[Block]) -> list[Block]:
         while j < len(blocks) and marks[j]:
             j += 1
         if j - i >= 3:
+            if out and out[-1].kind == "para" and len(out[-1].text) <= 20:
+                out.pop()  # the list's own title ("Contents", "目录") above it
             i = j
             continue
         out.append(blocks[i])
