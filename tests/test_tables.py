@@ -42,3 +42,11 @@ def test_a_markdown_table_stays_in_one_passage_with_its_header():
     doc = parse_text(f"# Lamps\n\n{'The keeper trimmed the wick at night. ' * 12}\n\n{TABLE}\n", "lamps.md", "d1", markdown=True)
     chunks = chunk_document(doc, lambda ts: [len(t.split()) for t in ts], Settings(chunk_tokens=40))
     assert [c.text for c in chunks if "|" in c.text] == [TABLE]
+
+
+def test_a_table_drawn_inside_a_code_block_stays_code():
+    code = "```\n| a | b |\n|---|---|\n| 1 | 2 |\n```"
+    doc = parse_text(f"Output\n\nThe tool prints this:\n\n{code}\n", "out.md", "d2", markdown=True)
+    assert [doc.text[a:b] for a, b in sentence_spans(doc.text, 0, len(doc.text))][-1] == code
+    chunks = chunk_document(doc, lambda ts: [len(t.split()) for t in ts], Settings(chunk_tokens=40))
+    assert [c.text for c in chunks] == [f"Output\n\nThe tool prints this:\n\n{code}"]

@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Protocol, Sequence
 
-from qa.ingest.code_blocks import code_spans, is_code
+from qa.ingest.code_blocks import is_code
 from qa.ingest.documents import Document
 from qa.ingest.layout import is_chinese
-from qa.ingest.tables import row_spans, table_spans
+from qa.ingest.structure import block_spans, starts_block, tables_apart
+from qa.ingest.tables import row_spans
 from qa.serialize import CitationDict, citation_dict
 from qa.settings import Settings
 
@@ -93,7 +94,7 @@ def sentence_spans(text: str, start: int, end: int, tables_whole: bool = False) 
     when tables_whole (chunking keeps a table in one passage; answers quote one row).
     """
     at = start
-    for a, b, kind in _blocks(text, start, end):
+    for a, b, kind in block_spans(text, start, end):
         yield from _prose_spans(text, at, a)
         if kind == "table" and not tables_whole:
             yield from row_spans(text, a, b)
@@ -101,17 +102,6 @@ def sentence_spans(text: str, start: int, end: int, tables_whole: bool = False) 
             yield a, b
         at = b
     yield from _prose_spans(text, at, end)
-
-
-def _blocks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """(start, end, "table" | "code") of the tables and code blocks in text[start:end], in order, not overlapping."""
-    found = sorted([(a, b, "code") for a, b in code_spans(text, start, end)]
-                   + [(a, b, "table") for a, b in table_spans(text, start, end)])
-    out: list[tuple[int, int, str]] = []
-    for a, b, kind in found:
-        if not out or a >= out[-1][1]:  # a table drawn inside a code block stays code
-            out.append((a, b, kind))
-    return out
 
 
 def _prose_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -183,11 +173,6 @@ def _split_long(text: str, a: int, b: int, n_tokens: int, limit_tokens: int, lim
     return out
 
 
-def _is_block(text: str, s: int) -> bool:
-    """True when a unit starting at s is a table or a code block (split at its line breaks, never inside a line)."""
-    return text.startswith(("|", "```", "~~~"), s)
-
-
 def _split_lines(text: str, a: int, b: int, n_tokens: int, limit_tokens: int, limit_chars: int) -> list[tuple[int, int]]:
     """Cut an over-long table or code block at line breaks into pieces under both limits (a long line alone)."""
     pieces = max(-(-n_tokens // limit_tokens), -(-(b - a) // limit_chars))
@@ -234,22 +219,7 @@ def _regions(doc: Document) -> list[tuple[int, int, str | None, bool]]:
                 out.append((a, refs[0].start, label, False))
             out.extend((r.start, r.end, f"{label} [{r.number}]", True) for r in refs)
         regions = out
-    return _tables_apart(doc.text, regions)
-
-
-def _tables_apart(text: str, regions: list[tuple[int, int, str | None, bool]]) -> list[tuple[int, int, str | None, bool]]:
-    """Regions with each table a region of its own, so a passage holds a table (or a piece of it) and nothing else."""
-    out = []
-    for a, b, label, whole in regions:
-        at = a
-        for s, e in ([] if whole else table_spans(text, a, b)):
-            if s > at:
-                out.append((at, s, label, False))
-            out.append((s, e, label, True))
-            at = e
-        if at < b:
-            out.append((at, b, label, whole))
-    return out
+    return tables_apart(doc.text, regions)
 
 
 def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings) -> list[Chunk]:
@@ -265,7 +235,7 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings
         units: list[tuple[int, int, int]] = []
         for (s, e), n in zip(spans, counts, strict=False):
             if n > settings.max_chunk_tokens or e - s > settings.max_chunk_chars:
-                parts = (_split_lines if _is_block(doc.text, s) else _split_long)(
+                parts = (_split_lines if starts_block(doc.text, s) else _split_long)(
                     doc.text, s, e, n, settings.chunk_tokens, settings.max_chunk_chars)
                 counts = count_tokens([doc.text[x:y] for x, y in parts])
                 units.extend((ps, pe, n) for (ps, pe), n in zip(parts, counts, strict=False))
