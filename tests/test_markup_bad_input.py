@@ -71,7 +71,7 @@ def test_an_entity_bomb_is_refused_in_docx_epub_and_html(built, corpus):
     make_epub(corpus / "laughs.epub", pages={"a.xhtml": LAUGHS + '<html xmlns="http://www.w3.org/1999/xhtml">'
                                                                  '<body><p>&lol9;</p></body></html>'})
     (corpus / "laughs.html").write_text(LAUGHS + "<html><body><p>&lol9;</p></body></html>")
-    bomb = "declares XML entities (refused: nested entities can expand without bound, an \"entity bomb\")"
+    bomb = "declares XML entities that nest or are large (an \"entity bomb\": they can expand without bound)"
     assert _warning(built) == [f"skipped laughs.docx: the DOCX's word/document.xml {bomb}",
                                f"skipped laughs.epub: the EPUB page OEBPS/a.xhtml {bomb}",
                                f"skipped laughs.html: the HTML file {bomb}"]
@@ -127,3 +127,11 @@ def test_parsing_runs_under_the_pdf_limits_of_memory_and_time(tmp_path, corpus, 
     with pytest.raises(DocumentError) as refused:
         load_document(corpus / "book.epub", corpus, Settings(corpus_dir=corpus, **limit))
     assert str(refused.value) == reason
+
+
+def test_a_short_plain_entity_declaration_is_harmless_and_read(tmp_path, corpus):
+    page = ('<?xml version="1.0"?><!DOCTYPE html [<!ENTITY product "Harbour Lamp">]>'
+            '<html><body><h1>Lamps</h1><p>The keeper trims the wick every four hours.</p></body></html>')
+    (corpus / "plain.html").write_text(page)
+    doc = load_document(corpus / "plain.html", corpus, Settings(corpus_dir=corpus))
+    assert doc.text == "Lamps\n\nThe keeper trims the wick every four hours.\n"

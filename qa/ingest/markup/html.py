@@ -31,6 +31,8 @@ def parse_html(data: bytes, what: str = "HTML file"):
     from lxml import etree
 
     check_entities(data, what)
+    # The HTML parser knows no internal DTD subset and would show it as text; the check above found it harmless.
+    data = _SUBSET.sub(rb"<!DOCTYPE \1>", data, count=1)
     parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False,
                                   encoding=_encoding(data))
     try:
@@ -38,6 +40,9 @@ def parse_html(data: bytes, what: str = "HTML file"):
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise Refused(f"the {what} cannot be parsed ({exc})") from None
     return root
+
+
+_SUBSET = re.compile(rb"<!DOCTYPE\s+([^\[>]*?)\s*\[.*?\]\s*>", re.I | re.S)
 
 
 def _encoding(data: bytes) -> str | None:
