@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from qa.answer import chinese_ranking
-from qa.answer.answers import Answer, best_sentences, judge, rank_sentences
+from qa.answer.answers import Answer, best_sentences, judge, prefer_prose, rank_sentences
 from qa.answer.questions import QuestionShape, shape
 from qa.answer.routed_verdict import ROUTED_EMBED_SENTENCES, judge_routed, routed
 from qa.answer.verdict_model import VerdictModel, load_models
@@ -168,8 +168,8 @@ class Assistant:
         r = self.retrieve(question, k, mode, sources)
         model = model or load_models().full
         if r.routed and is_cjk(r.question):  # Chinese words, not English stems, pick the answer sentence
-            candidates = chinese_ranking.rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher,
-                                                        r.gen.bm25.idf)
+            candidates = prefer_prose(r.question, chinese_ranking.rank_sentences(
+                r.question, r.hits, r.embedder, r.qvec, r.matcher, r.gen.bm25.idf))
             verdict = judge_routed(r.question, r.hits, candidates, r.gen.bm25.idf)
         elif r.routed:  # Chinese passages: the multilingual model and its own calibrated verdict
             candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights,

@@ -104,10 +104,11 @@ def test_indexing_an_empty_corpus_is_a_clear_error(tmp_path):
 
 def test_indexing_a_corpus_of_unusable_files_names_them(tmp_path):
     (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "notes.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "corpus" / "notes.odt").write_bytes(b"PK\x03\x04")
     proc = qa_cli("index", "--quiet", corpus=tmp_path / "corpus", index=tmp_path / "index")
-    assert _one_error_line(proc) == ("qa: error: nothing to index (notes.docx: unsupported file type .docx; "
-                                     "supported: .txt, .md, .markdown, .pdf); the existing index is unchanged")
+    assert _one_error_line(proc) == ("qa: error: nothing to index (notes.odt: unsupported file type .odt; "
+                                     "supported: .txt, .md, .markdown, .pdf, .html, .htm, .xhtml, .epub, .docx); "
+                                     "the existing index is unchanged")
 
 
 @pytest.mark.model

@@ -145,3 +145,10 @@ def test_pdf_citations_give_the_answer_sentence_page_and_the_passage_page_range(
             assert c.page == expected and first <= c.page <= last
             seen_ranges += c.page_range is not None
     assert seen_ranges >= 1  # some passages do run over a page break
+
+
+def test_answers_match_whether_or_not_latin_words_in_chinese_are_spaced():
+    answer = ("瘦客户机现在使用 X2Go 设置，因为 LTSP 已经停止对它维护与更新",)
+    assert contains_answer("机器直接启动。瘦客户机现在使用X2Go设置，因为LTSP已经停止对它维护与更新。", answer)
+    assert contains_answer("瘦客户机现在使用 X2Go\n设置，因为 LTSP 已经停止对它维护与更新", answer)
+    assert not contains_answer("瘦客户机现在使用 X2 Go 设置", ("使用 X2Go 设置",))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import time
 from typing import Callable, Sequence
 
@@ -53,7 +54,42 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]], mark: str = "qa-ans
         out.append(f'<mark class="{mark}">{esc(shown[a:b])}</mark>')
         pos = b
     out.append(esc(shown[pos:]))
-    return "".join(out)
+    return tables_html("".join(out))
+
+
+_MARK_TAG = re.compile(r'<mark class="([\w-]+)">|</mark>')
+_PIPE_ROW = re.compile(r"\s*\|.*\|\s*")
+_PIPE_RULE = re.compile(r"\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*")
+
+
+def tables_html(shown: str) -> str:
+    """Escaped, marked text with its Markdown pipe tables (header, rule, rows) drawn as tables; a marked row keeps
+    its mark as the row's class. Cells are the escaped text between the pipes, so nothing new is unescaped."""
+    lines, out, mark, i = shown.split("<br>"), [], None, 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _PIPE_ROW.fullmatch(_MARK_TAG.sub("", lines[j])):
+            j += 1
+        if j - i < 3 or not _PIPE_RULE.fullmatch(_MARK_TAG.sub("", lines[i + 1])):
+            for m in _MARK_TAG.finditer(lines[i]):
+                mark = m.group(1)
+            out.append(lines[i])
+            i += 1
+            continue
+        before, rows = mark, []
+        for n, line in enumerate(lines[i:j]):
+            marked = mark
+            for m in _MARK_TAG.finditer(line):
+                mark, marked = m.group(1), marked or m.group(1)
+            if n == 1:
+                continue  # the rule under the header
+            tag = "th" if n == 0 else "td"
+            cells = "".join(f"<{tag}>{c.strip()}</{tag}>" for c in _MARK_TAG.sub("", line).strip().strip("|").split("|"))
+            rows.append(f'<tr class="{marked}">{cells}</tr>' if marked else f"<tr>{cells}</tr>")
+        out.append(("</mark>" if before else "") + f'<table class="qa-table">{"".join(rows)}</table>'
+                   + (f'<mark class="{mark}">' if mark else ""))
+        i = j
+    return "<br>".join(out)
 
 
 def match_html(hit: "qa.Hit") -> str:

@@ -13,6 +13,8 @@ from qa.answer.verdict_model import SentenceWeights, VerdictModel
 from qa.answer.verdicts import Checks, Matcher, Verdict, decide, features
 from qa.embed.embeddings import Embedder
 from qa.ingest.chunking import is_heading_line, sentence_spans
+from qa.ingest.code_blocks import asks_for_code, is_code
+from qa.ingest.tables import with_header
 from qa.retrieve.search import Hit
 from qa.serialize import AnswerDict, SentenceDict, answer_dict, sentence_dict
 from qa.text import cjk_count, content_terms
@@ -109,7 +111,13 @@ def rank_sentences(question: str, hits: Sequence[Hit], embedder: Embedder, qvec:
     cosines = embedder.embed([c[4] for c in found]) @ qvec
     out = [Candidate(text, hit, a, b, overlap, float(cos), checks, cheap + float(cos))
            for (cheap, hit, a, b, text, overlap, checks), cos in zip(found, cosines, strict=False)]
-    return sorted(out, key=lambda c: -c.score)
+    return prefer_prose(question, sorted(out, key=lambda c: -c.score))
+
+
+def prefer_prose(question: str, candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates with code after prose; before it when the question asks for a command, an example or code."""
+    asked = asks_for_code(question)
+    return sorted(candidates, key=lambda c: is_code(c.text) != asked)  # stable: each group keeps its order
 
 
 def best_sentences(candidates: Sequence[Candidate], limit: int = MAX_SENTENCES) -> list[AnswerSentence]:
@@ -122,7 +130,9 @@ def best_sentences(candidates: Sequence[Candidate], limit: int = MAX_SENTENCES) 
             continue
         seen.add(key)
         start = c.hit.citation.start
-        out.append(AnswerSentence(c.text, c.hit.rank, start + c.start, start + c.end, round(c.score, 4)))
+        # A table row is quoted with its header ("header: cell; ..."); its span stays the row's.
+        quoted = with_header(c.hit.text, c.start, c.end)
+        out.append(AnswerSentence(quoted, c.hit.rank, start + c.start, start + c.end, round(c.score, 4)))
         if len(out) == limit:
             break
     return out

@@ -8,15 +8,20 @@ from dataclasses import dataclass
 from typing import Iterator, Protocol, Sequence
 
 from qa.ingest.back_matter import is_back_matter
+from qa.ingest.code_blocks import is_code
 from qa.ingest.documents import Document
 from qa.ingest.layout import is_chinese
 from qa.ingest.outline import PATH_SEPARATOR
+from qa.ingest.structure import block_spans, starts_block, tables_apart
+from qa.ingest.tables import row_spans
 from qa.serialize import CitationDict, citation_dict
 from qa.settings import Settings
 
 # Bump when loading or chunking code changes what chunks a file yields: indexes built by an older
 # pipeline are then rebuilt in full instead of reusing stale chunks of unchanged files.
-PIPELINE_VERSION = 8  # 8: PDF text from pdfium, outline sections, navigation pages and running heads left out
+# 9: PDF text from pdfium, outline sections, navigation pages and running heads left out; tables and code whole;
+# HTML, EPUB and DOCX read.
+PIPELINE_VERSION = 9
 
 
 @dataclass(frozen=True)
@@ -88,11 +93,31 @@ _BARE_NUMBER = re.compile(r"[\dIVX]{0,4}(?:\.\d{1,3})*\.?")  # "1.", "2.2." or "
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|et al|etc|vs|Fig|Figs|No|Dr|Mr|Mrs|Ms|Prof|St|Inc|Ltd|Co|cf)\.|\b[A-Z]\.)$")
 
 
-def sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each sentence in text[start:end]; paragraphs and list lines always end one."""
+def sentence_spans(text: str, start: int, end: int, tables_whole: bool = False) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence in text[start:end]; paragraphs and list lines always end one.
+
+    A code block is one unit with its lines; a table gives one unit per body row, or one for the whole table
+    when tables_whole (chunking keeps a table in one passage; answers quote one row).
+    """
+    at = start
+    for a, b, kind in block_spans(text, start, end):
+        yield from _prose_spans(text, at, a)
+        if kind == "table" and not tables_whole:
+            yield from row_spans(text, a, b)
+        else:
+            yield a, b
+        at = b
+    yield from _prose_spans(text, at, end)
+
+
+def _prose_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence of prose in text[start:end]; a shell session's lines stay one unit."""
     for para in re.finditer(r"[^\n]+(?:\n(?![ \t]*\n)(?![ \t]*(?:\[?\d{1,3}[\].]|[-*•])[ \t])[^\n]+)*", text[start:end]):
         p0 = start + para.start()
         body = para.group(0)
+        if is_code(body):
+            yield from _trimmed(text, p0, p0 + len(body))
+            continue
         s = 0
         head = _HEADING_LINE.match(body) or _title_line(body)
         if head and "\n" in body:
@@ -154,6 +179,24 @@ def _split_long(text: str, a: int, b: int, n_tokens: int, limit_tokens: int, lim
     return out
 
 
+def _split_lines(text: str, a: int, b: int, n_tokens: int, limit_tokens: int, limit_chars: int) -> list[tuple[int, int]]:
+    """Cut an over-long table or code block at line breaks into pieces under both limits (a long line alone)."""
+    pieces = max(-(-n_tokens // limit_tokens), -(-(b - a) // limit_chars))
+    size = -(-(b - a) // pieces)
+    out, s = [], a
+    while s < b:
+        e = text.rfind("\n", s + 1, min(b, s + size) + 1) if s + size < b else b
+        if e <= s:  # one line longer than a piece: cut it at words
+            e = text.find("\n", s + 1, b)
+            e = b if e < 0 else e
+            long_line = e - s > limit_chars
+            out.extend(_split_long(text, s, e, n_tokens, limit_tokens, limit_chars) if long_line else _trimmed(text, s, e))
+        else:
+            out.extend(_trimmed(text, s, e))
+        s = e
+    return out
+
+
 def _bare(text: str) -> str:
     """Text without heading marks (#, underlines) or extra whitespace, to spot a heading standing alone."""
     return " ".join(re.sub(r"^[#=\-~\s]+|[#=\-~\s]+$|\n[=\-~]{3,}", " ", text).split())
@@ -188,7 +231,7 @@ def _regions(doc: Document) -> list[tuple[int, int, str | None, bool]]:
                 out.append((a, refs[0].start, label, False))
             out.extend((r.start, r.end, f"{label} [{r.number}]", True) for r in refs)
         regions = out
-    return regions
+    return tables_apart(doc.text, regions)
 
 
 def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings) -> list[Chunk]:
@@ -197,14 +240,15 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings
         settings = settings.with_(chunk_tokens=min(settings.cjk_chunk_tokens, settings.max_chunk_tokens))
     chunks: list[Chunk] = []
     for a, b, label, whole in _regions(doc):
-        spans = [(a, b)] if whole else list(sentence_spans(doc.text, a, b))
+        spans = [(a, b)] if whole else list(sentence_spans(doc.text, a, b, tables_whole=True))
         if not spans or (len(spans) <= 2 and label and _heading_only(doc.text[a:b], label)):
             continue  # a heading with no body of its own answers nothing
         counts = count_tokens([doc.text[s:e] for s, e in spans])
         units: list[tuple[int, int, int]] = []
         for (s, e), n in zip(spans, counts, strict=False):
             if n > settings.max_chunk_tokens or e - s > settings.max_chunk_chars:
-                parts = _split_long(doc.text, s, e, n, settings.chunk_tokens, settings.max_chunk_chars)
+                parts = (_split_lines if starts_block(doc.text, s) else _split_long)(
+                    doc.text, s, e, n, settings.chunk_tokens, settings.max_chunk_chars)
                 counts = count_tokens([doc.text[x:y] for x, y in parts])
                 units.extend((ps, pe, n) for (ps, pe), n in zip(parts, counts, strict=False))
             else:

@@ -1,4 +1,4 @@
-"""Documents: corpus files (.txt, .md, .pdf) read into text with title, sections, pages and references."""
+"""Documents: corpus files (.txt, .md, .pdf, .html, .epub, .docx) read into text with title, sections, pages and references."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from qa.errors import DocumentError
 from qa.ingest import layout
 from qa.ingest.layout import Section
 from qa.ingest.pdf_text import read_pdf
+from qa.ingest.structured import READERS, ZIPPED, read_markup
 from qa.settings import Settings
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", *READERS)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,11 @@ def check_bytes(data: bytes, suffix: str) -> None:
         raise DocumentError("empty file (0 bytes)")
     if suffix == ".pdf" and not data.lstrip()[:5].startswith(b"%PDF-"):
         raise DocumentError("not a PDF (the file does not start with %PDF-)")
-    if suffix != ".pdf" and b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS):
+    if suffix in ZIPPED and not data.startswith(b"PK\x03\x04"):
+        what = READERS[suffix][1]
+        raise DocumentError(f"not {'an' if what[0] in 'AEFHILMNORSX' else 'a'} {what} file "
+                            f"(it is not a zip archive, as {what} files are)")
+    if suffix not in (".pdf", *ZIPPED) and b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS):
         raise DocumentError("binary content, not text")
 
 
@@ -184,6 +189,11 @@ def load_document(path: Path, corpus_root: Path, settings: Settings, source: str
         pdf = read_pdf(data, settings, on_page)
         return parse_text(pdf.raw, source, doc_id, page_starts=pdf.page_starts, title_hint=_pdf_title(pdf.title),
                           warnings=pdf.warnings, outline=pdf.headings)
+    if suffix in READERS:
+        # Parsed in the same sandbox as PDFs; the child parses the very bytes hashed here.
+        got = read_markup(data, suffix, settings.pdf_timeout_s, settings.pdf_memory_bytes)
+        return Document(doc_id, source, got.title or _title_from_name(source), got.text, got.sections, (),
+                        _references(got.text, got.sections))
     text, warnings = _decode(data)
     return parse_text(text, source, doc_id, markdown=suffix in (".md", ".markdown"), warnings=warnings)
 

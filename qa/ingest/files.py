@@ -12,6 +12,11 @@ from typing import Iterable
 from qa.errors import CorpusNotFound
 from qa.ingest.documents import SUPPORTED_SUFFIXES
 
+# What a saved web page links to: read by the browser with the page, not a document of its own.
+PAGE_ASSETS = (".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".bmp", ".woff", ".woff2",
+               ".ttf", ".otf", ".eot", ".map")
+_PAGES = (".html", ".htm", ".xhtml")
+
 
 @dataclass(frozen=True)
 class Skipped:
@@ -98,6 +103,7 @@ def collect_files(paths: Iterable[Path], corpus_root: Path) -> tuple[list[Corpus
         boundary = corpus_real if top.is_relative_to(corpus_real) else top
         base = None if boundary == corpus_real else given
         seen_dirs = {top}
+        page_dirs: set[Path] = set()  # folders holding HTML pages: their assets, here or below, are no documents
 
         def unreadable(exc: OSError, given: Path = given, base: Path | None = base) -> None:
             skipped.append(Skipped(source_name(Path(exc.filename or given), corpus_root, base),
@@ -121,10 +127,17 @@ def collect_files(paths: Iterable[Path], corpus_root: Path) -> tuple[list[Corpus
                 else:
                     seen_dirs.add(real)
             dirnames.sort()
+            if any(n.lower().endswith(_PAGES) for n in filenames):
+                page_dirs.add(d)
             for name in sorted(filenames):
-                if not name.startswith("."):
+                if not name.startswith(".") and not is_page_asset(d / name, page_dirs):
                     consider(d / name, boundary, base)
     return sorted(found.values(), key=lambda f: f.source), skipped
+
+
+def is_page_asset(p: Path, page_dirs: set[Path]) -> bool:
+    """True for a stylesheet, script, image or font in (or below) a folder of HTML pages."""
+    return p.suffix.lower() in PAGE_ASSETS and any(d in page_dirs for d in (p.parent, *p.parent.parents))
 
 
 def _where(boundary: Path, corpus_real: Path) -> str:

@@ -67,12 +67,16 @@ def load_questions(path: Path) -> list[Question]:
     return out
 
 
+# Chinese is written without spaces; typesetting (PDF) puts them around Latin words, HTML and Word often do not.
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
+    return re.sub(r"\s+", " ", _CJK_SPACE.sub("", text)).strip().lower()
 
 
 def contains_answer(text: str, answers: tuple[str, ...]) -> bool:
-    """True when text holds one of the answers (case-insensitive, whitespace-collapsed)."""
+    """True when text holds one of the answers (case-insensitive, whitespace-collapsed, none beside CJK)."""
     t = _norm(text)
     return any(_norm(a) in t for a in answers)
 

@@ -1,0 +1,37 @@
+"""The parsing child's entry: read a file's bytes from stdin, write its title and blocks as JSON to stdout.
+
+Run by qa.ingest.sandbox under the memory limit, with only this package importable (not qa), so a hostile file
+meets nothing but the readers. A Refused file exits with FAILED and its reason on stderr's last line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+FAILED = 3
+PREFIX = "qa.ingest.markup: "
+
+
+def main(kind: str) -> None:
+    """Parse stdin as kind ("html", "epub", "docx") and print {"title", "blocks"}."""
+    from .blocks import Refused
+
+    try:
+        if kind == "html":
+            from .html import read_html as read
+        elif kind == "epub":
+            from .epub import read_epub as read
+        elif kind == "docx":
+            from .docx import read_docx as read
+        else:
+            raise Refused(f"no reader for {kind!r}")
+        title, blocks = read(sys.stdin.buffer.read())
+        out = json.dumps({"title": title, "blocks": [b.to_json() for b in blocks]}, ensure_ascii=False)
+    except Refused as exc:
+        print(f"{PREFIX}{exc}", file=sys.stderr)
+        sys.exit(FAILED)
+    except RecursionError:
+        print(f"{PREFIX}the markup is nested too deeply to parse", file=sys.stderr)
+        sys.exit(FAILED)
+    sys.stdout.buffer.write(out.encode("utf-8"))

@@ -1,0 +1,56 @@
+"""A parser in a child process under a time and memory limit: what a hostile file can cost is bounded.
+
+The same protocol as the PDF child (qa/ingest/pdf.py): the child caps its address space with RLIMIT_AS before
+importing anything heavy, reads the file's bytes from stdin and writes its result to stdout; the parent kills it when
+the time limit passes. An unusable file exits with code 3 and its reason on stderr's last line after a prefix.
+Whatever happens in the child, the parent gets a DocumentError with one reason or the child's output.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+FAILED = 3
+# What running out of address space looks like in the child, from Python, the loader and C/C++ code.
+OUT_OF_MEMORY = ("MemoryError", "failed to map segment", "Cannot allocate memory", "std::bad_alloc")
+_INGEST = Path(__file__).resolve().parent
+# The child sees qa/ingest as its only own code: the markup readers, not the qa package and its imports.
+_MARKUP_CHILD = ("import resource, sys; lim = int(sys.argv[2]); resource.setrlimit(resource.RLIMIT_AS, (lim, lim)); "
+                 "sys.path.insert(0, {path!r}); from markup.child import main; main(sys.argv[1])")
+
+
+def run_markup(kind: str, data: bytes, timeout_s: float, memory_bytes: int, what: str) -> bytes:
+    """The markup child's JSON output for data parsed as kind (html, epub, docx); DocumentError when refused."""
+    code = _MARKUP_CHILD.format(path=str(_INGEST))
+    return run_child([sys.executable, "-I", "-c", code, kind, str(int(memory_bytes))], data, timeout_s, memory_bytes,
+                     what, "qa.ingest.markup: ")
+
+
+def run_child(argv: list[str], data: bytes, timeout_s: float, memory_bytes: int, what: str, prefix: str) -> bytes:
+    """stdout of argv fed data; a timeout, memory exhaustion, crash or refusal is a DocumentError naming it."""
+    from qa.errors import DocumentError
+
+    try:
+        proc = subprocess.run(argv, input=data, capture_output=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        raise DocumentError(f"{what} parsing took longer than {timeout_s:g} s (QA_PDF_TIMEOUT_S); "
+                            "the file may make the parser loop") from None
+    except OSError as exc:
+        raise DocumentError(f"could not start the {what} parser ({exc})") from None
+    if proc.returncode == 0:
+        return proc.stdout
+    err = proc.stderr.decode("utf-8", "replace")
+    lines = err.strip().splitlines()
+    reason = lines[-1] if lines else ""
+    if any(m in err for m in OUT_OF_MEMORY) or proc.returncode == -signal.SIGKILL:
+        reason = f"{what} parsing needed more than {memory_bytes / 2**20:g} MiB of memory (QA_PDF_MEMORY_BYTES)"
+    elif reason.startswith(prefix):
+        reason = reason[len(prefix):]
+    elif proc.returncode < 0:
+        reason = f"the {what} parser crashed ({signal.Signals(-proc.returncode).name})"
+    else:
+        reason = f"the {what} parser failed ({reason or f'exit code {proc.returncode}'})"
+    raise DocumentError(reason)

@@ -1,0 +1,109 @@
+"""Marked-up documents (HTML, EPUB, DOCX) as Documents: the readers' blocks laid out as text with sections.
+
+The layout is what a reader sees and what chunking keeps whole: a heading on a line of its own, a paragraph per
+line, a table as Markdown pipe rows under its header row (qa/ingest/tables.py), code between ``` fences
+(qa/ingest/code_blocks.py). Sections come from the markup's headings, not guessed from the text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from qa.errors import DocumentError
+from qa.ingest.code_blocks import fence
+from qa.ingest.layout import Section
+from qa.ingest.markup.blocks import Block
+from qa.ingest.sandbox import run_markup
+from qa.ingest.tables import pipe_table
+
+# suffix -> (reader kind, what the user calls the file)
+READERS = {".html": ("html", "HTML"), ".htm": ("html", "HTML"), ".xhtml": ("html", "XHTML"),
+           ".epub": ("epub", "EPUB"), ".docx": ("docx", "DOCX")}
+ZIPPED = (".epub", ".docx")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A marked-up document's text, title and sections."""
+
+    title: str
+    text: str
+    sections: tuple[Section, ...]
+
+
+def read_markup(data: bytes, suffix: str, timeout_s: float, memory_bytes: int) -> Layout:
+    """The layout of an HTML, EPUB or DOCX file, parsed in the sandboxed child; DocumentError when refused."""
+    kind, what = READERS[suffix]
+    out = run_markup(kind, data, timeout_s, memory_bytes, what)
+    try:
+        got = json.loads(out)
+        blocks = [Block.from_json(b) for b in got["blocks"]]
+        title = str(got.get("title") or "")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DocumentError(f"the {what} parser gave unreadable output ({exc})") from None
+    return lay_out(title, blocks)
+
+
+def lay_out(title: str, blocks: list[Block]) -> Layout:
+    """Blocks as text, one per paragraph, with a section for each heading running to the next of its level or above."""
+    blocks = drop_contents(blocks)
+    parts: list[str] = []
+    heads: list[tuple[str, int, int, int]] = []  # title, start, end of heading, level
+    at = 0
+    for b in blocks:
+        if b.kind == "heading":
+            piece = b.text
+            heads.append((b.text, at, at + len(piece), max(1, b.level)))
+        elif b.kind == "table":
+            piece = pipe_table(b.rows)
+        elif b.kind == "code":
+            piece = fence(b.text)
+        else:
+            piece = b.text
+        if not piece:
+            continue
+        parts.append(piece)
+        at += len(piece) + 2
+    text = "\n\n".join(parts) + ("\n" if parts else "")
+    if not text.strip():
+        raise DocumentError("no text found (the file holds no paragraphs, headings, tables or code)")
+    sections = []
+    for i, (name, start, _, level) in enumerate(heads):
+        end = next((h[1] for h in heads[i + 1:] if h[3] <= level), len(text))
+        sections.append(Section(name, start, end, level))
+    return Layout(title or (heads[0][0] if heads else ""), text, tuple(sections))
+
+
+_NUMBER = re.compile(r"^\s*(?:[\dIVXA-Z]{1,4}[.)]?\s*)*")
+
+
+def drop_contents(blocks: list[Block]) -> list[Block]:
+    """Blocks without a contents list: a run of paragraphs that repeat titles of headings further on, and its title."""
+    later: set[str] = set()
+    marks = [False] * len(blocks)
+    for i in range(len(blocks) - 1, -1, -1):
+        b = blocks[i]
+        if b.kind == "heading":
+            later.add(_key(b.text))
+        elif b.kind == "para" and _key(b.text) in later:
+            marks[i] = True
+    # Only runs count: one paragraph that happens to read like a heading is text, three in a row are a contents list.
+    out, i = [], 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and marks[j]:
+            j += 1
+        if j - i >= 3:
+            if out and out[-1].kind == "para" and len(out[-1].text) <= 20:
+                out.pop()  # the list's own title ("Contents", "目录") above it
+            i = j
+            continue
+        out.append(blocks[i])
+        i += 1
+    return out
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", _NUMBER.sub("", text)).lower()
