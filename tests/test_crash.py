@@ -17,6 +17,7 @@ from conftest import PROJECT, SEED
 from qa import Assistant, Settings
 from qa.index.store.reader import Generation, open_current
 
+pytestmark = pytest.mark.slow  # kills builds at every step: minutes, in `make test` only
 TESTS = Path(__file__).resolve().parent
 
 # The child builds with the fake embedder; at the named point it says so and waits to be killed.
@@ -62,8 +63,6 @@ wrap(w.os, "rename", after="folder_renamed")
 wrap(p.os, "replace", before="pointer_staged", after="pointer_replaced")
 print("AT START", flush=True)
 from qa.index import build
-
-pytestmark = pytest.mark.slow  # kills builds at every step: minutes, in `make test` only
 report = build.build([corpus], Settings(corpus_dir=corpus, index_dir=index), lambda: Embedder())
 print("DONE", report.generation, flush=True)
 """
