@@ -16,7 +16,7 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Sequence
 
 from anyio import to_thread
 from starlette.formparsers import MultiPartException
@@ -75,7 +75,7 @@ class RequestGuard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         path, method = scope.get("path", ""), scope.get("method", "GET")
-        origin = headers.get("origin")
+        origin = headers.get("origin", "")
         if origin and not _same_host(origin, headers) and origin.rstrip("/").lower() not in self.allowed \
                 and (method not in ("GET", "HEAD") or path.startswith(API)):
             await _reply(send, 403, f"Requests from {origin} are refused: this server takes calls and uploads only "
@@ -124,7 +124,7 @@ class RequestGuard:
 
     async def _guarded(self, scope: Scope, receive: Callable, send: Callable, limit: int, what: str,
                        cors: list[tuple[bytes, bytes]]) -> None:
-        state = {"read": 0, "over": False, "started": False, "hold": None}
+        state: dict[str, Any] = {"read": 0, "over": False, "started": False, "hold": None}
         path = scope.get("path", "")
         queue_call = path.endswith("/queue/join") or f"{API}/call/" in path
 
@@ -204,7 +204,7 @@ def _busy(original: bytes, queue_size: int) -> str:
 
 
 async def _reply(send: Callable[[Message], Awaitable[None]], status: int, detail: Any, key: str | None = "detail",
-                 extra: list[tuple[bytes, bytes]] = ()) -> None:
+                 extra: Sequence[tuple[bytes, bytes]] = ()) -> None:
     """A complete JSON response: {"detail": sentence} (the shape FastAPI uses), or detail itself."""
     body = json.dumps({key: detail} if key else detail).encode()
     await send({"type": "http.response.start", "status": status,

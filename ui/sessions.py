@@ -123,12 +123,12 @@ class LeanSessionState(SessionState):
 
     class _Unbuilt:
         def __init__(self, blocks: Any):
-            self.default_config, self.blocks = blocks.default_config, {}
+            self.default_config, self.blocks = blocks.default_config, dict[Any, Any]()
 
     def __init__(self, blocks: Any):
         self._lean_blocks = blocks
         self._config_values: dict | None = None
-        super().__init__(self._Unbuilt(blocks))  # the parent then builds an empty copy, at no cost
+        super().__init__(self._Unbuilt(blocks))  # type: ignore[arg-type]  # the parent then builds an empty copy, at no cost
 
     @property
     def config_values(self) -> dict:
