@@ -30,7 +30,8 @@ def test_a_shell_session_in_plain_text_is_one_unit():
 
 
 @pytest.mark.parametrize("text, code", [(CODE, True), ("$ ls -l /etc", True), ("root@tjener:~# apt update", True),
-                                        ("The cost was $ 5 million.", False), ("The cost rose.", False)])
+                                        ("The cost was $ 5 million.", False), ("The cost rose.", False),
+                                        ("# Installation", False), ("> a quoted line", False)])
 def test_code_is_a_fenced_block_or_a_prompt_line(text, code):
     assert is_code(text) is code
 

@@ -10,8 +10,9 @@ import re
 from typing import Iterator
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)
-# A shell session: every line a prompt and a command, or what the command printed under one.
-_PROMPT = re.compile(r"^[ \t]*(?:[$#%>]|\w[\w.-]*@[\w.-]+[:~][^\n]*[$#])[ \t]+\S")
+# A shell session starts with a prompt: "$ " or "user@host:~# ". A bare "# " or "> " is a Markdown heading or quote
+# as often as a root prompt, so it does not count.
+_PROMPT = re.compile(r"^[ \t]*(?:\$|\w[\w.-]*@[\w.-]+:[^\n\s]*[$#])[ \t]+\S")
 
 
 def fence(code: str) -> str:
