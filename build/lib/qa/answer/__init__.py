@@ -1,1 +1,0 @@
-"""Answer: the question's shape, the answering sentences and the verdict, with the fitted models they use."""

@@ -1,1 +1,0 @@
-"""Evidence: a cited passage shown on its page image, with the passage's characters marked."""

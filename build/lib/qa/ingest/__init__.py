@@ -1,1 +1,0 @@
-"""Ingest: corpus files read into Documents (text, sections, pages) and cut into cited Chunks."""

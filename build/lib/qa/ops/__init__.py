@@ -1,1 +1,0 @@
-"""Operations: is answering working (health), and how well it works (evaluation)."""

@@ -1,1 +1,0 @@
-"""The Gradio web chat over qa's public API: `ui.app.build_app` makes the page, `ui.launcher.serve` runs it."""
