@@ -5,14 +5,14 @@ from __future__ import annotations
 import threading
 import unicodedata
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
 from qa.answer import routes
-from qa.answer.answers import Answer, best_sentences
+from qa.answer.answers import Answer, best_sentences, cite_sentence_page
 from qa.answer.preload import Preload
 from qa.answer.questions import QuestionShape, shape
 from qa.answer.verdict_model import VerdictModel, load_models
@@ -67,17 +67,6 @@ class Retrieval:
     def routed(self) -> bool:
         """True when answered through the multilingual model (a Chinese question or Chinese passages)."""
         return self.route != "english"
-
-
-def _cite_sentence_page(gen: Generation, hit: Hit, sentences) -> Hit:
-    """The hit citing the page of its best answer sentence, when it has one and spans pages."""
-    if hit.citation.page_range is None:
-        return hit
-    first = next((s for s in sentences if s.hit_rank == hit.rank), None)
-    page = gen.page_at(hit.citation.source, first.start) if first else None
-    if page is None or page == hit.citation.page:
-        return hit
-    return replace(hit, citation=replace(hit.citation, page=page))
 
 
 @dataclass(frozen=True)
@@ -184,7 +173,7 @@ class Assistant:
         answerer = routes.ROUTES[r.route]
         candidates, verdict = answerer(q, model or load_models().full, chinese_model or routes.chinese_models().full)
         sentences = best_sentences(candidates)
-        hits = tuple(_cite_sentence_page(r.gen, h, sentences) for h in r.hits)
+        hits = tuple(cite_sentence_page(r.gen, h, sentences) for h in r.hits)
         return Answer(r.question, verdict.label, verdict.missing, verdict.reason, tuple(sentences), hits,
                       verdict.confidence)
 

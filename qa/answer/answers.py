@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -139,3 +139,14 @@ def judge(question: str, shape: QuestionShape, hits: Sequence[Hit], candidates: 
     present = {t: any(matcher.present(p)[i] for p in passages) for i, t in enumerate(matcher.terms)}
     x = features(first.checks, first.cosine, max(h.dense for h in top), shape)
     return decide(shape, question, first.checks, x, min(matcher.unmatched(p) for p in passages), present, model)
+
+
+def cite_sentence_page(gen, hit: Hit, sentences: Sequence[AnswerSentence]) -> Hit:
+    """The hit citing the page of its best answer sentence, when it has one and spans pages."""
+    if hit.citation.page_range is None:
+        return hit
+    first = next((s for s in sentences if s.hit_rank == hit.rank), None)
+    page = gen.page_at(hit.citation.source, first.start) if first else None
+    if page is None or page == hit.citation.page:
+        return hit
+    return replace(hit, citation=replace(hit.citation, page=page))

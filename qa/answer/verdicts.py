@@ -96,11 +96,8 @@ def has_kind(sentence: str, shape: QuestionShape, is_focus: Callable[[str], bool
 
 def number_near(words: Sequence[str], spots: Sequence[int], is_focus: Callable[[str], bool],
                 after: int = 5, before: int = 3) -> bool:
-    """True when a word naming the focus stands within `after` words after, or `before` words before, a number.
-
-    English: "40 experts", "3.189 million 5G base stations", "accuracy of 95%"; Chinese (jieba words, the
-    unit after the number): "两个网卡", "15 分钟"; and across languages, the unit read through the dictionary.
-    """
+    """True when a word naming the focus stands within `after` words after, or `before` words before, a number:
+    "40 experts", "accuracy of 95%"; in jieba's words "15 分钟"; across languages, through the dictionary."""
     return any(is_focus(t) for i in spots for t in [*words[i + 1:i + 1 + after], *words[max(0, i - before):i]])
 
 
