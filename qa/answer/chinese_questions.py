@@ -29,6 +29,10 @@ _ASKS = (
 _MEASURE = set("个 位 台 条 种 项 次 件 张 份 块 只 组 行 列 层 级 名 本 篇 页 处 步 类 款 套 部".split())
 # Words that end the noun after a question word ("多少内存", not "多少内存才能").
 _NOT_NOUN = CJK_STOP | set("才 能 可以 需要 就 会 要 呢 吗 的 地 得 之内 以内 以上 之后 后 时 里 中 上 下".split())
+# Abstract nouns: "有什么要求", "用什么方式" ask for a description, not for one named thing.
+_ABSTRACT = set("要求 方式 方法 办法 步骤 内容 功能 用途 作用 好处 特点 条件 原因 区别 影响 问题 事情 情况 规则 格式 限制".split())
+# A count's suffix: "最大关节数是多少" counts 关节.
+_COUNT_SUFFIX = set("数 量 值 数量 数目 个数 次数 大小 多少".split())
 _TAIL = re.compile(r"(?:是|为|有|在|等于|设为|设置为|设成)?(?:多少|什么|哪些|哪个)[？?。!！\s]*$")
 _ASKING = re.compile(r"多少|几|多久|哪|什么|为何|怎")  # words that only ask ("几个", "多久"): no fact
 _DESCRIBE = re.compile(r"为什么|为何|怎么|怎样|如何|是否|能否|可否|吗[？?]?$|什么意思|什么作用|什么用|区别")
@@ -55,6 +59,8 @@ def _noun_after(rest: str) -> tuple[str, ...]:
 def _noun_before(head: str) -> tuple[str, ...]:
     """The last content word before a closing "是多少"/"是什么" ("默认 IP 地址是多少" → 地址)."""
     found = [w for w in _words(head) if _RUN.fullmatch(w) and w not in _NOT_NOUN and w not in ("默认", "缺省")]
+    if len(found) > 1 and found[-1] in _COUNT_SUFFIX:
+        found.pop()
     return tuple(found[-1:])
 
 
@@ -78,6 +84,8 @@ def _ask(clause: str) -> tuple[str, tuple[str, ...]] | None:
         tail = _TAIL.search(clause)
         if not after and tail:
             after = _noun_before(clause[:tail.start()])
+        if kind == "entity" and after and after[0] in _ABSTRACT:
+            return None
         return kind, after
     return None
 
