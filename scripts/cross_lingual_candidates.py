@@ -69,6 +69,8 @@ def main() -> None:
     for set_name, qs in sets().items():
         for name, (mode, translate) in CANDIDATES.items():
             ranked, ms = [], []
+            a.clear_caches()  # each candidate embeds its questions afresh: the times compare
+            multi.clear_cache()
             for q in qs:
                 t = time.perf_counter()
                 hits = search(gen, emb, q.question, 10, a.settings, mode, multilingual=multi, translate=translate)
