@@ -30,7 +30,8 @@ _MEASURE = set("个 位 台 条 种 项 次 件 张 份 块 只 组 行 列 层 
 # Words that end the noun after a question word ("多少内存", not "多少内存才能").
 _NOT_NOUN = CJK_STOP | set("才 能 可以 需要 就 会 要 呢 吗 的 地 得 之内 以内 以上 之后 后 时 里 中 上 下".split())
 # Abstract nouns: "有什么要求", "用什么方式" ask for a description, not for one named thing.
-_ABSTRACT = set("要求 方式 方法 办法 步骤 内容 功能 用途 作用 好处 特点 条件 原因 区别 影响 问题 事情 情况 规则 格式 限制".split())
+_ABSTRACT = set(("要求 方式 方法 办法 步骤 内容 功能 用途 作用 好处 特点 条件 原因 区别 影响 问题 事情 情况 "
+                 "规则 格式 限制").split())
 # A count's suffix: "最大关节数是多少" counts 关节.
 _COUNT_SUFFIX = set("数 量 值 数量 数目 个数 次数 大小 多少".split())
 _TAIL = re.compile(r"(?:是|为|有|在|等于|设为|设置为|设成)?(?:多少|什么|哪些|哪个)[？?。!！\s]*$")
