@@ -5,9 +5,9 @@
 The corpus folder must hold the documents the sets ask about (default sets: dev-zh, dev-translated-zh and
 dev-unanswerable-zh of tests/data/zh, and debian-edu-zh, linuxcnc-zh and cross-lingual of ../shared/eval).
 Every question routed to the Chinese answerers (a Chinese question, or an English one over Chinese
-passages) is a sample. Five stratified folds: each fold picks the sentence preference weight (the one
+passages) is a sample. Five folds (scripts/fitting.py fold_of): each fold picks the sentence preference weight (the one
 giving most right first sentences on its training questions) and fits a balanced logistic model on them;
-its held-out questions are judged by it. Writes qa/answer/fitted/chinese_verdict.json (the full model,
+its held-out questions are judged by it (scripts/fitting.py fit_logistic). Writes qa/answer/fitted/chinese_verdict.json (the full model,
 the fold models with their held-out questions, the data sets with their sha256 and the out-of-fold
 figures) and results/chinese-verdict.{md,json}.
 """
@@ -15,7 +15,6 @@ figures) and results/chinese-verdict.{md,json}.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from qa.answer import chinese_verdict, routes  # noqa: E402
 from qa.answer.chinese_questions import chinese_shape  # noqa: E402
 from qa.answer.verdict_model import SentenceWeights, VerdictModel, load_models  # noqa: E402
 from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
+from scripts.fitting import data_record, fit_logistic, fold_of  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared" / "eval"
@@ -38,7 +38,7 @@ SETS = [PROJECT / "tests/data/zh/dev-zh.jsonl", PROJECT / "tests/data/zh/dev-tra
         SHARED / "linuxcnc-zh.jsonl", SHARED / "cross-lingual.jsonl"]
 FIT_WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
 FOLDS = 5
-C = 1.0
+L2 = 1.0
 
 
 @dataclass
@@ -77,14 +77,11 @@ def pick_weight(train: list[Sample]) -> float:
 
 
 def fit(train: list[Sample]) -> VerdictModel:
-    from sklearn.linear_model import LogisticRegression
-
     w = pick_weight(train)
     x = np.array([s.x[w] for s in train])
-    y = np.array([s.answerable for s in train])
-    m = LogisticRegression(C=C, class_weight="balanced", max_iter=1000).fit(x, y)
-    return VerdictModel(SentenceWeights(fit=w), tuple(round(float(c), 4) for c in m.coef_[0]),
-                        round(float(m.intercept_[0]), 4), 0.5)
+    y = np.array([float(s.answerable) for s in train])
+    coef, intercept = fit_logistic(x, y, l2=L2, balanced=True)
+    return VerdictModel(SentenceWeights(fit=w), tuple(round(float(c), 4) for c in coef), round(intercept, 4), 0.5)
 
 
 def figures(pairs: list[tuple[Sample, VerdictModel]]) -> dict:
@@ -111,27 +108,23 @@ def main() -> None:
     ap.add_argument("--sets", type=Path, nargs="*", default=SETS)
     ap.add_argument("--out", type=Path, default=chinese_verdict.MODEL_FILE)
     args = ap.parse_args()
-    from sklearn.model_selection import StratifiedKFold
-
     found = samples(Assistant(Settings(corpus_dir=args.corpus, index_dir=args.index)), args.sets)
-    y = np.array([s.answerable for s in found])
     folds, pairs = [], []
-    for train_i, test_i in StratifiedKFold(FOLDS, shuffle=True, random_state=0).split(np.zeros(len(y)), y):
-        model = fit([found[i] for i in train_i])
-        folds.append({**model.to_dict(), "held_out": [found[i].question for i in test_i]})
-        pairs += [(found[i], model) for i in test_i]
+    for k in range(FOLDS):
+        held = [s for s in found if fold_of(s.question, FOLDS) == k]
+        model = fit([s for s in found if fold_of(s.question, FOLDS) != k])
+        folds.append({**model.to_dict(), "held_out": [s.question for s in held]})
+        pairs += [(s, model) for s in held]
     full = fit(found)
     oof = figures(pairs)
     base = figures([(s, VerdictModel(SentenceWeights(fit=0.0), full.coef, full.intercept, 0.5)) for s in found])
     record = {"script": "scripts/fit_chinese_verdict.py", "features": list(chinese_verdict.FEATURES),
-              "data": [{"file": str(p.relative_to(PROJECT.parent)) if p.is_relative_to(PROJECT.parent) else str(p),
-                        "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in args.sets],
-              "samples": len(found), "C": C, "fit_weights": list(FIT_WEIGHTS), "full": full.to_dict(),
+              "data": data_record(args.sets, PROJECT.parent), "samples": len(found), "l2": L2, "fit_weights": list(FIT_WEIGHTS), "full": full.to_dict(),
               "out_of_fold": oof, "folds": folds}
     args.out.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     lines = ["# Chinese verdict: out-of-fold figures", "",
              f"`python -m scripts.fit_chinese_verdict --corpus {args.corpus} --index {args.index}`; "
-             f"{len(found)} routed questions, {FOLDS} stratified folds; each fold picks the answer-kind sentence "
+             f"{len(found)} routed questions, {FOLDS} folds (by question text, scripts/fitting.py); each fold picks the answer-kind sentence "
              f"weight and fits the logistic model on its training questions. Full model: sentence weight "
              f"{full.weights.fit}, coefficients {dict(zip(chinese_verdict.FEATURES, full.coef, strict=True))}, "
              f"intercept {full.intercept}.", "",
