@@ -5,13 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench bench-load eval index clean
+.PHONY: run test test-fast lint fit bench bench-load eval index clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,qdrant,ray,lint]"
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -21,7 +21,18 @@ test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 test-fast: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m "not model and not browser"
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m "not model and not browser and not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check qa ui tests bench scripts
+	$(BIN)/mypy
+
+# Refit every shipped model from its script and data; the tree is unchanged when nothing moved.
+fit: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[fit]"
+	HF_HUB_OFFLINE=1 $(BIN)/python -m scripts.fit_verdict
+	HF_HUB_OFFLINE=1 $(BIN)/python -m scripts.fit_chinese_ranking
+	git diff --stat --exit-code qa/answer/fitted
 
 bench-load: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.load_report

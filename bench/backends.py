@@ -1,4 +1,4 @@
-"""Benchmarks of the storage backends (qa/store/) and of Ray builds; importable, also run by bench.run.
+"""Benchmarks of the storage backends (qa/index/store/) and of Ray builds; importable, also run by bench.run.
 
 `python -m bench.backends [--sizes 10000 100000] [--ray-texts 128]` prints JSON.
 
@@ -63,7 +63,7 @@ class SynthGeneration:
         return [(c, "") for c in self._chunks]
 
     def as_new(self):
-        """The generation as the store seam writes it (qa/store/protocol.py)."""
+        """The generation as the store seam writes it (qa/index/store/protocol.py)."""
         from qa.index.store.manifest import Manifest
         from qa.index.store.protocol import NewGeneration
 
@@ -175,7 +175,7 @@ def ray_overhead(n_texts: int = 64, batch_size: int = 32, rounds: int = 3) -> di
 
 
 def markdown(backends: list[dict], ray: dict | None) -> str:
-    lines = ["## Storage backends (qa/store/)", "",
+    lines = ["## Storage backends (qa/index/store/)", "",
              "Per query, the seam calls one search makes over a synthetic generation (`bench/backends.py`): dense "
              f"top-{DEPTH}, the same filtered to one of {N_SOURCES} documents, BM25 top-{DEPTH}, then vectors and chunk "
              "rows of the candidates; p50 / p95 ms of single calls, backends interleaved.", "",

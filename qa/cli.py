@@ -59,10 +59,14 @@ def _cmd_ask(args) -> int:
 
 
 def _cmd_serve(args) -> int:
-    from ui.launcher import serve
+    # The web chat registers itself under this entry point (pyproject.toml), so the library never imports ui/.
+    from importlib.metadata import entry_points
 
     qa.Assistant.shared().preload()  # what Chinese questions need loads before the first one comes
-    serve(host=args.host, port=args.port, expose=args.expose)
+    found = entry_points(group="qa.serve", name="web")
+    if not found:
+        raise qa.errors.MissingDependency("the web chat is not installed; install the project with: pip install -e .")
+    next(iter(found)).load()(host=args.host, port=args.port, expose=args.expose)
     return 0
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import get_args, get_type_hints
+from typing import Any, get_args, get_type_hints
 
 from qa.errors import InvalidSetting
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+BACKENDS = ("faiss", "qdrant")  # where generations are served from: the local folders, or Qdrant
 
 
 def _default_corpus() -> Path:
@@ -47,7 +49,7 @@ class Settings:
     page_dpi: int = 110  # resolution of page images ("Show on page")
     onnx_threads: int = 0  # threads per ONNX question embedding; 0: up to 2 (see qa.embed.onnx.onnx_threads)
     query_cache: int = 4096  # question and sentence vectors kept per process; 0: no cache
-    # Where passages are served from (qa/store/): "faiss" (the local generation) or "qdrant", reached at
+    # Where passages are served from (qa/index/store/): "faiss" (the local generation) or "qdrant", reached at
     # qdrant_url (a server or cluster; "local:PATH" or ":memory:": qdrant-client's local mode) with
     # qdrant_api_key, or embedded in qdrant_path (qdrant-edge-py). Collections are named <qdrant_collection>-gen-*.
     backend: str = "faiss"
@@ -67,8 +69,8 @@ class Settings:
             raise InvalidSetting(f"cjk_chunk_tokens={self.cjk_chunk_tokens} must be between 16 and 254")
         if self.overlap_sentences not in (0, 1, 2):
             raise InvalidSetting(f"overlap_sentences={self.overlap_sentences}; valid choices: 0, 1, 2")
-        if self.backend not in ("faiss", "qdrant"):
-            raise InvalidSetting(f"QA_BACKEND={self.backend!r}; valid choices: faiss, qdrant")
+        if self.backend not in BACKENDS:
+            raise InvalidSetting(f"QA_BACKEND={self.backend!r}; valid choices: {', '.join(BACKENDS)}")
         if self.backend == "qdrant" and not (self.qdrant_url or self.qdrant_path):
             raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
                                  "(the embedded engine)")
@@ -103,7 +105,7 @@ class Settings:
 
 def _parse(name: str, raw: str, kind: object) -> object:
     """An environment variable's value as its field's declared type (Path, str, int or float)."""
-    base = next((a for a in get_args(kind) if a is not type(None)), kind)  # Path | None -> Path
+    base: Any = next((a for a in get_args(kind) if a is not type(None)), kind)  # Path | None -> Path
     if base in (Path, str):
         return base(raw)
     try:

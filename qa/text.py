@@ -97,7 +97,7 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     for token in _WORD.findall(text):
         if _CJK.match(token):
-            out.extend(_jieba().lcut(token))  # the words themselves; BM25's cjk_terms add their parts too
+            out.extend(jieba_cutter().lcut(token))  # the words themselves; BM25's cjk_terms add their parts too
         elif w := word(token):
             out.append(w)
     return out
@@ -120,7 +120,7 @@ def content_terms(text: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _jieba():
+def jieba_cutter():  # the loaded jieba module, initialised once (its dictionary takes ~2.7 s)
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # it logs dictionary loading at INFO; the library never prints
@@ -135,9 +135,9 @@ def cjk_terms(text: str, style: str = DEFAULT_CJK_STYLE) -> list[str]:
         if style in ("bigrams", "both"):
             out.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
         if style == "precise":
-            out.extend(w for w in _jieba().cut(run) if w not in CJK_STOP)
+            out.extend(w for w in jieba_cutter().cut(run) if w not in CJK_STOP)
         elif style in ("jieba", "both"):
-            out.extend(w for w in _jieba().cut_for_search(run) if w not in CJK_STOP)
+            out.extend(w for w in jieba_cutter().cut_for_search(run) if w not in CJK_STOP)
     return [t for t in out if t not in CJK_STOP]
 
 

@@ -1,4 +1,4 @@
-"""Fit the Chinese answer-sentence ranking (qa/chinese_ranking.py), choose the Chinese chunk size, and
+"""Fit the Chinese answer-sentence ranking (qa/answer/chinese_ranking.py), choose the Chinese chunk size, and
 measure re-ordering a Chinese question's top passages (scripts/chinese_passage_features.py; not used).
 
     python -m scripts.fit_chinese_ranking [--work DIR] [--e5]
@@ -243,7 +243,7 @@ def main() -> None:
           f"answerable), which nothing was fitted or chosen on. Chunk size {size}. The extra milliseconds are the "
           "features' own cost per question on this machine, beside the search's.\n\n" + rerank + "\n"
           + ("\n## The first answer sentence with multilingual-e5-small (measured, not used)\n\n"
-             "Candidates: the sentences of the search's top 3 hits (qa/chinese_ranking.py), each scored by a "
+             "Candidates: the sentences of the search's top 3 hits (qa/answer/chinese_ranking.py), each scored by a "
              "pairwise model; out of fold on the dev sets, fitted on both and applied to the unseen questions.\n\n"
              + sentences + "\n" if sentences else ""))
     (PROJECT / "results" / "chinese-ranking.md").write_text(md, encoding="utf-8")

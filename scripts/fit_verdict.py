@@ -30,6 +30,7 @@ from qa.answer.answers import SENTENCE_HITS, rank_sentences  # noqa: E402
 from qa.answer.verdict_model import FEATURES, MODEL_FILE, SentenceWeights, VerdictModel  # noqa: E402
 from qa.answer.verdicts import features  # noqa: E402
 from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
+from scripts.fitting import fit_logistic, fold_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -114,34 +115,12 @@ def _x(samples, w):
     return np.array([c[5] if c else (0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0) for c in rows]), rows
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    """L2-regularised, class-balanced logistic regression by Newton's method."""
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    sw = np.where(y == 1, len(y) / (2 * max(y.sum(), 1)), len(y) / (2 * max((1 - y).sum(), 1)))
-    beta = np.zeros(xb.shape[1])
-    reg = np.eye(xb.shape[1]) * L2
-    reg[-1, -1] = 0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-np.clip(xb @ beta, -30, 30)))
-        grad = xb.T @ (sw * (p - y)) + reg @ beta
-        hess = (xb * (sw * p * (1 - p))[:, None]).T @ xb + reg
-        step = np.linalg.solve(hess, grad)
-        beta -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return beta[:-1], float(beta[-1])
-
-
 def fit_model(samples: list[Sample]) -> VerdictModel:
     w = fit_weights(samples)
     x, _ = _x(samples, w)
     y = np.array([s.answerable for s in samples], dtype=float)
-    coef, intercept = fit_logistic(x, y)
+    coef, intercept = fit_logistic(x, y, L2)
     return VerdictModel(w, tuple(round(float(c), 4) for c in coef), round(intercept, 4), THRESHOLD)
-
-
-def fold_of(question: str, k: int) -> int:
-    return int(hashlib.sha1(question.encode()).hexdigest(), 16) % k
 
 
 def scores(samples: list[Sample], models: dict[str, VerdictModel]) -> dict:

@@ -92,3 +92,17 @@ def browser():
 
     with chromium() as b:
         yield b
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One closing line saying how many tests were skipped and why (the -ra lines above give each one)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        reason = str(report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    parts = "; ".join(f"{n} × {r}" for r, n in sorted(reasons.items(), key=lambda x: -x[1]))
+    terminalreporter.write_line(f"skipped {len(skipped)} tests: {parts}")

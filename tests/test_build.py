@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import platform
 import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -177,6 +177,24 @@ class _SlowEmbedder:
         return self.inner.embed(texts)
 
 
+# flock(2)'s number, by architecture: /proc/<pid>/task/<tid>/syscall starts with the call a thread sits in.
+SYS_FLOCK = {"x86_64": 73, "aarch64": 32}
+
+
+def _until_blocked_in_flock(thread: threading.Thread) -> None:
+    """Return once thread sits in flock(2), waiting for the lock (a hang guard, not a timing)."""
+    number = SYS_FLOCK.get(platform.machine())
+    syscall = Path(f"/proc/self/task/{thread.native_id}/syscall")
+    for _ in range(3000):
+        if number is None or not syscall.exists():
+            thread.join(0.5)  # no way to look inside the kernel here: give it the time it needs
+            return
+        if syscall.read_text().split()[:1] == [str(number)]:
+            return
+        thread.join(0.01)
+    raise AssertionError("the waiting build never reached the lock")
+
+
 def test_a_second_build_is_told_or_waits_and_never_interleaves(tmp_path, corpus, fake_embedder):
     (corpus / "a.txt").write_text("Alpha notes\n\n" + PARAGRAPHS[0] + "\n")
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
@@ -200,7 +218,7 @@ def test_a_second_build_is_told_or_waits_and_never_interleaves(tmp_path, corpus,
     run("second", False, fake_embedder)  # told, at once
     waiter = threading.Thread(target=run, args=("third", True, fake_embedder))
     waiter.start()
-    time.sleep(0.5)
+    _until_blocked_in_flock(waiter)
     assert "third start" not in events  # it waits for the lock
     slow.release.set()
     first.join(30)

@@ -62,6 +62,8 @@ wrap(w.os, "rename", after="folder_renamed")
 wrap(p.os, "replace", before="pointer_staged", after="pointer_replaced")
 print("AT START", flush=True)
 from qa.index import build
+
+pytestmark = pytest.mark.slow  # kills builds at every step: minutes, in `make test` only
 report = build.build([corpus], Settings(corpus_dir=corpus, index_dir=index), lambda: Embedder())
 print("DONE", report.generation, flush=True)
 """

@@ -1,10 +1,9 @@
-"""The package's shape: a small public API, every submodule reachable as qa.<name>, no import cycles."""
+"""The package's shape: the pipeline's stages as packages, imports that only flow down it, small modules."""
 
 from __future__ import annotations
 
 import ast
 import importlib
-import types
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,75 @@ import pytest
 import qa
 
 PROJECT = Path(__file__).resolve().parent.parent
-MODULES = sorted(p.stem for p in (PROJECT / "qa").glob("*.py") if p.stem != "__init__") + sorted(
-    p.parent.name for p in (PROJECT / "qa").glob("*/__init__.py"))  # and the subpackages (qa.index.store)
+# The stages in data-flow order; a module may import from its own stage and the ones before it, never after.
+# The foundation (errors, settings, the idea of a word, the JSON form) sits under every stage; the assistant
+# composes the stages; operations run it; the public API and the CLI face the user. Presentation (reflowed text,
+# Markdown, progress) needs only the foundation at run time, seeing results through their types, so that every
+# stage may format with it (Answer.to_markdown).
+ORDER = {"foundation": 0, "present": 1, "ingest": 2, "embed": 3, "index": 4, "retrieve": 5, "answer": 6,
+         "evidence": 7, "assistant": 8, "ops": 9, "facade": 10}
+STAGES = ["answer", "embed", "evidence", "index", "ingest", "ops", "present", "retrieve"]
+FOUNDATION = {"errors", "settings", "text", "serialize"}
+# Public module names the README documents, kept from before the stage packages: each re-exports its stage's module.
+PUBLIC_ALIASES = {"reflow": "present", "health": "ops", "progress": "present"}
+TOP_LEVEL = sorted(FOUNDATION | set(PUBLIC_ALIASES) | {"__init__", "assistant", "cli"})
 
 
 def _module(path: Path) -> str:
-    """qa/store/reader.py -> qa.index.store.reader; a package's __init__.py -> the package."""
+    """qa/index/store/reader.py -> qa.index.store.reader; a package's __init__.py -> the package."""
     parts = path.relative_to(PROJECT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+FILES = {_module(p): p for d in ("qa", "ui") for p in sorted((PROJECT / d).rglob("*.py"))}
+
+
+def _stage(module: str) -> int:
+    parts = module.split(".")
+    if parts[0] == "ui":
+        return 11
+    if len(parts) == 1 or parts[1] in ("cli", *PUBLIC_ALIASES):
+        return ORDER["facade"]
+    if parts[1] in FOUNDATION:
+        return ORDER["foundation"]
+    return ORDER[parts[1]]
+
+
+def _type_only(tree: ast.Module) -> set[int]:
+    """Line numbers of imports under `if TYPE_CHECKING:` (never executed, so never part of a cycle)."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            lines.update(n.lineno for stmt in node.body for n in ast.walk(stmt) if isinstance(n, (ast.Import, ast.ImportFrom)))
+    return lines
+
+
+def _imports(module: str) -> dict[str, list[str]]:
+    """Every project module a file imports, deferred imports inside functions included: {module: [names]}."""
+    path = FILES[module]
+    tree = ast.parse(path.read_text())
+    skip = _type_only(tree)
+    package = module.split(".") if path.stem == "__init__" else module.split(".")[:-1]
+    found: dict[str, list[str]] = {}
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", None) in skip:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package[:len(package) - node.level + 1] + ([base] if base else []))
+            for alias in node.names:
+                if f"{base}.{alias.name}" in FILES:
+                    found.setdefault(f"{base}.{alias.name}", [])
+                else:
+                    found.setdefault(base, []).append(alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                found.setdefault(alias.name, [])
+    return {m: names for m, names in found.items() if m in FILES and m != module}
+
+
+GRAPH = {m: _imports(m) for m in FILES}
 
 
 def test_the_public_api_is_the_verbs_settings_assistant_and_result_types():
@@ -27,44 +87,49 @@ def test_the_public_api_is_the_verbs_settings_assistant_and_result_types():
                                   "IndexStatus", "PageView", "Settings", "ask", "build_index", "search"]
 
 
-@pytest.mark.parametrize("name", MODULES)
-def test_every_submodule_is_reachable_as_an_attribute_of_qa(name):
-    importlib.import_module(f"qa.{name}")
-    assert isinstance(getattr(qa, name), types.ModuleType), f"qa.{name} is shadowed by a name in qa/__init__.py"
+def test_the_package_is_the_pipeline_stages_plus_the_top_level_modules():
+    assert sorted(p.name for p in (PROJECT / "qa").iterdir() if (p / "__init__.py").exists()) == STAGES
+    assert sorted(p.stem for p in (PROJECT / "qa").glob("*.py")) == TOP_LEVEL
 
 
-def _imports(path: Path, module: str) -> set[str]:
-    """The project modules a file imports at module level (imports inside functions are deferred on purpose)."""
-    found = set()
-    package = module.split(".") if path.stem == "__init__" else module.split(".")[:-1]
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:  # relative: from . import x / from ..x import y
-                base = ".".join(package[:len(package) - node.level + 1] + ([base] if base else []))
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)  # from .store import backends
-        elif isinstance(node, ast.Import):
-            found.update(a.name for a in node.names)
-    return found
+@pytest.mark.parametrize("name", ["errors", "serialize", *PUBLIC_ALIASES])
+def test_the_documented_public_modules_import_as_before(name):
+    module = importlib.import_module(f"qa.{name}")
+    if name in PUBLIC_ALIASES:
+        staged = importlib.import_module(f"qa.{PUBLIC_ALIASES[name]}.{name}")
+        assert {n for n in vars(staged) if not n.startswith("_")} <= set(vars(module))
 
 
-def test_no_module_level_import_cycles_in_qa_and_ui():
-    files = {_module(p): p for d in ("qa", "ui") for p in (PROJECT / d).rglob("*.py") if p.parent.name != d
-             or p.stem != "__init__"}
-    graph = {m: {i for i in _imports(p, m) if i in files and i != m} for m, p in files.items()}
+def test_no_import_cycles_counting_deferred_imports():
     cycles = []
 
-    def visit(m, path):
-        for n in graph[m]:
+    def visit(m: str, path: list[str]) -> None:
+        for n in GRAPH[m]:
             if n in path:
                 cycles.append(path[path.index(n):] + [n])
-            elif len(path) < 12:
+            elif len(path) < 15:
                 visit(n, path + [n])
 
-    for m in graph:
+    for m in GRAPH:
         visit(m, [m])
-    assert cycles == []
+    assert sorted({" -> ".join(c) for c in cycles}) == []
+
+
+def test_imports_flow_down_the_pipeline_never_up():
+    upward = sorted(f"{m} -> {n}" for m, deps in GRAPH.items() for n in deps
+                    if m.startswith("qa") and n != "qa" and _stage(n) > _stage(m))
+    assert upward == []
+
+
+def test_the_library_never_imports_the_ui():
+    assert sorted(f"{m} -> {n}" for m, deps in GRAPH.items() for n in deps
+                  if m.startswith("qa") and n.startswith("ui")) == []
+
+
+def test_no_module_imports_another_modules_private_names():
+    private = sorted(f"{m} -> {n}.{name}" for m, deps in GRAPH.items() for n, names in deps.items()
+                     for name in names if name.startswith("_") and name != "__version__")
+    assert private == []
 
 
 @pytest.mark.parametrize("folder", ["qa", "ui"])

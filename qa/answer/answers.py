@@ -58,7 +58,7 @@ class Answer:
         return answer_dict(self)
 
     def to_markdown(self) -> str:
-        """The answer with [n] markers and its numbered sources, as Markdown (qa/markdown.py)."""
+        """The answer with [n] markers and its numbered sources, as Markdown (qa/present/markdown.py)."""
         from qa.present.markdown import answer_markdown
 
         return answer_markdown(self)
@@ -78,7 +78,7 @@ class Candidate:
     score: float
 
 
-def _passage(hit: Hit) -> str:
+def passage_text(hit: Hit) -> str:
     """The passage as the model saw it: its section heading, then its text."""
     return f"{hit.citation.section}\n{hit.text}" if hit.citation.section else hit.text
 
@@ -90,7 +90,7 @@ def rank_sentences(question: str, hits: Sequence[Hit], embedder: Embedder, qvec:
     by_matcher = bool(matcher.terms) and not cjk_count(question)
     found = []
     for hit in hits[:SENTENCE_HITS]:
-        passage = _passage(hit)
+        passage = passage_text(hit)
         for a, b in sentence_spans(hit.text, 0, len(hit.text)):
             text = hit.text[a:b]
             if (len(text.split()) >= 3 or cjk_count(text) >= 4) and not is_heading_line(text):
@@ -135,7 +135,7 @@ def judge(question: str, shape: QuestionShape, hits: Sequence[Hit], candidates: 
     if not candidates or not top:
         return decide(shape, question, None, None, 1.0, {}, model)
     first = candidates[0]
-    passages = [_passage(h) for h in top]
+    passages = [passage_text(h) for h in top]
     present = {t: any(matcher.present(p)[i] for p in passages) for i, t in enumerate(matcher.terms)}
     x = features(first.checks, first.cosine, max(h.dense for h in top), shape)
     return decide(shape, question, first.checks, x, min(matcher.unmatched(p) for p in passages), present, model)

@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from qa.errors import QAError
-from qa.text import CJK_CHARS, CJK_STOP, _jieba, cjk_count, terms
+from qa.text import CJK_CHARS, CJK_STOP, cjk_count, jieba_cutter, terms
 
 MODEL_FILE = Path(__file__).parent / "fitted" / "chinese_ranking.json"
 _CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
@@ -48,7 +48,7 @@ def question_words(question: str, idf: Callable[[Sequence[str]], np.ndarray]) ->
     """The question's words with their IDF weights, and its character bigrams."""
     words: list[str] = []
     for run in _CJK_RUN.findall(question):
-        words.extend(w for w in _jieba().cut(run) if w not in CJK_STOP and len(w) > 1)
+        words.extend(w for w in jieba_cutter().cut(run) if w not in CJK_STOP and len(w) > 1)
     anchors = tuple(dict.fromkeys(t for t in terms(_CJK_RUN.sub(" ", question)) if t))
     words = list(dict.fromkeys(words + list(anchors)))
     weights = tuple(float(w) for w in idf(words)) if words else ()
@@ -129,7 +129,7 @@ def sentence_candidates(question: str, hits: Sequence, idf: Callable[[Sequence[s
 def rank_sentences(question: str, hits: Sequence, embedder, qvec: np.ndarray, matcher,
                    idf: Callable[[Sequence[str]], np.ndarray], weights: Sequence[float] | None = None) -> list:
     """A Chinese question's candidate answer sentences (qa.answer.answers.Candidate), best first."""
-    from qa.answer.answers import Candidate, _passage
+    from qa.answer.answers import Candidate, passage_text
 
     weights = sentence_weights() if weights is None else weights
     found = sentence_candidates(question, hits, idf)
@@ -138,7 +138,7 @@ def rank_sentences(question: str, hits: Sequence, embedder, qvec: np.ndarray, ma
     cosines = embedder.embed([c[3] for c in found]) @ qvec
     out = []
     for (hit, a, b, text, words), cos in zip(found, cosines, strict=False):
-        checks = matcher.check(text, _passage(hit), hit.citation.section or "", hit.citation.title)
+        checks = matcher.check(text, passage_text(hit), hit.citation.section or "", hit.citation.title)
         out.append(Candidate(text, hit, a, b, words[0], float(cos), checks,
                              float(np.dot(weights, (float(cos), *words)))))
     return sorted(out, key=lambda c: -c.score)

@@ -1,6 +1,6 @@
 """The verdict's fitted numbers: sentence-ranking weights and a logistic model, with their cross-validation folds.
 
-scripts/fit_verdict.py fits them and writes verdict_model.json; qa/verdicts.py uses them.
+scripts/fit_verdict.py fits them and writes verdict_model.json; qa/answer/verdicts.py uses them.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Embeddings: the Embedder protocol and the bundled all-MiniLM-L6-v2 through sentence-transformers (builds).
 
-Queries use the same model exported to ONNX (qa/onnx_embedder.py), chosen by qa/query_embedder.py.
+Queries use the same model exported to ONNX (qa/embed/onnx.py), chosen by qa/embed/query.py.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from functools import lru_cache
@@ -12,8 +13,6 @@ from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
 import numpy as np
-
-from qa.index.store.manifest import file_hash
 
 MAX_SEQ_TOKENS = 256
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
@@ -25,6 +24,15 @@ class Embedder(Protocol):
     """Anything that turns texts into L2-normalized float32 row vectors."""
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes, read in blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def model_dir() -> Path:

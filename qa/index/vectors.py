@@ -18,6 +18,7 @@ chunk; HNSW would hold ~1.8 KB. The generation also stores the vectors in vector
 from __future__ import annotations
 
 import math
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,7 @@ def build_vector_index(vectors: np.ndarray, kind: str = "auto", exact_max: int =
         kind = index_kind(n, exact_max)
     if kind == "ivf" and n < 64:
         kind = "flat"  # too few rows to train lists on
+    index: Any  # faiss's SWIG classes share no typed base
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
     elif kind == "hnsw":
@@ -78,13 +80,14 @@ def build_vector_index(vectors: np.ndarray, kind: str = "auto", exact_max: int =
     return index
 
 
-def describe(index) -> dict:
+def describe(index: Any) -> dict:
     """The kind and parameters of a vector index, for reports and benchmarks."""
     import faiss
 
     if isinstance(index, faiss.IndexHNSW):
         return {"kind": "hnsw", "rows": int(index.ntotal), "M": HNSW_M if index.ntotal == 0 else
-                int(index.hnsw.nb_neighbors(1)), "efConstruction": int(index.hnsw.efConstruction),
+                int(index.hnsw.nb_neighbors(1)),  # type: ignore[attr-defined]
+                "efConstruction": int(index.hnsw.efConstruction),
                 "efSearch": int(index.hnsw.efSearch)}
     if isinstance(index, faiss.IndexIVF):
         return {"kind": "ivf", "rows": int(index.ntotal), "nlist": int(index.nlist), "nprobe": int(index.nprobe)}
@@ -130,7 +133,7 @@ def search_vectors(index, query: np.ndarray, k: int,
     if isinstance(index, faiss.IndexIVF):
         scanned = index.nprobe * index.ntotal / max(1, index.nlist)  # rows a usual query compares
         deep = allowed is not None or 4 * k > scanned
-        params = faiss.SearchParametersIVF(nprobe=index.nlist if deep else index.nprobe)
+        params: Any = faiss.SearchParametersIVF(nprobe=index.nlist if deep else index.nprobe)  # type: ignore[call-arg]
     elif isinstance(index, faiss.IndexHNSW) and allowed is not None:
         # A graph walk through a sparse selection loses its way: score the allowed rows exactly instead.
         allowed = np.ascontiguousarray(allowed, dtype=np.int64)
@@ -140,7 +143,7 @@ def search_vectors(index, query: np.ndarray, k: int,
         return (np.concatenate([scores[top], np.full(pad, -np.inf, np.float32)]).astype(np.float32),
                 np.concatenate([allowed[top], np.full(pad, -1, np.int64)]))
     elif isinstance(index, faiss.IndexHNSW):
-        params = faiss.SearchParametersHNSW(efSearch=max(index.hnsw.efSearch, k))
+        params = faiss.SearchParametersHNSW(efSearch=max(index.hnsw.efSearch, k))  # type: ignore[attr-defined]
     else:
         params = faiss.SearchParameters()
     if sel is not None:

@@ -72,9 +72,9 @@ def check(assistant, probe: bool = True) -> Health:
         status = assistant.status()
         sources = {d.source for d in assistant.documents()}
     except (QAError, OSError) as exc:
-        problem = explain(exc, settings.index_path, settings.corpus_dir)
-        return Health(False, problem, None, 0, 0, unindexed(settings.corpus_dir, set()), running)
-    problem = None
+        return Health(False, explain(exc, settings.index_path, settings.corpus_dir), None, 0, 0,
+                      unindexed(settings.corpus_dir, set()), running)
+    problem: str | None = None
     if probe:
         try:
             assistant.search(PROBE_QUESTION, k=1)

@@ -43,14 +43,14 @@ def sources_value(sources: object, indexed: Sequence[str]) -> list[str] | None:
     known = set(indexed)
     unknown = [s for s in sources if s not in known]
     if unknown:
-        known = ", ".join(indexed[:20]) + (", …" if len(indexed) > 20 else "") or "none"
+        listed = ", ".join(indexed[:20]) + (", …" if len(indexed) > 20 else "") or "none"
         raise InvalidSetting(f"sources names documents the index does not hold: {', '.join(unknown[:10])}; "
-                             f"indexed documents: {known}")
+                             f"indexed documents: {listed}")
     return list(dict.fromkeys(sources))
 
 
 def _show(value: object) -> str:
     """A value as JSON-ish text for error messages, cut short."""
-    text = {True: "true", False: "false", None: "null"}.get(value, None) if isinstance(value, (bool, type(None))) \
+    text = {True: "true", False: "false", None: "null"}[value] if isinstance(value, (bool, type(None))) \
         else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

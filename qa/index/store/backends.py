@@ -8,29 +8,20 @@ from qa.errors import IndexNotFound, InvalidSetting
 from qa.index.store.faiss_backend import FaissPassages, LocalGenerations
 from qa.index.store.manifest import installed_model_hash
 from qa.index.store.pointer import pointer_token
-from qa.index.store.protocol import BACKENDS, GenerationStore, PassageStore
+from qa.index.store.protocol import PassageStore, ServingGeneration
 from qa.index.store.reader import open_current
 
 if TYPE_CHECKING:
-    from qa.settings import Settings
+    from qa.index.store.qdrant import QdrantGenerations
     from qa.index.store.reader import Generation
+    from qa.settings import Settings
 
 
-def check_backend(settings: "Settings") -> None:
-    """Raise InvalidSetting unless the backend settings name a usable backend."""
-    if settings.backend not in BACKENDS:
-        raise InvalidSetting(f"QA_BACKEND={settings.backend!r}; valid choices: {', '.join(BACKENDS)}")
-    if settings.backend == "qdrant" and not (settings.qdrant_url or settings.qdrant_path):
-        raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
-                             "(the embedded engine)")
-
-
-def remote(settings: "Settings") -> GenerationStore | None:
+def remote(settings: "Settings") -> "QdrantGenerations | None":
     """The backend generations are published to besides the local index (None: the local index only).
 
     Qdrant is connected here, so an unreachable server or a refused key is said before any work.
     """
-    check_backend(settings)
     if settings.backend == "faiss":
         return None
     from qa.index.store.qdrant import connect
@@ -43,10 +34,10 @@ def local(settings: "Settings") -> LocalGenerations:
     return LocalGenerations(settings.index_path, settings.keep_generations)
 
 
-def passages_of(gen) -> PassageStore:
+def passages_of(gen: ServingGeneration) -> PassageStore:
     """The passage store search should use for gen."""
     store = getattr(gen, "passages", None)
-    return store if store is not None else FaissPassages(gen)
+    return store if store is not None else FaissPassages(gen)  # type: ignore[arg-type]  # a local Generation
 
 
 def current_token(settings: "Settings") -> tuple:
@@ -58,7 +49,7 @@ def current_token(settings: "Settings") -> tuple:
     return ("qdrant", name) if name else ()
 
 
-def open_serving(settings: "Settings"):
+def open_serving(settings: "Settings") -> ServingGeneration:
     """The current generation as search reads it: the local one for FAISS; for Qdrant, from Qdrant alone.
 
     Both check the manifest against the installed model (ModelUnavailable when it cannot be read).

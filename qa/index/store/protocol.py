@@ -3,10 +3,10 @@
 A passage store answers, for one generation: dense top-k over a named vector set and lexical (BM25) top-k,
 both under a row filter (documents, and which rows are Chinese); the vectors and chunk rows of given rows.
 A generation store writes a built generation and makes one current, keeping the previous one. Fusion,
-de-duplication and answers stay above this seam (qa/search.py, qa/answers.py), so results do not depend on
+de-duplication and answers stay above this seam (qa/retrieve/search.py, qa/answer/answers.py), so results do not depend on
 the backend. Rows are the generation's chunk rows (0..n-1) in every backend.
 
-Backends: qa/store/faiss_backend.py (the local generation folders) and qa/store/qdrant.py (a Qdrant server or
+Backends: qa/index/store/faiss_backend.py (the local generation folders) and qa/index/store/qdrant.py (a Qdrant server or
 cluster through qdrant-client, or the embedded engine through qdrant-edge-py).
 """
 
@@ -19,12 +19,12 @@ import numpy as np
 
 if TYPE_CHECKING:
     from qa.index.bm25 import Bm25Index
-    from qa.ingest.chunking import Chunk
-    from qa.ingest.documents import Document
+    from qa.index.store.chunks import DocumentRecord
     from qa.index.store.manifest import Manifest
+    from qa.ingest.chunking import Chunk
+    from qa.ingest.documents import Document, Reference
 
 VECTOR_SETS = ("dense", "multi")  # MiniLM's vectors; the multilingual model's
-BACKENDS = ("faiss", "qdrant")
 TIE_DECIMALS = 6  # scores equal to this many decimals are ties, ranked by row: the same order in every backend
 
 
@@ -90,6 +90,42 @@ class GenerationStore(Protocol):
 
     def open(self, name: str) -> PassageStore:
         """The passages of a stored generation; a missing one is an error naming it."""
+
+
+class ServingGeneration(Protocol):
+    """One generation as search and answers read it: the local reader (reader.Generation) or Qdrant's
+    (qdrant_generation.QdrantGeneration); the passages themselves are behind passages_of(gen)."""
+
+    manifest: "Manifest"
+    sources: list[str]
+    row_source: np.ndarray  # each row's position in sources
+    cjk_rows: np.ndarray  # rows holding Chinese text
+    section_run: np.ndarray  # rows of one section run share a number (near-duplicate checks)
+    repeat_group: np.ndarray  # rows of repeated sections (an abstract in two translations) share a number
+
+    def chunks(self, rows: Sequence[int]) -> "list[Chunk]":
+        """The chunks of rows, in that order."""
+
+    def documents(self) -> "list[DocumentRecord]":
+        """The indexed documents, by source name."""
+
+    def document(self, source: str) -> "Document":
+        """One indexed document, whole."""
+
+    def document_text(self, source: str) -> str | None:
+        """A document's text, or None when it is not indexed."""
+
+    def page_at(self, source: str, offset: int) -> int | None:
+        """The 1-based page holding a character offset of a document, or None without pages."""
+
+    def references(self, source: str, numbers: list[int]) -> "list[Reference]":
+        """A document's reference entries of the given numbers."""
+
+    def word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
+        """The vectors of those words that are in the corpus vocabulary."""
+
+    def close(self) -> None:
+        """Release files and connections."""
 
 
 def ranked(scores: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

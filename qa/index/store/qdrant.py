@@ -1,5 +1,5 @@
 """The Qdrant backend: each index generation a collection (dense named vectors, a sparse BM25 vector, a payload)
-and a side collection with the rest of the generation (qa/store/qdrant_generation.py), so that app servers
+and a side collection with the rest of the generation (qa/index/store/qdrant_generation.py), so that app servers
 answer from Qdrant alone.
 
 A point is one chunk row: its id is the row, its vectors are "dense" (MiniLM), "multi" (the multilingual
@@ -9,9 +9,9 @@ page, ...), its de-duplication attributes and whether it is Chinese (cjk: 1 or 0
 no boolean values). Payload indexes on source and cjk back the filters.
 A pointer (a collection alias on a server; a pointer file for the embedded engine) makes one current.
 
-Engines: qdrant-client for a server or cluster (qa/store/qdrant_server.py: QA_QDRANT_URL, QA_QDRANT_API_KEY;
+Engines: qdrant-client for a server or cluster (qa/index/store/qdrant_server.py: QA_QDRANT_URL, QA_QDRANT_API_KEY;
 "local:PATH" or ":memory:" use the client's local mode), qdrant-edge-py for the embedded engine
-(qa/store/qdrant_embedded.py: QA_QDRANT_PATH). Any failure to reach, authenticate or find a collection is a BackendUnavailable naming it.
+(qa/index/store/qdrant_embedded.py: QA_QDRANT_PATH). Any failure to reach, authenticate or find a collection is a BackendUnavailable naming it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import atexit
 import threading
 from collections import Counter
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
@@ -30,12 +30,14 @@ from qa.index.vectors import EXACT_MAX_ROWS
 from qa.index.store.protocol import EMPTY, VECTOR_SETS, NewGeneration, RowFilter, ranked
 
 if TYPE_CHECKING:
+    from qa.index.store.qdrant_embedded import EdgeEngine
+    from qa.index.store.qdrant_server import ClientEngine
     from qa.settings import Settings
 
 SPARSE = "bm25"
 BATCH = 256  # points per upsert
 _CHUNK_FIELDS = ("chunk_id", "doc_id", "source", "title", "section", "page", "start", "end", "text", "n_tokens")
-_engines: dict[tuple, object] = {}
+_engines: dict[tuple, "EdgeEngine | ClientEngine"] = {}
 _engines_lock = threading.Lock()
 
 
@@ -44,6 +46,8 @@ def connect(settings: "Settings") -> "QdrantGenerations":
     from qa.index.store.qdrant_embedded import EdgeEngine
     from qa.index.store.qdrant_server import ClientEngine
 
+    key: tuple
+    make: Callable[[], EdgeEngine | ClientEngine]
     if settings.qdrant_url:
         key = ("client", settings.qdrant_url, settings.qdrant_api_key, settings.qdrant_shards, settings.qdrant_replicas)
         make = lambda: ClientEngine(settings.qdrant_url, settings.qdrant_api_key or None,  # noqa: E731
@@ -158,13 +162,13 @@ class QdrantGenerations:
             self.engine.drop(self.collection(old))
             self.engine.drop(self.side(old))
         # Side collections of writes interrupted before their passages' collection (names sort by time).
-        head, names = self.side(""), set(self.generations())
+        head, written = self.side(""), set(self.generations())
         for coll in self.engine.collections():
-            if coll.startswith(head) and coll[len(head):] not in names and coll[len(head):] < name:
+            if coll.startswith(head) and coll[len(head):] not in written and coll[len(head):] < name:
                 self.engine.drop(coll)
 
     def open_generation(self, name: str, model_hash: str | None):
-        """Generation name as app servers serve it, from Qdrant alone (qa/store/qdrant_generation.py)."""
+        """Generation name as app servers serve it, from Qdrant alone (qa/index/store/qdrant_generation.py)."""
         from qa.index.store.qdrant_generation import QdrantGeneration
 
         self._check(name)
@@ -176,11 +180,15 @@ class QdrantGenerations:
 
         self._check(name)
         self.engine.count(self.collection(name))  # the passages' shard first: its errors name the generation
-        return QdrantPassages(self.engine, self.collection(name), read_terms(self.engine, self.side(name))[0])
+        return self.passages(name, read_terms(self.engine, self.side(name))[0])
+
+    def passages(self, name: str, vocab) -> "QdrantPassages":
+        """The passages of generation name, searched with the BM25 vocabulary vocab."""
+        return QdrantPassages(self.engine, self.collection(name), vocab)
 
 
 class QdrantPassages:
-    """One generation's passages in a Qdrant collection (a PassageStore, qa/store/protocol.py)."""
+    """One generation's passages in a Qdrant collection (a PassageStore, qa/index/store/protocol.py)."""
 
     def __init__(self, engine, collection: str, vocab: dict[str, int]):
         self.engine = engine

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import os
 import shutil
@@ -32,7 +34,7 @@ class EdgeEngine:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BackendUnavailable(f"{self.where} cannot be used ({exc})") from None
-        self._shards: dict[str, object] = {}
+        self._shards: dict[str, Any] = {}  # qdrant_edge.EdgeShard, imported lazily
         self._lock = threading.Lock()
 
     def _shard(self, coll: str):

@@ -46,7 +46,7 @@ def write_side(engine, coll: str, new: NewGeneration) -> None:
     engine.create(coll, {"word": new.manifest.dim}, None, {"kind": "keyword", "part": "keyword", "source": "keyword",
                                                   "word": "keyword"})
     catalogue = [[d.source, d.doc_id, d.title, len(d.pages), new.indexed_at[d.source]] for d in new.docs]
-    points = [(0, {}, None, {"kind": "manifest", "manifest": new.manifest.to_json(),
+    points: list[tuple[int, dict, None, dict[str, object]]] = [(0, {}, None, {"kind": "manifest", "manifest": new.manifest.to_json(),
                                       "documents": json.dumps(catalogue)})]  # JSON text: floats come back exact
     sources = {s: i for i, s in enumerate(sorted(new.manifest.sources))}
     row_source = np.array([sources[c.source] for c in new.chunks], np.int64)
@@ -119,8 +119,6 @@ class QdrantGeneration:
 
     def __init__(self, generations, name: str, model_hash: str | None):
         """Load generation name's manifest (checked against model_hash), row attributes and terms."""
-        from qa.index.store.qdrant import QdrantPassages
-
         self.generations, self.engine, self.side = generations, generations.engine, generations.side(name)
         self.path = PurePosixPath(name)  # .name, as a local generation's folder
         where = f"{name} in {self.engine.where}"
@@ -140,7 +138,7 @@ class QdrantGeneration:
         self.section_run, self.repeat_group = column("section_run", "<i8"), column("repeat_group", "<i8")
         vocab, df = read_terms(self.engine, self.side)
         self.bm25 = Terms(vocab, df, self.manifest.n_chunks)
-        self.passages = QdrantPassages(self.engine, generations.collection(name), vocab)
+        self.passages = generations.passages(name, vocab)
         if not (len(self.row_source) == self.passages.n == self.manifest.n_chunks):
             raise BackendUnavailable(f"index generation {where}: {self.passages.n} passages and "
                                      f"{len(self.row_source)} row attributes, the manifest says "
@@ -163,7 +161,7 @@ class QdrantGeneration:
         doc = None
         if got:
             d = json.loads(got[0][2]["document"])
-            refs = {}
+            refs: dict[int, Reference] = {}
             for r in d["references"]:
                 refs.setdefault(r[0], Reference(*r))  # one entry per number, the first, as the local store keeps
             doc = Document(d["doc_id"], source, d["title"], d["text"],

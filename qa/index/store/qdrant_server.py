@@ -1,6 +1,6 @@
 """Qdrant through qdrant-client: a server or cluster (its local mode stands in for one in tests).
 
-This engine and the embedded one (qa/store/qdrant_embedded.py) offer the same few calls to qa/store/qdrant.py:
+This engine and the embedded one (qa/index/store/qdrant_embedded.py) offer the same few calls to qa/index/store/qdrant.py:
 points are (id, {set: vector}, (term ids, weights) or None, payload); filters are a RowFilter or {payload field:
 value or list of values}. Failures become BackendUnavailable naming the server or folder and what went wrong.
 """

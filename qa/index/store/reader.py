@@ -31,7 +31,7 @@ class Generation:
         """
         self.path = path
         self.warning: str | None = None  # set when this generation stands in for a damaged newer one
-        self.store: ChunkStore | None = None
+        self.store: ChunkStore = None  # type: ignore[assignment]  # set by _load; None only while failing
         try:
             self.manifest = read_manifest(path, model_hash)
             self._check_files(verify)
@@ -113,13 +113,13 @@ class Generation:
     def word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors of those words that occur in the corpus."""
         got = self.store.word_rows(words)
-        vecs = np.asarray(self.words[[r for _, r in got]], dtype=np.float32) if got else []
+        vecs = np.asarray(self.words[[r for _, r in got]], dtype=np.float32) if got else np.zeros((0, 0), np.float32)
         return {w: v for (w, _), v in zip(got, vecs)}
 
     def vocabulary(self) -> dict[str, np.ndarray]:
         """Every stored word vector (builds reuse them)."""
         got = self.store.word_rows()
-        vecs = np.asarray(self.words[[r for _, r in got]], dtype=np.float32) if got else []
+        vecs = np.asarray(self.words[[r for _, r in got]], dtype=np.float32) if got else np.zeros((0, 0), np.float32)
         return {w: v for (w, _), v in zip(got, vecs)}
 
     def chunks(self, rows) -> list[Chunk]:

@@ -1,8 +1,8 @@
 """Writing a local index generation: every file in a temporary folder, then one atomic rename into place.
 
-The folder holds chunks.sqlite (qa/store/chunks.py), vectors.npy/.faiss (MiniLM), multi.npy/.faiss (the
+The folder holds chunks.sqlite (qa/index/store/chunks.py), vectors.npy/.faiss (MiniLM), multi.npy/.faiss (the
 multilingual model), cjk_rows.npy, words.npy (the vocabulary's vectors), bm25/ and manifest.json (last,
-listing every other file's hashes). It becomes current only through qa/store/pointer.py's CURRENT.
+listing every other file's hashes). It becomes current only through qa/index/store/pointer.py's CURRENT.
 """
 
 from __future__ import annotations

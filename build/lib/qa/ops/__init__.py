@@ -1,0 +1,1 @@
+"""Operations: is answering working (health), and how well it works (evaluation)."""

@@ -1,0 +1,139 @@
+"""Evaluation: retrieval and answer quality of each search mode on a JSONL question set."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from qa.answer.verdict_model import load_models
+from qa.assistant import Assistant
+from qa.errors import InvalidSetting
+from qa.retrieve.params import MODES
+from qa.text import is_cjk
+
+
+@dataclass(frozen=True)
+class Question:
+    """One evaluation question; no answers means the corpus should not answer it."""
+
+    id: str
+    question: str
+    answers: tuple[str, ...]
+    type: str
+
+
+@dataclass(frozen=True)
+class ModeScores:
+    """Quality and speed of one search mode over one group of questions."""
+
+    mode: str
+    group: str
+    n: int
+    recall_at_1: float
+    recall_at_5: float
+    mrr_at_10: float
+    first_sentence: float
+    answered_answerable: float  # verdict "answered"
+    not_answered_unanswerable: float  # verdict "partial" or "not_found"
+    n_unanswerable: int
+    median_ms: float
+    max_hit_chars: int
+    held_out_verdicts: int  # questions the verdict model was fitted on, judged by the fold model that left them out
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Questions from a JSONL file: {"id", "question", "answers": [...], "type"} per line."""
+    out = []
+    for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            out.append(Question(str(d.get("id", i)), d["question"], tuple(d.get("answers") or ()), d.get("type", "")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidSetting(f"{path}:{i}: not a question record ({exc})") from None
+    return out
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def contains_answer(text: str, answers: tuple[str, ...]) -> bool:
+    """True when text holds one of the answers (case-insensitive, whitespace-collapsed)."""
+    t = _norm(text)
+    return any(_norm(a) in t for a in answers)
+
+
+def evaluate(assistant: Assistant, questions: list[Question], modes=MODES, by_language: bool = False) -> list[ModeScores]:
+    """Scores per mode, for the answerable questions, and apart for cross-lingual ones.
+
+    Verdicts and answer sentences are out of sample: a question the verdict model was fitted on is
+    judged by the cross-validation fold model that did not see it (scripts/fit_verdict.py).
+    by_language: group the answerable questions by the language they are asked in ("chinese", "english")
+    instead.
+    """
+    rows = []
+    models = load_models()
+    held = sum(models.held_out_for(q.question) is not None for q in questions)
+    for mode in modes:
+        assistant.clear_caches()  # each mode's latency is measured without the previous mode's vectors
+        results = []
+        for q in questions:
+            t = time.perf_counter()
+            ans = assistant.ask(q.question, k=10, mode=mode, model=models.held_out_for(q.question))
+            results.append((q, ans, (time.perf_counter() - t) * 1000))
+        groups = {"answerable": lambda q: q.answers and q.type != "cross-lingual",
+                  "cross-lingual": lambda q: q.answers and q.type == "cross-lingual"}
+        if by_language:
+            groups = {"chinese": lambda q: q.answers and is_cjk(q.question),
+                      "english": lambda q: q.answers and not is_cjk(q.question)}
+        unanswerable = [(q, a) for q, a, _ in results if not q.answers]
+        for group, member in groups.items():
+            chosen = [(q, a, ms) for q, a, ms in results if member(q)]
+            if not chosen:
+                continue
+            ranks = [next((h.rank for h in a.hits if contains_answer(h.text, q.answers)), None) for q, a, _ in chosen]
+            n = len(chosen)
+            rows.append(ModeScores(
+                mode, group, n,
+                recall_at_1=sum(r == 1 for r in ranks) / n,
+                recall_at_5=sum(r is not None and r <= 5 for r in ranks) / n,
+                mrr_at_10=sum(1 / r for r in ranks if r is not None and r <= 10) / n,
+                first_sentence=sum(bool(a.sentences) and contains_answer(a.sentences[0].text, q.answers)
+                                   for q, a, _ in chosen) / n,
+                answered_answerable=sum(a.supported for _, a, _ in chosen) / n,
+                not_answered_unanswerable=(sum(not a.supported for _, a in unanswerable) / len(unanswerable)
+                                           if unanswerable else float("nan")),
+                n_unanswerable=len(unanswerable),
+                median_ms=statistics.median(ms for _, _, ms in results),
+                max_hit_chars=max((len(h.text) for _, a, _ in results for h in a.hits), default=0),
+                held_out_verdicts=held))
+    return rows
+
+
+def format_table(rows: list[ModeScores]) -> str:
+    """A Markdown table of the scores, modes side by side."""
+    head = ("| mode | questions | n | R@1 | R@5 | MRR@10 | 1st sentence | answered (answerable) "
+            "| not answered (unanswerable) | median ms | max hit chars |")
+    lines = [head, "|" + "---|" * 11]
+    for r in rows:
+        lines.append(f"| {r.mode} | {r.group} | {r.n} | {r.recall_at_1:.3f} | {r.recall_at_5:.3f} | {r.mrr_at_10:.3f} "
+                     f"| {r.first_sentence:.3f} | {r.answered_answerable:.3f} | {r.not_answered_unanswerable:.3f} "
+                     f"(n={r.n_unanswerable}) | {r.median_ms:.1f} | {r.max_hit_chars} |")
+    if rows and rows[0].held_out_verdicts:
+        lines.append(f"\nVerdicts out of sample: {rows[0].held_out_verdicts} of these questions were among those the "
+                     "verdict model was fitted on; each was judged by the cross-validation fold model that left it "
+                     "out (scripts/fit_verdict.py). The others were never fitted on.")
+    elif rows:
+        lines.append("\nVerdicts out of sample: the verdict model was fitted on none of these questions.")
+    return "\n".join(lines)
+
+
+def to_json(rows: list[ModeScores]) -> str:
+    """The scores as JSON for machines."""
+    return json.dumps([asdict(r) for r in rows], indent=1)

@@ -1,0 +1,56 @@
+"""A search's parameters (k, mode, sources), checked once at the library's entry: anything but the documented
+values is refused, naming the choices.
+
+The web API hands over raw JSON values, so k=5.5 or k=true would otherwise be rounded or taken as 1, and
+a misspelt document name in `sources` would silently narrow the search to nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from qa.errors import InvalidSetting
+
+K_MIN = 1
+MODES = ("hybrid", "dense", "bm25")
+
+
+def k_value(k: object, k_max: int = 50) -> int:
+    """k as an int; refuses booleans, fractions, text and values outside 1..k_max (Settings.max_k)."""
+    if isinstance(k, bool) or not isinstance(k, (int, float)) or (isinstance(k, float) and not k.is_integer()):
+        raise InvalidSetting(f"k={_show(k)} is not allowed; k must be a whole number from {K_MIN} to {k_max}")
+    if not K_MIN <= k <= k_max:
+        raise InvalidSetting(f"k={_show(k)} is out of range; k must be a whole number from {K_MIN} to {k_max}")
+    return int(k)
+
+
+def mode_value(mode: object) -> str:
+    """The retrieval mode; refuses anything but hybrid, dense or bm25."""
+    if mode is None:
+        return "hybrid"
+    if not isinstance(mode, str) or mode not in MODES:
+        raise InvalidSetting(f"mode={_show(mode)} is not allowed; valid choices: {', '.join(MODES)}")
+    return mode
+
+
+def sources_value(sources: object, indexed: Sequence[str]) -> list[str] | None:
+    """The documents to search (None: all); refuses non-lists and names the index does not hold."""
+    if sources is None or sources == []:
+        return None
+    if isinstance(sources, str) or not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        raise InvalidSetting(f"sources={_show(sources)} is not allowed; sources must be a list of document names "
+                             f"(or null for all documents)")
+    known = set(indexed)
+    unknown = [s for s in sources if s not in known]
+    if unknown:
+        listed = ", ".join(indexed[:20]) + (", …" if len(indexed) > 20 else "") or "none"
+        raise InvalidSetting(f"sources names documents the index does not hold: {', '.join(unknown[:10])}; "
+                             f"indexed documents: {listed}")
+    return list(dict.fromkeys(sources))
+
+
+def _show(value: object) -> str:
+    """A value as JSON-ish text for error messages, cut short."""
+    text = {True: "true", False: "false", None: "null"}[value] if isinstance(value, (bool, type(None))) \
+        else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,113 @@
+"""One settings object for the whole library, overridable by environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, get_args, get_type_hints
+
+from qa.errors import InvalidSetting
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _default_corpus() -> Path:
+    return PROJECT_DIR / "corpus"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the corpus and index live and how documents are cut, embedded and searched."""
+
+    corpus_dir: Path = field(default_factory=_default_corpus)
+    index_dir: Path | None = None  # None: an index/ folder beside the corpus
+    chunk_tokens: int = 128  # target chunk size in model tokens (measured: see search.DENSE_WEIGHT)
+    max_chunk_tokens: int = 250  # hard limit: the model reads 256 tokens including 2 specials
+    # Chinese documents' target, in the multilingual model's tokens. Measured on dev-zh (hybrid, Chinese
+    # questions): 128 tokens gave R@5 0.79 / MRR@10 0.64-0.69; 200 gave 0.93-1.00 / 0.66-0.67.
+    cjk_chunk_tokens: int = 200
+    max_chunk_chars: int = 1100
+    overlap_sentences: int = 1
+    max_file_bytes: int = 50 * 1024 * 1024
+    pdf_timeout_s: float = 60.0
+    pdf_memory_bytes: int = 2 * 1024**3
+    max_question_chars: int = 2000
+    max_k: int = 50  # the most passages one search returns
+    candidates: int = 50  # per retriever, before fusion
+    batch_size: int = 32
+    keep_generations: int = 2
+    # Serving limits (the web app): bounded before anything is read, see ui/limits.py and ui/server.py.
+    queue_size: int = 64  # waiting requests; gradio 6.31 keeps at most 2,000 sessions (ui/sessions.py)
+    answer_workers: int = 0  # questions answered at once; 0: one per CPU core
+    max_request_bytes: int = 1024 * 1024  # any request body except uploads
+    max_upload_request_bytes: int = 100 * 1024 * 1024  # one upload request, all its files together
+    upload_storage_bytes: int = 400 * 1024 * 1024  # all temporary uploads together
+    allowed_origins: str = ""  # comma-separated origins allowed to call or upload from other sites
+    page_dpi: int = 110  # resolution of page images ("Show on page")
+    onnx_threads: int = 0  # threads per ONNX question embedding; 0: up to 2 (see qa.embed.onnx.onnx_threads)
+    query_cache: int = 4096  # question and sentence vectors kept per process; 0: no cache
+    # Where passages are served from (qa/store/): "faiss" (the local generation) or "qdrant", reached at
+    # qdrant_url (a server or cluster; "local:PATH" or ":memory:": qdrant-client's local mode) with
+    # qdrant_api_key, or embedded in qdrant_path (qdrant-edge-py). Collections are named <qdrant_collection>-gen-*.
+    backend: str = "faiss"
+    qdrant_url: str = ""
+    qdrant_api_key: str = field(default="", repr=False)  # never shown in reprs or logs
+    qdrant_path: str = ""
+    qdrant_collection: str = "qa"
+    qdrant_shards: int = 0  # a cluster: shards per collection (0: the server's default, 1)
+    qdrant_replicas: int = 0  # a cluster: copies of each shard (0: the server's default, 1)
+
+    def __post_init__(self) -> None:
+        if not 16 <= self.chunk_tokens <= self.max_chunk_tokens <= 254:
+            raise InvalidSetting(
+                f"chunk_tokens={self.chunk_tokens} and max_chunk_tokens={self.max_chunk_tokens} must satisfy "
+                "16 <= chunk_tokens <= max_chunk_tokens <= 254 (the model reads at most 256 tokens)")
+        if not 16 <= self.cjk_chunk_tokens <= 254:
+            raise InvalidSetting(f"cjk_chunk_tokens={self.cjk_chunk_tokens} must be between 16 and 254")
+        if self.overlap_sentences not in (0, 1, 2):
+            raise InvalidSetting(f"overlap_sentences={self.overlap_sentences}; valid choices: 0, 1, 2")
+        if self.backend not in ("faiss", "qdrant"):
+            raise InvalidSetting(f"QA_BACKEND={self.backend!r}; valid choices: faiss, qdrant")
+        if self.backend == "qdrant" and not (self.qdrant_url or self.qdrant_path):
+            raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
+                                 "(the embedded engine)")
+        for name in ("onnx_threads", "query_cache", "answer_workers"):
+            if getattr(self, name) < 0:
+                raise InvalidSetting(f"{name}={getattr(self, name)}; it must be 0 or more")
+        if not 1 <= self.queue_size <= 1000:
+            raise InvalidSetting(f"queue_size={self.queue_size}; it must be from 1 to 1000 (the web server keeps "
+                                 "at most 2,000 sessions, so the queue stays well below that)")
+
+    @property
+    def index_path(self) -> Path:
+        """The index folder: explicit, or index/ beside the corpus."""
+        return Path(self.index_dir) if self.index_dir else Path(self.corpus_dir).resolve().parent / "index"
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Settings from QA_* environment variables (QA_CORPUS_DIR, QA_INDEX_DIR, QA_CHUNK_TOKENS, ...)."""
+        values: dict = {}
+        types = get_type_hints(cls)
+        for f in fields(cls):
+            raw = os.environ.get(f"QA_{f.name.upper()}")
+            if raw not in (None, ""):
+                values[f.name] = _parse(f"QA_{f.name.upper()}", raw, types[f.name])
+        values.update(overrides)
+        return cls(**values)
+
+    def with_(self, **changes) -> "Settings":
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+def _parse(name: str, raw: str, kind: object) -> object:
+    """An environment variable's value as its field's declared type (Path, str, int or float)."""
+    base: Any = next((a for a in get_args(kind) if a is not type(None)), kind)  # Path | None -> Path
+    if base in (Path, str):
+        return base(raw)
+    try:
+        return base(raw.strip())
+    except ValueError:
+        what = "a whole number" if base is int else "a number"
+        raise InvalidSetting(f"{name}={raw!r} is not {what}") from None
