@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from qa.answer.questions import QuestionShape
-from qa.text import CJK_CHARS, CJK_STOP, _jieba, terms
+from qa.text import CJK_CHARS, CJK_STOP, jieba_cutter, terms
 
 _RUN = re.compile(f"[{CJK_CHARS}]+")
 # (kind, pattern) in the order they are tried: the first that matches decides.
@@ -40,7 +40,7 @@ _DESCRIBE = re.compile(r"为什么|为何|怎么|怎样|如何|是否|能否|可
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in _jieba().lcut(text) if w.strip()]
+    return [w for w in jieba_cutter().lcut(text) if w.strip()]
 
 
 def _noun_after(rest: str) -> tuple[str, ...]:

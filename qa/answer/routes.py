@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from qa.answer import chinese_ranking, chinese_verdict
-from qa.answer.answers import Candidate, _passage, judge, rank_sentences
+from qa.answer.answers import Candidate, judge, passage_text, rank_sentences
 from qa.answer.chinese_questions import chinese_shape
 from qa.answer.questions import QuestionShape
 from qa.answer.verdict_model import FittedModels, VerdictModel, load_models
@@ -96,7 +96,7 @@ def evidence(q: Question, shape: QuestionShape, found: Sequence[Candidate]):
     if not found or not top:
         return None
     chinese_q = is_cjk(q.text)
-    passages = [_passage(h) for h in top]
+    passages = [passage_text(h) for h in top]
     checks = chinese_verdict.check(shape, found[0].text, passages, q.idf)
     cosine = max((float(h.dense) for h in top if chinese_q or is_cjk(h.text)), default=0.0)
     same = is_cjk(top[0].text) == chinese_q
