@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import FakeEmbedder
 
 from qa import Assistant, Settings
-from qa.answer import dictionary
+from qa.retrieve import dictionary
 from qa.retrieve.translate import translated
 
 

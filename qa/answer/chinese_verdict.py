@@ -18,10 +18,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.answer import dictionary
 from qa.answer.questions import NUMBER_WORDS, QuestionShape
 from qa.answer.verdict_model import VerdictModel
-from qa.answer.verdicts import _CODE, _MONTH, _TEMPORAL, _YEAR, Verdict, number_near
+from qa.answer.verdicts import CODE_TOKEN, MONTH, TEMPORAL_WORDS, YEAR, Verdict, number_near
+from qa.retrieve import dictionary
 from qa.text import CJK_CHARS, cjk_count, is_cjk, stem, words
 
 MODEL_FILE = Path(__file__).parent / "fitted" / "chinese_verdict.json"
@@ -91,14 +91,14 @@ def holds_kind(sentence: str, shape: QuestionShape) -> bool:
         # jieba keeps a numeral with its measure word ("两个"), so the unit is the next word or this one
         return number_near(toks, spots, is_focus) or any(is_focus(toks[i]) for i in spots)
     if kind == "time":
-        return bool(_ZH_TIME.search(sentence) or set(m.group(1) for m in _YEAR.finditer(sentence)) - asked
-                    or _MONTH.search(sentence) or set(toks) & _TEMPORAL)
+        return bool(_ZH_TIME.search(sentence) or set(m.group(1) for m in YEAR.finditer(sentence)) - asked
+                    or MONTH.search(sentence) or set(toks) & TEMPORAL_WORDS)
     if kind == "version":
         return bool(set(_VERSION.findall(sentence)) - asked)
     named = is_focus is not None and any(is_focus(t) for t in toks)
     known = set(shape.names) | set(shape.terms)
     new = any(n.lower() not in known for n in _LATIN_NAME.findall(sentence)) or bool(_QUOTED.search(sentence))
-    return named or new or any(t.lower() not in known for t in _CODE.findall(sentence))
+    return named or new or any(t.lower() not in known for t in CODE_TOKEN.findall(sentence))
 
 
 @dataclass(frozen=True)

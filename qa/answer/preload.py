@@ -28,7 +28,7 @@ def _usem3(embedder=None) -> None:
 
 
 def _dictionary() -> None:
-    from qa.answer import dictionary
+    from qa.retrieve import dictionary
 
     dictionary.available()
 

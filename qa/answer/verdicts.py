@@ -33,13 +33,13 @@ TOPICAL = 0.5
 TOPICAL_COSINE = 0.35
 
 _NUMBER = re.compile(r"\d")
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
-_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
-_TEMPORAL = set("date dates day days week weeks month months year years decade when after before until since within "
+YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
+MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
+TEMPORAL_WORDS = set("date dates day days week weeks month months year years decade when after before until since within "
                 "during period deadline annually daily monthly yearly".split())
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][A-Za-z0-9&'’.-]*[A-Za-z0-9]")
 _CITATION_MARK = re.compile(r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]")
-_CODE = re.compile(r"(?:/[\w.+-]+){2,}|\b[a-z][\w+]*(?:[-_.][\w+]+){1,}\b")
+CODE_TOKEN = re.compile(r"(?:/[\w.+-]+){2,}|\b[a-z][\w+]*(?:[-_.][\w+]+){1,}\b")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|\*[^*]+\*")
 _KIND_NAMES = {"quantity": "a number", "time": "a date or time", "person": "a name", "place": "a place",
                "entity": "a name"}
@@ -89,8 +89,8 @@ def has_kind(sentence: str, shape: QuestionShape, is_focus: Callable[[str], bool
                  or t in NUMBER_WORDS or t.endswith("%")]
         return bool(spots) if shape.head is None else number_near(lowered, spots, is_focus)
     if kind == "time":
-        years = {m.group(1) for m in _YEAR.finditer(text)} - asked
-        return bool(years or _MONTH.search(text) or set(lowered) & _TEMPORAL)
+        years = {m.group(1) for m in YEAR.finditer(text)} - asked
+        return bool(years or MONTH.search(text) or set(lowered) & TEMPORAL_WORDS)
     return _new_name(unquoted, shape)
 
 
@@ -109,7 +109,7 @@ def _new_name(text: str, shape: QuestionShape) -> bool:
         name = m.group(0).lower().rstrip(".")
         if name not in known and name.rstrip("s") not in known:
             return True
-    return any(t.lower() not in known for t in _CODE.findall(text))
+    return any(t.lower() not in known for t in CODE_TOKEN.findall(text))
 
 
 def _names_present(name: str, text: str) -> bool:

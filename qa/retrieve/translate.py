@@ -2,7 +2,7 @@
 
 BM25 matches a Chinese question to an English passage only by the Latin-script terms it names (commands,
 file names, options: "call", "LinuxCNC"), and an English question to a Chinese passage the same way. With
-CC-CEDICT (qa.answer.dictionary), each content word also brings its translations: "十六进制" adds
+CC-CEDICT (qa.retrieve.dictionary), each content word also brings its translations: "十六进制" adds
 "hexadecimal", "default" adds "默认". Measured against the other candidates in
 results/cross-lingual-candidates.md.
 """
@@ -20,7 +20,7 @@ CHINESE_WORDS = 8
 def translated(query: str, chinese_passages: bool = True) -> str:
     """The query with its words' translations appended: English for a Chinese query; Chinese for an
     English one when chinese_passages (the index holds Chinese passages). Unchanged without a dictionary."""
-    from qa.answer import dictionary
+    from qa.retrieve import dictionary
 
     if not dictionary.available():
         return query
