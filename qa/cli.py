@@ -42,6 +42,8 @@ def _cmd_ask(args) -> int:
         return 0
     if not ans.supported:
         print(f"{ans.reason} The closest passages, which do not answer it:\n")
+    elif ans.reason:  # answered from passages in the other language: the reason says so
+        print(ans.reason)
     for s in ans.sentences if ans.supported else ():
         print(f"{s.text} [{s.hit_rank}]")
     print()

@@ -88,6 +88,8 @@ def main() -> None:
              "a question (2 shared cores).", "", "| set | candidate | n | R@5 | MRR@10 | ms |", "|---|---|---|---|---|---|"]
     lines += [f"| {r['set']} | {r['candidate']} | {r['n']} | {r['r5']:.3f} | {r['mrr']:.3f} | {r['ms']:.0f} |"
               for r in rows]
+    lines += ["", "Which one is kept, and why: see the README (Chinese, Across languages) and this file's note below "
+              "as last committed."]
     (PROJECT / "results" / "cross-lingual-candidates.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (PROJECT / "results" / "cross-lingual-candidates.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1)
                                                                        + "\n", encoding="utf-8")

@@ -43,7 +43,8 @@ class Answer:
     question: str
     verdict: str  # "answered" | "partial" | "not_found"
     missing: tuple[str, ...]  # what the question asks that the passages do not hold
-    reason: str  # one plain sentence when not answered ("The documents mention X, but not Y.")
+    reason: str  # one plain sentence when not answered ("The documents mention X, but not Y."), in the question's
+    # language; when answered from passages in the other language, a note saying so ("答案出自英文段落。")
     sentences: tuple[AnswerSentence, ...]
     hits: tuple[Hit, ...]
     confidence: float
