@@ -71,6 +71,13 @@ def samples(assistant: Assistant, sets: list[Path]) -> list[Sample]:
     return out
 
 
+def data_files(paths: list[Path]) -> list[dict]:
+    """The sets with their sha256: the project's relative to it, ../shared's as "../shared/..."."""
+    inside = [p for p in paths if p.resolve().is_relative_to(PROJECT)]
+    outside = [d | {"path": f"../{d['path']}"} for d in data_record([p for p in paths if p not in inside], PROJECT.parent)]
+    return data_record(inside, PROJECT) + outside
+
+
 def pick_weight(train: list[Sample]) -> float:
     answerable = [s for s in train if s.answerable]
     return max(FIT_WEIGHTS, key=lambda w: (sum(s.right[w] for s in answerable), -w))
@@ -107,6 +114,7 @@ def main() -> None:
     ap.add_argument("--index", type=Path, required=True)
     ap.add_argument("--sets", type=Path, nargs="*", default=SETS)
     ap.add_argument("--out", type=Path, default=chinese_verdict.MODEL_FILE)
+    ap.add_argument("--note", default="", help="how the documents were extracted, recorded with the fit")
     args = ap.parse_args()
     found = samples(Assistant(Settings(corpus_dir=args.corpus, index_dir=args.index)), args.sets)
     folds, pairs = [], []
@@ -119,7 +127,7 @@ def main() -> None:
     oof = figures(pairs)
     base = figures([(s, VerdictModel(SentenceWeights(fit=0.0), full.coef, full.intercept, 0.5)) for s in found])
     record = {"script": "scripts/fit_chinese_verdict.py", "features": list(chinese_verdict.FEATURES),
-              "data": data_record(args.sets, PROJECT.parent), "samples": len(found), "l2": L2, "fit_weights": list(FIT_WEIGHTS), "full": full.to_dict(),
+              "data": data_files(args.sets), "documents": args.note, "samples": len(found), "l2": L2, "fit_weights": list(FIT_WEIGHTS), "full": full.to_dict(),
               "out_of_fold": oof, "folds": folds}
     args.out.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     lines = ["# Chinese verdict: out-of-fold figures", "",
