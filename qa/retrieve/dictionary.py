@@ -4,7 +4,8 @@ Questions across the two languages share few words with their passages: "默认�
 minutes" share none. The dictionary gives a Chinese word's English words ("分钟" → "minute") and an
 English word's Chinese words ("minute" → "分钟"), which the cross-language verdict uses to find the
 asked unit or noun in a sentence of the other language. Only short senses count: a definition of one to
-three words, not an explanation. Loaded once (about 2.5 s), at start by qa.answer.preload or on first use; absent when the package is.
+three words, not an explanation. Loaded once (about 2.5 s), at start by qa.answer.preload or on first use;
+empty when the package is missing.
 """
 
 from __future__ import annotations
