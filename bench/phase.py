@@ -22,6 +22,7 @@ def phase(name: str, work: Path, quick: bool, size: int) -> dict:
         "vectors": ("vectors", "vector_step", {"work": work, "quick": quick, "n": size}),
         "pages": ("pages", "page_render_timing", {"repeats": 1 if quick else 3}),
         "backends": ("backends", "backend_latency", {"n": size, "n_queries": 30 if quick else 100}),
+        "languages": ("languages", "languages", {"work": work, "quick": quick}),
         "ray": ("backends", "ray_overhead", {"n_texts": 32 if quick else 64, "rounds": 2 if quick else 3}),
     }
     module, function, kwargs = calls[name]

@@ -138,6 +138,12 @@ def pages_section(pg: dict) -> list[str]:
             f"first page took {pg['first_page_with_start_ms']:.0f} ms."]
 
 
+def languages_markdown(r: dict) -> list[str]:
+    from bench.languages import markdown as section
+
+    return section(r)
+
+
 def markdown(r: dict) -> str:
     """The whole report: header, every section whose phase ran, the targets, how the data was made."""
     d, c, b, scale = r.get("default", {}), r.get("cold"), r.get("build", {}), r.get("scale", {})
@@ -154,6 +160,7 @@ def markdown(r: dict) -> str:
     lines += vectors_section(r["vectors"]) if r.get("vectors") else []
     lines += memory_section(scale) if scale else []
     lines += pages_section(r["pages"]) if r.get("pages") else []
+    lines += languages_markdown(r["languages"]) if r.get("languages") else []
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     lines += [f"| {name} | {got} | {'yes' if ok else 'no'} |" for name, got, ok in r.get("targets", [])]
     lines += ["", "Synthetic data: documents recombine the default corpus's real sentences (seeded); above the "

@@ -7,7 +7,9 @@ programs on the machine affects both alike. Quote ratios, not seconds.
 
 Phases (each an importable function): default (bench.default_corpus: build of corpus/, warm latency,
 breakdown), cold (bench.cold), build (bench.build), scale (bench.scale, per size), vectors
-(bench.vectors), pages (bench.pages), backends (bench.backends, per size) and ray (bench.backends).
+(bench.vectors), pages (bench.pages), backends (bench.backends, per size), ray (bench.backends) and languages
+(bench.languages: Chinese and cross-language questions beside English ones, and the first Chinese question
+after start).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from bench.measure import PROJECT
 from bench.report import markdown
 from bench.targets import targets
 
-PHASES = ("default", "cold", "build", "scale", "vectors", "pages", "backends", "ray")
+PHASES = ("default", "cold", "build", "scale", "vectors", "pages", "backends", "ray", "languages")
 SIZED = ("scale", "backends")  # phases run once per size; their results are keyed "10k", "100k", ...
 RESULTS = PROJECT / "results"  # a full run's report, committed and quoted by the README
 SCRATCH = PROJECT / "bench" / "out"  # any other run's report (git-ignored)

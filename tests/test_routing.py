@@ -8,7 +8,7 @@ import pytest
 from conftest import FakeEmbedder
 
 from qa import Assistant, Settings
-from qa.answer.routed_verdict import is_supported_routed, routed
+from qa.answer.routes import route_name
 from qa.errors import IndexCorrupt, IndexOutdated
 from qa.index.store.pointer import CURRENT
 from qa.index.store.reader import open_current
@@ -74,18 +74,12 @@ class _Hit:
 
 
 @pytest.mark.parametrize("question, hits, expected", [
-    ("守塔人什么时候点灯？", [_Hit("The keeper lit the lamp.")], True),
-    ("Who lit the lamp?", [_Hit("守塔人每天黄昏点亮灯。")], True),
-    ("Who lit the lamp?", [_Hit("The keeper lit the lamp."), _Hit("x"), _Hit("y"), _Hit("守塔人")], False),
+    ("守塔人什么时候点灯？", [_Hit("The keeper lit the lamp.")], "chinese"),
+    ("Who lit the lamp?", [_Hit("守塔人每天黄昏点亮灯。")], "to_chinese"),
+    ("Who lit the lamp?", [_Hit("The keeper lit the lamp."), _Hit("x"), _Hit("y"), _Hit("守塔人")], "english"),
 ])
-def test_answers_are_routed_when_the_question_or_a_top_passage_is_chinese(question, hits, expected):
-    assert routed(question, hits) is expected
-
-
-def test_the_routed_verdict_rises_with_its_evidence():
-    low, p_low = is_supported_routed((0.1, 0.1, 1.0, 0.0))
-    high, p_high = is_supported_routed((0.6, 0.6, 1.0, 0.9))
-    assert (low, high) == (False, True) and p_low < p_high
+def test_a_chinese_question_or_a_chinese_top_passage_goes_to_a_chinese_answerer(question, hits, expected):
+    assert route_name(question, hits) == expected
 
 
 def test_an_index_of_an_older_format_is_named_as_such_and_rebuilt(fake_assistant, corpus):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -45,7 +45,8 @@ class Answer:
     question: str
     verdict: str  # "answered" | "partial" | "not_found"
     missing: tuple[str, ...]  # what the question asks that the passages do not hold
-    reason: str  # one plain sentence when not answered ("The documents mention X, but not Y.")
+    reason: str  # one plain sentence when not answered ("The documents mention X, but not Y."), in the question's
+    # language; when answered from passages in the other language, a note saying so ("答案出自英文段落。")
     sentences: tuple[AnswerSentence, ...]
     hits: tuple[Hit, ...]
     confidence: float
@@ -149,3 +150,14 @@ def judge(question: str, shape: QuestionShape, hits: Sequence[Hit], candidates: 
     present = {t: any(matcher.present(p)[i] for p in passages) for i, t in enumerate(matcher.terms)}
     x = features(first.checks, first.cosine, max(h.dense for h in top), shape)
     return decide(shape, question, first.checks, x, min(matcher.unmatched(p) for p in passages), present, model)
+
+
+def cite_sentence_page(gen, hit: Hit, sentences: Sequence[AnswerSentence]) -> Hit:
+    """The hit citing the page of its best answer sentence, when it has one and spans pages."""
+    if hit.citation.page_range is None:
+        return hit
+    first = next((s for s in sentences if s.hit_rank == hit.rank), None)
+    page = gen.page_at(hit.citation.source, first.start) if first else None
+    if page is None or page == hit.citation.page:
+        return hit
+    return replace(hit, citation=replace(hit.citation, page=page))

@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from qa.answer.routes import chinese_models
 from qa.answer.verdict_model import load_models
 from qa.assistant import Assistant
 from qa.errors import InvalidSetting
@@ -92,14 +93,16 @@ def evaluate(assistant: Assistant, questions: list[Question], modes=MODES, by_la
     rows = []
     pdfs = {q.doc for q in questions if q.doc and q.doc.lower().endswith(".pdf")}
     truth = truths(Path(assistant.settings.corpus_dir), pdfs) if pdfs else {}
-    models = load_models()
-    held = sum(models.held_out_for(q.question) is not None for q in questions)
+    models, chinese = load_models(), chinese_models()
+    held = sum(models.held_out_for(q.question) is not None or chinese.held_out_for(q.question) is not None
+               for q in questions)
     for mode in modes:
         assistant.clear_caches()  # each mode's latency is measured without the previous mode's vectors
         results = []
         for q in questions:
             t = time.perf_counter()
-            ans = assistant.ask(q.question, k=10, mode=mode, model=models.held_out_for(q.question))
+            ans = assistant.ask(q.question, k=10, mode=mode, model=models.held_out_for(q.question),
+                                chinese_model=chinese.held_out_for(q.question))
             results.append((q, ans, (time.perf_counter() - t) * 1000))
         groups = {"answerable": lambda q: q.answers and q.type != "cross-lingual",
                   "cross-lingual": lambda q: q.answers and q.type == "cross-lingual"}
@@ -172,8 +175,8 @@ def format_table(rows: list[ModeScores]) -> str:
                      f"| {r.section_match:.3f} (n={r.n_section}) |")
     if rows and rows[0].held_out_verdicts:
         lines.append(f"\nVerdicts out of sample: {rows[0].held_out_verdicts} of these questions were among those the "
-                     "verdict model was fitted on; each was judged by the cross-validation fold model that left it "
-                     "out (scripts/fit_verdict.py). The others were never fitted on.")
+                     "verdict models were fitted on; each was judged by the cross-validation fold model that left it "
+                     "out (scripts/fit_verdict.py, scripts/fit_chinese_verdict.py). The others were never fitted on.")
     elif rows:
         lines.append("\nVerdicts out of sample: the verdict model was fitted on none of these questions.")
     return "\n".join(lines)

@@ -159,8 +159,13 @@ def _weighted(gen: Generation, routes: list[DenseRoute], dense_rows: np.ndarray,
     if not len(rows):
         return {}
     dense = _scaled_dense(routes, rows)[1]
-    best = max(lexical.values(), default=0.0)
-    lex = np.array([lexical.get(int(r), 0.0) / best if best > 0 else 0.0 for r in rows])
+    raw = np.array([lexical.get(int(r), 0.0) for r in rows])
+    cjk = getattr(gen, "cjk_rows", None)
+    groups = [cjk[rows], ~cjk[rows]] if LEXICAL_BY_LANGUAGE and cjk is not None else [np.ones(len(rows), bool)]
+    lex = np.zeros(len(rows))
+    for g in groups:  # BM25 scaled by the best passage of its language (or of all)
+        best = float(raw[g].max()) if g.any() else 0.0
+        lex[g] = raw[g] / best if best > 0 else 0.0
     fused = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * lex
     return dict(zip(rows.tolist(), fused.tolist(), strict=False))
 
@@ -173,9 +178,33 @@ def _duplicates(gen: Generation, a: int, b: int, a_text: str, b_text: str, cosin
     return same_passage(a_text, b_text, cosine)
 
 
+# BM25 reads a question with its words' dictionary translations (qa.retrieve.translate): "chinese" translates
+# Chinese questions only, "both" English ones too, "none" neither. Chosen by results/cross-lingual-candidates.md:
+# translating English questions found more Chinese passages for them (cross-lingual EN→ZH R@5 0.375 → 0.500)
+# but cost English questions over English text more (gnuplot MRR@10 0.711 → 0.623 in the mixed corpus).
+TRANSLATE = "chinese"
+# BM25 scaled within each language's passages rather than over all (measured, not adopted: the same file).
+LEXICAL_BY_LANGUAGE = False
+
+
+def _lexical_query(gen: Generation, query: str, translate: str | None) -> str:
+    """The query BM25 reads: with its words' translations when it may cross languages."""
+    translate = translate or TRANSLATE
+    cjk = getattr(gen, "cjk_rows", None)
+    chinese_rows = cjk is not None and bool(cjk.any())
+    if translate == "none" or (not is_cjk(query) and (translate != "both" or not chinese_rows)):
+        return query
+    if is_cjk(query) and chinese_rows and bool(cjk.all()):
+        return query  # Chinese question, Chinese passages only: nothing to cross
+    from qa.retrieve.translate import translated
+
+    return translated(query, chinese_rows)
+
+
 def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Settings, mode: str = "hybrid",
            sources: list[str] | None = None, qvec: np.ndarray | None = None,
-           multilingual: Embedder | None = None, mvec: np.ndarray | None = None) -> list[Hit]:
+           multilingual: Embedder | None = None, mvec: np.ndarray | None = None,
+           translate: str | None = None) -> list[Hit]:
     """The k best passages for query, best first, no two of them near-duplicates.
 
     multilingual (and the question's vector from it, mvec): the model for Chinese questions and passages
@@ -211,7 +240,8 @@ def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Se
         dense_rows = found[0] if len(found) == 1 else np.concatenate(found) if found else dense_rows
     lex_scores, lex_rows = np.zeros(0, np.float32), np.zeros(0, np.int64)
     if mode in ("hybrid", "bm25"):
-        lex_scores, lex_rows = store.lexical(query, depth, RowFilter(only) if only else None)
+        lex_scores, lex_rows = store.lexical(_lexical_query(gen, query, translate), depth,
+                                             RowFilter(only) if only else None)
     lexical = dict(zip(lex_rows.tolist(), lex_scores.tolist(), strict=False))
     if mode == "dense" and len(routes) > 1:
         order = dict(zip(dense_rows.tolist(), _scaled_dense(routes, dense_rows)[1].tolist(), strict=False))
