@@ -45,3 +45,20 @@ def test_navigation_pages_leave_no_text_and_the_document_says_so():
                             "(pp. 2–19), 8 index pages (pp. 304–311)",)
     assert all(p.start == p.end for p in doc.pages if 2 <= p.number <= 19 or p.number >= 304)
     assert ". . . . . . . . ." not in doc.text
+
+
+def test_a_passage_after_left_out_pages_cites_its_own_page(fake_assistant, corpus):
+    from test_documents_bad_input import make_pdf
+
+    from qa.index.store.reader import open_current
+
+    contents = "\n".join(f"{n} Chapter about topic {n} . . . . . . . . {n + 2}" for n in range(1, 9))
+    make_pdf(corpus / "manual.pdf", ["Widget Manual\nA guide to widgets.", contents, contents,
+                                     "Widgets spin when the crank turns.\nThey stop when it rests."])
+    report = fake_assistant.build_index()
+    assert report.warnings == ("manual.pdf: left out 2 navigation pages that only point at other pages: "
+                               "2 contents pages (pp. 2–3)",)
+    gen = open_current(fake_assistant.settings.index_path, model_hash=None)
+    text = gen.document_text("manual.pdf")
+    # The two empty pages start where page 4 does; the text there is page 4's.
+    assert gen.page_at("manual.pdf", text.index("Widgets spin")) == 4

@@ -131,8 +131,9 @@ class ChunkStore:
 
     def page_at(self, source: str, offset: int) -> int | None:
         """The 1-based page of a paged document holding the character at offset, else None."""
-        got = self.query('SELECT number FROM pages WHERE source = ? AND start <= ? ORDER BY start DESC LIMIT 1',
-                         (source, offset))
+        # Pages left empty (a PDF's contents pages) start where the next one does: the last of them holds the text.
+        got = self.query('SELECT number FROM pages WHERE source = ? AND start <= ? ORDER BY start DESC, number DESC '
+                         'LIMIT 1', (source, offset))
         return int(got[0][0]) if got else None
 
     def references(self, source: str, numbers: list[int]) -> list[Reference]:

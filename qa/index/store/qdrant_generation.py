@@ -189,7 +189,7 @@ class QdrantGeneration:
         """The 1-based page of a paged document holding the character at offset, else None."""
         doc = self._document(source)
         pages = [p for p in (doc.pages if doc else ()) if p.start <= offset]
-        return max(pages, key=lambda p: p.start).number if pages else None
+        return max(pages, key=lambda p: (p.start, p.number)).number if pages else None  # empty pages: the last
 
     def references(self, source: str, numbers: list[int]) -> list[Reference]:
         """Entries of a document's reference list by number."""
