@@ -24,7 +24,8 @@ def _module(path: Path) -> str:
 
 def test_the_public_api_is_the_verbs_settings_assistant_and_result_types():
     assert sorted(qa.__all__) == ["Answer", "Assistant", "BuildReport", "Citation", "DocumentRecord", "Hit",
-                                  "IndexStatus", "PageView", "Settings", "ask", "build_index", "search"]
+                                  "IndexStatus", "PageView", "SUPPORTED_SUFFIXES", "Settings", "ask", "build_index",
+                                  "check_bytes", "content_hash", "search"]
 
 
 @pytest.mark.parametrize("name", MODULES)

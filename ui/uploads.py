@@ -8,11 +8,15 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import qa
 from qa.errors import DocumentError, explain
-from qa.ingest.documents import SUPPORTED_SUFFIXES, check_bytes, content_hash
 
-ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES  # whatever a build can read
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def allowed_suffixes() -> tuple[str, ...]:
+    """Whatever a build can read (the library's list, so new formats are accepted as soon as it reads them)."""
+    return tuple(qa.SUPPORTED_SUFFIXES)
 
 
 class UploadRefused(ValueError):
@@ -28,9 +32,9 @@ def safe_name(original: str) -> str:
         stem, suffix = name, ""
     suffix = suffix.lower()
     stem = re.sub(r"[^\w.-]+", "_", stem, flags=re.ASCII).strip("._-")[:80] or "document"
-    if f".{suffix}" not in ALLOWED_SUFFIXES:
+    if f".{suffix}" not in allowed_suffixes():
         what = f"unsupported file type .{suffix}" if suffix else "the file name has no extension"
-        raise UploadRefused(f"{what}; accepted: {', '.join(ALLOWED_SUFFIXES)}")
+        raise UploadRefused(f"{what}; accepted: {', '.join(allowed_suffixes())}")
     return f"{stem}.{suffix}"
 
 
@@ -39,7 +43,7 @@ def check_content(data: bytes, suffix: str, limit: int = MAX_UPLOAD_BYTES) -> No
     if len(data) > limit:
         raise UploadRefused(f"the file is {len(data) / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB")
     try:
-        check_bytes(data, suffix)
+        qa.check_bytes(data, suffix)
     except DocumentError as exc:
         raise UploadRefused(str(exc)) from None
 
@@ -72,7 +76,7 @@ def store(src: str | Path, original_name: str, corpus_dir: str | Path,
     stem, suffix = name.rsplit(".", 1)
     check_content(data, "." + suffix, limit)
     corpus = Path(corpus_dir)
-    tmp = corpus / f".upload-{content_hash(data)}-{os.getpid()}.part"  # hidden: builds ignore dot files
+    tmp = corpus / f".upload-{qa.content_hash(data)}-{os.getpid()}.part"  # hidden: builds ignore dot files
     try:
         corpus.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
