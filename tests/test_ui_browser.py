@@ -98,7 +98,7 @@ def test_upload_a_pdf_and_get_an_answer_from_it(page, tmp_path):
     report.locator(".qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
     assert "saved as lighthouse_survey.pdf" in report.inner_text()
     assert "1 added" in report.locator(".qa-build").inner_text()
-    assert page.locator("#documents td", has_text="lighthouse_survey.pdf").count() == 1
+    assert page.locator("#documents li.qa-doc", has_text="lighthouse_survey.pdf").count() == 1
     assert "2 documents" in page.locator("#status").inner_text()
     page.screenshot(path=SHOTS / "04-pdf-uploaded-and-indexed.png")
 
@@ -123,7 +123,7 @@ def test_rebuild_shows_progress_while_the_chat_keeps_answering(page, tmp_path):
     assert page.locator("#upload-report .qa-build").count() == 0, "the answer waited for the rebuild"
     page.screenshot(path=SHOTS / "07-answer-during-rebuild.png")
     page.locator("#upload-report .qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
-    assert page.locator("#documents td", has_text="district-survey.txt").count() == 1
+    assert page.locator("#documents li.qa-doc", has_text="district-survey.txt").count() == 1
     reply = ask(page, "How many wells did district 41 count?")
     assert "district-survey.txt" in reply.locator("li.qa-hit .qa-cite").first.inner_text()
 
@@ -176,5 +176,5 @@ def test_upload_errors_are_named_and_the_controls_work(page, tmp_path):
     page.locator("#rebuild").click()
     page.locator("#upload-report .qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
     assert "0 added" in page.locator("#upload-report .qa-build").inner_text()
-    assert "Index ready" in page.locator("#status").inner_text()
+    assert "Ready: " in page.locator("#status").inner_text()
     page.screenshot(path=SHOTS / "11-rebuild-report.png")

@@ -58,7 +58,7 @@ def test_question_documents_and_report_are_escaped():
     table = render.documents_html([doc])
     assert "&lt;script&gt;a.txt" in table and "&lt;b&gt;T&lt;/b&gt;" in table
     report = render.build_report_html([("<x>.txt", "saved")], [("a<b>.pdf", "not a PDF")], None)
-    assert "&lt;x&gt;.txt" in report and "a&lt;b&gt;.pdf" in report and "a&lt;b&gt;.pdf was not added: not a PDF." in report
+    assert "&lt;x&gt;.txt" in report and "a&lt;b&gt;.pdf" in report and f"a&lt;b&gt;.pdf was not added: not a PDF. Accepted: {', '.join(qa.SUPPORTED_SUFFIXES)}." in report
 
 
 def test_a_pdf_hit_has_a_show_on_page_button_carrying_its_citation_and_a_labelled_score():
@@ -119,3 +119,16 @@ def test_a_not_answered_reply_marks_no_sentence_in_its_passages():
     sentence = qa.answer.answers.AnswerSentence("The drones flew.", 1, 100, 116, 0.1)
     out = render.answer_html(qa.Answer("q", "not_found", (), "Not answered.", (sentence,), (hit,), 0.1))
     assert "<mark" not in out and '<li class="qa-hit qa-not-answering">' in out
+
+
+def test_the_catalogue_has_every_message_in_both_languages_with_the_same_placeholders():
+    import string
+
+    from qa import messages
+
+    fields = {lang: {k: sorted(f for _, f, _, _ in string.Formatter().parse(v) if f) for k, v in table.items()}
+              for lang, table in messages.CATALOGUE.items()}
+    assert fields["zh"] == fields["en"]
+    assert [messages.language(h) for h in ("zh-CN,zh;q=0.9", "zh-TW", "en-US,en;q=0.8", "", None, "zh_CN.UTF-8")] == \
+        ["zh", "zh", "en", "en", "en", "zh"]
+    assert [messages.count("en", "document", n) for n in (1, 4)] == ["1 document", "4 documents"]

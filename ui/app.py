@@ -61,8 +61,9 @@ class ChatApp(evidence_events.EvidenceEvents):
                 gr.CheckboxGroup(choices=choices, value=keep), examples.examples_html(self.assistant, choices))
 
     def load_panels(self, selected: list[str] | None, http: gr.Request = None):
-        """The panels in the browser's language, when a page opens."""
-        return self.panels(selected=selected, lang=render.language(http))
+        """The panels in the browser's language, when a page opens, and the words gradio's controls are relabelled with."""
+        lang = render.language(http)
+        return (*self.panels(selected=selected, lang=lang), render.words_html(lang))
 
     def _pending_note(self, indexed: set[str], lang: str = "en") -> str | None:
         """A rebuild running elsewhere, and corpus files the index does not hold (Rebuild index adds them)."""
@@ -152,7 +153,7 @@ class ChatApp(evidence_events.EvidenceEvents):
                 if stored.created:
                     created[stored.name] = len(saved) - 1
             except uploads.UploadRefused as exc:
-                refused.append((path.name, str(exc)))
+                refused.append((path.name, exc.reason(lang)))
             finally:
                 uploads.discard_temporary(path)
         report, error, busy = None, None, False
@@ -211,7 +212,7 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                                   latex_delimiters=[], autoscroll=False, buttons=[],
                                   feedback_options=None, sanitize_html=True, render_markdown=True,
                                   placeholder=i18n("chat_placeholder"))
-                question = gr.Textbox(elem_id="question", show_label=False, lines=1, max_lines=4,
+                question = gr.Textbox(elem_id="question", label=i18n("question_label"), show_label=False, lines=1, max_lines=4,
                                       max_length=app.settings.max_question_chars, submit_btn=i18n("ask"),
                                       placeholder=i18n("question_placeholder"), autofocus=True)
                 gr.Markdown(i18n("examples"), elem_id="examples-label")
@@ -227,8 +228,9 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                 working = gr.HTML(elem_id="working")  # where build progress is drawn, so it never covers the status
                 status = gr.HTML(elem_id="status")
                 rebuild = gr.Button(i18n("rebuild"), elem_id="rebuild", variant="secondary")
-                upload = gr.File(elem_id="upload", file_count="multiple", file_types=list(uploads.allowed_suffixes()),
-                                 label=i18n("add_label"))
+                # No file_types: gradio refused other files in a toast that vanished; the server refuses them instead,
+                # in a report that stays and names what is accepted (the label names it too).
+                upload = gr.File(elem_id="upload", file_count="multiple", label=i18n("add_label"))
                 report = gr.HTML(elem_id="upload-report")
                 gr.Markdown(i18n("documents_heading"))
                 docs = gr.HTML(elem_id="documents")
@@ -238,11 +240,12 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                         remove_yes = gr.Button(i18n("remove"), elem_id="remove-confirm", variant="stop", size="sm")
                         remove_no = gr.Button(i18n("cancel"), elem_id="remove-cancel", size="sm")
                 # Targets of the buttons inside the chat's and the table's HTML (see assets/evidence.js).
-                request = gr.Textbox(visible="hidden", elem_id="qa-request")
+                request = gr.Textbox(visible="hidden", elem_id="qa-request", label=i18n("question_label"))
                 page_go = gr.Button(visible="hidden", elem_id="qa-page-go")
                 remove_go = gr.Button(visible="hidden", elem_id="qa-remove-go")
                 example_go = gr.Button(visible="hidden", elem_id="qa-example-go")
                 pending = gr.State(None)
+                words = gr.HTML(elem_id="qa-words", visible="hidden")
 
         # After a reply, the chat (not the page) scrolls so that the new question sits at its top.
         question.submit(app.respond, [question, chat, k, sources, mode], [chat, question], api_visibility="private",
@@ -258,7 +261,7 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                       concurrency_limit=1, concurrency_id="build", show_progress_on=[working])
         evidence_events.connect(demo, app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box,
                                 remove_yes, remove_no, pending, report, panel_outputs, sources)
-        demo.load(app.load_panels, [sources], panel_outputs, api_visibility="private")
+        demo.load(app.load_panels, [sources], [*panel_outputs, words], api_visibility="private")
         gr.api(app.api_search, api_name="search", concurrency_limit=app.workers, concurrency_id="ask")
         gr.api(app.api_ask, api_name="ask", concurrency_limit=app.workers, concurrency_id="ask")
     demo.qa_app = app  # type: ignore[attr-defined]

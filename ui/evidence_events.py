@@ -23,7 +23,7 @@ class EvidenceEvents:
             html = evidence.page_view_html(self.assistant.page_view(source, page, start, end), rank, lang)
         except qa.errors.QAError as exc:
             html = evidence.page_error_html(source, page, str(exc).rstrip("."), lang)
-        return html, gr.Button(visible=True)
+        return html, gr.Button(visible=False)  # the view's own Back button closes it
 
     def ask_remove(self, source: str, http: gr.Request = None):
         """The confirmation step before a document is removed."""

@@ -25,6 +25,13 @@ def language(request) -> str:
     return messages.language(headers.get("accept-language"))
 
 
+def words_html(lang: str) -> str:
+    """gradio's own hard-coded words in lang, for the browser to relabel its controls with (assets/evidence.js)."""
+    words = {k: messages.text(lang, k, label="{label}") if "{" in messages.EN[k] else messages.text(lang, k)
+             for k in messages.EN if k.startswith("aria_")}
+    return f'<div class="qa-words" hidden data-words="{html.escape(json.dumps(words, ensure_ascii=False), quote=True)}"></div>'
+
+
 def esc(text: object) -> str:
     """Text as HTML that displays exactly these characters, line breaks kept."""
     return html.escape(str(text), quote=True).replace("\r\n", "\n").replace("\n", "<br>")
@@ -200,7 +207,7 @@ def build_report_html(saved: Sequence[tuple[str, str]], refused: Sequence[tuple[
     for name, message in saved:
         items.append(f'<li class="qa-file-ok">{esc(t(lang, "saved", name=name, message=message))}</li>')
     for name, reason in refused:
-        said = t(lang, "refused", name=name, reason=reason.rstrip("."), types=", ".join(accepted))
+        said = t(lang, "refused", name=name, reason=reason.rstrip("."), types=", ".join(accepted or qa.SUPPORTED_SUFFIXES))
         items.append(f'<li class="qa-file-error">{esc(said)}</li>')
     if report is not None:
         for s in report.skipped:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import qa
+import qa.messages
 from qa.errors import DocumentError, explain
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -20,7 +21,19 @@ def allowed_suffixes() -> tuple[str, ...]:
 
 
 class UploadRefused(ValueError):
-    """The file cannot go into the corpus; the message says why."""
+    """The file cannot go into the corpus; the message says why.
+
+    key and values: the reason as a qa.messages entry, where there is one (the page says it in the reader's language).
+    """
+
+    def __init__(self, message: str, key: str | None = None, **values):
+        super().__init__(message)
+        self.key = key
+        self.values = values
+
+    def reason(self, lang: str) -> str:
+        """Why, in lang where the catalogue has the reason, else the message (without the accepted types)."""
+        return qa.messages.text(lang, self.key, **self.values) if self.key else str(self).split("; accepted:")[0]
 
 
 def safe_name(original: str) -> str:
@@ -34,7 +47,8 @@ def safe_name(original: str) -> str:
     stem = re.sub(r"[^\w.-]+", "_", stem, flags=re.ASCII).strip("._-")[:80] or "document"
     if f".{suffix}" not in allowed_suffixes():
         what = f"unsupported file type .{suffix}" if suffix else "the file name has no extension"
-        raise UploadRefused(f"{what}; accepted: {', '.join(allowed_suffixes())}")
+        key, values = ("unsupported", {"suffix": f".{suffix}"}) if suffix else ("no_suffix", {})
+        raise UploadRefused(f"{what}; accepted: {', '.join(allowed_suffixes())}", key, **values)
     return f"{stem}.{suffix}"
 
 

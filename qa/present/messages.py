@@ -68,7 +68,8 @@ EN = {
     "confirm_remove": "Remove {source}? Its file is deleted from the corpus folder and the index is rebuilt without it.",
     # uploads and builds
     "saved": "{name}: {message}",
-    "refused": "{name} was not added: {reason}.",
+    "refused": "{name} was not added: {reason}. Accepted: {types}.",
+    "unsupported": "the file type {suffix} cannot be read", "no_suffix": "the file name has no extension",
     "not_indexed": "{name} was not indexed: {reason}",
     "built": "Index rebuilt in {seconds} s: {passages} ({embedded} newly embedded); {added} added, {updated} updated, "
              "{removed} removed, {unchanged} unchanged, {skipped} skipped.",
@@ -76,8 +77,13 @@ EN = {
     "stage_start": "Starting the rebuild", "stage_store": "Checking and storing {name}",
     "progress": "{stage} {done} of {total}",
     "removing": "Removing {source}",
+    # gradio's own words, relabelled in the browser (assets/evidence.js); {label} is the control's label
+    "aria_conversation": "Conversation", "aria_reset": "Reset to default value",
+    "aria_upload": "Click to upload or drop files", "aria_number": "number input for {label}",
+    "aria_slider": "range slider for {label}", "question_label": "Question",
     # CLI
     "cli_closest": "The closest passages, which do not answer it:",
+    "score": "score {score}",
 }
 
 ZH = {
@@ -138,6 +144,7 @@ ZH = {
     "confirm_remove": "删除 {source}？它的文件会从文档文件夹中删除，并在不含它的情况下重建索引。",
     "saved": "{name}：{message}",
     "refused": "{name} 未添加：{reason}。可接受的类型：{types}。",
+    "unsupported": "无法读取 {suffix} 类型的文件", "no_suffix": "文件名没有扩展名",
     "not_indexed": "{name} 未能索引：{reason}",
     "built": "索引已重建，用时 {seconds} 秒：{passages}（新嵌入 {embedded} 个）；新增 {added}，更新 {updated}，"
              "删除 {removed}，未变 {unchanged}，跳过 {skipped}。",
@@ -145,7 +152,11 @@ ZH = {
     "stage_start": "开始重建", "stage_store": "正在检查并保存 {name}",
     "progress": "{stage} {done}/{total}",
     "removing": "正在删除 {source}",
+    "aria_conversation": "对话", "aria_reset": "恢复默认值",
+    "aria_upload": "点击上传或拖入文件", "aria_number": "{label}（数字输入）",
+    "aria_slider": "{label}（滑块）", "question_label": "问题",
     "cli_closest": "最接近的段落（它们没有回答这个问题）：",
+    "score": "得分 {score}",
 }
 
 CATALOGUE = {"en": EN, "zh": ZH}

@@ -28,10 +28,31 @@
     if (img && !img.complete) img.addEventListener('load', place, { once: true }); else place();
   };
   window.__qaShowMark = () => showMark();
+  // gradio writes some labels in English whatever the language, and labels each chat message with its HTML
+  // source: relabel them in the page's language (qa.messages, sent as #qa-words) and with the message's text.
+  const relabel = () => {
+    const holder = document.querySelector('#qa-words [data-words]');
+    let w = {};
+    try { w = holder ? JSON.parse(holder.getAttribute('data-words')) : {}; } catch (e) { w = {}; }
+    const set = (el, text) => { if (text && el.getAttribute('aria-label') !== text) el.setAttribute('aria-label', text); };
+    for (const el of document.querySelectorAll('#chat [aria-label]')) {
+      const label = el.getAttribute('aria-label');
+      if (label === 'chatbot conversation') set(el, w.aria_conversation);
+      else if (/^(user's|bot's) message/.test(label)) set(el, el.innerText.trim().slice(0, 500));
+    }
+    for (const el of document.querySelectorAll('[aria-label="Reset to default value"]')) set(el, w.aria_reset);
+    for (const el of document.querySelectorAll('[aria-label="Click to upload or drop files"]')) set(el, w.aria_upload);
+    for (const el of document.querySelectorAll('[aria-label^="number input for "], [aria-label^="range slider for "]')) {
+      const label = el.getAttribute('aria-label');
+      const key = label.startsWith('number') ? 'aria_number' : 'aria_slider';
+      if (w[key]) set(el, w[key].replace('{label}', label.replace(/^(number input|range slider) for /, '')));
+    }
+  };
   new MutationObserver(() => {
     const view = document.querySelector('#pageview .qa-pageview:not([data-shown])');
     if (view) { view.setAttribute('data-shown', '1'); showMark(view); }
-  }).observe(document.body, { childList: true, subtree: true });
+    relabel();
+  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] });
   document.addEventListener('click', async (event) => {
     const el = event.target.closest('.qa-show-page, .qa-copy-md, .qa-remove, .qa-zoom, .qa-back, .qa-example, .qa-dismiss');
     if (!el) return;
