@@ -240,3 +240,29 @@ def test_a_refused_file_is_named_with_what_is_accepted_until_dismissed(view, tmp
     assert item.is_visible()
     page.locator("#upload-report .qa-dismiss").click()
     assert page.locator("#upload-report li").count() == 0
+
+
+COVERED = """() => {
+  const s = document.querySelector('#status .qa-status');
+  const r = s.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + 20, r.top + r.height / 2);
+  return s.contains(hit) ? '' : (hit ? hit.tagName + ' ' + hit.className : 'nothing');
+}"""
+
+
+def test_an_upload_says_what_it_is_doing_without_covering_the_status(view, tmp_path):
+    page, size, lang = view
+    if (size, lang) != ("desktop", "en"):
+        pytest.skip("the progress is drawn the same way at every size and language")
+    notes = tmp_path / f"harbour-notes-{size}-{lang}.txt"
+    notes.write_text("Harbour Notes\n\n" + " ".join(
+        f"The harbour master logged ship number {i} arriving from port {i % 17} with {i * 3} crates of tea." for i in range(400)))
+    page.locator("#upload input[type=file]").set_input_files(str(notes))
+    page.locator("#status .qa-status-note").wait_for(timeout=30_000)
+    assert "Rebuilding the index" in page.locator("#status").inner_text()
+    page.locator("#status .qa-status").scroll_into_view_if_needed()
+    assert page.evaluate(COVERED) == ""
+    page.screenshot(path=str(SHOTS / "everyday-upload-progress.png"))
+    page.locator("#upload-report .qa-build").wait_for(timeout=240_000)
+    assert page.locator("#upload-report li", has_text=notes.name).inner_text().startswith(f"{notes.name}: saved as")
+    assert page.evaluate(COVERED) == ""

@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 import qa
 from qa import messages
-from qa.present.reflow import reflow, reflowed
+from qa.reflow import reflow, reflowed
 
 t = messages.text
 

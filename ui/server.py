@@ -18,7 +18,7 @@ from gradio.utils import get_upload_folder
 from starlette.middleware import Middleware
 
 import qa
-from qa.ops import health
+from qa import health
 
 from . import sessions
 from .limits import RequestGuard
