@@ -115,7 +115,7 @@ def test_rebuild_shows_progress_while_the_chat_keeps_answering(page, tmp_path):
     survey.write_text("District Survey\n\n" + "\n\n".join(
         f"District {i} of the survey counted {i * 7} wells and {i * 3 + 1} schools along river {i}." for i in range(300)))
     page.locator("#upload input[type=file]").set_input_files(str(survey))
-    page.locator("#status [role=progressbar]").wait_for(timeout=60_000)
+    page.locator("#working [role=progressbar]").wait_for(timeout=60_000)  # drawn above the status, not over it
     assert "Rebuilding the index" in page.locator("#status").inner_text()
     page.screenshot(path=SHOTS / "06-rebuild-progress.png")
     reply = ask(page, "What is IDex?")
@@ -151,14 +151,14 @@ def test_upload_errors_are_named_and_the_controls_work(page, tmp_path):
     fake = tmp_path / "fake.pdf"
     fake.write_text("I am plain text pretending to be a PDF.")
     report = upload(page, fake)
-    assert "fake.pdf: refused: not a PDF" in report.inner_text()
+    assert "fake.pdf was not added: not a PDF" in report.inner_text()
     page.screenshot(path=SHOTS / "09-upload-refused-by-content.png")
 
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4\nthis is no PDF structure at all\n")
     report = upload(page, broken)
     report.locator(".qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
-    assert "broken.pdf: not indexed:" in report.inner_text()
+    assert "broken.pdf was not indexed:" in report.inner_text()
     assert "removed again" in report.inner_text()
     page.screenshot(path=SHOTS / "10-upload-not-indexed-named.png")
 

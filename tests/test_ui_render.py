@@ -58,7 +58,8 @@ def test_question_documents_and_report_are_escaped():
     table = render.documents_html([doc])
     assert "&lt;script&gt;a.txt" in table and "&lt;b&gt;T&lt;/b&gt;" in table
     report = render.build_report_html([("<x>.txt", "saved")], [("a<b>.pdf", "not a PDF")], None)
-    assert "&lt;x&gt;.txt" in report and "a&lt;b&gt;.pdf" in report and f"a&lt;b&gt;.pdf was not added: not a PDF. Accepted: {', '.join(qa.SUPPORTED_SUFFIXES)}." in report
+    assert "<b>&lt;x&gt;.txt</b>: saved" in report
+    assert f"<b>a&lt;b&gt;.pdf</b> was not added: not a PDF. Accepted: {', '.join(qa.SUPPORTED_SUFFIXES)}." in report
 
 
 def test_a_pdf_hit_has_a_show_on_page_button_carrying_its_citation_and_a_labelled_score():

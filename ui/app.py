@@ -75,7 +75,7 @@ class ChatApp(evidence_events.EvidenceEvents):
             shown = ", ".join(missing[:10])
             if len(missing) > 10:
                 shown = t(lang, "and_more", shown=shown, n=len(missing) - 10)
-            notes.append(t(lang, "unindexed", files=shown))
+            notes.append(t(lang, f"unindexed#{'one' if len(missing) == 1 else 'other'}", files=shown))
         return " ".join(notes) or None
 
     # --- chat ---------------------------------------------------------------------------------------

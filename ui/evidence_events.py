@@ -38,7 +38,7 @@ class EvidenceEvents:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), hide, None
             return
         lang = render.language(http)
-        yield gr.skip(), self._building_status(lang), gr.skip(), gr.skip(), hide, None
+        yield gr.skip(), self._building_status(lang), gr.skip(), gr.skip(), gr.skip(), hide, None
         cb = self._progress(progress, lang)
         progress(0.0, desc=messages.text(lang, "removing", source=source))
         try:

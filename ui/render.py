@@ -199,19 +199,25 @@ def clock(ts: float | None) -> str:
     return time.strftime("%H:%M" if today else "%Y-%m-%d %H:%M", time.localtime(ts))
 
 
+def named(sentence: str, name: str) -> str:
+    """sentence escaped, with its first mention of the file name in bold."""
+    return esc(sentence).replace(esc(name), f"<b>{esc(name)}</b>", 1)
+
+
 def build_report_html(saved: Sequence[tuple[str, str]], refused: Sequence[tuple[str, str]],
                       report: "qa.BuildReport | None", error: str | None = None, lang: str = "en",
                       accepted: Sequence[str] = ()) -> str:
     """What happened to each uploaded file and what the rebuild did, every file named; stays until dismissed."""
     items = []
     for name, message in saved:
-        items.append(f'<li class="qa-file-ok">{esc(t(lang, "saved", name=name, message=message))}</li>')
+        items.append(f'<li class="qa-file-ok">{named(t(lang, "saved", name=name, message=message), name)}</li>')
     for name, reason in refused:
         said = t(lang, "refused", name=name, reason=reason.rstrip("."), types=", ".join(accepted or qa.SUPPORTED_SUFFIXES))
-        items.append(f'<li class="qa-file-error">{esc(said)}</li>')
+        items.append(f'<li class="qa-file-error">{named(said, name)}</li>')
     if report is not None:
         for s in report.skipped:
-            items.append(f'<li class="qa-file-error">{esc(t(lang, "not_indexed", name=s.source, reason=s.reason))}</li>')
+            said = t(lang, "not_indexed", name=s.source, reason=s.reason)
+            items.append(f'<li class="qa-file-error">{named(said, s.source)}</li>')
         for w in report.warnings:
             items.append(f'<li class="qa-file-warn">{esc(w)}</li>')
         items.append('<li class="qa-build">' + esc(t(
