@@ -1,7 +1,9 @@
 """Cited-passage question answering over a document collection: search, ask, build_index.
 
 The public API is the names below, plus the modules `qa.errors` (exceptions and `explain`), `qa.serialize`
-(the JSON form of every result), `qa.present.reflow` (text as shown) and `qa.ops.health` (is answering working?).
+(the JSON form of every result), `qa.present.reflow` (text as shown), `qa.ops.health` (is answering working?) and
+`qa.messages` (the interface's words in English and Chinese); SUPPORTED_SUFFIXES, check_bytes and content_hash
+say which files a build reads.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from qa.evidence.page_view import PageView
 from qa.index.build import BuildReport
 from qa.index.store.chunks import DocumentRecord
 from qa.ingest.chunking import Citation
+from qa.ingest.documents import SUPPORTED_SUFFIXES, check_bytes, content_hash
 from qa.retrieve.search import Hit
 from qa.settings import Settings
 
-__all__ = ["Answer", "Assistant", "BuildReport", "Citation", "DocumentRecord", "Hit", "IndexStatus", "PageView",
-           "Settings", "ask", "build_index", "search"]
+__all__ = ["SUPPORTED_SUFFIXES", "Answer", "Assistant", "BuildReport", "Citation", "DocumentRecord", "Hit", "IndexStatus",
+           "PageView", "Settings", "ask", "build_index", "check_bytes", "content_hash", "search"]
 
 
 def search(query: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> list[Hit]:

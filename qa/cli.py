@@ -10,6 +10,7 @@ import sys
 import warnings
 
 import qa
+from qa import messages
 from qa.errors import explain
 from qa.present.progress import ConsoleBar
 
@@ -44,8 +45,10 @@ def _cmd_ask(args) -> int:
     if args.markdown:
         print(ans.to_markdown(), end="")
         return 0
+    lang = _language(args)
+    t = messages.text
     if not ans.supported:
-        print(f"{ans.reason} The closest passages, which do not answer it:\n")
+        print(f"{ans.reason} {t(lang, 'cli_closest')}\n")
     elif ans.reason:  # answered from passages in the other language: the reason says so
         print(ans.reason)
     for s in ans.sentences if ans.supported else ():
@@ -53,15 +56,24 @@ def _cmd_ask(args) -> int:
     print()
     for h in ans.hits:
         c = h.citation
-        page = (f"page {c.page} (passage on pages {c.page_range[0]}-{c.page_range[1]})" if c.page_range
-                else f"page {c.page}" if c.page else None)
+        # ranges with a hyphen, not the page's en dash: terminals and scripts read them as plain text
+        page = (t(lang, "page_range", page=c.page, first=c.page_range[0], last=c.page_range[1]).replace("–", "-")
+                if c.page_range else t(lang, "page", page=c.page) if c.page else None)
         where = ", ".join(x for x in (c.title, c.section, page, c.source) if x)
-        print(f"[{h.rank}] {where} (chars {c.start}-{c.end}, score {h.score:.4f})")
+        span = t(lang, "chars", start=c.start, end=c.end).replace("–", "-")
+        print(f"[{h.rank}] {where} ({span}, {t(lang, 'score', score=f'{h.score:.4f}')})")
         print("    " + h.text.replace("\n", "\n    "))
         for r in h.references:
             print(f"    ↳ [{r.number}] {r.text}")
         print()
     return 0
+
+
+def _language(args) -> str:
+    """"en" or "zh": --lang, or with --lang auto (the default) the locale's (LC_ALL, LC_MESSAGES, LANG)."""
+    if args.lang != "auto":
+        return args.lang
+    return messages.language(next((os.environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(v)), ""))
 
 
 def _cmd_serve(args) -> int:
@@ -95,6 +107,8 @@ def _cmd_eval(args) -> int:
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the `qa` command."""
     p = argparse.ArgumentParser(prog="qa", description="Answer questions from documents, with cited passages.")
+    p.add_argument("--lang", choices=("auto", *messages.LANGUAGES), default="auto",
+                   help="language of the printed text: en, zh (Simplified Chinese) or auto (from the locale, the default)")
     sub = p.add_subparsers(dest="command", required=True)
     i = sub.add_parser("index", help="build or update the index from corpus files")
     i.add_argument("paths", nargs="*", help="files and folders (default: the corpus folder)")

@@ -46,7 +46,7 @@ class Settings:
     max_upload_request_bytes: int = 100 * 1024 * 1024  # one upload request, all its files together
     upload_storage_bytes: int = 400 * 1024 * 1024  # all temporary uploads together
     allowed_origins: str = ""  # comma-separated origins allowed to call or upload from other sites
-    page_dpi: int = 110  # resolution of page images ("Show on page")
+    page_dpi: int = 200  # resolution of page images ("Show on page"): sharp at full width on a 2x screen
     onnx_threads: int = 0  # threads per ONNX question embedding; 0: up to 2 (see qa.embed.onnx.onnx_threads)
     query_cache: int = 4096  # question and sentence vectors kept per process; 0: no cache
     # Where passages are served from (qa/index/store/): "faiss" (the local generation) or "qdrant", reached at

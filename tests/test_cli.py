@@ -80,6 +80,16 @@ def test_ask_text_output_lists_the_answer_and_citations(seed_index):
                         r" \(chars \d+-\d+, score \d\.\d{4}\)", cited[0])
 
 
+@pytest.mark.model
+def test_lang_zh_prints_the_labels_in_chinese_and_the_documents_as_written(seed_index):
+    corpus, index = seed_index
+    proc = qa_cli("--lang", "zh", "ask", QUESTION, "-k", "1", corpus=corpus, index=index)
+    assert proc.returncode == 0, proc.stderr
+    cited = [line for line in proc.stdout.splitlines() if line.startswith("[1] ")]
+    assert re.fullmatch(re.escape(f"[1] {SEED_TITLE}, 1.3 Data Governance, {SEED.name}") +
+                        r" \(字符 \d+-\d+, 得分 \d\.\d{4}\)", cited[0])
+
+
 @pytest.mark.parametrize("command", [["ask", "What is IDex?"], ["index"]])
 def test_a_missing_corpus_is_one_clear_line(tmp_path, command):
     missing = tmp_path / "no-such-corpus"

@@ -84,7 +84,8 @@ GRAPH = {m: _imports(m) for m in FILES}
 
 def test_the_public_api_is_the_verbs_settings_assistant_and_result_types():
     assert sorted(qa.__all__) == ["Answer", "Assistant", "BuildReport", "Citation", "DocumentRecord", "Hit",
-                                  "IndexStatus", "PageView", "Settings", "ask", "build_index", "search"]
+                                  "IndexStatus", "PageView", "SUPPORTED_SUFFIXES", "Settings", "ask", "build_index",
+                                  "check_bytes", "content_hash", "search"]
 
 
 def test_the_package_is_the_pipeline_stages_plus_the_top_level_modules():

@@ -98,7 +98,7 @@ def test_upload_a_pdf_and_get_an_answer_from_it(page, tmp_path):
     report.locator(".qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
     assert "saved as lighthouse_survey.pdf" in report.inner_text()
     assert "1 added" in report.locator(".qa-build").inner_text()
-    assert page.locator("#documents td", has_text="lighthouse_survey.pdf").count() == 1
+    assert page.locator("#documents li.qa-doc", has_text="lighthouse_survey.pdf").count() == 1
     assert "2 documents" in page.locator("#status").inner_text()
     page.screenshot(path=SHOTS / "04-pdf-uploaded-and-indexed.png")
 
@@ -115,7 +115,7 @@ def test_rebuild_shows_progress_while_the_chat_keeps_answering(page, tmp_path):
     survey.write_text("District Survey\n\n" + "\n\n".join(
         f"District {i} of the survey counted {i * 7} wells and {i * 3 + 1} schools along river {i}." for i in range(300)))
     page.locator("#upload input[type=file]").set_input_files(str(survey))
-    page.locator("#status [role=progressbar]").wait_for(timeout=60_000)
+    page.locator("#working [role=progressbar]").wait_for(timeout=60_000)  # drawn above the status, not over it
     assert "Rebuilding the index" in page.locator("#status").inner_text()
     page.screenshot(path=SHOTS / "06-rebuild-progress.png")
     reply = ask(page, "What is IDex?")
@@ -123,7 +123,7 @@ def test_rebuild_shows_progress_while_the_chat_keeps_answering(page, tmp_path):
     assert page.locator("#upload-report .qa-build").count() == 0, "the answer waited for the rebuild"
     page.screenshot(path=SHOTS / "07-answer-during-rebuild.png")
     page.locator("#upload-report .qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
-    assert page.locator("#documents td", has_text="district-survey.txt").count() == 1
+    assert page.locator("#documents li.qa-doc", has_text="district-survey.txt").count() == 1
     reply = ask(page, "How many wells did district 41 count?")
     assert "district-survey.txt" in reply.locator("li.qa-hit .qa-cite").first.inner_text()
 
@@ -151,14 +151,14 @@ def test_upload_errors_are_named_and_the_controls_work(page, tmp_path):
     fake = tmp_path / "fake.pdf"
     fake.write_text("I am plain text pretending to be a PDF.")
     report = upload(page, fake)
-    assert "fake.pdf: refused: not a PDF" in report.inner_text()
+    assert "fake.pdf was not added: not a PDF" in report.inner_text()
     page.screenshot(path=SHOTS / "09-upload-refused-by-content.png")
 
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4\nthis is no PDF structure at all\n")
     report = upload(page, broken)
     report.locator(".qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
-    assert "broken.pdf: not indexed:" in report.inner_text()
+    assert "broken.pdf was not indexed:" in report.inner_text()
     assert "removed again" in report.inner_text()
     page.screenshot(path=SHOTS / "10-upload-not-indexed-named.png")
 
@@ -176,5 +176,5 @@ def test_upload_errors_are_named_and_the_controls_work(page, tmp_path):
     page.locator("#rebuild").click()
     page.locator("#upload-report .qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
     assert "0 added" in page.locator("#upload-report .qa-build").inner_text()
-    assert "Index ready" in page.locator("#status").inner_text()
+    assert "Ready: " in page.locator("#status").inner_text()
     page.screenshot(path=SHOTS / "11-rebuild-report.png")

@@ -90,7 +90,7 @@ def test_show_on_page_marks_the_passage_where_pdfium_places_its_text(page):
     img = view.locator("img.qa-page-img")
     page.wait_for_function("() => document.querySelector('#pageview img.qa-page-img')?.naturalWidth > 0")
     assert view.locator(".qa-page-title").inner_text() == (
-        f"Page {request['page']} of {SPEC.name}: passage [{request['rank']}] is marked.")
+        f"Page {request['page']} of {SPEC.name}: passage [{request['rank']}] is marked")
     width, height = float(view.get_attribute("data-width")), float(view.get_attribute("data-height"))
     frame = img.bounding_box()
     scale = width / frame["width"]  # PDF points per screen pixel
@@ -114,7 +114,7 @@ def test_show_on_page_marks_the_passage_where_pdfium_places_its_text(page):
     view.scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "evidence-02-page-with-the-passage-marked.png")
 
-    page.locator("#pageview-close").click()
+    page.locator("#pageview .qa-back").click()
     view.wait_for(state="detached")
 
 
@@ -184,8 +184,8 @@ def test_a_page_that_cannot_be_rendered_says_so_and_the_text_stays(page, server)
 def test_removing_a_document_takes_it_out_of_the_answers_and_the_table(page, server):
     before = ask(page, LIGHTHOUSE)
     assert "lighthouse.pdf" in before.locator("li.qa-hit .qa-cite").first.inner_text()
-    row = page.locator("#documents tr", has_text="lighthouse.pdf")
-    assert row.locator("td").all_inner_texts()[2:4] == ["1", "1"]  # pages, passages
+    row = page.locator("#documents li.qa-doc", has_text="lighthouse.pdf")
+    assert row.locator(".qa-doc-facts").inner_text().startswith("1 page · 1 passage · indexed ")
     row.locator("button.qa-remove").click()
     confirm = page.locator("#remove-confirm-box")
     confirm.wait_for(timeout=10_000)
@@ -203,8 +203,8 @@ def test_removing_a_document_takes_it_out_of_the_answers_and_the_table(page, ser
     built = page.locator("#upload-report .qa-build")
     built.wait_for(timeout=BUILD_TIMEOUT_MS)
     assert "1 removed" in built.inner_text() and "0 added" in built.inner_text()
-    assert page.locator("#documents tr", has_text="lighthouse.pdf").count() == 0
-    assert page.locator("#documents tr", has_text=SPEC.name).count() == 1
+    assert page.locator("#documents li.qa-doc", has_text="lighthouse.pdf").count() == 0
+    assert page.locator("#documents li.qa-doc", has_text=SPEC.name).count() == 1
     assert not (server[1].corpus_dir / "lighthouse.pdf").exists()
     page.locator("#documents").scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "evidence-08-document-removed.png")

@@ -53,7 +53,7 @@ def test_a_full_index_disk_is_named_and_leaves_no_partial_generation(tmp_path):
         report, status = last[0], last[1]
         assert f"The rebuild failed: The disk holding the index folder {index.resolve()} is full; free some " \
                "space there (or point QA_INDEX_DIR at a writable folder) and try again." in report
-        assert "Index ready" in status and "Rebuilding" not in status
+        assert "Ready: " in status and "Rebuilding" not in status
         assert "Not in the index yet: long.txt. Press Rebuild index to add it." in status
         assert leftovers(index) == []
         assert assistant.ask("How many bridges did the alpha project build?").hits  # the old index still answers

@@ -58,7 +58,8 @@ def test_question_documents_and_report_are_escaped():
     table = render.documents_html([doc])
     assert "&lt;script&gt;a.txt" in table and "&lt;b&gt;T&lt;/b&gt;" in table
     report = render.build_report_html([("<x>.txt", "saved")], [("a<b>.pdf", "not a PDF")], None)
-    assert "&lt;x&gt;.txt" in report and "a&lt;b&gt;.pdf" in report and "refused: not a PDF" in report
+    assert "<b>&lt;x&gt;.txt</b>: saved" in report
+    assert f"<b>a&lt;b&gt;.pdf</b> was not added: not a PDF. Accepted: {', '.join(qa.SUPPORTED_SUFFIXES)}." in report
 
 
 def test_a_pdf_hit_has_a_show_on_page_button_carrying_its_citation_and_a_labelled_score():
@@ -86,16 +87,49 @@ def test_the_reply_carries_its_markdown_for_copy_with_sources_on_one_line():
                     (hit,), 0.9)
     out = render.answer_html(ans)
     md = html.escape(ans.to_markdown(), quote=True).replace("\n", "&#10;")
-    assert ('<div class="qa-tools"><button type="button" class="qa-copy-md" title="Copy the answer and its numbered '
-            f'sources as Markdown">Copy with sources</button><pre class="qa-md">{md}</pre></div>') in out
+    words = html.escape(json.dumps({"copied": "Copied", "failed": "Copying failed: select the text instead",
+                                    "label": "Copy with sources"}), quote=True)
+    assert (f'<div class="qa-tools"><button type="button" class="qa-copy-md" value="{words}" title="Copy the answer and '
+            f'its numbered sources as Markdown">Copy with sources</button><pre class="qa-md">{md}</pre></div>') in out
     assert "\n" not in out and "<script" not in out
 
 
-def test_the_documents_table_shows_pages_passages_when_indexed_and_a_remove_button():
-    docs = [qa.DocumentRecord("id1", 'a"b.pdf', "Spec", 12, 4, 0.0), qa.DocumentRecord("id2", "n.txt", "N", 3, 0, 0.0)]
+def test_the_documents_list_shows_pages_only_for_paged_documents_passages_and_a_remove_button():
+    docs = [qa.DocumentRecord("id1", 'a"b.pdf', "Spec", 12, 4, 0.0), qa.DocumentRecord("id2", "n.txt", "N", 1, 0, 0.0)]
     table = render.documents_html(docs)
-    assert "<th>Pages</th><th>Passages</th><th>Indexed</th>" in table
-    assert ('<tr><td>a&quot;b.pdf</td><td>Spec</td><td>4</td><td>12</td><td>?</td><td><button type="button" '
-            'class="qa-remove" value="a&quot;b.pdf" title="Remove a&quot;b.pdf from the corpus and the index">Remove'
-            '</button></td></tr>') in table
-    assert "<td>n.txt</td><td>N</td><td>–</td><td>3</td>" in table
+    assert table == (
+        '<ul class="qa-docs"><li class="qa-doc"><div class="qa-doc-name"><b>a&quot;b.pdf</b> <span class="qa-doc-title">'
+        'Spec</span></div><div class="qa-doc-facts">4 pages · 12 passages · indexed ?</div><button type="button" '
+        'class="qa-remove" value="a&quot;b.pdf" title="Remove a&quot;b.pdf from the corpus and the index">Remove'
+        '</button></li><li class="qa-doc"><div class="qa-doc-name"><b>n.txt</b> <span class="qa-doc-title">N</span>'
+        '</div><div class="qa-doc-facts">1 passage · indexed ?</div><button type="button" class="qa-remove" '
+        'value="n.txt" title="Remove n.txt from the corpus and the index">Remove</button></li></ul>')
+
+
+def test_the_status_is_one_plain_line_with_the_details_on_demand():
+    status = qa.IndexStatus(generation="gen-1", model="m", dim=384, chunks=5708, documents=1, built=0.0, chunking={})
+    assert render.status_html(status) == (
+        '<div class="qa-status"><div><span class="qa-status-ok">Ready: 1 document, 5,708 passages, updated ?</span> '
+        '<details class="qa-status-details"><summary>Details</summary>model m (384 dimensions), index generation gen-1'
+        '</details></div></div>')
+    assert "就绪：1 个文档，5,708 个段落" in render.status_html(status, lang="zh")
+
+
+def test_a_not_answered_reply_marks_no_sentence_in_its_passages():
+    hit = _hit(1, "The drones flew.")
+    sentence = qa.answer.answers.AnswerSentence("The drones flew.", 1, 100, 116, 0.1)
+    out = render.answer_html(qa.Answer("q", "not_found", (), "Not answered.", (sentence,), (hit,), 0.1))
+    assert "<mark" not in out and '<li class="qa-hit qa-not-answering">' in out
+
+
+def test_the_catalogue_has_every_message_in_both_languages_with_the_same_placeholders():
+    import string
+
+    from qa import messages
+
+    fields = {lang: {k: sorted(f for _, f, _, _ in string.Formatter().parse(v) if f) for k, v in table.items()}
+              for lang, table in messages.CATALOGUE.items()}
+    assert fields["zh"] == fields["en"]
+    assert [messages.language(h) for h in ("zh-CN,zh;q=0.9", "zh-TW", "en-US,en;q=0.8", "", None, "zh_CN.UTF-8")] == \
+        ["zh", "zh", "en", "en", "en", "zh"]
+    assert [messages.count("en", "document", n) for n in (1, 4)] == ["1 document", "4 documents"]

@@ -9,20 +9,16 @@ from pathlib import Path
 import gradio as gr
 
 import qa
+from qa import messages
 from qa.errors import explain
-from qa.ops.health import build_running, unindexed
-from qa.present.progress import fraction
+from qa.health import build_running, unindexed
+from qa.progress import STAGES
 from qa.serialize import search_dict
 
-from . import evidence_events, render, server, uploads
+from . import evidence_events, examples, render, server, uploads
 from .assets import asset
 
-EXAMPLES = [
-    "What is IDex?",
-    "How many 5G base stations had China built?",
-    "How much did judges' workload drop?",
-]
-
+t = messages.text
 
 
 class ChatApp(evidence_events.EvidenceEvents):
@@ -46,12 +42,12 @@ class ChatApp(evidence_events.EvidenceEvents):
         except qa.errors.QAError:
             return []
 
-    def panels(self, note: str | None = None, selected: list[str] | None = None):
-        """(status, documents table, document chooser) as they are now."""
+    def panels(self, note: str | None = None, selected: list[str] | None = None, lang: str = "en"):
+        """(status, documents list, document chooser, examples) as they are now."""
         try:
             status, error = self.assistant.status(), None
         except qa.errors.IndexNotFound:
-            status, error = None, "No index yet: it is built on the first question, or press Rebuild index."
+            status, error = None, t(lang, "no_index")
         except (qa.errors.QAError, OSError) as exc:
             status, error = None, self.explain(exc)
         try:
@@ -60,26 +56,33 @@ class ChatApp(evidence_events.EvidenceEvents):
             docs = []
         choices = [d.source for d in docs]
         keep = [s for s in (selected or []) if s in choices]
-        note = " ".join(x for x in (note, self._pending_note(set(choices))) if x) or None
-        return (render.status_html(status, error, note), render.documents_html(docs),
-                gr.CheckboxGroup(choices=choices, value=keep))
+        note = " ".join(x for x in (note, self._pending_note(set(choices), lang)) if x) or None
+        return (render.status_html(status, error, note, lang), render.documents_html(docs, lang),
+                gr.CheckboxGroup(choices=choices, value=keep), examples.examples_html(self.assistant, choices))
 
-    def _pending_note(self, indexed: set[str]) -> str | None:
+    def load_panels(self, selected: list[str] | None, http: gr.Request = None):
+        """The panels in the browser's language, when a page opens, and the words gradio's controls are relabelled with."""
+        lang = render.language(http)
+        return (*self.panels(selected=selected, lang=lang), render.words_html(lang))
+
+    def _pending_note(self, indexed: set[str], lang: str = "en") -> str | None:
         """A rebuild running elsewhere, and corpus files the index does not hold (Rebuild index adds them)."""
         notes = []
         if build_running(self.settings.index_path):
-            notes.append("A rebuild of the index is running; answers come from the current index until it ends.")
+            notes.append(t(lang, "build_running"))
         missing = unindexed(self.settings.corpus_dir, indexed)
         if missing:
-            shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
-            notes.append(f"Not in the index yet: {shown}. Press Rebuild index to add "
-                         f"{'it' if len(missing) == 1 else 'them'}.")
+            shown = ", ".join(missing[:10])
+            if len(missing) > 10:
+                shown = t(lang, "and_more", shown=shown, n=len(missing) - 10)
+            notes.append(t(lang, f"unindexed#{'one' if len(missing) == 1 else 'other'}", files=shown))
         return " ".join(notes) or None
 
     # --- chat ---------------------------------------------------------------------------------------
     def respond(self, question: str, history: list | None, k: float, sources: list[str] | None,
-                mode: str = "hybrid"):
+                mode: str = "hybrid", http: gr.Request = None):
         """Append the question and its cited answer to the chat; clear the question box."""
+        lang = render.language(http)
         history = list(history or [])
         text = question if isinstance(question, str) else ""
         if not text.strip():
@@ -90,63 +93,74 @@ class ChatApp(evidence_events.EvidenceEvents):
         try:
             ans = self.assistant.ask(text, k=int(k), mode=mode or "hybrid",
                                      sources=list(sources) if sources else None)
-            reply = render.answer_html(ans, self.assistant.context)
+            reply = render.answer_html(ans, self.assistant.context, lang)
         except (qa.errors.QAError, OSError) as exc:
-            reply = render.error_html(self.explain(exc))
+            reply = render.error_html(self.explain(exc), lang)
         except Exception as exc:  # a bug: logged in full, and still one sentence in the chat
             traceback.print_exc()
-            reply = render.error_html(self.explain(exc))
+            reply = render.error_html(self.explain(exc), lang)
         history.append({"role": "assistant", "content": reply})
         return history, ""
 
     # --- index --------------------------------------------------------------------------------------
-    def _build(self, progress) -> tuple["qa.BuildReport | None", str | None, bool]:
-        """(report, error sentence, whether the error was only another build running)."""
+    @staticmethod
+    def _progress(progress, lang: str, first: float = 0.0, share: float = 1.0):
+        """A build progress callback drawing "Embedding passages 120 of 400" in lang, on [first, first+share]."""
         def cb(stage: str, done: int, total: int) -> None:
-            frac, desc = fraction(stage, done, total)
-            progress(frac, desc=desc)
+            lo, hi, _ = STAGES.get(stage, (0.0, 1.0, stage))
+            label = t(lang, f"stage_{stage}") if f"stage_{stage}" in messages.EN else stage
+            part = done / total if total else 1.0
+            progress(first + share * (lo + (hi - lo) * part),
+                     desc=t(lang, "progress", stage=label, done=messages.number(done), total=messages.number(total)))
+        return cb
 
-        progress(0.0, desc="Starting the rebuild")
+    def _build(self, progress, lang: str = "en", first: float = 0.0) -> tuple["qa.BuildReport | None", str | None, bool]:
+        """(report, error sentence, whether the error was only another build running)."""
+        progress(first, desc=t(lang, "stage_start"))
         try:
+            cb = self._progress(progress, lang, first, 1.0 - first)
             return self.assistant.build_index(None, progress=cb, wait=False), None, False
         except qa.errors.BuildInProgress as exc:
             return None, self.explain(exc), True
         except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
             return None, f"The rebuild failed: {self.explain(exc)}", False
 
-    BUILDING = "Rebuilding the index: the chat keeps answering from the current one until the new one is ready."
-
-    def _building_status(self) -> str:
+    def _building_status(self, lang: str = "en") -> str:
         try:
-            return render.status_html(self.assistant.status(), note=self.BUILDING)
+            return render.status_html(self.assistant.status(), note=t(lang, "building"), lang=lang)
         except qa.errors.QAError:
-            return render.status_html(None, note=self.BUILDING)
+            return render.status_html(None, note=t(lang, "building"), lang=lang)
 
-    def rebuild(self, selected: list[str] | None, progress=gr.Progress()):
+    def rebuild(self, selected: list[str] | None, progress=gr.Progress(), http: gr.Request = None):
         """Re-index the corpus folder (only new or changed files are embedded)."""
-        yield gr.skip(), self._building_status(), gr.skip(), gr.skip()
-        report, error, _ = self._build(progress)
-        yield (render.build_report_html([], [], report, error), *self.panels(selected=selected))
+        lang = render.language(http)
+        yield gr.skip(), self._building_status(lang), gr.skip(), gr.skip(), gr.skip()
+        report, error, _ = self._build(progress, lang)
+        yield (render.build_report_html([], [], report, error, lang), *self.panels(selected=selected, lang=lang))
 
-    def add_files(self, files, selected: list[str] | None, progress=gr.Progress()):
+    def add_files(self, files, selected: list[str] | None, progress=gr.Progress(), http: gr.Request = None):
         """Store uploaded files in the corpus folder under safe names, then rebuild incrementally."""
+        lang = render.language(http)
+        accepted = uploads.allowed_suffixes()
         saved, refused, created = [], [], {}
-        for f in files or []:
+        files = list(files or [])
+        for n, f in enumerate(files):
             path = Path(f if isinstance(f, (str, Path)) else getattr(f, "name", ""))
+            progress(0.1 * n / len(files), desc=t(lang, "stage_store", name=path.name))
             try:
                 stored = uploads.store(path, path.name, self.settings.corpus_dir, self.upload_limit)
                 saved.append((path.name, stored.message))
                 if stored.created:
                     created[stored.name] = len(saved) - 1
             except uploads.UploadRefused as exc:
-                refused.append((path.name, str(exc)))
+                refused.append((path.name, exc.reason(lang)))
             finally:
                 uploads.discard_temporary(path)
         report, error, busy = None, None, False
         if saved:
-            yield (render.build_report_html(saved, refused, None), self._building_status(),
-                   gr.skip(), gr.skip(), gr.skip())
-            report, error, busy = self._build(progress)
+            yield (render.build_report_html(saved, refused, None, lang=lang, accepted=accepted),
+                   self._building_status(lang), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+            report, error, busy = self._build(progress, lang, first=0.1)
         if error and created and not busy:
             # A failed build (full or read-only disk) does not leave new files in the corpus unindexed;
             # after a busy one they stay, listed as not yet indexed, for the next rebuild.
@@ -158,7 +172,8 @@ class ChatApp(evidence_events.EvidenceEvents):
                 Path(self.settings.corpus_dir, skip.source).unlink(missing_ok=True)
                 i = created[skip.source]
                 saved[i] = (saved[i][0], f"{saved[i][1]}, but it could not be indexed, so it was removed again")
-        yield (render.build_report_html(saved, refused, report, error), *self.panels(selected=selected), None)
+        yield (render.build_report_html(saved, refused, report, error, lang, accepted),
+               *self.panels(selected=selected, lang=lang), None)
 
     # --- API ----------------------------------------------------------------------------------------
     def _call(self, run, k, sources, mode):
@@ -185,65 +200,89 @@ class ChatApp(evidence_events.EvidenceEvents):
 def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
     """The page: chat, controls, documents panel, upload and rebuild; plus the /search and /ask API."""
     app = ChatApp(assistant or qa.Assistant.shared())
+    i18n = gr.I18n(**translations(app.upload_limit))
     # delete_cache: temporary uploads older than an hour are removed every ten minutes (ui/limits.py caps their total).
     with gr.Blocks(title="qa: answers from your documents", analytics_enabled=False,
                    delete_cache=(600, 3600)) as demo:
-        gr.Markdown("## Ask your documents\nAnswers come with the passages that say so, each cited "
-                    "(document, section, page); open a passage to read it in context.")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(elem_id="chat", label="Conversation", show_label=False, height=640,
-                                  latex_delimiters=[], autoscroll=False,
+        gr.Markdown(i18n("heading"), elem_id="heading")
+        with gr.Row(elem_id="main-row"):
+            with gr.Column(scale=3, min_width=300):
+                # buttons=[]: gradio's own copy button copied the reply's HTML; "Copy with sources" copies Markdown.
+                chat = gr.Chatbot(elem_id="chat", label=i18n("title"), show_label=False, height="auto",
+                                  latex_delimiters=[], autoscroll=False, buttons=[],
                                   feedback_options=None, sanitize_html=True, render_markdown=True,
-                                  placeholder="Ask a question about the documents below.")
-                question = gr.Textbox(elem_id="question", show_label=False, lines=1, max_lines=4,
-                                      max_length=app.settings.max_question_chars, submit_btn="Ask",
-                                      placeholder="Type a question and press Enter", autofocus=True)
-                gr.Examples(EXAMPLES, inputs=[question], label="Example questions")
+                                  placeholder=i18n("chat_placeholder"))
+                question = gr.Textbox(elem_id="question", label=i18n("question_label"), show_label=False, lines=1, max_lines=4,
+                                      max_length=app.settings.max_question_chars, submit_btn=i18n("ask"),
+                                      placeholder=i18n("question_placeholder"), autofocus=True)
+                gr.Markdown(i18n("examples"), elem_id="examples-label")
+                examples_box = gr.HTML(elem_id="examples")
                 with gr.Row():
-                    k = gr.Slider(1, 20, value=5, step=1, label="Passages to show", elem_id="k")
-                    sources = gr.CheckboxGroup([], label="Search only these documents (none ticked: all)",
-                                               elem_id="sources")
-                mode = gr.Radio(["hybrid", "dense", "bm25"], value="hybrid", label="Search mode", elem_id="mode")
-            with gr.Column(scale=2):
+                    k = gr.Slider(1, 20, value=5, step=1, label=i18n("k"), elem_id="k")
+                    sources = gr.CheckboxGroup([], label=i18n("sources"), elem_id="sources")
+                mode = gr.Radio([(i18n("mode_hybrid"), "hybrid"), (i18n("mode_dense"), "dense"),
+                                 (i18n("mode_bm25"), "bm25")], value="hybrid", label=i18n("mode"), elem_id="mode")
+            with gr.Column(scale=2, min_width=300):
                 pageview = gr.HTML(elem_id="pageview")
-                page_close = gr.Button("Close page view", elem_id="pageview-close", size="sm", visible=False)
+                page_close = gr.Button(i18n("close_page"), elem_id="pageview-close", size="sm", visible=False)
+                working = gr.HTML(elem_id="working")  # where build progress is drawn, so it never covers the status
                 status = gr.HTML(elem_id="status")
-                rebuild = gr.Button("Rebuild index", elem_id="rebuild", variant="secondary")
-                upload = gr.File(elem_id="upload", file_count="multiple", file_types=list(uploads.ALLOWED_SUFFIXES),
-                                 label=f"Add documents (.pdf, .txt, .md; up to {app.upload_limit // 2**20} MiB each)")
+                rebuild = gr.Button(i18n("rebuild"), elem_id="rebuild", variant="secondary")
+                # No file_types: gradio refused other files in a toast that vanished; the server refuses them instead,
+                # in a report that stays and names what is accepted (the label names it too).
+                upload = gr.File(elem_id="upload", file_count="multiple", label=i18n("add_label"))
                 report = gr.HTML(elem_id="upload-report")
-                gr.Markdown("### Indexed documents")
+                gr.Markdown(i18n("documents_heading"))
                 docs = gr.HTML(elem_id="documents")
                 with gr.Column(visible=False, elem_id="remove-confirm-box") as confirm_box:
                     confirm = gr.HTML(elem_id="remove-question")
                     with gr.Row():
-                        remove_yes = gr.Button("Remove", elem_id="remove-confirm", variant="stop", size="sm")
-                        remove_no = gr.Button("Cancel", elem_id="remove-cancel", size="sm")
+                        remove_yes = gr.Button(i18n("remove"), elem_id="remove-confirm", variant="stop", size="sm")
+                        remove_no = gr.Button(i18n("cancel"), elem_id="remove-cancel", size="sm")
                 # Targets of the buttons inside the chat's and the table's HTML (see assets/evidence.js).
-                request = gr.Textbox(visible="hidden", elem_id="qa-request")
+                request = gr.Textbox(visible="hidden", elem_id="qa-request", label=i18n("question_label"))
                 page_go = gr.Button(visible="hidden", elem_id="qa-page-go")
                 remove_go = gr.Button(visible="hidden", elem_id="qa-remove-go")
+                example_go = gr.Button(visible="hidden", elem_id="qa-example-go")
                 pending = gr.State(None)
+                words = gr.HTML(elem_id="qa-words", visible="hidden")
 
         # After a reply, the chat (not the page) scrolls so that the new question sits at its top.
         question.submit(app.respond, [question, chat, k, sources, mode], [chat, question], api_visibility="private",
                         concurrency_limit=app.workers, concurrency_id="ask").then(None, js=asset("scroll_to_question.js"))
-        panel_outputs = [status, docs, sources]
+        # An example asks its question at once (the button's value is the question; see assets/evidence.js).
+        example_go.click(app.respond, [request, chat, k, sources, mode], [chat, question], api_visibility="private",
+                         js="(r, c, k, s, m) => [window.__qaRequest || '', c, k, s, m]",
+                         concurrency_limit=app.workers, concurrency_id="ask").then(None, js=asset("scroll_to_question.js"))
+        panel_outputs = [status, docs, sources, examples_box]
         rebuild.click(app.rebuild, [sources], [report, *panel_outputs], api_visibility="private",
-                      concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
+                      concurrency_limit=1, concurrency_id="build", show_progress_on=[working])
         upload.upload(app.add_files, [upload, sources], [report, *panel_outputs, upload], api_visibility="private",
-                      concurrency_limit=1, concurrency_id="build", show_progress_on=[status])
+                      concurrency_limit=1, concurrency_id="build", show_progress_on=[working])
         evidence_events.connect(demo, app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box,
                                 remove_yes, remove_no, pending, report, panel_outputs, sources)
-        demo.load(lambda sel: app.panels(selected=sel), [sources], panel_outputs, api_visibility="private")
+        demo.load(app.load_panels, [sources], [*panel_outputs, words], api_visibility="private")
         gr.api(app.api_search, api_name="search", concurrency_limit=app.workers, concurrency_id="ask")
         gr.api(app.api_ask, api_name="ask", concurrency_limit=app.workers, concurrency_id="ask")
     demo.qa_app = app  # type: ignore[attr-defined]
+    demo.qa_i18n = i18n  # type: ignore[attr-defined]
     return demo
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True, expose: bool = False,
            auth: list[tuple[str, str]] | None = None) -> str:
     """Start the server (ui/server.py: bounded queue, request limits, login); returns its URL."""
-    return server.launch(demo, host, port, block=block, expose=expose, auth=auth, css=asset("page.css") + asset("evidence.css"))
+    return server.launch(demo, host, port, block=block, expose=expose, auth=auth,
+                         css=asset("page.css") + asset("evidence.css"), i18n=demo.qa_i18n)  # type: ignore[attr-defined]
+
+
+def translations(upload_limit: int) -> dict[str, dict[str, str]]:
+    """The page's fixed text per browser locale (qa.messages), with the values only known here filled in."""
+    tables = messages.i18n_tables()
+    types = ", ".join(uploads.allowed_suffixes())
+    for locale, table in tables.items():
+        lang = messages.language(locale)
+        table["add_label"] = t(lang, "add", types=types, mib=upload_limit // 2**20)
+        table["heading"] = f"## {t(lang, 'title')}\n{t(lang, 'intro')}"
+        table["documents_heading"] = f"### {t(lang, 'documents')}"
+    return tables

@@ -7,8 +7,11 @@ import base64
 import json
 
 import qa
+from qa import messages
 
 from .render import esc
+
+t = messages.text
 
 # Buttons in the chat and the documents table are plain HTML, so one listener on the document
 # (assets/evidence.js) handles them: copying happens in the browser (the Markdown is in the reply); page views
@@ -26,29 +29,34 @@ def page_request(raw: str) -> tuple[str, int, int, int, int]:
         raise qa.errors.PageNotRendered("the page request was not understood; ask the question again") from None
 
 
-def page_view_html(view: "qa.PageView", rank: int = 0) -> str:
-    """The page image with one absolutely placed mark per line of the passage (percentages of the image)."""
+def page_view_html(view: "qa.PageView", rank: int = 0, lang: str = "en") -> str:
+    """The page as an overlay: a toolbar (zoom, back to the answer) over the image, one mark per line of the passage.
+
+    The image is rendered at QA_PAGE_DPI (sharp on high-density screens at full width) and shown fitted to the
+    overlay's width; zooming changes the image's width, and the first mark is scrolled into view (evidence.js).
+    """
     data = base64.b64encode(view.png).decode("ascii")
     marks = "".join(
         f'<div class="qa-page-mark" style="left:{100 * x:.3f}%;top:{100 * y:.3f}%;width:{100 * w:.3f}%;'
         f'height:{100 * h:.3f}%"></div>' for x, y, w, h in view.mark_fractions())
-    label = f"passage [{rank}]" if rank else "the passage"
-    note = (f"{label} is marked" if view.marks else
-            f"{label}'s text was not found on the page image, so nothing is marked")
-    return (f'<div class="qa-pageview" data-source="{esc(view.source)}" data-page="{int(view.page)}" '
-            f'data-width="{view.width:.2f}" data-height="{view.height:.2f}">'
-            f'<div class="qa-page-title"><b>Page {int(view.page)}</b> of {esc(view.source)}: {esc(note)}.</div>'
-            f'<div class="qa-page"><img class="qa-page-img" alt="page {int(view.page)} of {esc(view.source)}" '
-            f'src="data:image/png;base64,{data}">{marks}</div></div>')
+    note = t(lang, "marked", rank=rank) if view.marks and rank else t(lang, "not_marked") if not view.marks else ""
+    title = t(lang, "page_of", page=int(view.page), source=view.source)
+    tools = "".join(f'<button type="button" class="qa-zoom" value="{v}" title="{esc(t(lang, key))}">{label}</button>'
+                    for v, key, label in (("out", "zoom_out", "−"), ("fit", "fit", "↔"), ("in", "zoom_in", "+")))
+    return (f'<div class="qa-pageview" role="dialog" aria-label="{esc(title)}" data-source="{esc(view.source)}" '
+            f'data-page="{int(view.page)}" data-width="{view.width:.2f}" data-height="{view.height:.2f}">'
+            f'<div class="qa-page-bar"><button type="button" class="qa-back">← {esc(t(lang, "back"))}</button>'
+            f'<span class="qa-page-title"><b>{esc(title)}</b>{": " + esc(note) if note else ""}</span>'
+            f'<span class="qa-zooms">{tools}</span></div>'
+            f'<div class="qa-page-scroll"><div class="qa-page"><img class="qa-page-img" '
+            f'alt="{esc(title)}" src="data:image/png;base64,{data}">{marks}</div></div></div>')
 
 
-def page_error_html(source: str, page: int, reason: str) -> str:
+def page_error_html(source: str, page: int, reason: str, lang: str = "en") -> str:
     """One sentence saying why a page cannot be shown (the passage text stays readable in the chat)."""
-    return (f'<p class="qa-page-error">Page {int(page)} of {esc(source)} cannot be shown: {esc(reason)} '
-            "(the passage's text in the chat is unaffected).</p>")
+    return f'<p class="qa-page-error">{esc(t(lang, "page_error", page=int(page), source=source, reason=reason))}</p>'
 
 
-def confirm_html(source: str) -> str:
+def confirm_html(source: str, lang: str = "en") -> str:
     """The question asked before a document is removed."""
-    return (f'<p class="qa-remove-question">Remove <b>{esc(source)}</b>? Its file is deleted from the corpus folder '
-            "and the index is rebuilt without it.</p>")
+    return f'<p class="qa-remove-question">{esc(t(lang, "confirm_remove", source=source))}</p>'

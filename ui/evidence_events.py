@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 import qa
-from qa.present.progress import fraction
+from qa import messages
 
 from . import evidence, render
 from .assets import asset
@@ -14,40 +14,38 @@ from .assets import asset
 class EvidenceEvents:
     """Handlers mixed into ChatApp (which provides assistant, explain, panels, _sources and _building_status)."""
 
-    def show_page(self, request: str):
+    def show_page(self, request: str, http: gr.Request = None):
         """The cited page as an image with the passage marked, or one sentence saying why it cannot be shown."""
-        source, page = "the document", 0
+        lang = render.language(http)
+        source, page = "?", 0
         try:
             source, page, start, end, rank = evidence.page_request(request)
-            html = evidence.page_view_html(self.assistant.page_view(source, page, start, end), rank)
+            html = evidence.page_view_html(self.assistant.page_view(source, page, start, end), rank, lang)
         except qa.errors.QAError as exc:
-            html = evidence.page_error_html(source, page, str(exc).rstrip("."))
-        return html, gr.Button(visible=True)
+            html = evidence.page_error_html(source, page, str(exc).rstrip("."), lang)
+        return html, gr.Button(visible=False)  # the view's own Back button closes it
 
-    def ask_remove(self, source: str):
+    def ask_remove(self, source: str, http: gr.Request = None):
         """The confirmation step before a document is removed."""
         if source not in self._sources():
             return None, "", gr.Column(visible=False)
-        return source, evidence.confirm_html(source), gr.Column(visible=True)
+        return source, evidence.confirm_html(source, render.language(http)), gr.Column(visible=True)
 
-    def remove(self, source: str | None, selected: list[str] | None, progress=gr.Progress()):
+    def remove(self, source: str | None, selected: list[str] | None, progress=gr.Progress(), http: gr.Request = None):
         """Delete the confirmed document's file from the corpus and rebuild the index without it."""
         hide = gr.Column(visible=False)
         if not source:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), hide, None
             return
-        yield gr.skip(), self._building_status(), gr.skip(), gr.skip(), hide, None
-
-        def cb(stage: str, done: int, total: int) -> None:
-            frac, desc = fraction(stage, done, total)
-            progress(frac, desc=desc)
-
-        progress(0.0, desc=f"Removing {source}")
+        lang = render.language(http)
+        yield gr.skip(), self._building_status(lang), gr.skip(), gr.skip(), gr.skip(), hide, None
+        cb = self._progress(progress, lang)
+        progress(0.0, desc=messages.text(lang, "removing", source=source))
         try:
             report, error = self.assistant.remove_document(source, progress=cb), None
         except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
             report, error = None, f"{source} was not removed: {self.explain(exc, 'corpus')}"
-        yield (render.build_report_html([], [], report, error), *self.panels(selected=selected), hide, None)
+        yield (render.build_report_html([], [], report, error, lang), *self.panels(selected=selected, lang=lang), hide, None)
 
 
 def connect(demo, app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box, remove_yes, remove_no,
@@ -56,7 +54,7 @@ def connect(demo, app, pageview, page_close, request, page_go, remove_go, confir
     demo.load(None, None, None, js=asset("evidence.js"), api_visibility="private")  # the listener behind the HTML buttons
     page_go.click(app.show_page, [request], [pageview, page_close], js=evidence.READ_REQUEST,
                   api_visibility="private", concurrency_limit=2, concurrency_id="pages").then(
-        None, js="() => document.querySelector('#pageview')?.scrollIntoView({block: 'start'})")
+        None, js="() => window.__qaShowMark && window.__qaShowMark()")
     page_close.click(lambda: ("", gr.Button(visible=False)), None, [pageview, page_close], api_visibility="private")
     remove_go.click(app.ask_remove, [request], [pending, confirm, confirm_box], js=evidence.READ_REQUEST,
                     api_visibility="private")

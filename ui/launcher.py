@@ -9,7 +9,7 @@ import sys
 import warnings
 
 import qa
-from qa.present.progress import ConsoleBar
+from qa.progress import ConsoleBar
 
 from . import app as page
 from .server import check_exposure, load_auth, private_upload_folder

@@ -18,7 +18,7 @@ from gradio.utils import get_upload_folder
 from starlette.middleware import Middleware
 
 import qa
-from qa.ops import health
+from qa import health
 
 from . import sessions
 from .limits import RequestGuard
@@ -160,7 +160,7 @@ def private_upload_folder() -> Path:
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True, expose: bool = False,
-           auth: list[tuple[str, str]] | None = None, css: str | None = None) -> str:
+           auth: list[tuple[str, str]] | None = None, css: str | None = None, i18n=None) -> str:
     """Start the server (see the module docstring); returns the first URL it answers on."""
     check_exposure(host, expose)
     app = demo.qa_app  # type: ignore[attr-defined]
@@ -180,8 +180,8 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
     guard = Middleware(RequestGuard, settings=settings, upload_dir=lambda: Path(get_upload_folder()),
                        health=health_report(demo, app.assistant, detailed=not auth))
     server_name = f"[{bare_host(host)}]" if ":" in host else host  # gradio takes IPv6 hosts in brackets
-    demo.launch(server_name=server_name, server_port=port, prevent_thread_lock=True, quiet=True, css=css,
-                max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False, auth=auth,
+    demo.launch(server_name=server_name, server_port=port, prevent_thread_lock=True, quiet=True, css=css, i18n=i18n,
+                footer_links=[], max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False, auth=auth,
                 app_kwargs={"middleware": [guard]}, strict_cors=True, run_history=False,
                 state_session_capacity=STATE_SESSIONS)
     sessions.lean_sessions(demo)

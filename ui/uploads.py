@@ -8,15 +8,32 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import qa
+import qa.messages
 from qa.errors import DocumentError, explain
-from qa.ingest.documents import SUPPORTED_SUFFIXES, check_bytes, content_hash
 
-ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES  # whatever a build can read
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
+def allowed_suffixes() -> tuple[str, ...]:
+    """Whatever a build can read (the library's list, so new formats are accepted as soon as it reads them)."""
+    return tuple(qa.SUPPORTED_SUFFIXES)
+
+
 class UploadRefused(ValueError):
-    """The file cannot go into the corpus; the message says why."""
+    """The file cannot go into the corpus; the message says why.
+
+    key and values: the reason as a qa.messages entry, where there is one (the page says it in the reader's language).
+    """
+
+    def __init__(self, message: str, key: str | None = None, **values):
+        super().__init__(message)
+        self.key = key
+        self.values = values
+
+    def reason(self, lang: str) -> str:
+        """Why, in lang where the catalogue has the reason, else the message (without the accepted types)."""
+        return qa.messages.text(lang, self.key, **self.values) if self.key else str(self).split("; accepted:")[0]
 
 
 def safe_name(original: str) -> str:
@@ -28,9 +45,10 @@ def safe_name(original: str) -> str:
         stem, suffix = name, ""
     suffix = suffix.lower()
     stem = re.sub(r"[^\w.-]+", "_", stem, flags=re.ASCII).strip("._-")[:80] or "document"
-    if f".{suffix}" not in ALLOWED_SUFFIXES:
+    if f".{suffix}" not in allowed_suffixes():
         what = f"unsupported file type .{suffix}" if suffix else "the file name has no extension"
-        raise UploadRefused(f"{what}; accepted: {', '.join(ALLOWED_SUFFIXES)}")
+        key, values = ("unsupported", {"suffix": f".{suffix}"}) if suffix else ("no_suffix", {})
+        raise UploadRefused(f"{what}; accepted: {', '.join(allowed_suffixes())}", key, **values)
     return f"{stem}.{suffix}"
 
 
@@ -39,7 +57,7 @@ def check_content(data: bytes, suffix: str, limit: int = MAX_UPLOAD_BYTES) -> No
     if len(data) > limit:
         raise UploadRefused(f"the file is {len(data) / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB")
     try:
-        check_bytes(data, suffix)
+        qa.check_bytes(data, suffix)
     except DocumentError as exc:
         raise UploadRefused(str(exc)) from None
 
@@ -72,7 +90,7 @@ def store(src: str | Path, original_name: str, corpus_dir: str | Path,
     stem, suffix = name.rsplit(".", 1)
     check_content(data, "." + suffix, limit)
     corpus = Path(corpus_dir)
-    tmp = corpus / f".upload-{content_hash(data)}-{os.getpid()}.part"  # hidden: builds ignore dot files
+    tmp = corpus / f".upload-{qa.content_hash(data)}-{os.getpid()}.part"  # hidden: builds ignore dot files
     try:
         corpus.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)

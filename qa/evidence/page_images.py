@@ -169,7 +169,9 @@ def _render(data: bytes, number: int, dpi: int) -> dict:
     if not 1 <= number <= len(doc):
         raise _Unusable(f"the PDF has {len(doc)} pages, not a page {number}")
     page = doc[number - 1]
-    left, bottom, right, top = page.get_cropbox()
+    # The visible box as pdfium renders it: get_cropbox() falls back to US Letter when the box is inherited
+    # from the page tree (as in many A4 documents), which put every mark a line or more too high.
+    left, bottom, right, top = page.get_bbox()
     rotation = page.get_rotation() % 360
     width, height = (top - bottom, right - left) if rotation in (90, 270) else (right - left, top - bottom)
     image = page.render(scale=dpi / 72).to_pil()

@@ -38,15 +38,17 @@ def matched_chars(page_chars: str, passage: str) -> list[int]:
     found = page.find(want)
     if found >= 0:
         return _with_gaps(sorted(set(where[found:found + len(want)])))
-    # Where the passage starts: its first letters, or the first run of them the page holds.
-    start = -1
+    # Where the passage starts: the start most of its runs of letters agree on (the first one found could
+    # be the same words in a heading above it).
+    votes: dict[int, int] = {}
     for offset in range(0, max(1, len(want) - _ANCHOR + 1), _ANCHOR):
-        start = page.find(want[offset:offset + _ANCHOR])
-        if start >= 0:
-            start = max(0, start - offset)
-            break
-    if start < 0:
+        run, at = want[offset:offset + _ANCHOR], page.find(want[offset:offset + _ANCHOR])
+        while at >= 0:
+            votes[max(0, at - offset)] = votes.get(max(0, at - offset), 0) + 1
+            at = page.find(run, at + 1)
+    if not votes:
         return []
+    start = max(votes, key=lambda s: (votes[s], -s))
     window = page[start:start + len(want) + len(want) // 4]
     blocks = difflib.SequenceMatcher(None, window, want, autojunk=False).get_matching_blocks()
     hits: set[int] = set()
@@ -65,18 +67,24 @@ def _with_gaps(indices: list[int]) -> list[int]:
 
 
 def line_boxes(indices: list[int], boxes: tuple[Box, ...] | list[Box]) -> tuple[Box, ...]:
-    """The boxes of these characters merged into one box per line (characters in reading order)."""
+    """The boxes of these characters merged into one box per line (characters in reading order).
+
+    A character joins the line before it when it continues rightwards and is at most a third of the line's
+    height above or below it: commas, underscores, accents and superscripts stay on their line; the next line
+    (back to the left) or another column's (too far up or down) starts a new one.
+    """
     lines: list[list[float]] = []
     for i in indices:
         left, bottom, right, top = boxes[i]
         if right <= left or top <= bottom:  # spaces and line ends pdfium made up have no box
             continue
-        middle = (bottom + top) / 2
         cur = lines[-1] if lines else None
-        if cur and cur[1] <= middle <= cur[3] and left >= cur[0] - 1:
-            cur[:] = min(cur[0], left), min(cur[1], bottom), max(cur[2], right), max(cur[3], top)
-        else:
-            lines.append([left, bottom, right, top])
+        if cur:
+            gap = max(bottom, cur[1]) - min(top, cur[3])  # negative where they overlap
+            if gap <= (cur[3] - cur[1]) / 3 and left >= cur[2] - max(top - bottom, cur[3] - cur[1]):
+                cur[:] = min(cur[0], left), min(cur[1], bottom), max(cur[2], right), max(cur[3], top)
+                continue
+        lines.append([left, bottom, right, top])
     return tuple((a, b, c, d) for a, b, c, d in lines)
 
 

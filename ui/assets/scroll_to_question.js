@@ -1,7 +1,5 @@
 () => setTimeout(() => {
+  // One scroll for the page: bring the new question to the top of the window (the chat does not scroll by itself).
   const qs = document.querySelectorAll('#chat .qa-question');
-  if (!qs.length) return;
-  const q = qs[qs.length - 1];
-  const box = q.closest('.bubble-wrap');
-  if (box) box.scrollTop += q.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;
+  if (qs.length) qs[qs.length - 1].scrollIntoView({ block: 'start', behavior: 'instant' });
 }, 200)
