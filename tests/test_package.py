@@ -21,7 +21,7 @@ ORDER = {"foundation": 0, "present": 1, "ingest": 2, "embed": 3, "index": 4, "re
 STAGES = ["answer", "embed", "evidence", "index", "ingest", "ops", "present", "retrieve"]
 FOUNDATION = {"errors", "settings", "text", "serialize"}
 # Public module names the README documents, kept from before the stage packages: each re-exports its stage's module.
-PUBLIC_ALIASES = {"reflow": "present", "health": "ops", "progress": "present"}
+PUBLIC_ALIASES = {"reflow": "present", "health": "ops", "progress": "present", "messages": "present"}
 TOP_LEVEL = sorted(FOUNDATION | set(PUBLIC_ALIASES) | {"__init__", "assistant", "cli"})
 
 

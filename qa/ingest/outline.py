@@ -27,7 +27,7 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
-def _matches(line: str, title: str) -> bool:
+def heading_matches(line: str, title: str) -> bool:
     a, b = _squeeze(line), _squeeze(title)
     if not b or not a.endswith(b):
         return False
@@ -41,9 +41,9 @@ def _find(page: str, title: str, after: int) -> tuple[int, int] | None:
     for j, (s, e) in enumerate(lines):
         if e < after or s < after and e <= after:
             continue
-        if _matches(page[s:e], title):
+        if heading_matches(page[s:e], title):
             return s, e
-        if j + 1 < len(lines) and _matches(page[s:lines[j + 1][1]], title):
+        if j + 1 < len(lines) and heading_matches(page[s:lines[j + 1][1]], title):
             return s, lines[j + 1][1]
     return None
 

@@ -26,8 +26,6 @@ from typing import Callable
 
 FAILED = 3  # the child's exit code for a PDF it could read but not use; stderr's last line says why
 _PREFIX = "qa.ingest.pdf: "
-# What running out of address space looks like in the child, from Python, the loader and C++ code.
-_OUT_OF_MEMORY = ("MemoryError", "failed to map segment", "Cannot allocate memory", "std::bad_alloc")
 _LONG_RUN = re.compile(r"[A-Za-z]{25,}")  # no English word is this long; glued words are
 _WORD = re.compile(r"\w+")
 
@@ -54,7 +52,9 @@ class PdfText:
 def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
             on_page: Callable[[int, int], None] | None = None) -> PdfText:
     """The text of a PDF; a hostile file costs at most timeout_s and memory_bytes. on_page(done, total) per page."""
+    # The parent side only: the child runs this file alone, with nothing of qa on its path.
     from qa.errors import DocumentError
+    from qa.ingest.sandbox import failure_reason, timeout_reason
 
     data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
     try:
@@ -87,11 +87,10 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
         timer.cancel()
         reader.join(5)
     if timed_out:
-        raise DocumentError(f"PDF parsing took longer than {timeout_s:g} s (QA_PDF_TIMEOUT_S); "
-                            "the file may make the parser loop")
+        raise DocumentError(timeout_reason("PDF", timeout_s))
     stderr = b"".join(err).decode("utf-8", "replace")
     if proc.returncode != 0:
-        raise DocumentError(_failure(stderr, proc.returncode, memory_bytes))
+        raise DocumentError(failure_reason(stderr, proc.returncode, memory_bytes, "PDF", _PREFIX))
     try:
         title = last["title"]
         outline = tuple(OutlineEntry(str(t), int(d), int(p)) for t, d, p in last["outline"])
@@ -113,20 +112,6 @@ def _feed(proc: subprocess.Popen, data: bytes) -> None:
         proc.stdin.close()
     except OSError:  # the child died early; its exit status says why
         pass
-
-
-def _failure(err: str, code: int, memory_bytes: int) -> str:
-    lines = err.strip().splitlines()
-    reason = lines[-1] if lines else ""
-    # pdfium's allocator aborts without a word when the address-space limit refuses it memory.
-    silent_abort = code == -signal.SIGABRT and not err.strip()
-    if any(m in err for m in _OUT_OF_MEMORY) or code == -signal.SIGKILL or silent_abort:
-        return f"PDF parsing needed more than {memory_bytes / 2**20:g} MiB of memory (QA_PDF_MEMORY_BYTES)"
-    if reason.startswith(_PREFIX):
-        return reason[len(_PREFIX):]
-    if code < 0:
-        return f"the PDF parser crashed ({signal.Signals(code * -1).name})"
-    return f"the PDF parser failed ({reason or f'exit code {code}'})"
 
 
 def glued_share(text: str) -> float:

@@ -1,6 +1,7 @@
 """A parser in a child process under a time and memory limit: what a hostile file can cost is bounded.
 
-The same protocol as the PDF child (qa/ingest/pdf.py): the child caps its address space with RLIMIT_AS before
+The one sandbox of ingestion: the markup readers run through run_child, the PDF child (qa/ingest/pdf.py, which
+streams a page at a time) reads its failures through failure_reason. The child caps its address space with RLIMIT_AS before
 importing anything heavy, reads the file's bytes from stdin and writes its result to stdout; the parent kills it when
 the time limit passes. An unusable file exits with code 3 and its reason on stderr's last line after a prefix.
 Whatever happens in the child, the parent gets a DocumentError with one reason or the child's output.
@@ -36,21 +37,30 @@ def run_child(argv: list[str], data: bytes, timeout_s: float, memory_bytes: int,
     try:
         proc = subprocess.run(argv, input=data, capture_output=True, timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        raise DocumentError(f"{what} parsing took longer than {timeout_s:g} s (QA_PDF_TIMEOUT_S); "
-                            "the file may make the parser loop") from None
+        raise DocumentError(timeout_reason(what, timeout_s)) from None
     except OSError as exc:
         raise DocumentError(f"could not start the {what} parser ({exc})") from None
     if proc.returncode == 0:
         return proc.stdout
-    err = proc.stderr.decode("utf-8", "replace")
+    raise DocumentError(failure_reason(proc.stderr.decode("utf-8", "replace"), proc.returncode, memory_bytes, what,
+                                       prefix))
+
+
+def timeout_reason(what: str, timeout_s: float) -> str:
+    """The sentence for a child killed at its time limit."""
+    return f"{what} parsing took longer than {timeout_s:g} s (QA_PDF_TIMEOUT_S); the file may make the parser loop"
+
+
+def failure_reason(err: str, code: int, memory_bytes: int, what: str, prefix: str) -> str:
+    """The one sentence for a child that exited with code (stderr err): out of memory, refused, crashed or failed."""
     lines = err.strip().splitlines()
     reason = lines[-1] if lines else ""
-    if any(m in err for m in OUT_OF_MEMORY) or proc.returncode == -signal.SIGKILL:
-        reason = f"{what} parsing needed more than {memory_bytes / 2**20:g} MiB of memory (QA_PDF_MEMORY_BYTES)"
-    elif reason.startswith(prefix):
-        reason = reason[len(prefix):]
-    elif proc.returncode < 0:
-        reason = f"the {what} parser crashed ({signal.Signals(-proc.returncode).name})"
-    else:
-        reason = f"the {what} parser failed ({reason or f'exit code {proc.returncode}'})"
-    raise DocumentError(reason)
+    # pdfium's allocator aborts without a word when the address-space limit refuses it memory.
+    silent_abort = code == -signal.SIGABRT and not err.strip()
+    if any(m in err for m in OUT_OF_MEMORY) or code == -signal.SIGKILL or silent_abort:
+        return f"{what} parsing needed more than {memory_bytes / 2**20:g} MiB of memory (QA_PDF_MEMORY_BYTES)"
+    if reason.startswith(prefix):
+        return reason[len(prefix):]
+    if code < 0:
+        return f"the {what} parser crashed ({signal.Signals(-code).name})"
+    return f"the {what} parser failed ({reason or f'exit code {code}'})"

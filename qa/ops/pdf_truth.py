@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.ingest import navigation
-from qa.ingest.outline import PATH_SEPARATOR, _matches
+from qa.ingest.outline import PATH_SEPARATOR, heading_matches
 from qa.ingest.pdf import extract
 from qa.ingest.pdf_text import compose, page_texts
 
@@ -56,7 +56,7 @@ def same_section(label: str | None, title: str | None) -> bool:
     if not label or not title:
         return False
     last = label.split(" [")[0].split(PATH_SEPARATOR)[-1]
-    return _matches(last, title)
+    return heading_matches(last, title)
 
 
 def truths(corpus: Path, names: set[str]) -> dict[str, PdfTruth]:
