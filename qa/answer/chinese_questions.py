@@ -93,7 +93,7 @@ def _ask(clause: str) -> tuple[str, tuple[str, ...]] | None:
 
 def chinese_shape(question: str) -> QuestionShape:
     """What a Chinese question asks for: its kind, focus (unit or noun), Latin-script anchors and words."""
-    kind, focus = "description", ()
+    kind, focus = "description", tuple[str, ...]()
     asked = [a for a in map(_ask, _clauses(question)) if a]
     if asked:  # the first clause that asks for something particular
         kind, focus = asked[0]

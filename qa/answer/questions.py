@@ -150,7 +150,7 @@ def shape(question: str) -> QuestionShape:
     words = question_words(question)
     terms = tuple(w for w in words if is_content(w))
     anchors = tuple(dict.fromkeys(w for w in words if any(c.isdigit() for c in w)))
-    kind, focus = "description", ()
+    kind, focus = "description", tuple[str, ...]()
     for clause in _clause_starts(question):
         asked = _ask(clause)
         if asked:

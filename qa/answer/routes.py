@@ -21,7 +21,8 @@ from qa.answer.answers import Candidate, judge, passage_text, prefer_prose, rank
 from qa.answer.chinese_questions import chinese_shape
 from qa.answer.questions import QuestionShape
 from qa.answer.verdict_model import FittedModels, VerdictModel, load_models
-from qa.answer.verdicts import Verdict
+from qa.answer.verdicts import Matcher, Verdict
+from qa.embed.embeddings import Embedder
 from qa.text import is_cjk
 
 ANSWER_HITS = 3
@@ -49,9 +50,9 @@ class Question:
 
     text: str
     hits: tuple
-    embedder: object
+    embedder: Embedder
     qvec: np.ndarray
-    matcher: object  # qa.answer.verdicts.Matcher, over the English shape
+    matcher: Matcher  # over the English shape
     shape: QuestionShape  # the English shape (questions.shape)
     idf: Callable[[Sequence[str]], np.ndarray]  # IDF of question words, as BM25 weighs them
     bm25_idf: Callable[[Sequence[str]], np.ndarray]  # IDF of BM25 terms

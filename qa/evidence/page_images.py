@@ -88,6 +88,7 @@ class Renderer:
             self._finalizer.detach()
             self._finalizer = weakref.finalize(self, Renderer._stop, [self._proc])
         proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None  # started with pipes
         request = json.dumps({"page": int(page), "dpi": int(dpi), "size": len(pdf)}).encode() + b"\n"
         try:
             proc.stdin.write(request + pdf)
@@ -178,7 +179,8 @@ def _render(data: bytes, number: int, dpi: int) -> dict:
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=1)
     text = page.get_textpage()
-    chars, boxes = [], []
+    chars: list[str] = []
+    boxes: list[float] = []  # four numbers a character, flat
     for i in range(text.count_chars()):
         code = raw.FPDFText_GetUnicode(text.raw, i)
         chars.append(chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd")

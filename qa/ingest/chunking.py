@@ -152,7 +152,7 @@ _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "w
 def is_heading_line(text: str) -> bool:
     """True for a numbered or markdown heading standing alone (not an answer to anything)."""
     m = _HEADING_LINE.match(text + "\n")
-    return bool(m) and m.end() == len(text)
+    return m is not None and m.end() == len(text)
 
 
 def _trimmed(text: str, a: int, b: int) -> Iterator[tuple[int, int]]:
@@ -168,7 +168,8 @@ def _split_long(text: str, a: int, b: int, n_tokens: int, limit_tokens: int, lim
     """Cut an over-long sentence at word boundaries into pieces under both limits."""
     pieces = max(-(-n_tokens // limit_tokens), -(-(b - a) // limit_chars))
     size = -(-(b - a) // pieces)
-    out, s = [], a
+    out: list[tuple[int, int]] = []
+    s = a
     while s < b:
         e = min(b, s + size)
         if e < b:
@@ -183,7 +184,8 @@ def _split_lines(text: str, a: int, b: int, n_tokens: int, limit_tokens: int, li
     """Cut an over-long table or code block at line breaks into pieces under both limits (a long line alone)."""
     pieces = max(-(-n_tokens // limit_tokens), -(-(b - a) // limit_chars))
     size = -(-(b - a) // pieces)
-    out, s = [], a
+    out: list[tuple[int, int]] = []
+    s = a
     while s < b:
         e = text.rfind("\n", s + 1, min(b, s + size) + 1) if s + size < b else b
         if e <= s:  # one line longer than a piece: cut it at words

@@ -210,7 +210,7 @@ def find_headings(text: str, markdown: bool = False) -> list[Section]:
 
 def is_reference_heading(title: str | None) -> bool:
     """True for the heading of a reference list."""
-    return bool(title) and bool(_REFERENCE_TITLES.match(title.strip("# ")))
+    return bool(title and _REFERENCE_TITLES.match(title.strip("# ")))
 
 
 _ENTRY = re.compile(r"^[ \t]*\[?(?P<n>\d{1,3})[\].][ \t]+\S", re.M)

@@ -70,7 +70,7 @@ def describe(left_out: dict[int, str]) -> str | None:
 
 def _ranges(numbers: list[int]) -> str:
     out, start = [], numbers[0]
-    for a, b in zip(numbers, numbers[1:] + [None], strict=False):
+    for a, b in zip(numbers, [*numbers[1:], -1], strict=True):  # -1: past the last page, never a + 1
         if b != a + 1:
             out.append(f"{start}" if start == a else f"{start}–{a}")
             start = b

@@ -62,15 +62,18 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as exc:
         raise DocumentError(f"could not start the PDF parser ({exc})") from None
+    assert proc.stdout is not None and proc.stderr is not None  # started with pipes
+    stdout, stderr_pipe = proc.stdout, proc.stderr
     timer = threading.Timer(timeout_s, proc.kill)
     err: list[bytes] = []
     feeder = threading.Thread(target=_feed, args=(proc, data), daemon=True)
-    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
-    timer.start(), feeder.start(), reader.start()
+    reader = threading.Thread(target=lambda: err.append(stderr_pipe.read()), daemon=True)
+    for thread in (timer, feeder, reader):
+        thread.start()
     pages: list[str] = []
     last: dict = {}
     try:
-        for line in proc.stdout:  # one page per line: memory stays bounded by the text, progress moves per page
+        for line in stdout:  # one page per line: memory stays bounded by the text, progress moves per page
             try:
                 rec = json.loads(line)
             except ValueError:
@@ -108,6 +111,7 @@ def extract_pages(pdf: bytes | Path, timeout_s: float, memory_bytes: int) -> tup
 
 def _feed(proc: subprocess.Popen, data: bytes) -> None:
     try:
+        assert proc.stdin is not None  # started with a pipe
         proc.stdin.write(data)
         proc.stdin.close()
     except OSError:  # the child died early; its exit status says why

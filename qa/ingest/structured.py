@@ -90,7 +90,8 @@ def drop_contents(blocks: list[Block]) -> list[Block]:
         elif b.kind == "para" and _key(b.text) in later:
             marks[i] = True
     # Only runs count: one paragraph that happens to read like a heading is text, three in a row are a contents list.
-    out, i = [], 0
+    out: list = []
+    i = 0
     while i < len(blocks):
         j = i
         while j < len(blocks) and marks[j]:

@@ -9,8 +9,7 @@ import numpy as np
 
 from qa.embed.embeddings import Embedder
 from qa.index.store.backends import passages_of
-from qa.index.store.protocol import RowFilter
-from qa.index.store.reader import Generation
+from qa.index.store.protocol import PassageStore, RowFilter, ServingGeneration
 from qa.ingest.back_matter import is_back_matter
 from qa.ingest.chunking import Citation
 from qa.ingest.documents import Reference
@@ -88,7 +87,7 @@ class DenseRoute:
     rows: np.ndarray | None = None  # boolean row mask; None: every row
     model: str = "minilm"  # whose cosines these are (relevance is calibrated per model)
     cjk: bool | None = None  # the rows it scores, as a filter: Chinese only, not Chinese, or all (None)
-    store: object = None  # the passage store to read vectors from (None: the vectors above)
+    store: PassageStore | None = None  # the passage store to read vectors from (None: the vectors above)
 
     @property
     def name(self) -> str:
@@ -101,7 +100,7 @@ class DenseRoute:
         return np.asarray(self.vectors[rows]) @ self.qvec
 
 
-def dense_routes(gen: Generation, query: str, qvec: np.ndarray, multilingual: Embedder | None,
+def dense_routes(gen: ServingGeneration, query: str, qvec: np.ndarray, multilingual: Embedder | None,
                  mvec: np.ndarray | None = None) -> list[DenseRoute]:
     """Which model scores which passages, by the question's script.
 
@@ -122,6 +121,7 @@ def dense_routes(gen: Generation, query: str, qvec: np.ndarray, multilingual: Em
         mvec = multilingual.embed([query])[0]
     if chinese:
         return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec, model="multilingual")]
+    assert cjk is not None  # an English question reaches here only over some Chinese rows
     if cjk.all():
         return [DenseRoute(gen.multi_vectors, gen.multi_index, mvec, model="multilingual")]
     return [DenseRoute(gen.vectors, gen.vector_index, qvec, ~cjk, cjk=False),
@@ -153,7 +153,8 @@ def _scaled_dense(routes: list[DenseRoute], rows: np.ndarray) -> tuple[np.ndarra
     return raw, scaled
 
 
-def _weighted(gen: Generation, routes: list[DenseRoute], dense_rows: np.ndarray, lexical: dict[int, float]) -> dict[int, float]:
+def _weighted(gen: ServingGeneration, routes: list[DenseRoute], dense_rows: np.ndarray,
+              lexical: dict[int, float]) -> dict[int, float]:
     """Calibrated weighted sum of scaled dense and BM25 scores over the union of both candidate lists."""
     rows = np.array(sorted(set(dense_rows.tolist()) | set(lexical)), dtype=np.int64)
     if not len(rows):
@@ -170,7 +171,7 @@ def _weighted(gen: Generation, routes: list[DenseRoute], dense_rows: np.ndarray,
     return dict(zip(rows.tolist(), fused.tolist(), strict=False))
 
 
-def _duplicates(gen: Generation, a: int, b: int, a_text: str, b_text: str, cosine: float) -> bool:
+def _duplicates(gen: ServingGeneration, a: int, b: int, a_text: str, b_text: str, cosine: float) -> bool:
     """True when passage a only repeats passage b: another copy of a repeated section, or the same text."""
     group = gen.repeat_group[a]
     if group >= 0 and group == gen.repeat_group[b] and gen.section_run[a] != gen.section_run[b]:
@@ -187,21 +188,21 @@ TRANSLATE = "chinese"
 LEXICAL_BY_LANGUAGE = False
 
 
-def _lexical_query(gen: Generation, query: str, translate: str | None) -> str:
+def _lexical_query(gen: ServingGeneration, query: str, translate: str | None) -> str:
     """The query BM25 reads: with its words' translations when it may cross languages."""
     translate = translate or TRANSLATE
     cjk = getattr(gen, "cjk_rows", None)
     chinese_rows = cjk is not None and bool(cjk.any())
     if translate == "none" or (not is_cjk(query) and (translate != "both" or not chinese_rows)):
         return query
-    if is_cjk(query) and chinese_rows and bool(cjk.all()):
+    if is_cjk(query) and cjk is not None and chinese_rows and bool(cjk.all()):
         return query  # Chinese question, Chinese passages only: nothing to cross
     from qa.retrieve.translate import translated
 
     return translated(query, chinese_rows)
 
 
-def search(gen: Generation, embedder: Embedder, query: str, k: int, settings: Settings, mode: str = "hybrid",
+def search(gen: ServingGeneration, embedder: Embedder, query: str, k: int, settings: Settings, mode: str = "hybrid",
            sources: list[str] | None = None, qvec: np.ndarray | None = None,
            multilingual: Embedder | None = None, mvec: np.ndarray | None = None,
            translate: str | None = None) -> list[Hit]:

@@ -13,7 +13,7 @@ cluster through qdrant-client, or the embedded engine through qdrant-edge-py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 import numpy as np
 
@@ -66,10 +66,10 @@ class PassageStore(Protocol):
     def lexical(self, query: str, k: int, where: RowFilter | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(BM25 scores, rows) of the k best-matching rows with a positive score, best first."""
 
-    def vectors(self, vector_set: str, rows: Sequence[int]) -> np.ndarray:
+    def vectors(self, vector_set: str, rows: Sequence[int] | np.ndarray) -> np.ndarray:
         """The stored vectors of rows, in the order given."""
 
-    def chunks(self, rows: Sequence[int]) -> "list[Chunk]":
+    def chunks(self, rows: Sequence[int] | np.ndarray) -> "list[Chunk]":
         """The chunk rows of rows, in the order given."""
 
 
@@ -102,8 +102,16 @@ class ServingGeneration(Protocol):
     cjk_rows: np.ndarray  # rows holding Chinese text
     section_run: np.ndarray  # rows of one section run share a number (near-duplicate checks)
     repeat_group: np.ndarray  # rows of repeated sections (an abstract in two translations) share a number
+    path: Any  # its name is the generation's (.name), as a local generation's folder
+    warning: str | None  # set when it stands in for a damaged newer generation
+    bm25: Any  # the lexical index's terms (idf); the search itself goes through passages_of(gen)
+    # The local generation's vectors and FAISS indexes; None where search reads vectors through the seam (Qdrant).
+    vectors: Any
+    vector_index: Any
+    multi_vectors: Any
+    multi_index: Any
 
-    def chunks(self, rows: Sequence[int]) -> "list[Chunk]":
+    def chunks(self, rows: Sequence[int] | np.ndarray) -> "list[Chunk]":
         """The chunks of rows, in that order."""
 
     def documents(self) -> "list[DocumentRecord]":

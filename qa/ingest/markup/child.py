@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Callable
 
 FAILED = 3
 PREFIX = "qa.ingest.markup: "
@@ -18,12 +19,13 @@ def main(kind: str) -> None:
     from .blocks import Refused
 
     try:
+        read: Callable[..., tuple[str, list]]
         if kind == "html":
             from .html import read_html as read
         elif kind == "epub":
-            from .epub import read_epub as read
+            from .epub import read_epub as read  # type: ignore[no-redef]
         elif kind == "docx":
-            from .docx import read_docx as read
+            from .docx import read_docx as read  # type: ignore[no-redef]
         else:
             raise Refused(f"no reader for {kind!r}")
         title, blocks = read(sys.stdin.buffer.read())
