@@ -60,7 +60,7 @@ class ChatApp(evidence_events.EvidenceEvents):
         return (render.status_html(status, error, note, lang), render.documents_html(docs, lang),
                 gr.CheckboxGroup(choices=choices, value=keep), examples.examples_html(self.assistant, choices))
 
-    def load_panels(self, selected: list[str] | None, http: gr.Request = None):
+    def load_panels(self, selected: list[str] | None, http: gr.Request | None = None):
         """The panels in the browser's language, when a page opens, and the words gradio's controls are relabelled with."""
         lang = render.language(http)
         return (*self.panels(selected=selected, lang=lang), render.words_html(lang))
@@ -80,7 +80,7 @@ class ChatApp(evidence_events.EvidenceEvents):
 
     # --- chat ---------------------------------------------------------------------------------------
     def respond(self, question: str, history: list | None, k: float, sources: list[str] | None,
-                mode: str = "hybrid", http: gr.Request = None):
+                mode: str = "hybrid", http: gr.Request | None = None):
         """Append the question and its cited answer to the chat; clear the question box."""
         lang = render.language(http)
         history = list(history or [])
@@ -131,14 +131,14 @@ class ChatApp(evidence_events.EvidenceEvents):
         except qa.errors.QAError:
             return render.status_html(None, note=t(lang, "building"), lang=lang)
 
-    def rebuild(self, selected: list[str] | None, progress=gr.Progress(), http: gr.Request = None):
+    def rebuild(self, selected: list[str] | None, progress=gr.Progress(), http: gr.Request | None = None):
         """Re-index the corpus folder (only new or changed files are embedded)."""
         lang = render.language(http)
         yield gr.skip(), self._building_status(lang), gr.skip(), gr.skip(), gr.skip()
         report, error, _ = self._build(progress, lang)
         yield (render.build_report_html([], [], report, error, lang), *self.panels(selected=selected, lang=lang))
 
-    def add_files(self, files, selected: list[str] | None, progress=gr.Progress(), http: gr.Request = None):
+    def add_files(self, files, selected: list[str] | None, progress=gr.Progress(), http: gr.Request | None = None):
         """Store uploaded files in the corpus folder under safe names, then rebuild incrementally."""
         lang = render.language(http)
         accepted = uploads.allowed_suffixes()
@@ -189,7 +189,7 @@ class ChatApp(evidence_events.EvidenceEvents):
         """The k best passages for the question, best first, each with its citation."""
         hits = self._call(lambda k, src, mode: self.assistant.search(question, k=k, sources=src, mode=mode),
                           k, sources, mode)
-        return search_dict(question, hits)
+        return dict(search_dict(question, hits))
 
     def api_ask(self, question: str, k: int = 5, sources: list[str] | None = None, mode: str = "hybrid") -> dict:
         """Answer sentences, the hits behind them and whether the documents answer: the JSON of `qa ask --json`."""
@@ -211,9 +211,10 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                 chat = gr.Chatbot(elem_id="chat", label=i18n("title"), show_label=False, height="auto",
                                   latex_delimiters=[], autoscroll=False, buttons=[],
                                   feedback_options=None, sanitize_html=True, render_markdown=True,
-                                  placeholder=i18n("chat_placeholder"))
+                                  placeholder=i18n("chat_placeholder"))  # type: ignore[arg-type]  # gradio takes I18nData
                 question = gr.Textbox(elem_id="question", label=i18n("question_label"), show_label=False, lines=1, max_lines=4,
-                                      max_length=app.settings.max_question_chars, submit_btn=i18n("ask"),
+                                      max_length=app.settings.max_question_chars,
+                                      submit_btn=i18n("ask"),  # type: ignore[arg-type]  # gradio takes I18nData
                                       placeholder=i18n("question_placeholder"), autofocus=True)
                 gr.Markdown(i18n("examples"), elem_id="examples-label")
                 examples_box = gr.HTML(elem_id="examples")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import gradio as gr
 
 import qa
@@ -14,7 +16,15 @@ from .assets import asset
 class EvidenceEvents:
     """Handlers mixed into ChatApp (which provides assistant, explain, panels, _sources and _building_status)."""
 
-    def show_page(self, request: str, http: gr.Request = None):
+    # What ChatApp provides (ui/app.py), declared for the type checker.
+    assistant: Any
+    explain: Callable[..., str]
+    panels: Callable[..., Any]
+    _sources: Callable[..., Any]
+    _building_status: Callable[..., Any]
+    _progress: Callable[..., Any]
+
+    def show_page(self, request: str, http: gr.Request | None = None):
         """The cited page as an image with the passage marked, or one sentence saying why it cannot be shown."""
         lang = render.language(http)
         source, page = "?", 0
@@ -25,13 +35,13 @@ class EvidenceEvents:
             html = evidence.page_error_html(source, page, str(exc).rstrip("."), lang)
         return html, gr.Button(visible=False)  # the view's own Back button closes it
 
-    def ask_remove(self, source: str, http: gr.Request = None):
+    def ask_remove(self, source: str, http: gr.Request | None = None):
         """The confirmation step before a document is removed."""
         if source not in self._sources():
             return None, "", gr.Column(visible=False)
         return source, evidence.confirm_html(source, render.language(http)), gr.Column(visible=True)
 
-    def remove(self, source: str | None, selected: list[str] | None, progress=gr.Progress(), http: gr.Request = None):
+    def remove(self, source: str | None, selected: list[str] | None, progress=gr.Progress(), http: gr.Request | None = None):
         """Delete the confirmed document's file from the corpus and rebuild the index without it."""
         hide = gr.Column(visible=False)
         if not source:

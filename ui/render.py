@@ -48,7 +48,7 @@ def where(c: "qa.Citation", lang: str = "en") -> str:
     parts = [f'<span class="qa-title">{esc(c.title)}</span>']
     if c.section:
         parts.append(f'<span class="qa-section">{esc(t(lang, "section", section=c.section))}</span>')
-    if c.page_range:
+    if c.page_range and c.page is not None:
         shown = t(lang, "page_range", page=int(c.page), first=int(c.page_range[0]), last=int(c.page_range[1]))
         parts.append(f'<span class="qa-page">{shown}</span>')
     elif c.page:
@@ -130,10 +130,11 @@ def tools_html(ans: "qa.Answer", lang: str = "en") -> str:
 def show_on_page_html(c: "qa.Citation", rank: int, lang: str = "en") -> str:
     """A "Show on page" button for a passage from a PDF page (the page view renders it on request)."""
     # The chat's sanitizer drops data-* attributes but keeps a button's value.
-    request = json.dumps({"source": c.source, "page": int(c.page), "start": int(c.start), "end": int(c.end),
+    page = int(c.page or 0)  # called for PDF passages, which always have one
+    request = json.dumps({"source": c.source, "page": page, "start": int(c.start), "end": int(c.end),
                           "rank": int(rank)})
     return (f'<button type="button" class="qa-show-page" value="{html.escape(request, quote=True)}">'
-            f"{esc(t(lang, 'show_on_page', page=int(c.page)))}</button>")
+            f"{esc(t(lang, 'show_on_page', page=page))}</button>")
 
 
 def question_html(question: str) -> str:
@@ -179,7 +180,7 @@ def answer_html(ans: "qa.Answer", context: Callable[[str, int, int], tuple[str, 
             try:
                 before, passage, after = context(c.source, c.start, c.end)
             except qa.errors.QAError:
-                before = passage = after = None
+                passage = None
             if passage is not None:
                 around = before + passage + after
                 marked = highlighted(around, [(len(before), len(before) + len(passage))], mark="qa-here")

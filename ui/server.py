@@ -11,7 +11,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import gradio as gr
 from gradio.utils import get_upload_folder
@@ -60,7 +60,7 @@ def _addresses(family: int) -> list[str]:
         return []
     found = []
     for *_, addr in infos:
-        ip = addr[0].split("%")[0]
+        ip = str(addr[0]).split("%")[0]
         if not ipaddress.ip_address(ip).is_loopback and ip not in found:
             found.append(ip)
     return found
@@ -81,8 +81,8 @@ def load_auth(environ: dict | None = None) -> list[tuple[str, str]] | None:
 
     Never from a command-line argument: those show in `ps` and in shell history.
     """
-    environ = os.environ if environ is None else environ
-    path, inline = environ.get("QA_AUTH_FILE"), environ.get("QA_AUTH")
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    path, inline = env.get("QA_AUTH_FILE"), env.get("QA_AUTH")
     if path:
         try:
             lines = Path(path).read_text(encoding="utf-8").splitlines()
