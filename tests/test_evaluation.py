@@ -104,7 +104,7 @@ def test_held_out_questions_over_other_documents_meet_the_retrieval_bar(heldout_
 def test_pdf_hits_cite_pages_and_dotted_sections(heldout_assistant):
     hit = heldout_assistant.search("What string does the tree magic file start with?", k=3)[0]
     assert (hit.citation.source, hit.citation.section, hit.citation.page) == (
-        "shared-mime-info-spec.pdf", "2.8. The treemagic files", 10)
+        "shared-mime-info-spec.pdf", "2. Unified system › 2.8. The treemagic files", 10)
     assert "MIME-TreeMagic" in hit.text
 
 

