@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from qa.embed.multilingual import shared_embedder
 from qa.embed.onnx import export_onnx, onnx_path_for
 from qa.embed.query import CachedEmbedder, query_embedder
 from qa.embed.vocabulary import WordVectors
-from qa.errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, InvalidQuestion
+from qa.errors import DocumentNotRemoved, IndexNotFound, IndexOutdated
 from qa.evidence.page_view import PageView, PageViews
 from qa.index import bm25
 from qa.index.build import BuildReport, Progress, build
@@ -30,23 +29,10 @@ from qa.index.store.backends import current_token, open_serving
 from qa.index.store.chunks import DocumentRecord
 from qa.index.store.protocol import ServingGeneration
 from qa.ingest.removal import remove_file
-from qa.retrieve.params import k_value, mode_value, sources_value
+from qa.retrieve.params import clean_question, k_value, mode_value, sources_value
 from qa.retrieve.search import Hit, search
 from qa.settings import Settings
 from qa.text import is_cjk
-
-
-def clean_question(question: object, max_chars: int) -> str:
-    """The question with control characters removed; empty or over-long questions are refused."""
-    if not isinstance(question, str):
-        raise InvalidQuestion(f"the question must be text, not {type(question).__name__}")
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") else c for c in question)
-    text = " ".join(text.split())
-    if not text:
-        raise InvalidQuestion("the question is empty; type a question about the documents")
-    if len(text) > max_chars:
-        raise InvalidQuestion(f"the question is {len(text):,} characters long; the limit is {max_chars:,}")
-    return text
 
 
 @dataclass(frozen=True)
@@ -270,6 +256,10 @@ class Assistant:
     def documents(self) -> list[DocumentRecord]:
         """The indexed documents (DocumentRecord: source, title, chunks, pages, when indexed)."""
         return self.generation(build_if_missing=False).documents()
+
+    def section_titles(self, source: str) -> list[str]:
+        """An indexed document's section titles in order ([] for one not indexed)."""
+        return self.generation(build_if_missing=False).section_titles(source)
 
     def context(self, source: str, start: int, end: int, margin: int = 600) -> tuple[str, str, str]:
         """(before, passage, after): a passage with the text around it in its document."""

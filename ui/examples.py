@@ -47,16 +47,9 @@ def questions(titles_by_document: list[list[str]], limit: int = MAX_EXAMPLES) ->
 def section_titles(assistant: "qa.Assistant", sources: list[str]) -> list[list[str]]:
     """Each indexed document's section titles, in order ([] where the index cannot say)."""
     try:
-        gen = assistant.generation(build_if_missing=False)
+        return [assistant.section_titles(source) for source in sources]
     except (qa.errors.QAError, OSError):
         return []
-    out = []
-    for source in sources:
-        try:
-            out.append([s.title for s in gen.document(source).sections])
-        except (KeyError, qa.errors.QAError, OSError):
-            continue
-    return out
 
 
 def examples_html(assistant: "qa.Assistant", sources: list[str]) -> str:

@@ -1,4 +1,4 @@
-"""A search's parameters (k, mode, sources), checked once at the library's entry: anything but the documented
+"""A search's parameters (the question, k, mode, sources), checked once at the library's entry: anything but the documented
 values is refused, naming the choices.
 
 The web API hands over raw JSON values, so k=5.5 or k=true would otherwise be rounded or taken as 1, and
@@ -7,9 +7,10 @@ a misspelt document name in `sources` would silently narrow the search to nothin
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Sequence
 
-from qa.errors import InvalidSetting
+from qa.errors import InvalidQuestion, InvalidSetting
 
 K_MIN = 1
 MODES = ("hybrid", "dense", "bm25")
@@ -54,3 +55,16 @@ def _show(value: object) -> str:
     text = {True: "true", False: "false", None: "null"}[value] if isinstance(value, (bool, type(None))) \
         else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """The question with control characters removed; empty or over-long questions are refused."""
+    if not isinstance(question, str):
+        raise InvalidQuestion(f"the question must be text, not {type(question).__name__}")
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") else c for c in question)
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidQuestion("the question is empty; type a question about the documents")
+    if len(text) > max_chars:
+        raise InvalidQuestion(f"the question is {len(text):,} characters long; the limit is {max_chars:,}")
+    return text

@@ -121,6 +121,9 @@ class ServingGeneration(Protocol):
     def document(self, source: str) -> "Document":
         """One indexed document, whole."""
 
+    def section_titles(self, source: str) -> list[str]:
+        """A document's section titles in order ([] for one not indexed)."""
+
     def document_text(self, source: str) -> str | None:
         """A document's text, or None when it is not indexed."""
 

@@ -180,6 +180,11 @@ class QdrantGeneration:
             raise KeyError(source)
         return doc
 
+    def section_titles(self, source: str) -> list[str]:
+        """A document's section titles in order (the document is cached, as every read of it is)."""
+        doc = self._document(source)
+        return [s.title for s in doc.sections] if doc else []
+
     def document_text(self, source: str) -> str | None:
         """The full repaired text of one indexed document."""
         doc = self._document(source)

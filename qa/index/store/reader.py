@@ -150,6 +150,10 @@ class Generation:
         """An indexed document rebuilt from the index, without reading its file again."""
         return self.store.document(source)
 
+    def section_titles(self, source: str) -> list[str]:
+        """A document's section titles in order, read without its text."""
+        return [row[0] for row in self.store.sections(source)]
+
     def close(self) -> None:
         """Release the chunk store's connection."""
         if self.store is not None:
