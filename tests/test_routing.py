@@ -12,7 +12,10 @@ from qa.answer.routes import route_name
 from qa.errors import IndexCorrupt, IndexOutdated
 from qa.index.store.pointer import CURRENT
 from qa.index.store.reader import open_current
-from qa.retrieve.search import dense_routes
+from qa.retrieve.candidates import dense_routes
+from qa.retrieve.query import Query, make_query
+from qa.retrieve.shape import shape
+from qa.text import is_cjk
 
 ENGLISH = "Lighthouses guide ships at night.\n\nThe keeper lit the lamp at dusk every day.\n"
 CHINESE = "灯塔在夜间为船只引航。\n\n守塔人每天黄昏点亮灯。\n"
@@ -52,7 +55,8 @@ def test_an_english_question_searches_english_and_chinese_passages(mixed):
     hits = a.search("Who lit the lamp?", k=10, mode="dense")
     assert {h.citation.source for h in hits} == {"en.txt", "zh.txt"}
     assert minilm.calls == ["Who lit the lamp?"] and multi.calls == ["Who lit the lamp?"]
-    routes = dense_routes(a.generation(), "Who lit the lamp?", minilm.embed(["x"])[0], multi)
+    gen = a.generation()
+    routes = dense_routes(gen, make_query("Who lit the lamp?", gen), minilm.embed(["x"])[0], multi)
     assert [r.rows.tolist() for r in routes] == [[not f for f in a.generation().cjk_rows], a.generation().cjk_rows.tolist()]
 
 
@@ -62,8 +66,9 @@ def test_an_english_question_over_english_documents_keeps_exactly_the_minilm_pat
     gen = fake_assistant.generation()
     multi = fake_assistant._multilingual
     multi.calls.clear()
-    routes = dense_routes(gen, "Who lit the lamp?", fake_assistant._embedder.embed(["Who lit the lamp?"])[0], multi)
-    assert len(routes) == 1 and routes[0].vectors is gen.vectors and routes[0].rows is None
+    routes = dense_routes(gen, make_query("Who lit the lamp?", gen), fake_assistant._embedder.embed(["Who lit the lamp?"])[0],
+                          multi)
+    assert len(routes) == 1 and routes[0].model == "minilm" and routes[0].rows is None
     fake_assistant.ask("Who lit the lamp?")
     assert multi.calls == []
 
@@ -79,7 +84,7 @@ class _Hit:
     ("Who lit the lamp?", [_Hit("The keeper lit the lamp."), _Hit("x"), _Hit("y"), _Hit("守塔人")], "english"),
 ])
 def test_a_chinese_question_or_a_chinese_top_passage_goes_to_a_chinese_answerer(question, hits, expected):
-    assert route_name(question, hits) == expected
+    assert route_name(Query(question, is_cjk(question), shape(question), question), hits) == expected
 
 
 def test_an_index_of_an_older_format_is_named_as_such_and_rebuilt(fake_assistant, corpus):

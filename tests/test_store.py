@@ -17,6 +17,7 @@ from qa.index.store.backends import passages_of
 from qa.index.store.faiss_backend import LocalGenerations, as_new
 from qa.index.store.protocol import RowFilter
 from qa.index.store.reader import open_current
+from qa.retrieve.query import make_query
 from qa.retrieve.search import search
 
 DOCS = {
@@ -151,8 +152,8 @@ def test_search_gives_the_same_hits_through_every_backend(served, local, mode, s
     fake = FakeEmbedder()
     settings = Settings(corpus_dir=local.path.parent)
     for query in QUERIES:
-        want = search(local, fake, query, 4, settings, mode, sources, multilingual=fake)
-        got = search(gen, fake, query, 4, settings, mode, sources, multilingual=fake)
+        want = search(local, fake, make_query(query, local, 4, mode, sources), settings, multilingual=fake)
+        got = search(gen, fake, make_query(query, gen, 4, mode, sources), settings, multilingual=fake)
         assert [(h.rank, h.chunk_id, h.text, h.citation, h.references, h.model) for h in got] == [
             (h.rank, h.chunk_id, h.text, h.citation, h.references, h.model) for h in want]
         for field in ("score", "dense", "lexical"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.answer.questions import shape
 from qa.answer.verdict_model import FEATURES, SentenceWeights, VerdictModel, load_models
 from qa.answer.verdicts import Checks, Matcher, decide, has_kind, mentioned_phrase, missing_items
 from qa.embed.vocabulary import WordVectors
+from qa.retrieve.shape import shape
 
 
 def _matcher(question, fake_embedder):

@@ -8,14 +8,14 @@ from typing import Sequence
 
 import numpy as np
 
-from qa.answer.questions import QuestionShape
 from qa.answer.verdict_model import SentenceWeights, VerdictModel
 from qa.answer.verdicts import Checks, Matcher, Verdict, decide, features
 from qa.embed.embeddings import Embedder
 from qa.ingest.chunking import is_heading_line, sentence_spans
 from qa.ingest.code_blocks import asks_for_code, is_code
 from qa.ingest.tables import with_header
-from qa.retrieve.search import Hit
+from qa.retrieve.hits import Hit
+from qa.retrieve.shape import QuestionShape
 from qa.serialize import AnswerDict, SentenceDict, answer_dict, sentence_dict
 from qa.text import cjk_count, content_terms
 

@@ -1,7 +1,7 @@
 """The verdict for questions that cross into Chinese: a Chinese question, or an English one over Chinese passages.
 
 It is the English verdict's mechanism (qa.answer.verdicts) on Chinese evidence: the question's shape
-(qa.answer.chinese_questions for a Chinese question), checked against the first answer sentence — a number
+(qa.retrieve.chinese_shape for a Chinese question), checked against the first answer sentence — a number
 next to the asked unit ("15 分钟", or "15 minutes" through the dictionary), a date or version where one is
 asked, the question's words (jieba words as substrings, Latin-script terms exactly) — and a logistic
 model over these checks and the multilingual cosines, fitted by `python -m scripts.fit_chinese_verdict`
@@ -18,10 +18,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.answer.questions import NUMBER_WORDS, QuestionShape
 from qa.answer.verdict_model import VerdictModel
 from qa.answer.verdicts import CODE_TOKEN, MONTH, TEMPORAL_WORDS, YEAR, Verdict, number_near
 from qa.retrieve import dictionary
+from qa.retrieve.shape import NUMBER_WORDS, QuestionShape
 from qa.text import CJK_CHARS, cjk_count, is_cjk, stem, words
 
 MODEL_FILE = Path(__file__).parent / "fitted" / "chinese_verdict.json"

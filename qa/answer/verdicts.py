@@ -2,7 +2,7 @@
 
 A bi-encoder's similarity says a passage is on the question's topic, not that it holds the asked-for
 fact: "Which company made the drones?" sits close to a sentence about the drones that names no company.
-So the verdict also checks the answering sentence against the question's shape (qa.answer.questions): the kind
+So the verdict also checks the answering sentence against the question's shape (qa.retrieve.shape): the kind
 of answer it needs (a number, a date, a name), the focus words naming it, the numbers it pins down, and
 how many of the question's words the sentence and its passage hold. A logistic model, fitted by
 scripts/fit_verdict.py and stored in verdict_model.json, weighs these checks.
@@ -16,8 +16,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.answer.questions import NUMBER_WORDS, QuestionShape
 from qa.answer.verdict_model import VerdictModel
+from qa.retrieve.shape import NUMBER_WORDS, QuestionShape
 from qa.text import stem, tokens, word_set
 
 VERDICTS = ("answered", "partial", "not_found")

@@ -68,3 +68,8 @@ def clean_question(question: object, max_chars: int) -> str:
     if len(text) > max_chars:
         raise InvalidQuestion(f"the question is {len(text):,} characters long; the limit is {max_chars:,}")
     return text
+
+
+def checked(question: object, k: object, mode: object, max_chars: int, max_k: int) -> tuple[str, int, str]:
+    """(question, k, mode) checked: the cleaned question, k as an int, the mode; anything else refused."""
+    return clean_question(question, max_chars), k_value(k, max_k), mode_value(mode)

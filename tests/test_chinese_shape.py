@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.chinese_questions import chinese_shape
+from qa.retrieve.chinese_shape import chinese_shape
 
 
 @pytest.mark.parametrize("question, kind, focus", [

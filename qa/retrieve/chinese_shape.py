@@ -4,14 +4,14 @@
 "安全支持会持续到哪一年？" asks for a year; "中央备份服务用的是哪些软件？" asks for a thing named 软件.
 The rules read the shape of Chinese questions (多少/几/哪一年/何时/谁/哪个/哪里/什么 and the word after
 them, or the noun before a closing "是多少"), never particular questions or topics. The shape has the
-fields of the English one (qa.answer.questions.QuestionShape), so that one verdict mechanism reads both.
+fields of the English one (qa.retrieve.shape.QuestionShape), so that one verdict mechanism reads both.
 """
 
 from __future__ import annotations
 
 import re
 
-from qa.answer.questions import QuestionShape
+from qa.retrieve.shape import QuestionShape
 from qa.text import CJK_CHARS, CJK_STOP, jieba_cutter, terms
 
 _RUN = re.compile(f"[{CJK_CHARS}]+")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.questions import QuestionShape, shape
+from qa.retrieve.shape import QuestionShape, shape
 
 
 @pytest.mark.parametrize("question, kind, focus, anchors", [
