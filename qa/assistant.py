@@ -11,9 +11,11 @@ from typing import Callable, Sequence
 import numpy as np
 
 from qa.answer import routes
-from qa.answer.answers import Answer, best_sentences, cite_sentence_page
+from qa.answer.answers import Answer
+from qa.answer.levels import LevelModel
 from qa.answer.preload import Preload
-from qa.answer.verdict_model import VerdictModel, load_models
+from qa.answer.reply import Retrieval, reply
+from qa.answer.verdict_model import VerdictModel
 from qa.answer.verdicts import Matcher
 from qa.embed.embeddings import Embedder, SentenceTransformerEmbedder, model_hash
 from qa.embed.multilingual import shared_embedder
@@ -34,29 +36,6 @@ from qa.retrieve.query import Query, make_query
 from qa.retrieve.search import search
 from qa.settings import Settings
 from qa.text import is_cjk
-
-
-@dataclass(frozen=True)
-class Retrieval:
-    """A question's hits and what answering needs: the question's vector and word matcher."""
-
-    query: Query
-    hits: tuple[Hit, ...]
-    qvec: np.ndarray
-    embedder: Embedder
-    matcher: Matcher
-    gen: ServingGeneration
-    route: str = "english"  # the answerer (qa.answer.routes): "english", "chinese" or "to_chinese"
-    idf: Callable[[Sequence[str]], np.ndarray] | None = None  # IDF of question words, as BM25 weighs them
-
-    @property
-    def question(self) -> str:
-        return self.query.text
-
-    @property
-    def routed(self) -> bool:
-        """True when answered through the multilingual model (a Chinese question or Chinese passages)."""
-        return self.route != "english"
 
 
 @dataclass(frozen=True)
@@ -158,20 +137,14 @@ class Assistant:
         return make_query(question, gen, k, mode, sources, self.settings.max_question_chars, self.settings.max_k)
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None,
-            model: VerdictModel | None = None, chinese_model: VerdictModel | None = None) -> Answer:
-        """The verdict, the answer sentences and the ranked hits behind them.
+            model: VerdictModel | None = None, chinese_model: VerdictModel | None = None,
+            level_model: LevelModel | None = None) -> Answer:
+        """The reply's level (answer, passages that may answer, not in the documents), its sentences and hits.
 
-        model, chinese_model: the English and the Chinese verdict models (default: the shipped ones).
+        model, chinese_model: the English and the Chinese verdict models; level_model: the answer-level model
+        (default: the shipped ones).
         """
-        r = self.retrieve(question, k, mode, sources)
-        assert r.idf is not None  # retrieve always weighs the question's words
-        q = routes.Question(r.query, r.hits, r.embedder, r.qvec, r.matcher, r.idf, r.gen.bm25.idf)
-        answerer = routes.ROUTES[r.route]
-        candidates, verdict = answerer(q, model or load_models().full, chinese_model or routes.chinese_models().full)
-        sentences = best_sentences(candidates)
-        hits = tuple(cite_sentence_page(r.gen, h, sentences) for h in r.hits)
-        return Answer(r.question, verdict.label, verdict.missing, verdict.reason, tuple(sentences), hits,
-                      verdict.confidence)
+        return reply(self.retrieve(question, k, mode, sources), model, chinese_model, level_model)
 
     def retrieve(self, question: object, k: object = 5, mode: object = "hybrid",
                  sources: Sequence[str] | None = None) -> "Retrieval":

@@ -98,8 +98,11 @@ def _cmd_status(args) -> int:
 
 def _cmd_eval(args) -> int:
     from qa.ops.evaluation import evaluate, format_table, load_questions, to_json
+    from qa.retrieve.params import MODES
 
-    rows = evaluate(qa.Assistant.shared(), [q for f in args.file for q in load_questions(f)], by_language=args.by_language)
+    questions = [q for f in args.file for q in load_questions(f)]
+    modes = (args.mode,) if args.mode else MODES
+    rows = evaluate(qa.Assistant.shared(), questions, modes, by_language=args.by_language, by_set=args.by_set)
     print(to_json(rows) if args.json else format_table(rows))
     return 0
 
@@ -141,7 +144,9 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("file", nargs="+", help="JSONL question sets, scored together")
     e.add_argument("--json", action="store_true")
     e.add_argument("--by-language", action="store_true",
-                   help="group answerable questions by the language they are asked in (chinese, english)")
+                   help="group questions by the language they are asked in (chinese, english)")
+    e.add_argument("--by-set", action="store_true", help="one row per question set, and one pooling them all")
+    e.add_argument("--mode", choices=("hybrid", "dense", "bm25"), help="only this search mode (default: all three)")
     e.set_defaults(func=_cmd_eval)
     return p
 

@@ -32,9 +32,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from qa import Assistant, Settings  # noqa: E402
 from qa.answer import levels  # noqa: E402
 from qa.answer.levels import CONFIDENCE_FEATURES, FEATURES, LevelModel  # noqa: E402
+from qa.answer.reply import candidates  # noqa: E402
 from qa.ingest.tables import with_header  # noqa: E402
 from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
-from scripts.fitting import data_record, fit_logistic  # noqa: E402
+from scripts.fitting import data_record, fit_logistic, fold_of  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared" / "eval"
@@ -71,17 +72,25 @@ def group_of(set_name: str, doc: str | None) -> str:
     return doc.split("/")[0]
 
 
-def samples(assistant: Assistant, sets: list[Path]) -> list[Sample]:
+def samples(assistant: Assistant, sets: list[Path], cache: Path | None = None) -> list[Sample]:
+    """Every question's candidates as the product finds them (read from cache when it is given and exists)."""
+    if cache is not None and cache.exists():
+        return [Sample(**{**d, **{k: np.asarray(d[k], bool if k != "x" else float).reshape(-1, len(FEATURES))
+                                   if k == "x" else np.asarray(d[k], bool) for k in ("x", "y", "same", "weak")}})
+                for d in json.loads(cache.read_text(encoding="utf-8"))]
     out = []
     for path in sets:
         for q in load_questions(path):
             r = assistant.retrieve(q.question, k=10)
-            found, verdict = assistant.candidates(r)
+            found, verdict = candidates(r)
             x = levels.features(r.query, found)
             y = np.array([contains_answer(with_header(c.hit.text, c.start, c.end), q.answers) for c in found], bool)
             out.append(Sample(path.stem, q.id, group_of(path.stem, q.doc), q.question, bool(q.answers),
                               r.query.chinese, x, y, np.array([levels.same_language(r.query, c.text) for c in found]),
                               np.array([c.hit.match == levels.WEAK for c in found]), verdict.label))
+    if cache is not None:
+        cache.write_text(json.dumps([{**s.__dict__, **{k: getattr(s, k).tolist() for k in ("x", "y", "same", "weak")}}
+                                     for s in out], ensure_ascii=False), encoding="utf-8")
     return out
 
 
@@ -196,9 +205,13 @@ def main() -> None:
     ap.add_argument("--index", type=Path, required=True)
     ap.add_argument("--sets", type=Path, nargs="*", default=SETS)
     ap.add_argument("--out", type=Path, default=PROJECT / "qa/answer/fitted/answer_levels.json")
+    ap.add_argument("--data", type=Path, help="keep the questions' candidates in this JSON file, and read them from it")
     args = ap.parse_args()
     assistant = Assistant(Settings(corpus_dir=args.corpus, index_dir=args.index))
-    data = samples(assistant, args.sets)
+    data = samples(assistant, args.sets, args.data)
+    if len({s.group for s in data}) < 3:  # one document: folds of its questions instead (never the same question twice)
+        for s in data:
+            s.group = f"fold{fold_of(s.question, 5)}"
     groups = sorted({s.group for s in data})
     folds, rows = [], []
     for g in groups:

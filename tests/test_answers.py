@@ -7,7 +7,7 @@ import pytest
 from conftest import SEED
 
 from qa import Citation, Hit
-from qa.answer.answers import MAX_SENTENCES, SENTENCE_HITS, AnswerSentence, best_sentences, judge, rank_sentences
+from qa.answer.answers import CANDIDATE_HITS, MAX_SENTENCES, AnswerSentence, best_sentences, judge, rank_sentences
 from qa.answer.verdict_model import SentenceWeights, VerdictModel
 from qa.answer.verdicts import Matcher
 from qa.embed.vocabulary import WordVectors
@@ -74,15 +74,14 @@ def test_markdown_headings_are_never_answer_sentences(fake_embedder):
     assert [s.text for s in sentences] == ["Barn owls nest in hollow trees and towers."]
 
 
-def test_sentences_come_only_from_the_top_hits(fake_embedder):
-    doc = "Alpha owls sleep by day.\n\nBeta owls sleep by day.\n\nGamma owls sleep by day.\n\n" \
-          "Delta owls eat voles every night.\n"
-    hits = [_hit(i + 1, p, doc) for i, p in enumerate(["Alpha owls sleep by day.", "Beta owls sleep by day.",
-                                                       "Gamma owls sleep by day.",
-                                                       "Delta owls eat voles every night."])]
+def test_every_sentence_of_the_top_five_hits_is_read_and_no_other(fake_embedder):
+    names = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
+    passages = [f"{n} owls sleep by day." for n in names[:5]] + ["Zeta owls eat voles every night."]
+    doc = "\n\n".join(passages) + "\n"
+    hits = [_hit(i + 1, p, doc) for i, p in enumerate(passages)]
     sentences = _answer("Which owls eat voles every night?", hits, fake_embedder, 10)
-    assert SENTENCE_HITS == 3
-    assert sorted(s.hit_rank for s in sentences) == [1, 2, 3]
+    assert CANDIDATE_HITS == 5
+    assert sorted(s.hit_rank for s in sentences) == [1, 2, 3, 4, 5]
 
 
 def test_repeated_sentences_are_given_once(fake_embedder):

