@@ -43,7 +43,7 @@ SETS = [SHARED / f"{n}.jsonl" for n in ("dev", "dev-unanswerable", "dev-translat
                                          "knot-dns", "debian-policy", "debian-edu-zh", "linuxcnc-zh", "install-guide-zh",
                                          "cross-lingual")] + [PROJECT / "tests/data/zh/dev-zh.jsonl",
                                                               PROJECT / "tests/data/zh/dev-unanswerable-zh.jsonl"]
-PRECISION = 0.92  # the answers kept must be right at least this often on the questions fitted on
+PRECISION = 0.90  # the answers kept must be right at least this often on the questions fitted on (the issue's bar)
 L2 = 1.0
 COL = {name: i for i, name in enumerate(FEATURES)}
 
@@ -163,14 +163,14 @@ def fit_model(data: list[Sample]) -> LevelModel:
     return LevelModel(model.coef, b, model.conf_coef, cb, threshold_for(conf, y))
 
 
-def reply(s: Sample, model: LevelModel) -> tuple[str, float, bool]:
+def reply(s: Sample, model: LevelModel, weak_rule: bool = True) -> tuple[str, float, bool]:
     """(level, confidence, shown sentence right) of a question under a model, as the product decides it."""
     got = top_of(s, np.asarray(model.coef), model.intercept)
     if got is None:
         return ("not_found" if s.verdict == "not_found" else "partial"), 0.0, False
     top, z = got
     conf = round(model.confidence(z), 3)
-    answered = conf >= model.threshold and not s.weak[top]
+    answered = conf >= model.threshold and not (weak_rule and s.weak[top])
     label = "answered" if answered else ("not_found" if s.verdict == "not_found" else "partial")
     return label, conf, bool(s.answerable and s.y[top])
 
@@ -213,15 +213,16 @@ def main() -> None:
         for s in data:
             s.group = f"fold{fold_of(s.question, 5)}"
     groups = sorted({s.group for s in data})
-    folds, rows = [], []
+    folds, rows, unruled = [], [], []
     for g in groups:
         model = fit_model([s for s in data if s.group != g])
         held = [s for s in data if s.group == g]
         folds.append({**model.to_dict(), "group": g, "held_out": sorted({s.question for s in held})})
         rows += [(s, *reply(s, model)) for s in held]
+        unruled += [(s, *reply(s, model, weak_rule=False)) for s in held]
     full = fit_model(data)
     write_model(args.out, full, folds, args.sets)
-    write_results(rows, full, args)
+    write_results(rows, full, args, unruled)
 
 
 def write_model(out: Path, full: LevelModel, folds: list[dict], sets: list[Path]) -> None:
@@ -233,7 +234,7 @@ def write_model(out: Path, full: LevelModel, folds: list[dict], sets: list[Path]
                    encoding="utf-8")
 
 
-def write_results(rows, full: LevelModel, args) -> None:
+def write_results(rows, full: LevelModel, args, unruled) -> None:
     by_set = {name: figures([r for r in rows if r[0].set == name]) for name in dict.fromkeys(r[0].set for r in rows)}
     by_language = {"english": figures([r for r in rows if not r[0].chinese]),
                    "chinese": figures([r for r in rows if r[0].chinese]), "all": figures(rows)}
@@ -253,6 +254,8 @@ def write_results(rows, full: LevelModel, args) -> None:
                 f"| {f['candidate_recall']:.3f} |")
 
     md = ["# Answer levels, out of fold by document", "", f"`{result['command']}`", "",
+          "The corpus folder holds the review (corpus/), everything in ../shared/docs and tests/data/zh/man-zh.txt, "
+          "indexed together by one `qa index` (13,587 passages).", "",
           "Every figure is out of fold: each question was judged by the fold model fitted without any question over "
           "its document (qa/answer/fitted/answer_levels.json). Answer precision: of the replies given as an answer, "
           "the share whose first sentence holds an answer; coverage: of the answerable questions, the share given a "
@@ -262,6 +265,10 @@ def write_results(rows, full: LevelModel, args) -> None:
     md += ["", "## Calibration (out of fold, every question with a candidate)", "",
            "| confidence | n | shown sentence right | mean confidence |", "|---|---|---|---|"]
     md += [f"| {c['confidence']} | {c['n']} | {c['right']:.3f} | {c['mean_confidence']:.3f} |" for c in result["calibration"]]
+    md += ["", "## Without the weak-match rule (an answer also from a passage whose relevance is a weak match)", "",
+           head.format("questions"), sep]
+    md += [line(k, figures([r for r in unruled if k == "all" or r[0].chinese == (k == "chinese")]))
+           for k in ("english", "chinese", "all")]
     md += ["", f"Full model's threshold: {full.threshold:.3f}."]
     (PROJECT / "results/answer-levels.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     print("\n".join(md))

@@ -22,17 +22,19 @@ from typing import Sequence
 
 import numpy as np
 
+from qa.answer import cues
 from qa.answer.answers import Candidate
 from qa.ingest.code_blocks import asks_for_code, is_code
 from qa.ingest.tables import is_row
 from qa.retrieve.query import Query
-from qa.text import cjk_count, is_cjk
+from qa.text import cjk_count, content_terms, is_cjk
 
 MODEL_FILE = Path(__file__).parent / "fitted" / "answer_levels.json"
 CANDIDATE_HITS = 5  # answer sentences are read from this many top passages
 FEATURES = ("route_first", "route_rank", "cosine", "cosine_gap", "overlap", "kind", "fits", "anchor_missing",
             "name_missing", "focus_missing", "sentence_unmatched", "passage_unmatched", "hit_first", "hit_rank",
-            "relevance", "code_mismatch", "same_language", "short", "table_row")
+            "relevance", "code_mismatch", "same_language", "short", "table_row", "novelty", "after_restating",
+            "cue_asked", "cue_held")
 CONFIDENCE_FEATURES = ("top_logit", "margin", "relevance", "passage_unmatched", "chinese")
 # Passages in the question's language win when they hold an answer nearly as likely as the other language's:
 # a reader asked in Chinese wants the Chinese sentence of a book indexed in both languages.
@@ -105,6 +107,9 @@ def features(query: Query, found: Sequence[Candidate]) -> np.ndarray:
         return np.zeros((0, len(FEATURES)))
     best_cos = max(c.cosine for c in found)
     code = asks_for_code(query.text)
+    asked = content_terms(query.text)
+    before = _overlap_before(found)
+    cue = cues.asked(query.text)
     rows = []
     for i, c in enumerate(found):
         k = c.checks
@@ -112,8 +117,29 @@ def features(query: Query, found: Sequence[Candidate]) -> np.ndarray:
                      float(k.fits), float(bool(k.anchors)), float(bool(k.names)), float(bool(k.focus)),
                      k.sentence_unmatched, k.passage_unmatched, float(c.hit.rank == 1), 1.0 / c.hit.rank,
                      c.hit.relevance, float(is_code(c.text) != code), float(same_language(query, c.text)),
-                     float(_short(c.text)), float(is_row(c.text))))
+                     float(_short(c.text)), float(is_row(c.text)), _novelty(c.text, asked), before[i],
+                     float(cue is not None), float(cue is not None and cues.held(cue, c.text))))
     return np.asarray(rows, dtype=np.float64)
+
+
+def _novelty(text: str, asked: set[str]) -> float:
+    """Share of the sentence's content words the question does not use: an answer adds what was not asked."""
+    held = content_terms(text)
+    return len(held - asked) / len(held) if held else 0.0
+
+
+def _overlap_before(found: Sequence[Candidate]) -> list[float]:
+    """For each candidate, the question overlap of the sentence just before it in its passage (0 for a first one):
+    manuals restate the question's topic in one sentence and answer it in the next."""
+    by_hit: dict[int, list[int]] = {}
+    for i, c in enumerate(found):
+        by_hit.setdefault(c.hit.rank, []).append(i)
+    out = [0.0] * len(found)
+    for rows in by_hit.values():
+        rows.sort(key=lambda i: found[i].start)
+        for prev, cur in zip(rows, rows[1:], strict=False):
+            out[cur] = found[prev].overlap
+    return out
 
 
 def same_language(query: Query, text: str) -> bool:
