@@ -26,6 +26,7 @@ NAMES = {"utf_8": "UTF-8", "utf_16": "UTF-16", "utf_16_le": "UTF-16 (little-endi
 # Decode with the superset: GB2312 and GBK text is GB18030 text; cp950 holds Big5's characters and more.
 _SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "cp950", "shift_jis": "cp932", "euc_kr": "cp949"}
 _UTF8_INVALID = re.compile(rb"[\x80-\xff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,9 @@ def utf16_without_bom(data: bytes) -> str | None:
     enc = "utf_16_le" if odd > 0.3 * half and even < 0.05 * half else \
         "utf_16_be" if even > 0.3 * half and odd < 0.05 * half else None
     if enc:
-        try:
-            data.decode(enc)
-        except UnicodeDecodeError:
+        text = sample.decode(enc, errors="replace")  # the sample may end inside a surrogate pair
+        # Binary with zero bytes (an executable, an image) decodes to control codes and broken surrogates.
+        if _CONTROL.search(text) or text.count("\ufffd") > 1:
             return None
     return enc
 
