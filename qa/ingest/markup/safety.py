@@ -89,9 +89,10 @@ def join(base: str, href: str) -> str:
 
 _ENTITY = re.compile(rb"<!ENTITY\s+(%\s*)?([^\s>]+)\s*(?:(SYSTEM|PUBLIC)\b|([\"'])(.*?)\4)", re.I | re.S)
 # Declarations live in a DOCTYPE's internal subset, wherever the DOCTYPE is; comments and CDATA are only text.
-_DOCTYPE = re.compile(rb"<!DOCTYPE\b[^\[>]*\[(.*?)\]\s*>", re.I | re.S)
-_SUBSET = re.compile(rb"(<!DOCTYPE\b[^\[>]*?)\s*\[.*?\]\s*>", re.I | re.S)
-_LITERAL = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.S)
+# (head, internal subset, its closing "]>" or "" when the file ends inside it: scanned once, in linear time)
+_DOCTYPE = re.compile(rb"(<!DOCTYPE\b[^\[>]*?)\s*\[(.*?)(\]\s*>|\Z)", re.I | re.S)
+# An unclosed one runs to the end of the file (as parsers read it), so that each is scanned once: linear time.
+_LITERAL = re.compile(rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", re.S)
 _CHAR_REF = re.compile(rb"&#(?:x[0-9a-fA-F]+|[0-9]+);")
 MAX_ENTITY_CHARS = 1024  # a named character or a short phrase; a bomb needs nesting or a long value
 MAX_EXPANSION = 64 * 2**20  # all references to declared entities together, once expanded
@@ -108,7 +109,7 @@ def check_entities(data: bytes, what: str) -> dict[bytes, bytes]:
         return {}
     declared: dict[bytes, bytes] = {}
     for doctype in _DOCTYPE.finditer(_LITERAL.sub(b"", data)):
-        for m in _ENTITY.finditer(doctype.group(1)):
+        for m in _ENTITY.finditer(doctype.group(2)):
             if m.group(3):
                 raise Refused(f"the {what} declares an external XML entity (it would read another file or a URL)")
             value = m.group(5) or b""
@@ -125,8 +126,8 @@ def expand_entities(data: bytes, what: str, html: bool = False) -> bytes:
     which the HTML parser would otherwise drop as a comment."""
     declared = check_entities(data, what)
     if html and b"<![CDATA[" in data:
-        data = re.sub(rb"<!\[CDATA\[(.*?)\]\]>", lambda m: _escape(m.group(1)), data, flags=re.S)
-    data = _SUBSET.sub(rb"\1>", data)
+        data = re.sub(rb"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", lambda m: _escape(m.group(1)), data, flags=re.S)
+    data = _strip_subsets(data)
     if not declared:
         return data
     ref = re.compile(b"&(" + b"|".join(re.escape(n) for n in declared) + b");")
@@ -134,6 +135,17 @@ def expand_entities(data: bytes, what: str, html: bool = False) -> bytes:
     if grows > MAX_EXPANSION:
         raise Refused(f"the {what}'s entities expand to more than {MAX_EXPANSION // 2**20} MiB")
     return ref.sub(lambda m: declared[m.group(1)], data)
+
+
+def _strip_subsets(data: bytes) -> bytes:
+    """data with each DOCTYPE's internal subset removed ("<!DOCTYPE html>" left); an unclosed one is left as it is."""
+    out, at = [], 0
+    for m in _DOCTYPE.finditer(data):
+        if not m.group(3):
+            break
+        out += [data[at:m.start()], m.group(1), b">"]
+        at = m.end()
+    return b"".join(out) + data[at:] if out else data
 
 
 def _escape(text: bytes) -> bytes:
