@@ -12,6 +12,7 @@ from ui_server import small_assistant
 from qa.errors import IndexRebuilding
 from qa.index.build import build_lock
 from qa.ops.health import check
+from ui.app import ChatApp
 
 
 def test_a_deleted_index_is_rebuilt_in_the_background_and_said(tmp_path):
@@ -31,6 +32,7 @@ def test_a_deleted_index_is_rebuilt_in_the_background_and_said(tmp_path):
             (False, "The index is being rebuilt; try again in 30 s.", True, True)
         with pytest.raises(IndexRebuilding):  # a second question starts no second rebuild
             assistant.ask(question, k=1)
+        assert "The index is being rebuilt; try again in 30 s." in ChatApp(assistant).panels()[0]  # the page's status
         rebuild = assistant._rebuild
     assert rebuild is not None
     rebuild.wait(120)

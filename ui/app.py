@@ -46,8 +46,8 @@ class ChatApp(evidence_events.EvidenceEvents):
         """(status, documents list, document chooser, examples) as they are now."""
         try:
             status, error = self.assistant.status(), None
-        except qa.errors.IndexNotFound:
-            status, error = None, t(lang, "no_index")
+        except qa.errors.IndexNotFound:  # lost under the server: being rebuilt, and said so
+            status, error = None, self.assistant.rebuilding() or t(lang, "no_index")
         except (qa.errors.QAError, OSError) as exc:
             status, error = None, self.explain(exc)
         try:
