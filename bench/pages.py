@@ -25,7 +25,7 @@ def page_render_timing(pdf: Path = SPEC_PDF, repeats: int = 2, dpi: int | None =
     settings = Settings()
     dpi = dpi or settings.page_dpi
     data = Path(pdf).read_bytes()
-    renderer = Renderer(settings.pdf_timeout_s, settings.pdf_memory_bytes)
+    renderer = Renderer(settings.parse_timeout_s, settings.parse_memory_bytes)
     t = time.perf_counter()
     renderer.render(data, 1, dpi)
     first_ms = (time.perf_counter() - t) * 1000

@@ -41,7 +41,7 @@ def main() -> None:
            "progress_reports": len(moments), "longest_gap_between_pages_s": round(max(gaps, default=0), 2),
            "child_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
            "parent_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-           "pdf_memory_limit_mib": settings.pdf_memory_bytes // 2**20, "warnings": list(doc.warnings)}
+           "pdf_memory_limit_mib": settings.parse_memory_bytes // 2**20, "warnings": list(doc.warnings)}
     Path(args.out + ".json").write_text(json.dumps(row, indent=1, ensure_ascii=False) + "\n")
     lines = [f"Written by: `python -m bench.pdf_read {args.pdf}` (reading and chunking, no embedding)", "",
              "| " + " | ".join(k for k in row if k != "warnings") + " |", "|" + "---|" * (len(row) - 1),

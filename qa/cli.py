@@ -12,19 +12,21 @@ import warnings
 import qa
 from qa import messages
 from qa.errors import explain
+from qa.ingest.files import shown_name
 from qa.present.progress import ConsoleBar
 
 
 def _cmd_index(args) -> int:
     report = qa.build_index(args.paths or None, full=args.full, progress=None if args.quiet else ConsoleBar(),
                             wait=args.wait, ray=args.ray)
+    # File names are shown escaped: a newline or escape sequence in a name cannot forge lines of this output.
     for s in report.skipped:
-        print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
+        print(shown_name(f"warning: skipped {s.source}: {s.reason}"), file=sys.stderr)
     for w in report.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(shown_name(f"warning: {w}"), file=sys.stderr)
     for r in report.timings.get("reading", ()):
         rate = max(r["seconds"], 1e-9)
-        print(f"read {r['source']}: {r['pages']} pages, {r['passages']} passages in {r['seconds']:.1f} s "
+        print(f"read {shown_name(r['source'])}: {r['pages']} pages, {r['passages']} passages in {r['seconds']:.1f} s "
               f"({r['pages'] / rate:.1f} pages/s, {r['passages'] / rate:.1f} passages/s)", file=sys.stderr)
     print(f"indexed {report.n_chunks} chunks in {report.seconds:.1f} s ({report.n_embedded} embedded, "
           f"{report.n_words} new words): "
@@ -59,7 +61,7 @@ def _cmd_ask(args) -> int:
         # ranges with a hyphen, not the page's en dash: terminals and scripts read them as plain text
         page = (t(lang, "page_range", page=c.page, first=c.page_range[0], last=c.page_range[1]).replace("–", "-")
                 if c.page_range else t(lang, "page", page=c.page) if c.page else None)
-        where = ", ".join(x for x in (c.title, c.section, page, c.source) if x)
+        where = shown_name(", ".join(x for x in (c.title, c.section, page, c.source) if x))
         span = t(lang, "chars", start=c.start, end=c.end).replace("–", "-")
         print(f"[{h.rank}] {where} ({span}, {t(lang, 'score', score=f'{h.score:.4f}')})")
         print("    " + h.text.replace("\n", "\n    "))
@@ -169,7 +171,7 @@ def _run(args) -> int:
     try:
         return args.func(args)
     except qa.errors.QAError as exc:
-        print(f"qa: error: {exc}", file=sys.stderr)
+        print(f"qa: error: {shown_name(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)

@@ -32,6 +32,11 @@ class IndexNotFound(QAError):
     """No index has been built at the configured location."""
 
 
+class IndexRebuilding(IndexNotFound):
+    """The index folder disappeared under a server, which is rebuilding it in the background; the message says
+    when to try again."""
+
+
 class IndexCorrupt(QAError):
     """The index on disk is damaged or does not match its manifest."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -32,8 +33,21 @@ class Settings:
     max_chunk_chars: int = 1100
     overlap_sentences: int = 1
     max_file_bytes: int = 50 * 1024 * 1024
-    pdf_timeout_s: float = 60.0
-    pdf_memory_bytes: int = 2 * 1024**3
+    # What one file may become, whatever the route (EPUB spine repeats, entities, huge pages): its extracted text at
+    # most max_text_chars and at most max_text_per_byte characters per byte of the file (or 1 MiB of text, for small
+    # files), and at most max_passages passages. Measured on the 119 files of ../shared/docs and the review
+    # (results/text-growth.md, python -m bench.text_growth): at most 1.1 characters per byte (an EPUB), 2.1 M
+    # characters and 6,178 passages (octave.pdf, 1,158 pages); the defaults leave 18, 9 and 8 times that.
+    max_text_chars: int = 20_000_000
+    max_text_per_byte: float = 20.0
+    max_passages: int = 50_000
+    # Bounds on every parser's child process (PDF, HTML, EPUB, DOCX): seconds and address space.
+    parse_timeout_s: float = 60.0
+    parse_memory_bytes: int = 2 * 1024**3
+    # The names these limits had when only PDFs were parsed in a child; still read (QA_PDF_TIMEOUT_S, ...) and
+    # moved onto parse_timeout_s / parse_memory_bytes, after which they read None.
+    pdf_timeout_s: float | None = None
+    pdf_memory_bytes: int | None = None
     max_question_chars: int = 2000
     max_k: int = 50  # the most passages one search returns
     candidates: int = 50  # per retriever, before fusion
@@ -61,6 +75,13 @@ class Settings:
     qdrant_replicas: int = 0  # a cluster: copies of each shard (0: the server's default, 1)
 
     def __post_init__(self) -> None:
+        for name, (low, high) in RANGES.items():
+            _check_range(name, getattr(self, name), low, high)
+        for old, new in (("pdf_timeout_s", "parse_timeout_s"), ("pdf_memory_bytes", "parse_memory_bytes")):
+            if getattr(self, old) is not None:
+                if getattr(self, new) == _DEFAULTS[new]:  # the new name wins where both are given
+                    object.__setattr__(self, new, getattr(self, old))
+                object.__setattr__(self, old, None)
         if not 16 <= self.chunk_tokens <= self.max_chunk_tokens <= 254:
             raise InvalidSetting(
                 f"chunk_tokens={self.chunk_tokens} and max_chunk_tokens={self.max_chunk_tokens} must satisfy "
@@ -74,12 +95,6 @@ class Settings:
         if self.backend == "qdrant" and not (self.qdrant_url or self.qdrant_path):
             raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
                                  "(the embedded engine)")
-        for name in ("onnx_threads", "query_cache", "answer_workers"):
-            if getattr(self, name) < 0:
-                raise InvalidSetting(f"{name}={getattr(self, name)}; it must be 0 or more")
-        if not 1 <= self.queue_size <= 1000:
-            raise InvalidSetting(f"queue_size={self.queue_size}; it must be from 1 to 1000 (the web server keeps "
-                                 "at most 2,000 sessions, so the queue stays well below that)")
 
     @property
     def index_path(self) -> Path:
@@ -103,6 +118,37 @@ class Settings:
         return replace(self, **changes)
 
 
+_KIB, _GIB = 1024, 1024**3
+# Every numeric setting's valid range, checked when Settings is made (so at start, with one sentence).
+RANGES: dict[str, tuple[float, float]] = {
+    "chunk_tokens": (16, 254), "max_chunk_tokens": (16, 254), "cjk_chunk_tokens": (16, 254),
+    "max_chunk_chars": (100, 100_000), "overlap_sentences": (0, 2),
+    "max_file_bytes": (1, 64 * _GIB), "max_text_chars": (1000, 2_000_000_000), "max_text_per_byte": (1, 100_000),
+    "max_passages": (1, 10_000_000),
+    "parse_timeout_s": (0.001, 86_400), "parse_memory_bytes": (16 * 1024**2, 1024 * _GIB),
+    "pdf_timeout_s": (0.001, 86_400), "pdf_memory_bytes": (16 * 1024**2, 1024 * _GIB),
+    "max_question_chars": (1, 1_000_000), "max_k": (1, 1000), "candidates": (1, 100_000), "batch_size": (1, 4096),
+    "keep_generations": (1, 100),
+    # The web server keeps at most 2,000 sessions, so the queue stays well below that (ui/sessions.py).
+    "queue_size": (1, 1000), "answer_workers": (0, 1024),
+    "max_request_bytes": (_KIB, 64 * _GIB), "max_upload_request_bytes": (_KIB, 64 * _GIB),
+    "upload_storage_bytes": (_KIB, 1024 * _GIB), "page_dpi": (36, 1200), "onnx_threads": (0, 1024),
+    "query_cache": (0, 100_000_000), "qdrant_shards": (0, 10_000), "qdrant_replicas": (0, 100),
+}
+
+
+def _check_range(name: str, value: object, low: float, high: float) -> None:
+    """One sentence naming the variable, its value and its range, for a value that is not a finite number in it."""
+    if value is None:
+        return
+    whole = isinstance(low, int) and isinstance(high, int)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and \
+        (not whole or float(value).is_integer()) and low <= value <= high
+    if not ok:
+        kind = "a whole number" if whole else "a number"
+        raise InvalidSetting(f"QA_{name.upper()}={value!r} is out of range; it must be {kind} from {low:,} to {high:,}")
+
+
 def _parse(name: str, raw: str, kind: object) -> object:
     """An environment variable's value as its field's declared type (Path, str, int or float)."""
     base: Any = next((a for a in get_args(kind) if a is not type(None)), kind)  # Path | None -> Path
@@ -113,3 +159,6 @@ def _parse(name: str, raw: str, kind: object) -> object:
     except ValueError:
         what = "a whole number" if base is int else "a number"
         raise InvalidSetting(f"{name}={raw!r} is not {what}") from None
+
+
+_DEFAULTS = {f.name: f.default for f in fields(Settings)}

@@ -94,3 +94,17 @@ LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
           + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10))
           + ']>')
 EXTERNAL = '<?xml version="1.0"?><!DOCTYPE doc [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+
+
+SPINE_REF = '<itemref idref="p"/>'
+
+
+def spine_repeats(path: Path, times: int, page_bytes: int = 1_000_000) -> Path:
+    """A small EPUB whose spine lists one page of about page_bytes the given number of times (it deflates to a few KB)."""
+    para = "<p>The lamp room holds the great lens, polished by the keeper every morning.</p>"
+    page = xhtml('<h1>The lamp room</h1>' + para * (page_bytes // len(para)))
+    package = (f'<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+               f'<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Lamp book</dc:title></metadata>'
+               f'<manifest><item id="p" href="lamp.xhtml" media-type="application/xhtml+xml"/></manifest>'
+               f'<spine>{SPINE_REF * times}</spine></package>')
+    return make_epub(path, pages={"lamp.xhtml": page}, package=package)

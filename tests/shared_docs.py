@@ -19,7 +19,7 @@ needs_docs = pytest.mark.skipif(not DOCS.is_dir(), reason=f"the shared manuals a
 @cache
 def document(name: str) -> Document:
     """A shared PDF read as indexing reads it."""
-    return load_document(DOCS / name, DOCS, Settings(pdf_timeout_s=300))
+    return load_document(DOCS / name, DOCS, Settings(parse_timeout_s=300))
 
 
 @cache

@@ -13,7 +13,7 @@ from faults import read_only
 from ui_server import running_app, small_assistant
 
 from qa.index.build import build_lock
-from qa.ops.health import Health, build_running, check, unindexed
+from qa.ops.health import Health, build_running, check, report_lines, unindexed
 
 
 def qa_cli(*args: str, corpus: Path, index: Path) -> subprocess.CompletedProcess:
@@ -92,3 +92,17 @@ def test_qa_status_answers_from_the_real_index(real_index):
     done = qa_cli("status", "--json", corpus=Path(real_index.corpus_dir), index=real_index.index_path)
     assert done.returncode == 0, done.stderr
     assert '"answering": true' in done.stdout and '"problem": null' in done.stdout
+
+
+def test_files_the_last_build_refused_are_listed_with_why_not_as_pending(tmp_path):
+    assistant = small_assistant(tmp_path, build=False)
+    corpus = Path(assistant.settings.corpus_dir)
+    (corpus / "broken.epub").write_bytes(b"PK\x03\x04 not really a zip")
+    assistant.build_index()
+    reason = "not a readable EPUB (a damaged zip archive: File is not a zip file)"
+    got = check(assistant)
+    assert (got.unindexed, got.refused) == ((), (("broken.epub", reason),))
+    assert report_lines(got.as_json())[-1] == f"refused: broken.epub: {reason} (fix or replace the file, then rebuild)"
+    (corpus / "broken.epub").write_bytes(b"PK\x03\x04 replaced, and still not a zip")  # changed: a rebuild may read it
+    got = check(assistant)
+    assert (got.unindexed, got.refused) == (("broken.epub",), ())

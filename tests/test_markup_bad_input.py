@@ -114,14 +114,9 @@ def test_a_table_whose_spans_would_multiply_its_text_is_refused(built, corpus):
                                "(its row and column spans would multiply its text)"]
 
 
-def test_markup_nested_past_the_parsers_depth_limit_gives_no_text(built, corpus):
-    (corpus / "deep.html").write_text("<html><body>" + "<div>" * 100_000 + "x" + "</div>" * 100_000 + "</body></html>")
-    assert _warning(built) == ["skipped deep.html: no text found (the file holds no paragraphs, headings, tables or code)"]
-
-
 @pytest.mark.parametrize("limit, reason", [
-    ({"pdf_memory_bytes": 16 * 2**20}, "EPUB parsing needed more than 16 MiB of memory (QA_PDF_MEMORY_BYTES)"),
-    ({"pdf_timeout_s": 0.001}, "EPUB parsing took longer than 0.001 s (QA_PDF_TIMEOUT_S); the file may make the parser loop")])
+    ({"parse_memory_bytes": 16 * 2**20}, "EPUB parsing needed more than 16 MiB of memory (QA_PARSE_MEMORY_BYTES)"),
+    ({"parse_timeout_s": 0.001}, "EPUB parsing took longer than 0.001 s (QA_PARSE_TIMEOUT_S); the file may make the parser loop")])
 def test_parsing_runs_under_the_pdf_limits_of_memory_and_time(tmp_path, corpus, limit, reason):
     make_epub(corpus / "book.epub")
     with pytest.raises(DocumentError) as refused:

@@ -11,7 +11,7 @@ import gradio as gr
 import qa
 from qa import messages
 from qa.errors import explain
-from qa.health import build_running, unindexed
+from qa.health import build_running, corpus_state, shown_name
 from qa.progress import STAGES
 from qa.serialize import search_dict
 
@@ -46,8 +46,8 @@ class ChatApp(evidence_events.EvidenceEvents):
         """(status, documents list, document chooser, examples) as they are now."""
         try:
             status, error = self.assistant.status(), None
-        except qa.errors.IndexNotFound:
-            status, error = None, t(lang, "no_index")
+        except qa.errors.IndexNotFound:  # lost under the server: being rebuilt, and said so
+            status, error = None, self.assistant.rebuilding() or t(lang, "no_index")
         except (qa.errors.QAError, OSError) as exc:
             status, error = None, self.explain(exc)
         try:
@@ -56,7 +56,8 @@ class ChatApp(evidence_events.EvidenceEvents):
             docs = []
         choices = [d.source for d in docs]
         keep = [s for s in (selected or []) if s in choices]
-        note = " ".join(x for x in (note, self._pending_note(set(choices), lang)) if x) or None
+        refused = status.refused if status is not None else None
+        note = " ".join(x for x in (note, self._pending_note(set(choices), lang, refused)) if x) or None
         return (render.status_html(status, error, note, lang), render.documents_html(docs, lang),
                 gr.CheckboxGroup(choices=choices, value=keep), examples.examples_html(self.assistant, choices))
 
@@ -65,12 +66,15 @@ class ChatApp(evidence_events.EvidenceEvents):
         lang = render.language(http)
         return (*self.panels(selected=selected, lang=lang), render.words_html(lang))
 
-    def _pending_note(self, indexed: set[str], lang: str = "en") -> str | None:
-        """A rebuild running elsewhere, and corpus files the index does not hold (Rebuild index adds them)."""
+    def _pending_note(self, indexed: set[str], lang: str = "en", refused: dict | None = None) -> str | None:
+        """A rebuild running elsewhere, corpus files the index does not hold (Rebuild index adds them), and files the
+        last build refused, with why (a rebuild would refuse them again)."""
         notes = []
         if build_running(self.settings.index_path):
             notes.append(t(lang, "build_running"))
-        missing = unindexed(self.settings.corpus_dir, indexed)
+        missing, kept_out = corpus_state(self.settings.corpus_dir, indexed, refused)
+        if kept_out:
+            notes.append(t(lang, "refused_by_build", files="; ".join(f"{shown_name(s)} ({r})" for s, r in kept_out[:10])))
         if missing:
             shown = ", ".join(missing[:10])
             if len(missing) > 10:

@@ -42,6 +42,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
         os.environ["GRADIO_TEMP_DIR"] = str(uploads_dir)
     try:
         assistant = qa.Assistant.shared()
+        # An index folder lost while serving is rebuilt in the background; questions are told when to come back.
+        assistant.background_rebuild = True
         report = assistant.ensure_index(ConsoleBar(), notice=lambda m: print(m, file=sys.stderr, flush=True))
         if report is not None:
             for s in report.skipped:

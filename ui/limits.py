@@ -60,8 +60,11 @@ class RequestGuard:
     """The middleware; settings is a qa.Settings, upload_dir returns gradio's upload folder, health its report."""
 
     def __init__(self, app: Callable, settings: Any, upload_dir: Callable[[], Path],
-                 health: Callable[[], dict] | None = None):
+                 health: Callable[[], dict] | None = None, api_inputs: dict[str, tuple[str, ...]] | None = None):
         self.app = app
+        # api name -> its inputs in order: a /call/<name> with missing or extra inputs is told which, in one
+        # sentence (gradio answers {"error": null} and logs a traceback).
+        self.api_inputs = api_inputs or {}
         self.settings = settings
         self.upload_dir = upload_dir
         self.health = health
@@ -117,6 +120,18 @@ class RequestGuard:
             limit = min(limit, free)
             reserved = size or limit
             self.reserved += reserved
+        name = path.rstrip("/").removeprefix(f"{API}/call/")
+        if method == "POST" and name in self.api_inputs:
+            body = await _whole_body(receive, limit)
+            if body is None:
+                await _reply(send, 413, _too_large(what, limit + 1, limit, exact=False),
+                             extra=[(b"connection", b"close")])
+                return
+            problem = inputs_problem(name, self.api_inputs[name], body)
+            if problem:
+                await _reply(send, 400, problem)
+                return
+            receive = _replay(body, receive)
         try:
             await self._guarded(scope, receive, send, limit, what, _cors_headers(origin, headers) if cors else [])
         finally:
@@ -180,6 +195,57 @@ class RequestGuard:
             used = folder_bytes(folder)
             self._usage = (time.monotonic(), now_stamp, used)
         return used
+
+
+async def _whole_body(receive: Callable, limit: int) -> bytes | None:
+    """The request body (None once it passes limit): an API call's inputs are checked before the app sees them."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        parts.append(message.get("body", b""))
+        size += len(parts[-1])
+        if size > limit:
+            return None
+        if not message.get("more_body"):
+            break
+    return b"".join(parts)
+
+
+def _replay(body: bytes, receive: Callable) -> Callable:
+    """A receive that gives the app the body already read, then what the connection says next."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def inputs_problem(name: str, inputs: Sequence[str], body: bytes) -> str | None:
+    """The sentence for a /call/<name> body whose "data" list does not hold exactly the inputs, else None."""
+    shape = f'{{"data": [{", ".join(inputs)}]}}'
+    try:
+        data = json.loads(body).get("data")
+    except (ValueError, AttributeError):
+        data = None
+    if not isinstance(data, list):
+        return f"The call to /{name} must send JSON of the form {shape}; send its {len(inputs)} inputs in that order."
+    if len(data) < len(inputs):
+        missing = inputs[len(data):]
+        return (f"The call to /{name} is missing {'its input' if len(missing) == 1 else 'its inputs'} "
+                f"{', '.join(missing)}: send all {len(inputs)} inputs in order, as {shape}.")
+    if len(data) > len(inputs):
+        extra = len(data) - len(inputs)
+        return (f"The call to /{name} sent {len(data)} inputs, {extra} more than it takes: send only "
+                f"{', '.join(inputs)}, in order, as {shape}.")
+    return None
 
 
 def _cors_headers(origin: str, headers: dict[str, str]) -> list[tuple[bytes, bytes]]:

@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 
 import qa
 from qa import messages
+from qa.health import shown_name
 from qa.reflow import reflow, reflowed
 
 t = messages.text
@@ -53,7 +54,7 @@ def where(c: "qa.Citation", lang: str = "en") -> str:
         parts.append(f'<span class="qa-page">{shown}</span>')
     elif c.page:
         parts.append(f'<span class="qa-page">{t(lang, "page", page=int(c.page))}</span>')
-    parts.append(f'<span class="qa-source">{esc(c.source)}</span>')
+    parts.append(f'<span class="qa-source">{esc(shown_name(c.source))}</span>')
     parts.append(f'<span class="qa-span">{t(lang, "chars", start=int(c.start), end=int(c.end))}</span>')
     return " · ".join(parts)
 
@@ -202,7 +203,7 @@ def documents_html(docs: Sequence["qa.DocumentRecord"], lang: str = "en") -> str
         facts = [messages.count(lang, "page", int(d.n_pages))] if d.n_pages else []
         facts += [messages.count(lang, "passage", int(d.n_chunks)), t(lang, "indexed_at", time=when(d.indexed_at))]
         title = f'<span class="qa-doc-title">{esc(d.title)}</span>' if d.title and d.title != d.source else ""
-        items.append(f'<li class="qa-doc"><div class="qa-doc-name"><b>{esc(d.source)}</b> {title}</div>'
+        items.append(f'<li class="qa-doc"><div class="qa-doc-name"><b>{esc(shown_name(d.source))}</b> {title}</div>'
                      f'<div class="qa-doc-facts">{esc(" · ".join(facts))}</div>'
                      f'<button type="button" class="qa-remove" value="{html.escape(d.source, quote=True)}" '
                      f'title="{esc(t(lang, "remove_title", source=d.source))}">{esc(t(lang, "remove"))}</button></li>')
@@ -237,8 +238,9 @@ def clock(ts: float | None) -> str:
 
 
 def named(sentence: str, name: str) -> str:
-    """sentence escaped, with its first mention of the file name in bold."""
-    return esc(sentence).replace(esc(name), f"<b>{esc(name)}</b>", 1)
+    """sentence escaped, with its first mention of the file name in bold (control characters in it shown escaped)."""
+    shown = esc(shown_name(name))
+    return esc(shown_name(sentence)).replace(shown, f"<b>{shown}</b>", 1)
 
 
 def build_report_html(saved: Sequence[tuple[str, str]], refused: Sequence[tuple[str, str]],
@@ -256,7 +258,7 @@ def build_report_html(saved: Sequence[tuple[str, str]], refused: Sequence[tuple[
             said = t(lang, "not_indexed", name=s.source, reason=s.reason)
             items.append(f'<li class="qa-file-error">{named(said, s.source)}</li>')
         for w in report.warnings:
-            items.append(f'<li class="qa-file-warn">{esc(w)}</li>')
+            items.append(f'<li class="qa-file-warn">{esc(shown_name(w))}</li>')
         items.append('<li class="qa-build">' + esc(t(
             lang, "built", seconds=f"{report.seconds:.1f}", passages=messages.count(lang, "passage", report.n_chunks),
             embedded=messages.number(report.n_embedded), added=len(report.added), updated=len(report.updated),

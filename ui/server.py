@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import os
 import shutil
@@ -177,8 +178,10 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
     demo._queue.ANALYTICS_MAX_EVENTS = 100
     demo._queue.ANAYLTICS_CACHE_FREQUENCY = 10**9
     sessions.install(demo)
+    api_inputs = {name: tuple(inspect.signature(fn).parameters) for name, fn in
+                  (("ask", app.api_ask), ("search", app.api_search))}
     guard = Middleware(RequestGuard, settings=settings, upload_dir=lambda: Path(get_upload_folder()),
-                       health=health_report(demo, app.assistant, detailed=not auth))
+                       health=health_report(demo, app.assistant, detailed=not auth), api_inputs=api_inputs)
     server_name = f"[{bare_host(host)}]" if ":" in host else host  # gradio takes IPv6 hosts in brackets
     demo.launch(server_name=server_name, server_port=port, prevent_thread_lock=True, quiet=True, css=css, i18n=i18n,
                 footer_links=[], max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False, auth=auth,

@@ -209,7 +209,7 @@ def _main() -> None:
         except _Unusable as exc:
             out = {"error": str(exc)}
         except MemoryError:
-            out = {"error": "the page needs more memory than allowed (QA_PDF_MEMORY_BYTES)"}
+            out = {"error": "the page needs more memory than allowed (QA_PARSE_MEMORY_BYTES)"}
         except Exception as exc:  # pdfium raises on damage it finds only while rendering
             out = {"error": f"pdfium could not render the page ({exc.__class__.__name__}: {exc})"}
         stdout.write(json.dumps(out).encode() + b"\n")

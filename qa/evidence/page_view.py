@@ -41,7 +41,7 @@ class PageViews:
         self.capacity = capacity
         self._images: OrderedDict[tuple, PageImage] = OrderedDict()
         self._lock = threading.Lock()
-        self._renderer = Renderer(settings.pdf_timeout_s, settings.pdf_memory_bytes)
+        self._renderer = Renderer(settings.parse_timeout_s, settings.parse_memory_bytes)
 
     def view(self, gen, source: str, page: int, start: int, end: int) -> PageView:
         """The page of `source` (as indexed in gen) with the part of text[start:end] on it marked."""

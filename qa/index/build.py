@@ -181,6 +181,8 @@ def generation(planned: Plan, embedded: Embedded, settings: Settings, mhash: str
         model=MODEL_NAME, model_hash=mhash, dim=int(embedded.vectors.shape[1]), chunking=chunking_of(settings),
         sources={d.source: {"sha256": d.doc_id, "chunks": counts[d.source]} for d in planned.docs},
         n_chunks=len(planned.chunks), created=time.time(), multilingual_model=multilingual.MODEL_NAME,
+        refused={s.source: {"reason": s.reason, "size": s.stamp[0], "mtime_ns": s.stamp[1]}
+                 for s in planned.skipped if s.stamp},
         multilingual_hash=multi_hash, multilingual_dim=int(embedded.multi_vectors.shape[1]))
     runs, repeats = repeated_sections(list(planned.chunks), embedded.vectors)
     return NewGeneration(

@@ -11,8 +11,9 @@ import numpy as np
 
 from qa.embed import multilingual
 from qa.ingest.chunking import PIPELINE_VERSION, Chunk, chunk_document, embedding_text, tokenizer_counter
-from qa.ingest.files import CorpusFile, Skipped
+from qa.ingest.files import CorpusFile, Skipped, stamp_of
 from qa.ingest.documents import Document, content_hash, load_document
+from qa.ingest.limits import check_passages
 from qa.embed.embeddings import load_tokenizer
 from qa.errors import DocumentError, EmptyCorpus
 from qa.settings import Settings
@@ -107,6 +108,7 @@ def plan(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, ba
                 on_page = (lambda done, total: progress("pages", done, total)) if progress else None
                 doc = load_document(f.path, Path(settings.corpus_dir), settings, source=source, on_page=on_page)
                 chunks, fresh = chunk_document(doc, tokenizer, settings), True
+                check_passages(len(chunks), settings)
                 if doc.pages:
                     reading.append((source, len(doc.pages), len(chunks), time.perf_counter() - t_read))
                 if not chunks:
@@ -114,14 +116,14 @@ def plan(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, ba
             except Exception as exc:  # a bad file never stops a build
                 reason = str(exc) if isinstance(exc, DocumentError) else \
                     f"could not be read ({exc.__class__.__name__}: {exc})"
-                skipped.append(Skipped(source, reason))
+                skipped.append(Skipped(source, reason, stamp_of(f.path)))
                 if not kept:
                     continue
                 # Nothing already indexed is lost to a damaged replacement file.
                 warnings.append(f"{source}: kept the previously indexed version")
                 doc, chunks, fresh, kept_old = base.document(source), reuse.chunks[source], False, True
         if doc.doc_id in seen_hashes:
-            skipped.append(Skipped(source, f"same content as {seen_hashes[doc.doc_id]} (indexed once)"))
+            skipped.append(Skipped(source, f"same content as {seen_hashes[doc.doc_id]} (indexed once)", stamp_of(f.path)))
             continue
         seen_hashes[doc.doc_id] = source
         warnings.extend(f"{source}: {w}" for w in doc.warnings)

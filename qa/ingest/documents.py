@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import stat
 from dataclasses import dataclass, replace
@@ -11,6 +12,8 @@ from pathlib import Path
 from qa.errors import DocumentError
 from qa.ingest import layout
 from qa.ingest.layout import Section
+from qa.ingest.limits import check_text, text_limit
+from qa.ingest.markup.encoding import decode, utf16_without_bom
 from qa.ingest.pdf_text import read_pdf
 from qa.ingest.structured import READERS, ZIPPED, read_markup
 from qa.settings import Settings
@@ -79,25 +82,26 @@ def check_bytes(data: bytes, suffix: str) -> None:
         raise DocumentError("empty file (0 bytes)")
     if suffix == ".pdf" and not data.lstrip()[:5].startswith(b"%PDF-"):
         raise DocumentError("not a PDF (the file does not start with %PDF-)")
+    if suffix in ZIPPED and data.startswith(_OLE):
+        raise DocumentError(f"the {READERS[suffix][1]} file is password-protected (it is encrypted); save a copy "
+                            "without the password and add that")
     if suffix in ZIPPED and not data.startswith(b"PK\x03\x04"):
         what = READERS[suffix][1]
         raise DocumentError(f"not {'an' if what[0] in 'AEFHILMNORSX' else 'a'} {what} file "
                             f"(it is not a zip archive, as {what} files are)")
-    if suffix not in (".pdf", *ZIPPED) and b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS):
+    if suffix not in (".pdf", *ZIPPED) and b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS) \
+            and not utf16_without_bom(data):
         raise DocumentError("binary content, not text")
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container Word writes a password-protected document into
 
 
-def _decode(data: bytes) -> tuple[str, tuple[str, ...]]:
-    for enc in ("utf-8-sig", "utf-16") if data.startswith(_UTF16_BOMS) else ("utf-8-sig",):
-        try:
-            return data.decode(enc), ()
-        except UnicodeDecodeError:
-            pass
-    # Legacy 8-bit files are common; cp1252 keeps their letters, replacement marks the rest.
-    return data.decode("cp1252", errors="replace"), ("not UTF-8: decoded as Windows-1252",)
+def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
+    """A text file's text and what to tell about its encoding (qa/ingest/markup/encoding.py)."""
+    got = decode(data)
+    return got.text, got.warnings
 
 
 def _sections(text: str, markdown: bool, cleaned: layout.Cleaned | None = None, raw: str = "",
@@ -184,37 +188,65 @@ def load_document(path: Path, corpus_root: Path, settings: Settings, source: str
     data = _read(path, settings.max_file_bytes)
     check_bytes(data, suffix)
     doc_id = content_hash(data)
+    what = "PDF" if suffix == ".pdf" else READERS[suffix][1] if suffix in READERS else "text file"
+    limit = text_limit(len(data), settings, what)
     if suffix == ".pdf":
         # The child parses the very bytes hashed here, so the document id always matches its text.
-        pdf = read_pdf(data, settings, on_page)
+        pdf = read_pdf(data, settings, on_page, limit)
+        check_text(len(pdf.raw), limit)
         return parse_text(pdf.raw, source, doc_id, page_starts=pdf.page_starts, title_hint=_pdf_title(pdf.title),
                           warnings=pdf.warnings, outline=pdf.headings)
     if suffix in READERS:
         # Parsed in the same sandbox as PDFs; the child parses the very bytes hashed here.
-        got = read_markup(data, suffix, settings.pdf_timeout_s, settings.pdf_memory_bytes)
+        got = read_markup(data, suffix, settings.parse_timeout_s, settings.parse_memory_bytes, limit)
+        check_text(len(got.text), limit)
         return Document(doc_id, source, got.title or _title_from_name(source), got.text, got.sections, (),
-                        _references(got.text, got.sections))
-    text, warnings = _decode(data)
+                        _references(got.text, got.sections), got.warnings)
+    text, warnings = decode_text(data)
+    check_text(len(text), limit)
     return parse_text(text, source, doc_id, markdown=suffix in (".md", ".markdown"), warnings=warnings)
 
 
+READ_TRIES = 3  # a file that changes while it is read is read again, this many times in all
+
+
 def _read(path: Path, max_bytes: int) -> bytes:
-    """A regular file's bytes, refusing empty, oversized and special files before reading them."""
+    """A regular file's bytes, refusing empty, oversized and special files before reading them.
+
+    A file whose size or modification time changes while it is read (a copy or an editor still writing it) is read
+    again; one still changing after READ_TRIES reads is refused as changing, never indexed half old, half new.
+    """
+    for _ in range(READ_TRIES):
+        data, before, after = _read_once(path, max_bytes)
+        if _same_version(before, after) and len(data) == after.st_size:
+            return data
+    raise DocumentError(f"the file kept changing while it was read ({READ_TRIES} tries); it is skipped until it is "
+                        "written completely (rebuild then)")
+
+
+def _same_version(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_size, a.st_mtime_ns, a.st_ctime_ns, a.st_ino) == (b.st_size, b.st_mtime_ns, b.st_ctime_ns, b.st_ino)
+
+
+def _read_once(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result, os.stat_result]:
+    """(bytes, stat before reading, stat after) of one read of a regular file within max_bytes."""
     try:
-        st = path.stat()
+        st = path.stat()  # before opening: opening a pipe would wait for a writer
         if not stat.S_ISREG(st.st_mode):
             raise DocumentError("not a regular file (a folder, pipe, device or socket)")
-        if st.st_size == 0:
-            raise DocumentError("empty file (0 bytes)")
-        if st.st_size > max_bytes:
-            raise DocumentError(f"file is {st.st_size / 2**20:.1f} MiB, over the {max_bytes / 2**20:g} MiB limit "
-                                "(QA_MAX_FILE_BYTES)")
         with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if st.st_size == 0:
+                raise DocumentError("empty file (0 bytes)")
+            if st.st_size > max_bytes:
+                raise DocumentError(f"file is {st.st_size / 2**20:.1f} MiB, over the {max_bytes / 2**20:g} MiB limit "
+                                    "(QA_MAX_FILE_BYTES)")
             data = f.read(max_bytes + 1)
+            after = os.fstat(f.fileno())
     except OSError as exc:
         raise DocumentError(f"cannot read file ({exc.strerror or exc})") from None
     if len(data) > max_bytes:  # it grew after stat
         raise DocumentError(f"file is over the {max_bytes / 2**20:g} MiB limit (QA_MAX_FILE_BYTES)")
     if not data:
         raise DocumentError("empty file (0 bytes)")
-    return data
+    return data, st, after

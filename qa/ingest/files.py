@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from qa.ingest.documents import SUPPORTED_SUFFIXES
 PAGE_ASSETS = (".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".bmp", ".woff", ".woff2",
                ".ttf", ".otf", ".eot", ".map")
 _PAGES = (".html", ".htm", ".xhtml")
+HIDDEN_FILE = "hidden file (its name starts with a dot); rename it without the dot to index it"
+HIDDEN_FOLDER = "hidden folder (its name starts with a dot), not read; rename it without the dot to index its files"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,25 @@ class Skipped:
 
     source: str
     reason: str
+    stamp: tuple[int, int] | None = None  # (size, mtime_ns) of a file refused for its content: refused until it changes
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown_name(name: str) -> str:
+    """A file name as shown to a reader (terminal, page): control characters, line separators and direction
+    overrides escaped ("a\\nb"), so that a name cannot forge lines or reorder text; JSON keeps the exact name."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
+
+
+def stamp_of(path: Path) -> tuple[int, int] | None:
+    """(size, modification time in ns) of a file, None when it cannot be read."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 @dataclass(frozen=True)
@@ -114,6 +136,7 @@ def collect_files(paths: Iterable[Path], corpus_root: Path) -> tuple[list[Corpus
             for name in sorted(dirnames):
                 if name.startswith("."):
                     dirnames.remove(name)
+                    skipped.append(Skipped(source_name(d / name, corpus_root, base), HIDDEN_FOLDER))
                     continue
                 real = (d / name).resolve()
                 why = None
@@ -130,7 +153,12 @@ def collect_files(paths: Iterable[Path], corpus_root: Path) -> tuple[list[Corpus
             if any(n.lower().endswith(_PAGES) for n in filenames):
                 page_dirs.add(d)
             for name in sorted(filenames):
-                if not name.startswith(".") and not is_page_asset(d / name, page_dirs):
+                if name.startswith("."):
+                    # Said, not silently passed over; hidden files of no supported type (.DS_Store, .gitignore,
+                    # an upload still being written) are not documents anyone meant to add.
+                    if name.lower().endswith(SUPPORTED_SUFFIXES):
+                        skipped.append(Skipped(source_name(d / name, corpus_root, base), HIDDEN_FILE))
+                elif not is_page_asset(d / name, page_dirs):
                     consider(d / name, boundary, base)
     return sorted(found.values(), key=lambda f: f.source), skipped
 

@@ -50,8 +50,11 @@ class PdfText:
 
 
 def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
-            on_page: Callable[[int, int], None] | None = None) -> PdfText:
-    """The text of a PDF; a hostile file costs at most timeout_s and memory_bytes. on_page(done, total) per page."""
+            on_page: Callable[[int, int], None] | None = None, max_chars: int | None = None,
+            refusal: str = "") -> PdfText:
+    """The text of a PDF; a hostile file costs at most timeout_s and memory_bytes. on_page(done, total) per page.
+
+    Pages past max_chars of text stop the child and refuse the file with the sentence refusal."""
     # The parent side only: the child runs this file alone, with nothing of qa on its path.
     from qa.errors import DocumentError
     from qa.ingest.sandbox import failure_reason, timeout_reason
@@ -72,6 +75,7 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
         thread.start()
     pages: list[str] = []
     last: dict = {}
+    chars = 0
     try:
         for line in stdout:  # one page per line: memory stays bounded by the text, progress moves per page
             try:
@@ -79,6 +83,11 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
             except ValueError:
                 rec = {}
             if isinstance(rec.get("text"), str):
+                chars += len(rec["text"])
+                if max_chars is not None and chars > max_chars:
+                    proc.kill()
+                    proc.wait()
+                    raise DocumentError(refusal)
                 pages.append(rec["text"])
                 if on_page:
                     on_page(len(pages), int(rec.get("n", 0)) or len(pages))

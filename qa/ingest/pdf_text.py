@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from qa.ingest import navigation, outline
+from qa.ingest.limits import TextLimit
 from qa.ingest.pdf import PdfText, extract
 from qa.ingest.running_heads import strip_running_lines
 from qa.settings import Settings
@@ -61,6 +62,10 @@ def compose(pdf: PdfText) -> PdfDocumentText:
     return PdfDocumentText(raw, starts, headings, pdf.title, tuple(warnings), left_out)
 
 
-def read_pdf(data: bytes, settings: Settings, on_page: Callable[[int, int], None] | None = None) -> PdfDocumentText:
-    """Read a PDF's bytes in the child process (under the settings' limits) into its document text."""
-    return compose(extract(data, settings.pdf_timeout_s, settings.pdf_memory_bytes, on_page))
+def read_pdf(data: bytes, settings: Settings, on_page: Callable[[int, int], None] | None = None,
+             limit: TextLimit | None = None) -> PdfDocumentText:
+    """Read a PDF's bytes in the child process (under the settings' limits) into its document text.
+
+    limit: the most text the PDF may become; the child is stopped as soon as its pages pass it."""
+    bound = (limit.chars, limit.refusal) if limit else (None, "")
+    return compose(extract(data, settings.parse_timeout_s, settings.parse_memory_bytes, on_page, *bound))

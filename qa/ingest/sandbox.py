@@ -20,14 +20,17 @@ OUT_OF_MEMORY = ("MemoryError", "failed to map segment", "Cannot allocate memory
 _INGEST = Path(__file__).resolve().parent
 # The child sees qa/ingest as its only own code: the markup readers, not the qa package and its imports.
 _MARKUP_CHILD = ("import resource, sys; lim = int(sys.argv[2]); resource.setrlimit(resource.RLIMIT_AS, (lim, lim)); "
-                 "sys.path.insert(0, {path!r}); from markup.child import main; main(sys.argv[1])")
+                 "sys.path.insert(0, {path!r}); from markup.child import main; main(sys.argv[1], int(sys.argv[3]), sys.argv[4])")
 
 
-def run_markup(kind: str, data: bytes, timeout_s: float, memory_bytes: int, what: str) -> bytes:
-    """The markup child's JSON output for data parsed as kind (html, epub, docx); DocumentError when refused."""
+def run_markup(kind: str, data: bytes, timeout_s: float, memory_bytes: int, what: str, max_chars: int = 2**62,
+               refusal: str = "") -> bytes:
+    """The markup child's JSON output for data parsed as kind (html, epub, docx); DocumentError when refused.
+
+    Text past max_chars is refused in the child, as soon as it is read, with the sentence refusal."""
     code = _MARKUP_CHILD.format(path=str(_INGEST))
-    return run_child([sys.executable, "-I", "-c", code, kind, str(int(memory_bytes))], data, timeout_s, memory_bytes,
-                     what, "qa.ingest.markup: ")
+    return run_child([sys.executable, "-I", "-c", code, kind, str(int(memory_bytes)), str(int(max_chars)), refusal],
+                     data, timeout_s, memory_bytes, what, "qa.ingest.markup: ")
 
 
 def run_child(argv: list[str], data: bytes, timeout_s: float, memory_bytes: int, what: str, prefix: str) -> bytes:
@@ -48,7 +51,7 @@ def run_child(argv: list[str], data: bytes, timeout_s: float, memory_bytes: int,
 
 def timeout_reason(what: str, timeout_s: float) -> str:
     """The sentence for a child killed at its time limit."""
-    return f"{what} parsing took longer than {timeout_s:g} s (QA_PDF_TIMEOUT_S); the file may make the parser loop"
+    return f"{what} parsing took longer than {timeout_s:g} s (QA_PARSE_TIMEOUT_S); the file may make the parser loop"
 
 
 def failure_reason(err: str, code: int, memory_bytes: int, what: str, prefix: str) -> str:
@@ -58,7 +61,7 @@ def failure_reason(err: str, code: int, memory_bytes: int, what: str, prefix: st
     # pdfium's allocator aborts without a word when the address-space limit refuses it memory.
     silent_abort = code == -signal.SIGABRT and not err.strip()
     if any(m in err for m in OUT_OF_MEMORY) or code == -signal.SIGKILL or silent_abort:
-        return f"{what} parsing needed more than {memory_bytes / 2**20:g} MiB of memory (QA_PDF_MEMORY_BYTES)"
+        return f"{what} parsing needed more than {memory_bytes / 2**20:g} MiB of memory (QA_PARSE_MEMORY_BYTES)"
     if reason.startswith(prefix):
         return reason[len(prefix):]
     if code < 0:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from qa.errors import BuildInProgress, QAError, explain
 from qa.index.build import build_lock
-from qa.ingest.files import collect_files
+from qa.ingest.files import collect_files, shown_name, stamp_of
 
 PROBE_QUESTION = "status check"
 _PART = re.compile(r"^\.upload-[0-9a-f]+-(\d+)\.part$")
@@ -26,14 +26,17 @@ class Health:
     generation: str | None
     documents: int
     chunks: int
-    unindexed: tuple[str, ...]  # corpus files the current index does not hold
+    unindexed: tuple[str, ...]  # corpus files the current index does not hold, that a rebuild would read
     build_running: bool
+    refused: tuple[tuple[str, str], ...] = ()  # (source, reason): files the last build refused, unchanged since
+    rebuilding: bool = False  # the index was lost and is being rebuilt in the background
 
     def as_json(self) -> dict:
         """The report as JSON-ready values."""
         return {"answering": self.answering, "problem": self.problem, "generation": self.generation,
                 "documents": self.documents, "chunks": self.chunks, "unindexed": list(self.unindexed),
-                "build_running": self.build_running}
+                "refused": [{"source": s, "reason": r} for s, r in self.refused],
+                "build_running": self.build_running, "rebuilding": self.rebuilding}
 
 
 def build_running(index_dir: Path) -> bool:
@@ -55,19 +58,39 @@ def build_running(index_dir: Path) -> bool:
         os.close(fd)
 
 
-def unindexed(corpus_dir: Path, indexed: set[str]) -> tuple[str, ...]:
-    """Corpus files a rebuild would read that are not in the index (new, or skipped by the last build)."""
+def unindexed(corpus_dir: Path, indexed: set[str], refused: dict | None = None) -> tuple[str, ...]:
+    """Corpus files a rebuild would read that are not in the index: new, or changed since the last build refused
+    them (refused: the index's record of those, IndexStatus.refused)."""
+    return corpus_state(corpus_dir, indexed, refused)[0]
+
+
+def corpus_state(corpus_dir: Path, indexed: set[str], refused: dict | None = None
+                 ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """(files waiting for a rebuild, (file, reason) refused by the last build and unchanged since) in the corpus."""
     try:
         files, _ = collect_files([Path(corpus_dir)], Path(corpus_dir))
     except (QAError, OSError):
-        return ()
-    return tuple(sorted(f.source for f in files if f.source not in indexed))
+        return (), ()
+    refused = refused or {}
+    pending, kept_out = [], []
+    for f in files:
+        if f.source in indexed:
+            continue
+        record = refused.get(f.source)
+        if isinstance(record, dict) and stamp_of(f.path) == (record.get("size"), record.get("mtime_ns")):
+            kept_out.append((f.source, str(record.get("reason", ""))))
+        else:
+            pending.append(f.source)
+    return tuple(sorted(pending)), tuple(sorted(kept_out))
 
 
 def check(assistant, probe: bool = True) -> Health:
     """The health of answering with this Assistant; probe=True answers a probe question end to end."""
     settings = assistant.settings
     running = build_running(settings.index_path)
+    rebuilding = assistant.rebuilding()
+    if rebuilding:
+        return Health(False, rebuilding, None, 0, 0, (), True, rebuilding=True)
     try:
         status = assistant.status()
         sources = {d.source for d in assistant.documents()}
@@ -80,8 +103,9 @@ def check(assistant, probe: bool = True) -> Health:
             assistant.search(PROBE_QUESTION, k=1)
         except Exception as exc:  # whatever stops answering is the answer to "does answering work"
             problem = explain(exc, settings.index_path, settings.corpus_dir)
-    return Health(problem is None, problem, status.generation, status.documents,
-                  status.chunks, unindexed(settings.corpus_dir, sources), running)
+    pending, refused = corpus_state(settings.corpus_dir, sources, status.refused)
+    return Health(problem is None, problem, status.generation, status.documents, status.chunks, pending, running,
+                  refused)
 
 
 def pid_alive(pid: int) -> bool:
@@ -166,6 +190,9 @@ def report_lines(report: dict) -> list[str]:
         lines.append(f"queue: {queue.get('waiting', 0)} waiting of at most {queue.get('max')}"
                      + (" (stopped)" if queue.get("stopped") else ""))
     if report.get("unindexed"):
-        lines.append(f"not in the index yet: {', '.join(report['unindexed'])} (run `qa index` or press Rebuild "
-                     "index on the page)")
+        lines.append(f"not in the index yet: {', '.join(map(shown_name, report['unindexed']))} (run `qa index` or "
+                     "press Rebuild index on the page)")
+    for r in report.get("refused") or ():
+        lines.append(f"refused: {shown_name(str(r.get('source')))}: {shown_name(str(r.get('reason')))} (fix or replace "
+                     "the file, then rebuild)")
     return lines

@@ -25,12 +25,18 @@ def source_line(rank: int, c: "Citation") -> str:
     elif c.page:
         parts.append(f"page {c.page}")
     parts.append(c.source)
-    return f"[{rank}] " + ", ".join(" ".join(p.split()) for p in parts)
+    return f"[{rank}] " + ", ".join(escaped(" ".join(p.split())) for p in parts)
+
+
+def escaped(text: str) -> str:
+    """Document text as Markdown shows it, never as HTML: a page that renders the Markdown shows a document's
+    "<script>" as those characters instead of running or deleting it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def quoted(text: str) -> str:
     """A passage as a Markdown block quote, reflowed for reading."""
-    return "\n".join(f"> {line}".rstrip() for line in reflowed(text).strip().split("\n"))
+    return "\n".join(f"> {escaped(line)}".rstrip() for line in reflowed(text).strip().split("\n"))
 
 
 def answer_markdown(ans: "Answer") -> str:
@@ -57,4 +63,4 @@ def answer_markdown(ans: "Answer") -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(reflowed(text).split())
+    return escaped(" ".join(reflowed(text).split()))

@@ -34,6 +34,9 @@ class Manifest:
     multilingual_model: str = ""
     multilingual_hash: str = ""
     multilingual_dim: int = 0
+    # Corpus files the build read and refused, with why and their size and time then: listed as refused (not as
+    # waiting for a rebuild) until they change.
+    refused: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The manifest as the JSON text stored beside a generation's data (and in a backend)."""

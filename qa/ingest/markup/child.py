@@ -14,9 +14,13 @@ FAILED = 3
 PREFIX = "qa.ingest.markup: "
 
 
-def main(kind: str) -> None:
-    """Parse stdin as kind ("html", "epub", "docx") and print {"title", "blocks"}."""
-    from .blocks import Refused
+def main(kind: str, max_chars: int = 2**62, refusal: str = "") -> None:
+    """Parse stdin as kind ("html", "epub", "docx") and print {"title", "blocks", "warnings"}; text past max_chars
+    is refused with the sentence refusal."""
+    from .blocks import Refused, Sink
+
+    # Deeply nested markup is read by recursion over its tree; the parser itself follows up to its own limit.
+    sys.setrecursionlimit(50_000)
 
     try:
         read: Callable[..., tuple[str, list]]
@@ -28,8 +32,10 @@ def main(kind: str) -> None:
             from .docx import read_docx as read  # type: ignore[no-redef]
         else:
             raise Refused(f"no reader for {kind!r}")
-        title, blocks = read(sys.stdin.buffer.read())
-        out = json.dumps({"title": title, "blocks": [b.to_json() for b in blocks]}, ensure_ascii=False)
+        sink = Sink(max_chars, refusal)
+        title, blocks = read(sys.stdin.buffer.read(), sink=sink)
+        out = json.dumps({"title": title, "blocks": [b.to_json() for b in blocks], "warnings": sink.warnings},
+                         ensure_ascii=False)
     except Refused as exc:
         print(f"{PREFIX}{exc}", file=sys.stderr)
         sys.exit(FAILED)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .blocks import Block, Refused, inline
+from .blocks import Block, Refused, Sink, inline
 from .html import table_blocks
 from .safety import Archive, parse_xml
 
@@ -14,8 +14,8 @@ _HEADING = re.compile(r"^heading\s*(\d)$", re.I)
 _CODE = re.compile(r"code|verbatim|preformatted|macro|plain text|console", re.I)
 
 
-def read_docx(data: bytes) -> tuple[str, list[Block]]:
-    """(title, blocks) of a Word document, in body order."""
+def read_docx(data: bytes, sink: Sink | None = None) -> tuple[str, list[Block]]:
+    """(title, blocks) of a Word document, in body order; blocks go into sink (bounded) when given."""
     doc = Archive(data, "DOCX")
     if "word/document.xml" not in doc.names():
         raise Refused("not a Word document (the archive has no word/document.xml)")
@@ -24,7 +24,7 @@ def read_docx(data: bytes) -> tuple[str, list[Block]]:
     if body is None:
         raise Refused("the Word document has no body")
     title = _core_title(doc)
-    blocks: list[Block] = []
+    blocks = sink if sink is not None else Sink()
     code: list[str] = []
 
     def flush_code() -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-from .blocks import Block, Refused, inline
-from .safety import check_entities
+from .blocks import Block, Refused, Sink, Unreadable, inline
+from .encoding import decode
+from .safety import expand_entities
 
 _SKIP = {"script", "style", "noscript", "template", "head", "nav", "iframe", "object", "embed", "svg", "math",
          "button", "select", "form"}
@@ -25,35 +26,68 @@ MAX_TABLE_CELLS = 200_000
 _CJK = re.compile("[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
-def parse_html(data: bytes, what: str = "HTML file"):
-    """The root element of an HTML or XHTML page (lxml's forgiving HTML parser; entity declarations refused)."""
-    import lxml.html
-    from lxml import etree
+def parse_html(data: bytes, what: str = "HTML file", warnings: list[str] | None = None):
+    """The root element of an HTML or XHTML page (lxml's forgiving HTML parser).
 
-    check_entities(data, what)
-    # The HTML parser knows no internal DTD subset and would show it as text; the check above found it harmless.
-    data = _SUBSET.sub(rb"<!DOCTYPE \1>", data, count=1)
-    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False,
-                                  encoding=_encoding(data))
-    try:
-        root = lxml.html.document_fromstring(data, parser=parser)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise Refused(f"the {what} cannot be parsed ({exc})") from None
+    Entity declarations are checked and small internal ones expanded (safety.py); a page that declares no charset
+    (or declares UTF-8) is decoded by encoding.py, which reads GB18030, Big5, UTF-16 without a mark and UTF-8 with
+    a few bad bytes; what it had to guess is added to warnings.
+    """
+    data = expand_entities(data, what, html=True)
+    data, encoding, said = _decoded(data)
+    if warnings is not None:
+        warnings.extend(said)
+    root, deep = _parse(data, encoding, what)
+    if deep:
+        # Past libxml2's deepest nesting (2,048 levels with huge_tree) the rest of the page would be dropped without
+        # a word: read it again without the elements that only group others, so that no text is lost.
+        root, still = _parse(_GROUPING.sub(b" ", data), encoding, what)
+        if still:
+            raise Refused(f"the {what} nests its elements deeper than the parser can follow ({still}); its text "
+                          "past that point would be lost")
+        if warnings is not None:
+            warnings.append(f"nested deeper than the parser follows ({deep}): read without its <div> and <span> "
+                            "nesting, so some paragraphs may run together")
     return root
 
 
-_SUBSET = re.compile(rb"<!DOCTYPE\s+([^\[>]*?)\s*\[.*?\]\s*>", re.I | re.S)
+# Elements that only group others: without them a page keeps its text, headings, paragraphs and tables.
+_GROUPING = re.compile(rb"</?(?:div|span|section|article|main|aside|header|footer|font|center|figure)\b[^>]*>", re.I)
 
 
-def _encoding(data: bytes) -> str | None:
-    """UTF-8 for a page that declares no encoding but is UTF-8 (libxml2 would read it as Latin-1); else lxml's sniffing."""
-    if re.search(rb"charset|encoding\s*=", data[:4096], re.I) or data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None
+def _parse(data: bytes, encoding: str | None, what: str):
+    """(root, the parser's depth complaint or ""): lxml's HTML parser, told to follow deep nesting (huge_tree)."""
+    import lxml.html
+    from lxml import etree
+
+    # huge_tree: libxml2 otherwise stops nesting at 256 levels and silently drops the rest of the page.
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True,
+                                  encoding=encoding)
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return "utf-8"
+        root = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise Unreadable(f"the {what} cannot be parsed ({exc})") from None
+    deep = next((e.message.strip() for e in parser.error_log if "excessive depth" in e.message.lower()), "")
+    return root, deep.split(",")[0]
+
+
+_DECLARED = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)|<\?xml[^>]*encoding\s*=\s*[\"']([\w.:-]+)", re.I)
+
+
+def _decoded(data: bytes) -> tuple[bytes, str | None, tuple[str, ...]]:
+    """(bytes for the parser, their encoding for it, what to tell): a page declaring a charset other than UTF-8 is
+    read in it (GB2312 and GBK as GB18030, their superset); any other page is decoded here and given as UTF-8."""
+    found = _DECLARED.search(data[:4096])
+    declared = (found.group(1) or found.group(2)).decode("ascii", "replace").lower() if found else ""
+    if declared and declared.replace("-", "").replace("_", "") not in ("utf8", "utf16", "unicode"):
+        return data, _DECLARED_SUPERSET.get(declared, None), ()
+    got = decode(data)
+    if got.encoding == "utf_8" and not got.warnings:
+        return data, "utf-8", ()
+    return got.text.encode("utf-8", errors="replace"), "utf-8", got.warnings
+
+
+_DECLARED_SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030"}
 
 
 def page_title(root) -> str:
@@ -66,11 +100,14 @@ def page_title(root) -> str:
     return ""
 
 
-def read_html(data: bytes, what: str = "HTML file") -> tuple[str, list[Block]]:
-    """(title, blocks) of an HTML or XHTML page."""
-    root = parse_html(data, what)
+def read_html(data: bytes, what: str = "HTML file", sink: Sink | None = None) -> tuple[str, list[Block]]:
+    """(title, blocks) of an HTML or XHTML page; blocks go into sink (bounded, with warnings) when given."""
+    out = sink if sink is not None else Sink()
+    said: list[str] = []
+    root = parse_html(data, what, said)
+    # An EPUB page's warning names the page; a page of its own is named by the build.
+    out.warnings.extend(w if what == "HTML file" else f"{what}: {w}" for w in said)
     body = root.find("body")
-    out: list[Block] = []
     _walk(body if body is not None else root, out)
     return page_title(root), out
 
@@ -163,11 +200,12 @@ def _walk(el, out: list[Block]) -> None:
     flush()
 
 
+_BLOCK_TAGS = (*_HEADINGS, *_PARAS, "pre", "table", "div", "p")
+
+
 def _has_blocks(el) -> bool:
-    for d in el.iterdescendants():
-        if isinstance(d.tag, str) and (_tag(d) in _HEADINGS or _tag(d) in _PARAS or _tag(d) in ("pre", "table", "div", "p")):
-            return True
-    return False
+    # Filtered by lxml in C: a page nested 2,000 levels deep asks this at every level.
+    return next(el.iterdescendants(*_BLOCK_TAGS), None) is not None
 
 
 def _table(table) -> list[Block]:

@@ -14,7 +14,7 @@ import re
 import zipfile
 from urllib.parse import unquote
 
-from .blocks import Refused
+from .blocks import Refused, Unreadable
 
 MAX_MEMBERS = 10_000
 MAX_UNPACKED = 512 * 2**20  # all members together, as declared and as read
@@ -32,6 +32,9 @@ class Archive:
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
             raise Refused(f"not a readable {what} (a damaged zip archive: {exc})") from None
+        if any(i.flag_bits & 0x1 for i in infos):
+            raise Refused(f"the {what} is password-protected (its archive is encrypted); save a copy without the "
+                          "password and add that")
         if len(infos) > MAX_MEMBERS:
             raise Refused(f"the {what} archive has {len(infos):,} members, over the limit of {MAX_MEMBERS:,}")
         for info in infos:
@@ -57,12 +60,12 @@ class Archive:
         """A member's bytes, never more than it declares (a lying header cannot expand past the limits)."""
         info = self._names.get(name)
         if info is None:
-            raise Refused(f"the {self.what} archive has no member {name!r}")
+            raise Unreadable(f"the {self.what} archive has no member {name!r}")
         try:
             with self._zip.open(info) as f:
                 data = f.read(info.file_size + 1)
         except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise Refused(f"the {self.what} archive member {name!r} cannot be read ({exc})") from None
+            raise Unreadable(f"the {self.what} archive member {name!r} cannot be read ({exc})") from None
         self._read += len(data)
         if len(data) > info.file_size or self._read > MAX_UNPACKED:
             raise Refused(f"the {self.what} archive member {name!r} expands past its declared size (a decompression bomb)")
@@ -84,23 +87,69 @@ def join(base: str, href: str) -> str:
     return path
 
 
-_ENTITY = re.compile(rb"<!ENTITY\s+(%\s*)?[^\s>]+\s*(?:(SYSTEM|PUBLIC)\b|([\"'])(.*?)\3)", re.I | re.S)
+_ENTITY = re.compile(rb"<!ENTITY\s+(%\s*)?([^\s>]+)\s*(?:(SYSTEM|PUBLIC)\b|([\"'])(.*?)\4)", re.I | re.S)
+# Declarations live in a DOCTYPE's internal subset, wherever the DOCTYPE is; comments and CDATA are only text.
+# (head, internal subset, its closing "]>" or "" when the file ends inside it: scanned once, in linear time)
+_DOCTYPE = re.compile(rb"(<!DOCTYPE\b[^\[>]*?)\s*\[(.*?)(\]\s*>|\Z)", re.I | re.S)
+# An unclosed one runs to the end of the file (as parsers read it), so that each is scanned once: linear time.
+_LITERAL = re.compile(rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", re.S)
+_CHAR_REF = re.compile(rb"&#(?:x[0-9a-fA-F]+|[0-9]+);")
 MAX_ENTITY_CHARS = 1024  # a named character or a short phrase; a bomb needs nesting or a long value
+MAX_EXPANSION = 64 * 2**20  # all references to declared entities together, once expanded
 
 
-def check_entities(data: bytes, what: str) -> None:
-    """Refuse markup whose entity declarations could read a file or URL (external) or expand without bound
-    (one that refers to another entity, a parameter entity, or a long value); a short plain one is harmless."""
-    head = data[:2**20]  # declarations sit in the prolog, before the document's first element
-    if b"<!" not in head:
-        return
-    for m in _ENTITY.finditer(head):
-        if m.group(2):
-            raise Refused(f"the {what} declares an external XML entity (it would read another file or a URL)")
-        value = m.group(4) or b""
-        if m.group(1) or b"&" in value or b"%" in value or len(value) > MAX_ENTITY_CHARS:
-            raise Refused(f"the {what} declares XML entities that nest or are large (an \"entity bomb\": "
-                          "they can expand without bound)")
+def check_entities(data: bytes, what: str) -> dict[bytes, bytes]:
+    """The internal entities markup declares (name -> value as written), after refusing those that could read a file
+    or URL (external) or expand without bound (one that refers to another entity, a parameter entity, a long value).
+
+    Every DOCTYPE in the file is checked, not only one at its start; declarations shown in comments or CDATA are text.
+    A short value of text and character references ("&#160;") is what books declare, and is harmless.
+    """
+    if b"<!" not in data:
+        return {}
+    declared: dict[bytes, bytes] = {}
+    for doctype in _DOCTYPE.finditer(_LITERAL.sub(b"", data)):
+        for m in _ENTITY.finditer(doctype.group(2)):
+            if m.group(3):
+                raise Refused(f"the {what} declares an external XML entity (it would read another file or a URL)")
+            value = m.group(5) or b""
+            if m.group(1) or b"&" in _CHAR_REF.sub(b"", value) or b"%" in value or len(value) > MAX_ENTITY_CHARS:
+                raise Refused(f"the {what} declares XML entities that nest or are large (an \"entity bomb\": "
+                              "they can expand without bound)")
+            declared.setdefault(m.group(2), value)  # XML: the first declaration of a name binds
+    return declared
+
+
+def expand_entities(data: bytes, what: str, html: bool = False) -> bytes:
+    """data with its DOCTYPE's internal subset removed and references to the entities it declared replaced by their
+    values, as an XML parser would (after check_entities); html=True also turns CDATA sections into escaped text,
+    which the HTML parser would otherwise drop as a comment."""
+    declared = check_entities(data, what)
+    if html and b"<![CDATA[" in data:
+        data = re.sub(rb"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", lambda m: _escape(m.group(1)), data, flags=re.S)
+    data = _strip_subsets(data)
+    if not declared:
+        return data
+    ref = re.compile(b"&(" + b"|".join(re.escape(n) for n in declared) + b");")
+    grows = sum(len(declared[m.group(1)]) for m in ref.finditer(data))
+    if grows > MAX_EXPANSION:
+        raise Refused(f"the {what}'s entities expand to more than {MAX_EXPANSION // 2**20} MiB")
+    return ref.sub(lambda m: declared[m.group(1)], data)
+
+
+def _strip_subsets(data: bytes) -> bytes:
+    """data with each DOCTYPE's internal subset removed ("<!DOCTYPE html>" left); an unclosed one is left as it is."""
+    out, at = [], 0
+    for m in _DOCTYPE.finditer(data):
+        if not m.group(3):
+            break
+        out += [data[at:m.start()], m.group(1), b">"]
+        at = m.end()
+    return b"".join(out) + data[at:] if out else data
+
+
+def _escape(text: bytes) -> bytes:
+    return text.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
 
 
 def xml_parser():
@@ -115,7 +164,7 @@ def parse_xml(data: bytes, what: str):
     """The root element of an XML member, after the entity check; broken XML is refused with the parser's reason."""
     from lxml import etree
 
-    check_entities(data, what)
+    data = expand_entities(data, what)
     try:
         return etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
