@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from . import boilerplate
 from .blocks import Block, Refused, inline
 from .safety import check_entities
 
@@ -70,8 +71,13 @@ def read_html(data: bytes, what: str = "HTML file") -> tuple[str, list[Block]]:
     """(title, blocks) of an HTML or XHTML page."""
     root = parse_html(data, what)
     body = root.find("body")
-    out: list[Block] = []
-    _walk(body if body is not None else root, out)
+    top = body if body is not None else root
+    # Menus, sidebars, banners and footers are no text of the page (boilerplate.py); its title and headings stay.
+    main = boilerplate.main_content(top)
+    boilerplate.strip(top, main)
+    out = [Block("heading", text, _HEADINGS[_tag(h)], _anchor(h)) for h in boilerplate.headings_before(top, main)
+           if not any(_skipped(a) for a in h.iterancestors()) and (text := _text(h))]
+    _walk(main, out)
     return page_title(root), out
 
 
