@@ -47,6 +47,8 @@ class PdfText:
     title: str | None
     outline: tuple[OutlineEntry, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Per page, its ruled tables (qa/ingest/pdf_tables.py): (start, end, rows), page text [start:end] the table's.
+    tables: tuple[tuple[tuple[int, int, tuple[tuple[str, ...], ...]], ...], ...] = ()
 
 
 def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
@@ -71,6 +73,7 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
     for thread in (timer, feeder, reader):
         thread.start()
     pages: list[str] = []
+    tables: list[tuple] = []
     last: dict = {}
     try:
         for line in stdout:  # one page per line: memory stays bounded by the text, progress moves per page
@@ -80,6 +83,7 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
                 rec = {}
             if isinstance(rec.get("text"), str):
                 pages.append(rec["text"])
+                tables.append(_tables(rec.get("tables"), len(rec["text"])))
                 if on_page:
                     on_page(len(pages), int(rec.get("n", 0)) or len(pages))
             else:
@@ -100,7 +104,21 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
         warnings = tuple(str(w) for w in last["warnings"])
     except (KeyError, TypeError, ValueError) as exc:
         raise DocumentError(f"the PDF parser gave unreadable output ({exc})") from None
-    return PdfText(tuple(pages), title if isinstance(title, str) else None, outline, warnings)
+    return PdfText(tuple(pages), title if isinstance(title, str) else None, outline, warnings,
+                   tuple(tables) if any(tables) else ())
+
+
+def _tables(got, length: int) -> tuple:
+    """A page's tables as the child sent them, checked: the child's output is data, not trusted structure."""
+    out: list[tuple[int, int, tuple[tuple[str, ...], ...]]] = []
+    try:
+        for start, end, rows in sorted(got or (), key=lambda t: t[0]):
+            # In the page, one after another: an overlapping one would splice the same text twice.
+            if 0 <= int(start) < int(end) <= length and (not out or out[-1][1] <= int(start)):
+                out.append((int(start), int(end), tuple(tuple(str(c) for c in r) for r in rows)))
+    except (TypeError, ValueError):
+        return ()
+    return tuple(out)
 
 
 def extract_pages(pdf: bytes | Path, timeout_s: float, memory_bytes: int) -> tuple[list[str], str | None]:
@@ -163,6 +181,7 @@ def _extract(data: bytes) -> None:
     import logging
 
     import pypdfium2 as pdfium
+    from pdf_tables import find_tables  # type: ignore[import-not-found]  # beside this file, on the child's path
     from pypdf import PdfReader
 
     logging.disable(logging.WARNING)  # pypdf logs recoverable damage; the parent reports what matters
@@ -186,10 +205,17 @@ def _extract(data: bytes) -> None:
         raise _Unusable(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from None
     warnings = []
     for i in range(n):
+        tables: list = []
         try:
             page = doc[i]
             textpage = page.get_textpage()
             text = textpage.get_text_range()
+            try:
+                tables = find_tables(page, textpage, text)
+            except (MemoryError, RecursionError):
+                raise
+            except Exception:  # a table that cannot be made out stays the page's text
+                tables = []
             textpage.close()
             page.close()
         except MemoryError:
@@ -200,8 +226,8 @@ def _extract(data: bytes) -> None:
         if _LONG_RUN.search(text):
             other = _pypdf_page(reader, i)
             if glued_share(other) < glued_share(text):
-                text = other
-        sys.stdout.write(json.dumps({"n": n, "text": text}) + "\n")
+                text, tables = other, []  # the tables' spans are pdfium's
+        sys.stdout.write(json.dumps({"n": n, "text": text, "tables": tables}) + "\n")
     sys.stdout.write(json.dumps({"title": title, "outline": outline, "warnings": warnings}) + "\n")
 
 
@@ -210,6 +236,7 @@ def _main() -> None:
 
     limit = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # pdf_tables.py; not the qa package
     try:
         _extract(sys.stdin.buffer.read())
     except _Unusable as exc:
