@@ -187,3 +187,16 @@ def _rows(text: list[str], boxes: list, cells: dict[int, tuple[int, int]], start
             rows.append(["\n".join(texts[(r, c, ln)].strip() for ln in range(n_lines) if (r, c, ln) in texts)
                          for c in range(n_cols)])
     return [r for r in rows if any(r)]
+
+
+def checked(got, length: int) -> tuple:
+    """A page's tables as the child sent them, checked: the child's output is data, not trusted structure."""
+    out: list[tuple[int, int, tuple[tuple[str, ...], ...]]] = []
+    try:
+        for start, end, rows in sorted(got or (), key=lambda t: t[0]):
+            # In the page, one after another: an overlapping one would splice the same text twice.
+            if 0 <= int(start) < int(end) <= length and (not out or out[-1][1] <= int(start)):
+                out.append((int(start), int(end), tuple(tuple(str(c) for c in r) for r in rows)))
+    except (TypeError, ValueError):
+        return ()
+    return tuple(out)

@@ -66,7 +66,14 @@ def compose(pdf: PdfText) -> PdfDocumentText:
 
 def read_pdf(data: bytes, settings: Settings, on_page: Callable[[int, int], None] | None = None) -> PdfDocumentText:
     """Read a PDF's bytes in the child process (under the settings' limits) into its document text."""
-    return compose(extract(data, settings.pdf_timeout_s, settings.pdf_memory_bytes, on_page))
+    return compose(extract(data, settings.pdf_timeout_s, settings.pdf_memory_bytes, on_page, settings.ocr,
+                           settings.ocr_page_timeout_s))
+
+
+def read_image(data: bytes, settings: Settings) -> PdfDocumentText:
+    """An image file (.png, .jpg) read by OCR in the PDF child, as a document of one page."""
+    return compose(extract(data, settings.pdf_timeout_s, settings.pdf_memory_bytes,
+                           None, settings.ocr, settings.ocr_page_timeout_s, image=True))
 
 
 def with_tables(page: str, tables) -> str:
