@@ -38,7 +38,7 @@ class Settings:
     # Pages without a text layer and image files (.png, .jpg) are read by OCR (qa/ingest/ocr.py): "auto" (the first
     # engine installed), "rapidocr", "tesseract" or "off"; each page read by OCR adds ocr_page_timeout_s to pdf_timeout_s.
     ocr: str = "auto"
-    ocr_page_timeout_s: float = 60.0
+    ocr_page_timeout_s: float = 180.0  # measured: 1-2 min a page on a loaded 2-core machine (results/ocr-engines.md)
     max_question_chars: int = 2000
     max_k: int = 50  # the most passages one search returns
     candidates: int = 50  # per retriever, before fusion

@@ -117,7 +117,7 @@ def test_indexing_a_corpus_of_unusable_files_names_them(tmp_path):
     (tmp_path / "corpus" / "notes.rtf").write_bytes(b"{\\rtf1 notes}")
     proc = qa_cli("index", "--quiet", corpus=tmp_path / "corpus", index=tmp_path / "index")
     assert _one_error_line(proc) == ("qa: error: nothing to index (notes.rtf: unsupported file type .rtf; "
-                                     "supported: .txt, .md, .markdown, .pdf, .html, .htm, .xhtml, .epub, .docx, .odt, .odp); "
+                                     "supported: .txt, .md, .markdown, .pdf, .html, .htm, .xhtml, .epub, .docx, .odt, .odp, .png, .jpg, .jpeg); "
                                      "the existing index is unchanged")
 
 

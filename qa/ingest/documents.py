@@ -1,5 +1,5 @@
-"""Documents: corpus files (.txt, .md, .pdf, .html, .epub, .docx, .odt, .odp) read into text with title, sections, pages and
-references."""
+"""Documents: corpus files (.txt, .md, .pdf, .html, .epub, .docx, .odt, .odp, images) read into text with title, sections,
+pages and references."""
 
 from __future__ import annotations
 
