@@ -94,3 +94,24 @@ def test_a_scanned_page_of_a_real_manual_reads_like_its_text_layer_with_progress
     for phrase in ("The function rand() produces a sequence of pseudo-random numbers between 0 and 1",
                    "Random number generator"):  # from the page's text layer
         assert phrase in doc.text
+
+
+@needs_ocr
+@needs_docs
+@pytest.mark.slow
+def test_show_on_page_marks_the_same_lines_on_the_scan_as_on_the_text_pdf(tmp_path):
+    from qa.evidence.page_images import render_page
+    from qa.evidence.page_marks import passage_boxes
+
+    scan = _scanned_pdf([_page_image("gnuplot.pdf", 40, 150)])
+    (tmp_path / "scan.pdf").write_bytes(scan)
+    doc = load_document(tmp_path / "scan.pdf", tmp_path, Settings())
+    start = doc.text.index("The function rand() produces")
+    passage = doc.text[start:doc.text.index("(1991).", start) + 7]  # three lines of the page
+    scanned = render_page(scan, 1, 100, 300, 2**31)
+    original = render_page((DOCS / "gnuplot.pdf").read_bytes(), 40, 100, 300, 2**31)
+    got = passage_boxes(scanned.chars, scanned.boxes, passage)
+    want = passage_boxes(original.chars, original.boxes, passage)
+    assert len(got) == len(want) == 3
+    for g, w in zip(got, want, strict=True):  # each marked line where the text layer has it, within 3 points
+        assert abs((g[1] + g[3]) / 2 - (w[1] + w[3]) / 2) < 3 and abs(g[0] - w[0]) < 6

@@ -47,7 +47,32 @@ class Reader:
             return in_reading_order(self._rapidocr(image))
         return self._tesseract(image)
 
-    def _rapidocr(self, image) -> list[tuple[float, float, float, str]]:
+    def lines(self, image) -> list[tuple[str, tuple[float, float, float, float]]]:
+        """Each line of text with its box in pixels (left, top, right, bottom), in reading order: what "Show on
+        page" marks on a page that has no characters of its own."""
+        if self.engine == "rapidocr":
+            pieces = self._rapidocr(image)
+            return [(t, (x, top, right, bottom)) for top, bottom, x, t, right in sorted(pieces)]
+        import io
+
+        buf = io.BytesIO()
+        image.convert("L").save(buf, format="PNG")
+        got = subprocess.run(["tesseract", "stdin", "stdout", "-l", "chi_sim+eng", "--psm", "3", "tsv"],
+                             input=buf.getvalue(), capture_output=True, check=False)
+        words: dict[tuple[str, ...], list] = {}
+        for row in got.stdout.decode("utf-8", "replace").splitlines()[1:]:
+            f = row.split("\t")
+            if len(f) == 12 and f[0] == "5" and f[11].strip():
+                left, top, width, height = (float(v) for v in f[6:10])
+                words.setdefault(tuple(f[1:5]), []).append((f[11], (left, top, left + width, top + height)))
+        out = []
+        for ws in words.values():
+            box = (min(b[0] for _, b in ws), min(b[1] for _, b in ws), max(b[2] for _, b in ws), max(b[3] for _, b in ws))
+            out.append((_tidy_tesseract(" ".join(w for w, _ in ws)), box))
+        return out
+
+    def _rapidocr(self, image) -> list[tuple[float, float, float, str, float]]:
+        """(top, bottom, left, text, right) of each piece of text rapidocr found."""
         import numpy as np
 
         if self._rapid is None:
@@ -58,7 +83,7 @@ class Reader:
         out = []
         for box, text, _score in result or []:
             xs, ys = [p[0] for p in box], [p[1] for p in box]
-            out.append((min(ys), max(ys), min(xs), text))
+            out.append((min(ys), max(ys), min(xs), text, max(xs)))
         return out
 
     def _tesseract(self, image) -> str:
@@ -73,8 +98,9 @@ class Reader:
         return _tidy_tesseract(got.stdout.decode("utf-8", "replace"))
 
 
-def in_reading_order(boxes: list[tuple[float, float, float, str]]) -> str:
-    """Lines top to bottom; pieces whose vertical extents overlap by half are one row, read left to right."""
+def in_reading_order(boxes: list) -> str:
+    """Lines top to bottom; pieces (top, bottom, left, text, ...) whose vertical extents overlap by half are one row,
+    read left to right."""
     rows: list[list[tuple[float, float, float, str]]] = []
     for box in sorted(boxes):
         top, bottom = box[0], box[1]
