@@ -91,8 +91,8 @@ def test_a_scanned_page_of_a_real_manual_reads_like_its_text_layer_with_progress
     doc = load_document(tmp_path / "scan.pdf", tmp_path, Settings(), on_page=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 1)]
     assert doc.warnings == (f"read 1 page without a text layer by OCR ({ENGINE}): p. 1",)
-    for phrase in ("The function rand() produces a sequence of pseudo-random numbers between 0 and 1",
-                   "Random number generator"):  # from the page's text layer
+    # From the page's text layer; both engines read them (rapidocr reads "rand()" as "randO)").
+    for phrase in ("produces a sequence of pseudo-random numbers between", "Random number generator"):
         assert phrase in doc.text
 
 
@@ -106,7 +106,7 @@ def test_show_on_page_marks_the_same_lines_on_the_scan_as_on_the_text_pdf(tmp_pa
     scan = _scanned_pdf([_page_image("gnuplot.pdf", 40, 150)])
     (tmp_path / "scan.pdf").write_bytes(scan)
     doc = load_document(tmp_path / "scan.pdf", tmp_path, Settings())
-    start = doc.text.index("The function rand() produces")
+    start = doc.text.rfind("\n", 0, doc.text.index("produces a sequence of pseudo-random")) + 1
     passage = doc.text[start:doc.text.index("(1991).", start) + 7]  # three lines of the page
     scanned = render_page(scan, 1, 100, 300, 2**31)
     original = render_page((DOCS / "gnuplot.pdf").read_bytes(), 40, 100, 300, 2**31)
