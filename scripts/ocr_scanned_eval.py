@@ -3,7 +3,9 @@ text PDF and as an image-only PDF (each page rendered in grey at 150 dpi, as a s
 and asked the set's answerable questions. R@5 / MRR@10 of both, and how long OCR took.
 
     apt-get install tesseract-ocr tesseract-ocr-chi-sim   # or pip install '.[ocr]'
-    python -m scripts.ocr_scanned_eval   # writes results/ocr-scanned-eval.{md,json}
+    python -m scripts.ocr_scanned_eval [--manual NAME.pdf] [--copy text|scan]   # writes results/ocr-scanned-eval.{md,json}
+
+A run limited by --manual or --copy replaces its rows in results/ocr-scanned-eval.json and keeps the others.
 
 Only the answer pages are indexed (a whole manual takes hours of OCR on the shared 2-core machine), so retrieval is
 easier than over the whole book for both copies alike: the comparison is the gap between them.
@@ -48,15 +50,23 @@ def copies(name: str, pages: list[int], root: Path) -> tuple[Path, Path]:
     return root / "text", root / "scan"
 
 
-def main() -> None:
-    report = []
+def main(argv: list[str]) -> None:
+    manual = argv[argv.index("--manual") + 1] if "--manual" in argv else None
+    only = argv[argv.index("--copy") + 1] if "--copy" in argv else None
+    saved = OUT / "ocr-scanned-eval.json"
+    report = json.loads(saved.read_text()) if saved.exists() and (manual or only) else []
     for name, qset in SETS.items():
+        if manual and name != manual:
+            continue
         questions = [q for q in load_questions(EVAL / qset) if q.answers]
         pages = sorted({q.page for q in questions if q.page})
         renumber = {p: i + 1 for i, p in enumerate(pages)}
         questions = [replace(q, page=renumber.get(q.page)) for q in questions]
         root = Path(tempfile.mkdtemp())
         for kind, corpus in zip(("text", "scan"), copies(name, pages, root), strict=True):
+            if only and kind != only:
+                continue
+            report = [r for r in report if (r["manual"], r["copy"]) != (name, kind)]
             settings = Settings(corpus_dir=corpus, index_dir=root / f"index-{kind}", pdf_timeout_s=600)
             assistant = Assistant(settings)
             t0 = time.perf_counter()
@@ -67,7 +77,7 @@ def main() -> None:
                            "r_at_5": round(row.recall_at_5, 3), "mrr_at_10": round(row.mrr_at_10, 3),
                            "build_s": round(seconds, 1), "warnings": list(built.warnings)})
             print(report[-1], flush=True)
-    (OUT / "ocr-scanned-eval.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+            saved.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     lines = ["# A scanned copy of a real manual against its text PDF", "",
              "Command: `python -m scripts.ocr_scanned_eval` (OCR engine: the first installed, named in the warnings; "
              f"pages rendered in grey at {DPI} dpi into an image-only PDF; hybrid search; 2-core shared machine).", "",
@@ -82,4 +92,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

@@ -52,12 +52,13 @@ class PdfText:
 
 
 def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
-            on_page: Callable[[int, int], None] | None = None, ocr: str = "off", ocr_page_s: float = 60.0,
+            on_page: Callable[[int, int], None] | None = None, ocr: str | None = None, ocr_page_s: float = 60.0,
             image: bool = False) -> PdfText:
     """The text of a PDF; a hostile file costs at most timeout_s and memory_bytes. on_page(done, total) per page.
 
     ocr: the engine for pages without a text layer ("auto", "rapidocr", "tesseract", "off"; qa/ingest/ocr.py); each
-    page read by OCR adds ocr_page_s to the time allowed. image: the bytes are one page's image (.png, .jpg)."""
+    page read by OCR adds ocr_page_s to the time allowed. None: the text layer only, with no word on scanned pages
+    (the outline and navigation truth of qa/ops/pdf_truth.py). image: the bytes are one page's image (.png, .jpg)."""
     # The parent side only: the child runs this file alone, with nothing of qa on its path.
     from qa.errors import DocumentError
     from qa.ingest.deadline import Deadline
@@ -67,7 +68,7 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
 
     data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
     try:
-        proc = subprocess.Popen([sys.executable, "-I", str(Path(__file__).resolve()), str(int(memory_bytes)), ocr,
+        proc = subprocess.Popen([sys.executable, "-I", str(Path(__file__).resolve()), str(int(memory_bytes)), ocr or "off",
                                  "image" if image else "pdf"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as exc:
@@ -119,7 +120,8 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
     except (KeyError, TypeError, ValueError) as exc:
         raise DocumentError(f"the PDF parser gave unreadable output ({exc})") from None
     try:
-        warnings += scan_report(ocr_pages, last.get("ocr_engine"), unread, image, any(p.strip() for p in pages))
+        if ocr is not None:
+            warnings += scan_report(ocr_pages, last.get("ocr_engine"), unread, image, any(p.strip() for p in pages))
     except ValueError as exc:  # nothing to read without an engine: the sentence says how to enable OCR
         raise DocumentError(str(exc)) from None
     return PdfText(tuple(pages), title if isinstance(title, str) else None, outline, warnings,
