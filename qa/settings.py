@@ -12,6 +12,7 @@ from qa.errors import InvalidSetting
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
+OCR_CHOICES = ("auto", "rapidocr", "tesseract", "off")
 BACKENDS = ("faiss", "qdrant")  # where generations are served from: the local folders, or Qdrant
 
 
@@ -48,6 +49,10 @@ class Settings:
     # moved onto parse_timeout_s / parse_memory_bytes, after which they read None.
     pdf_timeout_s: float | None = None
     pdf_memory_bytes: int | None = None
+    # Pages without a text layer and image files (.png, .jpg) are read by OCR (qa/ingest/ocr.py): "auto" (the first
+    # engine installed), "rapidocr", "tesseract" or "off"; each page read by OCR adds ocr_page_timeout_s to parse_timeout_s.
+    ocr: str = "auto"
+    ocr_page_timeout_s: float = 180.0  # measured: 1-2 min a page on a loaded 2-core machine (results/ocr-engines.md)
     max_question_chars: int = 2000
     max_k: int = 50  # the most passages one search returns
     candidates: int = 50  # per retriever, before fusion
@@ -90,6 +95,8 @@ class Settings:
             raise InvalidSetting(f"cjk_chunk_tokens={self.cjk_chunk_tokens} must be between 16 and 254")
         if self.overlap_sentences not in (0, 1, 2):
             raise InvalidSetting(f"overlap_sentences={self.overlap_sentences}; valid choices: 0, 1, 2")
+        if self.ocr not in OCR_CHOICES:
+            raise InvalidSetting(f"QA_OCR={self.ocr!r}; valid choices: {', '.join(OCR_CHOICES)}")
         if self.backend not in BACKENDS:
             raise InvalidSetting(f"QA_BACKEND={self.backend!r}; valid choices: {', '.join(BACKENDS)}")
         if self.backend == "qdrant" and not (self.qdrant_url or self.qdrant_path):

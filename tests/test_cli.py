@@ -114,10 +114,10 @@ def test_indexing_an_empty_corpus_is_a_clear_error(tmp_path):
 
 def test_indexing_a_corpus_of_unusable_files_names_them(tmp_path):
     (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "notes.odt").write_bytes(b"PK\x03\x04")
+    (tmp_path / "corpus" / "notes.rtf").write_bytes(b"{\\rtf1 notes}")
     proc = qa_cli("index", "--quiet", corpus=tmp_path / "corpus", index=tmp_path / "index")
-    assert _one_error_line(proc) == ("qa: error: nothing to index (notes.odt: unsupported file type .odt; "
-                                     "supported: .txt, .md, .markdown, .pdf, .html, .htm, .xhtml, .epub, .docx); "
+    assert _one_error_line(proc) == ("qa: error: nothing to index (notes.rtf: unsupported file type .rtf; "
+                                     "supported: .txt, .md, .markdown, .pdf, .html, .htm, .xhtml, .epub, .docx, .odt, .odp, .png, .jpg, .jpeg); "
                                      "the existing index is unchanged")
 
 

@@ -85,7 +85,7 @@ def test_a_corpus_of_bad_files_indexes_the_good_ones_and_names_each_bad_one(tmp_
     (corpus / "escape").symlink_to(outside, target_is_directory=True)
     os.mkfifo(corpus / "pipe.txt")  # reading it would block forever
     (corpus / "notes.docx").write_bytes(b"PK\x03\x04")
-    (corpus / "notes.odt").write_bytes(b"PK\x03\x04")
+    (corpus / "notes.rtf").write_bytes(b"{\\rtf1 notes}")
 
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_file_bytes=20_000)
     assistant = Assistant(settings, embedder=fake_embedder, build_embedder=lambda: fake_embedder)
@@ -111,7 +111,7 @@ def test_a_corpus_of_bad_files_indexes_the_good_ones_and_names_each_bad_one(tmp_
         "escape": "symbolic link leads outside the corpus folder",
         "pipe.txt": "not a regular file",
         "notes.docx": "not a readable DOCX (a damaged zip archive",
-        "notes.odt": "unsupported file type .odt",
+        "notes.rtf": "unsupported file type .rtf",
     }
     for source, reason in expected.items():
         assert reason in reasons.get(source, ""), (source, reasons.get(source))

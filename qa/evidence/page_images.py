@@ -188,8 +188,33 @@ def _render(data: bytes, number: int, dpi: int) -> dict:
             boxes.extend(round(v, 2) for v in text.get_charbox(i))
         except pdfium.PdfiumError:
             boxes.extend((0.0, 0.0, 0.0, 0.0))
+    if not any(c.strip() for c in chars):
+        chars, boxes = _scanned_chars(page, left, top)
     return {"png": base64.b64encode(buf.getvalue()).decode("ascii"), "width": width, "height": height,
             "origin": [left, bottom], "rotation": rotation, "chars": "".join(chars), "boxes": boxes}
+
+
+def _scanned_chars(page, left: float, top: float) -> tuple[list[str], list[float]]:
+    """A scanned page's characters and boxes from OCR, as indexing read them (qa/ingest/ocr.py): each line's box
+    shared out among its characters, so that a passage read by OCR is marked on the page; none without an engine."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ingest"))
+    from ocr import DPI, Reader, available, has_images  # type: ignore[import-not-found]
+
+    engine = available("auto")
+    if engine is None or not has_images(page):
+        return [], []
+    chars: list[str] = []
+    boxes: list[float] = []
+    scale = 72 / DPI
+    for text, (x0, y0, x1, y1) in Reader(engine).lines(page.render(scale=DPI / 72).to_pil()):
+        step = (x1 - x0) / max(1, len(text))
+        for n, ch in enumerate(text):
+            chars.append(ch)
+            boxes.extend((left + (x0 + n * step) * scale, top - y1 * scale, left + (x0 + (n + 1) * step) * scale,
+                          top - y0 * scale))
+        chars.append("\n")
+        boxes.extend((0.0, 0.0, 0.0, 0.0))
+    return chars, boxes
 
 
 def _main() -> None:

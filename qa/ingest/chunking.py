@@ -20,8 +20,8 @@ from qa.settings import Settings
 # Bump when loading or chunking code changes what chunks a file yields: indexes built by an older
 # pipeline are then rebuilt in full instead of reusing stale chunks of unchanged files.
 # 9: PDF text from pdfium, outline sections, navigation pages and running heads left out; tables and code whole;
-# HTML, EPUB and DOCX read.
-PIPELINE_VERSION = 9
+# HTML, EPUB and DOCX read. 10: ruled PDF tables as rows; web pages without menus and footers; OpenDocument read.
+PIPELINE_VERSION = 10
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Documents: corpus files (.txt, .md, .pdf, .html, .epub, .docx) read into text with title, sections, pages and references."""
+"""Documents: corpus files (.txt, .md, .pdf, .html, .epub, .docx, .odt, .odp, images) read into text with title, sections,
+pages and references."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from qa.ingest import layout
 from qa.ingest.layout import Section
 from qa.ingest.limits import check_text, text_limit
 from qa.ingest.markup.encoding import decode, utf16_without_bom
-from qa.ingest.pdf_text import read_pdf
+from qa.ingest.pdf_text import read_image, read_pdf
 from qa.ingest.structured import READERS, ZIPPED, read_markup
 from qa.settings import Settings
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", *READERS)
+IMAGES = (".png", ".jpg", ".jpeg")  # read by OCR (qa/ingest/ocr.py)
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", *READERS, *IMAGES)
+_IMAGE_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,9 @@ def check_bytes(data: bytes, suffix: str) -> None:
         what = READERS[suffix][1]
         raise DocumentError(f"not {'an' if what[0] in 'AEFHILMNORSX' else 'a'} {what} file "
                             f"(it is not a zip archive, as {what} files are)")
-    if suffix not in (".pdf", *ZIPPED) and b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS) \
+    if suffix in IMAGES and not data.startswith(_IMAGE_MAGIC[suffix]):
+        raise DocumentError(f"not a {suffix[1:].upper()} image (its first bytes are not a {suffix[1:].upper()} signature)")
+    if suffix not in (".pdf", *ZIPPED, *IMAGES) and b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS) \
             and not utf16_without_bom(data):
         raise DocumentError("binary content, not text")
 
@@ -196,6 +201,9 @@ def load_document(path: Path, corpus_root: Path, settings: Settings, source: str
         check_text(len(pdf.raw), limit)
         return parse_text(pdf.raw, source, doc_id, page_starts=pdf.page_starts, title_hint=_pdf_title(pdf.title),
                           warnings=pdf.warnings, outline=pdf.headings)
+    if suffix in IMAGES:
+        img = read_image(data, settings)
+        return parse_text(img.raw, source, doc_id, page_starts=img.page_starts, warnings=img.warnings)
     if suffix in READERS:
         # Parsed in the same sandbox as PDFs; the child parses the very bytes hashed here.
         got = read_markup(data, suffix, settings.parse_timeout_s, settings.parse_memory_bytes, limit)

@@ -47,33 +47,44 @@ class PdfText:
     title: str | None
     outline: tuple[OutlineEntry, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Per page, its ruled tables (qa/ingest/pdf_tables.py): (start, end, rows), page text [start:end] the table's.
+    tables: tuple[tuple[tuple[int, int, tuple[tuple[str, ...], ...]], ...], ...] = ()
 
 
 def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
             on_page: Callable[[int, int], None] | None = None, max_chars: int | None = None,
-            refusal: str = "") -> PdfText:
+            refusal: str = "", ocr: str | None = None, ocr_page_s: float = 60.0, image: bool = False) -> PdfText:
     """The text of a PDF; a hostile file costs at most timeout_s and memory_bytes. on_page(done, total) per page.
 
-    Pages past max_chars of text stop the child and refuse the file with the sentence refusal."""
+    Pages past max_chars of text stop the child and refuse the file with the sentence refusal.
+    ocr: the engine for pages without a text layer ("auto", "rapidocr", "tesseract", "off"; qa/ingest/ocr.py); each
+    page read by OCR adds ocr_page_s to the time allowed. None: the text layer only, with no word on scanned pages
+    (the outline and navigation truth of qa/ops/pdf_truth.py). image: the bytes are one page's image (.png, .jpg)."""
     # The parent side only: the child runs this file alone, with nothing of qa on its path.
     from qa.errors import DocumentError
+    from qa.ingest.deadline import Deadline
+    from qa.ingest.ocr import scan_report
+    from qa.ingest.pdf_tables import checked
     from qa.ingest.sandbox import failure_reason, timeout_reason
 
     data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
     try:
-        proc = subprocess.Popen([sys.executable, "-I", str(Path(__file__).resolve()), str(int(memory_bytes))],
+        proc = subprocess.Popen([sys.executable, "-I", str(Path(__file__).resolve()), str(int(memory_bytes)), ocr or "off",
+                                 "image" if image else "pdf"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as exc:
         raise DocumentError(f"could not start the PDF parser ({exc})") from None
     assert proc.stdout is not None and proc.stderr is not None  # started with pipes
     stdout, stderr_pipe = proc.stdout, proc.stderr
-    timer = threading.Timer(timeout_s, proc.kill)
+    timer = Deadline(timeout_s, proc.kill)
     err: list[bytes] = []
     feeder = threading.Thread(target=_feed, args=(proc, data), daemon=True)
     reader = threading.Thread(target=lambda: err.append(stderr_pipe.read()), daemon=True)
     for thread in (timer, feeder, reader):
         thread.start()
     pages: list[str] = []
+    tables: list[tuple] = []
+    ocr_pages: list[int] = []  # 1-based
     last: dict = {}
     chars = 0
     try:
@@ -82,24 +93,29 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
                 rec = json.loads(line)
             except ValueError:
                 rec = {}
-            if isinstance(rec.get("text"), str):
+            if rec.get("ocr_start"):
+                timer.extend(ocr_page_s)  # a page is being read by OCR: it is allowed its own time
+            elif isinstance(rec.get("text"), str):
                 chars += len(rec["text"])
                 if max_chars is not None and chars > max_chars:
                     proc.kill()
                     proc.wait()
                     raise DocumentError(refusal)
                 pages.append(rec["text"])
+                tables.append(checked(rec.get("tables"), len(rec["text"])))
+                if rec.get("ocr"):
+                    ocr_pages.append(len(pages))
                 if on_page:
                     on_page(len(pages), int(rec.get("n", 0)) or len(pages))
             else:
                 last = rec
         proc.wait()
     finally:
-        timed_out = not timer.is_alive() and proc.returncode == -signal.SIGKILL
+        timed_out = timer.fired and proc.returncode == -signal.SIGKILL
         timer.cancel()
         reader.join(5)
     if timed_out:
-        raise DocumentError(timeout_reason("PDF", timeout_s))
+        raise DocumentError(timeout_reason("image" if image else "PDF", timeout_s))
     stderr = b"".join(err).decode("utf-8", "replace")
     if proc.returncode != 0:
         raise DocumentError(failure_reason(stderr, proc.returncode, memory_bytes, "PDF", _PREFIX))
@@ -107,9 +123,16 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
         title = last["title"]
         outline = tuple(OutlineEntry(str(t), int(d), int(p)) for t, d, p in last["outline"])
         warnings = tuple(str(w) for w in last["warnings"])
+        unread = int(last.get("ocr_needed", 0))
     except (KeyError, TypeError, ValueError) as exc:
         raise DocumentError(f"the PDF parser gave unreadable output ({exc})") from None
-    return PdfText(tuple(pages), title if isinstance(title, str) else None, outline, warnings)
+    try:
+        if ocr is not None:
+            warnings += scan_report(ocr_pages, last.get("ocr_engine"), unread, image, any(p.strip() for p in pages))
+    except ValueError as exc:  # nothing to read without an engine: the sentence says how to enable OCR
+        raise DocumentError(str(exc)) from None
+    return PdfText(tuple(pages), title if isinstance(title, str) else None, outline, warnings,
+                   tuple(tables) if any(tables) else ())
 
 
 def extract_pages(pdf: bytes | Path, timeout_s: float, memory_bytes: int) -> tuple[list[str], str | None]:
@@ -167,11 +190,30 @@ def _pypdf_page(reader, i: int) -> str:
         return ""
 
 
-def _extract(data: bytes) -> None:
+def _extract_image(data: bytes, ocr_choice: str) -> None:
+    """One image file read as one page by OCR."""
+    from ocr import read_image_file  # type: ignore[import-not-found]  # beside this file, on the child's path
+
+    try:
+        text, engine = read_image_file(data, ocr_choice, lambda: _say({"ocr_start": 1}))
+    except ValueError as exc:
+        raise _Unusable(str(exc)) from None
+    _say({"n": 1, "text": text, "tables": [], "ocr": bool(engine)})
+    _say({"title": None, "outline": [], "warnings": [], "ocr_needed": 0 if engine else 1, "ocr_engine": engine})
+
+
+def _say(record: dict) -> None:
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()  # the parent shows progress, and allows time, page by page
+
+
+def _extract(data: bytes, ocr_choice: str = "off") -> None:
     import io
     import logging
 
     import pypdfium2 as pdfium
+    from ocr import has_images  # type: ignore[import-not-found]  # beside this file, on the child's path
+    from pdf_tables import find_tables  # type: ignore[import-not-found]
     from pypdf import PdfReader
 
     logging.disable(logging.WARNING)  # pypdf logs recoverable damage; the parent reports what matters
@@ -194,11 +236,33 @@ def _extract(data: bytes) -> None:
     except Exception as exc:  # the parsers raise many kinds of error on damaged files
         raise _Unusable(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from None
     warnings = []
+    ocr_needed = 0
+    reader_engine: list = []  # [engine name, Reader] once a page needs OCR
     for i in range(n):
+        tables: list = []
+        scanned = False
         try:
             page = doc[i]
             textpage = page.get_textpage()
             text = textpage.get_text_range()
+            try:
+                tables = find_tables(page, textpage, text)
+            except (MemoryError, RecursionError):
+                raise
+            except Exception:  # a table that cannot be made out stays the page's text
+                tables = []
+            if not text.strip() and has_images(page):  # a scanned page: its text is in its image
+                if not reader_engine:
+                    from ocr import DPI, Reader, available  # type: ignore[import-not-found]
+
+                    engine = available(ocr_choice) if ocr_choice != "off" else None
+                    reader_engine[:] = [engine, Reader(engine) if engine else None, DPI]
+                engine, ocr_reader, dpi = reader_engine
+                if ocr_reader is None:
+                    ocr_needed += 1
+                else:
+                    _say({"ocr_start": i + 1})
+                    text, scanned = ocr_reader.read(page.render(scale=dpi / 72).to_pil()), True
             textpage.close()
             page.close()
         except MemoryError:
@@ -206,12 +270,13 @@ def _extract(data: bytes) -> None:
         except Exception as exc:  # one unreadable page costs that page only
             warnings.append(f"page {i + 1} could not be read and was skipped ({exc.__class__.__name__})")
             text = ""
-        if _LONG_RUN.search(text):
+        if _LONG_RUN.search(text) and not scanned:
             other = _pypdf_page(reader, i)
             if glued_share(other) < glued_share(text):
-                text = other
-        sys.stdout.write(json.dumps({"n": n, "text": text}) + "\n")
-    sys.stdout.write(json.dumps({"title": title, "outline": outline, "warnings": warnings}) + "\n")
+                text, tables = other, []  # the tables' spans are pdfium's
+        _say({"n": n, "text": text, "tables": tables, "ocr": scanned})
+    _say({"title": title, "outline": outline, "warnings": warnings, "ocr_needed": ocr_needed,
+          "ocr_engine": reader_engine[0] if reader_engine else None})
 
 
 def _main() -> None:
@@ -219,8 +284,13 @@ def _main() -> None:
 
     limit = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # pdf_tables.py; not the qa package
+    ocr_choice = sys.argv[2] if len(sys.argv) > 2 else "off"
     try:
-        _extract(sys.stdin.buffer.read())
+        if len(sys.argv) > 3 and sys.argv[3] == "image":
+            _extract_image(sys.stdin.buffer.read(), ocr_choice)
+        else:
+            _extract(sys.stdin.buffer.read(), ocr_choice)
     except _Unusable as exc:
         print(f"{_PREFIX}{exc}", file=sys.stderr)
         sys.exit(FAILED)

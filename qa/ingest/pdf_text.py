@@ -32,9 +32,12 @@ class PdfDocumentText:
 
 
 def page_texts(pdf: PdfText) -> list[str]:
-    """The child's page texts with line ends, soft hyphens and unsafe characters repaired."""
+    """The child's page texts with their ruled tables as pipe rows, line ends, soft hyphens and unsafe characters
+    repaired."""
     out = []
-    for p in pdf.pages:
+    for i, p in enumerate(pdf.pages):
+        if i < len(pdf.tables) and pdf.tables[i]:
+            p = with_tables(p, pdf.tables[i])
         p = p.replace("\r\n", "\n").replace("\r", "\n")
         out.append(_C1.sub("", _UNSAFE.sub("\ufffd", _SOFT_HYPHEN.sub("", p))))
     return out
@@ -67,5 +70,29 @@ def read_pdf(data: bytes, settings: Settings, on_page: Callable[[int, int], None
     """Read a PDF's bytes in the child process (under the settings' limits) into its document text.
 
     limit: the most text the PDF may become; the child is stopped as soon as its pages pass it."""
-    bound = (limit.chars, limit.refusal) if limit else (None, "")
-    return compose(extract(data, settings.parse_timeout_s, settings.parse_memory_bytes, on_page, *bound))
+    return compose(extract(data, settings.parse_timeout_s, settings.parse_memory_bytes, on_page,
+                           max_chars=limit.chars if limit else None, refusal=limit.refusal if limit else "",
+                           ocr=settings.ocr, ocr_page_s=settings.ocr_page_timeout_s))
+
+
+def read_image(data: bytes, settings: Settings) -> PdfDocumentText:
+    """An image file (.png, .jpg) read by OCR in the PDF child, as a document of one page."""
+    return compose(extract(data, settings.parse_timeout_s, settings.parse_memory_bytes, None,
+                           ocr=settings.ocr, ocr_page_s=settings.ocr_page_timeout_s, image=True))
+
+
+def with_tables(page: str, tables) -> str:
+    """The page's text with each table's characters replaced by its rows under its header row, as HTML and DOCX
+    tables are laid out (qa/ingest/structured.py): a passage of its own, answered a row with its header."""
+    from qa.ingest.markup.blocks import inline
+    from qa.ingest.markup.html import table_blocks
+    from qa.ingest.tables import pipe_table
+
+    parts, at = [], 0
+    for start, end, rows in tables:
+        blocks = table_blocks([tuple(inline(c).replace("|", "/") for c in r) for r in rows])
+        laid = "\n\n".join(pipe_table(b.rows) if b.kind == "table" else b.text for b in blocks)
+        parts += [page[at:start].rstrip(" \t"), "\n\n", laid, "\n\n"]
+        at = end
+    parts.append(page[at:].lstrip(" \t\r\n"))
+    return "".join(parts)

@@ -21,8 +21,8 @@ from qa.ingest.tables import pipe_table
 
 # suffix -> (reader kind, what the user calls the file)
 READERS = {".html": ("html", "HTML"), ".htm": ("html", "HTML"), ".xhtml": ("html", "XHTML"),
-           ".epub": ("epub", "EPUB"), ".docx": ("docx", "DOCX")}
-ZIPPED = (".epub", ".docx")
+           ".epub": ("epub", "EPUB"), ".docx": ("docx", "DOCX"), ".odt": ("odt", "ODT"), ".odp": ("odp", "ODP")}
+ZIPPED = (".epub", ".docx", ".odt", ".odp")
 
 
 @dataclass(frozen=True)

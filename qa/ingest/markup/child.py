@@ -30,6 +30,9 @@ def main(kind: str, max_chars: int = 2**62, refusal: str = "") -> None:
             from .epub import read_epub as read  # type: ignore[no-redef]
         elif kind == "docx":
             from .docx import read_docx as read  # type: ignore[no-redef]
+        elif kind in ("odt", "odp"):
+            from . import odf
+            read = odf.read_odt if kind == "odt" else odf.read_odp  # type: ignore[assignment]
         else:
             raise Refused(f"no reader for {kind!r}")
         sink = Sink(max_chars, refusal)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from . import boilerplate
 from .blocks import Block, Refused, Sink, Unreadable, inline
 from .encoding import decode
 from .safety import expand_entities
@@ -108,7 +109,13 @@ def read_html(data: bytes, what: str = "HTML file", sink: Sink | None = None) ->
     # An EPUB page's warning names the page; a page of its own is named by the build.
     out.warnings.extend(w if what == "HTML file" else f"{what}: {w}" for w in said)
     body = root.find("body")
-    _walk(body if body is not None else root, out)
+    top = body if body is not None else root
+    # Menus, sidebars, banners and footers are no text of the page (boilerplate.py); its title and headings stay.
+    main = boilerplate.main_content(top)
+    boilerplate.strip(top, main)
+    out.extend(Block("heading", text, _HEADINGS[_tag(h)], _anchor(h)) for h in boilerplate.headings_before(top, main)
+               if not any(_skipped(a) for a in h.iterancestors()) and (text := _text(h)))
+    _walk(main, out)
     return page_title(root), out
 
 
