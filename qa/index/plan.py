@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 
 from qa.embed import multilingual
-from qa.ingest.chunking import PIPELINE_VERSION, Chunk, chunk_document, embedding_text, tokenizer_counter
-from qa.ingest.files import CorpusFile, Skipped
-from qa.ingest.documents import Document, content_hash, load_document
 from qa.embed.embeddings import load_tokenizer
 from qa.errors import DocumentError, EmptyCorpus
 from qa.index.stages import StageClock
+from qa.ingest.chunking import PIPELINE_VERSION, Chunk, chunk_document, embedding_text, tokenizer_counter
+from qa.ingest.documents import Document, content_hash, load_document
+from qa.ingest.files import CorpusFile, Skipped
 from qa.settings import Settings
 
 
