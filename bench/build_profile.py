@@ -138,7 +138,21 @@ def markdown(results: dict) -> str:
              "Written by `python -m bench.build_profile --label LABEL` (a full build of the review and manuals from",
              "`../shared/docs/` copied to a scratch folder, in a new process; the bare models then run on the same",
              "passages in the same process). The machine is shared with other programs: compare the ratios within a",
-             "run (build / bare models), not seconds between runs.", ""]
+             "run (build / bare models), not seconds between runs. Stages: read (documents and PDF pages), chunk,",
+             "embed_minilm / embed_multilingual (passages), embed_words (the vocabulary), rows (near-duplicate",
+             "sections, Chinese rows), bm25, write (files, FAISS indexes); other: imports, loading the models, the",
+             "one-time ONNX export of a new index folder (in a child process), opening the index before.", ""]
+    if len(results) > 1:
+        lines += ["| run | passages | passages/s | build / bare models (same run) | peak RSS MB | MiniLM stage s "
+                  "| words stage s | multilingual stage s |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for label, r in results.items():
+            st = r["stages"]
+            lines.append(f"| {label} | {r['n_passages']:,} | {r['passages_per_s']:.1f} | "
+                         f"{r['build_over_bare_models']:.2f}x | {r['build_peak_rss_mb']:.0f} | "
+                         f"{st.get('embed_minilm', {}).get('seconds', 0):.1f} | "
+                         f"{st.get('embed_words', {}).get('seconds', 0):.1f} | "
+                         f"{st.get('embed_multilingual', {}).get('seconds', 0):.1f} |")
+        lines.append("")
     for label, r in results.items():
         lines += [f"## {label}", "",
                   f"Corpus: {r['documents']} documents ({', '.join(r.get('docs', []))}), {r['pages']} PDF pages, "
@@ -167,7 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-torch-bare", action="store_true", help="skip sentence-transformers' bare encode")
     p.add_argument("--child", nargs=3, metavar=("CORPUS", "INDEX", "OUT"), help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, default=RESULTS / "build-profile.json")
+    p.add_argument("--render", action="store_true", help="only rewrite the Markdown from the JSON")
     args = p.parse_args(argv)
+    if args.render:
+        args.out.with_suffix(".md").write_text(markdown(json.loads(args.out.read_text())))
+        return 0
     if args.child:
         corpus, index, out = (Path(x) for x in args.child)
         out.write_text(json.dumps(child(corpus, index, not args.no_torch_bare)))
