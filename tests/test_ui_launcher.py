@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import SEED
 
 from ui.launcher import warm_up
 
 
+@pytest.mark.slow  # loads jieba and the dictionary for real
 def test_warming_up_loads_what_both_languages_need_before_saying_ready(fake_assistant, corpus, capsys):
     (corpus / SEED.name).write_text(SEED.read_text())
     fake_assistant.build_index()
