@@ -95,15 +95,18 @@ def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],
     todo = [row for key, row in first_row.items() if key not in reuse.vectors or key not in reuse.multi_vectors]
     texts = {row: embedding_text(planned.chunks[row]) for row in todo}
     todo.sort(key=lambda row: len(texts[row]))
-    embedder = multilingual = None
+    embedder = embedder_factory() if any(keys[r] not in reuse.vectors for r in todo) else None
+    multilingual = None
+    # An embedder whose every call has a fixed cost (a Ray job) takes bigger blocks.
+    block_size = int(getattr(embedder, "block_size", BLOCK))
     n_minilm = n_multi = 0
     if progress and todo:
         progress("passages", 0, len(todo))  # starts the stage's clock: rates count from here
-    for lo in range(0, len(todo), BLOCK):
-        block = todo[lo : lo + BLOCK]
+    for lo in range(0, len(todo), block_size):
+        block = todo[lo : lo + block_size]
         need = [r for r in block if keys[r] not in reuse.vectors]
         if need:
-            embedder = embedder or embedder_factory()
+            assert embedder is not None
             with clock("embed_minilm"):
                 minilm.put(need, embedder.embed([texts[r] for r in need]))
             n_minilm += len(need)
@@ -114,7 +117,7 @@ def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],
                 multi.put(need, multilingual.embed([texts[r] for r in need]))
             n_multi += len(need)
         if progress:
-            progress("passages", min(lo + BLOCK, len(todo)), len(todo))
+            progress("passages", min(lo + block_size, len(todo)), len(todo))
     vectors = minilm.finish(keys, first_row)
     multi_vectors = multi.finish(keys, first_row)
     words, word_vectors, n_words = _words(planned, reuse, lambda: embedder or embedder_factory(), clock, progress,
