@@ -18,6 +18,7 @@ def phase(name: str, work: Path, quick: bool, size: int) -> dict:
         "default": ("default_corpus", "default_corpus", {"work": work, "quick": quick}),
         "cold": ("cold", "cold_start", {"work": work, "quick": quick}),
         "build": ("build", "build_speed", {"work": work, "n_target": size}),
+        "memory": ("build", "build_memory", {"work": work, "n_target": size}),
         "scale": ("scale", "synthetic_scale", {"work": work, "quick": quick, "n_target": size}),
         "vectors": ("vectors", "vector_step", {"work": work, "quick": quick, "n": size}),
         "pages": ("pages", "page_render_timing", {"repeats": 1 if quick else 3}),

@@ -28,8 +28,8 @@ from bench.measure import PROJECT
 from bench.report import markdown
 from bench.targets import targets
 
-PHASES = ("default", "cold", "build", "scale", "vectors", "pages", "backends", "ray", "languages")
-SIZED = ("scale", "backends")  # phases run once per size; their results are keyed "10k", "100k", ...
+PHASES = ("default", "cold", "build", "memory", "scale", "vectors", "pages", "backends", "ray", "languages")
+SIZED = ("scale", "backends", "memory")  # phases run once per size; their results are keyed "10k", "100k", ...
 RESULTS = PROJECT / "results"  # a full run's report, committed and quoted by the README
 SCRATCH = PROJECT / "bench" / "out"  # any other run's report (git-ignored)
 
@@ -40,7 +40,8 @@ def plan(phases: set[str], quick: bool, sizes: list[int] | None = None, vector_s
     per_phase = {"build": (build_chunks or (250 if quick else 2_000),),
                  "scale": sizes or ((1_000, 10_000) if quick else (1_000, 10_000, 100_000)),
                  "vectors": (vector_size or (100_000 if quick else 1_000_000),),
-                 "backends": backend_sizes or ((10_000,) if quick else (10_000, 100_000))}
+                 "backends": backend_sizes or ((10_000,) if quick else (10_000, 100_000)),
+                 "memory": (4_000,) if quick else (4_000, 10_000, 50_000)}
     return [("default", 0)] + [(p, n) for p in PHASES[1:] if p in phases for n in per_phase.get(p, (0,))]
 
 

@@ -17,9 +17,9 @@ from qa.answer.preload import Preload
 from qa.answer.reply import Retrieval, reply
 from qa.answer.verdict_model import VerdictModel
 from qa.answer.verdicts import Matcher
-from qa.embed.embeddings import Embedder, SentenceTransformerEmbedder, model_hash
+from qa.embed.embeddings import Embedder
 from qa.embed.multilingual import shared_embedder
-from qa.embed.onnx import export_onnx, onnx_path_for
+from qa.embed.passages import ensure_export, passage_embedder
 from qa.embed.query import CachedEmbedder, query_embedder
 from qa.embed.vocabulary import WordVectors
 from qa.errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, IndexRebuilding
@@ -202,20 +202,17 @@ class Assistant:
         ray: embed through Ray Data on the Ray cluster at this address ("": a local one); None: in this process.
         """
         targets = [Path(p) for p in (paths or [self.settings.corpus_dir])]
-        factory = self._build_embedder or (lambda: SentenceTransformerEmbedder(
-            batch_size=self.settings.batch_size,
-            progress=(lambda done, total: progress("embed", done, total)) if progress else None))
+        if self._build_embedder is None:
+            self._ensure_onnx()  # before the build: its passages go through the ONNX export too
+        factory = self._build_embedder or (lambda: passage_embedder(self.root, self.settings.batch_size))
         given = self._multilingual
         multi = (lambda: given) if given is not None else None
         if ray is not None:
             from qa.index.ray_build import ray_factories
 
             factory, multi = ray_factories(ray, self.settings.batch_size, self._build_embedder, self._multilingual)
-        report = build(targets, self.settings, factory, full=full, progress=progress, wait=wait,
-                       multilingual_factory=multi)
-        if self._build_embedder is None:
-            self._ensure_onnx()
-        return report
+        return build(targets, self.settings, factory, full=full, progress=progress, wait=wait,
+                     multilingual_factory=multi)
 
     def ensure_index(self, progress: Progress | None = None,
                      notice: Callable[[str], None] | None = None) -> BuildReport | None:
@@ -229,17 +226,7 @@ class Assistant:
             return self.build_index(None, progress=progress, wait=True)
 
     def _ensure_onnx(self) -> None:
-        target = onnx_path_for(self.root, model_hash())
-        if not target.exists():
-            try:
-                export_onnx(target)
-            except Exception as exc:  # queries then use sentence-transformers: slower, never wrong
-                warnings.warn(f"could not export the model to ONNX ({exc}); queries will use sentence-transformers", stacklevel=2)
-                return
-        # Exports of other model versions or export formats are never used again.
-        for stale in target.parent.glob("minilm-*"):
-            if not stale.name.startswith(target.name):
-                stale.unlink(missing_ok=True)
+        ensure_export(self.root)  # in a child process: the build and the server never import torch for it
 
     def documents(self) -> list[DocumentRecord]:
         """The indexed documents (DocumentRecord: source, title, chunks, pages, when indexed)."""

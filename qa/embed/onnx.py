@@ -37,6 +37,11 @@ def onnx_threads(requested: int | None = None) -> int:
     return requested or min(2, os.cpu_count() or 1)
 
 
+def build_threads() -> int:
+    """Threads for embedding a build's passages: every core (a build is one long batch job, unlike a question)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
 class OnnxEmbedder:
     """The fast query path: onnxruntime + tokenizers + numpy mean pooling; no torch import.
 

@@ -12,25 +12,27 @@ from typing import Callable, Iterator
 import numpy as np
 
 from qa.embed import multilingual
-from qa.ingest.chunking import embedding_text
-from qa.ingest.files import Skipped, collect_files
-from qa.ingest.near_duplicates import repeated_sections
 from qa.embed.embeddings import MODEL_NAME, Embedder, model_hash
 from qa.errors import BuildInProgress, IndexCorrupt, IndexNotFound
-from qa.index.plan import Plan, Reuse, chunking_of, plan, reusable
-from qa.settings import Settings
+from qa.index.passage_vectors import Embedded, embed
+from qa.index.plan import Plan, chunking_of, plan, reusable
+from qa.index.stages import StageClock
 from qa.index.store import backends
 from qa.index.store.manifest import Manifest
 from qa.index.store.pointer import prune
 from qa.index.store.protocol import NewGeneration
 from qa.index.store.reader import open_current
 from qa.index.store.writer import new_name
+from qa.ingest.chunking import embedding_text
+from qa.ingest.files import Skipped, collect_files
+from qa.ingest.near_duplicates import repeated_sections
+from qa.settings import Settings
 from qa.text import is_cjk
-from qa.embed.vocabulary import corpus_words
 
 __all__ = ["BuildReport", "Progress", "Skipped", "build", "build_lock", "collect_files"]
 
-# Progress callback: (stage, done, total); stages are "load", "embed", "write".
+# Progress callback: (stage, done, total); stages are "load" (files), "pages" (of the PDF being read),
+# "passages" (embedded by both models), "words" (the vocabulary) and "write" (qa/present/progress.py shows them).
 Progress = Callable[[str, int, int], None]
 
 
@@ -51,20 +53,6 @@ class BuildReport:
     n_multilingual: int = 0  # passages embedded by the multilingual model
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True, eq=False)
-class Embedded:
-    """A plan's vectors: every row's from both models and the vocabulary's, with how many were computed."""
-
-    vectors: np.ndarray
-    multi_vectors: np.ndarray
-    words: tuple[str, ...]
-    word_vectors: np.ndarray
-    n_embedded: int
-    n_words: int
-    n_multilingual: int
-    seconds: tuple[float, float]  # spent in MiniLM, in the multilingual model
 
 
 @contextmanager
@@ -98,6 +86,7 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
     fallback. The local folder stays the build's embedding cache.
     """
     t0 = time.perf_counter()
+    clock = StageClock()
     root = settings.index_path
     remote = backends.remote(settings)  # Qdrant: reachable and accepting the key, checked before any work
     with build_lock(root, wait):
@@ -110,14 +99,15 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
         try:
             reuse = reusable(base, full, chunking_of(settings), multi_hash)
             t_load = time.perf_counter()
-            planned = plan(files, skipped, settings, base, reuse, mhash, progress)
+            planned = plan(files, skipped, settings, base, reuse, mhash, progress, clock)
             t_embed = time.perf_counter()
-            embedded = embed(planned, reuse, embedder_factory, multi, full)
+            embedded = embed(planned, reuse, embedder_factory, multi, clock, progress)
             t_write = time.perf_counter()
-            new = generation(planned, embedded, settings, mhash, multi_hash)
+            new = generation(planned, embedded, settings, mhash, multi_hash, clock)
             if progress:
                 progress("write", 0, 1)
-            write(new, settings, remote, previous=base.path.name if base is not None else None)
+            with clock("write"):
+                write(new, settings, remote, previous=base.path.name if base is not None else None)
             if progress:
                 progress("write", 1, 1)
         finally:
@@ -130,49 +120,16 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
                        {"load_chunk": t_embed - t_load, "embed": embedded.seconds[0],
                         "embed_multilingual": embedded.seconds[1], "write": t_end - t_write,
                         "reading": [{"source": src, "pages": n, "passages": m, "seconds": sec}
-                                    for src, n, m, sec in planned.reading]})
+                                    for src, n, m, sec in planned.reading],
+                        "stages": dict(clock.seconds), "stage_visits": list(clock.visits)})
 
 
-def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],
-          multilingual_factory: Callable[[], Embedder], full: bool) -> Embedded:
-    """Vectors for every planned row and the corpus's words; only texts the generation before lacks are embedded."""
-    texts = {k: embedding_text(c) for k, c in zip(planned.keys, planned.chunks)}
-    cache, multi_cache, known_words = dict(reuse.vectors), dict(reuse.multi_vectors), dict(reuse.words)
-    t0 = time.perf_counter()
-    todo = sorted((k, t) for k, t in texts.items() if k not in cache)
-    # The corpus's words are embedded too (one model pass, after the passages), so that answering can
-    # match question words to passage words without running the model on every passage word.
-    vocab = corpus_words([c.text for c in planned.chunks])
-    new_words = [w for w in vocab if w not in known_words]
-    if todo or new_words:
-        batch = [t for _, t in todo] + new_words
-        vecs = _checked(embedder_factory().embed(batch), len(batch), "embedder")
-        cache.update(zip((k for k, _ in todo), vecs[: len(todo)]))
-        known_words.update(zip(new_words, vecs[len(todo):]))
-    vectors = np.vstack([cache[k] for k in planned.keys]).astype(np.float32)
-    t1 = time.perf_counter()
-    multi_todo = sorted((k, t) for k, t in texts.items() if k not in multi_cache)
-    if multi_todo:
-        mvecs = _checked(multilingual_factory().embed([t for _, t in multi_todo]), len(multi_todo),
-                         "multilingual embedder")
-        multi_cache.update(zip((k for k, _ in multi_todo), mvecs))
-    multi_vectors = np.vstack([multi_cache[k] for k in planned.keys]).astype(np.float32)
-    word_vectors = (np.array([known_words[w] for w in vocab], dtype=np.float32) if vocab
-                    else np.zeros((0, vectors.shape[1]), np.float32))
-    return Embedded(vectors, multi_vectors, tuple(vocab), word_vectors, len(todo), len(new_words), len(multi_todo),
-                    (t1 - t0, time.perf_counter() - t1))
-
-
-def _checked(vecs, n: int, what: str) -> np.ndarray:
-    vecs = np.asarray(vecs, dtype=np.float32)
-    if vecs.ndim != 2 or len(vecs) != n:
-        raise ValueError(f"the {what} returned {vecs.shape} for {n} texts")
-    return vecs
-
-
-def generation(planned: Plan, embedded: Embedded, settings: Settings, mhash: str, multi_hash: str) -> NewGeneration:
+def generation(planned: Plan, embedded: Embedded, settings: Settings, mhash: str, multi_hash: str,
+               clock: StageClock | None = None) -> NewGeneration:
     """The new generation in memory: the plan's rows, their vectors, BM25 and the manifest."""
     from qa.index.bm25 import Bm25Index
+
+    clock = clock or StageClock()
 
     counts: dict[str, int] = {}
     for c in planned.chunks:
@@ -184,12 +141,15 @@ def generation(planned: Plan, embedded: Embedded, settings: Settings, mhash: str
         refused={s.source: {"reason": s.reason, "size": s.stamp[0], "mtime_ns": s.stamp[1]}
                  for s in planned.skipped if s.stamp},
         multilingual_hash=multi_hash, multilingual_dim=int(embedded.multi_vectors.shape[1]))
-    runs, repeats = repeated_sections(list(planned.chunks), embedded.vectors)
+    with clock("rows"):
+        runs, repeats = repeated_sections(list(planned.chunks), embedded.vectors)
+        cjk = np.array([is_cjk(c.text) for c in planned.chunks], dtype=bool)
+    with clock("bm25"):
+        lexical = Bm25Index.build([embedding_text(c) for c in planned.chunks])
     return NewGeneration(
         new_name(), manifest, planned.docs, planned.chunks, planned.keys, embedded.vectors, embedded.multi_vectors,
-        np.array([is_cjk(c.text) for c in planned.chunks], dtype=bool), np.asarray(runs, np.int64),
-        np.asarray(repeats, np.int64), embedded.words, embedded.word_vectors, planned.indexed_at,
-        Bm25Index.build([embedding_text(c) for c in planned.chunks]))
+        cjk, np.asarray(runs, np.int64), np.asarray(repeats, np.int64), embedded.words, embedded.word_vectors,
+        planned.indexed_at, lexical)
 
 
 def write(new: NewGeneration, settings: Settings, remote=None, previous: str | None = None) -> None:

@@ -10,12 +10,13 @@ from pathlib import Path
 import numpy as np
 
 from qa.embed import multilingual
-from qa.ingest.chunking import PIPELINE_VERSION, Chunk, chunk_document, embedding_text, tokenizer_counter
-from qa.ingest.files import CorpusFile, Skipped, stamp_of
-from qa.ingest.documents import Document, content_hash, load_document
-from qa.ingest.limits import check_passages
 from qa.embed.embeddings import load_tokenizer
 from qa.errors import DocumentError, EmptyCorpus
+from qa.index.stages import StageClock
+from qa.ingest.chunking import PIPELINE_VERSION, Chunk, chunk_document, embedding_text, tokenizer_counter
+from qa.ingest.documents import Document, content_hash, load_document
+from qa.ingest.files import CorpusFile, Skipped, stamp_of
+from qa.ingest.limits import check_passages
 from qa.settings import Settings
 
 
@@ -77,8 +78,9 @@ class Plan:
 
 
 def plan(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, base, reuse: Reuse, mhash: str,
-         progress=None) -> Plan:
+         progress=None, clock: StageClock | None = None) -> Plan:
     """Load and chunk every new or changed file, keep what is unchanged; a bad file is skipped, never fatal."""
+    clock = clock or StageClock()
     warnings = [base.warning] if base is not None and base.warning else []
     skipped = list(skipped)
     tokenizer = None
@@ -106,8 +108,10 @@ def plan(files: list[CorpusFile], skipped: list[Skipped], settings: Settings, ba
                 t_read = time.perf_counter()
                 # A long PDF moves the bar page by page.
                 on_page = (lambda done, total: progress("pages", done, total)) if progress else None
-                doc = load_document(f.path, Path(settings.corpus_dir), settings, source=source, on_page=on_page)
-                chunks, fresh = chunk_document(doc, tokenizer, settings), True
+                with clock("read"):
+                    doc = load_document(f.path, Path(settings.corpus_dir), settings, source=source, on_page=on_page)
+                with clock("chunk"):
+                    chunks, fresh = chunk_document(doc, tokenizer, settings), True
                 check_passages(len(chunks), settings)
                 if doc.pages:
                     reading.append((source, len(doc.pages), len(chunks), time.perf_counter() - t_read))

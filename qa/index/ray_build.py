@@ -59,6 +59,8 @@ class _EmbedBatch:
 class RayEmbedder:
     """An Embedder whose embed() runs on a Ray cluster through Ray Data (map_batches over an actor pool)."""
 
+    block_size = 4096  # texts a build passes per call: each call is a Ray job, with a start-up cost of its own
+
     def __init__(self, make: Callable, address: str | None = None, batch_size: int = 32, workers: int = 1):
         self.make = make  # builds the real embedder, on the worker
         self.address = address

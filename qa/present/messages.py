@@ -76,6 +76,7 @@ EN = {
     "built": "Index rebuilt in {seconds} s: {passages} ({embedded} newly embedded); {added} added, {updated} updated, "
              "{removed} removed, {unchanged} unchanged, {skipped} skipped.",
     "stage_load": "Reading documents", "stage_embed": "Embedding passages", "stage_write": "Writing the index",
+    "stage_pages": "Reading pages", "stage_passages": "Embedding passages", "stage_words": "Embedding words",
     "stage_start": "Starting the rebuild", "stage_store": "Checking and storing {name}",
     "progress": "{stage} {done} of {total}",
     "removing": "Removing {source}",
@@ -153,6 +154,7 @@ ZH = {
     "built": "索引已重建，用时 {seconds} 秒：{passages}（新嵌入 {embedded} 个）；新增 {added}，更新 {updated}，"
              "删除 {removed}，未变 {unchanged}，跳过 {skipped}。",
     "stage_load": "正在读取文档", "stage_embed": "正在嵌入段落", "stage_write": "正在写入索引",
+    "stage_pages": "正在读取页面", "stage_passages": "正在嵌入段落", "stage_words": "正在嵌入词语",
     "stage_start": "开始重建", "stage_store": "正在检查并保存 {name}",
     "progress": "{stage} {done}/{total}",
     "removing": "正在删除 {source}",
