@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -28,6 +28,7 @@ from qa.index.build import BuildReport, Progress, build
 from qa.index.store.backends import current_token, open_serving
 from qa.index.store.chunks import DocumentRecord
 from qa.index.store.protocol import ServingGeneration
+from qa.ingest.page_labels import labelled
 from qa.ingest.removal import remove_file
 from qa.retrieve.params import clean_question, k_value, mode_value, sources_value
 from qa.retrieve.search import Hit, search
@@ -146,8 +147,8 @@ class Assistant:
         query = clean_question(query, self.settings.max_question_chars)
         k, mode = k_value(k, self.settings.max_k), mode_value(mode)
         gen = self.generation()
-        return search(gen, self.query_embedder(gen), query, k, self.settings, mode,
-                      sources_value(sources, gen.sources), multilingual=self._multilingual)
+        return self.labelled(search(gen, self.query_embedder(gen), query, k, self.settings, mode,
+                                    sources_value(sources, gen.sources), multilingual=self._multilingual))
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None,
             model: VerdictModel | None = None, chinese_model: VerdictModel | None = None) -> Answer:
@@ -162,8 +163,12 @@ class Assistant:
         candidates, verdict = answerer(q, model or load_models().full, chinese_model or routes.chinese_models().full)
         sentences = best_sentences(candidates)
         hits = tuple(cite_sentence_page(r.gen, h, sentences) for h in r.hits)
-        return Answer(r.question, verdict.label, verdict.missing, verdict.reason, tuple(sentences), hits,
-                      verdict.confidence)
+        return Answer(r.question, verdict.label, verdict.missing, verdict.reason, tuple(sentences),
+                      tuple(self.labelled(hits)), verdict.confidence)
+
+    def labelled(self, hits: Sequence[Hit]) -> list[Hit]:
+        """The hits citing the page labels their PDFs print, where those differ from the page indices."""
+        return [replace(h, citation=labelled(h.citation, self.settings.corpus_dir)) for h in hits]
 
     def retrieve(self, question: str, k: int = 5, mode: str = "hybrid",
                  sources: Sequence[str] | None = None) -> "Retrieval":

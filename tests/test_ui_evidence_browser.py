@@ -90,7 +90,7 @@ def test_show_on_page_marks_the_passage_where_pdfium_places_its_text(page):
     img = view.locator("img.qa-page-img")
     page.wait_for_function("() => document.querySelector('#pageview img.qa-page-img')?.naturalWidth > 0")
     assert view.locator(".qa-page-title").inner_text() == (
-        f"Page {request['page']} of {SPEC.name}: passage [{request['rank']}] is marked")
+        f"{SPEC.name}, page {request['page']}: passage [{request['rank']}] is marked")
     width, height = float(view.get_attribute("data-width")), float(view.get_attribute("data-height"))
     frame = img.bounding_box()
     scale = width / frame["width"]  # PDF points per screen pixel
