@@ -220,7 +220,7 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                                       placeholder=i18n("question_placeholder"), autofocus=True)
                 gr.Markdown(i18n("examples"), elem_id="examples-label")
                 examples_box = gr.HTML(elem_id="examples")
-                with gr.Row():
+                with gr.Row(elem_id="options-row"):
                     k = gr.Slider(1, 20, value=5, step=1, label=i18n("k"), elem_id="k")
                     sources = gr.CheckboxGroup([], label=i18n("sources"), elem_id="sources")
                 mode = gr.Radio([(i18n("mode_hybrid"), "hybrid"), (i18n("mode_dense"), "dense"),

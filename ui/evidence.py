@@ -61,7 +61,7 @@ def page_view_html(view: "qa.PageView", rank: int = 0, lang: str = "en", label: 
     return (f'<div class="qa-pageview" role="dialog" aria-label="{esc(title)}" data-source="{esc(view.source)}" '
             f'data-page="{int(view.page)}" data-width="{view.width:.2f}" data-height="{view.height:.2f}">'
             f'<div class="qa-page-bar"><button type="button" class="qa-back">← {esc(t(lang, "back"))}</button>'
-            f'<span class="qa-page-title"><b>{esc(title)}</b>{": " + esc(note) if note else ""}</span>'
+            f'<span class="qa-page-title"><b>{esc(title)}</b>{esc(t(lang, "colon")) + esc(note) if note else ""}</span>'
             f'<span class="qa-zooms">{tools}</span></div>'
             f'<div class="qa-page-scroll"><div class="qa-page"><img class="qa-page-img" '
             f'alt="{esc(title)}" src="data:image/png;base64,{data}">{marks}</div></div></div>')
