@@ -84,7 +84,7 @@ EN = {
     "rebuild_failed": "The rebuild failed: {reason}",
     "not_removed": "{source} was not removed: {reason}",
     "removed": "{source} was removed.",
-    "aria_close_report": "Dismiss this report",
+    "aria_close_report": "Dismiss this report", "aria_complete": "Complete",
     "reports": "Reports",
     # page view
     "page_of": "{source}, {page}",
@@ -189,7 +189,7 @@ ZH = {
     "rebuild_failed": "索引重建失败：{reason}",
     "not_removed": "{source} 未删除：{reason}",
     "removed": "已删除 {source}。",
-    "aria_close_report": "关闭这条报告",
+    "aria_close_report": "关闭这条报告", "aria_complete": "已完成",
     "reports": "报告",
     "page_of": "{source}，{page}",
     "marked": "已标出段落 [{rank}]",

@@ -100,6 +100,10 @@
       else if (/^(user's|bot's) message/.test(label)) set(el, el.innerText.trim().slice(0, 500));
     }
     if (w.tab_title && document.title !== w.tab_title) document.title = w.tab_title;
+    // gradio's screen-reader status names an i18n key it has no words for
+    for (const el of document.querySelectorAll('.sr-only')) {
+      if (w.aria_complete && el.textContent.trim() === 'common.complete') el.textContent = w.aria_complete;
+    }
     for (const el of document.querySelectorAll('[aria-label="Reset to default value"]')) set(el, w.aria_reset);
     for (const el of document.querySelectorAll('[aria-label="Click to upload or drop files"]')) set(el, w.aria_upload);
     for (const el of document.querySelectorAll('[aria-label^="number input for "], [aria-label^="range slider for "]')) {
