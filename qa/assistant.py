@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -30,6 +30,7 @@ from qa.index.rebuild import Rebuild
 from qa.index.store.backends import current_token, open_serving
 from qa.index.store.chunks import DocumentRecord
 from qa.index.store.protocol import ServingGeneration
+from qa.ingest.page_labels import labelled
 from qa.ingest.removal import remove_file
 from qa.retrieve.hits import Hit
 from qa.retrieve.params import checked
@@ -140,7 +141,7 @@ class Assistant:
         query, k, mode = checked(query, k, mode, self.settings.max_question_chars, self.settings.max_k)
         gen = self.generation()
         q = self.query(query, gen, k, mode, sources)
-        return search(gen, self.query_embedder(gen), q, self.settings, multilingual=self._multilingual)
+        return self.labelled(search(gen, self.query_embedder(gen), q, self.settings, multilingual=self._multilingual))
 
     def query(self, question: object, gen: ServingGeneration, k: object = 5, mode: object = "hybrid",
               sources: object = None) -> Query:
@@ -155,7 +156,12 @@ class Assistant:
         model, chinese_model: the English and the Chinese verdict models; level_model: the answer-level model
         (default: the shipped ones).
         """
-        return reply(self.retrieve(question, k, mode, sources), model, chinese_model, level_model)
+        ans = reply(self.retrieve(question, k, mode, sources), model, chinese_model, level_model)
+        return replace(ans, hits=tuple(self.labelled(ans.hits)))
+
+    def labelled(self, hits: Sequence[Hit]) -> list[Hit]:
+        """The hits citing the page labels their PDFs print, where those differ from the page indices."""
+        return [replace(h, citation=labelled(h.citation, self.settings.corpus_dir)) for h in hits]
 
     def retrieve(self, question: object, k: object = 5, mode: object = "hybrid",
                  sources: Sequence[str] | None = None) -> "Retrieval":

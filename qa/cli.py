@@ -13,6 +13,7 @@ import qa
 from qa import messages
 from qa.errors import explain
 from qa.ingest.files import shown_name
+from qa.present.markdown import answer_markdown, cited_page
 from qa.present.progress import ConsoleBar
 from qa.text import is_cjk
 
@@ -47,7 +48,7 @@ def _cmd_ask(args) -> int:
         print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=1))
         return 0
     if args.markdown:
-        print(ans.to_markdown(), end="")
+        print(answer_markdown(ans, _language(args)), end="")
         return 0
     lang = _language(args)
     t = messages.text
@@ -61,8 +62,7 @@ def _cmd_ask(args) -> int:
     for h in ans.hits:
         c = h.citation
         # ranges with a hyphen, not the page's en dash: terminals and scripts read them as plain text
-        page = (t(lang, "page_range", page=c.page, first=c.page_range[0], last=c.page_range[1]).replace("–", "-")
-                if c.page_range else t(lang, "page", page=c.page) if c.page else None)
+        page = (cited_page(c, lang) or "").replace("–", "-") or None  # the printed page label, with the PDF's index
         where = shown_name(", ".join(x for x in (c.title, c.section, page, c.source) if x))
         span = t(lang, "chars", start=c.start, end=c.end).replace("–", "-")
         print(f"[{h.rank}] {where} ({span}, {t(lang, 'score', score=f'{h.score:.4f}')})")

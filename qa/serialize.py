@@ -19,6 +19,8 @@ class CitationDict(TypedDict):
     start: int
     end: int
     page_range: list[int] | None
+    page_label: str | None  # the label printed on the page where it differs from the page index ("xii", "57")
+    page_range_labels: list[str] | None
 
 
 class ReferenceDict(TypedDict):
@@ -64,7 +66,8 @@ class SearchDict(TypedDict):
 def citation_dict(c: "Citation") -> CitationDict:
     """A citation as JSON."""
     return {"source": c.source, "title": c.title, "section": c.section, "page": c.page, "start": c.start,
-            "end": c.end, "page_range": list(c.page_range) if c.page_range else None}
+            "end": c.end, "page_range": list(c.page_range) if c.page_range else None, "page_label": c.page_label,
+            "page_range_labels": list(c.page_range_labels) if c.page_range_labels else None}
 
 
 def reference_dict(r: "Reference") -> ReferenceDict:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 
-def minimal_pdf(pages: list[list[str]]) -> bytes:
-    """A PDF whose pages hold these lines of text, 12 pt, from the top left of a US Letter page."""
+def minimal_pdf(pages: list[list[str]], page_labels: str = "") -> bytes:
+    """A PDF whose pages hold these lines of text, 12 pt, from the top left of a US Letter page.
+
+    page_labels: the catalogue's /PageLabels number tree, e.g. "<< /Nums [0 << /S /r >> 2 << /S /D >>] >>"."""
     def esc(s: str) -> str:
         return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
     n = len(pages)
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {n} >>".encode()]
+    labels = f" /PageLabels {page_labels}" if page_labels else ""
+    objects = [f"<< /Type /Catalog /Pages 2 0 R{labels} >>".encode(), f"<< /Type /Pages /Kids [{kids}] /Count {n} >>".encode()]
     font = 3 + 2 * n
     for i, lines in enumerate(pages):
         ops = ["BT", "/F1 12 Tf", "14 TL", "72 720 Td", *(f"({esc(line)}) Tj T*" for line in lines), "ET"]

@@ -56,7 +56,8 @@ def test_ask_json_cites_the_answering_passage(seed_index):
     assert [h["rank"] for h in out["hits"]] == [1, 2, 3, 4, 5]
     for h in out["hits"]:
         assert {"rank", "score", "text", "citation"} <= set(h)
-        assert set(h["citation"]) == {"source", "title", "section", "page", "page_range", "start", "end"}
+        assert set(h["citation"]) == {"source", "title", "section", "page", "page_range", "page_label", "page_range_labels",
+                                      "start", "end"}
     first = out["hits"][0]
     c = first["citation"]
     assert (c["source"], c["title"], c["section"], c["page"]) == (SEED.name, SEED_TITLE, "1.3 Data Governance", None)

@@ -30,6 +30,8 @@ def test_a_supported_answer_lists_its_sentences_then_the_sources_they_cite():
     assert ans.to_markdown() == (
         "**What is the weight attribute?**\n"
         "\n"
+        "**Answer** (confidence 90%)\n"
+        "\n"
         "There is also an optional weight attribute for globs. [1]\n"
         "\n"
         "Also relevant:\n"
@@ -51,8 +53,9 @@ def test_an_unanswered_question_gives_the_reason_and_lists_the_closest_passages(
     ans = qa.Answer("Who wrote it?", "partial", ("author",), "The documents mention the spec, but not its author.",
                     (), HITS[1:2], 0.1)
     assert ans.to_markdown() == (
-        "**Who wrote it?**\n\nThe documents mention the spec, but not its author.\n\n"
-        "Closest passages (they do not answer it):\n\n"
+        "**Who wrote it?**\n\n**May answer**: No sentence is claimed as the answer: the passages below may answer it; "
+        "read them to check.\n\nThe documents mention the spec, but not its author.\n\n"
+        "Passages that may answer it (no sentence is claimed as the answer):\n\n"
         "[2] Shared MIME-info Database, page 5 (passage on pages 4–5), spec.pdf\n\n> Unrelated text about icons.\n")
 
 
@@ -72,4 +75,17 @@ def test_qa_ask_markdown_prints_what_copy_with_sources_copies(real_index, tmp_pa
     assert proc.returncode == 0, proc.stderr
     expected = qa.Assistant(real_index.with_(index_dir=index)).ask(question, k=3).to_markdown()
     assert proc.stdout == expected
-    assert proc.stdout.startswith(f"**{question}**\n\n") and "\nSources:\n\n[1] " in proc.stdout
+    assert proc.stdout.startswith(f"**{question}**\n\n") and "\n[1] " in proc.stdout
+
+
+def test_a_refusal_says_what_is_missing_and_everything_is_in_the_readers_language():
+    from qa.present.markdown import answer_markdown
+
+    hit = qa.Hit(1, 1.0, "• Unrelated text.", qa.Citation("book.pdf", "Book", "2 Intro", 9, 0, 17, None, "vii"), "c1", 0.2, 0.0)
+    ans = qa.Answer("火星上的面包店？", "not_found", ("面包店",), "", (), (hit,), 0.05)
+    assert answer_markdown(ans, "zh") == (
+        "**火星上的面包店？**\n\n**文档中没有**\n\n文档似乎没有回答这个问题。\n\n文档中没有找到：面包店\n\n"
+        "最接近的段落（它们没有回答这个问题）：\n\n[1] Book，章节 2 Intro，第 vii 页（PDF 第 9 页），book.pdf\n\n"
+        "> • Unrelated text.\n")
+    english = answer_markdown(ans)
+    assert "**Not in the documents**" in english and "page vii (PDF page 9)" in english

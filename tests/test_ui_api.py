@@ -90,7 +90,8 @@ def test_search_returns_ranked_cited_hits(client):
     assert [h["rank"] for h in hits] == [1, 2]
     assert hits[0]["citation"]["source"] == "beta.md" and "700 apple trees" in hits[0]["text"]
     c = hits[0]["citation"]
-    assert set(c) == {"source", "title", "section", "page", "page_range", "start", "end"} and c["end"] > c["start"]
+    assert set(c) == {"source", "title", "section", "page", "page_range", "page_label", "page_range_labels", "start", "end"}
+    assert c["end"] > c["start"] and c["page_label"] is None
 
 
 def test_search_restricted_to_chosen_documents(client):

@@ -57,9 +57,9 @@ def ask(page, question: str):
 def upload(page, path: Path):
     """Add a file through the upload box and wait for the report naming it."""
     page.locator("#upload input[type=file]").set_input_files(str(path))
-    report = page.locator("#upload-report li", has_text=path.name).first
+    report = page.locator("#reports li", has_text=path.name).first
     report.wait_for(timeout=BUILD_TIMEOUT_MS)
-    return page.locator("#upload-report")
+    return page.locator("#reports")
 
 
 def test_ask_idex_shows_the_cited_passage_with_the_answer_highlighted(page):
@@ -120,9 +120,9 @@ def test_rebuild_shows_progress_while_the_chat_keeps_answering(page, tmp_path):
     page.screenshot(path=SHOTS / "06-rebuild-progress.png")
     reply = ask(page, "What is IDex?")
     assert "Beijing International Big Data Exchange" in reply.locator("li.qa-hit").first.inner_text()
-    assert page.locator("#upload-report .qa-build").count() == 0, "the answer waited for the rebuild"
+    assert page.locator("#reports .qa-build").count() == 0, "the answer waited for the rebuild"
     page.screenshot(path=SHOTS / "07-answer-during-rebuild.png")
-    page.locator("#upload-report .qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
+    page.locator("#reports .qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
     assert page.locator("#documents li.qa-doc", has_text="district-survey.txt").count() == 1
     reply = ask(page, "How many wells did district 41 count?")
     assert "district-survey.txt" in reply.locator("li.qa-hit .qa-cite").first.inner_text()
@@ -142,7 +142,7 @@ def test_a_hostile_document_renders_as_text_and_runs_nothing(page, tmp_path):
     assert "quokka-notes.txt" in top.locator(".qa-cite").inner_text()
     page.wait_for_timeout(500)  # give any injected handler the chance to fire
     assert page.evaluate("typeof window.__pwned") == "undefined"
-    assert page.locator("#chat script, #chat img[src='x'], #documents script, #upload-report script").count() == 0
+    assert page.locator("#chat script, #chat img[src='x'], #documents script, #reports script").count() == 0
     top.scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "08-hostile-text-shown-as-characters.png")
 
@@ -174,7 +174,7 @@ def test_upload_errors_are_named_and_the_controls_work(page, tmp_path):
     assert "Beijing International Big Data Exchange" in reply.locator("li.qa-hit").first.inner_text()
 
     page.locator("#rebuild").click()
-    page.locator("#upload-report .qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
-    assert "0 added" in page.locator("#upload-report .qa-build").inner_text()
+    page.locator("#reports .qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
+    assert "0 added" in page.locator("#reports .qa-build").inner_text()
     assert "Ready: " in page.locator("#status").inner_text()
     page.screenshot(path=SHOTS / "11-rebuild-report.png")

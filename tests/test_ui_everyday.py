@@ -231,14 +231,14 @@ def test_a_refused_file_is_named_with_what_is_accepted_until_dismissed(view, tmp
     bad = tmp_path / "tool.exe"
     bad.write_bytes(b"MZ\x90\x00")
     page.locator("#upload input[type=file]").set_input_files(str(bad))
-    item = page.locator("#upload-report li", has_text="tool.exe")
+    item = page.locator("#reports li", has_text="tool.exe")
     item.wait_for(timeout=30_000)
     said = item.inner_text()
     assert all(suffix in said for suffix in qa.SUPPORTED_SUFFIXES)
     ask(page, WEIGHT)  # a toast would have gone by the time an answer comes; the report stays
     assert item.is_visible()
-    page.locator("#upload-report .qa-dismiss").click()
-    assert page.locator("#upload-report li").count() == 0
+    page.locator("#reports .qa-dismiss").first.click()
+    assert page.locator("#reports li").count() == 0
 
 
 COVERED = """() => {
@@ -262,6 +262,6 @@ def test_an_upload_says_what_it_is_doing_without_covering_the_status(view, tmp_p
     page.locator("#status .qa-status").scroll_into_view_if_needed()
     assert page.evaluate(COVERED) == ""
     page.screenshot(path=str(SHOTS / "everyday-upload-progress.png"))
-    page.locator("#upload-report .qa-build").wait_for(timeout=240_000)
-    assert page.locator("#upload-report li", has_text=notes.name).inner_text().startswith(f"{notes.name}: saved as")
+    page.locator("#reports .qa-build").wait_for(timeout=240_000)
+    assert page.locator("#reports li", has_text=notes.name).first.inner_text().startswith(f"{notes.name}: saved as")
     assert page.evaluate(COVERED) == ""

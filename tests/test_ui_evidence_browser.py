@@ -90,7 +90,7 @@ def test_show_on_page_marks_the_passage_where_pdfium_places_its_text(page):
     img = view.locator("img.qa-page-img")
     page.wait_for_function("() => document.querySelector('#pageview img.qa-page-img')?.naturalWidth > 0")
     assert view.locator(".qa-page-title").inner_text() == (
-        f"Page {request['page']} of {SPEC.name}: passage [{request['rank']}] is marked")
+        f"{SPEC.name}, page {request['page']}: passage [{request['rank']}] is marked")
     width, height = float(view.get_attribute("data-width")), float(view.get_attribute("data-height"))
     frame = img.bounding_box()
     scale = width / frame["width"]  # PDF points per screen pixel
@@ -154,7 +154,7 @@ def test_scores_are_labelled_the_same_way_in_every_mode(page, server):
             number = re.fullmatch(r"relevance (\d\.\d\d) of 1 \(how closely the passage matches the question; "
                                   r"the same scale in every search mode\)", score.get_attribute("title"))
             assert number, score.get_attribute("title")
-            seen[mode][hit.locator(".qa-span").inner_text()] = (score.inner_text(), number.group(1))
+            seen[mode][hit.locator(".qa-cite").get_attribute("title")] = (score.inner_text(), number.group(1))
         expected = {f"chars {h.citation.start}–{h.citation.end}": (h.match, f"{h.relevance:.2f}")
                     for h in qa.Assistant(server[1]).search(WEIGHT, k=5, mode=mode)}
         assert seen[mode] == expected
@@ -200,7 +200,7 @@ def test_removing_a_document_takes_it_out_of_the_answers_and_the_table(page, ser
     row.locator("button.qa-remove").click()
     confirm.wait_for(timeout=10_000)
     page.locator("#remove-confirm").click()
-    built = page.locator("#upload-report .qa-build")
+    built = page.locator("#reports .qa-build")
     built.wait_for(timeout=BUILD_TIMEOUT_MS)
     assert "1 removed" in built.inner_text() and "0 added" in built.inner_text()
     assert page.locator("#documents li.qa-doc", has_text="lighthouse.pdf").count() == 0

@@ -114,15 +114,15 @@ def test_the_page_names_a_read_only_index_folder_and_lists_unindexed_files(tmp_p
         assert note.inner_text() == "Not in the index yet: gamma.txt. Press Rebuild index to add it."
         with read_only(index):
             page.locator("#rebuild").click()
-            error = page.locator("#upload-report .qa-file-error")
+            error = page.locator("#reports .qa-file-error")
             error.wait_for(timeout=60_000)
             assert error.inner_text() == f"The rebuild failed: {read_only_sentence(index)}"
             status = page.locator("#status").inner_text()
             assert "Rebuilding" not in status and "Not in the index yet: gamma.txt." in status
             page.screenshot(path=tmp_path / "read-only-index.png")
         page.locator("#rebuild").click()  # writable again: one click indexes what was missing
-        page.locator("#upload-report .qa-build").wait_for(timeout=60_000)
-        assert "1 added" in page.locator("#upload-report .qa-build").inner_text()
+        page.locator("#reports .qa-build").wait_for(timeout=60_000)
+        assert "1 added" in page.locator("#reports .qa-build").inner_text()
         assert page.locator("#status .qa-status-note").count() == 0
         page.close()
 

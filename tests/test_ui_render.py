@@ -21,7 +21,7 @@ def test_reply_escapes_everything_and_highlights_the_answer_sentence():
     hit = _hit(1, text)
     s = qa.answer.answers.AnswerSentence("First sentence here.", 1, 100, 120, 0.9)
     ans = qa.Answer("what <b>is</b> it?", "answered", (), "", (s,), (hit,), 0.9)
-    out = render.answer_html(ans, lambda src, a, b: ("before <u>", text, "</u> after"))
+    out = render.answer_html(ans, lambda src, a, b: ("Intro. before <u>", text, "</u> after."))
     assert "<script" not in out and "<img" not in out and "<i>" not in out and "<b>Governance" not in out
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in out
     assert "&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;" in out
@@ -39,9 +39,11 @@ def test_a_partial_reply_says_what_is_missing_before_the_passages_marked_as_not_
                     (qa.answer.answers.AnswerSentence("The <drones> flew.", 1, 100, 118, 0.1),), (hit,), 0.1)
     out = render.answer_html(ans)
     assert ('<p class="qa-unsupported qa-partial"><b>The documents mention the &lt;drones&gt;, but not which '
-            'company.</b> The closest passages are below, marked as not answering it.</p>') in out
+            'company.</b> No sentence is claimed as the answer: the passages below may answer it; read them to '
+            'check.</p>') in out
     assert out.index("qa-partial") < out.index("qa-hits")
     assert '<li class="qa-hit qa-not-answering">' in out and "qa-answer-text" not in out
+    assert "<mark" not in out  # no sentence is claimed, so none is highlighted
     none = render.answer_html(qa.Answer("q", "not_found", (), "The documents do not answer this.", (), (), 0.0))
     assert "do not answer" in none
 
@@ -133,3 +135,73 @@ def test_the_catalogue_has_every_message_in_both_languages_with_the_same_placeho
     assert [messages.language(h) for h in ("zh-CN,zh;q=0.9", "zh-TW", "en-US,en;q=0.8", "", None, "zh_CN.UTF-8")] == \
         ["zh", "zh", "en", "en", "en", "zh"]
     assert [messages.count("en", "document", n) for n in (1, 4)] == ["1 document", "4 documents"]
+
+
+def _answer(verdict: str, confidence: float = 0.9, reason: str = "", missing: tuple[str, ...] = ()) -> qa.Answer:
+    hit = _hit(1, "The alpha project built 42 bridges. Each bridge was inspected.")
+    s = qa.answer.answers.AnswerSentence("The alpha project built 42 bridges.", 1, 100, 135, 0.9)
+    return qa.Answer("How many bridges?", verdict, missing, reason, (s,), (hit,), confidence)
+
+
+def test_each_level_opens_its_reply_with_a_badge_of_its_own_and_only_an_answer_is_highlighted():
+    answered = render.answer_html(_answer("answered", 0.923))
+    assert answered.startswith('<div class="qa-reply qa-reply-answered"><div class="qa-level"><span class="qa-level-badge">'
+                               '<span aria-hidden="true">✓</span> Answer</span> <span class="qa-confidence" title="The '
+                               'probability that the highlighted sentence is right, measured on held-out questions">'
+                               'confidence 92%</span></div><div class="qa-answer-text">')
+    assert answered.count('<mark class="qa-answer">') == 1
+    partial = render.answer_html(_answer("partial", 0.4, "The documents mention bridges, but not their number."))
+    assert partial.startswith('<div class="qa-reply qa-reply-partial"><div class="qa-level"><span class="qa-level-badge">'
+                              '<span aria-hidden="true">?</span> May answer</span></div><p class="qa-unsupported '
+                              'qa-partial"><b>The documents mention bridges, but not their number.</b> No sentence')
+    assert "<mark" not in partial and "confidence" not in partial
+    refused = render.answer_html(_answer("not_found", 0.1, "", ("the Mars bakery",)), lang="zh")
+    assert refused.startswith('<div class="qa-reply qa-reply-not-found"><div class="qa-level"><span class="qa-level-badge">'
+                              '<span aria-hidden="true">✗</span> 文档中没有</span></div><p class="qa-unsupported '
+                              'qa-not-found"><b>文档中没有找到：the Mars bakery</b> 下面是最接近的段落')
+    assert "<mark" not in refused
+
+
+def test_a_citation_shows_section_and_page_with_the_character_span_only_on_hover():
+    out = render.answer_html(_answer("answered"))
+    assert ('<div class="qa-cite" title="chars 100–162"><b>[1]</b> <span class="qa-title">Title &amp; &lt;i&gt;more&lt;/i&gt;'
+            '</span> · <span class="qa-section">section 1.3 Data &lt;b&gt;Governance&lt;/b&gt;</span> · <span class="qa-page">'
+            'page 2</span> · <span class="qa-source">doc&lt;1&gt;.txt</span> · ') in out
+    assert "chars 100" not in out.replace('title="chars 100–162"', "")
+
+
+def test_a_page_with_a_printed_label_is_cited_by_it_with_the_pdf_index_beside_it():
+    c = qa.Citation("book.pdf", "Book", None, 59, 0, 10, None, "57")
+    assert render.where(c) == ('<span class="qa-title">Book</span> · <span class="qa-page">page 57 (PDF page 59)</span> · '
+                               '<span class="qa-source">book.pdf</span>')
+    ranged = qa.Citation("book.pdf", "Book", None, 5, 0, 10, (4, 5), "iv", ("iii", "iv"))
+    assert "第 iv 页（PDF 第 5 页；段落跨第 iii–iv 页）" in render.where(ranged, "zh")
+
+
+def test_answer_sentences_from_list_items_carry_no_bullet_of_their_own():
+    hit = _hit(1, "○ • First item.\n• Second item.")
+    sentences = (qa.answer.answers.AnswerSentence("○ • First item.", 1, 100, 115, 0.9),
+                 qa.answer.answers.AnswerSentence("• Second item.", 1, 116, 130, 0.5))
+    out = render.answer_html(qa.Answer("q", "answered", (), "", sentences, (hit,), 0.9))
+    assert '<p class="qa-best">First item. <span class="qa-ref">[1]</span></p>' in out
+    assert '<ul class="qa-more"><li>Second item. <span class="qa-ref">[1]</span></li></ul>' in out
+
+
+def test_the_context_excerpt_starts_and_ends_at_a_sentence_or_a_word():
+    assert render.excerpt_before("te of 15%. The rate rose. Then ") == "The rate rose. Then "
+    assert render.excerpt_before("ntinued with more words ") == "with more words "  # a word, when no sentence starts
+    assert render.excerpt_after(" and so on. The next one beg") == " and so on."
+    assert render.excerpt_after(" and so on without an end") == " and so on without an"
+    assert render.excerpt_before("数据治理。这是上下文") == "这是上下文"
+    hit = _hit(1, "The passage.")
+    out = render.answer_html(_answer("answered"), lambda src, a, b: ("ate of 15%. Before it. ", "The passage.", " After it. Cut her"))
+    assert '<div class="qa-context-text">…Before it. <mark class="qa-here">' in out and "After it.…</div>" in out
+    assert "ate of" not in out and "Cut her" not in out and hit
+
+
+def test_markdown_in_a_passage_reads_as_text_and_stays_escaped():
+    text = "## Orchards <b>\n\nThe **beta** cooperative planted *700* `apple` trees; see [the map](http://x.org/m).\n- one\n- two"
+    out = render.highlighted(text, [])
+    assert out == ('<strong class="qa-md-heading">Orchards &lt;b&gt;</strong><br><br>The <strong>beta</strong> cooperative '
+                   'planted <em>700</em> <code>apple</code> trees; see the map.<br>• one<br>• two')
+    assert render.highlighted("snake_case_name and 2 * 3 * 4", []) == "snake_case_name and 2 * 3 * 4"

@@ -46,11 +46,15 @@ def test_store_keeps_existing_files_and_stays_in_the_corpus(tmp_path):
     corpus.mkdir()
     up = tmp_path / "up.txt"
     up.write_text("first version")
-    assert store(up, "../notes.txt", corpus) == Stored("notes.txt", True, "saved as notes.txt")
-    assert store(up, "notes.txt", corpus) == Stored("notes.txt", False, "already in the corpus with the same content")
+    first = store(up, "../notes.txt", corpus)
+    assert (first, first.message, first.said("zh")) == (Stored("notes.txt", True, "saved_as"), "saved as notes.txt",
+                                                         "已保存为 notes.txt")
+    same = store(up, "notes.txt", corpus)
+    assert (same, same.message) == (Stored("notes.txt", False, "already_stored"), "already in the corpus with the same content")
     up.write_text("second version")
-    assert store(up, "notes.txt", corpus) == Stored(
-        "notes-2.txt", True, "saved as notes-2.txt (a different notes.txt is already in the corpus)")
+    other = store(up, "notes.txt", corpus)
+    assert (other, other.message) == (Stored("notes-2.txt", True, "saved_renamed", "notes.txt"),
+                                      "saved as notes-2.txt (a different notes.txt is already in the corpus)")
     assert (corpus / "notes.txt").read_text() == "first version"
     assert (corpus / "notes-2.txt").read_text() == "second version"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["notes-2.txt", "notes.txt", "up.txt"]

@@ -59,7 +59,7 @@ class ChatApp(evidence_events.EvidenceEvents):
         refused = status.refused if status is not None else None
         note = " ".join(x for x in (note, self._pending_note(set(choices), lang, refused)) if x) or None
         return (render.status_html(status, error, note, lang), render.documents_html(docs, lang),
-                gr.CheckboxGroup(choices=choices, value=keep), examples.examples_html(self.assistant, choices))
+                gr.CheckboxGroup(choices=choices, value=keep), examples.examples_html(self.assistant, choices, lang))
 
     def load_panels(self, selected: list[str] | None, http: gr.Request | None = None):
         """The panels in the browser's language, when a page opens, and the words gradio's controls are relabelled with."""
@@ -127,7 +127,7 @@ class ChatApp(evidence_events.EvidenceEvents):
         except qa.errors.BuildInProgress as exc:
             return None, self.explain(exc), True
         except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
-            return None, f"The rebuild failed: {self.explain(exc)}", False
+            return None, t(lang, "rebuild_failed", reason=self.explain(exc)), False
 
     def _building_status(self, lang: str = "en") -> str:
         try:
@@ -140,20 +140,22 @@ class ChatApp(evidence_events.EvidenceEvents):
         lang = render.language(http)
         yield gr.skip(), self._building_status(lang), gr.skip(), gr.skip(), gr.skip()
         report, error, _ = self._build(progress, lang)
-        yield (render.build_report_html([], [], report, error, lang), *self.panels(selected=selected, lang=lang))
+        yield (render.build_report_html([], [], report, error, lang, entry=render.report_entry()),
+               *self.panels(selected=selected, lang=lang))
 
     def add_files(self, files, selected: list[str] | None, progress=gr.Progress(), http: gr.Request | None = None):
         """Store uploaded files in the corpus folder under safe names, then rebuild incrementally."""
         lang = render.language(http)
         accepted = uploads.allowed_suffixes()
         saved, refused, created = [], [], {}
+        entry = render.report_entry()  # the report's place in the page's list: updated, never added twice
         files = list(files or [])
         for n, f in enumerate(files):
             path = Path(f if isinstance(f, (str, Path)) else getattr(f, "name", ""))
             progress(0.1 * n / len(files), desc=t(lang, "stage_store", name=path.name))
             try:
                 stored = uploads.store(path, path.name, self.settings.corpus_dir, self.upload_limit)
-                saved.append((path.name, stored.message))
+                saved.append((path.name, stored.said(lang)))
                 if stored.created:
                     created[stored.name] = len(saved) - 1
             except uploads.UploadRefused as exc:
@@ -162,7 +164,7 @@ class ChatApp(evidence_events.EvidenceEvents):
                 uploads.discard_temporary(path)
         report, error, busy = None, None, False
         if saved:
-            yield (render.build_report_html(saved, refused, None, lang=lang, accepted=accepted),
+            yield (render.build_report_html(saved, refused, None, lang=lang, accepted=accepted, entry=entry),
                    self._building_status(lang), gr.skip(), gr.skip(), gr.skip(), gr.skip())
             report, error, busy = self._build(progress, lang, first=0.1)
         if error and created and not busy:
@@ -170,13 +172,13 @@ class ChatApp(evidence_events.EvidenceEvents):
             # after a busy one they stay, listed as not yet indexed, for the next rebuild.
             for name, i in created.items():
                 Path(self.settings.corpus_dir, name).unlink(missing_ok=True)
-                saved[i] = (saved[i][0], f"{saved[i][1]}, but the rebuild failed, so it was removed again")
+                saved[i] = (saved[i][0], t(lang, "removed_again_failed", said=saved[i][1]))
         for skip in report.skipped if report else ():
             if skip.source in created:  # a new file the index cannot use does not stay in the corpus
                 Path(self.settings.corpus_dir, skip.source).unlink(missing_ok=True)
                 i = created[skip.source]
-                saved[i] = (saved[i][0], f"{saved[i][1]}, but it could not be indexed, so it was removed again")
-        yield (render.build_report_html(saved, refused, report, error, lang, accepted),
+                saved[i] = (saved[i][0], t(lang, "removed_again_skipped", said=saved[i][1]))
+        yield (render.build_report_html(saved, refused, report, error, lang, accepted, entry=entry),
                *self.panels(selected=selected, lang=lang), None)
 
     # --- API ----------------------------------------------------------------------------------------
@@ -206,7 +208,7 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
     app = ChatApp(assistant or qa.Assistant.shared())
     i18n = gr.I18n(**translations(app.upload_limit))
     # delete_cache: temporary uploads older than an hour are removed every ten minutes (ui/limits.py caps their total).
-    with gr.Blocks(title="qa: answers from your documents", analytics_enabled=False,
+    with gr.Blocks(title=t("en", "tab_title"), analytics_enabled=False,  # retitled in the page's language (evidence.js)
                    delete_cache=(600, 3600)) as demo:
         gr.Markdown(i18n("heading"), elem_id="heading")
         with gr.Row(elem_id="main-row"):
@@ -222,21 +224,26 @@ def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
                                       placeholder=i18n("question_placeholder"), autofocus=True)
                 gr.Markdown(i18n("examples"), elem_id="examples-label")
                 examples_box = gr.HTML(elem_id="examples")
-                with gr.Row():
+                with gr.Row(elem_id="options-row"):
                     k = gr.Slider(1, 20, value=5, step=1, label=i18n("k"), elem_id="k")
                     sources = gr.CheckboxGroup([], label=i18n("sources"), elem_id="sources")
                 mode = gr.Radio([(i18n("mode_hybrid"), "hybrid"), (i18n("mode_dense"), "dense"),
                                  (i18n("mode_bm25"), "bm25")], value="hybrid", label=i18n("mode"), elem_id="mode")
             with gr.Column(scale=2, min_width=300):
                 pageview = gr.HTML(elem_id="pageview")
-                page_close = gr.Button(i18n("close_page"), elem_id="pageview-close", size="sm", visible=False)
-                working = gr.HTML(elem_id="working")  # where build progress is drawn, so it never covers the status
+                # Hidden but present: the view's Back button, Escape and the browser's back click it (assets/evidence.js).
+                page_close = gr.Button(i18n("close_page"), elem_id="pageview-close", size="sm", visible="hidden")
                 status = gr.HTML(elem_id="status")
                 rebuild = gr.Button(i18n("rebuild"), elem_id="rebuild", variant="secondary")
                 # No file_types: gradio refused other files in a toast that vanished; the server refuses them instead,
                 # in a report that stays and names what is accepted (the label names it too).
                 upload = gr.File(elem_id="upload", file_count="multiple", label=i18n("add_label"))
+                # Build progress is drawn here, under the controls that start it, so it never covers the status.
+                working = gr.HTML(elem_id="working")
+                # Each report arrives here and joins the list below it (newest first, each dismissed on its own;
+                # assets/evidence.js), so a later report never replaces an earlier one.
                 report = gr.HTML(elem_id="upload-report")
+                gr.HTML('<div class="qa-report-log" aria-live="polite"></div>', elem_id="reports")
                 gr.Markdown(i18n("documents_heading"))
                 docs = gr.HTML(elem_id="documents")
                 with gr.Column(visible=False, elem_id="remove-confirm-box") as confirm_box:

@@ -17,6 +17,11 @@ t = messages.text
 # (assets/evidence.js) handles them: copying happens in the browser (the Markdown is in the reply); page views
 # and removals go to the server through a hidden button whose event reads the request the listener left.
 READ_REQUEST = "(x) => [window.__qaRequest || '']"
+# Bring what answers the reader's click into view, where it opened (the confirmation; the newest report).
+SHOW_CONFIRM = ("() => setTimeout(() => { const b = document.querySelector('#remove-confirm-box'); "
+                "if (b) b.scrollIntoView({block: 'center', behavior: 'instant'}); }, 50)")
+SHOW_REPORT = ("() => setTimeout(() => { const r = document.querySelector('#reports .qa-report-box'); "
+               "if (r) r.scrollIntoView({block: 'nearest', behavior: 'instant'}); }, 100)")
 
 
 
@@ -29,7 +34,16 @@ def page_request(raw: str) -> tuple[str, int, int, int, int]:
         raise qa.errors.PageNotRendered("the page request was not understood; ask the question again") from None
 
 
-def page_view_html(view: "qa.PageView", rank: int = 0, lang: str = "en") -> str:
+def page_label(raw: str) -> str | None:
+    """The printed page label the Show on page button sends along, where the PDF prints one."""
+    try:
+        label = json.loads(raw).get("label")
+        return " ".join(str(label).split())[:40] or None if label else None
+    except (ValueError, KeyError, TypeError):
+        raise qa.errors.PageNotRendered("the page request was not understood; ask the question again") from None
+
+
+def page_view_html(view: "qa.PageView", rank: int = 0, lang: str = "en", label: str | None = None) -> str:
     """The page as an overlay: a toolbar (zoom, back to the answer) over the image, one mark per line of the passage.
 
     The image is rendered at QA_PAGE_DPI (sharp on high-density screens at full width) and shown fitted to the
@@ -40,13 +54,14 @@ def page_view_html(view: "qa.PageView", rank: int = 0, lang: str = "en") -> str:
         f'<div class="qa-page-mark" style="left:{100 * x:.3f}%;top:{100 * y:.3f}%;width:{100 * w:.3f}%;'
         f'height:{100 * h:.3f}%"></div>' for x, y, w, h in view.mark_fractions())
     note = t(lang, "marked", rank=rank) if view.marks and rank else t(lang, "not_marked") if not view.marks else ""
-    title = t(lang, "page_of", page=int(view.page), source=view.source)
+    shown = t(lang, "page_label", label=label, page=int(view.page)) if label else t(lang, "page", page=int(view.page))
+    title = t(lang, "page_of", page=shown, source=view.source)
     tools = "".join(f'<button type="button" class="qa-zoom" value="{v}" title="{esc(t(lang, key))}">{label}</button>'
                     for v, key, label in (("out", "zoom_out", "−"), ("fit", "fit", "↔"), ("in", "zoom_in", "+")))
     return (f'<div class="qa-pageview" role="dialog" aria-label="{esc(title)}" data-source="{esc(view.source)}" '
             f'data-page="{int(view.page)}" data-width="{view.width:.2f}" data-height="{view.height:.2f}">'
             f'<div class="qa-page-bar"><button type="button" class="qa-back">← {esc(t(lang, "back"))}</button>'
-            f'<span class="qa-page-title"><b>{esc(title)}</b>{": " + esc(note) if note else ""}</span>'
+            f'<span class="qa-page-title"><b>{esc(title)}</b>{esc(t(lang, "colon")) + esc(note) if note else ""}</span>'
             f'<span class="qa-zooms">{tools}</span></div>'
             f'<div class="qa-page-scroll"><div class="qa-page"><img class="qa-page-img" '
             f'alt="{esc(title)}" src="data:image/png;base64,{data}">{marks}</div></div></div>')

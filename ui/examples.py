@@ -6,6 +6,7 @@ import html
 import re
 
 import qa
+from qa import messages
 
 from .render import esc
 
@@ -27,20 +28,35 @@ def _subject(title: str) -> str | None:
     return bare
 
 
-def questions(titles_by_document: list[list[str]], limit: int = MAX_EXAMPLES) -> list[str]:
-    """Up to limit questions, taken in turn from each document's sections (spread through each)."""
-    pools = []
+def _chinese(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", text))
+
+
+def questions(titles_by_document: list[list[str]], limit: int = MAX_EXAMPLES, lang: str = "en") -> list[str]:
+    """Up to limit questions in lang (qa.messages), taken in turn from each document's sections (spread through each).
+
+    Subjects in the page's language come first: an English page asks about English sections while it has any, and
+    a Chinese page about Chinese ones; the other language's subjects only fill the places left.
+    """
+    pools, others = [], []
     for titles in titles_by_document:
         subjects = list(dict.fromkeys(s for s in map(_subject, titles) if s))
         step = max(1, len(subjects) // limit)
-        pools.append(subjects[step // 2::step])
+        spread = subjects[step // 2::step]
+        own = [x for x in spread if _chinese(x) == (lang == "zh")]
+        pools.append(own)
+        others.append([x for x in spread if x not in own])
+    out = _take_turns(pools, limit)
+    out += _take_turns(others, limit - len(out))
+    return [messages.text(lang, "example_question", subject=subject) for subject in out]
+
+
+def _take_turns(pools: list[list[str]], limit: int) -> list[str]:
     out: list[str] = []
     while any(pools) and len(out) < limit:
         for pool in pools:
             if pool and len(out) < limit:
-                subject = pool.pop(0)
-                out.append(f"{subject}是什么？" if re.search(r"[\u4e00-\u9fff]", subject)
-                           else f"What does the documentation say about {subject}?")
+                out.append(pool.pop(0))
     return out
 
 
@@ -52,8 +68,8 @@ def section_titles(assistant: "qa.Assistant", sources: list[str]) -> list[list[s
         return []
 
 
-def examples_html(assistant: "qa.Assistant", sources: list[str]) -> str:
+def examples_html(assistant: "qa.Assistant", sources: list[str], lang: str = "en") -> str:
     """The example questions as buttons that ask them (assets/evidence.js sends them to the chat)."""
-    asked = questions(section_titles(assistant, sources))
+    asked = questions(section_titles(assistant, sources), lang=lang)
     return "".join(f'<button type="button" class="qa-example" value="{html.escape(q, quote=True)}">{esc(q)}</button>'
                    for q in asked)

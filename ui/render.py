@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 import qa
 from qa import messages
 from qa.health import shown_name
+from qa.present.markdown import BULLETS, answer_markdown, cited_page, percent
 from qa.reflow import reflow, reflowed
 
 t = messages.text
@@ -31,6 +32,7 @@ def words_html(lang: str) -> str:
     """gradio's own hard-coded words in lang, for the browser to relabel its controls with (assets/evidence.js)."""
     words = {k: messages.text(lang, k, label="{label}") if "{" in messages.EN[k] else messages.text(lang, k)
              for k in messages.EN if k.startswith("aria_")}
+    words["tab_title"] = messages.text(lang, "tab_title")
     return f'<div class="qa-words" hidden data-words="{html.escape(json.dumps(words, ensure_ascii=False), quote=True)}"></div>'
 
 
@@ -45,18 +47,23 @@ def when(ts: float | None) -> str:
 
 
 def where(c: "qa.Citation", lang: str = "en") -> str:
-    """The citation's parts, escaped and joined: title, section, page, source."""
+    """The citation's parts, escaped and joined: title, section, page (as printed, with the PDF index), source.
+
+    The character span is for checking, not reading: it is in the JSON and in the citation's tooltip (span_title).
+    """
     parts = [f'<span class="qa-title">{esc(c.title)}</span>']
     if c.section:
         parts.append(f'<span class="qa-section">{esc(t(lang, "section", section=c.section))}</span>')
-    if c.page_range and c.page is not None:
-        shown = t(lang, "page_range", page=int(c.page), first=int(c.page_range[0]), last=int(c.page_range[1]))
-        parts.append(f'<span class="qa-page">{shown}</span>')
-    elif c.page:
-        parts.append(f'<span class="qa-page">{t(lang, "page", page=int(c.page))}</span>')
+    page = cited_page(c, lang)
+    if page:
+        parts.append(f'<span class="qa-page">{esc(page)}</span>')
     parts.append(f'<span class="qa-source">{esc(shown_name(c.source))}</span>')
-    parts.append(f'<span class="qa-span">{t(lang, "chars", start=int(c.start), end=int(c.end))}</span>')
     return " · ".join(parts)
+
+
+def span_title(c: "qa.Citation", lang: str = "en") -> str:
+    """The citation's character span in words, for its tooltip."""
+    return t(lang, "chars", start=int(c.start), end=int(c.end))
 
 
 def highlighted(text: str, spans: Sequence[tuple[int, int]], mark: str = "qa-answer") -> str:
@@ -71,7 +78,33 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]], mark: str = "qa-ans
         out.append(f'<mark class="{mark}">{esc(shown[a:b])}</mark>')
         pos = b
     out.append(esc(shown[pos:]))
-    return tables_html("".join(out))
+    return markdown_as_text(tables_html("".join(out)))
+
+
+# Markdown's marks in escaped text, for markdown_as_text: none crosses a tag or a line, so the HTML stays well formed.
+_MD_HEADING = re.compile(r"^((?:<mark class=\"[\w-]+\">)?)#{1,6}[ \t]+([^<]*?)[ \t]*#*[ \t]*$")
+_MD_BULLET = re.compile(r"^((?:<mark class=\"[\w-]+\">)?)[ \t]*[*+-][ \t]+")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)([^<>*_\n]+?)(?<=\S)\1")
+_MD_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^<>*\n]+?)(?<=[^\s*])\*(?![\w*])"
+                    r"|(?<![\w])_(?=[^\s_])([^<>_\n]+?)(?<=[^\s_])_(?!\w)")
+_MD_CODE = re.compile(r"`([^`<>\n]+)`")
+_MD_LINK = re.compile(r"\[([^\]<>\n]+)\]\((?:[^()\s<>]+)\)")
+
+
+def markdown_as_text(shown: str) -> str:
+    """Escaped passage HTML with Markdown's marks ("## Title", "**bold**", "*em*", "`code`", "[text](url)", "- item")
+    drawn as the text they mean, so a reader sees a heading or emphasis rather than the symbols. Only tags made here
+    are added, around text that is already escaped; link targets are dropped (a passage links nowhere)."""
+    lines = []
+    for line in shown.split("<br>"):
+        line = _MD_HEADING.sub(r'\1<strong class="qa-md-heading">\2</strong>', line)
+        line = _MD_BULLET.sub("\\1• ", line)
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_CODE.sub(r"<code>\1</code>", line)
+        line = _MD_STRONG.sub(r"<strong>\2</strong>", line)
+        line = _MD_EM.sub(lambda m: f"<em>{m.group(1) or m.group(2)}</em>", line)
+        lines.append(line)
+    return "<br>".join(lines)
 
 
 _MARK_TAG = re.compile(r'<mark class="([\w-]+)">|</mark>')
@@ -121,7 +154,7 @@ def tools_html(ans: "qa.Answer", lang: str = "en") -> str:
     """The "Copy with sources" button, with the Markdown it copies kept in the reply as hidden text."""
     # &#10; keeps the HTML on one line for the chat's Markdown renderer; the browser reads it as a line break.
     # The button's value carries its "copied" and "failed" words (the chat's sanitizer drops data-* attributes).
-    md = html.escape(ans.to_markdown(), quote=True).replace("\n", "&#10;")
+    md = html.escape(answer_markdown(ans, lang), quote=True).replace("\n", "&#10;")
     words = html.escape(json.dumps({"copied": t(lang, "copied"), "failed": t(lang, "copy_failed"),
                                     "label": t(lang, "copy")}, ensure_ascii=False), quote=True)
     return (f'<div class="qa-tools"><button type="button" class="qa-copy-md" value="{words}" '
@@ -132,10 +165,10 @@ def show_on_page_html(c: "qa.Citation", rank: int, lang: str = "en") -> str:
     """A "Show on page" button for a passage from a PDF page (the page view renders it on request)."""
     # The chat's sanitizer drops data-* attributes but keeps a button's value.
     page = int(c.page or 0)  # called for PDF passages, which always have one
-    request = json.dumps({"source": c.source, "page": page, "start": int(c.start), "end": int(c.end),
-                          "rank": int(rank)})
+    fields = {"source": c.source, "page": page, "start": int(c.start), "end": int(c.end), "rank": int(rank)}
+    request = json.dumps({**fields, "label": c.page_label} if c.page_label else fields)
     return (f'<button type="button" class="qa-show-page" value="{html.escape(request, quote=True)}">'
-            f"{esc(t(lang, 'show_on_page', page=page))}</button>")
+            f"{esc(t(lang, 'show_on_page', page=c.shown_page))}</button>")
 
 
 def question_html(question: str) -> str:
@@ -147,51 +180,119 @@ def error_html(message: str, lang: str = "en") -> str:
     return f'<div class="qa-error"><b>{esc(t(lang, "cannot_answer"))}</b> {esc(message)}</div>'
 
 
+LEVEL_ICONS = {"answered": "✓", "partial": "?", "not_found": "✗"}
+
+
+def level_of(ans: "qa.Answer") -> str:
+    """The reply's level as a CSS word: answered, partial or not-found (any other verdict reads as not found)."""
+    return {"answered": "answered", "partial": "partial"}.get(ans.verdict, "not-found")
+
+
+def level_html(ans: "qa.Answer", lang: str = "en") -> str:
+    """The reply's level at a glance: a coloured badge with an icon and a word, and the confidence of an answer."""
+    key = ans.verdict if ans.verdict in LEVEL_ICONS else "not_found"
+    badge = (f'<span class="qa-level-badge"><span aria-hidden="true">{LEVEL_ICONS[key]}</span> '
+             f'{esc(t(lang, "level_" + key))}</span>')
+    if key == "answered":
+        shown = t(lang, "confidence", percent=percent(ans.confidence))
+        badge += f' <span class="qa-confidence" title="{esc(t(lang, "confidence_title"))}">{esc(shown)}</span>'
+    return f'<div class="qa-level">{badge}</div>'
+
+
+def unanswered_html(ans: "qa.Answer", lang: str = "en") -> str:
+    """Why the reply does not answer (what is missing), and what the passages below are."""
+    verdict = "partial" if ans.verdict == "partial" else "not-found"
+    note = t(lang, "level_partial_note" if verdict == "partial" else "closest")
+    reason = ans.reason or (t(lang, "missing", what=t(lang, "list_sep").join(ans.missing)) if ans.missing
+                            else "" if verdict == "partial" else t(lang, "not_answered"))
+    if not reason:
+        return f'<p class="qa-unsupported qa-{verdict}"><b>{esc(note)}</b></p>'
+    return f'<p class="qa-unsupported qa-{verdict}"><b>{esc(reason)}</b> {esc(note)}</p>'
+
+
+def sentence_html(text: str) -> str:
+    """An answer sentence as read: reflowed, its list bullet dropped (the list draws its own), escaped."""
+    return esc(reflowed(text).strip().lstrip(BULLETS))
+
+
 def answer_html(ans: "qa.Answer", context: Callable[[str, int, int], tuple[str, str, str]] | None = None,
                 lang: str = "en") -> str:
-    """A reply: the answer sentences with [n] markers (or a plain 'not answered'), then the ranked passages."""
-    parts = ['<div class="qa-reply">']
+    """A reply: its level, the answer sentences with [n] markers (or why it does not answer), the ranked passages."""
+    level = level_of(ans)
+    parts = [f'<div class="qa-reply qa-reply-{level}">', level_html(ans, lang)]
     if not ans.hits:
-        parts.append(f'<p class="qa-unsupported"><b>{esc(t(lang, "no_match"))}</b></p></div>')
+        parts.append(f'<p class="qa-unsupported qa-not-found"><b>{esc(t(lang, "no_match"))}</b></p></div>')
         return "".join(parts)
     if ans.supported and ans.sentences:
-        said = [f'{esc(reflowed(s.text))} <span class="qa-ref">[{int(s.hit_rank)}]</span>' for s in ans.sentences]
+        said = [f'{sentence_html(s.text)} <span class="qa-ref">[{int(s.hit_rank)}]</span>' for s in ans.sentences]
         parts.append(f'<div class="qa-answer-text"><p class="qa-best">{said[0]}</p>')
         if len(said) > 1:
             more = "".join(f"<li>{x}</li>" for x in said[1:])
             parts.append(f'<div class="qa-more-label">{esc(t(lang, "also"))}</div><ul class="qa-more">{more}</ul>')
         parts.append("</div>")
     else:
-        verdict = "partial" if ans.verdict == "partial" else "not-found"
-        parts.append(f'<p class="qa-unsupported qa-{verdict}"><b>{esc(ans.reason)}</b> {esc(t(lang, "closest"))}</p>')
+        parts.append(unanswered_html(ans, lang))
     parts.append('<ol class="qa-hits">')
     for h in ans.hits:
         c = h.citation
-        # The best answer sentence from this passage (sentences come best first); none in a not-answered reply.
+        # The best answer sentence from this passage (sentences come best first); marked only in an answer.
         spans = [(s.start - c.start, s.end - c.start) for s in ans.sentences if s.hit_rank == h.rank][:1]
         parts.append('<li class="qa-hit">' if ans.supported else '<li class="qa-hit qa-not-answering">')
-        parts.append(f'<div class="qa-cite"><b>[{int(h.rank)}]</b> {where(c, lang)} · {match_html(h, lang)}</div>')
-        parts.append(f'<div class="qa-passage">{highlighted(h.text, spans if ans.verdict != "not_found" else [])}</div>')
+        parts.append(f'<div class="qa-cite" title="{esc(span_title(c, lang))}"><b>[{int(h.rank)}]</b> {where(c, lang)} · '
+                     f'{match_html(h, lang)}</div>')
+        parts.append(f'<div class="qa-passage">{highlighted(h.text, spans if ans.supported else [])}</div>')
         if h.references:
             refs = "".join(f"<li>[{int(r.number)}] {esc(r.text)}</li>" for r in h.references)
             parts.append(f'<details class="qa-refs"><summary>{esc(t(lang, "references"))}</summary><ul>{refs}</ul></details>')
         if c.page:
             parts.append(show_on_page_html(c, h.rank, lang))
         if context is not None:
-            try:
-                before, passage, after = context(c.source, c.start, c.end)
-            except qa.errors.QAError:
-                passage = None
-            if passage is not None:
-                around = before + passage + after
-                marked = highlighted(around, [(len(before), len(before) + len(passage))], mark="qa-here")
-                parts.append(f'<details class="qa-context"><summary>{esc(t(lang, "context"))}</summary>'
-                             f'<div class="qa-context-text">…{marked}…</div></details>')
+            parts.append(context_html(c, context, lang))
         parts.append("</li>")
     parts.append("</ol>")
     parts.append(tools_html(ans, lang))
     parts.append("</div>")
     return "".join(parts)
+
+
+def context_html(c: "qa.Citation", context: Callable[[str, int, int], tuple[str, str, str]], lang: str = "en") -> str:
+    """The passage inside the text around it, cut at sentence or word boundaries; "" when the index cannot say."""
+    try:
+        before, passage, after = context(c.source, c.start, c.end)
+    except qa.errors.QAError:
+        return ""
+    before, after = excerpt_before(before), excerpt_after(after)
+    around = before + passage + after
+    marked = highlighted(around, [(len(before), len(before) + len(passage))], mark="qa-here")
+    return (f'<details class="qa-context"><summary>{esc(t(lang, "context"))}</summary>'
+            f'<div class="qa-context-text">{"…" if before else ""}{marked}{"…" if after else ""}</div></details>')
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？](?:[\"'”’)\]]*)\s+|[。！？]|\n\s*\n")
+_SPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+def excerpt_before(text: str) -> str:
+    """The end of text from the start of a sentence (else of a word), so that the excerpt cuts no word."""
+    end = _SENTENCE_END.search(text)
+    if end is not None and text[end.end():].strip():
+        return text[end.end():]
+    if _CJK.match(text[-1:] or "a"):
+        return text  # Chinese has no spaces: any character starts a word
+    space = _SPACE.search(text)
+    return text[space.end():] if space else ""
+
+
+def excerpt_after(text: str) -> str:
+    """The start of text up to the end of a sentence (else of a word), so that the excerpt cuts no word."""
+    ends = list(_SENTENCE_END.finditer(text))
+    if ends:
+        return text[:ends[-1].end()].rstrip()
+    if _CJK.match(text[:1] or "a"):
+        return text
+    spaces = list(_SPACE.finditer(text))
+    return text[:spaces[-1].start()] if spaces else ""
 
 
 def documents_html(docs: Sequence["qa.DocumentRecord"], lang: str = "en") -> str:
@@ -243,11 +344,18 @@ def named(sentence: str, name: str) -> str:
     return esc(shown_name(sentence)).replace(shown, f"<b>{shown}</b>", 1)
 
 
+def report_entry() -> str:
+    """A new report's id: the page's list keeps one entry per id, updated in place when the report grows."""
+    return f"qa-report-{time.time_ns():x}"
+
+
 def build_report_html(saved: Sequence[tuple[str, str]], refused: Sequence[tuple[str, str]],
                       report: "qa.BuildReport | None", error: str | None = None, lang: str = "en",
-                      accepted: Sequence[str] = ()) -> str:
-    """What happened to each uploaded file and what the rebuild did, every file named; stays until dismissed."""
-    items = []
+                      accepted: Sequence[str] = (), entry: str | None = None, at: float | None = None,
+                      done: Sequence[str] = ()) -> str:
+    """What happened to each uploaded file and what the rebuild did, every file named, dated; the page keeps it in
+    its list of reports until dismissed. done: sentences about what was done first (a removal)."""
+    items = [f'<li class="qa-file-ok">{esc(d)}</li>' for d in done]
     for name, message in saved:
         items.append(f'<li class="qa-file-ok">{named(t(lang, "saved", name=name, message=message), name)}</li>')
     for name, reason in refused:
@@ -267,5 +375,8 @@ def build_report_html(saved: Sequence[tuple[str, str]], refused: Sequence[tuple[
         items.append(f'<li class="qa-file-error">{esc(error)}</li>')
     if not items:
         return ""
-    return (f'<div class="qa-report-box"><ul class="qa-report">{"".join(items)}</ul>'
-            f'<button type="button" class="qa-dismiss">{esc(t(lang, "dismiss"))}</button></div>')
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at if at is not None else time.time()))
+    return (f'<div class="qa-report-box" id="{esc(entry or report_entry())}"><div class="qa-report-head">'
+            f'<time class="qa-report-time">{stamp}</time><button type="button" class="qa-dismiss" '
+            f'aria-label="{esc(t(lang, "aria_close_report"))}">{esc(t(lang, "dismiss"))}</button></div>'
+            f'<ul class="qa-report">{"".join(items)}</ul></div>')

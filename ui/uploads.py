@@ -55,7 +55,8 @@ def safe_name(original: str) -> str:
 def check_content(data: bytes, suffix: str, limit: int = MAX_UPLOAD_BYTES) -> None:
     """Refuse what is empty, too large, or not what its extension claims (the checks every build makes too)."""
     if len(data) > limit:
-        raise UploadRefused(f"the file is {len(data) / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB")
+        raise UploadRefused(f"the file is {len(data) / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB", "too_large",
+                            size=f"{len(data) / 2**20:.1f}", limit=f"{limit / 2**20:.0f}")
     try:
         qa.check_bytes(data, suffix)
     except DocumentError as exc:
@@ -68,7 +69,17 @@ class Stored:
 
     name: str
     created: bool  # False: the same content was already in the corpus under this name
-    message: str
+    key: str  # what happened, as a qa.messages entry filled with name and original
+    original: str = ""
+
+    @property
+    def message(self) -> str:
+        """What happened, in English."""
+        return self.said("en")
+
+    def said(self, lang: str) -> str:
+        """What happened, in lang."""
+        return qa.messages.text(lang, self.key, name=self.name, original=self.original)
 
 
 def store(src: str | Path, original_name: str, corpus_dir: str | Path,
@@ -85,7 +96,8 @@ def store(src: str | Path, original_name: str, corpus_dir: str | Path,
     except OSError as exc:
         raise UploadRefused(f"cannot read the upload ({exc.strerror or exc})") from None
     if size > limit:
-        raise UploadRefused(f"the file is {size / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB")
+        raise UploadRefused(f"the file is {size / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB", "too_large",
+                            size=f"{size / 2**20:.1f}", limit=f"{limit / 2**20:.0f}")
     data = src.read_bytes()
     stem, suffix = name.rsplit(".", 1)
     check_content(data, "." + suffix, limit)
@@ -115,15 +127,15 @@ def _place(tmp: Path, corpus: Path, name: str, stem: str, suffix: str, data: byt
             except OSError:
                 same = False
             if same:
-                return Stored(candidate, False, "already in the corpus with the same content")
+                return Stored(candidate, False, "already_stored")
             continue
         try:
             os.link(tmp, target)  # fails if the name was taken meanwhile: never overwrites
         except FileExistsError:
             continue
         if candidate != name:
-            return Stored(candidate, True, f"saved as {candidate} (a different {name} is already in the corpus)")
-        return Stored(candidate, True, f"saved as {candidate}")
+            return Stored(candidate, True, "saved_renamed", name)
+        return Stored(candidate, True, "saved_as")
     raise UploadRefused(f"too many files named like {name} in the corpus")
 
 

@@ -35,6 +35,15 @@ class Citation:
     start: int
     end: int
     page_range: tuple[int, int] | None = None  # (first, last) page when the passage runs over a page break
+    # The labels the PDF prints on those pages (pdfium's page labels: "57", "xii") where the PDF has labels that
+    # differ from its 1-based page indices; None otherwise. Filled in when a hit is cited (qa/ingest/page_labels.py).
+    page_label: str | None = None
+    page_range_labels: tuple[str, str] | None = None
+
+    @property
+    def shown_page(self) -> str | None:
+        """The page as a reader finds it printed: its label, else its 1-based index; None without pages."""
+        return self.page_label or (str(self.page) if self.page is not None else None)
 
     def to_dict(self) -> CitationDict:
         """The citation as JSON (qa/serialize.py)."""
