@@ -201,7 +201,9 @@ def test_the_context_excerpt_starts_and_ends_at_a_sentence_or_a_word():
 
 def test_markdown_in_a_passage_reads_as_text_and_stays_escaped():
     text = "## Orchards <b>\n\nThe **beta** cooperative planted *700* `apple` trees; see [the map](http://x.org/m).\n- one\n- two"
-    out = render.highlighted(text, [])
+    out = render.highlighted(text, [], markdown=True)
     assert out == ('<strong class="qa-md-heading">Orchards &lt;b&gt;</strong><br><br>The <strong>beta</strong> cooperative '
                    'planted <em>700</em> <code>apple</code> trees; see the map.<br>• one<br>• two')
-    assert render.highlighted("snake_case_name and 2 * 3 * 4", []) == "snake_case_name and 2 * 3 * 4"
+    same = "window.__pwned = 1 and __x__, 2 * 3 * 4, text/x-diff:*.patch text/x-diff:*.diff"
+    assert render.highlighted(same, [], markdown=True) == same
+    assert render.highlighted("# a comment in a PDF, **as written**", []) == "# a comment in a PDF, **as written**"

@@ -66,7 +66,13 @@ def span_title(c: "qa.Citation", lang: str = "en") -> str:
     return t(lang, "chars", start=int(c.start), end=int(c.end))
 
 
-def highlighted(text: str, spans: Sequence[tuple[int, int]], mark: str = "qa-answer") -> str:
+def is_markdown(source: str) -> bool:
+    """Whether a document is Markdown, whose marks ("## ", "**") are drawn as what they mean; elsewhere a "#" or a
+    "*" is the document's own character (a comment, a glob) and is shown as it is."""
+    return source.lower().endswith((".md", ".markdown"))
+
+
+def highlighted(text: str, spans: Sequence[tuple[int, int]], mark: str = "qa-answer", markdown: bool = False) -> str:
     """text reflowed for reading and escaped, with the (start, end) spans (offsets into text) in <mark>."""
     flow = reflow(text)
     shown = flow.text
@@ -78,21 +84,21 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]], mark: str = "qa-ans
         out.append(f'<mark class="{mark}">{esc(shown[a:b])}</mark>')
         pos = b
     out.append(esc(shown[pos:]))
-    return markdown_as_text(tables_html("".join(out)))
+    drawn = tables_html("".join(out))
+    return markdown_as_text(drawn) if markdown else drawn
 
 
 # Markdown's marks in escaped text, for markdown_as_text: none crosses a tag or a line, so the HTML stays well formed.
 _MD_HEADING = re.compile(r"^((?:<mark class=\"[\w-]+\">)?)#{1,6}[ \t]+([^<]*?)[ \t]*#*[ \t]*$")
 _MD_BULLET = re.compile(r"^((?:<mark class=\"[\w-]+\">)?)[ \t]*[*+-][ \t]+")
-_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)([^<>*_\n]+?)(?<=\S)\1")
-_MD_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^<>*\n]+?)(?<=[^\s*])\*(?![\w*])"
-                    r"|(?<![\w])_(?=[^\s_])([^<>_\n]+?)(?<=[^\s_])_(?!\w)")
+_MD_STRONG = re.compile(r"(\*\*)(?=\S)([^<>*\n]+?)(?<=\S)\1")
+_MD_EM = re.compile(r"(?<![\w*:/.])\*(?=[^\s*.])([^<>*\n]+?)(?<=[^\s*])\*(?![\w*])")
 _MD_CODE = re.compile(r"`([^`<>\n]+)`")
 _MD_LINK = re.compile(r"\[([^\]<>\n]+)\]\((?:[^()\s<>]+)\)")
 
 
 def markdown_as_text(shown: str) -> str:
-    """Escaped passage HTML with Markdown's marks ("## Title", "**bold**", "*em*", "`code`", "[text](url)", "- item")
+    """Escaped Markdown passage HTML with its marks ("## Title", "**bold**", "*em*", "`code`", "[text](url)", "- item")
     drawn as the text they mean, so a reader sees a heading or emphasis rather than the symbols. Only tags made here
     are added, around text that is already escaped; link targets are dropped (a passage links nowhere)."""
     lines = []
@@ -102,7 +108,7 @@ def markdown_as_text(shown: str) -> str:
         line = _MD_LINK.sub(r"\1", line)
         line = _MD_CODE.sub(r"<code>\1</code>", line)
         line = _MD_STRONG.sub(r"<strong>\2</strong>", line)
-        line = _MD_EM.sub(lambda m: f"<em>{m.group(1) or m.group(2)}</em>", line)
+        line = _MD_EM.sub(r"<em>\1</em>", line)
         lines.append(line)
     return "<br>".join(lines)
 
@@ -240,7 +246,8 @@ def answer_html(ans: "qa.Answer", context: Callable[[str, int, int], tuple[str, 
         parts.append('<li class="qa-hit">' if ans.supported else '<li class="qa-hit qa-not-answering">')
         parts.append(f'<div class="qa-cite" title="{esc(span_title(c, lang))}"><b>[{int(h.rank)}]</b> {where(c, lang)} · '
                      f'{match_html(h, lang)}</div>')
-        parts.append(f'<div class="qa-passage">{highlighted(h.text, spans if ans.supported else [])}</div>')
+        shown = highlighted(h.text, spans if ans.supported else [], markdown=is_markdown(c.source))
+        parts.append(f'<div class="qa-passage">{shown}</div>')
         if h.references:
             refs = "".join(f"<li>[{int(r.number)}] {esc(r.text)}</li>" for r in h.references)
             parts.append(f'<details class="qa-refs"><summary>{esc(t(lang, "references"))}</summary><ul>{refs}</ul></details>')
@@ -263,7 +270,7 @@ def context_html(c: "qa.Citation", context: Callable[[str, int, int], tuple[str,
         return ""
     before, after = excerpt_before(before), excerpt_after(after)
     around = before + passage + after
-    marked = highlighted(around, [(len(before), len(before) + len(passage))], mark="qa-here")
+    marked = highlighted(around, [(len(before), len(before) + len(passage))], mark="qa-here", markdown=is_markdown(c.source))
     return (f'<details class="qa-context"><summary>{esc(t(lang, "context"))}</summary>'
             f'<div class="qa-context-text">{"…" if before else ""}{marked}{"…" if after else ""}</div></details>')
 
