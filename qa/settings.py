@@ -132,7 +132,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "max_chunk_chars": (100, 100_000), "overlap_sentences": (0, 2),
     "max_file_bytes": (1, 64 * _GIB), "max_text_chars": (1000, 2_000_000_000), "max_text_per_byte": (1, 100_000),
     "max_passages": (1, 10_000_000),
-    "parse_timeout_s": (0.001, 86_400), "parse_memory_bytes": (16 * 1024**2, 1024 * _GIB),
+    "parse_timeout_s": (0.001, 86_400), "parse_memory_bytes": (16 * 1024**2, 1024 * _GIB), "ocr_page_timeout_s": (0, 86_400),
     "pdf_timeout_s": (0.001, 86_400), "pdf_memory_bytes": (16 * 1024**2, 1024 * _GIB),
     "max_question_chars": (1, 1_000_000), "max_k": (1, 1000), "candidates": (1, 100_000), "batch_size": (1, 4096),
     "keep_generations": (1, 100),

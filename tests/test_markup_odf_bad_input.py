@@ -78,4 +78,4 @@ def test_an_odt_is_parsed_under_the_memory_limit(corpus):
     make_odt(corpus / "d.odt")
     with pytest.raises(DocumentError) as refused:
         load_document(corpus / "d.odt", corpus, Settings(corpus_dir=corpus, pdf_memory_bytes=16 * 2**20))
-    assert str(refused.value) == "ODT parsing needed more than 16 MiB of memory (QA_PDF_MEMORY_BYTES)"
+    assert str(refused.value) == "ODT parsing needed more than 16 MiB of memory (QA_PARSE_MEMORY_BYTES)"

@@ -27,6 +27,8 @@ def ensure_export(index_root: Path) -> Path | None:
     sentence-transformers (slower, the same vectors).
     """
     target = onnx_path_for(index_root, model_hash())
+    if not target.exists() and not _writable(target.parent):
+        return None  # nothing can be written there: the build says so in its own one sentence
     if not target.exists():
         env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
         try:
@@ -44,6 +46,13 @@ def ensure_export(index_root: Path) -> Path | None:
         if not stale.name.startswith(target.name):
             stale.unlink(missing_ok=True)
     return target
+
+
+def _writable(folder: Path) -> bool:
+    """True when folder (or its nearest existing parent, where it would be made) can be written to."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
 
 
 def passage_embedder(index_root: Path, batch_size: int = 32) -> Embedder:

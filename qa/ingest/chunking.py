@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Iterator, Protocol, Sequence
+from typing import Iterator
 
 from qa.ingest.back_matter import is_back_matter
 from qa.ingest.code_blocks import is_code
@@ -14,6 +14,7 @@ from qa.ingest.layout import is_chinese
 from qa.ingest.outline import PATH_SEPARATOR
 from qa.ingest.structure import block_spans, starts_block, tables_apart
 from qa.ingest.tables import row_spans
+from qa.ingest.tokens import TokenCounter, tokenizer_counter  # noqa: F401  (chunking.tokenizer_counter, as before)
 from qa.serialize import CitationDict, citation_dict
 from qa.settings import Settings
 
@@ -74,21 +75,6 @@ class Chunk:
     end = property(lambda self: self.where.end, doc="Where the chunk ends in the document text.")
     back_matter = property(lambda self: is_back_matter(self.section, self.text),
                            doc="True for back matter: references, citation lines, licences, indexes, affiliations.")
-
-
-class TokenCounter(Protocol):
-    """Counts model tokens (without the two special tokens) of several texts at once."""
-
-    def __call__(self, texts: Sequence[str]) -> list[int]: ...
-
-
-def tokenizer_counter(tokenizer) -> TokenCounter:
-    """A TokenCounter backed by a `tokenizers.Tokenizer` with truncation disabled."""
-
-    def count(texts: Sequence[str]) -> list[int]:
-        return [len(e.ids) - 2 for e in tokenizer.encode_batch(list(texts))] if texts else []
-
-    return count
 
 
 # A sentence ends at . ! ? (or their CJK forms), possibly followed by closing quotes, brackets or a

@@ -1,15 +1,12 @@
 """Page texts and outline of a PDF, extracted in a child process under a time and memory limit.
 
-A hostile or broken PDF can make a parser loop, recurse without end or allocate without bound. The child
-runs this file as a script (it imports pypdfium2 and pypdf only, not the qa package), caps its own address
-space with RLIMIT_AS before importing anything heavy, reads the PDF's bytes from stdin and writes one JSON
-line per page to stdout, then one with the metadata title and the outline; the parent kills it when the time
-limit passes. Whatever happens in the child, the parent gets a DocumentError with a reason or the pages.
-
+A hostile or broken PDF can make a parser loop, recurse without end or allocate without bound. The child runs
+this file as a script (pypdfium2 and pypdf only, not the qa package), caps its address space with RLIMIT_AS before
+importing anything heavy, reads the PDF's bytes from stdin and writes one JSON line per page, then one with the
+title and the outline; the parent kills it when the time limit passes and gets a DocumentError or the pages.
 Text comes from pdfium, which keeps the spaces between words and the reading order; pypdf drops the spaces of
-some PDFs ("Replaceitwiththefollowing": 1,088 runs of 25+ letters in LinuxCNC's 61 pages, none with pdfium;
-results/pdf-text.md). A page whose pdfium text holds such runs is read by pypdf as well and the text with fewer
-runs per word is kept. pypdf reads the outline and the metadata.
+some PDFs (1,088 runs of 25+ letters in LinuxCNC's 61 pages, none with pdfium; results/pdf-text.md): a page whose
+pdfium text holds such runs is read by pypdf too and the text with fewer runs per word is kept.
 """
 
 from __future__ import annotations
