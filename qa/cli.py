@@ -13,7 +13,7 @@ import qa
 from qa import messages
 from qa.errors import explain
 from qa.ingest.files import shown_name
-from qa.present.markdown import answer_markdown, cited_page
+from qa.present.markdown import answer_markdown, cited_page, level_line
 from qa.present.progress import ConsoleBar
 from qa.text import is_cjk
 
@@ -52,6 +52,7 @@ def _cmd_ask(args) -> int:
         return 0
     lang = _language(args)
     t = messages.text
+    print(level_line(ans, lang).replace("**", ""))  # the reply's level first: an answer, may answer, or not found
     if not ans.supported:
         print(f"{ans.reason} {t(lang, 'cli_closest')}\n")
     elif ans.reason:  # answered from passages in the other language: the reason says so

@@ -74,7 +74,8 @@ def test_ask_text_output_lists_the_answer_and_citations(seed_index):
     proc = qa_cli("ask", QUESTION, "-k", "3", corpus=corpus, index=index)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert "3.189 million" in lines[0] and lines[0].endswith("[1]")
+    assert re.fullmatch(r"Answer \(confidence \d{1,2}%\)", lines[0])  # the level, then the answer sentence
+    assert "3.189 million" in lines[1] and lines[1].endswith("[1]")
     cited = [line for line in lines if re.match(r"\[\d\] ", line)]
     assert [line[:3] for line in cited] == ["[1]", "[2]", "[3]"]
     assert re.fullmatch(re.escape(f"[1] {SEED_TITLE}, 1.3 Data Governance, {SEED.name}") +
