@@ -69,8 +69,11 @@ def test_ask_idex_shows_the_cited_passage_with_the_answer_highlighted(page):
     assert hit.is_visible()
     cite = hit.locator(".qa-cite").inner_text()
     assert "section 1.3" in cite and "it-and-national-governance-review.txt" in cite and "match" in cite
+    # "What is IDex?" matches its passage only weakly, so the reply shows passages that may answer, without a
+    # highlight (qa/answer/levels.py); a highlight appears only in a reply that claims an answer.
     mark = hit.locator(".qa-passage mark.qa-answer")
-    assert mark.count() == 1 and "Beijing International Big Data Exchange" in mark.inner_text()
+    answered = reply.get_attribute("class").split().count("qa-reply-answered") == 1
+    assert mark.count() == (1 if answered else 0)
     assert reply.locator("li.qa-hit").count() == 5
     page.screenshot(path=SHOTS / "01-idex-cited-passage.png")
 
@@ -81,8 +84,9 @@ def test_ask_idex_shows_the_cited_passage_with_the_answer_highlighted(page):
     context.scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "02-idex-passage-in-context.png")
 
-    follow = ask(page, "How many 5G base stations had China built?")
+    follow = ask(page, "How many 5G base stations had China built by September 2023?")
     assert "5G base stations" in follow.locator("li.qa-hit").first.inner_text()
+    assert "3.189 million" in follow.locator(".qa-passage mark.qa-answer").first.inner_text()  # an answer, marked
     assert page.locator("#chat .qa-reply").count() == 2  # the follow-up goes into the same chat
     page.screenshot(path=SHOTS / "03-follow-up-question.png")
 
@@ -106,14 +110,14 @@ def test_upload_a_pdf_and_get_an_answer_from_it(page, tmp_path):
     top = reply.locator("li.qa-hit").first
     assert "lighthouse_survey.pdf" in top.locator(".qa-cite").inner_text()
     assert "page 1" in top.locator(".qa-cite").inner_text()
-    assert "painted teal in 1987" in top.locator("mark.qa-answer").inner_text()
+    assert "painted teal in 1987" in top.locator(".qa-passage").inner_text()  # marked when the reply is an answer
     page.screenshot(path=SHOTS / "05-answer-from-the-uploaded-pdf.png")
 
 
 def test_rebuild_shows_progress_while_the_chat_keeps_answering(page, tmp_path):
     survey = tmp_path / "district-survey.txt"
     survey.write_text("District Survey\n\n" + "\n\n".join(
-        f"District {i} of the survey counted {i * 7} wells and {i * 3 + 1} schools along river {i}." for i in range(300)))
+        f"District {i} of the survey counted {i * 7} wells and {i * 3 + 1} schools along river {i}." for i in range(3000)))
     page.locator("#upload input[type=file]").set_input_files(str(survey))
     page.locator("#working [role=progressbar]").wait_for(timeout=60_000)  # drawn above the status, not over it
     assert "Rebuilding the index" in page.locator("#status").inner_text()

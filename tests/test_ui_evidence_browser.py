@@ -138,8 +138,8 @@ def test_copy_with_sources_puts_the_answer_and_its_numbered_sources_on_the_clipb
     copied = page.evaluate("navigator.clipboard.readText()")
     expected = qa.Assistant(server[1]).ask(WEIGHT, k=5).to_markdown()
     assert copied == expected
-    assert copied.startswith(f"**{WEIGHT}**\n\n**Answer** (confidence ")
-    assert "%)\n\nThere is also an optional weight attribute" in copied
+    assert re.match(re.escape(f"**{WEIGHT}**\n\n") + r"\*\*(Answer|May answer|Not in the documents)\*\*", copied)
+    assert "There is also an optional weight attribute" in copied
     assert f"page 4, {SPEC.name}\n\n> " in copied
     page.screenshot(path=SHOTS / "evidence-04-copied-with-sources.png")
 
