@@ -35,7 +35,7 @@ from qa.answer.levels import CONFIDENCE_FEATURES, FEATURES, LevelModel  # noqa: 
 from qa.answer.reply import candidates  # noqa: E402
 from qa.ingest.tables import with_header  # noqa: E402
 from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
-from scripts.fitting import data_record, fit_logistic, fold_of  # noqa: E402
+from scripts.fitting import data_files, fit_logistic, fold_of  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared" / "eval"
@@ -108,12 +108,7 @@ def top_of(s: Sample, coef: np.ndarray, intercept: float) -> tuple[int, list[flo
     if not len(s.x):
         return None
     z = s.x @ coef + intercept
-    order = sorted(range(len(z)), key=lambda i: (-z[i], i))
-    best = order[0]
-    rival = next((i for i in order if s.same[i]), None)
-    if not s.same[best] and rival is not None and z[rival] >= z[best] - levels.LANGUAGE_MARGIN:
-        order.remove(rival)
-        order.insert(0, rival)
+    order = levels.shown_order(z, s.same)
     top = order[0]
     second = max((z[i] for i in order[1:]), default=z[top] - 5.0)
     x = s.x[top]
@@ -226,11 +221,9 @@ def main() -> None:
 
 
 def write_model(out: Path, full: LevelModel, folds: list[dict], sets: list[Path]) -> None:
-    inside = [p for p in sets if p.resolve().is_relative_to(PROJECT)]
-    outside = [d | {"path": f"../{d['path']}"} for d in data_record([p for p in sets if p not in inside], PROJECT.parent)]
     out.write_text(json.dumps({"features": list(FEATURES), "confidence_features": list(CONFIDENCE_FEATURES),
                                "precision_target": PRECISION, "full": full.to_dict(), "folds": folds,
-                               "data": data_record(inside, PROJECT) + outside}, ensure_ascii=False, indent=1) + "\n",
+                               "data": data_files(sets, PROJECT)}, ensure_ascii=False, indent=1) + "\n",
                    encoding="utf-8")
 
 

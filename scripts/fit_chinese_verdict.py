@@ -29,7 +29,7 @@ from qa.answer import chinese_verdict, routes  # noqa: E402
 from qa.answer.verdict_model import SentenceWeights, VerdictModel, load_models  # noqa: E402
 from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
 from qa.retrieve.chinese_shape import chinese_shape  # noqa: E402
-from scripts.fitting import data_record, fit_logistic, fold_of  # noqa: E402
+from scripts.fitting import data_files, fit_logistic, fold_of  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared" / "eval"
@@ -69,13 +69,6 @@ def samples(assistant: Assistant, sets: list[Path]) -> list[Sample]:
                 right[w] = bool(found) and contains_answer(found[0].text, q.answers)
             out.append(Sample(path.stem, q.question, bool(q.answers), xs, right))
     return out
-
-
-def data_files(paths: list[Path]) -> list[dict]:
-    """The sets with their sha256: the project's relative to it, ../shared's as "../shared/..."."""
-    inside = [p for p in paths if p.resolve().is_relative_to(PROJECT)]
-    outside = [d | {"path": f"../{d['path']}"} for d in data_record([p for p in paths if p not in inside], PROJECT.parent)]
-    return data_record(inside, PROJECT) + outside
 
 
 def pick_weight(train: list[Sample]) -> float:
@@ -127,7 +120,7 @@ def main() -> None:
     oof = figures(pairs)
     base = figures([(s, VerdictModel(SentenceWeights(fit=0.0), full.coef, full.intercept, 0.5)) for s in found])
     record = {"script": "scripts/fit_chinese_verdict.py", "features": list(chinese_verdict.FEATURES),
-              "data": data_files(args.sets), "documents": args.note, "samples": len(found), "l2": L2, "fit_weights": list(FIT_WEIGHTS), "full": full.to_dict(),
+              "data": data_files(args.sets, PROJECT), "documents": args.note, "samples": len(found), "l2": L2, "fit_weights": list(FIT_WEIGHTS), "full": full.to_dict(),
               "out_of_fold": oof, "folds": folds}
     args.out.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     lines = ["# Chinese verdict: out-of-fold figures", "",

@@ -42,3 +42,10 @@ def data_record(paths: list[Path], root: Path) -> list[dict]:
     """The data sets a fit read, each with its sha256, as a fitted file records them."""
     return [{"path": str(p.relative_to(root) if p.is_relative_to(root) else p.name),
              "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in paths]
+
+
+def data_files(paths: list[Path], project: Path) -> list[dict]:
+    """The sets with their sha256: the project's relative to it, ../shared's as "../shared/..."."""
+    inside = [p for p in paths if p.resolve().is_relative_to(project)]
+    outside = [d | {"path": f"../{d['path']}"} for d in data_record([p for p in paths if p not in inside], project.parent)]
+    return data_record(inside, project) + outside

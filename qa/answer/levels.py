@@ -165,19 +165,24 @@ def choose(query: Query, found: Sequence[Candidate], model: LevelModel) -> Choic
     if not found:
         return Choice([], 0.0, True)
     z = model.logits(features(query, found))
-    same = np.array([same_language(query, c.text) for c in found])
-    order = sorted(range(len(found)), key=lambda i: (-z[i], i))
-    best = order[0]
-    rival = next((i for i in order if same[i]), None)
-    if not same[best] and rival is not None and z[rival] >= z[best] - LANGUAGE_MARGIN:
-        order.remove(rival)
-        order.insert(0, rival)
+    order = shown_order(z, np.array([same_language(query, c.text) for c in found]))
     top = order[0]
     second = max((z[i] for i in order[1:]), default=z[top] - 5.0)
     c = found[top]
     conf = model.confidence((float(z[top]), float(z[top] - second), c.hit.relevance, c.checks.passage_unmatched,
                              float(query.chinese)))
     return Choice([found[i] for i in order], round(conf, 3), c.hit.match == WEAK)
+
+
+def shown_order(z: np.ndarray, same: np.ndarray) -> list[int]:
+    """Candidate positions by log-odds, best first; a sentence in the question's language (same) goes first when
+    within LANGUAGE_MARGIN of the best."""
+    order = sorted(range(len(z)), key=lambda i: (-z[i], i))
+    rival = next((i for i in order if same[i]), None)
+    if not same[order[0]] and rival is not None and z[rival] >= z[order[0]] - LANGUAGE_MARGIN:
+        order.remove(rival)
+        order.insert(0, rival)
+    return order
 
 
 def level(choice: Choice, model: LevelModel, verdict_label: str) -> str:
