@@ -177,7 +177,8 @@ def markdown(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.build_profile", description=__doc__.splitlines()[0])
     p.add_argument("--label", default="current")
-    p.add_argument("--docs", nargs="*", default=list(DEFAULT_DOCS), help="files of ../shared/docs to add")
+    p.add_argument("--docs", nargs="*", default=list(DEFAULT_DOCS),
+                   help="files and folders of ../shared/docs to add (all: every one of them)")
     p.add_argument("--no-torch-bare", action="store_true", help="skip sentence-transformers' bare encode")
     p.add_argument("--child", nargs=3, metavar=("CORPUS", "INDEX", "OUT"), help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, default=RESULTS / "build-profile.json")
@@ -191,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(json.dumps(child(corpus, index, not args.no_torch_bare)))
         report_peak()
         return 0
+    if args.docs == ["all"]:
+        args.docs = sorted(p.name for p in DOCS.iterdir())
     missing = [d for d in args.docs if not (DOCS / d).exists()]
     if missing:
         print(f"build_profile: {', '.join(missing)} not in {DOCS}", file=sys.stderr)
@@ -198,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="qa-build-profile-") as tmp:
         corpus, index, out = Path(tmp) / "corpus", Path(tmp) / "index", Path(tmp) / "profile.json"
         shutil.copytree(PROJECT / "corpus", corpus)
-        for d in args.docs:
-            shutil.copy(DOCS / d, corpus / d)
+        for d in args.docs:  # a folder of HTML pages is one document
+            (shutil.copytree if (DOCS / d).is_dir() else shutil.copy)(DOCS / d, corpus / d)
         argv_child = [sys.executable, "-m", "bench.build_profile", "--child", str(corpus), str(index), str(out)]
         if args.no_torch_bare:
             argv_child.append("--no-torch-bare")

@@ -217,7 +217,7 @@ def main() -> None:
         unruled += [(s, *reply(s, model, weak_rule=False)) for s in held]
     full = fit_model(data)
     write_model(args.out, full, folds, args.sets)
-    write_results(rows, full, args, unruled)
+    write_results(rows, full, args, unruled, assistant.generation().manifest.n_chunks)
 
 
 def write_model(out: Path, full: LevelModel, folds: list[dict], sets: list[Path]) -> None:
@@ -227,7 +227,7 @@ def write_model(out: Path, full: LevelModel, folds: list[dict], sets: list[Path]
                    encoding="utf-8")
 
 
-def write_results(rows, full: LevelModel, args, unruled) -> None:
+def write_results(rows, full: LevelModel, args, unruled, passages: int) -> None:
     by_set = {name: figures([r for r in rows if r[0].set == name]) for name in dict.fromkeys(r[0].set for r in rows)}
     by_language = {"english": figures([r for r in rows if not r[0].chinese]),
                    "chinese": figures([r for r in rows if r[0].chinese]), "all": figures(rows)}
@@ -248,7 +248,7 @@ def write_results(rows, full: LevelModel, args, unruled) -> None:
 
     md = ["# Answer levels, out of fold by document", "", f"`{result['command']}`", "",
           "The corpus folder holds the review (corpus/), everything in ../shared/docs and tests/data/zh/man-zh.txt, "
-          "indexed together by one `qa index` (13,587 passages).", "",
+          f"indexed together by one `qa index` ({passages:,} passages).", "",
           "Every figure is out of fold: each question was judged by the fold model fitted without any question over "
           "its document (qa/answer/fitted/answer_levels.json). Answer precision: of the replies given as an answer, "
           "the share whose first sentence holds an answer; coverage: of the answerable questions, the share given a "
