@@ -26,7 +26,7 @@ from qa.errors import MissingDependency
 # CJK Unified Ideographs with extension A and the compatibility block: the characters Chinese is written in.
 CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = re.compile(f"[{CJK_CHARS}]")
-_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+CJK_RUN = re.compile(f"[{CJK_CHARS}]+")  # a run of Chinese characters
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 # Function words that match everywhere and so rank nothing (question words included: 什么, 怎样, ...).
@@ -131,7 +131,7 @@ def jieba_cutter():  # the loaded jieba module, initialised once (its dictionary
 def cjk_terms(text: str, style: str = DEFAULT_CJK_STYLE) -> list[str]:
     """Matchable terms of the Chinese runs in text: jieba words (search mode) or character bigrams."""
     out: list[str] = []
-    for run in _CJK_RUN.findall(text):
+    for run in CJK_RUN.findall(text):
         if style in ("bigrams", "both"):
             out.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
         if style == "precise":
@@ -154,7 +154,7 @@ def terms_of(texts: Sequence[str], cjk: str = DEFAULT_CJK_STYLE) -> list[list[st
     if not texts:
         return []
     has = [bool(_CJK.search(t)) for t in texts]
-    english = _english([_CJK_RUN.sub(" ", t) if h else t for t, h in zip(texts, has, strict=False)])
+    english = _english([CJK_RUN.sub(" ", t) if h else t for t, h in zip(texts, has, strict=False)])
     out = []
     for t, h, en in zip(texts, has, english, strict=False):
         if not h:

@@ -26,6 +26,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa import Assistant, Settings  # noqa: E402
 from qa.answer import chinese_verdict, routes  # noqa: E402
+from qa.answer.answerer import Question, VerdictModels  # noqa: E402
+from qa.answer.chinese import evidence, prefer_kind  # noqa: E402
 from qa.answer.verdict_model import SentenceWeights, VerdictModel, load_models  # noqa: E402
 from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402
 from qa.retrieve.chinese_shape import chinese_shape  # noqa: E402
@@ -58,13 +60,13 @@ def samples(assistant: Assistant, sets: list[Path]) -> list[Sample]:
             r = assistant.retrieve(q.question, k=10)
             if r.route == "english":
                 continue
-            rq = routes.Question(r.query, r.hits, r.embedder, r.qvec, r.matcher, r.idf, r.gen.bm25.idf)
-            base = routes.ROUTES[r.route](rq, model, VerdictModel())[0]
+            rq = Question(r.query, r.hits, r.embedder, r.qvec, r.matcher, r.idf, r.gen.bm25.idf)
+            base = routes.ROUTES[r.route].rank(rq, VerdictModels(model, VerdictModel()))
             shape = chinese_shape(r.question) if r.route == "chinese" else r.query.shape
             xs, right = {}, {}
             for w in FIT_WEIGHTS:
-                found = routes.prefer_kind(base, shape, w)
-                got = routes.evidence(rq, shape, found)
+                found = prefer_kind(base, shape, w)
+                got = evidence(rq, shape, found)
                 xs[w] = got[1] if got else (0.0,) * len(chinese_verdict.FEATURES)
                 right[w] = bool(found) and contains_answer(found[0].text, q.answers)
             out.append(Sample(path.stem, q.question, bool(q.answers), xs, right))

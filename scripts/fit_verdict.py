@@ -26,7 +26,8 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa import Assistant, Settings  # noqa: E402
-from qa.answer.answers import SENTENCE_HITS, rank_sentences  # noqa: E402
+from qa.answer.answers import rank_sentences  # noqa: E402
+from qa.answer.patterns import SENTENCE_HITS  # noqa: E402
 from qa.answer.verdict_model import FEATURES, MODEL_FILE, SentenceWeights, VerdictModel  # noqa: E402
 from qa.answer.verdicts import features  # noqa: E402
 from qa.ops.evaluation import contains_answer, load_questions  # noqa: E402

@@ -7,7 +7,8 @@ import pytest
 from conftest import SEED
 
 from qa import Citation, Hit
-from qa.answer.answers import CANDIDATE_HITS, MAX_SENTENCES, AnswerSentence, best_sentences, judge, rank_sentences
+from qa.answer.answers import MAX_SENTENCES, AnswerSentence, best_sentences, judge, rank_sentences
+from qa.answer.patterns import CANDIDATE_HITS
 from qa.answer.verdict_model import SentenceWeights, VerdictModel
 from qa.answer.verdicts import Matcher
 from qa.embed.vocabulary import WordVectors

@@ -14,8 +14,8 @@ from qa.answer.chinese_ranking import (
     bigram_share,
     coverage,
     is_answer_unit,
-    question_words,
     sentence_weights,
+    weighted_question_words,
 )
 from qa.ingest.chunking import Citation
 from qa.retrieve.hits import Hit
@@ -27,7 +27,7 @@ def flat_idf(words):
 
 
 def test_a_question_becomes_its_content_words_its_bigrams_and_its_latin_anchors():
-    q = question_words("如果 MANPAGER 和 PAGER 两个环境变量都设置了，man 用哪一个？", flat_idf)
+    q = weighted_question_words("如果 MANPAGER 和 PAGER 两个环境变量都设置了，man 用哪一个？", flat_idf)
     # jieba's precise cut (no overlapping parts), function words and single characters dropped.
     assert q.words == ("两个", "环境变量", "设置", "manpag", "pager", "man")
     assert q.anchors == ("manpag", "pager", "man")
@@ -43,14 +43,14 @@ def test_a_chinese_word_counts_when_the_sentence_holds_it_however_jieba_would_cu
 
 
 def test_anchors_are_the_question_s_numbers_and_names_held_by_the_sentence():
-    q = question_words("man 命令结束时返回 16 是什么意思？", flat_idf)
+    q = weighted_question_words("man 命令结束时返回 16 是什么意思？", flat_idf)
     assert anchor_share(q, "16     至少有一个页面/文件/关键词不存在或不匹配。") == 0.5  # "16", not "man"
     assert anchor_share(q, "3      子进程返回了非零的退出状态码。") == 0.0
-    assert anchor_share(question_words("怎样显示斜体？", flat_idf), "斜体") == 0.0  # no anchors at all
+    assert anchor_share(weighted_question_words("怎样显示斜体？", flat_idf), "斜体") == 0.0  # no anchors at all
 
 
 def test_bigram_share_is_the_share_of_the_question_s_character_pairs():
-    q = question_words("显示斜体", flat_idf)
+    q = weighted_question_words("显示斜体", flat_idf)
     assert bigram_share(q, "无法显示斜体字") == 1.0
     assert bigram_share(q, "斜体") == pytest.approx(1 / 3)
 

@@ -8,6 +8,7 @@ from typing import Sequence
 
 import numpy as np
 
+from qa.answer.patterns import CANDIDATE_HITS, SENTENCE_HITS
 from qa.answer.verdict_model import SentenceWeights, VerdictModel
 from qa.answer.verdicts import Checks, Matcher, Verdict, decide, features
 from qa.embed.embeddings import Embedder
@@ -19,8 +20,6 @@ from qa.retrieve.shape import QuestionShape
 from qa.serialize import AnswerDict, SentenceDict, answer_dict, sentence_dict
 from qa.text import cjk_count, content_terms
 
-SENTENCE_HITS = 3  # the verdict's evidence: this many top hits
-CANDIDATE_HITS = 5  # answer sentences are drawn from this many top hits (every sentence of them is read)
 MAX_SENTENCES = 3
 
 @dataclass(frozen=True)

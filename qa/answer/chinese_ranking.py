@@ -16,7 +16,6 @@ BM25 scores) gained nothing out of fold (results/chinese-ranking.md), so it is n
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,13 +23,13 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.answer.answers import CANDIDATE_HITS, Candidate, passage_text
+from qa.answer.answers import Candidate, passage_text
+from qa.answer.patterns import CANDIDATE_HITS
 from qa.errors import QAError
 from qa.ingest.chunking import is_heading_line, sentence_spans
-from qa.text import CJK_CHARS, CJK_STOP, cjk_count, jieba_cutter, terms
+from qa.text import CJK_RUN, CJK_STOP, cjk_count, jieba_cutter, terms
 
 MODEL_FILE = Path(__file__).parent / "fitted" / "chinese_ranking.json"
-_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 _CLOSING = tuple("。！？；，：）)”")  # a line ending in Chinese punctuation is a sentence, not a heading
 
 SENTENCE_FEATURES = ("cosine", "coverage", "bigrams", "anchors", "hit")
@@ -46,12 +45,12 @@ class QuestionWords:
     anchors: tuple[str, ...] = ()  # its numbers, options and names in Latin script, as BM25 terms
 
 
-def question_words(question: str, idf: Callable[[Sequence[str]], np.ndarray]) -> QuestionWords:
+def weighted_question_words(question: str, idf: Callable[[Sequence[str]], np.ndarray]) -> QuestionWords:
     """The question's words with their IDF weights, and its character bigrams."""
     words: list[str] = []
-    for run in _CJK_RUN.findall(question):
+    for run in CJK_RUN.findall(question):
         words.extend(w for w in jieba_cutter().cut(run) if w not in CJK_STOP and len(w) > 1)
-    anchors = tuple(dict.fromkeys(t for t in terms(_CJK_RUN.sub(" ", question)) if t))
+    anchors = tuple(dict.fromkeys(t for t in terms(CJK_RUN.sub(" ", question)) if t))
     words = list(dict.fromkeys(words + list(anchors)))
     weights = tuple(float(w) for w in idf(words)) if words else ()
     return QuestionWords(tuple(words), weights, frozenset(bigrams(question)), anchors)
@@ -59,7 +58,7 @@ def question_words(question: str, idf: Callable[[Sequence[str]], np.ndarray]) ->
 
 def bigrams(text: str) -> set[str]:
     """Overlapping character pairs of the Chinese runs in text (single characters for one-character runs)."""
-    return {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(max(1, len(run) - 1))}
+    return {run[i:i + 2] for run in CJK_RUN.findall(text) for i in range(max(1, len(run) - 1))}
 
 
 def coverage(q: QuestionWords, text: str) -> float:
@@ -67,7 +66,7 @@ def coverage(q: QuestionWords, text: str) -> float:
     if not q.words:
         return 0.0
     lower = text.lower()
-    held = set(terms(_CJK_RUN.sub(" ", text)))
+    held = set(terms(CJK_RUN.sub(" ", text)))
     found = sum(w for word, w in zip(q.words, q.weights, strict=False) if (word in lower if cjk_count(word) else word in held))
     return float(found / max(sum(q.weights), 1e-9))
 
@@ -76,7 +75,7 @@ def anchor_share(q: QuestionWords, text: str) -> float:
     """Share of the question's Latin-script terms (numbers, options, names) that text holds; 0 without any."""
     if not q.anchors:
         return 0.0
-    held = set(terms(_CJK_RUN.sub(" ", text)))
+    held = set(terms(CJK_RUN.sub(" ", text)))
     return sum(a in held for a in q.anchors) / len(q.anchors)
 
 
@@ -110,7 +109,7 @@ EMBED_SENTENCES = 64  # the likeliest candidates (by their word evidence) that t
 
 def sentence_candidates(question: str, hits: Sequence, idf: Callable[[Sequence[str]], np.ndarray]) -> list[tuple]:
     """(hit, start, end, text, word features) of each candidate answer sentence of the top hits."""
-    q = question_words(question, idf)
+    q = weighted_question_words(question, idf)
     found = []
     for hit in hits[:CANDIDATE_HITS]:
         for a, b in sentence_spans(hit.text, 0, len(hit.text)):

@@ -18,31 +18,27 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from qa.answer.patterns import KIND_NAMES
 from qa.answer.verdict_model import VerdictModel
 from qa.answer.verdicts import CODE_TOKEN, MONTH, TEMPORAL_WORDS, YEAR, Verdict, number_near
 from qa.retrieve import dictionary
 from qa.retrieve.shape import NUMBER_WORDS, QuestionShape
-from qa.text import CJK_CHARS, cjk_count, is_cjk, stem, words
+from qa.text import CJK_RUN, cjk_count, is_cjk, stem, words
 
 MODEL_FILE = Path(__file__).parent / "fitted" / "chinese_verdict.json"
 FEATURES = ("sentence_cosine", "passage_cosine", "same_language", "sentence_unmatched", "passage_unmatched",
             "kind_missing", "anchor_missing", "name_missing")
 
-_RUN = re.compile(f"[{CJK_CHARS}]+")
 _ZH_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万]+")
 _NOT_NUMBERS = set("一些 一起 一般 一样 一直 一定 一下 一旦 一致 一切 一同 一并 一边 一面 万一 一种 一点".split())
 _ZH_TIME = re.compile(r"\d{4}\s*年|\d+\s*[年月日号周天]|[一二三四五六七八九十两]+\s*[年月日周天]|每[天日周月年]")
 _VERSION = re.compile(r"\d+(?:\.\d+)+|(?:版本|version|release)\s*\d|\b[vV]\d")
 _QUOTED = re.compile(r"“[^”]{1,30}”|「[^」]{1,30}」|\"[^\"]{1,30}\"")
 _LATIN_NAME = re.compile(r"[A-Za-z][\w.+/-]*[\w+]")
-_ZH_KIND = {"quantity": "数量", "time": "具体时间", "version": "具体版本", "person": "是谁", "place": "在哪里",
-            "entity": "具体是哪一个"}
-_EN_KIND = {"quantity": "a number", "time": "a date or time", "version": "a version", "person": "a name",
-            "place": "a place", "entity": "a name"}
 
 
 def _latin_stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in words(_RUN.sub(" ", text)) if not cjk_count(w))
+    return frozenset(stem(w) for w in words(CJK_RUN.sub(" ", text)) if not cjk_count(w))
 
 
 def holds(term: str, text: str) -> bool:
@@ -163,10 +159,11 @@ def _missing(shape: QuestionShape, checks: ChineseChecks, chinese: bool) -> tupl
     if not checks.kind:
         head = shape.head or ""
         if chinese:
-            items.append({"quantity": f"多少{head}", "entity": f"哪个{head}"}.get(shape.kind, _ZH_KIND.get(shape.kind, ""))
-                         if head else _ZH_KIND.get(shape.kind, "问题所问的内容"))
+            named = KIND_NAMES["zh"]
+            items.append({"quantity": f"多少{head}", "entity": f"哪个{head}"}.get(shape.kind, named.get(shape.kind, ""))
+                         if head else named.get(shape.kind, "问题所问的内容"))
         else:
-            items.append(f"the {' '.join(shape.focus)}" if shape.focus else _EN_KIND.get(shape.kind, "the answer"))
+            items.append(f"the {' '.join(shape.focus)}" if shape.focus else KIND_NAMES["en"].get(shape.kind, "the answer"))
     items += [f"“{a}”" for a in (*checks.anchors, *checks.names)]
     items += [f"“{t}”" for t in checks.lacking if t not in shape.focus][:2]
     return tuple(dict.fromkeys(i for i in items if i))[:4]

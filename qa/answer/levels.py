@@ -30,7 +30,6 @@ from qa.retrieve.query import Query
 from qa.text import cjk_count, content_terms, is_cjk
 
 MODEL_FILE = Path(__file__).parent / "fitted" / "answer_levels.json"
-CANDIDATE_HITS = 5  # answer sentences are read from this many top passages
 FEATURES = ("route_first", "route_rank", "cosine", "cosine_gap", "overlap", "kind", "fits", "anchor_missing",
             "name_missing", "focus_missing", "sentence_unmatched", "passage_unmatched", "hit_first", "hit_rank",
             "relevance", "code_mismatch", "same_language", "short", "table_row", "novelty", "after_restating",

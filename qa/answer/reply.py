@@ -8,6 +8,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from qa.answer import routes
+from qa.answer.answerer import Question, VerdictModels
 from qa.answer.answers import Answer, Candidate, best_sentences, cite_sentence_page
 from qa.answer.levels import LevelModel, choose, has_words, level, load_levels
 from qa.answer.reasons import level_reason, no_words
@@ -47,9 +48,11 @@ def candidates(r: Retrieval, model: VerdictModel | None = None,
                chinese_model: VerdictModel | None = None) -> tuple[list[Candidate], Verdict]:
     """Every candidate answer sentence of the top hits, as the question's route ranks them, and its verdict."""
     assert r.idf is not None  # retrieve always weighs the question's words
-    q = routes.Question(r.query, r.hits, r.embedder, r.qvec, r.matcher, r.idf, r.gen.bm25.idf)
+    q = Question(r.query, r.hits, r.embedder, r.qvec, r.matcher, r.idf, r.gen.bm25.idf)
+    models = VerdictModels(model or load_models().full, chinese_model or routes.chinese_models().full)
     answerer = routes.ROUTES[r.route]
-    return answerer(q, model or load_models().full, chinese_model or routes.chinese_models().full)
+    found = answerer.rank(q, models)
+    return found, answerer.judge(q, found, models)
 
 
 def reply(r: Retrieval, model: VerdictModel | None = None, chinese_model: VerdictModel | None = None,

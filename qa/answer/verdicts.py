@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from qa.answer.patterns import KIND_NAMES
 from qa.answer.verdict_model import VerdictModel
 from qa.retrieve.shape import NUMBER_WORDS, QuestionShape
 from qa.text import stem, tokens, word_set
@@ -41,8 +42,6 @@ _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][A-Za-z0-9&'’.-]*[A-Za-z0
 _CITATION_MARK = re.compile(r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]")
 CODE_TOKEN = re.compile(r"(?:/[\w.+-]+){2,}|\b[a-z][\w+]*(?:[-_.][\w+]+){1,}\b")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|\*[^*]+\*")
-_KIND_NAMES = {"quantity": "a number", "time": "a date or time", "person": "a name", "place": "a place",
-               "entity": "a name"}
 
 
 @dataclass(frozen=True)
@@ -269,7 +268,7 @@ def missing_items(checks: Checks, shape: QuestionShape) -> tuple[str, ...]:
     if checks.focus:
         items.append(("which " if shape.kind == "entity" else "the ") + " ".join(shape.focus))
     elif not checks.kind:
-        items.append(_KIND_NAMES.get(shape.kind, "the answer"))
+        items.append(KIND_NAMES["en"].get(shape.kind, "the answer"))
     items += [f"“{a}”" for a in (*checks.anchors, *checks.names)]
     items += [f"“{t}”" for t in checks.unmatched_terms if t not in shape.focus and t not in shape.anchors][:2]
     return tuple(dict.fromkeys(items))[:4]

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 
 from qa.retrieve.shape import QuestionShape
-from qa.text import CJK_CHARS, CJK_STOP, jieba_cutter, terms
+from qa.text import CJK_RUN, CJK_STOP, jieba_cutter, terms
 
-_RUN = re.compile(f"[{CJK_CHARS}]+")
 # (kind, pattern) in the order they are tried: the first that matches decides.
 _ASKS = (
     ("time", re.compile(r"哪一?年|何年|哪一?天|何时|什么时候|几月|几号|哪一?月|什么日期|多久以前")),
@@ -49,7 +48,7 @@ def _noun_after(rest: str) -> tuple[str, ...]:
     for w in _words(rest)[:3]:
         if w in _MEASURE and not out:
             continue
-        if not _RUN.fullmatch(w) or w in _NOT_NOUN:
+        if not CJK_RUN.fullmatch(w) or w in _NOT_NOUN:
             break
         out.append(w.removeprefix("个") if len(w) > 1 else w)
         if len(out) == 1:
@@ -59,7 +58,7 @@ def _noun_after(rest: str) -> tuple[str, ...]:
 
 def _noun_before(head: str) -> tuple[str, ...]:
     """The last content word before a closing "是多少"/"是什么" ("默认 IP 地址是多少" → 地址)."""
-    found = [w for w in _words(head) if _RUN.fullmatch(w) and w not in _NOT_NOUN and w not in ("默认", "缺省")]
+    found = [w for w in _words(head) if CJK_RUN.fullmatch(w) and w not in _NOT_NOUN and w not in ("默认", "缺省")]
     if len(found) > 1 and found[-1] in _COUNT_SUFFIX:
         found.pop()
     return tuple(found[-1:])
@@ -97,11 +96,11 @@ def chinese_shape(question: str) -> QuestionShape:
     asked = [a for a in map(_ask, _clauses(question)) if a]
     if asked:  # the first clause that asks for something particular
         kind, focus = asked[0]
-    latin = _RUN.sub(" ", question)
+    latin = CJK_RUN.sub(" ", question)
     anchors = tuple(dict.fromkeys(t for t in re.findall(r"[A-Za-z0-9][\w.+/-]*[\w+]|\d", latin)
                                   if any(c in "0123456789" for c in t)))
     names = tuple(dict.fromkeys(t.lower() for t in re.findall(r"[A-Za-z][\w.+/-]*[\w+]", latin)))
-    words = [w for run in _RUN.findall(question) for w in _words(run) if w not in CJK_STOP and len(w) > 1
+    words = [w for run in CJK_RUN.findall(question) for w in _words(run) if w not in CJK_STOP and len(w) > 1
              and not _ASKING.search(w)]
     content = tuple(dict.fromkeys([*words, *(t for t in terms(latin) if t)]))
     return QuestionShape(kind, focus, anchors, content, names)
