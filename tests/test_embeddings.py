@@ -12,7 +12,7 @@ import pytest
 
 from qa import Assistant
 from qa.embed.embeddings import MAX_SEQ_TOKENS, SentenceTransformerEmbedder, load_tokenizer, model_hash
-from qa.embed.onnx import OnnxEmbedder, onnx_path_for
+from qa.embed.onnx import MAX_BATCH_TOKENS, OnnxEmbedder, onnx_path_for
 from qa.embed.query import CachedEmbedder, query_embedder
 
 LONG = " ".join(f"Sentence {i} says that data governance in county {i} relies on shared platforms." for i in range(40))
@@ -63,6 +63,28 @@ def test_length_batching_and_cache_do_not_change_vectors(onnx_file):
     assert np.allclose(again, np.vstack([one_by_one[::-1], one_by_one[:1]]), atol=1e-5)
     assert len(cached) == 3  # bounded
     assert cached.embed([]).shape == onnx.embed([]).shape == (0, 384)
+
+
+@pytest.mark.model
+def test_a_batch_of_long_passages_holds_at_most_max_batch_tokens(onnx_file):
+    """What bounds a build's memory: onnxruntime keeps the largest buffers a batch needed."""
+    onnx = OnnxEmbedder(onnx_file)
+    shapes: list[tuple[int, int]] = []
+    session = onnx.session
+
+    class Recording:
+        def run(self, outputs, feeds):
+            shapes.append(feeds["input_ids"].shape)
+            return session.run(outputs, feeds)
+
+    onnx.session = Recording()
+    texts = [LONG] * 40 + TEXTS[:4] * 10
+    got = onnx.embed(texts)
+    assert sum(rows for rows, _ in shapes) == len(texts)
+    assert all(rows * width <= MAX_BATCH_TOKENS for rows, width in shapes), shapes
+    assert max(rows for rows, _ in shapes) > 1  # short texts still share a batch
+    onnx.session = session
+    assert np.allclose(got[:40], onnx.embed([LONG]), atol=1e-5)
 
 
 class _Counting:
