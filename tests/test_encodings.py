@@ -123,8 +123,8 @@ def _answers(root: Path, name: str, data: bytes, suffix: str, questions: list[st
                           build_embedder=lambda: fake, multilingual=FakeEmbedder())
     report = assistant.build_index()
     assert report.skipped == ()
-    return [[(h.text, h.citation.section, h.citation.start, h.citation.end) for h in assistant.search(q, k=3)]
-            for q in questions]
+    # The whole reply of each question (level, sentences, reason, cited hits), as `qa ask --json` prints it.
+    return [assistant.ask(q, k=3).to_dict() for q in questions]
 
 
 @needs_docs
@@ -134,4 +134,5 @@ def test_the_manual_in_a_chinese_encoding_answers_as_its_utf8_original(tmp_path,
     original, encoded, suffix = _pairs(tmp_path)[name]
     assert len(original.decode("utf-8")) > 20_000  # a real share of the manual, not a few lines
     expected = _answers(tmp_path, "utf8", original, suffix, questions)
+    assert all(reply["hits"] for reply in expected) and any(reply["answer"] for reply in expected)
     assert _answers(tmp_path, name, encoded, suffix, questions) == expected
