@@ -19,7 +19,8 @@ from qa.evidence.page_view import PageView
 from qa.index.build import BuildReport
 from qa.index.store.chunks import DocumentRecord
 from qa.ingest.chunking import Citation
-from qa.ingest.documents import SUPPORTED_SUFFIXES, check_bytes, content_hash
+from qa.ingest.documents import check_bytes, content_hash
+from qa.ingest.readers import SUPPORTED_SUFFIXES
 from qa.retrieve.hits import Hit
 from qa.settings import Settings
 

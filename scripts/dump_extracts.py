@@ -20,8 +20,9 @@ from qa.embed import multilingual
 from qa.embed.embeddings import load_tokenizer
 from qa.errors import DocumentError
 from qa.ingest.chunking import chunk_document, tokenizer_counter
-from qa.ingest.documents import SUPPORTED_SUFFIXES, check_bytes, load_document
+from qa.ingest.documents import check_bytes, load_document
 from qa.ingest.files import collect_files
+from qa.ingest.readers import SUPPORTED_SUFFIXES
 from qa.settings import PROJECT_DIR, Settings
 
 # Bytes no supported type accepts as they are: each reader's refusal of them is part of its behaviour.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.ingest.documents import SUPPORTED_SUFFIXES, load_document
+from qa.ingest.documents import load_document
 from qa.ingest.markup.blocks import Block
 from qa.ingest.markup.odf import read_odp, read_odt
+from qa.ingest.readers import SUPPORTED_SUFFIXES
 from qa.settings import Settings
 from tests.odf_files import make_odp, make_odt
 

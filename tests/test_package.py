@@ -137,3 +137,27 @@ def test_no_module_imports_another_modules_private_names():
 def test_every_module_reads_in_one_sitting(folder):
     long = {p.name: n for p in (PROJECT / folder).rglob("*.py") if (n := len(p.read_text().splitlines())) > 300}
     assert long == {}
+
+
+def test_every_ingest_reader_implements_the_reader_interface_and_reads_its_own_suffixes():
+    import inspect
+
+    from qa.errors import DocumentError
+    from qa.ingest.readers import READERS, SUPPORTED_SUFFIXES, reader_for
+    from qa.ingest.readers.base import Reader
+
+    # One module per format, each with its reader in the one table; base and markup hold what readers share.
+    modules = {p.stem for p in (PROJECT / "qa" / "ingest" / "readers").glob("*.py")} - {"__init__", "base", "markup"}
+    assert sorted(type(r).__module__.rsplit(".", 1)[-1] for r in READERS) == sorted(modules)
+    assert len(SUPPORTED_SUFFIXES) == len(set(SUPPORTED_SUFFIXES))  # each suffix has exactly one reader
+    for reader in READERS:
+        for method in ("name", "check", "read"):
+            wanted = inspect.signature(getattr(Reader, method))
+            assert inspect.signature(getattr(type(reader), method)).parameters.keys() == wanted.parameters.keys(), \
+                (reader, method)
+        assert reader.suffixes and all(s.startswith(".") and s == s.lower() for s in reader.suffixes)
+        for suffix in reader.suffixes:
+            assert reader_for(suffix) is reader
+            assert isinstance(reader.name(suffix), str) and reader.name(suffix)
+            with pytest.raises(DocumentError):  # NUL bytes are no file of any supported type
+                reader.check(b"\x00\x01\x02 not a file of this type", suffix)

@@ -1,5 +1,5 @@
-"""Documents: corpus files (.txt, .md, .pdf, .html, .epub, .docx, .odt, .odp, images) read into text with title, sections,
-pages and references."""
+"""Documents: corpus files read into text with title, sections, pages and references, each format by its reader
+(qa/ingest/readers/)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,10 @@ from pathlib import Path
 from qa.errors import DocumentError
 from qa.ingest import layout
 from qa.ingest.layout import Section
-from qa.ingest.limits import check_text, text_limit
-from qa.ingest.markup.encoding import decode, utf16_without_bom
-from qa.ingest.pdf_text import read_image, read_pdf
-from qa.ingest.structured import READERS, ZIPPED, read_markup
+from qa.ingest.limits import text_limit
+from qa.ingest.readers import SUPPORTED_SUFFIXES, reader_for
+from qa.ingest.readers.base import Extract, Reader
 from qa.settings import Settings
-
-IMAGES = (".png", ".jpg", ".jpeg")  # read by OCR (qa/ingest/ocr.py)
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", *READERS, *IMAGES)
-_IMAGE_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
 
 
 @dataclass(frozen=True)
@@ -79,34 +74,17 @@ def content_hash(data: bytes) -> str:
 
 def check_bytes(data: bytes, suffix: str) -> None:
     """Refuse a file whose type is unsupported or whose content is not what its suffix claims (DocumentError)."""
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise DocumentError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    reader = _reader(suffix)
     if not data:
         raise DocumentError("empty file (0 bytes)")
-    if suffix == ".pdf" and not data.lstrip()[:5].startswith(b"%PDF-"):
-        raise DocumentError("not a PDF (the file does not start with %PDF-)")
-    if suffix in ZIPPED and data.startswith(_OLE):
-        raise DocumentError(f"the {READERS[suffix][1]} file is password-protected (it is encrypted); save a copy "
-                            "without the password and add that")
-    if suffix in ZIPPED and not data.startswith(b"PK\x03\x04"):
-        what = READERS[suffix][1]
-        raise DocumentError(f"not {'an' if what[0] in 'AEFHILMNORSX' else 'a'} {what} file "
-                            f"(it is not a zip archive, as {what} files are)")
-    if suffix in IMAGES and not data.startswith(_IMAGE_MAGIC[suffix]):
-        raise DocumentError(f"not a {suffix[1:].upper()} image (its first bytes are not a {suffix[1:].upper()} signature)")
-    if suffix not in (".pdf", *ZIPPED, *IMAGES) and b"\x00" in data[:8192] and not data.startswith(_UTF16_BOMS) \
-            and not utf16_without_bom(data):
-        raise DocumentError("binary content, not text")
+    reader.check(data, suffix)
 
 
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container Word writes a password-protected document into
-
-
-def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
-    """A text file's text and what to tell about its encoding (qa/ingest/markup/encoding.py)."""
-    got = decode(data)
-    return got.text, got.warnings
+def _reader(suffix: str) -> Reader:
+    reader = reader_for(suffix)
+    if reader is None:
+        raise DocumentError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    return reader
 
 
 def _sections(text: str, markdown: bool, cleaned: layout.Cleaned | None = None, raw: str = "",
@@ -168,13 +146,6 @@ def _title_from_name(source: str) -> str:
     return re.sub(r"[_\-]+", " ", stem).strip().capitalize() or source
 
 
-def _pdf_title(meta_title: str | None) -> str | None:
-    if not meta_title or len(meta_title.split()) < 2 or re.search(
-            r"\.(docx?|pdf|tex)$|^Microsoft|^(untitled|table of contents|contents)$", meta_title, re.I):
-        return None
-    return meta_title
-
-
 def load_document(path: Path, corpus_root: Path, settings: Settings, source: str | None = None,
                   on_page=None) -> Document:
     """Read one corpus file; raises DocumentError naming the reason when it cannot be used.
@@ -188,31 +159,21 @@ def load_document(path: Path, corpus_root: Path, settings: Settings, source: str
         except ValueError:
             source = path.name
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:  # before reading: the file may be huge or special
-        check_bytes(b"", suffix)
+    reader = _reader(suffix)  # before reading: the file may be huge or special
     data = _read(path, settings.max_file_bytes)
     check_bytes(data, suffix)
     doc_id = content_hash(data)
-    what = "PDF" if suffix == ".pdf" else READERS[suffix][1] if suffix in READERS else "text file"
-    limit = text_limit(len(data), settings, what)
-    if suffix == ".pdf":
-        # The child parses the very bytes hashed here, so the document id always matches its text.
-        pdf = read_pdf(data, settings, on_page, limit)
-        check_text(len(pdf.raw), limit)
-        return parse_text(pdf.raw, source, doc_id, page_starts=pdf.page_starts, title_hint=_pdf_title(pdf.title),
-                          warnings=pdf.warnings, outline=pdf.headings)
-    if suffix in IMAGES:
-        img = read_image(data, settings)
-        return parse_text(img.raw, source, doc_id, page_starts=img.page_starts, warnings=img.warnings)
-    if suffix in READERS:
-        # Parsed in the same sandbox as PDFs; the child parses the very bytes hashed here.
-        got = read_markup(data, suffix, settings.parse_timeout_s, settings.parse_memory_bytes, limit)
-        check_text(len(got.text), limit)
+    got = reader.read(data, suffix, settings, text_limit(len(data), settings, reader.name(suffix)), on_page)
+    return document_of(got, source, doc_id)
+
+
+def document_of(got: Extract, source: str, doc_id: str) -> Document:
+    """The Document of a reader's extract: text laid out by its reader used as it is, raw text parsed."""
+    if got.sections is not None:
         return Document(doc_id, source, got.title or _title_from_name(source), got.text, got.sections, (),
                         _references(got.text, got.sections), got.warnings)
-    text, warnings = decode_text(data)
-    check_text(len(text), limit)
-    return parse_text(text, source, doc_id, markdown=suffix in (".md", ".markdown"), warnings=warnings)
+    return parse_text(got.text, source, doc_id, markdown=got.markdown, page_starts=got.page_starts,
+                      title_hint=got.title, warnings=got.warnings, outline=got.outline)
 
 
 READ_TRIES = 3  # a file that changes while it is read is read again, this many times in all

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from qa.errors import CorpusNotFound
-from qa.ingest.documents import SUPPORTED_SUFFIXES
+from qa.ingest.readers import SUPPORTED_SUFFIXES
 
 # What a saved web page links to: read by the browser with the page, not a document of its own.
 PAGE_ASSETS = (".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".bmp", ".woff", ".woff2",

@@ -7,22 +7,14 @@ line, a table as Markdown pipe rows under its header row (qa/ingest/tables.py), 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
 from qa.errors import DocumentError
 from qa.ingest.code_blocks import fence
 from qa.ingest.layout import Section
-from qa.ingest.limits import TextLimit
 from qa.ingest.markup.blocks import Block
-from qa.ingest.sandbox import run_markup
 from qa.ingest.tables import pipe_table
-
-# suffix -> (reader kind, what the user calls the file)
-READERS = {".html": ("html", "HTML"), ".htm": ("html", "HTML"), ".xhtml": ("html", "XHTML"),
-           ".epub": ("epub", "EPUB"), ".docx": ("docx", "DOCX"), ".odt": ("odt", "ODT"), ".odp": ("odp", "ODP")}
-ZIPPED = (".epub", ".docx", ".odt", ".odp")
 
 
 @dataclass(frozen=True)
@@ -32,25 +24,6 @@ class Layout:
     title: str
     text: str
     sections: tuple[Section, ...]
-    warnings: tuple[str, ...] = ()
-
-
-def read_markup(data: bytes, suffix: str, timeout_s: float, memory_bytes: int, limit: TextLimit | None = None) -> Layout:
-    """The layout of an HTML, EPUB or DOCX file, parsed in the sandboxed child; DocumentError when refused.
-
-    limit: the most text the file may become (qa/ingest/limits.py), enforced in the child as it reads."""
-    kind, what = READERS[suffix]
-    bound = (limit.chars, limit.refusal) if limit else ()
-    out = run_markup(kind, data, timeout_s, memory_bytes, what, *bound)
-    try:
-        got = json.loads(out)
-        blocks = [Block.from_json(b) for b in got["blocks"]]
-        title = str(got.get("title") or "")
-        warnings = tuple(str(w) for w in got.get("warnings") or ())
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DocumentError(f"the {what} parser gave unreadable output ({exc})") from None
-    layout = lay_out(title, blocks)
-    return Layout(layout.title, layout.text, layout.sections, warnings)
 
 
 def lay_out(title: str, blocks: list[Block]) -> Layout:
