@@ -59,10 +59,10 @@ def render(name: str, page: int, dpi: int, path: Path) -> str:
 
 
 def run_engine(engine: str, images: list[tuple[str, str]]) -> list[dict]:
-    """OCR each image in this process with the product's reader (qa/ingest/ocr.py); text and seconds per image."""
+    """OCR each image in this process with the product's reader (qa/ingest/pdf/ocr.py); text and seconds per image."""
     from PIL import Image
 
-    from qa.ingest.ocr import Reader
+    from qa.ingest.pdf.ocr import Reader
 
     reader = Reader(engine)
     out = []
@@ -105,7 +105,7 @@ def main() -> None:
     (OUT / "ocr-engines.json").write_text(json.dumps(rows, indent=1) + "\n")
     lines = ["# OCR engines on real manual pages rendered as scans", "",
              "Command: `python -m bench.ocr_engines` (rapidocr-onnxruntime 1.4.4, PP-OCRv4 models of its wheel; Debian "
-             "tesseract-ocr 5.3.0 with chi_sim+eng; both through qa/ingest/ocr.py's Reader; pages rendered in grey by "
+             "tesseract-ocr 5.3.0 with chi_sim+eng; both through qa/ingest/pdf/ocr.py's Reader; pages rendered in grey by "
              "pypdfium2; 2-core shared machine, "
              "one run). Accuracy = 1 - character error rate against the page's text layer, whitespace removed.", "",
              "| engine | dpi | language | pages | accuracy (mean) | s / page (median) | pages / s | peak MiB |",

@@ -30,7 +30,7 @@ from qa.index.rebuild import Rebuild
 from qa.index.store.backends import current_token, open_serving
 from qa.index.store.chunks import DocumentRecord
 from qa.index.store.protocol import ServingGeneration
-from qa.ingest.page_labels import labelled
+from qa.ingest.pdf.page_labels import labelled
 from qa.ingest.removal import remove_file
 from qa.retrieve.hits import Hit
 from qa.retrieve.params import checked

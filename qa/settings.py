@@ -49,7 +49,7 @@ class Settings:
     # moved onto parse_timeout_s / parse_memory_bytes, after which they read None.
     pdf_timeout_s: float | None = None
     pdf_memory_bytes: int | None = None
-    # Pages without a text layer and image files (.png, .jpg) are read by OCR (qa/ingest/ocr.py): "auto" (the first
+    # Pages without a text layer and image files (.png, .jpg) are read by OCR (qa/ingest/pdf/ocr.py): "auto" (the first
     # engine installed), "rapidocr", "tesseract" or "off"; each page read by OCR adds ocr_page_timeout_s to parse_timeout_s.
     ocr: str = "auto"
     ocr_page_timeout_s: float = 180.0  # measured: 1-2 min a page on a loaded 2-core machine (results/ocr-engines.md)

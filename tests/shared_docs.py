@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qa.ingest.documents import Document, load_document
-from qa.ingest.pdf import PdfText, extract
+from qa.ingest.pdf.extract import PdfText, extract
 from qa.settings import Settings
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "docs"

@@ -12,7 +12,7 @@ from qa import Assistant, Settings
 from qa.errors import DocumentError
 from qa.ingest import documents
 from qa.ingest.documents import load_document
-from qa.ingest.pdf import extract_pages
+from qa.ingest.pdf.extract import extract_pages
 
 GOOD = ("Harbour notes\n\nThe harbour master counted {n} ships in the spring. Most of them carried timber and "
         "grain from the northern ports. The records are kept in the town hall.\n")

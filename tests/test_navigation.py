@@ -1,12 +1,12 @@
-"""qa.ingest.navigation: contents and index pages are recognised and kept out of the passages."""
+"""qa.ingest.pdf.navigation: contents and index pages are recognised and kept out of the passages."""
 
 from __future__ import annotations
 
 import pytest
 from shared_docs import child_text, document, needs_docs
 
-from qa.ingest.navigation import describe, navigation_kind, navigation_pages
-from qa.ingest.pdf_text import page_texts
+from qa.ingest.pdf.document_text import page_texts
+from qa.ingest.pdf.navigation import describe, navigation_kind, navigation_pages
 
 CONTENTS = "\n".join(f"{n}.{m} Topic number {n} {m} . . . . . . . . . {10 * n + m}" for n in (1, 2) for m in range(4))
 INDEX = "\n".join(f"entry{c}, {n}, {n + 40}" for c, n in zip("abcdefgh", range(3, 90, 11), strict=True))

@@ -9,7 +9,7 @@ import pytest
 
 from qa.errors import DocumentError
 from qa.ingest.documents import load_document
-from qa.ingest.ocr import HOW_TO_ENABLE, available, in_reading_order
+from qa.ingest.pdf.ocr import HOW_TO_ENABLE, available, in_reading_order
 from qa.settings import Settings
 from tests.pdfs import minimal_pdf
 from tests.shared_docs import DOCS, needs_docs

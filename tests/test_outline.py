@@ -1,11 +1,11 @@
-"""qa.ingest.outline: a PDF's sections are its outline entries, located on their pages, with the chapter path."""
+"""qa.ingest.pdf.outline: a PDF's sections are its outline entries, located on their pages, with the chapter path."""
 
 from __future__ import annotations
 
 from shared_docs import child_text, document, needs_docs
 
-from qa.ingest.outline import locate
-from qa.ingest.pdf import OutlineEntry
+from qa.ingest.pdf.extract import OutlineEntry
+from qa.ingest.pdf.outline import locate
 
 pytestmark = needs_docs
 

@@ -1,4 +1,4 @@
-"""qa.ingest.page_labels: a citation names the page label a PDF prints, beside the PDF's own page index."""
+"""qa.ingest.pdf.page_labels: a citation names the page label a PDF prints, beside the PDF's own page index."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pdfs import minimal_pdf
 from shared_docs import DOCS, needs_docs
 
 import qa
-from qa.ingest.page_labels import labelled, page_labels, read_labels
+from qa.ingest.pdf.page_labels import labelled, page_labels, read_labels
 
 LABELS = "<< /Nums [0 << /S /r >> 2 << /S /D >>] >>"  # i, ii, then 1, 2, …
 

@@ -1,4 +1,4 @@
-"""qa.ingest.pdf / pdf_text: clean page text from every PDF (pdfium, spaces kept), read page by page in the child."""
+"""qa.ingest.pdf (extract, document_text): clean page text from every PDF (pdfium, spaces kept), read page by page in the child."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from shared_docs import DOCS, PDFS, child_text, document, needs_docs
 
 from qa.ingest.documents import load_document
-from qa.ingest.pdf import PdfText, glued_share
-from qa.ingest.pdf_text import compose
+from qa.ingest.pdf.document_text import compose
+from qa.ingest.pdf.extract import PdfText, glued_share
 from qa.settings import Settings
 
 # Letters of alphabets that space their words (Chinese does not: its runs are sentences, not glued words).

@@ -1,4 +1,4 @@
-"""qa.ingest.running_heads: running headers, footers and page numbers that repeat across pages are dropped."""
+"""qa.ingest.pdf.running_heads: running headers, footers and page numbers that repeat across pages are dropped."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import pytest
 from shared_docs import document, needs_docs
 
-from qa.ingest.running_heads import strip_running_lines
+from qa.ingest.pdf.running_heads import strip_running_lines
 
 
 def test_strip_running_lines_drops_repeated_headers_footers_and_page_numbers():

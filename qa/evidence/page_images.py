@@ -195,9 +195,9 @@ def _render(data: bytes, number: int, dpi: int) -> dict:
 
 
 def _scanned_chars(page, left: float, top: float) -> tuple[list[str], list[float]]:
-    """A scanned page's characters and boxes from OCR, as indexing read them (qa/ingest/ocr.py): each line's box
+    """A scanned page's characters and boxes from OCR, as indexing read them (qa/ingest/pdf/ocr.py): each line's box
     shared out among its characters, so that a passage read by OCR is marked on the page; none without an engine."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ingest"))
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ingest" / "pdf"))
     from ocr import DPI, Reader, available, has_images  # type: ignore[import-not-found]
 
     engine = available("auto")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from qa.ingest.outline import PATH_SEPARATOR
+from qa.ingest.pdf.outline import PATH_SEPARATOR
 
 # Section titles of back matter, in the words books and papers use (an outline's or a heading's).
 _TITLES = re.compile(

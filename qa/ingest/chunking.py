@@ -11,7 +11,7 @@ from qa.ingest.back_matter import is_back_matter
 from qa.ingest.code_blocks import is_code
 from qa.ingest.documents import Document
 from qa.ingest.layout import is_chinese
-from qa.ingest.outline import PATH_SEPARATOR
+from qa.ingest.pdf.outline import PATH_SEPARATOR
 from qa.ingest.structure import block_spans, starts_block, tables_apart
 from qa.ingest.tables import row_spans
 from qa.ingest.tokens import TokenCounter, tokenizer_counter  # noqa: F401  (chunking.tokenizer_counter, as before)
@@ -37,7 +37,7 @@ class Citation:
     end: int
     page_range: tuple[int, int] | None = None  # (first, last) page when the passage runs over a page break
     # The labels the PDF prints on those pages (pdfium's page labels: "57", "xii") where the PDF has labels that
-    # differ from its 1-based page indices; None otherwise. Filled in when a hit is cited (qa/ingest/page_labels.py).
+    # differ from its 1-based page indices; None otherwise. Filled in when a hit is cited (qa/ingest/pdf/page_labels.py).
     page_label: str | None = None
     page_range_labels: tuple[str, str] | None = None
 

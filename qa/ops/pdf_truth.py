@@ -1,7 +1,7 @@
 """What a PDF question's answer should come with, from the PDF itself: its outline entry, its navigation pages.
 
 The eval's "page" field says where the answer is; the outline entry holding it is the last outline heading
-before the answer on that page (qa/ingest/outline.py locates the headings), never a hand-made label.
+before the answer on that page (qa/ingest/pdf/outline.py locates the headings), never a hand-made label.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.ingest import navigation
-from qa.ingest.outline import PATH_SEPARATOR, heading_matches
-from qa.ingest.pdf import extract
-from qa.ingest.pdf_text import compose, page_texts
+from qa.ingest.pdf import navigation
+from qa.ingest.pdf.document_text import compose, page_texts
+from qa.ingest.pdf.extract import extract
+from qa.ingest.pdf.outline import PATH_SEPARATOR, heading_matches
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Image files (.png, .jpg): read by OCR in the PDF child (qa/ingest/ocr.py), as a document of one page."""
+"""Image files (.png, .jpg): read by OCR in the PDF child (qa/ingest/pdf/ocr.py), as a document of one page."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from qa.errors import DocumentError
 from qa.ingest.limits import TextLimit
-from qa.ingest.pdf_text import read_image
+from qa.ingest.pdf.document_text import read_image
 from qa.ingest.readers.base import Extract, OnPage
 from qa.settings import Settings
 

@@ -1,4 +1,4 @@
-"""PDF files: pages read in the sandboxed child (qa/ingest/pdf_text.py), with their outline and metadata title."""
+"""PDF files: pages read in the sandboxed child (qa/ingest/pdf/document_text.py), with their outline and metadata title."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from qa.errors import DocumentError
 from qa.ingest.limits import TextLimit, check_text
-from qa.ingest.pdf_text import read_pdf
+from qa.ingest.pdf.document_text import read_pdf
 from qa.ingest.readers.base import Extract, OnPage
 from qa.settings import Settings
 

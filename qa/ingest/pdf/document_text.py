@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from qa.ingest import navigation, outline
 from qa.ingest.limits import TextLimit
-from qa.ingest.pdf import PdfText, extract
-from qa.ingest.running_heads import strip_running_lines
+from qa.ingest.pdf import navigation, outline
+from qa.ingest.pdf.extract import PdfText, extract
+from qa.ingest.pdf.running_heads import strip_running_lines
 from qa.settings import Settings
 
 # Lone surrogates (from broken PDF text encodings) cannot be stored or tokenized; NUL is never text.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.ingest.pdf import OutlineEntry
+from qa.ingest.pdf.extract import OutlineEntry
 
 PATH_SEPARATOR = " › "
 # What may stand before an outline title on its heading line: "4.2", "Chapter 4:", "Appendix A", "第3章".

@@ -44,7 +44,7 @@ class PdfText:
     title: str | None
     outline: tuple[OutlineEntry, ...] = ()
     warnings: tuple[str, ...] = ()
-    # Per page, its ruled tables (qa/ingest/pdf_tables.py): (start, end, rows), page text [start:end] the table's.
+    # Per page, its ruled tables (qa/ingest/pdf/tables.py): (start, end, rows), page text [start:end] the table's.
     tables: tuple[tuple[tuple[int, int, tuple[tuple[str, ...], ...]], ...], ...] = ()
 
 
@@ -54,14 +54,14 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
     """The text of a PDF; a hostile file costs at most timeout_s and memory_bytes. on_page(done, total) per page.
 
     Pages past max_chars of text stop the child and refuse the file with the sentence refusal.
-    ocr: the engine for pages without a text layer ("auto", "rapidocr", "tesseract", "off"; qa/ingest/ocr.py); each
+    ocr: the engine for pages without a text layer ("auto", "rapidocr", "tesseract", "off"; qa/ingest/pdf/ocr.py); each
     page read by OCR adds ocr_page_s to the time allowed. None: the text layer only, with no word on scanned pages
     (the outline and navigation truth of qa/ops/pdf_truth.py). image: the bytes are one page's image (.png, .jpg)."""
     # The parent side only: the child runs this file alone, with nothing of qa on its path.
     from qa.errors import DocumentError
-    from qa.ingest.deadline import Deadline
-    from qa.ingest.ocr import scan_report
-    from qa.ingest.pdf_tables import checked
+    from qa.ingest.pdf.deadline import Deadline
+    from qa.ingest.pdf.ocr import scan_report
+    from qa.ingest.pdf.tables import checked
     from qa.ingest.sandbox import failure_reason, timeout_reason
 
     data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
@@ -210,8 +210,8 @@ def _extract(data: bytes, ocr_choice: str = "off") -> None:
 
     import pypdfium2 as pdfium
     from ocr import has_images  # type: ignore[import-not-found]  # beside this file, on the child's path
-    from pdf_tables import find_tables  # type: ignore[import-not-found]
     from pypdf import PdfReader
+    from tables import find_tables  # type: ignore[import-not-found]
 
     logging.disable(logging.WARNING)  # pypdf logs recoverable damage; the parent reports what matters
     try:
@@ -281,7 +281,7 @@ def _main() -> None:
 
     limit = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    sys.path.insert(0, str(Path(__file__).resolve().parent))  # pdf_tables.py; not the qa package
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # tables.py and ocr.py; not the qa package
     ocr_choice = sys.argv[2] if len(sys.argv) > 2 else "off"
     try:
         if len(sys.argv) > 3 and sys.argv[3] == "image":
