@@ -10,7 +10,9 @@ from qa.embed.embeddings import load_tokenizer
 from qa.embed.multilingual import chinese_aware_counter
 from qa.ingest.chunking import chunk_document, sentence_spans, tokenizer_counter
 from qa.ingest.documents import load_document, parse_text
-from qa.ingest.layout import chinese_headings, clean, is_chinese
+from qa.ingest.headings import chinese_headings
+from qa.ingest.language import is_chinese
+from qa.ingest.text_repair import clean
 from qa.settings import Settings
 
 ZH = Path(__file__).resolve().parent / "data" / "zh"

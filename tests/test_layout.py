@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.ingest.layout import Section, clean, find_headings, find_title, is_reference_heading, reference_entries
+from qa.ingest.headings import Section, find_headings, find_title
+from qa.ingest.references import is_reference_heading, reference_entries
+from qa.ingest.text_repair import clean
 
 # --- clean -----------------------------------------------------------------------------------------------------
 

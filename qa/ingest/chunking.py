@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from qa.ingest.back_matter import is_back_matter
+from qa.ingest.block_spans import block_spans, starts_block, tables_apart
 from qa.ingest.code_blocks import is_code
 from qa.ingest.documents import Document
-from qa.ingest.layout import is_chinese
+from qa.ingest.language import is_chinese
 from qa.ingest.pdf.outline import PATH_SEPARATOR
-from qa.ingest.structure import block_spans, starts_block, tables_apart
 from qa.ingest.tables import row_spans
 from qa.ingest.tokens import TokenCounter, tokenizer_counter  # noqa: F401  (chunking.tokenizer_counter, as before)
 from qa.serialize import CitationDict, citation_dict

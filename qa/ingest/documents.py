@@ -11,11 +11,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qa.errors import DocumentError
-from qa.ingest import layout
-from qa.ingest.layout import Section
+from qa.ingest.headings import Section, chinese_headings, find_headings, find_title
+from qa.ingest.language import is_chinese
 from qa.ingest.limits import text_limit
 from qa.ingest.readers import SUPPORTED_SUFFIXES, reader_for
 from qa.ingest.readers.base import Extract, Reader
+from qa.ingest.references import is_reference_heading, reference_entries
+from qa.ingest.text_repair import Cleaned, clean
 from qa.settings import Settings
 
 
@@ -87,17 +89,17 @@ def _reader(suffix: str) -> Reader:
     return reader
 
 
-def _sections(text: str, markdown: bool, cleaned: layout.Cleaned | None = None, raw: str = "",
+def _sections(text: str, markdown: bool, cleaned: Cleaned | None = None, raw: str = "",
               outline: list[tuple[int, int, str, int]] | None = None) -> tuple[Section, ...]:
     if outline and cleaned is not None:
         # A PDF's outline is its section tree; the layout heuristics are for documents without one.
         heads = [Section(label, cleaned.to_clean(a), max(cleaned.to_clean(a), cleaned.to_clean(b)), level)
                  for a, b, label, level in outline]
     else:
-        heads = layout.find_headings(text, markdown=markdown)
-    if not outline and cleaned is not None and not markdown and layout.is_chinese(text):
+        heads = find_headings(text, markdown=markdown)
+    if not outline and cleaned is not None and not markdown and is_chinese(text):
         found = {h.start for h in heads}
-        for a, b, level in layout.chinese_headings(raw):
+        for a, b, level in chinese_headings(raw):
             start, end = cleaned.to_clean(a), cleaned.to_clean(b)
             if start not in found and end > start:
                 heads.append(Section(text[start:end], start, end, level))
@@ -113,9 +115,9 @@ def _sections(text: str, markdown: bool, cleaned: layout.Cleaned | None = None, 
 def _references(text: str, sections: tuple[Section, ...]) -> tuple[Reference, ...]:
     refs: list[Reference] = []
     for s in sections:
-        if layout.is_reference_heading(s.title):
+        if is_reference_heading(s.title):
             body_start = text.find("\n", s.start) + 1 or s.end
-            for n, a, b in layout.reference_entries(text, body_start, s.end):
+            for n, a, b in reference_entries(text, body_start, s.end):
                 refs.append(Reference(n, text[a:b], a, b))
     return tuple(refs)
 
@@ -127,7 +129,7 @@ def parse_text(raw: str, source: str, doc_id: str, markdown: bool = False,
 
     outline: (raw start, raw end, label, level) of each heading of a PDF's outline, in text order.
     """
-    cleaned = layout.clean(raw)
+    cleaned = clean(raw)
     text = cleaned.text
     if not text.strip():
         raise DocumentError("no text found" + (" (a scanned PDF without a text layer?)" if page_starts else ""))
@@ -137,7 +139,7 @@ def parse_text(raw: str, source: str, doc_id: str, markdown: bool = False,
         pages = tuple(Page(i + 1, starts[i], max(starts[i], starts[i + 1])) for i in range(len(page_starts)))
     sections = _sections(text, markdown, cleaned, raw, outline)
     # PDF metadata titles are deliberate; text titles are found in the text itself.
-    title = (title_hint if page_starts else None) or layout.find_title(text) or title_hint or _title_from_name(source)
+    title = (title_hint if page_starts else None) or find_title(text) or title_hint or _title_from_name(source)
     return Document(doc_id, source, title, text, sections, pages, _references(text, sections), warnings)
 
 

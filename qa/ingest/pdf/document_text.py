@@ -83,7 +83,7 @@ def read_image(data: bytes, settings: Settings) -> PdfDocumentText:
 
 def with_tables(page: str, tables) -> str:
     """The page's text with each table's characters replaced by its rows under its header row, as HTML and DOCX
-    tables are laid out (qa/ingest/structured.py): a passage of its own, answered a row with its header."""
+    tables are laid out (qa/ingest/readers/markup.py): a passage of its own, answered a row with its header."""
     from qa.ingest.markup.blocks import inline
     from qa.ingest.markup.html import table_blocks
     from qa.ingest.tables import pipe_table

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Protocol
 
 from qa.errors import DocumentError
-from qa.ingest.layout import Section
+from qa.ingest.headings import Section
 from qa.ingest.limits import TextLimit
 from qa.ingest.markup.encoding import utf16_without_bom
 from qa.settings import Settings

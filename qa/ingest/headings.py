@@ -1,84 +1,13 @@
-"""Text layout: repair extraction artifacts and find titles, headings and references."""
+"""Headings and titles found in a document's text: numbered, Markdown, underlined and standalone headings, the
+document's own title, and the headings of Chinese text where its layout shows them."""
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
-from qa.text import CJK_CHARS, cjk_count
-
-# Artifacts of text extraction, repaired in one pass so every output character
-# keeps a known position in the raw text (pages are located through that map).
-_REPAIRS = re.compile(
-    r"(?P<hyphen>(?<=[a-z])-[ \t]*\n(?:[ \t]*\n)*[ \t]*(?:-[ \t]+)?(?=[a-z]))"
-    r"|(?P<broken>(?<=[a-z,;])[ \t]*\n(?:[ \t]*\n)+[ \t]*(?:-[ \t]+)?(?=[a-z]))"
-    # Chinese has no spaces: a line wrapped between two of its characters is joined with nothing.
-    rf"|(?P<cjkwrap>(?<=[{CJK_CHARS}，、：（“])[ \t]*\n(?P<cjkindent>[ \t]*)(?=[{CJK_CHARS}（“]))"
-    r"|(?P<indent>(?<=\n)[ \t]+)"
-    r"|(?P<trailing>[ \t]+(?=\n))"
-    r"|(?P<blanks>\n[ \t]*\n(?:[ \t]*\n)+)"
-    r"|(?P<control>[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff])"
-)
-_REPLACEMENT = {"hyphen": "", "broken": " ", "cjkwrap": "", "indent": "", "trailing": "", "blanks": "\n\n",
-                "control": ""}
-
-
-def _indent(line: str) -> int:
-    return len(line.expandtabs(8)) - len(line.expandtabs(8).lstrip())
-
-
-def _cjk_join(raw: str, m: re.Match) -> str:
-    """Join a wrapped Chinese line to the next, unless the next is indented deeper (a heading's body)."""
-    line_start = raw.rfind("\n", 0, m.start()) + 1
-    previous = raw[line_start:m.start()]
-    return "" if _indent(m["cjkindent"]) <= _indent(previous) else "\n"
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    """Repaired text plus a map from its offsets back to the raw text."""
-
-    text: str
-    _clean_starts: tuple[int, ...]  # offsets before the leading whitespace was stripped
-    _raw_starts: tuple[int, ...]
-    _lead: int = 0  # leading whitespace stripped from the repaired text
-    _length: int = 0  # length of the repaired text before stripping
-
-    def to_clean(self, raw_offset: int) -> int:
-        """Offset in the repaired text of the first character at or after raw_offset."""
-        i = bisect.bisect_right(self._raw_starts, raw_offset) - 1
-        if i < 0:
-            return 0
-        delta = raw_offset - self._raw_starts[i]
-        seg_end = self._clean_starts[i + 1] if i + 1 < len(self._clean_starts) else self._length
-        unstripped = self._clean_starts[i] + min(delta, seg_end - self._clean_starts[i])
-        return max(0, min(len(self.text), unstripped - self._lead))
-
-
-def clean(raw: str) -> Cleaned:
-    """Join hyphenated and broken lines, drop stray whitespace and control characters."""
-    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    parts: list[str] = []
-    clean_starts: list[int] = [0]
-    raw_starts: list[int] = [0]
-    pos = out = 0
-    for m in _REPAIRS.finditer(raw):
-        parts.append(raw[pos : m.start()])
-        out += m.start() - pos
-        kind = m.lastgroup or "control"
-        rep = _REPLACEMENT[kind]
-        if kind == "cjkindent" or kind == "cjkwrap":
-            kind, rep = "cjkwrap", _cjk_join(raw, m)
-        parts.append(rep)
-        out += len(rep)
-        pos = m.end()
-        clean_starts.append(out)
-        raw_starts.append(pos)
-    parts.append(raw[pos:])
-    text = "".join(parts)
-    lead = len(text) - len(text.lstrip())
-    return Cleaned(text.strip(), tuple(clean_starts), tuple(raw_starts), lead, len(text))
+from qa.ingest.references import REFERENCE_TITLES
+from qa.ingest.text_repair import indent_width
 
 
 @dataclass(frozen=True)
@@ -99,7 +28,6 @@ _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", 
           "from", "via", "vs", "into", "its", "their", "under", "over", "&", "—", "-", "–"}
 _NUMBERED = re.compile(r"(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?)|(?:[IVX]{1,5}\.))[ \t]+(?P<rest>\S.*)")
 _MARKDOWN = re.compile(r"(?P<hashes>#{1,6})[ \t]+(?P<rest>.+?)[ \t#]*$")
-_REFERENCE_TITLES = re.compile(r"^(references|bibliography|works cited|literature cited|reference list)$", re.I)
 
 
 def _capitalised(word: str) -> bool:
@@ -203,30 +131,9 @@ def find_headings(text: str, markdown: bool = False) -> list[Section]:
         label, level, words_end = found
         if in_references and _NUMBERED.match(line) and not markdown:
             continue
-        in_references = bool(_REFERENCE_TITLES.match(label))
+        in_references = bool(REFERENCE_TITLES.match(label))
         headings.append(Section(label, start, start + words_end, level))
     return headings
-
-
-def is_reference_heading(title: str | None) -> bool:
-    """True for the heading of a reference list."""
-    return bool(title and _REFERENCE_TITLES.match(title.strip("# ")))
-
-
-_ENTRY = re.compile(r"^[ \t]*\[?(?P<n>\d{1,3})[\].][ \t]+\S", re.M)
-
-
-def reference_entries(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
-    """(number, start, end) of each numbered entry of the reference list in text[start:end]."""
-    marks = [m for m in _ENTRY.finditer(text, start, end)]
-    entries = []
-    for j, m in enumerate(marks):
-        e = marks[j + 1].start() if j + 1 < len(marks) else end
-        s = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-        gap = text.find("\n\n", s, e)
-        e = gap if gap >= 0 else e  # a blank line ends an entry: what follows the list is not part of it
-        entries.append((int(m["n"]), s, len(text[:e].rstrip())))
-    return entries
 
 
 def find_title(text: str) -> str | None:
@@ -253,19 +160,12 @@ _NO_HEADING_END = tuple("。.，,;；!！?？：:")
 _CLAUSE = re.compile("[。，；！？,;]")
 
 
-def is_chinese(text: str) -> bool:
-    """True for a document written mostly in Chinese (a fifth of its non-space characters or more)."""
-    sample = text[:20000]
-    visible = len(sample) - sum(c.isspace() for c in sample)
-    return visible > 0 and cjk_count(sample) >= 0.2 * visible
-
-
 def chinese_headings(raw: str) -> list[tuple[int, int, int]]:
     """(raw start, raw end, level) of the headings of a Chinese text, found where layout shows them.
 
     Numbered headings ("第一讲第一节：移动光标") standing on their own line, and a short line followed
     directly by a more deeply indented body, as manual pages set their section names (level 1 at the
-    margin, 2 when indented a little). Indentation is gone after clean(), so this reads the raw text.
+    margin, 2 when indented a little). Indentation is gone after clean() (qa/ingest/text_repair.py), so this reads the raw text.
     """
     lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[tuple[int, int, int]] = []
@@ -281,9 +181,9 @@ def chinese_headings(raw: str) -> list[tuple[int, int, int]]:
         next_line = lines[i + 1] if i + 1 < len(lines) else ""
         if _CJK_NUMBERED.fullmatch(words) and (prev_blank or not next_line.strip()):
             out.append((lead, lead + len(words), 1))
-        elif (_indent(line) < 4 and len(words) <= 30 and not _CLAUSE.search(words) and next_line.strip()
-              and _indent(next_line) >= _indent(line) + 3
+        elif (indent_width(line) < 4 and len(words) <= 30 and not _CLAUSE.search(words) and next_line.strip()
+              and indent_width(next_line) >= indent_width(line) + 3
               and words[:1] not in "-*•+" and not words[:1].isdigit()
-              and (prev_blank or _indent(lines[i - 1]) != _indent(line))):
-            out.append((lead, lead + len(words), 1 if _indent(line) == 0 else 2))
+              and (prev_blank or indent_width(lines[i - 1]) != indent_width(line))):
+            out.append((lead, lead + len(words), 1 if indent_width(line) == 0 else 2))
     return out

@@ -9,9 +9,9 @@ import pytest
 
 from qa.errors import DocumentError
 from qa.ingest.documents import load_document
-from qa.ingest.layout import Section
+from qa.ingest.headings import Section
 from qa.ingest.markup.blocks import Block
-from qa.ingest.structured import drop_contents, lay_out
+from qa.ingest.readers.markup import drop_contents, lay_out
 from qa.settings import Settings
 
 DOCS = Path("/work/shared/docs")
