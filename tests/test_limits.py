@@ -10,7 +10,7 @@ import pytest
 from qa import Assistant, Settings
 from qa.errors import DocumentError
 from qa.ingest.documents import load_document
-from qa.ingest.limits import TEXT_FLOOR, text_limit
+from qa.ingest.limits import MIN_TEXT_LIMIT_CHARS, text_limit
 from tests.markup_files import spine_repeats
 
 GOOD = ("Harbour notes\n\nThe harbour master counted 41 ships in the spring. Most of them carried timber and "
@@ -33,8 +33,8 @@ def test_an_epub_listing_one_page_fifty_times_is_refused_while_read(tmp_path, co
     size = book.stat().st_size
     assert size < 8 * 1024  # a few KB that would become 50 MB of text
     _, said = _build(tmp_path, corpus, fake_embedder)
-    assert said == [f"skipped lamps.epub: the EPUB's text grows past {TEXT_FLOOR:,} characters, more than a file of "
-                    f"{size / 1024:.1f} KiB may become (20 characters per byte of the file, QA_MAX_TEXT_PER_BYTE); "
+    assert said == [f"skipped lamps.epub: the EPUB's text grows past {MIN_TEXT_LIMIT_CHARS:,} characters, more than a "
+                    f"file of {size / 1024:.1f} KiB may become (20 characters per byte of the file, QA_MAX_TEXT_PER_BYTE); "
                     "a part of it repeats or expands without bound"]
 
 
@@ -63,6 +63,6 @@ def test_passages_per_file_are_bounded(tmp_path, corpus, fake_embedder):
 
 def test_the_limit_is_relative_to_the_file_size_and_capped():
     settings = Settings(max_text_per_byte=20, max_text_chars=50_000_000)
-    assert text_limit(3_500, settings, "EPUB").chars == TEXT_FLOOR
+    assert text_limit(3_500, settings, "EPUB").chars == MIN_TEXT_LIMIT_CHARS
     assert text_limit(1_000_000, settings, "EPUB").chars == 20_000_000
     assert text_limit(10_000_000, settings, "EPUB").chars == 50_000_000

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from qa.settings import Settings
 
-TEXT_FLOOR = 2**20  # a small file may still become this many characters (a page of entities, a short book)
+MIN_TEXT_LIMIT_CHARS = 2**20  # a small file may still become this many characters (a page of entities, a short book)
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,15 @@ class TextLimit:
     refusal: str
 
 
-def text_limit(size: int, settings: Settings, what: str) -> TextLimit:
-    """The text limit for a file of size bytes: max_text_per_byte per byte (at least TEXT_FLOOR), at most max_text_chars."""
-    relative = max(int(settings.max_text_per_byte * size), TEXT_FLOOR)
+def text_limit(file_bytes: int, settings: Settings, what: str) -> TextLimit:
+    """The text limit for a file of file_bytes bytes: max_text_per_byte per byte (at least MIN_TEXT_LIMIT_CHARS), at
+    most max_text_chars."""
+    relative = max(int(settings.max_text_per_byte * file_bytes), MIN_TEXT_LIMIT_CHARS)
     if relative < settings.max_text_chars:
         return TextLimit(relative, f"the {what}'s text grows past {relative:,} characters, more than a file of "
-                                   f"{_size(size)} may become ({settings.max_text_per_byte:g} characters per byte of "
-                                   f"the file, QA_MAX_TEXT_PER_BYTE); a part of it repeats or expands without bound")
+                                   f"{_size(file_bytes)} may become ({settings.max_text_per_byte:g} characters per "
+                                   "byte of the file, QA_MAX_TEXT_PER_BYTE); a part of it repeats or expands without "
+                                   "bound")
     return TextLimit(settings.max_text_chars, f"the {what}'s text grows past {settings.max_text_chars:,} characters, "
                                               "the most one file may become (QA_MAX_TEXT_CHARS)")
 

@@ -51,21 +51,21 @@ def inline(text: str) -> str:
 
 
 class Sink(list):
-    """The blocks a reader collects, bounded: past max_chars of text the file is refused with the sentence given.
+    """The blocks a reader collects, bounded: past max_text_chars of text the file is refused with the sentence given.
 
     Every route by which a file grows (a page listed again and again, row spans, entities) ends here, so the child
     stops as soon as the text is too long instead of building it all. warnings: what the reader left out, and why.
     """
 
-    def __init__(self, max_chars: int = 2**62, refusal: str = "") -> None:
+    def __init__(self, max_text_chars: int = 2**62, refusal: str = "") -> None:
         super().__init__()
-        self.max_chars, self.refusal, self.chars = max_chars, refusal, 0
-        self.over = False  # True once the text passed max_chars: the whole file is refused, not one part
+        self.max_text_chars, self.refusal, self.chars = max_text_chars, refusal, 0
+        self.over = False  # True once the text passed max_text_chars: the whole file is refused, not one part
         self.warnings: list[str] = []
 
     def append(self, block: Block) -> None:  # type: ignore[override]
         self.chars += len(block.text) + sum(len(c) + 1 for r in block.rows for c in r)
-        if self.chars > self.max_chars:
+        if self.chars > self.max_text_chars:
             self.over = True
             raise Refused(self.refusal)
         super().append(block)

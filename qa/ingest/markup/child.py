@@ -14,8 +14,8 @@ FAILED = 3
 PREFIX = "qa.ingest.markup: "
 
 
-def main(kind: str, max_chars: int = 2**62, refusal: str = "") -> None:
-    """Parse stdin as kind ("html", "epub", "docx") and print {"title", "blocks", "warnings"}; text past max_chars
+def main(kind: str, max_text_chars: int = 2**62, refusal: str = "") -> None:
+    """Parse stdin as kind ("html", "epub", "docx") and print {"title", "blocks", "warnings"}; text past max_text_chars
     is refused with the sentence refusal."""
     from .blocks import Refused, Sink
 
@@ -35,7 +35,7 @@ def main(kind: str, max_chars: int = 2**62, refusal: str = "") -> None:
             read = odf.read_odt if kind == "odt" else odf.read_odp  # type: ignore[assignment]
         else:
             raise Refused(f"no reader for {kind!r}")
-        sink = Sink(max_chars, refusal)
+        sink = Sink(max_text_chars, refusal)
         title, blocks = read(sys.stdin.buffer.read(), sink=sink)
         out = json.dumps({"title": title, "blocks": [b.to_json() for b in blocks], "warnings": sink.warnings},
                          ensure_ascii=False)

@@ -71,14 +71,14 @@ def read_pdf(data: bytes, settings: Settings, on_page: Callable[[int, int], None
 
     limit: the most text the PDF may become; the child is stopped as soon as its pages pass it."""
     return compose(extract(data, settings.parse_timeout_s, settings.parse_memory_bytes, on_page,
-                           max_chars=limit.chars if limit else None, refusal=limit.refusal if limit else "",
-                           ocr=settings.ocr, ocr_page_s=settings.ocr_page_timeout_s))
+                           max_text_chars=limit.chars if limit else None, refusal=limit.refusal if limit else "",
+                           ocr=settings.ocr, ocr_page_timeout_s=settings.ocr_page_timeout_s))
 
 
 def read_image(data: bytes, settings: Settings) -> PdfDocumentText:
     """An image file (.png, .jpg) read by OCR in the PDF child, as a document of one page."""
     return compose(extract(data, settings.parse_timeout_s, settings.parse_memory_bytes, None,
-                           ocr=settings.ocr, ocr_page_s=settings.ocr_page_timeout_s, image=True))
+                           ocr=settings.ocr, ocr_page_timeout_s=settings.ocr_page_timeout_s, image=True))
 
 
 def with_tables(page: str, tables) -> str:

@@ -48,14 +48,14 @@ class PdfText:
     tables: tuple[tuple[tuple[int, int, tuple[tuple[str, ...], ...]], ...], ...] = ()
 
 
-def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
-            on_page: Callable[[int, int], None] | None = None, max_chars: int | None = None,
-            refusal: str = "", ocr: str | None = None, ocr_page_s: float = 60.0, image: bool = False) -> PdfText:
-    """The text of a PDF; a hostile file costs at most timeout_s and memory_bytes. on_page(done, total) per page.
+def extract(pdf: bytes | Path, parse_timeout_s: float, parse_memory_bytes: int,
+            on_page: Callable[[int, int], None] | None = None, max_text_chars: int | None = None, refusal: str = "",
+            ocr: str | None = None, ocr_page_timeout_s: float = 60.0, image: bool = False) -> PdfText:
+    """A PDF's text; a hostile file costs at most parse_timeout_s and parse_memory_bytes. on_page(done, total) per page.
 
-    Pages past max_chars of text stop the child and refuse the file with the sentence refusal.
+    Pages past max_text_chars of text stop the child and refuse the file with the sentence refusal.
     ocr: the engine for pages without a text layer ("auto", "rapidocr", "tesseract", "off"; qa/ingest/pdf/ocr.py); each
-    page read by OCR adds ocr_page_s to the time allowed. None: the text layer only, with no word on scanned pages
+    page read by OCR adds ocr_page_timeout_s to the time allowed. None: the text layer only, no word on scanned pages
     (the outline and navigation truth of qa/ops/pdf_truth.py). image: the bytes are one page's image (.png, .jpg)."""
     # The parent side only: the child runs this file alone, with nothing of qa on its path.
     from qa.errors import DocumentError
@@ -66,14 +66,14 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
 
     data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
     try:
-        proc = subprocess.Popen([sys.executable, "-I", str(Path(__file__).resolve()), str(int(memory_bytes)), ocr or "off",
-                                 "image" if image else "pdf"],
+        proc = subprocess.Popen([sys.executable, "-I", str(Path(__file__).resolve()), str(int(parse_memory_bytes)),
+                                 ocr or "off", "image" if image else "pdf"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as exc:
         raise DocumentError(f"could not start the PDF parser ({exc})") from None
     assert proc.stdout is not None and proc.stderr is not None  # started with pipes
     stdout, stderr_pipe = proc.stdout, proc.stderr
-    timer = Deadline(timeout_s, proc.kill)
+    timer = Deadline(parse_timeout_s, proc.kill)
     err: list[bytes] = []
     feeder = threading.Thread(target=_feed, args=(proc, data), daemon=True)
     reader = threading.Thread(target=lambda: err.append(stderr_pipe.read()), daemon=True)
@@ -91,10 +91,10 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
             except ValueError:
                 rec = {}
             if rec.get("ocr_start"):
-                timer.extend(ocr_page_s)  # a page is being read by OCR: it is allowed its own time
+                timer.extend(ocr_page_timeout_s)  # a page is being read by OCR: it is allowed its own time
             elif isinstance(rec.get("text"), str):
                 chars += len(rec["text"])
-                if max_chars is not None and chars > max_chars:
+                if max_text_chars is not None and chars > max_text_chars:
                     proc.kill()
                     proc.wait()
                     raise DocumentError(refusal)
@@ -112,10 +112,10 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
         timer.cancel()
         reader.join(5)
     if timed_out:
-        raise DocumentError(timeout_reason("image" if image else "PDF", timeout_s))
+        raise DocumentError(timeout_reason("image" if image else "PDF", parse_timeout_s))
     stderr = b"".join(err).decode("utf-8", "replace")
     if proc.returncode != 0:
-        raise DocumentError(failure_reason(stderr, proc.returncode, memory_bytes, "PDF", _PREFIX))
+        raise DocumentError(failure_reason(stderr, proc.returncode, parse_memory_bytes, "PDF", _PREFIX))
     try:
         title = last["title"]
         outline = tuple(OutlineEntry(str(t), int(d), int(p)) for t, d, p in last["outline"])
@@ -132,9 +132,9 @@ def extract(pdf: bytes | Path, timeout_s: float, memory_bytes: int,
                    tuple(tables) if any(tables) else ())
 
 
-def extract_pages(pdf: bytes | Path, timeout_s: float, memory_bytes: int) -> tuple[list[str], str | None]:
-    """(page texts, metadata title) of a PDF; a hostile file costs at most timeout_s and memory_bytes."""
-    got = extract(pdf, timeout_s, memory_bytes)
+def extract_pages(pdf: bytes | Path, parse_timeout_s: float, parse_memory_bytes: int) -> tuple[list[str], str | None]:
+    """(page texts, metadata title) of a PDF; a hostile file costs at most parse_timeout_s and parse_memory_bytes."""
+    got = extract(pdf, parse_timeout_s, parse_memory_bytes)
     return list(got.pages), got.title
 
 
