@@ -8,8 +8,9 @@ import pytest
 from shared_docs import DOCS, PDFS, child_text, document, needs_docs
 
 from qa.ingest.documents import load_document
+from qa.ingest.pdf.child import glued_share
 from qa.ingest.pdf.document_text import compose
-from qa.ingest.pdf.extract import PdfText, glued_share
+from qa.ingest.pdf.extract import PdfText
 from qa.settings import Settings
 
 # Letters of alphabets that space their words (Chinese does not: its runs are sentences, not glued words).

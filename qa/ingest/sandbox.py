@@ -1,6 +1,6 @@
 """A parser in a child process under a time and memory limit: what a hostile file can cost is bounded.
 
-The one sandbox of ingestion: the markup readers run through run_child, the PDF child (qa/ingest/pdf/extract.py, which
+The one sandbox of ingestion: the markup readers run through run_child, the PDF child (qa/ingest/pdf/child.py, which
 streams a page at a time) reads its failures through failure_reason. The child caps its address space with RLIMIT_AS before
 importing anything heavy, reads the file's bytes from stdin and writes its result to stdout; the parent kills it when
 the time limit passes. An unusable file exits with code 3 and its reason on stderr's last line after a prefix.

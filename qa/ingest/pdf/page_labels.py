@@ -3,7 +3,7 @@
 PDFs number their pages 1..n, but a book prints its own labels (roman numerals in the front matter, "1" on the
 first chapter's page). pdfium reads the catalogue's /PageLabels; a PDF without them, or whose labels are its page
 indices, gets none, and citations keep the index alone. The file has been read whole by the sandboxed reader when
-it was indexed (qa/ingest/pdf/extract.py); only its label tree is read here, once per file version.
+it was indexed (qa/ingest/pdf/child.py); only its label tree is read here, once per file version.
 """
 
 from __future__ import annotations
