@@ -25,6 +25,12 @@ def read_docx(data: bytes, sink: Sink | None = None) -> tuple[str, list[Block]]:
         raise Refused("the Word document has no body")
     title = _core_title(doc)
     blocks = sink if sink is not None else Sink()
+    return _read_body(body, styles, title, blocks), blocks
+
+
+def _read_body(body, styles: dict[str, str], title: str, blocks: Sink) -> str:
+    """The body's headings, paragraphs, tables and code into blocks, in order; the title, a Title paragraph's when the
+    core properties name none."""
     code: list[str] = []
 
     def flush_code() -> None:
@@ -43,19 +49,24 @@ def read_docx(data: bytes, sink: Sink | None = None) -> tuple[str, list[Block]]:
                 code.append(raw)
                 continue
             flush_code()
-            text = inline(raw)
-            if not text:
-                continue
-            heading = _HEADING.match(style)
-            if style.lower() == "title":
-                title = title or text
-                blocks.append(Block("heading", text, 1))
-            elif heading:
-                blocks.append(Block("heading", text, int(heading.group(1)), _bookmark(el)))
-            else:
-                blocks.append(Block("para", text))
+            title = _add_paragraph(el, style, inline(raw), title, blocks)
     flush_code()
-    return title, blocks
+    return title
+
+
+def _add_paragraph(p, style: str, text: str, title: str, blocks: Sink) -> str:
+    """A paragraph into blocks as a heading (by its style) or a paragraph; the title, the first Title's if none yet."""
+    if not text:
+        return title
+    heading = _HEADING.match(style)
+    if style.lower() == "title":
+        blocks.append(Block("heading", text, 1))
+        return title or text
+    if heading:
+        blocks.append(Block("heading", text, int(heading.group(1)), _bookmark(p)))
+    else:
+        blocks.append(Block("para", text))
+    return title
 
 
 def _style_id(p) -> str:

@@ -163,48 +163,50 @@ def _text(el) -> str:
 
 def _walk(el, out: list[Block]) -> None:
     loose: list[str] = []  # text directly inside a container, between its block children
-
-    def flush() -> None:
-        text = inline(" ".join(loose))
-        if text:
-            out.append(Block("para", text))
-        loose.clear()
-
     if el.text:
         loose.append(el.text)
     for child in el:
         tag = _tag(child)
         if not isinstance(child.tag, str) or _skipped(child):
             pass
-        elif tag in _HEADINGS:
-            flush()
-            text = _text(child)
-            if text:
-                out.append(Block("heading", text, _HEADINGS[tag], _anchor(child)))
-        elif tag == "pre":
-            flush()
-            code = child.text_content().strip("\n")
-            if code.strip():
-                out.append(Block("code", code))
         elif tag == "table":
-            flush()
+            _flush(loose, out)
             out.extend(_table(child))
-        elif tag in _PARAS:
-            flush()
-            if tag in ("li", "dd", "blockquote") and _has_blocks(child):
-                _walk(child, out)
-            else:
-                text = _text(child)
-                if text:
-                    out.append(Block("para", text))
-        elif tag in _CONTAINERS and _has_blocks(child):
-            flush()
+        elif tag in _HEADINGS or tag == "pre" or (tag in _PARAS and not (tag in _NESTING and _has_blocks(child))):
+            _flush(loose, out)
+            _add_leaf(child, tag, out)
+        elif tag in _PARAS or (tag in _CONTAINERS and _has_blocks(child)):
+            # Read by recursion here, one frame a level: the child's recursion limit bounds the depth of markup.
+            _flush(loose, out)
             _walk(child, out)
         else:
             loose.append(_text(child))
         if child.tail:
             loose.append(child.tail)
-    flush()
+    _flush(loose, out)
+
+
+_NESTING = ("li", "dd", "blockquote")  # paragraphs that may hold blocks of their own
+
+
+def _flush(loose: list[str], out: list[Block]) -> None:
+    """The loose text gathered so far as a paragraph of its own, if it has any."""
+    text = inline(" ".join(loose))
+    if text:
+        out.append(Block("para", text))
+    loose.clear()
+
+
+def _add_leaf(el, tag: str, out: list[Block]) -> None:
+    """A heading, a code block or a paragraph without blocks inside."""
+    if tag == "pre":
+        code = el.text_content().strip("\n")
+        if code.strip():
+            out.append(Block("code", code))
+        return
+    text = _text(el)
+    if text:
+        out.append(Block("heading", text, _HEADINGS[tag], _anchor(el)) if tag in _HEADINGS else Block("para", text))
 
 
 _BLOCK_TAGS = (*_HEADINGS, *_PARAS, "pre", "table", "div", "p")

@@ -125,35 +125,53 @@ def find_tables(page, textpage, text: str) -> list[tuple[int, int, list[list[str
     grids = _grids(page)
     if not grids:
         return []
+    chars = _chars(textpage, text)
+    if chars is None:
+        return []  # the text does not map onto the character boxes: leave the page as it is
+    offsets = [0]
+    for c in chars:
+        offsets.append(offsets[-1] + len(c))
+    # Loose boxes span the font's ascent and descent: one line's characters share their top and bottom.
+    boxes = [textpage.get_charbox(k, loose=True) for k in range(len(chars))]
+    out = []
+    for xs, ys, vs in grids:
+        found = _table(xs, ys, vs, chars, boxes)
+        if found is not None:
+            start, end, rows = found
+            out.append((offsets[start], offsets[end], rows))
+    return out
+
+
+def _chars(textpage, text: str) -> list[str] | None:
+    """The page's characters, one per character box; None when they do not make the page's text."""
     count = textpage.count_chars()
     chars = list(text)
     if count != len(text):  # a character without a code point (0) gives no text: read them one by one
         chars = [textpage.get_text_range(k, 1) for k in range(count)]
         if "".join(chars) != text:
-            return []  # the text does not map onto the character boxes: leave the page as it is
-    offsets = [0]
-    for c in chars:
-        offsets.append(offsets[-1] + len(c))
-    # Loose boxes span the font's ascent and descent: one line's characters share their top and bottom.
-    boxes = [textpage.get_charbox(k, loose=True) for k in range(count)]
-    out = []
-    for xs, ys, vs in grids:
-        cells: dict[int, tuple[int, int]] = {}
-        for k, (left, bottom, right, top) in enumerate(boxes):
-            if not chars[k].strip() or (left == right and bottom == top):
-                continue
-            at = _cell((left + right) / 2, (bottom + top) / 2, xs, ys)
-            if at is not None:
-                cells[k] = at
-        if not cells:
+            return None
+    return chars
+
+
+def _table(xs: list[float], ys: list[float], vs: list, chars: list[str],
+           boxes: list) -> tuple[int, int, list[list[str]]] | None:
+    """(first character, end, rows) of the table of one grid; None when no text lies in it or text beside it would
+    be lost."""
+    cells: dict[int, tuple[int, int]] = {}
+    for k, (left, bottom, right, top) in enumerate(boxes):
+        if not chars[k].strip() or (left == right and bottom == top):
             continue
-        cells = _merged(xs, ys, vs, cells)
-        start, end = min(cells), max(cells) + 1
-        stray = sum(1 for k in range(start, end) if k not in cells and chars[k].strip())
-        if stray > MAX_STRAY * (end - start):
-            continue  # text beside the table is interleaved with its cells: splicing would lose it
-        out.append((offsets[start], offsets[end], _rows(chars, boxes, cells, start, end, len(ys) - 1, len(xs) - 1)))
-    return out
+        at = _cell((left + right) / 2, (bottom + top) / 2, xs, ys)
+        if at is not None:
+            cells[k] = at
+    if not cells:
+        return None
+    cells = _merged(xs, ys, vs, cells)
+    start, end = min(cells), max(cells) + 1
+    stray = sum(1 for k in range(start, end) if k not in cells and chars[k].strip())
+    if stray > MAX_STRAY * (end - start):
+        return None  # text beside the table is interleaved with its cells: splicing would lose it
+    return start, end, _rows(chars, boxes, cells, start, end, len(ys) - 1, len(xs) - 1)
 
 
 def _rows(text: list[str], boxes: list, cells: dict[int, tuple[int, int]], start: int, end: int, n_rows: int,
