@@ -76,80 +76,43 @@ def collect_files(paths: Iterable[Path], corpus_root: Path) -> tuple[list[Corpus
     A folder inside the corpus may not be left through a symbolic link; a folder given from outside the corpus
     may not be left either. Files given by name are taken as they are.
     """
-    found: dict[Path, CorpusFile] = {}  # real path -> first name seen
-    names: dict[str, Path] = {}  # source -> real path
-    skipped: list[Skipped] = []
-    corpus_real = Path(corpus_root).resolve()
-
-    def consider(p: Path, boundary: Path | None, base: Path | None) -> None:
-        source = source_name(p, corpus_root, base)
-        try:
-            real = p.resolve(strict=True)
-            mode = real.stat().st_mode
-        except RuntimeError:
-            skipped.append(Skipped(source, "symbolic link loop"))
-            return
-        except OSError as exc:
-            why = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link" if p.is_symlink() else \
-                f"cannot be opened ({exc.strerror or exc})"
-            skipped.append(Skipped(source, why))
-            return
-        if boundary is not None and p.is_symlink() and not real.is_relative_to(boundary):
-            skipped.append(Skipped(source, f"symbolic link leads outside the {_where(boundary, corpus_real)}"))
-            return
-        if p.suffix.lower() not in SUPPORTED_SUFFIXES:
-            skipped.append(Skipped(source, f"unsupported file type {p.suffix or '(none)'}; supported: "
-                                           f"{', '.join(SUPPORTED_SUFFIXES)}"))
-            return
-        if not stat.S_ISREG(mode):
-            skipped.append(Skipped(source, "not a regular file (a pipe, device or socket)"))
-            return
-        if real in found:
-            if found[real].source != source:
-                skipped.append(Skipped(source, f"same file as {found[real].source} (indexed once)"))
-            return
-        if source in names:
-            skipped.append(Skipped(source, f"another file is already indexed under the name {source}"))
-            return
-        found[real] = CorpusFile(source, p)
-        names[source] = real
-
+    collected = _Collected(corpus_root)
     for given in paths:
         given = Path(given)
         if not given.exists() and not given.is_symlink():
             raise CorpusNotFound(f"{given} does not exist")
-        if not given.is_dir():
-            consider(given, None, None)
-            continue
+        if given.is_dir():
+            collected.folder(given)
+        else:
+            collected.consider(given, None, None)
+    return sorted(collected.found.values(), key=lambda f: f.source), collected.skipped
+
+
+class _Collected:
+    """The files one build takes so far, each once under one name, and those it skipped with why."""
+
+    def __init__(self, corpus_root: Path) -> None:
+        self.corpus_root = corpus_root
+        self.corpus_real = Path(corpus_root).resolve()
+        self.found: dict[Path, CorpusFile] = {}  # real path -> first name seen
+        self.names: dict[str, Path] = {}  # source -> real path
+        self.skipped: list[Skipped] = []
+
+    def folder(self, given: Path) -> None:
+        """The files under a folder, in name order; hidden names, page assets and links leading out left out."""
         top = given.resolve()
-        boundary = corpus_real if top.is_relative_to(corpus_real) else top
-        base = None if boundary == corpus_real else given
+        boundary = self.corpus_real if top.is_relative_to(self.corpus_real) else top
+        base = None if boundary == self.corpus_real else given
         seen_dirs = {top}
         page_dirs: set[Path] = set()  # folders holding HTML pages: their assets, here or below, are no documents
 
-        def unreadable(exc: OSError, given: Path = given, base: Path | None = base) -> None:
-            skipped.append(Skipped(source_name(Path(exc.filename or given), corpus_root, base),
-                                   f"folder cannot be read ({exc.strerror or exc})"))
+        def unreadable(exc: OSError) -> None:
+            self.skipped.append(Skipped(source_name(Path(exc.filename or given), self.corpus_root, base),
+                                        f"folder cannot be read ({exc.strerror or exc})"))
 
         for dirpath, dirnames, filenames in os.walk(given, followlinks=True, onerror=unreadable):
             d = Path(dirpath)
-            for name in sorted(dirnames):
-                if name.startswith("."):
-                    dirnames.remove(name)
-                    skipped.append(Skipped(source_name(d / name, corpus_root, base), HIDDEN_FOLDER))
-                    continue
-                real = (d / name).resolve()
-                why = None
-                if real in seen_dirs:
-                    why = "folder link loop or second link to the same folder"
-                elif not real.is_relative_to(boundary):
-                    why = f"symbolic link leads outside the {_where(boundary, corpus_real)}"
-                if why:
-                    skipped.append(Skipped(source_name(d / name, corpus_root, base), why))
-                    dirnames.remove(name)
-                else:
-                    seen_dirs.add(real)
-            dirnames.sort()
+            self._prune(d, dirnames, boundary, base, seen_dirs)
             if any(n.lower().endswith(_PAGES) for n in filenames):
                 page_dirs.add(d)
             for name in sorted(filenames):
@@ -157,10 +120,75 @@ def collect_files(paths: Iterable[Path], corpus_root: Path) -> tuple[list[Corpus
                     # Said, not silently passed over; hidden files of no supported type (.DS_Store, .gitignore,
                     # an upload still being written) are not documents anyone meant to add.
                     if name.lower().endswith(SUPPORTED_SUFFIXES):
-                        skipped.append(Skipped(source_name(d / name, corpus_root, base), HIDDEN_FILE))
+                        self.skipped.append(Skipped(source_name(d / name, self.corpus_root, base), HIDDEN_FILE))
                 elif not is_page_asset(d / name, page_dirs):
-                    consider(d / name, boundary, base)
-    return sorted(found.values(), key=lambda f: f.source), skipped
+                    self.consider(d / name, boundary, base)
+
+    def _prune(self, d: Path, dirnames: list[str], boundary: Path, base: Path | None, seen_dirs: set[Path]) -> None:
+        """Leaves out of os.walk's dirnames the hidden folders, loops and links leading out of boundary."""
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                dirnames.remove(name)
+                self.skipped.append(Skipped(source_name(d / name, self.corpus_root, base), HIDDEN_FOLDER))
+                continue
+            real = (d / name).resolve()
+            why = None
+            if real in seen_dirs:
+                why = "folder link loop or second link to the same folder"
+            elif not real.is_relative_to(boundary):
+                why = f"symbolic link leads outside the {_where(boundary, self.corpus_real)}"
+            if why:
+                self.skipped.append(Skipped(source_name(d / name, self.corpus_root, base), why))
+                dirnames.remove(name)
+            else:
+                seen_dirs.add(real)
+        dirnames.sort()
+
+    def consider(self, p: Path, boundary: Path | None, base: Path | None) -> None:
+        """Takes one file, or says why not."""
+        source = source_name(p, self.corpus_root, base)
+        resolved = self._resolve(p, source)
+        if resolved is None:
+            return
+        real, mode = resolved
+        why = self._refusal(p, real, mode, boundary) or self._taken(real, source)
+        if why:
+            self.skipped.append(Skipped(source, why))
+        elif real not in self.found:
+            self.found[real] = CorpusFile(source, p)
+            self.names[source] = real
+
+    def _resolve(self, p: Path, source: str) -> tuple[Path, int] | None:
+        """(real path, mode) of a file; None, with why it is skipped, for a loop, a broken link or an unopenable file."""
+        try:
+            real = p.resolve(strict=True)
+            return real, real.stat().st_mode
+        except RuntimeError:
+            self.skipped.append(Skipped(source, "symbolic link loop"))
+        except OSError as exc:
+            why = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link" if p.is_symlink() else \
+                f"cannot be opened ({exc.strerror or exc})"
+            self.skipped.append(Skipped(source, why))
+        return None
+
+    def _refusal(self, p: Path, real: Path, mode: int, boundary: Path | None) -> str | None:
+        """Why a file is not one to index: a link leading out, an unsupported type, not a regular file."""
+        if boundary is not None and p.is_symlink() and not real.is_relative_to(boundary):
+            return f"symbolic link leads outside the {_where(boundary, self.corpus_real)}"
+        if p.suffix.lower() not in SUPPORTED_SUFFIXES:
+            return f"unsupported file type {p.suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        if not stat.S_ISREG(mode):
+            return "not a regular file (a pipe, device or socket)"
+        return None
+
+    def _taken(self, real: Path, source: str) -> str | None:
+        """Why a file is not taken again: the same file under another name, another file under its name."""
+        if real in self.found:
+            first = self.found[real].source
+            return f"same file as {first} (indexed once)" if first != source else None
+        if source in self.names:
+            return f"another file is already indexed under the name {source}"
+        return None
 
 
 def is_page_asset(p: Path, page_dirs: set[Path]) -> bool:
