@@ -398,10 +398,15 @@ def test_the_chinese_page_and_what_it_copies_hold_no_english_word(browser, serve
             bad.write_bytes(b"MZ")
             page.locator("#upload input[type=file]").set_input_files(str(bad))
             page.locator("#reports .qa-report-box", has_text=bad.name).wait_for(timeout=WAIT_MS)
+            empty = tmp_path / f"empty-zh-{size}.txt"  # refused by the library's own check, said in Chinese
+            empty.write_bytes(b"")
+            page.locator("#upload input[type=file]").set_input_files(str(empty))
+            page.locator("#reports .qa-report-box", has_text=empty.name).wait_for(timeout=WAIT_MS)
+            assert "空文件" in page.locator("#reports .qa-report-box", has_text=empty.name).inner_text()
             page.locator(".qa-doc .qa-remove").first.click()
             page.locator("#remove-confirm").wait_for(state="visible", timeout=WAIT_MS)
             sections = page.evaluate("() => [...document.querySelectorAll('.qa-section')].map(e => e.innerText.trim())")
-            names = [".exe", *(s.removeprefix("章节 ") for s in sections)] + page.evaluate("() => [...document.querySelectorAll('.qa-doc-name b, .qa-doc-title, .qa-title, "
+            names = [".exe", empty.name, *(s.removeprefix("章节 ") for s in sections)] + page.evaluate("() => [...document.querySelectorAll('.qa-doc-name b, .qa-doc-title, .qa-title, "
                                   ".qa-source, .qa-example, #examples button')].map(e => e.innerText.trim())")
             assert english_words(page.evaluate(VISIBLE_TEXT, NOT_INTERFACE), names) == []
             assert re.search(r"[\u4e00-\u9fff]", page.title())

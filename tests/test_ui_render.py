@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import json
 
+import pytest
+
 import qa
 from ui import render
 
@@ -207,3 +209,22 @@ def test_markdown_in_a_passage_reads_as_text_and_stays_escaped():
     same = "window.__pwned = 1 and __x__, 2 * 3 * 4, text/x-diff:*.patch text/x-diff:*.diff"
     assert render.highlighted(same, [], markdown=True) == same
     assert render.highlighted("# a comment in a PDF, **as written**", []) == "# a comment in a PDF, **as written**"
+
+
+def test_what_the_library_says_of_refused_and_skipped_files_reads_in_chinese(tmp_path, corpus, fake_embedder):
+    from qa import Assistant, Settings
+    from ui.uploads import UploadRefused, store
+
+    (tmp_path / "up").write_bytes(b"")
+    with pytest.raises(UploadRefused) as refused:
+        store(tmp_path / "up", "notes.txt", tmp_path / "uploads")
+    assert (str(refused.value), refused.value.reason("zh")) == ("empty file (0 bytes)", "空文件（0 字节）")
+
+    (corpus / "fake.pdf").write_bytes(b"just text, no PDF")
+    (corpus / "lighthouse.txt").write_text("The keeper lights the lamp at dusk.\n")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=fake_embedder,
+                          build_embedder=lambda: fake_embedder)
+    report = assistant.build_index()
+    assert [(s.source, s.reason) for s in report.skipped] == [("fake.pdf", "not a PDF (the file does not start with %PDF-)")]
+    html = render.build_report_html([], [], report, lang="zh")
+    assert "不是 PDF（文件开头不是 %PDF-）" in html and "does not start" not in html

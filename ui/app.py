@@ -31,9 +31,9 @@ class ChatApp(evidence_events.EvidenceEvents):
         # Answering is CPU-bound (ONNX, numpy): more at once than cores only adds waiting inside the process.
         self.workers = self.settings.answer_workers or len(os.sched_getaffinity(0)) or 1
 
-    def explain(self, exc: BaseException, doing: str = "index") -> str:
-        """One sentence for a failure, naming this app's folders."""
-        return explain(exc, self.settings.index_path, self.settings.corpus_dir, doing)
+    def explain(self, exc: BaseException, doing: str = "index", lang: str = "en") -> str:
+        """One sentence for a failure, naming this app's folders, in lang."""
+        return messages.sentence(lang, explain(exc, self.settings.index_path, self.settings.corpus_dir, doing))
 
     # --- panels -------------------------------------------------------------------------------------
     def _sources(self) -> list[str]:
@@ -47,9 +47,10 @@ class ChatApp(evidence_events.EvidenceEvents):
         try:
             status, error = self.assistant.status(), None
         except qa.errors.IndexNotFound:  # lost under the server: being rebuilt, and said so
-            status, error = None, self.assistant.rebuilding() or t(lang, "no_index")
+            rebuilding = self.assistant.rebuilding()
+            status, error = None, messages.sentence(lang, rebuilding) if rebuilding else t(lang, "no_index")
         except (qa.errors.QAError, OSError) as exc:
-            status, error = None, self.explain(exc)
+            status, error = None, self.explain(exc, lang=lang)
         try:
             docs = self.assistant.documents()
         except (qa.errors.QAError, OSError):
@@ -74,7 +75,8 @@ class ChatApp(evidence_events.EvidenceEvents):
             notes.append(t(lang, "build_running"))
         missing, kept_out = corpus_state(self.settings.corpus_dir, indexed, refused)
         if kept_out:
-            notes.append(t(lang, "refused_by_build", files="; ".join(f"{shown_name(s)} ({r})" for s, r in kept_out[:10])))
+            notes.append(t(lang, "refused_by_build", files="; ".join(f"{shown_name(s)} ({messages.sentence(lang, r)})"
+                                                            for s, r in kept_out[:10])))
         if missing:
             shown = ", ".join(missing[:10])
             if len(missing) > 10:
@@ -99,10 +101,10 @@ class ChatApp(evidence_events.EvidenceEvents):
                                      sources=list(sources) if sources else None)
             reply = render.answer_html(ans, self.assistant.context, lang)
         except (qa.errors.QAError, OSError) as exc:
-            reply = render.error_html(self.explain(exc), lang)
+            reply = render.error_html(self.explain(exc, lang=lang), lang)
         except Exception as exc:  # a bug: logged in full, and still one sentence in the chat
             traceback.print_exc()
-            reply = render.error_html(self.explain(exc), lang)
+            reply = render.error_html(self.explain(exc, lang=lang), lang)
         history.append({"role": "assistant", "content": reply})
         return history, ""
 
@@ -125,9 +127,9 @@ class ChatApp(evidence_events.EvidenceEvents):
             cb = self._progress(progress, lang, first, 1.0 - first)
             return self.assistant.build_index(None, progress=cb, wait=False), None, False
         except qa.errors.BuildInProgress as exc:
-            return None, self.explain(exc), True
+            return None, self.explain(exc, lang=lang), True
         except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
-            return None, t(lang, "rebuild_failed", reason=self.explain(exc)), False
+            return None, t(lang, "rebuild_failed", reason=self.explain(exc, lang=lang)), False
 
     def _building_status(self, lang: str = "en") -> str:
         try:

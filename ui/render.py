@@ -215,7 +215,7 @@ def status_html(status: "qa.IndexStatus | None", error: str | None = None, note:
         bits.append(f'<span class="qa-status-ok">{esc(ready)}</span> <details class="qa-status-details">'
                     f'<summary>{esc(t(lang, "details"))}</summary>{esc(details)}</details>')
         if status.warning:
-            bits.append(f'<span class="qa-status-warn">{esc(status.warning)}</span>')
+            bits.append(f'<span class="qa-status-warn">{esc(messages.sentence(lang, status.warning))}</span>')
     if error:
         bits.append(f'<span class="qa-status-error">{esc(error)}</span>')
     if note:
@@ -256,10 +256,10 @@ def build_report_html(saved: Sequence[tuple[str, str]], refused: Sequence[tuple[
         items.append(f'<li class="qa-file-error">{named(said, name)}</li>')
     if report is not None:
         for s in report.skipped:
-            said = t(lang, "not_indexed", name=s.source, reason=s.reason)
+            said = t(lang, "not_indexed", name=s.source, reason=messages.sentence(lang, s.reason))
             items.append(f'<li class="qa-file-error">{named(said, s.source)}</li>')
         for w in report.warnings:
-            items.append(f'<li class="qa-file-warn">{esc(shown_name(w))}</li>')
+            items.append(f'<li class="qa-file-warn">{esc(shown_name(messages.sentence(lang, w)))}</li>')
         items.append('<li class="qa-build">' + esc(t(
             lang, "built", seconds=f"{report.seconds:.1f}", passages=messages.count(lang, "passage", report.n_chunks),
             embedded=messages.number(report.n_embedded), added=len(report.added), updated=len(report.updated),

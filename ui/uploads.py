@@ -33,7 +33,9 @@ class UploadRefused(ValueError):
 
     def reason(self, lang: str) -> str:
         """Why, in lang where the catalogue has the reason, else the message (without the accepted types)."""
-        return qa.messages.text(lang, self.key, **self.values) if self.key else str(self).split("; accepted:")[0]
+        if self.key:
+            return qa.messages.text(lang, self.key, **self.values)
+        return qa.messages.sentence(lang, str(self).split("; accepted:")[0])
 
 
 def safe_name(original: str) -> str:
