@@ -9,10 +9,10 @@ from pathlib import Path
 import gradio as gr
 
 import qa
-from qa import messages
 from qa.errors import explain
-from qa.health import build_running, corpus_state, shown_name
-from qa.progress import STAGES
+from qa.ops.health import build_running, corpus_state, shown_name
+from qa.present import messages
+from qa.present.progress import STAGES
 from qa.serialize import search_dict
 
 from . import evidence_events, examples, render, server, uploads
@@ -289,7 +289,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
 
 
 def translations(upload_limit: int) -> dict[str, dict[str, str]]:
-    """The page's fixed text per browser locale (qa.messages), with the values only known here filled in."""
+    """The page's fixed text per browser locale (qa.present.messages), with the values only known here filled in."""
     tables = messages.i18n_tables()
     types = ", ".join(uploads.allowed_suffixes())
     for locale, table in tables.items():

@@ -10,7 +10,7 @@ import time
 import warnings
 
 import qa
-from qa.progress import ConsoleBar
+from qa.present.progress import ConsoleBar
 
 from . import app as page
 from .server import check_exposure, load_auth, private_upload_folder

@@ -13,10 +13,10 @@ import time
 from typing import Callable, Sequence
 
 import qa
-from qa import messages
-from qa.health import shown_name
+from qa.ops.health import shown_name
+from qa.present import messages
 from qa.present.markdown import BULLETS, answer_markdown, cited_page, percent
-from qa.reflow import reflowed
+from qa.present.reflow import reflowed
 from ui.passages import esc, excerpt_after, excerpt_before, highlighted, is_markdown, tables_html  # noqa: F401  (render.* names)
 
 t = messages.text

@@ -19,7 +19,7 @@ from gradio.utils import get_upload_folder
 from starlette.middleware import Middleware
 
 import qa
-from qa import health
+from qa.ops import health
 
 from . import sessions
 from .limits import RequestGuard

@@ -1,6 +1,6 @@
 """An answer as Markdown with its numbered sources: what the page's "Copy with sources" and `qa ask --markdown` give.
 
-Every word that is not the document's or the question's comes from qa.messages in the reader's language.
+Every word that is not the document's or the question's comes from qa.present.messages in the reader's language.
 """
 
 from __future__ import annotations
