@@ -57,7 +57,7 @@ def _same_host(origin: str, headers: dict[str, str]) -> bool:
 
 
 class RequestGuard:
-    """The middleware; settings is a qa.Settings, upload_dir returns gradio's upload folder, health its report."""
+    """The middleware; settings is a ui.settings.WebSettings, upload_dir returns gradio's upload folder, health its report."""
 
     def __init__(self, app: Callable, settings: Any, upload_dir: Callable[[], Path],
                  health: Callable[[], dict] | None = None, api_inputs: dict[str, tuple[str, ...]] | None = None):
