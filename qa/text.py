@@ -68,7 +68,6 @@ where whether those its about them his her he she we our you your i me my can co
 have had yes so also any all each more most much many very via per between among over under up out than according article
 paper document documents say says said mention mentions mentioned""".split())
 
-CJK_STYLES = ("jieba", "bigrams")
 DEFAULT_CJK_STYLE = "jieba"
 
 

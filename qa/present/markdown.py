@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 
 t = messages.text
 BULLETS = "•▪◦‣●○■□➢►*-–· "  # a sentence taken from a list item starts with its bullet
-NOT_ANSWERED = t("en", "not_answered")
-NO_PASSAGE = t("en", "no_match")
 
 
 def cited_page(c: "Citation", lang: str = "en") -> str | None:
