@@ -10,9 +10,9 @@ import sys
 import warnings
 
 import qa
-from qa import messages
 from qa.errors import explain
 from qa.ingest.files import shown_name
+from qa.present import messages
 from qa.present.markdown import answer_markdown, cited_page, level_line
 from qa.present.progress import ConsoleBar
 from qa.text import is_cjk

@@ -129,7 +129,7 @@ def test_a_not_answered_reply_marks_no_sentence_in_its_passages():
 def test_the_catalogue_has_every_message_in_both_languages_with_the_same_placeholders():
     import string
 
-    from qa import messages
+    from qa.present import messages
 
     fields = {lang: {k: sorted(f for _, f, _, _ in string.Formatter().parse(v) if f) for k, v in table.items()}
               for lang, table in messages.CATALOGUE.items()}

@@ -7,7 +7,7 @@ from typing import Any, Callable
 import gradio as gr
 
 import qa
-from qa import messages
+from qa.present import messages
 
 from . import evidence, render
 from .assets import asset

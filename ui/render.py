@@ -13,10 +13,11 @@ import time
 from typing import Callable, Sequence
 
 import qa
-from qa import messages
-from qa.health import shown_name
+from qa.ops.health import shown_name
+from qa.present import messages
 from qa.present.markdown import BULLETS, answer_markdown, cited_page, percent
-from qa.reflow import reflowed
+from qa.present.reflow import reflowed
+from ui import uploads
 from ui.passages import esc, excerpt_after, excerpt_before, highlighted, is_markdown, tables_html  # noqa: F401  (render.* names)
 
 t = messages.text
@@ -273,3 +274,15 @@ def build_report_html(saved: Sequence[tuple[str, str]], refused: Sequence[tuple[
             f'<time class="qa-report-time">{stamp}</time><button type="button" class="qa-dismiss" '
             f'aria-label="{esc(t(lang, "aria_close_report"))}">{esc(t(lang, "dismiss"))}</button></div>'
             f'<ul class="qa-report">{"".join(items)}</ul></div>')
+
+
+def translations(upload_limit: int) -> dict[str, dict[str, str]]:
+    """The page's fixed text per browser locale (qa.present.messages), with the values only known here filled in."""
+    tables = messages.i18n_tables()
+    types = ", ".join(uploads.allowed_suffixes())
+    for locale, table in tables.items():
+        lang = messages.language(locale)
+        table["add_label"] = t(lang, "add", types=types, mib=upload_limit // 2**20)
+        table["heading"] = f"## {t(lang, 'title')}\n{t(lang, 'intro')}"
+        table["documents_heading"] = f"### {t(lang, 'documents')}"
+    return tables
