@@ -103,7 +103,8 @@ class Assistant:
             token = current_token(self.settings)
             if self._gen is None or token != self._token:
                 if not token and build_if_missing and self.background_rebuild:
-                    self._rebuild = Rebuild.running_or_new(self._rebuild, self)
+                    self._rebuild = Rebuild.running_or_new(
+                        self._rebuild, lambda progress: self.build_index(wait=True, progress=progress), self.settings)
                     raise IndexRebuilding(self._rebuild.sentence())
                 if not token and build_if_missing:
                     self.build_index(wait=True)
