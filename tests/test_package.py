@@ -162,3 +162,77 @@ def test_no_module_imports_another_modules_private_names():
 def test_every_module_reads_in_one_sitting(folder):
     long = {p.name: n for p in (PROJECT / folder).rglob("*.py") if (n := len(p.read_text().splitlines())) > 300}
     assert long == {}
+
+
+def _module_names(module: str, tree: ast.Module) -> dict[str, str]:
+    """The names a file binds to project modules: {name: module} (import qa.x as y, from qa import x, ...)."""
+    path = FILES[module]
+    package = module.split(".") if path.stem == "__init__" else module.split(".")[:-1]
+    names: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname and alias.name in FILES:
+                    names[alias.asname] = alias.name
+                elif not alias.asname:
+                    names[alias.name.split(".")[0]] = alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package[:len(package) - node.level + 1] + ([base] if base else []))
+            for alias in node.names:
+                if f"{base}.{alias.name}" in FILES:
+                    names[alias.asname or alias.name] = f"{base}.{alias.name}"
+    return names
+
+
+def test_no_module_reads_another_modules_private_names_as_attributes():
+    found = []
+    for module, path in FILES.items():
+        tree = ast.parse(path.read_text())
+        names = _module_names(module, tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.endswith("__")):
+                continue
+            chain = ast.unparse(node.value)  # qa.index.bm25 or an alias of a module
+            head, _, rest = chain.partition(".")
+            target = ".".join(filter(None, [names.get(head, ""), rest])) if head in names else ""
+            if target in FILES and target != module:
+                found.append(f"{module}: {chain}.{node.attr}")
+    assert sorted(found) == []
+
+
+# Calls that name a protocol member but probe something else: a reason for each.
+PROBES_ALLOWED = {
+    ("ui.app", "name"): "a Gradio upload's temporary file (or a str), not a generation",
+}
+
+
+def _protocol_members() -> set[str]:
+    """The members every Protocol class in qa declares (methods, properties, attributes)."""
+    members: set[str] = set()
+    for path in FILES.values():
+        for node in ast.walk(ast.parse(path.read_text())):
+            # A private protocol (serialize._Cited) only types one helper structurally; it is no seam.
+            if (isinstance(node, ast.ClassDef) and not node.name.startswith("_")
+                    and any("Protocol" in ast.unparse(b) for b in node.bases)):
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        members.add(item.name)
+                    elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                        members.add(item.target.id)
+    return {m for m in members if not m.startswith("_")}
+
+
+def test_no_getattr_or_hasattr_probes_a_protocol_member():
+    """What a protocol declares every implementation has: reading it through getattr/hasattr hides a wide seam."""
+    members = _protocol_members()
+    assert {"passages", "bm25", "row_source", "embed", "dense"} <= members
+    probes = []
+    for module, path in FILES.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr")
+                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+                    and node.args[1].value in members and (module, node.args[1].value) not in PROBES_ALLOWED):
+                probes.append(f"{module}:{node.lineno} {ast.unparse(node)}")
+    assert probes == []
