@@ -17,7 +17,7 @@ from qa.answer.answers import Answer
 from qa.assistant import Assistant, IndexStatus
 from qa.evidence.page_view import PageView
 from qa.index.build import BuildReport
-from qa.index.store.chunks import DocumentRecord
+from qa.index.store.protocol import DocumentRecord
 from qa.ingest.chunking import Citation
 from qa.ingest.documents import SUPPORTED_SUFFIXES, check_bytes, content_hash
 from qa.retrieve.hits import Hit

@@ -28,8 +28,7 @@ from qa.index import bm25
 from qa.index.build import BuildReport, Progress, build
 from qa.index.rebuild import Rebuild
 from qa.index.store.backends import current_token, open_serving
-from qa.index.store.chunks import DocumentRecord
-from qa.index.store.protocol import ServingGeneration
+from qa.index.store.protocol import DocumentRecord, ServingGeneration
 from qa.ingest.page_labels import labelled
 from qa.ingest.removal import remove_file
 from qa.retrieve.hits import Hit
@@ -104,7 +103,8 @@ class Assistant:
             token = current_token(self.settings)
             if self._gen is None or token != self._token:
                 if not token and build_if_missing and self.background_rebuild:
-                    self._rebuild = Rebuild.running_or_new(self._rebuild, self)
+                    self._rebuild = Rebuild.running_or_new(
+                        self._rebuild, lambda progress: self.build_index(wait=True, progress=progress), self.settings)
                     raise IndexRebuilding(self._rebuild.sentence())
                 if not token and build_if_missing:
                     self.build_index(wait=True)
@@ -266,7 +266,7 @@ class Assistant:
         """What the current index holds: model, size, documents, when built."""
         gen = self.generation(build_if_missing=False)
         m = gen.manifest
-        return IndexStatus(gen.path.name, m.model, m.dim, m.n_chunks, len(m.sources), m.created, m.chunking,
+        return IndexStatus(gen.name, m.model, m.dim, m.n_chunks, len(m.sources), m.created, m.chunking,
                            gen.warning, dict(m.refused) if isinstance(m.refused, dict) else {})
 
     def page_view(self, source: str, page: int, start: int, end: int) -> PageView:

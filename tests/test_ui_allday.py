@@ -22,6 +22,7 @@ from test_ui_browser import SHOTS
 from ui_server import running_app
 
 import qa
+from qa.present.markdown import answer_markdown
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
@@ -276,7 +277,7 @@ def test_the_printed_page_label_is_the_same_in_the_json_and_the_copied_markdown(
     hit = next(h for h in ans.hits if h.citation.source == "harbour-book.pdf")
     got = hit.to_dict()["citation"]
     assert (got["page"], got["page_label"]) == (3, "1")
-    assert "page 1 (PDF page 3)" in ans.to_markdown()
+    assert "page 1 (PDF page 3)" in answer_markdown(ans)
 
 
 REMOVE_PROGRESS = "#remove-confirm-box .progress-text, #remove-confirm-box .eta-bar, #remove-confirm-box .wrap:not(.hide)"

@@ -8,6 +8,7 @@ import json
 import pytest
 
 import qa
+from qa.present.markdown import answer_markdown
 from ui import render
 
 HOSTILE = 'Intro. <script>window.__pwned=1</script> and <img src=x onerror="window.__pwned=2"> end.'
@@ -90,7 +91,7 @@ def test_the_reply_carries_its_markdown_for_copy_with_sources_on_one_line():
     ans = qa.Answer("what?", "answered", (), "", (qa.answer.answers.AnswerSentence("First sentence here.", 1, 100, 120, 0.9),),
                     (hit,), 0.9)
     out = render.answer_html(ans)
-    md = html.escape(ans.to_markdown(), quote=True).replace("\n", "&#10;")
+    md = html.escape(answer_markdown(ans), quote=True).replace("\n", "&#10;")
     words = html.escape(json.dumps({"copied": "Copied", "failed": "Copying failed: select the text instead",
                                     "label": "Copy with sources"}), quote=True)
     assert (f'<div class="qa-tools"><button type="button" class="qa-copy-md" value="{words}" title="Copy the answer and '
