@@ -81,13 +81,14 @@ class SynthGeneration:
 
 
 def _stores(gen: SynthGeneration, work: Path, engines: tuple[str, ...]) -> tuple[dict, dict]:
-    from qa.index.store.faiss_backend import FaissPassages
+    from qa.index.store.faiss_passages import FaissPassages
 
     stores, publish_s = {}, {}
     for name in engines:
         t = time.perf_counter()
         if name == "faiss":
-            stores[name] = FaissPassages(gen)
+            stores[name] = FaissPassages(gen.vectors, gen.vector_index, gen.multi_vectors, gen.multi_index, gen.bm25,
+                                         gen.sources, gen.row_source, gen.cjk_rows, gen)
         else:
             from qa.index.store.qdrant import QdrantGenerations
             from qa.index.store.qdrant_embedded import EdgeEngine

@@ -2,9 +2,9 @@
 
 The public API is the names below, plus the modules `qa.errors` (exceptions and `explain`), `qa.serialize`
 (the JSON form of every result), `qa.present.reflow` (text as shown), `qa.present.markdown` (an answer as Markdown
-in either language, a citation's page as printed), `qa.ops.health` (is answering working?) and
-`qa.messages` (the interface's words in English and Chinese); SUPPORTED_SUFFIXES, check_bytes and content_hash
-say which files a build reads.
+in either language, a citation's page as printed), `qa.present.progress` (build progress), `qa.ops.health` (is
+answering working?) and `qa.present.messages` (the interface's words in English and Chinese); SUPPORTED_SUFFIXES,
+check_bytes and content_hash say which files a build reads.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from qa.answer.answers import Answer
 from qa.assistant import Assistant, IndexStatus
 from qa.evidence.page_view import PageView
 from qa.index.build import BuildReport
-from qa.index.store.chunks import DocumentRecord
+from qa.index.store.protocol import DocumentRecord
 from qa.ingest.chunking import Citation
 from qa.ingest.documents import check_bytes, content_hash
 from qa.ingest.readers import SUPPORTED_SUFFIXES

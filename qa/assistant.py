@@ -19,7 +19,7 @@ from qa.answer.verdict_model import VerdictModel
 from qa.answer.verdicts import Matcher
 from qa.embed.embeddings import Embedder
 from qa.embed.multilingual import shared_embedder
-from qa.embed.passages import ensure_export, passage_embedder
+from qa.embed.passages import Export, ensure_export, passage_embedder
 from qa.embed.query import CachedEmbedder, query_embedder
 from qa.embed.vocabulary import WordVectors
 from qa.errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, IndexRebuilding
@@ -28,8 +28,7 @@ from qa.index import bm25
 from qa.index.build import BuildReport, Progress, build
 from qa.index.rebuild import Rebuild
 from qa.index.store.backends import current_token, open_serving
-from qa.index.store.chunks import DocumentRecord
-from qa.index.store.protocol import ServingGeneration
+from qa.index.store.protocol import DocumentRecord, ServingGeneration
 from qa.ingest.pdf.page_labels import labelled
 from qa.ingest.removal import remove_file
 from qa.retrieve.hits import Hit
@@ -104,7 +103,8 @@ class Assistant:
             token = current_token(self.settings)
             if self._gen is None or token != self._token:
                 if not token and build_if_missing and self.background_rebuild:
-                    self._rebuild = Rebuild.running_or_new(self._rebuild, self)
+                    self._rebuild = Rebuild.running_or_new(
+                        self._rebuild, lambda progress: self.build_index(wait=True, progress=progress), self.settings)
                     raise IndexRebuilding(self._rebuild.sentence())
                 if not token and build_if_missing:
                     self.build_index(wait=True)
@@ -208,17 +208,28 @@ class Assistant:
         ray: embed through Ray Data on the Ray cluster at this address ("": a local one); None: in this process.
         """
         targets = [Path(p) for p in (paths or [self.settings.corpus_dir])]
-        if self._build_embedder is None:
-            self._ensure_onnx()  # before the build: its passages go through the ONNX export too
-        factory = self._build_embedder or (lambda: passage_embedder(self.root, self.settings.batch_size))
-        given = self._multilingual
-        multi = (lambda: given) if given is not None else None
-        if ray is not None:
-            from qa.index.ray_build import ray_factories
+        # The build's passages go through the ONNX export: made in a child process while the files are read.
+        export = Export(self.root) if self._build_embedder is None else None
+        try:
+            factory = self._build_embedder or (lambda: self._passage_embedder(export))
+            given = self._multilingual
+            multi = (lambda: given) if given is not None else None
+            if ray is not None:
+                from qa.index.ray_build import ray_factories
 
-            factory, multi = ray_factories(ray, self.settings.batch_size, self._build_embedder, self._multilingual)
-        return build(targets, self.settings, factory, full=full, progress=progress, wait=wait,
-                     multilingual_factory=multi)
+                if export is not None:
+                    export.wait()  # Ray's workers read the export from the index folder
+                factory, multi = ray_factories(ray, self.settings.batch_size, self._build_embedder, self._multilingual)
+            return build(targets, self.settings, factory, full=full, progress=progress, wait=wait,
+                         multilingual_factory=multi)
+        finally:
+            if export is not None:
+                export.wait()  # a build that failed early still leaves the export for the next one
+
+    def _passage_embedder(self, export: Export | None) -> Embedder:
+        if export is not None:
+            export.wait()
+        return passage_embedder(self.root, self.settings.batch_size)
 
     def ensure_index(self, progress: Progress | None = None,
                      notice: Callable[[str], None] | None = None) -> BuildReport | None:
@@ -255,7 +266,7 @@ class Assistant:
         """What the current index holds: model, size, documents, when built."""
         gen = self.generation(build_if_missing=False)
         m = gen.manifest
-        return IndexStatus(gen.path.name, m.model, m.dim, m.n_chunks, len(m.sources), m.created, m.chunking,
+        return IndexStatus(gen.name, m.model, m.dim, m.n_chunks, len(m.sources), m.created, m.chunking,
                            gen.warning, dict(m.refused) if isinstance(m.refused, dict) else {})
 
     def page_view(self, source: str, page: int, start: int, end: int) -> PageView:

@@ -10,9 +10,9 @@ import sys
 import warnings
 
 import qa
-from qa import messages
 from qa.errors import explain
 from qa.ingest.files import shown_name
+from qa.present import messages
 from qa.present.markdown import answer_markdown, cited_page, level_line
 from qa.present.progress import ConsoleBar
 from qa.text import is_cjk
@@ -174,15 +174,20 @@ def _run(args) -> int:
     try:
         return args.func(args)
     except qa.errors.QAError as exc:
-        print(f"qa: error: {shown_name(str(exc))}", file=sys.stderr)
+        print(f"qa: error: {shown_name(_said(args, str(exc)))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
         return 130
     except (OSError, sqlite3.Error, MemoryError) as exc:  # full or read-only disk, ...: one sentence, no numbers
         settings = qa.Settings.from_env()
-        print(f"qa: error: {explain(exc, settings.index_path, settings.corpus_dir)}", file=sys.stderr)
+        print(f"qa: error: {_said(args, explain(exc, settings.index_path, settings.corpus_dir))}", file=sys.stderr)
         return 1
+
+
+def _said(args, sentence: str) -> str:
+    """An error sentence in the language of --lang (by default the locale's)."""
+    return messages.sentence(_language(args), sentence)
 
 
 if __name__ == "__main__":

@@ -96,6 +96,17 @@ def _folder(path: object, folders: dict[str, Path]) -> tuple[str, Path | None]:
     return next(iter(folders.items()), ("folder", None))
 
 
+def _errno_of(exc: BaseException) -> int | None:
+    """The errno an exception stands for, read from SQLite's and short writes' messages where it has none."""
+    code = getattr(exc, "errno", None)
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError):
+        return errno.ENOSPC if "full" in text else errno.EROFS if "readonly" in text else None
+    if code is None and _SHORT_WRITE.search(text):
+        return errno.ENOSPC
+    return code
+
+
 def explain(exc: BaseException, index_dir: Path | None = None, corpus_dir: Path | None = None,
             doing: str = "index") -> str:
     """A one-sentence message naming the cause and the fix; doing is what failed ("index" or "corpus" work)."""
@@ -110,12 +121,7 @@ def explain(exc: BaseException, index_dir: Path | None = None, corpus_dir: Path 
         folder = index_dir if what == "index" else corpus_dir
         if folder is not None:
             folders[f"{what} folder"] = Path(folder)
-    code = getattr(exc, "errno", None)
-    text = str(exc)
-    if isinstance(exc, sqlite3.OperationalError):
-        code = errno.ENOSPC if "full" in text else errno.EROFS if "readonly" in text else None
-    elif code is None and _SHORT_WRITE.search(text):
-        code = errno.ENOSPC
+    code = _errno_of(exc)
     filename = getattr(exc, "filename", None)
     what, folder = _folder(filename, folders)
     place = f"{what} {folder}" if folder is not None else "folder it writes to"
@@ -129,6 +135,6 @@ def explain(exc: BaseException, index_dir: Path | None = None, corpus_dir: Path 
     if isinstance(exc, MemoryError):
         return "The server ran out of memory; try a smaller file or fewer at once."
     if isinstance(exc, OSError):
-        reason = exc.strerror or text or exc.__class__.__name__
+        reason = exc.strerror or str(exc) or exc.__class__.__name__
         return f"Could not use the {place} ({reason}); check that it exists and is writable, then try again."
-    return f"Unexpected failure ({exc.__class__.__name__}: {text}); try again, and report it if it persists."
+    return f"Unexpected failure ({exc.__class__.__name__}: {exc}); try again, and report it if it persists."

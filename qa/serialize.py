@@ -1,14 +1,12 @@
-"""The JSON form of every result: one TypedDict per `to_dict()`, shared by the CLI, the web API and the tests."""
+"""The JSON form of every result: one TypedDict per `to_dict()`, shared by the CLI, the web API and the tests.
+
+Only the shapes live here: each result type builds its own (Hit.to_dict, Answer.to_dict, ...), so that this
+module, under every stage, knows none of them, not even for typing.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence, TypedDict
-
-if TYPE_CHECKING:
-    from qa.answer.answers import Answer, AnswerSentence
-    from qa.ingest.chunking import Citation
-    from qa.ingest.documents import Reference
-    from qa.retrieve.hits import Hit
+from typing import Protocol, Sequence, TypedDict
 
 
 class CitationDict(TypedDict):
@@ -63,37 +61,48 @@ class SearchDict(TypedDict):
     hits: list[HitDict]
 
 
-def citation_dict(c: "Citation") -> CitationDict:
-    """A citation as JSON."""
+class _Cited(Protocol):
+    """What a citation shows (qa.ingest.chunking.Citation), read structurally: no import of the stage that has it."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def section(self) -> str | None: ...
+
+    @property
+    def page(self) -> int | None: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def page_range(self) -> tuple[int, int] | None: ...
+
+    @property
+    def page_label(self) -> str | None: ...
+
+    @property
+    def page_range_labels(self) -> tuple[str, str] | None: ...
+
+
+def citation_dict(c: _Cited) -> CitationDict:
+    """A citation as JSON: Citation.to_dict's body, here only until qa/ingest (being moved) can take it back."""
     return {"source": c.source, "title": c.title, "section": c.section, "page": c.page, "start": c.start,
             "end": c.end, "page_range": list(c.page_range) if c.page_range else None, "page_label": c.page_label,
             "page_range_labels": list(c.page_range_labels) if c.page_range_labels else None}
 
 
-def reference_dict(r: "Reference") -> ReferenceDict:
-    """A reference-list entry as JSON."""
-    return {"number": r.number, "text": r.text}
+class _HasHitDict(Protocol):
+    def to_dict(self) -> HitDict: ...
 
 
-def hit_dict(hit: "Hit") -> HitDict:
-    """A hit as JSON."""
-    return {"rank": hit.rank, "score": round(hit.score, 6), "relevance": hit.relevance, "match": hit.match,
-            "text": hit.text, "citation": citation_dict(hit.citation),
-            "references": [reference_dict(r) for r in hit.references]}
-
-
-def sentence_dict(s: "AnswerSentence") -> SentenceDict:
-    """An answer sentence as JSON."""
-    return {"text": s.text, "hit": s.hit_rank, "start": s.start, "end": s.end}
-
-
-def answer_dict(ans: "Answer") -> AnswerDict:
-    """An answer as JSON: the verdict and why, the answer sentences, the hits."""
-    return {"question": ans.question, "supported": ans.supported, "verdict": ans.verdict,
-            "missing": list(ans.missing), "reason": ans.reason, "confidence": ans.confidence,
-            "answer": [sentence_dict(s) for s in ans.sentences], "hits": [hit_dict(h) for h in ans.hits]}
-
-
-def search_dict(question: str, hits: "Sequence[Hit]") -> SearchDict:
+def search_dict(question: str, hits: Sequence[_HasHitDict]) -> SearchDict:
     """A search's results as JSON: the question and its hits, best first."""
-    return {"question": question, "hits": [hit_dict(h) for h in hits]}
+    return {"question": question, "hits": [h.to_dict() for h in hits]}

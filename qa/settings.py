@@ -58,13 +58,7 @@ class Settings:
     candidates: int = 50  # per retriever, before fusion
     batch_size: int = 32
     keep_generations: int = 2
-    # Serving limits (the web app): bounded before anything is read, see ui/limits.py and ui/server.py.
-    queue_size: int = 64  # waiting requests; gradio 6.31 keeps at most 2,000 sessions (ui/sessions.py)
-    answer_workers: int = 0  # questions answered at once; 0: one per CPU core
-    max_request_bytes: int = 1024 * 1024  # any request body except uploads
-    max_upload_request_bytes: int = 100 * 1024 * 1024  # one upload request, all its files together
-    upload_storage_bytes: int = 400 * 1024 * 1024  # all temporary uploads together
-    allowed_origins: str = ""  # comma-separated origins allowed to call or upload from other sites
+    # The web server's own limits (QA_QUEUE_SIZE, ...) are ui.settings.WebSettings: only `qa serve` reads them.
     page_dpi: int = 200  # resolution of page images ("Show on page"): sharp at full width on a 2x screen
     onnx_threads: int = 0  # threads per ONNX question embedding; 0: up to 2 (see qa.embed.onnx.onnx_threads)
     query_cache: int = 4096  # question and sentence vectors kept per process; 0: no cache
@@ -80,28 +74,18 @@ class Settings:
     qdrant_replicas: int = 0  # a cluster: copies of each shard (0: the server's default, 1)
 
     def __post_init__(self) -> None:
-        for name, (low, high) in RANGES.items():
-            _check_range(name, getattr(self, name), low, high)
+        check_ranges(self, RANGES)
+        self._move_old_names()
+        _check_chunking(self)
+        _check_choices(self)
+
+    def _move_old_names(self) -> None:
+        """QA_PDF_TIMEOUT_S and QA_PDF_MEMORY_BYTES onto their new names, unless those are given too."""
         for old, new in (("pdf_timeout_s", "parse_timeout_s"), ("pdf_memory_bytes", "parse_memory_bytes")):
             if getattr(self, old) is not None:
                 if getattr(self, new) == _DEFAULTS[new]:  # the new name wins where both are given
                     object.__setattr__(self, new, getattr(self, old))
                 object.__setattr__(self, old, None)
-        if not 16 <= self.chunk_tokens <= self.max_chunk_tokens <= 254:
-            raise InvalidSetting(
-                f"chunk_tokens={self.chunk_tokens} and max_chunk_tokens={self.max_chunk_tokens} must satisfy "
-                "16 <= chunk_tokens <= max_chunk_tokens <= 254 (the model reads at most 256 tokens)")
-        if not 16 <= self.cjk_chunk_tokens <= 254:
-            raise InvalidSetting(f"cjk_chunk_tokens={self.cjk_chunk_tokens} must be between 16 and 254")
-        if self.overlap_sentences not in (0, 1, 2):
-            raise InvalidSetting(f"overlap_sentences={self.overlap_sentences}; valid choices: 0, 1, 2")
-        if self.ocr not in OCR_CHOICES:
-            raise InvalidSetting(f"QA_OCR={self.ocr!r}; valid choices: {', '.join(OCR_CHOICES)}")
-        if self.backend not in BACKENDS:
-            raise InvalidSetting(f"QA_BACKEND={self.backend!r}; valid choices: {', '.join(BACKENDS)}")
-        if self.backend == "qdrant" and not (self.qdrant_url or self.qdrant_path):
-            raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
-                                 "(the embedded engine)")
 
     @property
     def index_path(self) -> Path:
@@ -111,21 +95,14 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
         """Settings from QA_* environment variables (QA_CORPUS_DIR, QA_INDEX_DIR, QA_CHUNK_TOKENS, ...)."""
-        values: dict = {}
-        types = get_type_hints(cls)
-        for f in fields(cls):
-            raw = os.environ.get(f"QA_{f.name.upper()}")
-            if raw not in (None, ""):
-                values[f.name] = _parse(f"QA_{f.name.upper()}", raw, types[f.name])
-        values.update(overrides)
-        return cls(**values)
+        return cls(**{**env_values(cls), **overrides})
 
     def with_(self, **changes) -> "Settings":
         """A copy with some fields changed."""
         return replace(self, **changes)
 
 
-_KIB, _GIB = 1024, 1024**3
+_GIB = 1024**3
 # Every numeric setting's valid range, checked when Settings is made (so at start, with one sentence).
 RANGES: dict[str, tuple[float, float]] = {
     "chunk_tokens": (16, 254), "max_chunk_tokens": (16, 254), "cjk_chunk_tokens": (16, 254),
@@ -135,13 +112,47 @@ RANGES: dict[str, tuple[float, float]] = {
     "parse_timeout_s": (0.001, 86_400), "parse_memory_bytes": (16 * 1024**2, 1024 * _GIB), "ocr_page_timeout_s": (0, 86_400),
     "pdf_timeout_s": (0.001, 86_400), "pdf_memory_bytes": (16 * 1024**2, 1024 * _GIB),
     "max_question_chars": (1, 1_000_000), "max_k": (1, 1000), "candidates": (1, 100_000), "batch_size": (1, 4096),
-    "keep_generations": (1, 100),
-    # The web server keeps at most 2,000 sessions, so the queue stays well below that (ui/sessions.py).
-    "queue_size": (1, 1000), "answer_workers": (0, 1024),
-    "max_request_bytes": (_KIB, 64 * _GIB), "max_upload_request_bytes": (_KIB, 64 * _GIB),
-    "upload_storage_bytes": (_KIB, 1024 * _GIB), "page_dpi": (36, 1200), "onnx_threads": (0, 1024),
+    "keep_generations": (1, 100), "page_dpi": (36, 1200), "onnx_threads": (0, 1024),
     "query_cache": (0, 100_000_000), "qdrant_shards": (0, 10_000), "qdrant_replicas": (0, 100),
 }
+
+
+def _check_chunking(s: Settings) -> None:
+    if not 16 <= s.chunk_tokens <= s.max_chunk_tokens <= 254:
+        raise InvalidSetting(
+            f"chunk_tokens={s.chunk_tokens} and max_chunk_tokens={s.max_chunk_tokens} must satisfy "
+            "16 <= chunk_tokens <= max_chunk_tokens <= 254 (the model reads at most 256 tokens)")
+    if not 16 <= s.cjk_chunk_tokens <= 254:
+        raise InvalidSetting(f"cjk_chunk_tokens={s.cjk_chunk_tokens} must be between 16 and 254")
+    if s.overlap_sentences not in (0, 1, 2):
+        raise InvalidSetting(f"overlap_sentences={s.overlap_sentences}; valid choices: 0, 1, 2")
+
+
+def _check_choices(s: Settings) -> None:
+    if s.ocr not in OCR_CHOICES:
+        raise InvalidSetting(f"QA_OCR={s.ocr!r}; valid choices: {', '.join(OCR_CHOICES)}")
+    if s.backend not in BACKENDS:
+        raise InvalidSetting(f"QA_BACKEND={s.backend!r}; valid choices: {', '.join(BACKENDS)}")
+    if s.backend == "qdrant" and not (s.qdrant_url or s.qdrant_path):
+        raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
+                             "(the embedded engine)")
+
+
+def check_ranges(values: object, ranges: dict[str, tuple[float, float]]) -> None:
+    """Each of values' fields named in ranges within its range, or one sentence naming its variable."""
+    for name, (low, high) in ranges.items():
+        _check_range(name, getattr(values, name), low, high)
+
+
+def env_values(cls: type) -> dict[str, object]:
+    """The set QA_<FIELD> environment variables of a settings dataclass, each as its field's declared type."""
+    values: dict[str, object] = {}
+    types = get_type_hints(cls)
+    for f in fields(cls):
+        raw = os.environ.get(f"QA_{f.name.upper()}")
+        if raw not in (None, ""):
+            values[f.name] = _parse(f"QA_{f.name.upper()}", raw, types[f.name])
+    return values
 
 
 def _check_range(name: str, value: object, low: float, high: float) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
 from qa.errors import MissingDependency
@@ -38,16 +39,35 @@ CJK_STOP = frozenset("""的 了 是 在 和 与 及 或 也 就 都 而 把 被 
 # ("judges'", "3.189", "5,000", "update-mime-database", "58.4%"), or a run of Chinese characters, whose
 # words jieba finds (Chinese is written without spaces).
 _WORD = re.compile(f"[A-Za-z0-9][A-Za-z0-9'’.,%-]*[A-Za-z0-9%]|[A-Za-z0-9]|[{CJK_CHARS}]+")
-# bm25s' STOPWORDS_EN, which the BM25 index drops (tests check the two agree).
-BM25_STOP_WORDS = frozenset("""a an and are as at be but by for if in into is it no not of on or such that the their
-then there these they this to was will with""".split())
+
+
+def _bm25s_stop_words() -> frozenset[str]:
+    """bm25s' own English stop words (bm25s.stopwords.STOPWORDS_EN), which its tokenizer drops.
+
+    Read from the file without importing bm25s: its package imports scipy, 0.25 s more for every `import qa`
+    (`qa --help` and `qa status` included), which needs no index.
+    """
+    import importlib.util
+
+    package = importlib.util.find_spec("bm25s")
+    if package is None or not package.submodule_search_locations:
+        raise MissingDependency("bm25s is not installed, so there are no BM25 terms; install it with `pip install bm25s` "
+                                "(a dependency of this package)")
+    spec = importlib.util.spec_from_file_location(
+        "bm25s.stopwords", Path(package.submodule_search_locations[0]) / "stopwords.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOPWORDS_EN)
+
+
+BM25_STOP_WORDS = _bm25s_stop_words()
 # Words that say nothing of a fact: BM25's, plus function and question words.
 STOP_WORDS = BM25_STOP_WORDS | frozenset("""of from were been being do does did what which who whom whose why how when
 where whether those its about them his her he she we our you your i me my can could should would may might must has
 have had yes so also any all each more most much many very via per between among over under up out than according article
 paper document documents say says said mention mentions mentioned""".split())
 
-CJK_STYLES = ("jieba", "bigrams")
 DEFAULT_CJK_STYLE = "jieba"
 
 
@@ -144,7 +164,7 @@ def cjk_terms(text: str, style: str = DEFAULT_CJK_STYLE) -> list[str]:
 def _english(texts: Sequence[str]) -> list[list[str]]:
     import bm25s
 
-    return bm25s.tokenize(list(texts), stopwords=sorted(BM25_STOP_WORDS), stemmer=_stemmer().stemWords,
+    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer().stemWords,
                           return_ids=False, show_progress=False)
 
 

@@ -31,7 +31,8 @@ from qa.ops.evaluation import evaluate, load_questions  # noqa: E402
 DOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "docs"
 EVAL = DOCS.parent / "eval"
 OUT = Path(__file__).resolve().parent.parent / "results"
-SETS = {"LinuxCNC_Getting_Started_zh_CN.pdf": "linuxcnc-zh.jsonl", "debian-edu-manual.zh-cn.pdf": "debian-edu-zh.jsonl"}
+SETS = {"LinuxCNC_Getting_Started_zh_CN.pdf": "linuxcnc-zh.jsonl", "debian-edu-manual.zh-cn.pdf": "debian-edu-zh.jsonl",
+        "octave.pdf": "octave.jsonl"}
 DPI = 150
 
 

@@ -107,6 +107,11 @@ def test_an_empty_question_is_one_clear_line(tmp_path, question):
     assert not (tmp_path / "index").exists()  # refused before any build
 
 
+def test_an_error_is_said_in_the_language_asked_for(tmp_path):
+    proc = qa_cli("--lang", "zh", "ask", " ", corpus=tmp_path / "corpus", index=tmp_path / "index")
+    assert _one_error_line(proc) == "qa: error: 问题是空的；请输入一个关于文档的问题"
+
+
 def test_indexing_an_empty_corpus_is_a_clear_error(tmp_path):
     (tmp_path / "corpus").mkdir()
     proc = qa_cli("index", corpus=tmp_path / "corpus", index=tmp_path / "index")

@@ -35,6 +35,70 @@ class _SlowBuildEmbedder:
         return self.inner.embed(texts)
 
 
+class _Trial:
+    """One rebuilding thread and searching threads over one assistant, recording what each saw."""
+
+    def __init__(self, assistant, corpus):
+        self.assistant, self.corpus = assistant, corpus
+        self.errors: list[BaseException] = []
+        self.answers: list[tuple[str, set[str]]] = []
+        self.builds: list[str] = []
+        self.searching = threading.Event()
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+
+    def rebuild(self) -> None:
+        edition = 1
+        self.searching.wait(10)
+        try:
+            while not self.done.is_set() or len(self.builds) < 2:
+                edition += 1
+                _write_edition(self.corpus, edition)
+                self.builds.append(self.assistant.build_index(wait=True).generation)
+        except BaseException as exc:  # noqa: BLE001 - every failure counts
+            self.errors.append(exc)
+
+    def texts(self, q: str, rnd: random.Random, j: int) -> list[str]:
+        k = rnd.choice([1, 3, 5, 50])
+        if j % 3 == 0:
+            ans = self.assistant.ask(q, k=k)
+            return [h.text for h in ans.hits] + [s.text for s in ans.sentences]
+        return [h.text for h in self.assistant.search(q, k=k)]
+
+    def wait_for_a_build(self) -> None:
+        deadline = time.monotonic() + 60
+        while not self.builds and not self.errors and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def searcher(self, seed: int) -> None:
+        rnd = random.Random(seed)
+        self.searching.set()
+        for j in range(25):
+            if j == 20:  # the last searches come after a rebuild has finished, however slow the machine
+                self.wait_for_a_build()
+            try:
+                q = rnd.choice(QUESTIONS)
+                texts = self.texts(q, rnd, j)
+                assert texts, q
+                editions = {e for t in texts for e in re.findall(r"edition (\d+)", t)}
+                with self.lock:
+                    self.answers.append((q, editions))
+            except BaseException as exc:  # noqa: BLE001
+                self.errors.append(exc)
+            time.sleep(rnd.uniform(0.005, 0.03))
+
+    def run(self, searchers: int) -> None:
+        builder = threading.Thread(target=self.rebuild)
+        threads = [threading.Thread(target=self.searcher, args=(i,)) for i in range(searchers)]
+        builder.start()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        self.done.set()
+        builder.join(120)
+
+
 def test_200_searches_from_8_threads_while_rebuilding(tmp_path, corpus, fake_embedder):
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", keep_generations=2)
     slow = _SlowBuildEmbedder(fake_embedder)
@@ -42,65 +106,16 @@ def test_200_searches_from_8_threads_while_rebuilding(tmp_path, corpus, fake_emb
     _write_edition(corpus, 1)
     assistant.build_index()
 
-    errors: list[BaseException] = []
-    answers: list[tuple[str, set[str]]] = []
-    builds: list[str] = []
-    searching = threading.Event()
-    done = threading.Event()
-    lock = threading.Lock()
+    trial = _Trial(assistant, corpus)
+    trial.run(searchers=8)
 
-    def rebuild() -> None:
-        edition = 1
-        searching.wait(10)
-        try:
-            while not done.is_set() or len(builds) < 2:
-                edition += 1
-                _write_edition(corpus, edition)
-                builds.append(assistant.build_index(wait=True).generation)
-        except BaseException as exc:  # noqa: BLE001 - every failure counts
-            errors.append(exc)
-
-    def searcher(seed: int) -> None:
-        rnd = random.Random(seed)
-        searching.set()
-        for j in range(25):
-            if j == 20:  # the last searches come after a rebuild has finished, however slow the machine
-                deadline = time.monotonic() + 60
-                while not builds and not errors and time.monotonic() < deadline:
-                    time.sleep(0.01)
-            try:
-                q = rnd.choice(QUESTIONS)
-                if j % 3 == 0:
-                    ans = assistant.ask(q, k=rnd.choice([1, 3, 5, 50]))
-                    texts = [h.text for h in ans.hits] + [s.text for s in ans.sentences]
-                else:
-                    texts = [h.text for h in assistant.search(q, k=rnd.choice([1, 3, 5, 50]))]
-                assert texts, q
-                editions = {e for t in texts for e in re.findall(r"edition (\d+)", t)}
-                with lock:
-                    answers.append((q, editions))
-            except BaseException as exc:  # noqa: BLE001
-                errors.append(exc)
-            time.sleep(rnd.uniform(0.005, 0.03))
-
-    builder = threading.Thread(target=rebuild)
-    threads = [threading.Thread(target=searcher, args=(i,)) for i in range(8)]
-    builder.start()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    done.set()
-    builder.join(120)
-
-    assert errors == []
-    assert len(answers) == 200
-    mixed = [a for a in answers if len(a[1]) != 1]
+    assert trial.errors == []
+    assert len(trial.answers) == 200
+    mixed = [a for a in trial.answers if len(a[1]) != 1]
     assert mixed == []  # every answer came wholly from one generation
-    seen = {next(iter(e)) for _, e in answers}
-    assert len(seen) >= 2, f"searches did not overlap a rebuild (editions seen: {seen}, builds: {len(builds)})"
-    assert len(builds) >= 2
-    print(f"{len(builds)} rebuilds; editions seen {sorted(seen)}")
+    seen = {next(iter(e)) for _, e in trial.answers}
+    assert len(seen) >= 2, f"searches did not overlap a rebuild (editions seen: {seen}, builds: {len(trial.builds)})"
+    assert len(trial.builds) >= 2
 
 
 @pytest.mark.model

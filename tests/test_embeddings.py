@@ -13,6 +13,7 @@ import pytest
 from qa import Assistant
 from qa.embed.embeddings import MAX_SEQ_TOKENS, SentenceTransformerEmbedder, load_tokenizer, model_hash
 from qa.embed.onnx import MAX_BATCH_TOKENS, OnnxEmbedder, onnx_path_for
+from qa.embed.passages import Export
 from qa.embed.query import CachedEmbedder, query_embedder
 
 LONG = " ".join(f"Sentence {i} says that data governance in county {i} relies on shared platforms." for i in range(40))
@@ -158,3 +159,14 @@ def test_good_onnx_is_used_without_warning(real_index):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert isinstance(query_embedder(real_index.index_path, model_hash()).inner, OnnxEmbedder)
+
+
+@pytest.mark.model
+def test_the_export_is_made_in_a_child_while_the_caller_goes_on(onnx_file, tmp_path):
+    export = Export(tmp_path / "index")
+    assert not export.target.exists()  # started, not waited for: a build reads its files meanwhile
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert export.wait() == export.target
+    np.testing.assert_allclose(OnnxEmbedder(export.target).embed(TEXTS), OnnxEmbedder(onnx_file).embed(TEXTS), atol=1e-6)
+    assert Export(tmp_path / "index").wait() == export.target  # made once: the next build finds it

@@ -1,4 +1,4 @@
-"""qa.messages: every failure becomes one sentence naming the cause, the folder and the fix."""
+"""qa.present.messages: every failure becomes one sentence naming the cause, the folder and the fix."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 import qa
+from qa.present.markdown import answer_markdown
 
 
 def _hit(rank: int, text: str, page: int | None, section: str | None = "2.2. The source XML files",
@@ -27,7 +28,7 @@ def test_a_supported_answer_lists_its_sentences_then_the_sources_they_cite():
     sentences = (qa.answer.answers.AnswerSentence("There is also an optional weight\nattribute for globs.", 1, 125, 180, 0.8),
                  qa.answer.answers.AnswerSentence("• magic elements hold a\nlist of match rules.", 3, 300, 342, 0.5))
     ans = qa.Answer("What is the weight\nattribute?", "answered", (), "", sentences, HITS, 0.9)
-    assert ans.to_markdown() == (
+    assert answer_markdown(ans) == (
         "**What is the weight attribute?**\n"
         "\n"
         "**Answer** (confidence 90%)\n"
@@ -52,7 +53,7 @@ def test_a_supported_answer_lists_its_sentences_then_the_sources_they_cite():
 def test_an_unanswered_question_gives_the_reason_and_lists_the_closest_passages():
     ans = qa.Answer("Who wrote it?", "partial", ("author",), "The documents mention the spec, but not its author.",
                     (), HITS[1:2], 0.1)
-    assert ans.to_markdown() == (
+    assert answer_markdown(ans) == (
         "**Who wrote it?**\n\n**May answer**: No sentence is claimed as the answer: the passages below may answer it; "
         "read them to check.\n\nThe documents mention the spec, but not its author.\n\n"
         "Passages that may answer it (no sentence is claimed as the answer):\n\n"
@@ -60,7 +61,7 @@ def test_an_unanswered_question_gives_the_reason_and_lists_the_closest_passages(
 
 
 def test_an_answer_without_passages_says_nothing_matched():
-    assert qa.Answer("Why?", "not_found", (), "", (), (), 0.0).to_markdown() == (
+    assert answer_markdown(qa.Answer("Why?", "not_found", (), "", (), (), 0.0)) == (
         "**Why?**\n\nThe documents do not answer this question: no passage matched it.\n")
 
 
@@ -73,14 +74,12 @@ def test_qa_ask_markdown_prints_what_copy_with_sources_copies(real_index, tmp_pa
     question = "How many 5G base stations had China built by September 2023?"
     proc = qa_cli("ask", question, "--markdown", "-k", "3", corpus=real_index.corpus_dir, index=index)
     assert proc.returncode == 0, proc.stderr
-    expected = qa.Assistant(real_index.with_(index_dir=index)).ask(question, k=3).to_markdown()
+    expected = answer_markdown(qa.Assistant(real_index.with_(index_dir=index)).ask(question, k=3))
     assert proc.stdout == expected
     assert proc.stdout.startswith(f"**{question}**\n\n") and "\n[1] " in proc.stdout
 
 
 def test_a_refusal_says_what_is_missing_and_everything_is_in_the_readers_language():
-    from qa.present.markdown import answer_markdown
-
     hit = qa.Hit(1, 1.0, "• Unrelated text.", qa.Citation("book.pdf", "Book", "2 Intro", 9, 0, 17, None, "vii"), "c1", 0.2, 0.0)
     ans = qa.Answer("火星上的面包店？", "not_found", ("面包店",), "", (), (hit,), 0.05)
     assert answer_markdown(ans, "zh") == (

@@ -26,7 +26,7 @@ def _local_cluster():
 def _tables(root):
     gen = open_current(root)
     try:
-        return ([c for c, _ in gen.all_chunks()], np.asarray(gen.vectors), np.asarray(gen.multi_vectors),
+        return ([c for c, _ in gen.all_chunks()], np.asarray(gen.passages.dense_vectors), np.asarray(gen.passages.multi_vectors),
                 gen.vocabulary())
     finally:
         gen.close()

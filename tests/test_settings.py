@@ -39,7 +39,6 @@ def test_each_variable_is_read_as_its_fields_type(monkeypatch, name, raw, field,
     ("QA_PARSE_TIMEOUT_S", "inf", "QA_PARSE_TIMEOUT_S=inf is out of range; it must be a number from 0.001 to 86,400"),
     ("QA_PDF_MEMORY_BYTES", "-1",
      "QA_PDF_MEMORY_BYTES=-1 is out of range; it must be a whole number from 16,777,216 to 1,099,511,627,776"),
-    ("QA_QUEUE_SIZE", "5000", "QA_QUEUE_SIZE=5000 is out of range; it must be a whole number from 1 to 1,000"),
     ("QA_MAX_PASSAGES", "0", "QA_MAX_PASSAGES=0 is out of range; it must be a whole number from 1 to 10,000,000"),
     ("QA_BACKEND", "milvus", "QA_BACKEND='milvus'; valid choices: faiss, qdrant"),
 ])

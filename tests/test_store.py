@@ -13,7 +13,6 @@ from pdfs import minimal_pdf
 from qa import Assistant, Settings
 from qa.errors import BackendUnavailable, IndexNotFound
 from qa.index import bm25
-from qa.index.store.backends import passages_of
 from qa.index.store.faiss_backend import LocalGenerations, as_new
 from qa.index.store.protocol import RowFilter
 from qa.index.store.reader import open_current
@@ -89,7 +88,7 @@ def served(request, local, tmp_path):
 
 @pytest.fixture
 def passages(served):
-    return passages_of(served)
+    return served.passages
 
 
 def _allowed(gen, where: RowFilter | None) -> np.ndarray:
@@ -104,7 +103,7 @@ def _allowed(gen, where: RowFilter | None) -> np.ndarray:
 @pytest.mark.parametrize("vector_set", ["dense", "multi"])
 @pytest.mark.parametrize("where", FILTERS, ids=str)
 def test_dense_top_k_is_the_exact_top_k_of_the_allowed_rows(passages, local, vector_set, where):
-    vectors = np.asarray(local.vectors if vector_set == "dense" else local.multi_vectors)
+    vectors = np.asarray(local.passages.dense_vectors if vector_set == "dense" else local.passages.multi_vectors)
     q = FakeEmbedder().embed(["river floods moss 河流"])[0]
     ok = _allowed(local, where)
     expected = np.sort((vectors @ q)[ok])[::-1][:4]
@@ -130,15 +129,15 @@ def test_lexical_top_k_gives_the_bm25_scores_of_the_allowed_rows(passages, local
 
 def test_vectors_and_chunk_rows_come_back_by_id_in_the_order_asked(passages, local):
     rows = [7, 0, 3, local.manifest.n_chunks - 1, 3]
-    assert np.array_equal(passages.vectors("dense", rows), np.asarray(local.vectors[rows]))
-    assert np.array_equal(passages.vectors("multi", rows), np.asarray(local.multi_vectors[rows]))
+    assert np.array_equal(passages.vectors("dense", rows), np.asarray(local.passages.dense_vectors[rows]))
+    assert np.array_equal(passages.vectors("multi", rows), np.asarray(local.passages.multi_vectors[rows]))
     assert passages.chunks(rows) == local.chunks(rows)
     assert passages.chunks([]) == [] and passages.vectors("dense", []).shape == (0, local.manifest.dim)
 
 
 @pytest.mark.parametrize("k", [0, 1, 1000])
 def test_k_bounds(passages, local, k):
-    q = np.asarray(local.vectors[2])
+    q = np.asarray(local.passages.dense_vectors[2])
     scores, rows = passages.dense("dense", q, k)
     assert len(rows) == min(k, local.manifest.n_chunks)
     if k:
@@ -194,7 +193,7 @@ def test_a_generation_built_with_other_weights_is_refused_by_every_backend(serve
         if isinstance(served, type(local)):
             open_current(tmp_path / "index", model_hash="0000")
         else:
-            type(served)(served.generations, served.path.name, "0000")
+            type(served)(served.generations, served.name, "0000")
 
 
 def renamed(local, name: str):

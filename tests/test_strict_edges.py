@@ -16,6 +16,7 @@ from ui_server import running_app, small_assistant
 
 from qa import Assistant, Settings
 from qa.ingest.files import HIDDEN_FILE, HIDDEN_FOLDER
+from qa.present.markdown import answer_markdown
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
@@ -90,6 +91,6 @@ def test_markdown_escapes_raw_html_from_documents(tmp_path, corpus, fake_embedde
     assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=fake_embedder,
                           build_embedder=lambda: fake_embedder, multilingual=fake_embedder)
     assistant.build_index()
-    md = assistant.ask("What sample markup does the widget page show?", k=1).to_markdown()
+    md = answer_markdown(assistant.ask("What sample markup does the widget page show?", k=1))
     assert "<script>" not in md and "<img" not in md
     assert "&lt;script&gt;alert('x')&lt;/script&gt; and &lt;img src=x onerror=alert(1)&gt;" in md

@@ -22,6 +22,7 @@ from test_ui_browser import SHOTS
 from ui_server import running_app
 
 import qa
+from qa.present.markdown import answer_markdown
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
@@ -276,7 +277,7 @@ def test_the_printed_page_label_is_the_same_in_the_json_and_the_copied_markdown(
     hit = next(h for h in ans.hits if h.citation.source == "harbour-book.pdf")
     got = hit.to_dict()["citation"]
     assert (got["page"], got["page_label"]) == (3, "1")
-    assert "page 1 (PDF page 3)" in ans.to_markdown()
+    assert "page 1 (PDF page 3)" in answer_markdown(ans)
 
 
 REMOVE_PROGRESS = "#remove-confirm-box .progress-text, #remove-confirm-box .eta-bar, #remove-confirm-box .wrap:not(.hide)"
@@ -398,10 +399,15 @@ def test_the_chinese_page_and_what_it_copies_hold_no_english_word(browser, serve
             bad.write_bytes(b"MZ")
             page.locator("#upload input[type=file]").set_input_files(str(bad))
             page.locator("#reports .qa-report-box", has_text=bad.name).wait_for(timeout=WAIT_MS)
+            empty = tmp_path / f"empty-zh-{size}.txt"  # refused by the library's own check, said in Chinese
+            empty.write_bytes(b"")
+            page.locator("#upload input[type=file]").set_input_files(str(empty))
+            page.locator("#reports .qa-report-box", has_text=empty.name).wait_for(timeout=WAIT_MS)
+            assert "空文件" in page.locator("#reports .qa-report-box", has_text=empty.name).inner_text()
             page.locator(".qa-doc .qa-remove").first.click()
             page.locator("#remove-confirm").wait_for(state="visible", timeout=WAIT_MS)
             sections = page.evaluate("() => [...document.querySelectorAll('.qa-section')].map(e => e.innerText.trim())")
-            names = [".exe", *(s.removeprefix("章节 ") for s in sections)] + page.evaluate("() => [...document.querySelectorAll('.qa-doc-name b, .qa-doc-title, .qa-title, "
+            names = [".exe", empty.name, *(s.removeprefix("章节 ") for s in sections)] + page.evaluate("() => [...document.querySelectorAll('.qa-doc-name b, .qa-doc-title, .qa-title, "
                                   ".qa-source, .qa-example, #examples button')].map(e => e.innerText.trim())")
             assert english_words(page.evaluate(VISIBLE_TEXT, NOT_INTERFACE), names) == []
             assert re.search(r"[\u4e00-\u9fff]", page.title())

@@ -17,6 +17,7 @@ from test_ui_browser import SHOTS, ask
 from ui_server import chat_page, running_app, writable_copy
 
 import qa
+from qa.present.markdown import answer_markdown
 from qa.retrieve.relevance import LABELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.model,
@@ -136,7 +137,7 @@ def test_copy_with_sources_puts_the_answer_and_its_numbered_sources_on_the_clipb
     button.click()
     page.wait_for_function("() => document.querySelector('#chat .qa-copy-md').textContent === 'Copied'")
     copied = page.evaluate("navigator.clipboard.readText()")
-    expected = qa.Assistant(server[1]).ask(WEIGHT, k=5).to_markdown()
+    expected = answer_markdown(qa.Assistant(server[1]).ask(WEIGHT, k=5))
     assert copied == expected
     assert re.match(re.escape(f"**{WEIGHT}**\n\n") + r"\*\*(Answer|May answer|Not in the documents)\*\*", copied)
     assert "There is also an optional weight attribute" in copied

@@ -13,6 +13,7 @@ import pytest
 from ui_server import multipart, running_app, small_assistant
 
 from bench.load import big_body, rss_bytes
+from ui.settings import WebSettings
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
@@ -103,8 +104,8 @@ def test_calls_and_uploads_from_another_site_are_refused(server, path, body, hea
 
 
 def test_a_configured_origin_may_call(tmp_path):
-    assistant = small_assistant(tmp_path, allowed_origins="http://friend.example, https://other.example")
-    with running_app(assistant) as url:
+    assistant = small_assistant(tmp_path)
+    with running_app(assistant, web=WebSettings(allowed_origins="http://friend.example, https://other.example")) as url:
         status, data, headers = request(url, "POST", "/gradio_api/call/ask", ASK,
                                         {**JSON, "Origin": "http://friend.example"})
         assert status == 200 and "event_id" in data
@@ -116,8 +117,9 @@ def test_uploads_are_capped_per_request_and_in_total(tmp_path, monkeypatch):
     uploads = tmp_path / "uploads"
     uploads.mkdir()
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(uploads))
-    assistant = small_assistant(tmp_path, max_upload_request_bytes=512 * 1024, upload_storage_bytes=1024 * 1024)
-    with running_app(assistant) as url:
+    assistant = small_assistant(tmp_path)
+    with running_app(assistant, web=WebSettings(max_upload_request_bytes=512 * 1024,
+                                                upload_storage_bytes=1024 * 1024)) as url:
         status, data, _ = request(url, "POST", "/gradio_api/upload", *multipart("small.txt", b"a" * 10_000))
         assert status == 200 and len(data) == 1 and Path(data[0]).is_relative_to(uploads)
         status, data, _ = request(url, "POST", "/gradio_api/upload", *multipart("big.txt", b"a" * 600_000))

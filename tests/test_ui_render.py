@@ -5,7 +5,10 @@ from __future__ import annotations
 import html
 import json
 
+import pytest
+
 import qa
+from qa.present.markdown import answer_markdown
 from ui import render
 
 HOSTILE = 'Intro. <script>window.__pwned=1</script> and <img src=x onerror="window.__pwned=2"> end.'
@@ -88,7 +91,7 @@ def test_the_reply_carries_its_markdown_for_copy_with_sources_on_one_line():
     ans = qa.Answer("what?", "answered", (), "", (qa.answer.answers.AnswerSentence("First sentence here.", 1, 100, 120, 0.9),),
                     (hit,), 0.9)
     out = render.answer_html(ans)
-    md = html.escape(ans.to_markdown(), quote=True).replace("\n", "&#10;")
+    md = html.escape(answer_markdown(ans), quote=True).replace("\n", "&#10;")
     words = html.escape(json.dumps({"copied": "Copied", "failed": "Copying failed: select the text instead",
                                     "label": "Copy with sources"}), quote=True)
     assert (f'<div class="qa-tools"><button type="button" class="qa-copy-md" value="{words}" title="Copy the answer and '
@@ -127,7 +130,7 @@ def test_a_not_answered_reply_marks_no_sentence_in_its_passages():
 def test_the_catalogue_has_every_message_in_both_languages_with_the_same_placeholders():
     import string
 
-    from qa import messages
+    from qa.present import messages
 
     fields = {lang: {k: sorted(f for _, f, _, _ in string.Formatter().parse(v) if f) for k, v in table.items()}
               for lang, table in messages.CATALOGUE.items()}
@@ -207,3 +210,22 @@ def test_markdown_in_a_passage_reads_as_text_and_stays_escaped():
     same = "window.__pwned = 1 and __x__, 2 * 3 * 4, text/x-diff:*.patch text/x-diff:*.diff"
     assert render.highlighted(same, [], markdown=True) == same
     assert render.highlighted("# a comment in a PDF, **as written**", []) == "# a comment in a PDF, **as written**"
+
+
+def test_what_the_library_says_of_refused_and_skipped_files_reads_in_chinese(tmp_path, corpus, fake_embedder):
+    from qa import Assistant, Settings
+    from ui.uploads import UploadRefused, store
+
+    (tmp_path / "up").write_bytes(b"")
+    with pytest.raises(UploadRefused) as refused:
+        store(tmp_path / "up", "notes.txt", tmp_path / "uploads")
+    assert (str(refused.value), refused.value.reason("zh")) == ("empty file (0 bytes)", "空文件（0 字节）")
+
+    (corpus / "fake.pdf").write_bytes(b"just text, no PDF")
+    (corpus / "lighthouse.txt").write_text("The keeper lights the lamp at dusk.\n")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=fake_embedder,
+                          build_embedder=lambda: fake_embedder)
+    report = assistant.build_index()
+    assert [(s.source, s.reason) for s in report.skipped] == [("fake.pdf", "not a PDF (the file does not start with %PDF-)")]
+    html = render.build_report_html([], [], report, lang="zh")
+    assert "不是 PDF（文件开头不是 %PDF-）" in html and "does not start" not in html

@@ -22,6 +22,7 @@ import qa
 from bench.load import Conn, answer, burst, call, until_answering
 from ui.app import build_app, launch
 from ui.server import load_auth, reachable_urls, stop
+from ui.settings import WebSettings
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
@@ -63,8 +64,8 @@ def test_after_a_burst_of_3000_unread_calls_ask_answers_again(server):
 
 def test_a_full_queue_answers_busy_at_once(tmp_path):
     embedder = GatedEmbedder()
-    assistant = small_assistant(tmp_path, embedder=embedder, queue_size=2, answer_workers=1)
-    with running_app(assistant) as url:
+    assistant = small_assistant(tmp_path, embedder=embedder)
+    with running_app(assistant, web=WebSettings(queue_size=2, answer_workers=1)) as url:
         embedder.gate.clear()
         conn = Conn(url)
         try:

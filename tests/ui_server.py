@@ -35,11 +35,12 @@ def writable_copy(settings: qa.Settings, dest: Path) -> qa.Settings:
 
 
 @contextmanager
-def running_app(assistant: qa.Assistant, host: str = "127.0.0.1", **launch_args) -> Iterator[str]:
-    """The app serving assistant; yields its URL and stops it afterwards (launch_args: expose, auth)."""
+def running_app(assistant: qa.Assistant, host: str = "127.0.0.1", web=None, **launch_args) -> Iterator[str]:
+    """The app serving assistant; yields its URL and stops it afterwards (web: a ui.settings.WebSettings;
+    launch_args: expose, auth)."""
     from ui.app import build_app
 
-    with running_demo(build_app(assistant), host, **launch_args) as url:
+    with running_demo(build_app(assistant, web), host, **launch_args) as url:
         yield url
 
 

@@ -9,14 +9,15 @@ from pathlib import Path
 import gradio as gr
 
 import qa
-from qa import messages
 from qa.errors import explain
-from qa.health import build_running, corpus_state, shown_name
-from qa.progress import STAGES
+from qa.ops.health import build_running, corpus_state, shown_name
+from qa.present import messages
+from qa.present.progress import STAGES
 from qa.serialize import search_dict
 
 from . import evidence_events, examples, render, server, uploads
 from .assets import asset
+from .settings import WebSettings
 
 t = messages.text
 
@@ -24,16 +25,17 @@ t = messages.text
 class ChatApp(evidence_events.EvidenceEvents):
     """The handlers behind the page, bound to one Assistant."""
 
-    def __init__(self, assistant: qa.Assistant):
+    def __init__(self, assistant: qa.Assistant, web: WebSettings | None = None):
         self.assistant = assistant
         self.settings = assistant.settings
+        self.web = web or WebSettings.from_env()
         self.upload_limit = min(uploads.MAX_UPLOAD_BYTES, self.settings.max_file_bytes)
         # Answering is CPU-bound (ONNX, numpy): more at once than cores only adds waiting inside the process.
-        self.workers = self.settings.answer_workers or len(os.sched_getaffinity(0)) or 1
+        self.workers = self.web.answer_workers or len(os.sched_getaffinity(0)) or 1
 
-    def explain(self, exc: BaseException, doing: str = "index") -> str:
-        """One sentence for a failure, naming this app's folders."""
-        return explain(exc, self.settings.index_path, self.settings.corpus_dir, doing)
+    def explain(self, exc: BaseException, doing: str = "index", lang: str = "en") -> str:
+        """One sentence for a failure, naming this app's folders, in lang."""
+        return messages.sentence(lang, explain(exc, self.settings.index_path, self.settings.corpus_dir, doing))
 
     # --- panels -------------------------------------------------------------------------------------
     def _sources(self) -> list[str]:
@@ -47,9 +49,10 @@ class ChatApp(evidence_events.EvidenceEvents):
         try:
             status, error = self.assistant.status(), None
         except qa.errors.IndexNotFound:  # lost under the server: being rebuilt, and said so
-            status, error = None, self.assistant.rebuilding() or t(lang, "no_index")
+            rebuilding = self.assistant.rebuilding()
+            status, error = None, messages.sentence(lang, rebuilding) if rebuilding else t(lang, "no_index")
         except (qa.errors.QAError, OSError) as exc:
-            status, error = None, self.explain(exc)
+            status, error = None, self.explain(exc, lang=lang)
         try:
             docs = self.assistant.documents()
         except (qa.errors.QAError, OSError):
@@ -74,7 +77,8 @@ class ChatApp(evidence_events.EvidenceEvents):
             notes.append(t(lang, "build_running"))
         missing, kept_out = corpus_state(self.settings.corpus_dir, indexed, refused)
         if kept_out:
-            notes.append(t(lang, "refused_by_build", files="; ".join(f"{shown_name(s)} ({r})" for s, r in kept_out[:10])))
+            notes.append(t(lang, "refused_by_build", files="; ".join(f"{shown_name(s)} ({messages.sentence(lang, r)})"
+                                                            for s, r in kept_out[:10])))
         if missing:
             shown = ", ".join(missing[:10])
             if len(missing) > 10:
@@ -99,10 +103,10 @@ class ChatApp(evidence_events.EvidenceEvents):
                                      sources=list(sources) if sources else None)
             reply = render.answer_html(ans, self.assistant.context, lang)
         except (qa.errors.QAError, OSError) as exc:
-            reply = render.error_html(self.explain(exc), lang)
+            reply = render.error_html(self.explain(exc, lang=lang), lang)
         except Exception as exc:  # a bug: logged in full, and still one sentence in the chat
             traceback.print_exc()
-            reply = render.error_html(self.explain(exc), lang)
+            reply = render.error_html(self.explain(exc, lang=lang), lang)
         history.append({"role": "assistant", "content": reply})
         return history, ""
 
@@ -125,9 +129,9 @@ class ChatApp(evidence_events.EvidenceEvents):
             cb = self._progress(progress, lang, first, 1.0 - first)
             return self.assistant.build_index(None, progress=cb, wait=False), None, False
         except qa.errors.BuildInProgress as exc:
-            return None, self.explain(exc), True
+            return None, self.explain(exc, lang=lang), True
         except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
-            return None, t(lang, "rebuild_failed", reason=self.explain(exc)), False
+            return None, t(lang, "rebuild_failed", reason=self.explain(exc, lang=lang)), False
 
     def _building_status(self, lang: str = "en") -> str:
         try:
@@ -203,10 +207,13 @@ class ChatApp(evidence_events.EvidenceEvents):
                           k, sources, mode)
 
 
-def build_app(assistant: qa.Assistant | None = None) -> gr.Blocks:
-    """The page: chat, controls, documents panel, upload and rebuild; plus the /search and /ask API."""
-    app = ChatApp(assistant or qa.Assistant.shared())
-    i18n = gr.I18n(**translations(app.upload_limit))
+def build_app(assistant: qa.Assistant | None = None, web: WebSettings | None = None) -> gr.Blocks:
+    """The page: chat, controls, documents panel, upload and rebuild; plus the /search and /ask API.
+
+    web: the server's own settings (default: from the environment).
+    """
+    app = ChatApp(assistant or qa.Assistant.shared(), web)
+    i18n = gr.I18n(**render.translations(app.upload_limit))
     # delete_cache: temporary uploads older than an hour are removed every ten minutes (ui/limits.py caps their total).
     with gr.Blocks(title=t("en", "tab_title"), analytics_enabled=False,  # retitled in the page's language (evidence.js)
                    delete_cache=(600, 3600)) as demo:
@@ -286,15 +293,3 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
     """Start the server (ui/server.py: bounded queue, request limits, login); returns its URL."""
     return server.launch(demo, host, port, block=block, expose=expose, auth=auth,
                          css=asset("page.css") + asset("evidence.css"), i18n=demo.qa_i18n)  # type: ignore[attr-defined]
-
-
-def translations(upload_limit: int) -> dict[str, dict[str, str]]:
-    """The page's fixed text per browser locale (qa.messages), with the values only known here filled in."""
-    tables = messages.i18n_tables()
-    types = ", ".join(uploads.allowed_suffixes())
-    for locale, table in tables.items():
-        lang = messages.language(locale)
-        table["add_label"] = t(lang, "add", types=types, mib=upload_limit // 2**20)
-        table["heading"] = f"## {t(lang, 'title')}\n{t(lang, 'intro')}"
-        table["documents_heading"] = f"### {t(lang, 'documents')}"
-    return tables

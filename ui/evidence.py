@@ -7,7 +7,7 @@ import base64
 import json
 
 import qa
-from qa import messages
+from qa.present import messages
 
 from .render import esc
 

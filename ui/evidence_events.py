@@ -7,7 +7,7 @@ from typing import Any, Callable
 import gradio as gr
 
 import qa
-from qa import messages
+from qa.present import messages
 
 from . import evidence, render
 from .assets import asset
@@ -33,7 +33,7 @@ class EvidenceEvents:
             html = evidence.page_view_html(self.assistant.page_view(source, page, start, end), rank, lang,
                                            evidence.page_label(request))
         except qa.errors.QAError as exc:
-            html = evidence.page_error_html(source, page, str(exc).rstrip("."), lang)
+            html = evidence.page_error_html(source, page, messages.sentence(lang, str(exc)).rstrip(".。"), lang)
         return html, gr.skip()  # the view's own Back button, Escape or the browser's back closes it
 
     def ask_remove(self, source: str, http: gr.Request | None = None):
@@ -59,7 +59,7 @@ class EvidenceEvents:
         try:
             report, error = self.assistant.remove_document(source, progress=cb), None
         except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
-            report, error = None, messages.text(lang, "not_removed", source=source, reason=self.explain(exc, "corpus"))
+            report, error = None, messages.text(lang, "not_removed", source=source, reason=self.explain(exc, "corpus", lang))
         done = [messages.text(lang, "removed", source=source)] if report is not None else []
         yield (render.build_report_html([], [], report, error, lang, entry=entry, done=done),
                *self.panels(selected=selected, lang=lang), hide, None)

@@ -6,7 +6,7 @@ import html
 import re
 
 import qa
-from qa import messages
+from qa.present import messages
 
 from .render import esc
 
@@ -33,7 +33,7 @@ def _chinese(text: str) -> bool:
 
 
 def questions(titles_by_document: list[list[str]], limit: int = MAX_EXAMPLES, lang: str = "en") -> list[str]:
-    """Up to limit questions in lang (qa.messages), taken in turn from each document's sections (spread through each).
+    """Up to limit questions in lang (qa.present.messages), taken in turn from each document's sections (spread through each).
 
     Subjects in the page's language come first: an English page asks about English sections while it has any, and
     a Chinese page about Chinese ones; the other language's subjects only fill the places left.

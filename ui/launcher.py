@@ -10,10 +10,11 @@ import time
 import warnings
 
 import qa
-from qa.progress import ConsoleBar
+from qa.present.progress import ConsoleBar
 
 from . import app as page
 from .server import check_exposure, load_auth, private_upload_folder
+from .settings import WebSettings
 
 WARM_UP = ("What do the documents say?", "文件中说了什么？")  # one English, one Chinese question
 
@@ -50,7 +51,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
     auth = load_auth()
     # Questions are answered one per core at once (ChatApp.workers); ONNX threads beyond that share the same
     # cores and only wait on each other (see qa.embed.onnx.onnx_threads).
-    cores, workers = len(os.sched_getaffinity(0)), qa.Settings.from_env().answer_workers
+    web = WebSettings.from_env()
+    cores, workers = len(os.sched_getaffinity(0)), web.answer_workers
     os.environ.setdefault("QA_ONNX_THREADS", str(max(1, cores // (workers or cores))))
     # FAISS's OpenMP threads likewise: with answers already one per core, a search on two threads waits for a
     # core another answer holds (a flat 10k-vector query measured 37 ms on 2 threads, 0.7 ms on 1, under load).
@@ -74,7 +76,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
             print(f"indexed {report.n_chunks} passages from {len(report.added) + len(report.unchanged)} documents "
                   f"in {report.seconds:.1f} s", file=sys.stderr, flush=True)
         warm_up(assistant)
-        page.launch(page.build_app(assistant), host, port, block=True, expose=expose, auth=auth)
+        page.launch(page.build_app(assistant, web), host, port, block=True, expose=expose, auth=auth)
     finally:
         if uploads_dir is not None:
             shutil.rmtree(uploads_dir, ignore_errors=True)

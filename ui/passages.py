@@ -6,7 +6,7 @@ import html
 import re
 from typing import Sequence
 
-from qa.reflow import reflow
+from qa.present.reflow import reflow
 
 
 def esc(text: object) -> str:

@@ -13,10 +13,11 @@ import time
 from typing import Callable, Sequence
 
 import qa
-from qa import messages
-from qa.health import shown_name
+from qa.ops.health import shown_name
+from qa.present import messages
 from qa.present.markdown import BULLETS, answer_markdown, cited_page, percent
-from qa.reflow import reflowed
+from qa.present.reflow import reflowed
+from ui import uploads
 from ui.passages import esc, excerpt_after, excerpt_before, highlighted, is_markdown, tables_html  # noqa: F401  (render.* names)
 
 t = messages.text
@@ -215,7 +216,7 @@ def status_html(status: "qa.IndexStatus | None", error: str | None = None, note:
         bits.append(f'<span class="qa-status-ok">{esc(ready)}</span> <details class="qa-status-details">'
                     f'<summary>{esc(t(lang, "details"))}</summary>{esc(details)}</details>')
         if status.warning:
-            bits.append(f'<span class="qa-status-warn">{esc(status.warning)}</span>')
+            bits.append(f'<span class="qa-status-warn">{esc(messages.sentence(lang, status.warning))}</span>')
     if error:
         bits.append(f'<span class="qa-status-error">{esc(error)}</span>')
     if note:
@@ -256,10 +257,10 @@ def build_report_html(saved: Sequence[tuple[str, str]], refused: Sequence[tuple[
         items.append(f'<li class="qa-file-error">{named(said, name)}</li>')
     if report is not None:
         for s in report.skipped:
-            said = t(lang, "not_indexed", name=s.source, reason=s.reason)
+            said = t(lang, "not_indexed", name=s.source, reason=messages.sentence(lang, s.reason))
             items.append(f'<li class="qa-file-error">{named(said, s.source)}</li>')
         for w in report.warnings:
-            items.append(f'<li class="qa-file-warn">{esc(shown_name(w))}</li>')
+            items.append(f'<li class="qa-file-warn">{esc(shown_name(messages.sentence(lang, w)))}</li>')
         items.append('<li class="qa-build">' + esc(t(
             lang, "built", seconds=f"{report.seconds:.1f}", passages=messages.count(lang, "passage", report.n_chunks),
             embedded=messages.number(report.n_embedded), added=len(report.added), updated=len(report.updated),
@@ -273,3 +274,15 @@ def build_report_html(saved: Sequence[tuple[str, str]], refused: Sequence[tuple[
             f'<time class="qa-report-time">{stamp}</time><button type="button" class="qa-dismiss" '
             f'aria-label="{esc(t(lang, "aria_close_report"))}">{esc(t(lang, "dismiss"))}</button></div>'
             f'<ul class="qa-report">{"".join(items)}</ul></div>')
+
+
+def translations(upload_limit: int) -> dict[str, dict[str, str]]:
+    """The page's fixed text per browser locale (qa.present.messages), with the values only known here filled in."""
+    tables = messages.i18n_tables()
+    types = ", ".join(uploads.allowed_suffixes())
+    for locale, table in tables.items():
+        lang = messages.language(locale)
+        table["add_label"] = t(lang, "add", types=types, mib=upload_limit // 2**20)
+        table["heading"] = f"## {t(lang, 'title')}\n{t(lang, 'intro')}"
+        table["documents_heading"] = f"### {t(lang, 'documents')}"
+    return tables

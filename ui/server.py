@@ -19,7 +19,7 @@ from gradio.utils import get_upload_folder
 from starlette.middleware import Middleware
 
 import qa
-from qa import health
+from qa.ops import health
 
 from . import sessions
 from .limits import RequestGuard
@@ -171,7 +171,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
     blocked = [str(Path(settings.corpus_dir).resolve()), str(Path(settings.index_path).resolve())]
     # status_update_rate: queue positions go out every 2 s instead of to every waiting call on every start,
     # which costs O(waiting) messages per answer under load.
-    demo.queue(default_concurrency_limit=1, max_size=settings.queue_size, status_update_rate=2)
+    demo.queue(default_concurrency_limit=1, max_size=app.web.queue_size, status_update_rate=2)
     # gradio recomputes its monitoring summary (a pandas DataFrame over the last 10,000 events) after every
     # event: measured here, that made each answer cost more the longer the server ran (83 -> 41 answers/s over
     # four minutes of load). Nothing here reads that summary: keep few events and compute it almost never.
@@ -180,7 +180,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
     sessions.install(demo)
     api_inputs = {name: tuple(inspect.signature(fn).parameters) for name, fn in
                   (("ask", app.api_ask), ("search", app.api_search))}
-    guard = Middleware(RequestGuard, settings=settings, upload_dir=lambda: Path(get_upload_folder()),
+    guard = Middleware(RequestGuard, settings=app.web, upload_dir=lambda: Path(get_upload_folder()),
                        health=health_report(demo, app.assistant, detailed=not auth), api_inputs=api_inputs)
     server_name = f"[{bare_host(host)}]" if ":" in host else host  # gradio takes IPv6 hosts in brackets
     demo.launch(server_name=server_name, server_port=port, prevent_thread_lock=True, quiet=True, css=css, i18n=i18n,

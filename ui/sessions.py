@@ -8,7 +8,7 @@ task, the task ends, `queue.stopped` becomes True, and every later call answers 
 until a restart. The page itself still loads, so the site looks up.
 
 Three guards, each enough on its own for the failure seen:
-- the queue is bounded (Settings.queue_size, well below 2,000), so a burst is refused at the door and
+- the queue is bounded (WebSettings.queue_size, well below 2,000), so a burst is refused at the door and
   never piles up thousands of live sessions;
 - SessionTable replaces the LRU: it never evicts a session with an event waiting or running, it forgets
   the event ids of the sessions it evicts (gradio keeps those forever otherwise), and a message for a

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import qa
-import qa.messages
+import qa.present.messages
 from qa.errors import DocumentError, explain
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -23,7 +23,7 @@ def allowed_suffixes() -> tuple[str, ...]:
 class UploadRefused(ValueError):
     """The file cannot go into the corpus; the message says why.
 
-    key and values: the reason as a qa.messages entry, where there is one (the page says it in the reader's language).
+    key and values: the reason as a qa.present.messages entry, where there is one (the page says it in the reader's language).
     """
 
     def __init__(self, message: str, key: str | None = None, **values):
@@ -33,7 +33,9 @@ class UploadRefused(ValueError):
 
     def reason(self, lang: str) -> str:
         """Why, in lang where the catalogue has the reason, else the message (without the accepted types)."""
-        return qa.messages.text(lang, self.key, **self.values) if self.key else str(self).split("; accepted:")[0]
+        if self.key:
+            return qa.present.messages.text(lang, self.key, **self.values)
+        return qa.present.messages.sentence(lang, str(self).split("; accepted:")[0])
 
 
 def safe_name(original: str) -> str:
@@ -69,7 +71,7 @@ class Stored:
 
     name: str
     created: bool  # False: the same content was already in the corpus under this name
-    key: str  # what happened, as a qa.messages entry filled with name and original
+    key: str  # what happened, as a qa.present.messages entry filled with name and original
     original: str = ""
 
     @property
@@ -79,7 +81,7 @@ class Stored:
 
     def said(self, lang: str) -> str:
         """What happened, in lang."""
-        return qa.messages.text(lang, self.key, name=self.name, original=self.original)
+        return qa.present.messages.text(lang, self.key, name=self.name, original=self.original)
 
 
 def store(src: str | Path, original_name: str, corpus_dir: str | Path,

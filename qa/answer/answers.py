@@ -17,7 +17,7 @@ from qa.ingest.code_blocks import asks_for_code, is_code
 from qa.ingest.tables import with_header
 from qa.retrieve.hits import Hit
 from qa.retrieve.shape import QuestionShape
-from qa.serialize import AnswerDict, SentenceDict, answer_dict, sentence_dict
+from qa.serialize import AnswerDict, SentenceDict
 from qa.text import cjk_count, content_terms
 
 MAX_SENTENCES = 3
@@ -34,7 +34,7 @@ class AnswerSentence:
 
     def to_dict(self) -> SentenceDict:
         """The sentence as JSON (qa/serialize.py)."""
-        return sentence_dict(self)
+        return {"text": self.text, "hit": self.hit_rank, "start": self.start, "end": self.end}
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,11 @@ class Answer:
         return self.verdict == "answered"
 
     def to_dict(self) -> AnswerDict:
-        """The answer as JSON (qa/serialize.py): what `qa ask --json` prints and the web API returns."""
-        return answer_dict(self)
-
-    def to_markdown(self) -> str:
-        """The answer with [n] markers and its numbered sources, as Markdown (qa/present/markdown.py)."""
-        from qa.present.markdown import answer_markdown
-
-        return answer_markdown(self)
+        """The answer as JSON (qa/serialize.py): what `qa ask --json` prints and the web API returns.
+        As Markdown: qa.present.markdown.answer_markdown."""
+        return {"question": self.question, "supported": self.supported, "verdict": self.verdict,
+                "missing": list(self.missing), "reason": self.reason, "confidence": self.confidence,
+                "answer": [s.to_dict() for s in self.sentences], "hits": [h.to_dict() for h in self.hits]}
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,6 @@ class Retrieval:
     def question(self) -> str:
         return self.query.text
 
-    @property
-    def routed(self) -> bool:
-        """True when answered through the multilingual model (a Chinese question or Chinese passages)."""
-        return self.route != "english"
-
-
 
 def candidates(r: Retrieval, model: VerdictModel | None = None,
                chinese_model: VerdictModel | None = None) -> tuple[list[Candidate], Verdict]:

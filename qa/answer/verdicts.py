@@ -21,7 +21,6 @@ from qa.answer.verdict_model import VerdictModel
 from qa.retrieve.shape import NUMBER_WORDS, QuestionShape
 from qa.text import stem, tokens, word_set
 
-VERDICTS = ("answered", "partial", "not_found")
 # A question word counts as present in a text when the text has the same stem or a word whose
 # embedding is at least this similar (numbers must match exactly).
 WORD_MATCH = 0.6
@@ -215,7 +214,7 @@ def features(checks: Checks, sentence_cosine: float, passage_cosine: float, shap
 class Verdict:
     """Whether the documents answer a question, what they lack, and one plain sentence saying so."""
 
-    label: str  # one of VERDICTS
+    label: str  # "answered", "partial" or "not_found"
     missing: tuple[str, ...]
     confidence: float
     reason: str

@@ -20,32 +20,54 @@ from qa.embed.onnx import OnnxEmbedder, build_threads, check_onnx, export_onnx, 
 EXPORT_TIMEOUT_S = 600
 
 
+class Export:
+    """The ONNX export of the installed model beside an index, made in a child process that runs while the caller
+    goes on (a build reads and chunks its files meanwhile); wait() gives the checked file, or None with a warning."""
+
+    def __init__(self, index_root: Path):
+        self.target = onnx_path_for(index_root, model_hash())
+        self._child: subprocess.Popen[str] | None = None
+        self._failure = ""
+        if self.target.exists() or not _writable(self.target.parent):
+            return  # unwritable: the build says so in its own one sentence
+        env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+        try:
+            self._child = subprocess.Popen([sys.executable, "-m", "qa.embed.passages", str(self.target)], env=env,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        except OSError as exc:
+            self._failure = str(exc)
+
+    def wait(self) -> Path | None:
+        """The export once it is made; None, with a warning saying what follows, when it cannot be made."""
+        if self._child is not None:
+            try:
+                _, err = self._child.communicate(timeout=EXPORT_TIMEOUT_S)
+                self._failure = err.strip().splitlines()[-1] if self._child.returncode and err.strip() else \
+                    (f"exit code {self._child.returncode}" if self._child.returncode else "")
+            except subprocess.TimeoutExpired as exc:
+                self._child.kill()
+                self._child.communicate()
+                self._failure = str(exc)
+            self._child = None
+        if not self.target.exists():
+            if self._failure or _writable(self.target.parent):
+                warnings.warn(f"could not export the model to ONNX ({self._failure or 'no file written'}); "
+                              "builds and questions use sentence-transformers (slower)", stacklevel=2)
+            return None
+        # Exports of other model versions or export formats are never used again.
+        for stale in self.target.parent.glob("minilm-*"):
+            if not stale.name.startswith(self.target.name):
+                stale.unlink(missing_ok=True)
+        return self.target
+
+
 def ensure_export(index_root: Path) -> Path | None:
     """The checked ONNX export of the installed model beside the index, made (in a child process) when missing.
 
     None, with a warning saying what follows, when it cannot be made: builds and questions then use
     sentence-transformers (slower, the same vectors).
     """
-    target = onnx_path_for(index_root, model_hash())
-    if not target.exists() and not _writable(target.parent):
-        return None  # nothing can be written there: the build says so in its own one sentence
-    if not target.exists():
-        env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-        try:
-            done = subprocess.run([sys.executable, "-m", "qa.embed.passages", str(target)], env=env,
-                                  capture_output=True, text=True, timeout=EXPORT_TIMEOUT_S)
-            failure = done.stderr.strip().splitlines()[-1] if done.returncode else ""
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            failure = str(exc)
-        if failure or not target.exists():
-            warnings.warn(f"could not export the model to ONNX ({failure or 'no file written'}); "
-                          "builds and questions use sentence-transformers (slower)", stacklevel=2)
-            return None
-    # Exports of other model versions or export formats are never used again.
-    for stale in target.parent.glob("minilm-*"):
-        if not stale.name.startswith(target.name):
-            stale.unlink(missing_ok=True)
-    return target
+    return Export(index_root).wait()
 
 
 def _writable(folder: Path) -> bool:

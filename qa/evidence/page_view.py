@@ -55,7 +55,7 @@ class PageViews:
         if span is None:
             raise PageNotRendered(f"{source} has no page {page} in the index")
         passage = doc.text[max(start, span.start):min(end, span.end)]
-        image = self._image(gen.path.name, doc.doc_id, source, page)
+        image = self._image(gen.name, doc.doc_id, source, page)
         marks = passage_boxes(image.chars, image.boxes, passage)
         return PageView(source, page, image.png, image.width, image.height, marks, image)
 

@@ -62,9 +62,9 @@ class Bm25Index:
         known = [t for t in terms(query) if t in self.retriever.vocab_dict]
         if not known or self.n == 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
-        scores = self.retriever.get_scores(known)
-        if mask is not None:
-            scores = scores * mask
+        scores = self.retriever.get_scores(known, weight_mask=mask)
+        # Not bm25s' retrieve(weight_mask=...): it orders tied scores differently (its top-k sorts unstably and
+        # flips; jax's when installed), which reorders hits in 35 of 528 masked dev searches. Ties go by row here.
         k = min(k, self.n)
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]

@@ -53,9 +53,9 @@ def reusable(base, full: bool, chunking: dict, multi_hash: str) -> Reuse:
         same_multi = base.manifest.multilingual_hash == multi_hash != "custom"
         for row, (chunk, key) in enumerate(base.all_chunks()):
             chunks.setdefault(chunk.source, []).append(chunk)
-            vectors[key] = base.vectors[row]
+            vectors[key] = base.passages.dense_vectors[row]
             if same_multi:
-                multi[key] = base.multi_vectors[row]
+                multi[key] = base.passages.multi_vectors[row]
     words = base.vocabulary() if base is not None and not full else {}  # same model: reusable
     return Reuse(vectors, multi, words, documents, chunks)
 

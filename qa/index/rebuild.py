@@ -5,10 +5,14 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
-    from qa.assistant import Assistant
+    from qa.settings import Settings
+
+# A build of the whole index, reporting (stage, done, total): the assistant's, passed in so that this stage
+# never refers up to the assistant that starts it.
+Build = Callable[[Callable[[str, int, int], None]], object]
 
 
 class Rebuild:
@@ -16,15 +20,15 @@ class Rebuild:
 
     GUESS_S = 30.0  # before any measure: about what indexing the default corpus takes on 2 cores
 
-    def __init__(self, assistant: "Assistant", last_seconds: float | None) -> None:
+    def __init__(self, build: Build, settings: "Settings", last_seconds: float | None) -> None:
         self.started = time.monotonic()
         self.seconds = last_seconds  # how long the last rebuild took, once one finished
         self.done_share = 0.0
         self.error: str | None = None
-        self._thread = threading.Thread(target=self._run, args=(assistant,), name="qa-rebuild", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(build, settings), name="qa-rebuild", daemon=True)
         self._thread.start()
 
-    def _run(self, assistant: "Assistant") -> None:
+    def _run(self, build: Build, settings: "Settings") -> None:
         from qa.errors import explain
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -34,17 +38,17 @@ class Rebuild:
                 self.done_share = 0.5 + 0.45 * done / total
 
         try:
-            assistant.build_index(wait=True, progress=progress)
+            build(progress)
             self.seconds = time.monotonic() - self.started
         except Exception as exc:  # the next question starts another; the health report says why this one failed
-            self.error = explain(exc, assistant.settings.index_path, assistant.settings.corpus_dir)
+            self.error = explain(exc, settings.index_path, settings.corpus_dir)
 
     @classmethod
-    def running_or_new(cls, last: "Rebuild | None", assistant: "Assistant") -> "Rebuild":
+    def running_or_new(cls, last: "Rebuild | None", build: Build, settings: "Settings") -> "Rebuild":
         """last while it runs, else a new rebuild started now (timed by last, when that one finished)."""
         if last is not None and last.running():
             return last
-        return cls(assistant, last.seconds if last is not None else None)
+        return cls(build, settings, last.seconds if last is not None else None)
 
     def running(self) -> bool:
         return self._thread.is_alive()

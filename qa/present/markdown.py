@@ -1,6 +1,6 @@
 """An answer as Markdown with its numbered sources: what the page's "Copy with sources" and `qa ask --markdown` give.
 
-Every word that is not the document's or the question's comes from qa.messages in the reader's language.
+Every word that is not the document's or the question's comes from qa.present.messages in the reader's language.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 
 t = messages.text
 BULLETS = "•▪◦‣●○■□➢►*-–· "  # a sentence taken from a list item starts with its bullet
-NOT_ANSWERED = t("en", "not_answered")
-NO_PASSAGE = t("en", "no_match")
 
 
 def cited_page(c: "Citation", lang: str = "en") -> str | None:

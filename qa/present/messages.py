@@ -235,6 +235,13 @@ def text(lang: str, key: str, **values) -> str:
     return template.format(**values) if values else template
 
 
+def sentence(lang: str, said: str) -> str:
+    """A sentence the library built in English (an error, a refused or skipped file, a build warning), in lang."""
+    from qa.present.library_sentences import in_language
+
+    return in_language(said, lang)
+
+
 def number(n: int) -> str:
     """A count with thousands separators (5,708), as both languages write it."""
     return f"{int(n):,}"

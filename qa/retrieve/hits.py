@@ -9,7 +9,7 @@ from qa.index.store.protocol import ServingGeneration
 from qa.ingest.chunking import Chunk, Citation
 from qa.ingest.documents import Reference
 from qa.retrieve.relevance import match_label, relevance
-from qa.serialize import HitDict, hit_dict
+from qa.serialize import HitDict
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,9 @@ class Hit:
 
     def to_dict(self) -> HitDict:
         """The hit as JSON (qa/serialize.py)."""
-        return hit_dict(self)
+        return {"rank": self.rank, "score": round(self.score, 6), "relevance": self.relevance, "match": self.match,
+                "text": self.text, "citation": self.citation.to_dict(),
+                "references": [{"number": r.number, "text": r.text} for r in self.references]}
 
 
 _CITE = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")

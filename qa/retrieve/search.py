@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from qa.embed.embeddings import Embedder
-from qa.index.store.backends import passages_of
 from qa.index.store.protocol import ServingGeneration
 from qa.retrieve.candidates import candidates, dense_routes, question_vector, source_mask
 from qa.retrieve.dedupe import distinct
@@ -26,7 +25,7 @@ def search(gen: ServingGeneration, embedder: Embedder, query: Query, settings: S
     n, mask = gen.manifest.n_chunks, source_mask(gen, query)
     if n == 0 or (mask is not None and not mask.any()):
         return []
-    store = passages_of(gen)  # the backend (qa/index/store/protocol.py): filtered top-k, vectors and chunk rows
+    store = gen.passages  # the backend (qa/index/store/protocol.py): filtered top-k, vectors and chunk rows
     qvec = question_vector(gen, embedder, query, qvec)
     routes = dense_routes(gen, query, qvec, multilingual, mvec)
     found = candidates(store, query, routes, mask, depth=min(n, max(settings.candidates, 2 * query.k)))

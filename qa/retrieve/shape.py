@@ -109,6 +109,11 @@ def _clause_starts(question: str) -> list[list[str]]:
     return clauses
 
 
+# Question words whose kind needs nothing after them.
+_WH_KINDS = {"when": "time", "who": "person", "whom": "person", "whose": "person",
+             "where": "place", "why": "description"}
+
+
 def _ask(words: list[str]) -> tuple[str, tuple[str, ...]] | None:
     """(kind, focus) when the clause opens with a question word, else None."""
     w, nxt = words[0], words[1] if len(words) > 1 else ""
@@ -116,17 +121,15 @@ def _ask(words: list[str]) -> tuple[str, tuple[str, ...]] | None:
         if nxt in _HOW_QUANTITY:
             return "quantity", _noun_phrase(words, 2) if nxt in ("many", "much") else ()
         return "description", ()
-    if w == "when":
-        return "time", ()
-    if w in ("who", "whom", "whose"):
-        return "person", ()
-    if w == "where":
-        return "place", ()
-    if w == "why":
-        return "description", ()
+    if w in _WH_KINDS:
+        return _WH_KINDS[w], ()
     if w not in ("which", "what"):
         return None
-    rest = words[1:]
+    return _ask_which_what(w, words[1:])
+
+
+def _ask_which_what(w: str, rest: list[str]) -> tuple[str, tuple[str, ...]]:
+    """(kind, focus) of a "which ..." or "what ..." clause, from the noun phrase after it."""
     if rest[:1] and rest[0] in ("is", "are", "was", "were") and rest[1:2] and rest[1] in ("the", "a", "an"):
         rest = rest[2:]  # "what is the maximum length of X": asks like "what maximum length of X"
     phrase = _noun_phrase(rest, 0)

@@ -88,7 +88,7 @@
     }
   };
   // gradio writes some labels in English whatever the language, and labels each chat message with its HTML
-  // source: relabel them in the page's language (qa.messages, sent as #qa-words) and with the message's text.
+  // source: relabel them in the page's language (qa.present.messages, sent as #qa-words) and with the message's text.
   const relabel = () => {
     const holder = document.querySelector('#qa-words [data-words]');
     let w = {};

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qa.errors import IndexNotFound, InvalidSetting
-from qa.index.store.faiss_backend import FaissPassages, LocalGenerations
+from qa.index.store.faiss_backend import LocalGenerations
 from qa.index.store.manifest import installed_model_hash
 from qa.index.store.pointer import pointer_token
-from qa.index.store.protocol import PassageStore, ServingGeneration
+from qa.index.store.protocol import ServingGeneration
 from qa.index.store.reader import open_current
 
 if TYPE_CHECKING:
@@ -32,12 +32,6 @@ def remote(settings: "Settings") -> "QdrantGenerations | None":
 def local(settings: "Settings") -> LocalGenerations:
     """The local generation folders in the index folder (the build's cache, and the FAISS backend)."""
     return LocalGenerations(settings.index_path, settings.keep_generations)
-
-
-def passages_of(gen: ServingGeneration) -> PassageStore:
-    """The passage store search should use for gen."""
-    store = getattr(gen, "passages", None)
-    return store if store is not None else FaissPassages(gen)  # type: ignore[arg-type]  # a local Generation
 
 
 def current_token(settings: "Settings") -> tuple:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa.ingest.chunking import Chunk
+from qa.index.store.protocol import DocumentRecord
 from qa.ingest.documents import Document, Page, Reference, Section
 
 if TYPE_CHECKING:
@@ -28,18 +28,6 @@ CREATE TABLE words (word TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID;
 CREATE INDEX chunks_source ON chunks (source);
 """
 _CHUNK_COLUMNS = 'chunk_id, doc_id, source, title, section, page, start, "end", text, n_tokens'
-
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    """What the index knows of one indexed file."""
-
-    doc_id: str
-    source: str
-    title: str
-    n_chunks: int
-    n_pages: int
-    indexed_at: float
 
 
 def write_chunk_store(path: Path, new: "NewGeneration") -> None:

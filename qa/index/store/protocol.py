@@ -13,13 +13,12 @@ cluster through qdrant-client, or the embedded engine through qdrant-edge-py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 import numpy as np
 
 if TYPE_CHECKING:
     from qa.index.bm25 import Bm25Index
-    from qa.index.store.chunks import DocumentRecord
     from qa.index.store.manifest import Manifest
     from qa.ingest.chunking import Chunk
     from qa.ingest.documents import Document, Reference
@@ -27,6 +26,18 @@ if TYPE_CHECKING:
 VECTOR_SET_OF_MODEL = {"minilm": "dense", "multilingual": "multi"}  # whose vectors each named set holds
 VECTOR_SETS = tuple(VECTOR_SET_OF_MODEL.values())
 TIE_DECIMALS = 6  # scores equal to this many decimals are ties, ranked by row: the same order in every backend
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What the index knows of one indexed file."""
+
+    doc_id: str
+    source: str
+    title: str
+    n_chunks: int
+    n_pages: int
+    indexed_at: float
 
 
 @dataclass(frozen=True)
@@ -93,29 +104,57 @@ class GenerationStore(Protocol):
         """The passages of a stored generation; a missing one is an error naming it."""
 
 
+class TermStatistics(Protocol):
+    """The lexical index's statistics answering weighs question words by."""
+
+    def idf(self, words: Sequence[str]) -> np.ndarray:
+        """Inverse document frequency of terms; terms the corpus lacks get the highest weight."""
+
+
 class ServingGeneration(Protocol):
     """One generation as search and answers read it: the local reader (reader.Generation) or Qdrant's
-    (qdrant_generation.QdrantGeneration); the passages themselves are behind passages_of(gen)."""
+    (qdrant_generation.QdrantGeneration). Read-only, so that each backend may hold its own kinds of value."""
 
-    manifest: "Manifest"
-    sources: list[str]
-    row_source: np.ndarray  # each row's position in sources
-    cjk_rows: np.ndarray  # rows holding Chinese text
-    section_run: np.ndarray  # rows of one section run share a number (near-duplicate checks)
-    repeat_group: np.ndarray  # rows of repeated sections (an abstract in two translations) share a number
-    path: Any  # its name is the generation's (.name), as a local generation's folder
-    warning: str | None  # set when it stands in for a damaged newer generation
-    bm25: Any  # the lexical index's terms (idf); the search itself goes through passages_of(gen)
-    # The local generation's vectors and FAISS indexes; None where search reads vectors through the seam (Qdrant).
-    vectors: Any
-    vector_index: Any
-    multi_vectors: Any
-    multi_index: Any
+    @property
+    def name(self) -> str:
+        """The generation's name (gen-...)."""
 
-    def chunks(self, rows: Sequence[int] | np.ndarray) -> "list[Chunk]":
-        """The chunks of rows, in that order."""
+    @property
+    def manifest(self) -> "Manifest": ...
 
-    def documents(self) -> "list[DocumentRecord]":
+    @property
+    def warning(self) -> str | None:
+        """Set when it stands in for a damaged newer generation."""
+
+    @property
+    def passages(self) -> PassageStore:
+        """Its passages: filtered top-k, vectors and chunk rows."""
+
+    @property
+    def sources(self) -> list[str]:
+        """The indexed documents' source names, sorted."""
+
+    @property
+    def row_source(self) -> np.ndarray:
+        """Each row's position in sources."""
+
+    @property
+    def cjk_rows(self) -> np.ndarray:
+        """Which rows hold Chinese text."""
+
+    @property
+    def section_run(self) -> np.ndarray:
+        """Rows of one section run share a number (near-duplicate checks)."""
+
+    @property
+    def repeat_group(self) -> np.ndarray:
+        """Rows of repeated sections (an abstract in two translations) share a number; -1: none."""
+
+    @property
+    def bm25(self) -> TermStatistics:
+        """The lexical index's term statistics; the lexical search itself is passages.lexical."""
+
+    def documents(self) -> list[DocumentRecord]:
         """The indexed documents, by source name."""
 
     def document(self, source: str) -> "Document":

@@ -16,7 +16,6 @@ import base64
 import json
 from collections import OrderedDict
 from dataclasses import astuple
-from pathlib import PurePosixPath
 
 import numpy as np
 
@@ -24,7 +23,7 @@ from qa.index.bm25 import idf
 from qa.ingest.chunking import Chunk
 from qa.ingest.documents import Document, Page, Reference, Section
 from qa.errors import BackendUnavailable
-from qa.index.store.chunks import DocumentRecord
+from qa.index.store.protocol import DocumentRecord
 from qa.index.store.manifest import parse_manifest
 from qa.index.store.protocol import NewGeneration
 
@@ -108,19 +107,14 @@ class Terms:
 
 
 class QdrantGeneration:
-    """One generation read from Qdrant alone, with the attributes and calls search and answers use of a local one.
+    """One generation read from Qdrant alone: a ServingGeneration (protocol.py), as a local one is."""
 
-    The FAISS-only attributes (vectors, vector_index, multi_vectors, multi_index) are None: search reads vectors
-    through .passages, the seam.
-    """
-
-    vectors = vector_index = multi_vectors = multi_index = None
-    warning = None
+    warning = None  # Qdrant keeps no damaged generations to stand in for
 
     def __init__(self, generations, name: str, model_hash: str | None):
         """Load generation name's manifest (checked against model_hash), row attributes and terms."""
         self.generations, self.engine, self.side = generations, generations.engine, generations.side(name)
-        self.path = PurePosixPath(name)  # .name, as a local generation's folder
+        self.name = name
         where = f"{name} in {self.engine.where}"
         got = self.engine.scroll(self.side, {"kind": "manifest"})
         if not got:

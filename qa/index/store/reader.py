@@ -12,7 +12,9 @@ from qa.ingest.chunking import Chunk
 from qa.ingest.documents import Document, Reference
 from qa.errors import IndexCorrupt, IndexNotFound, IndexOutdated
 from qa.index.vectors import load_vector_index
-from qa.index.store.chunks import ChunkStore, DocumentRecord
+from qa.index.store.chunks import ChunkStore
+from qa.index.store.faiss_passages import FaissPassages
+from qa.index.store.protocol import DocumentRecord
 from qa.index.store.manifest import REBUILD_HINT, check_file, corrupt, installed_model_hash, read_manifest
 from qa.index.store.pointer import CURRENT, pointer_token, read_pointer
 
@@ -59,38 +61,40 @@ class Generation:
                 raise self._corrupt(f"{name} is missing")
 
     def _load(self) -> None:
-        path, m = self.path, self.manifest
+        path = self.path
         self.store = store = ChunkStore(path / "chunks.sqlite")
         n_rows = store.count("chunks")
-        self.vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
         self.words = np.load(path / "words.npy", mmap_mode="r", allow_pickle=False)
-        self.vector_index = load_vector_index(path / "vectors.faiss")
-        self.multi_vectors = np.load(path / "multi.npy", mmap_mode="r", allow_pickle=False)
-        self.multi_index = load_vector_index(path / "multi.faiss")
+        vector_index = load_vector_index(path / "vectors.faiss")
+        multi_vectors = np.load(path / "multi.npy", mmap_mode="r", allow_pickle=False)
+        multi_index = load_vector_index(path / "multi.faiss")
         self.cjk_rows = np.load(path / "cjk_rows.npy", allow_pickle=False).astype(bool)
         self.bm25 = Bm25Index.load(path / "bm25", n_rows)
-        self._check_shapes(n_rows, store.count("words"))
+        self._check_shapes(n_rows, store.count("words"), vectors, vector_index, multi_vectors, multi_index)
         self._set_rows(store.rows_per_source(), store.row_columns())
+        self.passages = FaissPassages(vectors, vector_index, multi_vectors, multi_index, self.bm25, self.sources,
+                                      self.row_source, self.cjk_rows, store)
 
-    def _check_shapes(self, n_rows: int, n_words: int) -> None:
+    def _check_shapes(self, n_rows: int, n_words: int, vectors, vector_index, multi_vectors, multi_index) -> None:
         m = self.manifest
-        counts = {"manifest": m.n_chunks, "chunk rows": n_rows, "vectors": len(self.vectors),
-                  "vector index": self.vector_index.ntotal, "multilingual vectors": len(self.multi_vectors),
-                  "multilingual index": self.multi_index.ntotal, "Chinese row flags": len(self.cjk_rows)}
+        counts = {"manifest": m.n_chunks, "chunk rows": n_rows, "vectors": len(vectors),
+                  "vector index": vector_index.ntotal, "multilingual vectors": len(multi_vectors),
+                  "multilingual index": multi_index.ntotal, "Chinese row flags": len(self.cjk_rows)}
         if len(set(counts.values())) != 1:
             raise self._corrupt("the number of chunks disagrees between files (" +
                                 ", ".join(f"{k} {v}" for k, v in counts.items()) + ")")
-        if self.vectors.ndim != 2 or self.vectors.shape[1] != m.dim or self.vector_index.d != m.dim:
-            raise self._corrupt(f"vectors have dimension {self.vectors.shape[1:]} / {self.vector_index.d}, "
+        if vectors.ndim != 2 or vectors.shape[1] != m.dim or vector_index.d != m.dim:
+            raise self._corrupt(f"vectors have dimension {vectors.shape[1:]} / {vector_index.d}, "
                                 f"the manifest says {m.dim}")
         if self.words.ndim != 2 or len(self.words) != n_words or (n_words and self.words.shape[1] != m.dim):
             raise self._corrupt(f"word vectors {self.words.shape} disagree with {n_words} words of dimension {m.dim}")
-        if (self.multi_vectors.ndim != 2 or self.multi_vectors.shape[1] != m.multilingual_dim
-                or self.multi_index.d != m.multilingual_dim):
-            raise self._corrupt(f"multilingual vectors have dimension {self.multi_vectors.shape[1:]} / "
-                                f"{self.multi_index.d}, the manifest says {m.multilingual_dim}")
-        if self.vectors.dtype != np.float32:
-            raise self._corrupt(f"vectors are {self.vectors.dtype}, expected float32")
+        if (multi_vectors.ndim != 2 or multi_vectors.shape[1] != m.multilingual_dim
+                or multi_index.d != m.multilingual_dim):
+            raise self._corrupt(f"multilingual vectors have dimension {multi_vectors.shape[1:]} / "
+                                f"{multi_index.d}, the manifest says {m.multilingual_dim}")
+        if vectors.dtype != np.float32:
+            raise self._corrupt(f"vectors are {vectors.dtype}, expected float32")
 
     def _set_rows(self, per_source: dict[str, int], rows: list[tuple[str, int, int]]) -> None:
         expected = {s: (v or {}).get("chunks") if isinstance(v, dict) else None
@@ -104,6 +108,11 @@ class Generation:
         # Which section copy each row is in, and which copies repeat one another (search shows one copy).
         self.section_run = np.array([r[1] for r in rows], dtype=np.int64)
         self.repeat_group = np.array([r[2] for r in rows], dtype=np.int64)
+
+    @property
+    def name(self) -> str:
+        """The generation's name: its folder's."""
+        return self.path.name
 
     @property
     def db(self):
