@@ -166,10 +166,10 @@ def load_document(path: Path, corpus_root: Path, settings: Settings, source: str
     check_bytes(data, suffix)
     doc_id = content_hash(data)
     got = reader.read(data, suffix, settings, text_limit(len(data), settings, reader.name(suffix)), on_page)
-    return document_of(got, source, doc_id)
+    return _document_of(got, source, doc_id)
 
 
-def document_of(got: Extract, source: str, doc_id: str) -> Document:
+def _document_of(got: Extract, source: str, doc_id: str) -> Document:
     """The Document of a reader's extract: text laid out by its reader used as it is, raw text parsed."""
     if got.sections is not None:
         return Document(doc_id, source, got.title or _title_from_name(source), got.text, got.sections, (),

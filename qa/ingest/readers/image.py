@@ -31,6 +31,7 @@ class ImageReader:
 
     def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit,
              on_page: OnPage | None = None) -> Extract:
-        """The image's text, as one page; OCR output is bounded by the image's size, not by limit."""
+        """The image's text, as one page. limit is not applied: OCR reads one image of at most MAX_IMAGE_PIXELS
+        (qa/ingest/pdf/ocr.py), whose text is far below any text limit."""
         img = read_image(data, settings)
         return Extract(img.raw, img.warnings, page_starts=img.page_starts)
