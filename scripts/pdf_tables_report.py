@@ -1,4 +1,4 @@
-"""Ruled tables of the shared PDFs (qa/ingest/pdf/tables.py, pdfium's lines and character boxes) measured against
+"""Ruled tables of the shared PDFs (qa/ingest/pdf/ruled_tables.py, pdfium's lines and character boxes) measured against
 pdfplumber's table finder, the Debian Edu manual's PDF tables against its HTML edition's, and the "table" questions
 of ../shared/eval over PDFs: is the answer inside one table row?
 
@@ -24,7 +24,7 @@ from qa.ingest.tables import cells, table_spans
 from qa.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "qa" / "ingest" / "pdf"))
-from tables import find_tables  # noqa: E402
+from ruled_tables import find_tables  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "docs"
 EVAL = DOCS.parent / "eval"

@@ -1,8 +1,8 @@
 """The PDF child: a PDF's (or an image's) pages read under a memory limit, one JSON line per page to stdout.
 
 Run as a script by extract.py (pypdfium2 and pypdf only, not the qa package, on its path: this folder, for
-tables.py and ocr.py); it caps its address space with RLIMIT_AS before importing anything heavy, reads the bytes from
-stdin and writes one JSON line per page, then one with the title and the outline. Text comes from pdfium, which keeps
+ruled_tables.py and ocr.py); it caps its address space with RLIMIT_AS before importing anything heavy, reads the
+bytes from stdin and writes one JSON line per page, then one with the title and the outline. Text comes from pdfium, which keeps
 the spaces between words and the reading order; pypdf drops the spaces of some PDFs (1,088 runs of 25+ letters in
 LinuxCNC's 61 pages, none with pdfium; results/pdf-text.md): a page whose pdfium text holds such runs is read by pypdf
 too and the text with fewer runs per word is kept.
@@ -163,7 +163,7 @@ def _extract(data: bytes, ocr_choice: str = "off") -> None:
     import logging
 
     from ocr import has_images  # type: ignore[import-not-found]  # beside this file, on the child's path
-    from tables import find_tables  # type: ignore[import-not-found]
+    from ruled_tables import find_tables  # type: ignore[import-not-found]
 
     logging.disable(logging.WARNING)  # pypdf logs recoverable damage; the parent reports what matters
     reader, title, outline, doc, n = _open(data)
@@ -184,7 +184,7 @@ def _main() -> None:
 
     limit = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    sys.path.insert(0, str(Path(__file__).resolve().parent))  # tables.py and ocr.py; not the qa package
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # ruled_tables.py and ocr.py; not the qa package
     ocr_choice = sys.argv[2] if len(sys.argv) > 2 else "off"
     try:
         if len(sys.argv) > 3 and sys.argv[3] == "image":

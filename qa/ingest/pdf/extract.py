@@ -20,7 +20,7 @@ from qa.errors import DocumentError
 from qa.ingest.pdf.child import PREFIX
 from qa.ingest.pdf.deadline import Deadline
 from qa.ingest.pdf.ocr import scan_report
-from qa.ingest.pdf.tables import checked
+from qa.ingest.pdf.ruled_tables import checked
 from qa.ingest.sandbox import failure_reason, timeout_reason
 
 _CHILD = Path(__file__).resolve().parent / "child.py"
@@ -43,7 +43,7 @@ class PdfText:
     title: str | None
     outline: tuple[OutlineEntry, ...] = ()
     warnings: tuple[str, ...] = ()
-    # Per page, its ruled tables (qa/ingest/pdf/tables.py): (start, end, rows), page text [start:end] the table's.
+    # Per page, its ruled tables (qa/ingest/pdf/ruled_tables.py): (start, end, rows), page text [start:end] the table's.
     tables: tuple[tuple[tuple[int, int, tuple[tuple[str, ...], ...]], ...], ...] = ()
 
 
