@@ -155,12 +155,6 @@ def test_no_module_imports_another_modules_private_names():
     assert private == []
 
 
-@pytest.mark.parametrize("folder", ["qa", "ui"])
-def test_every_module_reads_in_one_sitting(folder):
-    long = {p.name: n for p in (PROJECT / folder).rglob("*.py") if (n := len(p.read_text().splitlines())) > 300}
-    assert long == {}
-
-
 def _module_names(module: str, tree: ast.Module) -> dict[str, str]:
     """The names a file binds to project modules: {name: module} (import qa.x as y, from qa import x, ...)."""
     path = FILES[module]

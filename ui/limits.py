@@ -16,7 +16,7 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 from anyio import to_thread
 
@@ -35,6 +35,7 @@ from .exchange import (
     too_large,
     whole_body,
 )
+from .settings import WebSettings
 
 HEALTH_PATH = "/health"
 
@@ -59,7 +60,7 @@ def _same_host(origin: str, headers: dict[str, str]) -> bool:
 class RequestGuard:
     """The middleware; settings is a ui.settings.WebSettings, upload_dir returns gradio's upload folder, health its report."""
 
-    def __init__(self, app: Callable, settings: Any, upload_dir: Callable[[], Path],
+    def __init__(self, app: Callable, settings: WebSettings, upload_dir: Callable[[], Path],
                  health: Callable[[], dict] | None = None, api_inputs: dict[str, tuple[str, ...]] | None = None):
         self.app = app
         # api name -> its inputs in order: a /call/<name> with missing or extra inputs is told which, in one
