@@ -61,44 +61,6 @@ class SearchDict(TypedDict):
     hits: list[HitDict]
 
 
-class _Cited(Protocol):
-    """What a citation shows (qa.ingest.chunking.Citation), read structurally: no import of the stage that has it."""
-
-    @property
-    def source(self) -> str: ...
-
-    @property
-    def title(self) -> str: ...
-
-    @property
-    def section(self) -> str | None: ...
-
-    @property
-    def page(self) -> int | None: ...
-
-    @property
-    def start(self) -> int: ...
-
-    @property
-    def end(self) -> int: ...
-
-    @property
-    def page_range(self) -> tuple[int, int] | None: ...
-
-    @property
-    def page_label(self) -> str | None: ...
-
-    @property
-    def page_range_labels(self) -> tuple[str, str] | None: ...
-
-
-def citation_dict(c: _Cited) -> CitationDict:
-    """A citation as JSON: Citation.to_dict's body, here only until qa/ingest (being moved) can take it back."""
-    return {"source": c.source, "title": c.title, "section": c.section, "page": c.page, "start": c.start,
-            "end": c.end, "page_range": list(c.page_range) if c.page_range else None, "page_label": c.page_label,
-            "page_range_labels": list(c.page_range_labels) if c.page_range_labels else None}
-
-
 class _HasHitDict(Protocol):
     def to_dict(self) -> HitDict: ...
 

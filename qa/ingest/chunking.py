@@ -15,7 +15,7 @@ from qa.ingest.language import is_chinese
 from qa.ingest.pdf.outline import PATH_SEPARATOR
 from qa.ingest.tables import row_spans
 from qa.ingest.tokens import TokenCounter, tokenizer_counter  # noqa: F401  (chunking.tokenizer_counter, as before)
-from qa.serialize import CitationDict, citation_dict
+from qa.serialize import CitationDict
 from qa.settings import Settings
 
 # Bump when loading or chunking code changes what chunks a file yields: indexes built by an older
@@ -47,8 +47,11 @@ class Citation:
         return self.page_label or (str(self.page) if self.page is not None else None)
 
     def to_dict(self) -> CitationDict:
-        """The citation as JSON (qa/serialize.py)."""
-        return citation_dict(self)
+        """The citation as JSON (its shape: qa/serialize.py's CitationDict)."""
+        return {"source": self.source, "title": self.title, "section": self.section, "page": self.page,
+                "start": self.start, "end": self.end, "page_range": list(self.page_range) if self.page_range else None,
+                "page_label": self.page_label,
+                "page_range_labels": list(self.page_range_labels) if self.page_range_labels else None}
 
 
 @dataclass(frozen=True)
