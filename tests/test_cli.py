@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, SEED
 
+from conftest import PROJECT, SEED
 from qa import Settings, cli
 from qa.ingest.documents import load_document
 

@@ -5,7 +5,7 @@ kept in the manifest, in an exception. Those sentences cross processes and files
 where they are shown, as gettext does: the English template is the message id, and a catalogue gives its Chinese.
 A template's {name} parts are taken from the English sentence as they are (file names, numbers, a library's own
 error text); the parts named in NESTED are sentences or nouns themselves and are translated in turn. A sentence
-the catalogue lacks is shown as it is: tests/test_library_sentences.py fails when a sentence built in qa/ has no
+the catalogue lacks is shown as it is: tests/present/test_library_sentences.py fails when a sentence built in qa/ has no
 template here.
 """
 

@@ -1,0 +1,1 @@
+"""What several test modules share: generated files, a running server, the shared manuals."""
