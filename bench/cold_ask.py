@@ -1,8 +1,8 @@
 """One question answered in a new process, for cold-start timing; prints its peak memory on stderr.
 
-    python -m bench.cold_ask QUESTION            # `qa ask QUESTION`, as the console script runs it
-    python -m bench.cold_ask --plain QUESTION    # the same ask with sentence-transformers for queries
-    python -m bench.cold_ask --parts QUESTION    # JSON: seconds to import qa, open the index, load ONNX, ask
+python -m bench.cold_ask QUESTION            # `qa ask QUESTION`, as the console script runs it
+python -m bench.cold_ask --plain QUESTION    # the same ask with sentence-transformers for queries
+python -m bench.cold_ask --parts QUESTION    # JSON: seconds to import qa, open the index, load ONNX, ask
 """
 
 from __future__ import annotations

@@ -25,8 +25,12 @@ def default_corpus(work: Path, quick: bool) -> dict:
     qs = questions()
     res = warm_latency(settings, qs, repeats=2 if quick else 4, plain=True)
     res["breakdown"] = breakdown(settings, qs, repeats=1 if quick else 2)
-    res["build"] = {"seconds_with_onnx_export": round(build_s, 2), "build_seconds": round(report.seconds, 2),
-                    "timings": {k: round(v, 3) for k, v in report.timings.items()}, "n_chunks": report.n_chunks}
+    res["build"] = {
+        "seconds_with_onnx_export": round(build_s, 2),
+        "build_seconds": round(report.seconds, 2),
+        "timings": {k: round(v, 3) for k, v in report.timings.items()},
+        "n_chunks": report.n_chunks,
+    }
     res["index_mb"] = round(dir_mb(a.generation().path), 3)
     res["peak_rss_mb"] = round(peak_rss_mb(), 1)
     return res

@@ -35,11 +35,13 @@ def _sets(quick: bool) -> dict[str, list[str]]:
 
     ev = SHARED / "eval"
     xl = load_questions(ev / "cross-lingual.jsonl")
-    out = {"English": [q.question for q in load_questions(ev / "gnuplot.jsonl")],
-           "Chinese": [q.question for q in load_questions(ev / "debian-edu-zh.jsonl")],
-           "English→Chinese": [q.question for q in xl if not is_cjk(q.question)],
-           "Chinese→English": [q.question for q in xl if is_cjk(q.question)]
-           + [q.question for q in load_questions(ev / "linuxcnc-zh.jsonl")]}
+    out = {
+        "English": [q.question for q in load_questions(ev / "gnuplot.jsonl")],
+        "Chinese": [q.question for q in load_questions(ev / "debian-edu-zh.jsonl")],
+        "English→Chinese": [q.question for q in xl if not is_cjk(q.question)],
+        "Chinese→English": [q.question for q in xl if is_cjk(q.question)]
+        + [q.question for q in load_questions(ev / "linuxcnc-zh.jsonl")],
+    }
     return {k: v[:6] if quick else v for k, v in out.items()}
 
 
@@ -73,8 +75,10 @@ def latency(corpus: Path, index: Path, quick: bool) -> dict:
                 t = time.perf_counter()
                 a.ask(qs[i], k=10)
                 times[name].append((time.perf_counter() - t) * 1000)
-    return {name: {"n": len(ms), "p50_ms": round(statistics.median(ms), 1),
-                   "p95_ms": round(sorted(ms)[int(0.95 * (len(ms) - 1))], 1)} for name, ms in times.items()}
+    return {
+        name: {"n": len(ms), "p50_ms": round(statistics.median(ms), 1), "p95_ms": round(sorted(ms)[int(0.95 * (len(ms) - 1))], 1)}
+        for name, ms in times.items()
+    }
 
 
 def start(corpus: Path, index: Path, preload: bool, settle: bool = False) -> dict:
@@ -95,8 +99,14 @@ def start(corpus: Path, index: Path, preload: bool, settle: bool = False) -> dic
     t2 = time.perf_counter()
     a.ask(LATER)
     t3 = time.perf_counter()
-    return {"preload": preload, "settled": settle, "start_to_first_answer_s": round(t2 - t0, 3), "first_ask_s": round(t2 - t1, 3),
-            "later_ask_s": round(t3 - t2, 3), "loading_s": loading.seconds if loading else None}
+    return {
+        "preload": preload,
+        "settled": settle,
+        "start_to_first_answer_s": round(t2 - t0, 3),
+        "first_ask_s": round(t2 - t1, 3),
+        "later_ask_s": round(t3 - t2, 3),
+        "loading_s": loading.seconds if loading else None,
+    }
 
 
 def languages(work: Path, quick: bool) -> dict:
@@ -108,17 +118,31 @@ def languages(work: Path, quick: bool) -> dict:
 
 def markdown(r: dict) -> list[str]:
     """The report's section."""
-    lines = ["", "## Chinese and cross-language questions", "",
-             "`qa.ask` (k=10) over the development documents of ../shared/docs with the review, interleaved "
-             "question by question (bench/languages.py).", "", "| questions | n | p50 ms | p95 ms |", "|---|---|---|---|"]
+    lines = [
+        "",
+        "## Chinese and cross-language questions",
+        "",
+        "`qa.ask` (k=10) over the development documents of ../shared/docs with the review, interleaved "
+        "question by question (bench/languages.py).",
+        "",
+        "| questions | n | p50 ms | p95 ms |",
+        "|---|---|---|---|",
+    ]
     lines += [f"| {k} | {v['n']} | {v['p50_ms']:.0f} | {v['p95_ms']:.0f} |" for k, v in r["latency"].items()]
-    lines += ["", "The first Chinese question after start, in a new process, asked at once or once the index is open "
-              "(and the start-up loading, where there is one, done):", "",
-              "| loading at start | asked | start → first answer s | first ask s | later ask s | first − later s |",
-              "|---|---|---|---|---|---|"]
-    lines += [f"| {'yes' if s['preload'] else 'no'} | {'once the index is open' if s.get('settled') else 'at once'} "
-              f"| {s['start_to_first_answer_s']:.2f} | {s['first_ask_s']:.2f} "
-              f"| {s['later_ask_s']:.2f} | {s['first_ask_s'] - s['later_ask_s']:.2f} |" for s in r["start"]]
+    lines += [
+        "",
+        "The first Chinese question after start, in a new process, asked at once or once the index is open "
+        "(and the start-up loading, where there is one, done):",
+        "",
+        "| loading at start | asked | start → first answer s | first ask s | later ask s | first − later s |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {'yes' if s['preload'] else 'no'} | {'once the index is open' if s.get('settled') else 'at once'} "
+        f"| {s['start_to_first_answer_s']:.2f} | {s['first_ask_s']:.2f} "
+        f"| {s['later_ask_s']:.2f} | {s['first_ask_s'] - s['later_ask_s']:.2f} |"
+        for s in r["start"]
+    ]
     return lines
 
 
@@ -134,8 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.start:
         print(json.dumps(start(args.corpus, args.index, not args.no_preload, args.settle)))
         return 0
-    result = {"start": [start_in_process(args.corpus, args.index, p, s) for p, s in STARTS],
-              "latency": latency(args.corpus, args.index, args.quick)}
+    result = {
+        "start": [start_in_process(args.corpus, args.index, p, s) for p, s in STARTS],
+        "latency": latency(args.corpus, args.index, args.quick),
+    }
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
@@ -143,8 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 def start_in_process(corpus: Path, index: Path, preload: bool, settle: bool = False) -> dict:
     cmd = [sys.executable, "-m", "bench.languages", "--start", "--corpus", str(corpus), "--index", str(index)]
     cmd += ([] if preload else ["--no-preload"]) + (["--settle"] if settle else [])
-    out = subprocess.run(cmd, cwd=PROJECT, capture_output=True, text=True,
-                         check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    out = subprocess.run(cmd, cwd=PROJECT, capture_output=True, text=True, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     return json.loads(out.stdout)
 
 

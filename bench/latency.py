@@ -25,8 +25,10 @@ def fast_embedder(assistant):
 
     embedder = assistant.query_embedder(assistant.generation())
     if isinstance(embedder.inner, SentenceTransformerEmbedder):
-        raise RuntimeError("qa's queries use the fallback embedder (sentence-transformers), not the ONNX export: "
-                           "the figures would not be qa's; see the warning above for why")
+        raise RuntimeError(
+            "qa's queries use the fallback embedder (sentence-transformers), not the ONNX export: "
+            "the figures would not be qa's; see the warning above for why"
+        )
     return embedder
 
 

@@ -21,8 +21,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-QUESTIONS = ["What is IDex?", "How many 5G base stations had China built?", "How much did judges' workload drop?",
-             "What does smart justice mean?", "Which data exchange opened in Beijing?"]
+QUESTIONS = [
+    "What is IDex?",
+    "How many 5G base stations had China built?",
+    "How much did judges' workload drop?",
+    "What does smart justice mean?",
+    "Which data exchange opened in Beijing?",
+]
 MIB = 2**20
 
 
@@ -138,8 +143,16 @@ def steady(url: str, clients: int, requests: int, deadline_s: float = 60.0) -> S
         list(pool.map(client, range(clients)))
     seconds = time.perf_counter() - t0
     lat = sorted(latencies) or [float("nan")]
-    return Steady(clients, len(latencies), errors[0], round(seconds, 2), round(len(latencies) / seconds, 1),
-                  round(_pct(lat, 50), 1), round(_pct(lat, 95), 1), round(_pct(lat, 99), 1))
+    return Steady(
+        clients,
+        len(latencies),
+        errors[0],
+        round(seconds, 2),
+        round(len(latencies) / seconds, 1),
+        round(_pct(lat, 50), 1),
+        round(_pct(lat, 95), 1),
+        round(_pct(lat, 99), 1),
+    )
 
 
 def burst(url: str, calls: int = 3000, senders: int = 32, deadline_s: float = 120.0) -> dict:
@@ -246,8 +259,12 @@ def during_rebuild(url: str, env: dict, clients: int = 16, requests: int = 2000)
     Returns (load figures, rebuild seconds, whether the rebuild outlasted the load).
     """
     t0 = time.monotonic()
-    build = subprocess.Popen([sys.executable, "-m", "qa.cli", "index", "--full", "--quiet"], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "index", "--full", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_health(url, 120, lambda r: r.get("build_running"))
         result = steady(url, clients, requests, deadline_s=60)

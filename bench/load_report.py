@@ -34,8 +34,13 @@ def start_server(root: Path, port: int) -> tuple[subprocess.Popen, str, dict]:
             shutil.copytree(project / "index", index, ignore=shutil.ignore_patterns(".build.lock"))
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_CORPUS_DIR": str(corpus), "QA_INDEX_DIR": str(index)}
     log = open(root / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=project)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=project,
+    )
     url = f"http://127.0.0.1:{port}"
     t0 = time.monotonic()
     while proc.poll() is None and time.monotonic() - t0 < 900:
@@ -45,8 +50,9 @@ def start_server(root: Path, port: int) -> tuple[subprocess.Popen, str, dict]:
         except TimeoutError:
             pass
     proc.kill()
-    raise RuntimeError(f"qa serve did not start; its log ({root / 'server.log'}) ends: "
-                       + (root / "server.log").read_text()[-600:])
+    raise RuntimeError(
+        f"qa serve did not start; its log ({root / 'server.log'}) ends: " + (root / "server.log").read_text()[-600:]
+    )
 
 
 def run(url: str, pid: int | None, env: dict | None, quick: bool = False, rounds: int = 5) -> dict:
@@ -65,29 +71,41 @@ def run(url: str, pid: int | None, env: dict | None, quick: bool = False, rounds
             runs[c].append(steady(url, c, requests, 30 if quick else 60))
     out["steady"] = [_median_of(runs[c]) for c in levels]
     t0, rss0 = time.monotonic(), rss_bytes(pid) if pid else 0
-    out["burst"] = {"calls": 3000, "statuses": {str(k): v for k, v in burst(url, 3000).items()},
-                    "seconds": round(time.monotonic() - t0, 1)}
+    out["burst"] = {
+        "calls": 3000,
+        "statuses": {str(k): v for k, v in burst(url, 3000).items()},
+        "seconds": round(time.monotonic() - t0, 1),
+    }
     out["burst"]["answering_again_after_s"] = round(until_answering(url, 30), 2)
     if pid:
         out["burst"]["rss_growth_mib"] = round((rss_bytes(pid) - rss0) / MIB, 1)
     if pid is not None:
         before = rss_bytes(pid)
         status, detail, sent = big_body(url, 500 * MIB)
-        out["big_body"] = {"bytes": 500 * MIB, "status": status, "detail": detail, "sent_before_answer": sent,
-                           "rss_before_mib": round(before / MIB), "rss_after_mib": round(rss_bytes(pid) / MIB),
-                           "rss_growth_mib": round((rss_bytes(pid) - before) / MIB, 1)}
+        out["big_body"] = {
+            "bytes": 500 * MIB,
+            "status": status,
+            "detail": detail,
+            "sent_before_answer": sent,
+            "rss_before_mib": round(before / MIB),
+            "rss_after_mib": round(rss_bytes(pid) / MIB),
+            "rss_growth_mib": round((rss_bytes(pid) - before) / MIB, 1),
+        }
     if env is not None:
         result, seconds, outlasted = during_rebuild(url, env, 16, 300 if quick else 2000)
-        out["during_rebuild"] = {**asdict(result), "rebuild_seconds": round(seconds, 1),
-                                 "rebuild_outlasted_load": outlasted}
+        out["during_rebuild"] = {**asdict(result), "rebuild_seconds": round(seconds, 1), "rebuild_outlasted_load": outlasted}
     return out
 
 
 def _median_of(results: list) -> dict:
     """One level's rounds: answers and errors summed, every rate and latency the median over rounds."""
-    row = {"clients": results[0].clients, "rounds": len(results),
-           "answers": sum(r.answers for r in results), "errors": sum(r.errors for r in results),
-           "each_round": [[r.per_second, r.p95_ms] for r in results]}
+    row = {
+        "clients": results[0].clients,
+        "rounds": len(results),
+        "answers": sum(r.answers for r in results),
+        "errors": sum(r.errors for r in results),
+        "each_round": [[r.per_second, r.p95_ms] for r in results],
+    }
     for key in ("per_second", "p50_ms", "p95_ms", "p99_ms"):
         row[key] = statistics.median(getattr(r, key) for r in results)
     return row
@@ -103,21 +121,29 @@ def table(results: dict) -> str:
     if "during_rebuild" in results:
         rows.append({**results["during_rebuild"], "clients": f"{results['during_rebuild']['clients']} (rebuild)"})
     for r in rows:
-        lines.append(f"| {r['clients']} | {r['answers']} | {r['errors']} | {r['per_second']} | {r['p50_ms']} | "
-                     f"{r['p95_ms']} | {r['p99_ms']} |")
+        lines.append(
+            f"| {r['clients']} | {r['answers']} | {r['errors']} | {r['per_second']} | {r['p50_ms']} | "
+            f"{r['p95_ms']} | {r['p99_ms']} |"
+        )
     b = results.get("burst")
     if b:
-        lines.append(f"\nBurst: {b['calls']} unread /ask calls in {b['seconds']} s, HTTP statuses {b['statuses']}; "
-                     f"/ask answered again after {b['answering_again_after_s']} s"
-                     + (f"; server RSS {b['rss_growth_mib']:+} MiB." if "rss_growth_mib" in b else "."))
+        lines.append(
+            f"\nBurst: {b['calls']} unread /ask calls in {b['seconds']} s, HTTP statuses {b['statuses']}; "
+            f"/ask answered again after {b['answering_again_after_s']} s"
+            + (f"; server RSS {b['rss_growth_mib']:+} MiB." if "rss_growth_mib" in b else ".")
+        )
     m = results.get("big_body")
     if m:
-        lines.append(f"500 MB body: HTTP {m['status']} after {m['sent_before_answer'] / MIB:.0f} MiB sent; server "
-                     f"RSS {m['rss_before_mib']} -> {m['rss_after_mib']} MiB ({m['rss_growth_mib']:+} MiB).")
+        lines.append(
+            f"500 MB body: HTTP {m['status']} after {m['sent_before_answer'] / MIB:.0f} MiB sent; server "
+            f"RSS {m['rss_before_mib']} -> {m['rss_after_mib']} MiB ({m['rss_growth_mib']:+} MiB)."
+        )
     r = results.get("during_rebuild")
     if r:
-        lines.append(f"Rebuild (qa index --full in another process) took {r['rebuild_seconds']} s; it "
-                     f"{'outlasted' if r['rebuild_outlasted_load'] else 'ended before the end of'} the 16-client load.")
+        lines.append(
+            f"Rebuild (qa index --full in another process) took {r['rebuild_seconds']} s; it "
+            f"{'outlasted' if r['rebuild_outlasted_load'] else 'ended before the end of'} the 16-client load."
+        )
     return "\n".join(lines)
 
 
@@ -151,7 +177,6 @@ def main(argv: list[str] | None = None) -> int:
     (out_dir / "load.md").write_text(text + "\n")
     print(text)
     return 0
-
 
 
 if __name__ == "__main__":

@@ -89,24 +89,47 @@ def main() -> None:
     book = (DOCS / "debian-edu-manual.zh-cn.docx").read_bytes()
     assert zipfile.is_zipfile(io.BytesIO(book))
     rows = []
-    for group, inputs, readers in (("HTML (manual + 84 pages)", html, (lxml_html, selectolax_html, stdlib_html)),
-                                   ("DOCX (manual)", [book], (lxml_docx, python_docx))):
+    for group, inputs, readers in (
+        ("HTML (manual + 84 pages)", html, (lxml_html, selectolax_html, stdlib_html)),
+        ("DOCX (manual)", [book], (lxml_docx, python_docx)),
+    ):
         timed = [(fn.__name__, *_time(fn, inputs)) for fn in readers]
         fastest = min(ms for _, ms, _ in timed)
-        rows += [{"input": group, "reader": name, "ms": round(ms, 1), "ratio": round(ms / fastest, 2),
-                  "headings": n[0], "tables": n[1], "code": n[2]} for name, ms, n in timed]
+        rows += [
+            {
+                "input": group,
+                "reader": name,
+                "ms": round(ms, 1),
+                "ratio": round(ms / fastest, 2),
+                "headings": n[0],
+                "tables": n[1],
+                "code": n[2],
+            }
+            for name, ms, n in timed
+        ]
     args.out.with_suffix(".json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
-    lines = ["# Markup readers measured", "", "Command: `python -m bench.markup_readers` (median of 5 runs; 2 shared cores).",
-             "", "| input | reader | ms | × fastest | headings | tables | code blocks |", "|---|---|---|---|---|---|---|"]
-    lines += [f"| {r['input']} | {r['reader']} | {r['ms']} | {r['ratio']} | {r['headings']} | {r['tables']} | {r['code']} |"
-              for r in rows]
-    lines += ["", "All readers find the same headings and code blocks. lxml is the one used: it is within a factor of two of "
-              "the fastest (tens of milliseconds for 85 pages, against seconds of embedding), and one library reads "
-              "HTML, the XHTML of EPUB and the XML of DOCX with entities, DTDs and the network switched off "
-              "(qa/ingest/markup/safety.py). For DOCX, reading word/document.xml with lxml is about 9 times faster "
-              "than python-docx, sees the same headings and code, and lets the archive checks run before any XML is "
-              "parsed; its table count is of pieces (a long table is cut under its repeated header), python-docx "
-              "counts whole tables."]
+    lines = [
+        "# Markup readers measured",
+        "",
+        "Command: `python -m bench.markup_readers` (median of 5 runs; 2 shared cores).",
+        "",
+        "| input | reader | ms | × fastest | headings | tables | code blocks |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['input']} | {r['reader']} | {r['ms']} | {r['ratio']} | {r['headings']} | {r['tables']} | {r['code']} |"
+        for r in rows
+    ]
+    lines += [
+        "",
+        "All readers find the same headings and code blocks. lxml is the one used: it is within a factor of two of "
+        "the fastest (tens of milliseconds for 85 pages, against seconds of embedding), and one library reads "
+        "HTML, the XHTML of EPUB and the XML of DOCX with entities, DTDs and the network switched off "
+        "(qa/ingest/markup/safety.py). For DOCX, reading word/document.xml with lxml is about 9 times faster "
+        "than python-docx, sees the same headings and code, and lets the archive checks run before any XML is "
+        "parsed; its table count is of pieces (a long table is cut under its repeated header), python-docx "
+        "counts whole tables.",
+    ]
     args.out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

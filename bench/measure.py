@@ -64,8 +64,7 @@ def run_child(argv: list[str], env: dict | None = None) -> Child:
     t0 = time.perf_counter()
     done = subprocess.run(argv, env=env, cwd=PROJECT, capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    peak = next((int(line[len(PEAK_PREFIX):]) / 1024 for line in done.stderr.splitlines()
-                 if line.startswith(PEAK_PREFIX)), None)
+    peak = next((int(line[len(PEAK_PREFIX) :]) / 1024 for line in done.stderr.splitlines() if line.startswith(PEAK_PREFIX)), None)
     return Child(wall, peak, done.returncode, done.stdout)
 
 
@@ -82,7 +81,6 @@ def env_for(corpus: Path, index: Path) -> dict:
 def dir_mb(path: Path) -> float:
     """Total size of the files under path, MiB."""
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
-
 
 
 def copy_onnx_export(src_index: Path, dst_index: Path) -> None:

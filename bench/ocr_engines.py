@@ -25,8 +25,12 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "docs"
 OUT = Path(__file__).resolve().parent.parent / "results"
-PAGES = [("gnuplot.pdf", 40, "en"), ("octave.pdf", 200, "en"),
-         ("debian-edu-manual.zh-cn.pdf", 13, "zh"), ("debian-edu-manual.zh-cn.pdf", 41, "zh")]
+PAGES = [
+    ("gnuplot.pdf", 40, "en"),
+    ("octave.pdf", 200, "en"),
+    ("debian-edu-manual.zh-cn.pdf", 13, "zh"),
+    ("debian-edu-manual.zh-cn.pdf", 41, "zh"),
+]
 DPIS = (150, 300)
 ENGINES = ("rapidocr", "tesseract")
 
@@ -91,33 +95,55 @@ def main() -> None:
             images.append((str(path), lang))
         (tmp / "list.json").write_text(json.dumps(images))
         for engine in ENGINES:
-            got = subprocess.run([sys.executable, "-m", "bench.ocr_engines", "--engine", engine, str(tmp / "list.json")],
-                                 capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent,
-                                 env={**os.environ, "OMP_NUM_THREADS": "2"})
+            got = subprocess.run(
+                [sys.executable, "-m", "bench.ocr_engines", "--engine", engine, str(tmp / "list.json")],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=Path(__file__).resolve().parent.parent,
+                env={**os.environ, "OMP_NUM_THREADS": "2"},
+            )
             results = json.loads(got.stdout.strip().splitlines()[-1])
             for (name, page, lang), truth, r in zip(PAGES, truths, results, strict=True):
                 t, o = norm(truth), norm(r["text"])
                 acc = 1 - distance(o, t) / max(1, len(t))
-                rows.append({"engine": engine, "dpi": dpi, "doc": name, "page": page, "lang": lang, "chars": len(t),
-                             "accuracy": round(acc, 4), "s": round(r["s"], 2), "first": r["first"],
-                             "peak_mib": round(r["peak_mib"])})
+                rows.append(
+                    {
+                        "engine": engine,
+                        "dpi": dpi,
+                        "doc": name,
+                        "page": page,
+                        "lang": lang,
+                        "chars": len(t),
+                        "accuracy": round(acc, 4),
+                        "s": round(r["s"], 2),
+                        "first": r["first"],
+                        "peak_mib": round(r["peak_mib"]),
+                    }
+                )
                 print(rows[-1], flush=True)
     (OUT / "ocr-engines.json").write_text(json.dumps(rows, indent=1) + "\n")
-    lines = ["# OCR engines on real manual pages rendered as scans", "",
-             "Command: `python -m bench.ocr_engines` (rapidocr-onnxruntime 1.4.4, PP-OCRv4 models of its wheel; Debian "
-             "tesseract-ocr 5.3.0 with chi_sim+eng; both through qa/ingest/pdf/ocr.py's Reader; pages rendered in grey by "
-             "pypdfium2; 2-core shared machine, "
-             "one run). Accuracy = 1 - character error rate against the page's text layer, whitespace removed.", "",
-             "| engine | dpi | language | pages | accuracy (mean) | s / page (median) | pages / s | peak MiB |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# OCR engines on real manual pages rendered as scans",
+        "",
+        "Command: `python -m bench.ocr_engines` (rapidocr-onnxruntime 1.4.4, PP-OCRv4 models of its wheel; Debian "
+        "tesseract-ocr 5.3.0 with chi_sim+eng; both through qa/ingest/pdf/ocr.py's Reader; pages rendered in grey by "
+        "pypdfium2; 2-core shared machine, "
+        "one run). Accuracy = 1 - character error rate against the page's text layer, whitespace removed.",
+        "",
+        "| engine | dpi | language | pages | accuracy (mean) | s / page (median) | pages / s | peak MiB |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for engine in ENGINES:
         for dpi in DPIS:
             for lang in ("en", "zh"):
                 sel = [r for r in rows if r["engine"] == engine and r["dpi"] == dpi and r["lang"] == lang]
                 secs = sorted(r["s"] for r in sel)
                 med = secs[len(secs) // 2]
-                lines.append(f"| {engine} | {dpi} | {lang} | {len(sel)} | {sum(r['accuracy'] for r in sel) / len(sel):.3f} | "
-                             f"{med:.2f} | {1 / med:.2f} | {max(r['peak_mib'] for r in sel)} |")
+                lines.append(
+                    f"| {engine} | {dpi} | {lang} | {len(sel)} | {sum(r['accuracy'] for r in sel) / len(sel):.3f} | "
+                    f"{med:.2f} | {1 / med:.2f} | {max(r['peak_mib'] for r in sel)} |"
+                )
     lines += ["", "Per page:", "", "| engine | dpi | page | accuracy | s |", "|---|---|---|---|---|"]
     lines += [f"| {r['engine']} | {r['dpi']} | {r['doc']} p. {r['page']} | {r['accuracy']:.3f} | {r['s']} |" for r in rows]
     (OUT / "ocr-engines.md").write_text("\n".join(lines) + "\n")

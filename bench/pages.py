@@ -37,7 +37,7 @@ def page_render_timing(pdf: Path = SPEC_PDF, repeats: int = 2, dpi: int | None =
                 for _ in range(repeats):
                     t = time.perf_counter()
                     image = renderer.render(data, number, dpi)
-                    marks = passage_boxes(image.chars, image.boxes, image.chars[image.chars.find("\n") + 1:][:900])
+                    marks = passage_boxes(image.chars, image.boxes, image.chars[image.chars.find("\n") + 1 :][:900])
                     times.append((time.perf_counter() - t) * 1000)
             except PageNotRendered:  # past the last page
                 break
@@ -46,10 +46,18 @@ def page_render_timing(pdf: Path = SPEC_PDF, repeats: int = 2, dpi: int | None =
     finally:
         renderer.close()
     times.sort()
-    return {"pdf": Path(pdf).name, "pages": number - 1, "renders": len(times), "dpi": dpi,
-            "pages_marked": marked, "first_page_with_start_ms": round(first_ms, 1),
-            "p50_ms": round(statistics.median(times), 1), "p90_ms": round(times[int(0.9 * (len(times) - 1))], 1),
-            "max_ms": round(times[-1], 1), "target_ms": TARGET_MS}
+    return {
+        "pdf": Path(pdf).name,
+        "pages": number - 1,
+        "renders": len(times),
+        "dpi": dpi,
+        "pages_marked": marked,
+        "first_page_with_start_ms": round(first_ms, 1),
+        "p50_ms": round(statistics.median(times), 1),
+        "p90_ms": round(times[int(0.9 * (len(times) - 1))], 1),
+        "max_ms": round(times[-1], 1),
+        "target_ms": TARGET_MS,
+    }
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """One benchmark phase in this process, its result written as JSON (bench.run starts one process per phase).
 
-    python -m bench.phase NAME --work DIR --result FILE [--size N] [--quick]
+python -m bench.phase NAME --work DIR --result FILE [--size N] [--quick]
 """
 
 from __future__ import annotations

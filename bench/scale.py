@@ -41,10 +41,14 @@ def synthetic_scale(work: Path, quick: bool, n_target: int) -> dict:
     res = warm_latency(settings, questions(), repeats=1 if quick else 2, plain=True)
     gen_dir = a.generation().path
     files = {p.name: round(p.stat().st_size / report.n_chunks, 1) for p in gen_dir.iterdir() if p.is_file()}
-    res |= {"corpus_write_s": round(write_s, 2), "build_s": round(build_s, 2),
-            "build_timings_s": {k: round(v, 3) for k, v in report.timings.items()},
-            "disk_bytes_per_chunk": files, "index_mb": round(dir_mb(gen_dir), 1),
-            "peak_rss_mb": round(peak_rss_mb(), 1)}
+    res |= {
+        "corpus_write_s": round(write_s, 2),
+        "build_s": round(build_s, 2),
+        "build_timings_s": {k: round(v, 3) for k, v in report.timings.items()},
+        "disk_bytes_per_chunk": files,
+        "index_mb": round(dir_mb(gen_dir), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
     # Cold start at this size (opening a generation verifies its files' hashes).
     env = env_for(corpus, index)
     qa_bin = str(Path(sys.executable).parent / "qa")

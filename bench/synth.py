@@ -29,8 +29,9 @@ def corpus_sentences(corpus: Path = CORPUS) -> list[str]:
     return list(seen)
 
 
-def write_corpus(folder: Path, sentences: list[str], n_docs: int, paragraphs: int = 12, seed: int = 0,
-                 prefix: str = "synthetic") -> list[Path]:
+def write_corpus(
+    folder: Path, sentences: list[str], n_docs: int, paragraphs: int = 12, seed: int = 0, prefix: str = "synthetic"
+) -> list[Path]:
     """n_docs text documents recombining the real sentences: numbered sections of shuffled paragraphs.
 
     Each document draws its paragraphs (4-8 sentences) from the real sentence pool with a seeded RNG, so

@@ -8,38 +8,62 @@ def targets(r: dict) -> list[tuple[str, str, bool]]:
     t = []
     d, c, b, v = r.get("default"), r.get("cold"), r.get("build"), r.get("vectors")
     if d:
-        t.append(("warm qa.search p50 ≤ 12 ms (default corpus)", f"{d['search']['p50_ms']:.1f} ms",
-                  d["search"]["p50_ms"] <= 12))
+        t.append(("warm qa.search p50 ≤ 12 ms (default corpus)", f"{d['search']['p50_ms']:.1f} ms", d["search"]["p50_ms"] <= 12))
         t.append(("warm qa.ask p50 ≤ 25 ms (default corpus)", f"{d['ask']['p50_ms']:.1f} ms", d["ask"]["p50_ms"] <= 25))
         ratio = d["plain_search"]["p50_ms"] / d["search"]["p50_ms"]
         t.append(("qa.search ≥ 2× faster than the plain stack", f"{ratio:.1f}×", ratio >= 2))
         if "search_zh" in d:
             zh = d["search_zh"]["p50_ms"] / d["search"]["p50_ms"]
-            t.append(("Chinese qa.search p50 ≤ 2× English (default corpus, interleaved)",
-                      f"{d['search_zh']['p50_ms']:.1f} ms = {zh:.2f}×", zh <= 2))
+            t.append(
+                (
+                    "Chinese qa.search p50 ≤ 2× English (default corpus, interleaved)",
+                    f"{d['search_zh']['p50_ms']:.1f} ms = {zh:.2f}×",
+                    zh <= 2,
+                )
+            )
     if c:
-        t.append(("cold `qa ask` of an English question ≤ 0.7 s", f"{c['qa_ask']['median_s']:.2f} s",
-                  c["qa_ask"]["median_s"] <= 0.7))
+        t.append(
+            ("cold `qa ask` of an English question ≤ 0.7 s", f"{c['qa_ask']['median_s']:.2f} s", c["qa_ask"]["median_s"] <= 0.7)
+        )
     if b:
-        t.append((f"build ≤ 1.25× the bare models on the same passages, same process ({b['n_chunks']:,} passages)",
-                  f"{b['build_over_bare_models']:.3f}×", b["build_over_bare_models"] <= 1.25))
-        t.append(("build passages/s (reported; ≥ 40 on the review + ../shared/docs, results/build-profile.md)",
-                  f"{b['passages_per_s_build']:.1f}", True))
+        t.append(
+            (
+                f"build ≤ 1.25× the bare models on the same passages, same process ({b['n_chunks']:,} passages)",
+                f"{b['build_over_bare_models']:.3f}×",
+                b["build_over_bare_models"] <= 1.25,
+            )
+        )
+        t.append(
+            (
+                "build passages/s (reported; ≥ 40 on the review + ../shared/docs, results/build-profile.md)",
+                f"{b['passages_per_s_build']:.1f}",
+                True,
+            )
+        )
         t.append(("peak RSS of a build ≤ 1 GB", f"{b['peak_rss_mb']:.0f} MB", b["peak_rss_mb"] <= 1024))
     for m in (r.get("memory") or {}).values():
-        t.append((f"peak RSS of a {m['n_passages']:,}-passage build ≤ 1 GB", f"{m['peak_rss_mb']:.0f} MB",
-                  m["peak_rss_mb"] <= 1024))
+        t.append(
+            (f"peak RSS of a {m['n_passages']:,}-passage build ≤ 1 GB", f"{m['peak_rss_mb']:.0f} MB", m["peak_rss_mb"] <= 1024)
+        )
     pg = r.get("pages")
     if pg:
-        t.append((f"page view (render + marks) ≤ {pg['target_ms']:.0f} ms per page, p90", f"{pg['p90_ms']:.0f} ms",
-                  pg["p90_ms"] <= pg["target_ms"]))
+        t.append(
+            (
+                f"page view (render + marks) ≤ {pg['target_ms']:.0f} ms per page, p90",
+                f"{pg['p90_ms']:.0f} ms",
+                pg["p90_ms"] <= pg["target_ms"],
+            )
+        )
     if v:
         ch = v["chosen"]
         row = next(ix for ix in v["indexes"] if ix["index"] == "ivf" and ix["nprobe"] == ch["nprobe"])
-        t.append((f"{v['n']:,}-vector search ≤ 10 ms at recall@10 ≥ 0.95 on the real questions (IVF "
-                  f"nlist={ch['nlist']}, nprobe={ch['nprobe']})",
-                  f"{row['p50_ms']:.2f} ms, recall {row['recall_at_10_real_q']:.3f} "
-                  f"(synthetic queries {row['recall_at_10_synthetic_q']:.3f})",
-                  row["p50_ms"] <= 10 and row["recall_at_10_real_q"] >= 0.95))
+        t.append(
+            (
+                f"{v['n']:,}-vector search ≤ 10 ms at recall@10 ≥ 0.95 on the real questions (IVF "
+                f"nlist={ch['nlist']}, nprobe={ch['nprobe']})",
+                f"{row['p50_ms']:.2f} ms, recall {row['recall_at_10_real_q']:.3f} "
+                f"(synthetic queries {row['recall_at_10_synthetic_q']:.3f})",
+                row["p50_ms"] <= 10 and row["recall_at_10_real_q"] >= 0.95,
+            )
+        )
     return t
-

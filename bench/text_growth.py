@@ -25,27 +25,40 @@ def main() -> None:
     ap.add_argument("--out", default="results/text-growth")
     args = ap.parse_args()
     docs = Path(args.docs)
-    settings = Settings(parse_timeout_s=600, max_text_per_byte=100_000, max_text_chars=2_000_000_000,
-                        max_passages=10_000_000)  # nothing refused: this measures what the limits are set from
+    settings = Settings(
+        parse_timeout_s=600, max_text_per_byte=100_000, max_text_chars=2_000_000_000, max_passages=10_000_000
+    )  # nothing refused: this measures what the limits are set from
     count = multilingual.chinese_aware_counter(tokenizer_counter(load_tokenizer(max_tokens=None)))
     files, _ = collect_files([docs, PROJECT_DIR / "corpus"], docs)
     rows = []
     for f in files:
         doc = load_document(f.path, docs, settings, source=f.source)
         size = f.path.stat().st_size
-        rows.append({"file": f.source, "bytes": size, "chars": len(doc.text),
-                     "chars_per_byte": round(len(doc.text) / size, 3),
-                     "passages": len(chunk_document(doc, count, settings))})
+        rows.append(
+            {
+                "file": f.source,
+                "bytes": size,
+                "chars": len(doc.text),
+                "chars_per_byte": round(len(doc.text) / size, 3),
+                "passages": len(chunk_document(doc, count, settings)),
+            }
+        )
         print(rows[-1], flush=True)
     out = Path(args.out)
     out.with_suffix(".json").write_text(json.dumps(rows, indent=1) + "\n")
     top = sorted(rows, key=lambda r: -r["chars_per_byte"])
-    lines = [f"# What files become ({len(rows)} files: ../shared/docs and the review)", "",
-             "`python -m bench.text_growth` — extracted characters per byte of the file, characters and passages.", "",
-             f"- most characters per byte: {top[0]['chars_per_byte']} ({top[0]['file']})",
-             f"- most characters in one file: {max(r['chars'] for r in rows):,}",
-             f"- most passages in one file: {max(r['passages'] for r in rows):,}", "",
-             "| file | bytes | characters | per byte | passages |", "|---|---:|---:|---:|---:|"]
+    lines = [
+        f"# What files become ({len(rows)} files: ../shared/docs and the review)",
+        "",
+        "`python -m bench.text_growth` — extracted characters per byte of the file, characters and passages.",
+        "",
+        f"- most characters per byte: {top[0]['chars_per_byte']} ({top[0]['file']})",
+        f"- most characters in one file: {max(r['chars'] for r in rows):,}",
+        f"- most passages in one file: {max(r['passages'] for r in rows):,}",
+        "",
+        "| file | bytes | characters | per byte | passages |",
+        "|---|---:|---:|---:|---:|",
+    ]
     lines += [f"| {r['file']} | {r['bytes']:,} | {r['chars']:,} | {r['chars_per_byte']} | {r['passages']:,} |" for r in top]
     out.with_suffix(".md").write_text("\n".join(lines) + "\n")
 

@@ -35,8 +35,14 @@ def vector_step(work: Path, quick: bool, n: int) -> dict:
     queries = np.vstack([onnx.embed(qs), synth_vectors(base, N_QUERIES - len(qs), seed=99)])
     t = time.perf_counter()
     x = synth_vectors(base, n, seed=1)
-    res: dict = {"n": n, "base_vectors": len(base), "queries": len(queries), "real_questions": len(qs),
-                 "synth_s": round(time.perf_counter() - t, 1), "indexes": []}
+    res: dict = {
+        "n": n,
+        "base_vectors": len(base),
+        "queries": len(queries),
+        "real_questions": len(qs),
+        "synth_s": round(time.perf_counter() - t, 1),
+        "indexes": [],
+    }
     flat = faiss.IndexFlatIP(x.shape[1])
     flat.add(x)
     _, truth = flat.search(queries, 10)
@@ -49,12 +55,21 @@ def vector_step(work: Path, quick: bool, n: int) -> dict:
             _, rows = index.search(q[None, :], 10)
             ms.append((time.perf_counter() - t) * 1000)
             got.append(rows[0])
-        row = {"index": label, **extra, "build_s": round(build_s, 1),
-               "recall_at_10_real_q": round(_recall(got[:real], truth[:real]), 4),
-               "recall_at_10_synthetic_q": round(_recall(got[real:], truth[real:]), 4), **summary(ms)}
+        row = {
+            "index": label,
+            **extra,
+            "build_s": round(build_s, 1),
+            "recall_at_10_real_q": round(_recall(got[:real], truth[:real]), 4),
+            "recall_at_10_synthetic_q": round(_recall(got[real:], truth[real:]), 4),
+            **summary(ms),
+        }
         res["indexes"].append(row)
-        print(f"  {label} {extra} recall real {row['recall_at_10_real_q']:.4f} synthetic "
-              f"{row['recall_at_10_synthetic_q']:.4f} p50 {statistics.median(ms):.3f} ms", file=sys.stderr, flush=True)
+        print(
+            f"  {label} {extra} recall real {row['recall_at_10_real_q']:.4f} synthetic "
+            f"{row['recall_at_10_synthetic_q']:.4f} p50 {statistics.median(ms):.3f} ms",
+            file=sys.stderr,
+            flush=True,
+        )
 
     measure(flat, "flat", 0.0)
     res["flat_bytes_per_row"] = round(memory_bytes_per_row(flat), 1)

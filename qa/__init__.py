@@ -24,8 +24,23 @@ from qa.ingest.readers import SUPPORTED_SUFFIXES
 from qa.retrieve.hits import Hit
 from qa.settings import Settings
 
-__all__ = ["SUPPORTED_SUFFIXES", "Answer", "Assistant", "BuildReport", "Citation", "DocumentRecord", "Hit", "IndexStatus",
-           "PageView", "Settings", "ask", "build_index", "check_bytes", "content_hash", "search"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "Answer",
+    "Assistant",
+    "BuildReport",
+    "Citation",
+    "DocumentRecord",
+    "Hit",
+    "IndexStatus",
+    "PageView",
+    "Settings",
+    "ask",
+    "build_index",
+    "check_bytes",
+    "content_hash",
+    "search",
+]
 
 
 def search(query: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> list[Hit]:
@@ -38,8 +53,9 @@ def ask(question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] 
     return Assistant.shared().ask(question, k=k, mode=mode, sources=sources)
 
 
-def build_index(paths: Sequence[str | Path] | None = None, full: bool = False, progress=None,
-                wait: bool = False, ray: str | None = None) -> BuildReport:
+def build_index(
+    paths: Sequence[str | Path] | None = None, full: bool = False, progress=None, wait: bool = False, ray: str | None = None
+) -> BuildReport:
     """Index the given files and folders (default: the corpus); unchanged text is not embedded again.
 
     ray: embed through Ray Data on the Ray cluster at this address ("": a local one); None: in this process.

@@ -70,8 +70,13 @@ class Assistant:
                 _shared[settings] = cls(settings)
             return _shared[settings]
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
-                 build_embedder: Callable[[], Embedder] | None = None, multilingual: Embedder | None = None):
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        build_embedder: Callable[[], Embedder] | None = None,
+        multilingual: Embedder | None = None,
+    ):
         self.settings = settings or Settings.from_env()
         self.background_rebuild = False  # `qa serve` sets it: a lost index is rebuilt in a thread (Rebuild)
         self._rebuild: Rebuild | None = None
@@ -104,7 +109,8 @@ class Assistant:
             if self._gen is None or token != self._token:
                 if not token and build_if_missing and self.background_rebuild:
                     self._rebuild = Rebuild.running_or_new(
-                        self._rebuild, lambda progress: self.build_index(wait=True, progress=progress), self.settings)
+                        self._rebuild, lambda progress: self.build_index(wait=True, progress=progress), self.settings
+                    )
                     raise IndexRebuilding(self._rebuild.sentence())
                 if not token and build_if_missing:
                     self.build_index(wait=True)
@@ -143,14 +149,22 @@ class Assistant:
         q = self.query(query, gen, k, mode, sources)
         return self.labelled(search(gen, self.query_embedder(gen), q, self.settings, multilingual=self._multilingual))
 
-    def query(self, question: object, gen: ServingGeneration, k: object = 5, mode: object = "hybrid",
-              sources: object = None) -> Query:
+    def query(
+        self, question: object, gen: ServingGeneration, k: object = 5, mode: object = "hybrid", sources: object = None
+    ) -> Query:
         """The question as every stage reads it, checked against this assistant's limits."""
         return make_query(question, gen, k, mode, sources, self.settings.max_question_chars, self.settings.max_k)
 
-    def ask(self, question: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None,
-            model: VerdictModel | None = None, chinese_model: VerdictModel | None = None,
-            level_model: LevelModel | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        k: int = 5,
+        mode: str = "hybrid",
+        sources: Sequence[str] | None = None,
+        model: VerdictModel | None = None,
+        chinese_model: VerdictModel | None = None,
+        level_model: LevelModel | None = None,
+    ) -> Answer:
         """The reply's level (answer, passages that may answer, not in the documents), its sentences and hits.
 
         model, chinese_model: the English and the Chinese verdict models; level_model: the answer-level model
@@ -163,8 +177,9 @@ class Assistant:
         """The hits citing the page labels their PDFs print, where those differ from the page indices."""
         return [replace(h, citation=labelled(h.citation, self.settings.corpus_dir)) for h in hits]
 
-    def retrieve(self, question: object, k: object = 5, mode: object = "hybrid",
-                 sources: Sequence[str] | None = None) -> "Retrieval":
+    def retrieve(
+        self, question: object, k: object = 5, mode: object = "hybrid", sources: Sequence[str] | None = None
+    ) -> "Retrieval":
         """The hits for a question with what answering them needs (its vector, shape and word matcher)."""
         text, k, mode = checked(question, k, mode, self.settings.max_question_chars, self.settings.max_k)
         gen = self.generation()
@@ -201,8 +216,14 @@ class Assistant:
             wv = self._wv = WordVectors(embedder, gen.word_vectors)
         return wv
 
-    def build_index(self, paths: Sequence[str | Path] | None = None, full: bool = False,
-                    progress: Progress | None = None, wait: bool = False, ray: str | None = None) -> BuildReport:
+    def build_index(
+        self,
+        paths: Sequence[str | Path] | None = None,
+        full: bool = False,
+        progress: Progress | None = None,
+        wait: bool = False,
+        ray: str | None = None,
+    ) -> BuildReport:
         """Index paths (default: the corpus folder); only new or changed text is embedded.
 
         ray: embed through Ray Data on the Ray cluster at this address ("": a local one); None: in this process.
@@ -220,8 +241,7 @@ class Assistant:
                 if export is not None:
                     export.wait()  # Ray's workers read the export from the index folder
                 factory, multi = ray_factories(ray, self.settings.batch_size, self._build_embedder, self._multilingual)
-            return build(targets, self.settings, factory, full=full, progress=progress, wait=wait,
-                         multilingual_factory=multi)
+            return build(targets, self.settings, factory, full=full, progress=progress, wait=wait, multilingual_factory=multi)
         finally:
             if export is not None:
                 export.wait()  # a build that failed early still leaves the export for the next one
@@ -231,8 +251,7 @@ class Assistant:
             export.wait()
         return passage_embedder(self.root, self.settings.batch_size)
 
-    def ensure_index(self, progress: Progress | None = None,
-                     notice: Callable[[str], None] | None = None) -> BuildReport | None:
+    def ensure_index(self, progress: Progress | None = None, notice: Callable[[str], None] | None = None) -> BuildReport | None:
         """Build the index from the corpus folder when there is none yet (notice says so first); else None."""
         try:
             self.status()
@@ -266,8 +285,17 @@ class Assistant:
         """What the current index holds: model, size, documents, when built."""
         gen = self.generation(build_if_missing=False)
         m = gen.manifest
-        return IndexStatus(gen.name, m.model, m.dim, m.n_chunks, len(m.sources), m.created, m.chunking,
-                           gen.warning, dict(m.refused) if isinstance(m.refused, dict) else {})
+        return IndexStatus(
+            gen.name,
+            m.model,
+            m.dim,
+            m.n_chunks,
+            len(m.sources),
+            m.created,
+            m.chunking,
+            gen.warning,
+            dict(m.refused) if isinstance(m.refused, dict) else {},
+        )
 
     def page_view(self, source: str, page: int, start: int, end: int) -> PageView:
         """The cited PDF page as an image with the passage text[start:end] marked; PageNotRendered says why not."""

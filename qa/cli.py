@@ -19,8 +19,9 @@ from qa.text import is_cjk
 
 
 def _cmd_index(args) -> int:
-    report = qa.build_index(args.paths or None, full=args.full, progress=None if args.quiet else ConsoleBar(),
-                            wait=args.wait, ray=args.ray)
+    report = qa.build_index(
+        args.paths or None, full=args.full, progress=None if args.quiet else ConsoleBar(), wait=args.wait, ray=args.ray
+    )
     # File names are shown escaped: a newline or escape sequence in a name cannot forge lines of this output.
     for s in report.skipped:
         print(shown_name(f"warning: skipped {s.source}: {s.reason}"), file=sys.stderr)
@@ -28,12 +29,17 @@ def _cmd_index(args) -> int:
         print(shown_name(f"warning: {w}"), file=sys.stderr)
     for r in report.timings.get("reading", ()):
         rate = max(r["seconds"], 1e-9)
-        print(f"read {shown_name(r['source'])}: {r['pages']} pages, {r['passages']} passages in {r['seconds']:.1f} s "
-              f"({r['pages'] / rate:.1f} pages/s, {r['passages'] / rate:.1f} passages/s)", file=sys.stderr)
-    print(f"indexed {report.n_chunks} chunks in {report.seconds:.1f} s ({report.n_embedded} embedded, "
-          f"{report.n_words} new words): "
-          f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
-          f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped")
+        print(
+            f"read {shown_name(r['source'])}: {r['pages']} pages, {r['passages']} passages in {r['seconds']:.1f} s "
+            f"({r['pages'] / rate:.1f} pages/s, {r['passages'] / rate:.1f} passages/s)",
+            file=sys.stderr,
+        )
+    print(
+        f"indexed {report.n_chunks} chunks in {report.seconds:.1f} s ({report.n_embedded} embedded, "
+        f"{report.n_words} new words): "
+        f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
+        f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped"
+    )
     return 0
 
 
@@ -75,7 +81,7 @@ def _cmd_ask(args) -> int:
 
 
 def _language(args) -> str:
-    """"en" or "zh": --lang, or with --lang auto (the default) the locale's (LC_ALL, LC_MESSAGES, LANG)."""
+    """ "en" or "zh": --lang, or with --lang auto (the default) the locale's (LC_ALL, LC_MESSAGES, LANG)."""
     if args.lang != "auto":
         return args.lang
     return messages.language(next((os.environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(v)), ""))
@@ -115,17 +121,26 @@ def _cmd_eval(args) -> int:
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the `qa` command."""
     p = argparse.ArgumentParser(prog="qa", description="Answer questions from documents, with cited passages.")
-    p.add_argument("--lang", choices=("auto", *messages.LANGUAGES), default="auto",
-                   help="language of the printed text: en, zh (Simplified Chinese) or auto (from the locale, the default)")
+    p.add_argument(
+        "--lang",
+        choices=("auto", *messages.LANGUAGES),
+        default="auto",
+        help="language of the printed text: en, zh (Simplified Chinese) or auto (from the locale, the default)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     i = sub.add_parser("index", help="build or update the index from corpus files")
     i.add_argument("paths", nargs="*", help="files and folders (default: the corpus folder)")
     i.add_argument("--full", action="store_true", help="re-embed everything instead of only what changed")
     i.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
-    i.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
-                   help="embed through Ray Data on the Ray cluster at ADDRESS (without one: a local cluster); "
-                        "needs pip install '.[ray]'")
+    i.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="ADDRESS",
+        help="embed through Ray Data on the Ray cluster at ADDRESS (without one: a local cluster); needs pip install '.[ray]'",
+    )
     i.set_defaults(func=_cmd_index)
     a = sub.add_parser("ask", help="answer a question with cited passages")
     a.add_argument("question")
@@ -138,8 +153,9 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="start the web chat")
     s.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
     s.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
-    s.add_argument("--expose", action="store_true",
-                   help="allow a --host other than loopback (set a login with QA_AUTH_FILE or QA_AUTH)")
+    s.add_argument(
+        "--expose", action="store_true", help="allow a --host other than loopback (set a login with QA_AUTH_FILE or QA_AUTH)"
+    )
     s.set_defaults(func=_cmd_serve)
     st = sub.add_parser("status", help="say whether answering works (here, or on a running server with --url)")
     st.add_argument("--url", help="ask a running `qa serve` at this URL (its /health) instead of the local index")
@@ -148,8 +164,9 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="measure retrieval and answers on a JSONL question set")
     e.add_argument("file", nargs="+", help="JSONL question sets, scored together")
     e.add_argument("--json", action="store_true")
-    e.add_argument("--by-language", action="store_true",
-                   help="group questions by the language they are asked in (chinese, english)")
+    e.add_argument(
+        "--by-language", action="store_true", help="group questions by the language they are asked in (chinese, english)"
+    )
     e.add_argument("--by-set", action="store_true", help="one row per question set, and one pooling them all")
     e.add_argument("--mode", choices=("hybrid", "dense", "bm25"), help="only this search mode (default: all three)")
     e.set_defaults(func=_cmd_eval)

@@ -107,12 +107,10 @@ def _errno_of(exc: BaseException) -> int | None:
     return code
 
 
-def explain(exc: BaseException, index_dir: Path | None = None, corpus_dir: Path | None = None,
-            doing: str = "index") -> str:
+def explain(exc: BaseException, index_dir: Path | None = None, corpus_dir: Path | None = None, doing: str = "index") -> str:
     """A one-sentence message naming the cause and the fix; doing is what failed ("index" or "corpus" work)."""
     if isinstance(exc, BuildInProgress):
-        return "A rebuild of the index is already running; wait for it to finish (the status shows its progress), " \
-               "then try again."
+        return "A rebuild of the index is already running; wait for it to finish (the status shows its progress), then try again."
     if isinstance(exc, QAError):
         return str(exc)
     folders: dict[str, Path] = {}
@@ -125,11 +123,12 @@ def explain(exc: BaseException, index_dir: Path | None = None, corpus_dir: Path 
     filename = getattr(exc, "filename", None)
     what, folder = _folder(filename, folders)
     place = f"{what} {folder}" if folder is not None else "folder it writes to"
-    setting = {"index folder": " (or point QA_INDEX_DIR at a writable folder)",
-               "corpus folder": " (or point QA_CORPUS_DIR at a writable folder)"}.get(what, "")
+    setting = {
+        "index folder": " (or point QA_INDEX_DIR at a writable folder)",
+        "corpus folder": " (or point QA_CORPUS_DIR at a writable folder)",
+    }.get(what, "")
     if code in READ_ONLY:
-        return f"The {place} is read-only, so nothing can be written there; make it writable{setting} " \
-               "and try again."
+        return f"The {place} is read-only, so nothing can be written there; make it writable{setting} and try again."
     if code in FULL:
         return f"The disk holding the {place} is full; free some space there{setting} and try again."
     if isinstance(exc, MemoryError):

@@ -105,15 +105,30 @@ class Settings:
 _GIB = 1024**3
 # Every numeric setting's valid range, checked when Settings is made (so at start, with one sentence).
 RANGES: dict[str, tuple[float, float]] = {
-    "chunk_tokens": (16, 254), "max_chunk_tokens": (16, 254), "cjk_chunk_tokens": (16, 254),
-    "max_chunk_chars": (100, 100_000), "overlap_sentences": (0, 2),
-    "max_file_bytes": (1, 64 * _GIB), "max_text_chars": (1000, 2_000_000_000), "max_text_per_byte": (1, 100_000),
+    "chunk_tokens": (16, 254),
+    "max_chunk_tokens": (16, 254),
+    "cjk_chunk_tokens": (16, 254),
+    "max_chunk_chars": (100, 100_000),
+    "overlap_sentences": (0, 2),
+    "max_file_bytes": (1, 64 * _GIB),
+    "max_text_chars": (1000, 2_000_000_000),
+    "max_text_per_byte": (1, 100_000),
     "max_passages": (1, 10_000_000),
-    "parse_timeout_s": (0.001, 86_400), "parse_memory_bytes": (16 * 1024**2, 1024 * _GIB), "ocr_page_timeout_s": (0, 86_400),
-    "pdf_timeout_s": (0.001, 86_400), "pdf_memory_bytes": (16 * 1024**2, 1024 * _GIB),
-    "max_question_chars": (1, 1_000_000), "max_k": (1, 1000), "candidates": (1, 100_000), "batch_size": (1, 4096),
-    "keep_generations": (1, 100), "page_dpi": (36, 1200), "onnx_threads": (0, 1024),
-    "query_cache": (0, 100_000_000), "qdrant_shards": (0, 10_000), "qdrant_replicas": (0, 100),
+    "parse_timeout_s": (0.001, 86_400),
+    "parse_memory_bytes": (16 * 1024**2, 1024 * _GIB),
+    "ocr_page_timeout_s": (0, 86_400),
+    "pdf_timeout_s": (0.001, 86_400),
+    "pdf_memory_bytes": (16 * 1024**2, 1024 * _GIB),
+    "max_question_chars": (1, 1_000_000),
+    "max_k": (1, 1000),
+    "candidates": (1, 100_000),
+    "batch_size": (1, 4096),
+    "keep_generations": (1, 100),
+    "page_dpi": (36, 1200),
+    "onnx_threads": (0, 1024),
+    "query_cache": (0, 100_000_000),
+    "qdrant_shards": (0, 10_000),
+    "qdrant_replicas": (0, 100),
 }
 
 
@@ -121,7 +136,8 @@ def _check_chunking(s: Settings) -> None:
     if not 16 <= s.chunk_tokens <= s.max_chunk_tokens <= 254:
         raise InvalidSetting(
             f"chunk_tokens={s.chunk_tokens} and max_chunk_tokens={s.max_chunk_tokens} must satisfy "
-            "16 <= chunk_tokens <= max_chunk_tokens <= 254 (the model reads at most 256 tokens)")
+            "16 <= chunk_tokens <= max_chunk_tokens <= 254 (the model reads at most 256 tokens)"
+        )
     if not 16 <= s.cjk_chunk_tokens <= 254:
         raise InvalidSetting(f"cjk_chunk_tokens={s.cjk_chunk_tokens} must be between 16 and 254")
     if s.overlap_sentences not in (0, 1, 2):
@@ -134,8 +150,9 @@ def _check_choices(s: Settings) -> None:
     if s.backend not in BACKENDS:
         raise InvalidSetting(f"QA_BACKEND={s.backend!r}; valid choices: {', '.join(BACKENDS)}")
     if s.backend == "qdrant" and not (s.qdrant_url or s.qdrant_path):
-        raise InvalidSetting("QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH "
-                             "(the embedded engine)")
+        raise InvalidSetting(
+            "QA_BACKEND=qdrant needs QA_QDRANT_URL (a server or cluster) or QA_QDRANT_PATH (the embedded engine)"
+        )
 
 
 def check_ranges(values: object, ranges: dict[str, tuple[float, float]]) -> None:
@@ -160,8 +177,13 @@ def _check_range(name: str, value: object, low: float, high: float) -> None:
     if value is None:
         return
     whole = isinstance(low, int) and isinstance(high, int)
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and \
-        (not whole or float(value).is_integer()) and low <= value <= high
+    ok = (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and (not whole or float(value).is_integer())
+        and low <= value <= high
+    )
     if not ok:
         kind = "a whole number" if whole else "a number"
         raise InvalidSetting(f"QA_{name.upper()}={value!r} is out of range; it must be {kind} from {low:,} to {high:,}")

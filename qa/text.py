@@ -31,9 +31,12 @@ CJK_RUN = re.compile(f"[{CJK_CHARS}]+")  # a run of Chinese characters
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 # Function words that match everywhere and so rank nothing (question words included: 什么, 怎样, ...).
-CJK_STOP = frozenset("""的 了 是 在 和 与 及 或 也 就 都 而 把 被 这 那 个 之 其 有 吗 呢 吧 啊 么 将 对 为 以 于 中 上 下
-等 能 会 可以 可 要 该 如果 时 我 你 他 它 我们 您 什么 怎么 怎样 如何 哪 哪些 哪个 哪一个 为什么 多少 几 是否 还是 一个 这个
-那个 这些 那些 就是 只 又 还 但 并 让 用 由 从 到 给 说 里 后 前 来 去 没有 不 没 所 着 过 个 呀 哦 吗 呢 干 干什么 是什么 请""".split())  # noqa: E501
+CJK_STOP = frozenset(
+    """的 了 是 在 和 与 及 或 也 就 都 而 把 被 这 那 个 之 其 有 吗 呢 吧 啊 么 将 对 为 以 于 中 上 下 等 能 会
+可以 可 要 该 如果 时 我 你 他 它 我们 您 什么 怎么 怎样 如何 哪 哪些 哪个 哪一个 为什么 多少 几 是否 还是
+一个 这个 那个 这些 那些 就是 只 又 还 但 并 让 用 由 从 到 给 说 里 后 前 来 去 没有 不 没 所 着 过 个 呀 哦
+吗 呢 干 干什么 是什么 请""".split()
+)
 
 # A token: letters and digits joined by inner apostrophes, dots, commas, hyphens and percent signs
 # ("judges'", "3.189", "5,000", "update-mime-database", "58.4%"), or a run of Chinese characters, whose
@@ -51,10 +54,11 @@ def _bm25s_stop_words() -> frozenset[str]:
 
     package = importlib.util.find_spec("bm25s")
     if package is None or not package.submodule_search_locations:
-        raise MissingDependency("bm25s is not installed, so there are no BM25 terms; install it with `pip install bm25s` "
-                                "(a dependency of this package)")
-    spec = importlib.util.spec_from_file_location(
-        "bm25s.stopwords", Path(package.submodule_search_locations[0]) / "stopwords.py")
+        raise MissingDependency(
+            "bm25s is not installed, so there are no BM25 terms; install it with `pip install bm25s` "
+            "(a dependency of this package)"
+        )
+    spec = importlib.util.spec_from_file_location("bm25s.stopwords", Path(package.submodule_search_locations[0]) / "stopwords.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -63,10 +67,12 @@ def _bm25s_stop_words() -> frozenset[str]:
 
 BM25_STOP_WORDS = _bm25s_stop_words()
 # Words that say nothing of a fact: BM25's, plus function and question words.
-STOP_WORDS = BM25_STOP_WORDS | frozenset("""of from were been being do does did what which who whom whose why how when
+STOP_WORDS = BM25_STOP_WORDS | frozenset(
+    """of from were been being do does did what which who whom whose why how when
 where whether those its about them his her he she we our you your i me my can could should would may might must has
 have had yes so also any all each more most much many very via per between among over under up out than according article
-paper document documents say says said mention mentions mentioned""".split())
+paper document documents say says said mention mentions mentioned""".split()
+)
 
 DEFAULT_CJK_STYLE = "jieba"
 
@@ -91,8 +97,10 @@ def _stemmer():
     try:
         import Stemmer
     except ImportError:  # unstemmed queries against a stemmed index would quietly find less: refuse instead
-        raise MissingDependency("PyStemmer is not installed, so English words cannot be stemmed as the index "
-                                "was; install it with `pip install PyStemmer` (a dependency of this package)") from None
+        raise MissingDependency(
+            "PyStemmer is not installed, so English words cannot be stemmed as the index "
+            "was; install it with `pip install PyStemmer` (a dependency of this package)"
+        ) from None
     return Stemmer.Stemmer("english")
 
 
@@ -153,7 +161,7 @@ def cjk_terms(text: str, style: str = DEFAULT_CJK_STYLE) -> list[str]:
     out: list[str] = []
     for run in CJK_RUN.findall(text):
         if style in ("bigrams", "both"):
-            out.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
+            out.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
         if style == "precise":
             out.extend(w for w in jieba_cutter().cut(run) if w not in CJK_STOP)
         elif style in ("jieba", "both"):
@@ -164,8 +172,7 @@ def cjk_terms(text: str, style: str = DEFAULT_CJK_STYLE) -> list[str]:
 def _english(texts: Sequence[str]) -> list[list[str]]:
     import bm25s
 
-    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer().stemWords,
-                          return_ids=False, show_progress=False)
+    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer().stemWords, return_ids=False, show_progress=False)
 
 
 def terms_of(texts: Sequence[str], cjk: str = DEFAULT_CJK_STYLE) -> list[list[str]]:

@@ -21,8 +21,10 @@ import numpy as np
 DEPTH = 20  # passages re-ordered: the answer is among the search's best 20 for all but 2 fitted questions
 # An entry's label opening a sentence: options ("-l, --local-file", "-M 路径, --manpath=路径") or
 # environment variables ("MANPAGER, PAGER", "$MANOPT").
-_LABEL = re.compile(r"^\s*(?:-{1,2}[A-Za-z0-9][\w-]*(?:[=\s][^\s,，]+)?(?:,\s*-{1,2}[A-Za-z0-9][\w-]*(?:=\S+)?)*"
-                    r"|\$?[A-Z][A-Z0-9_]{2,}(?:,\s*\$?[A-Z][A-Z0-9_]{2,})*)\s")
+_LABEL = re.compile(
+    r"^\s*(?:-{1,2}[A-Za-z0-9][\w-]*(?:[=\s][^\s,，]+)?(?:,\s*-{1,2}[A-Za-z0-9][\w-]*(?:=\S+)?)*"
+    r"|\$?[A-Z][A-Z0-9_]{2,}(?:,\s*\$?[A-Z][A-Z0-9_]{2,})*)\s"
+)
 
 
 def answer_units(text: str) -> list[str]:
@@ -50,8 +52,10 @@ def scaled(v: np.ndarray) -> np.ndarray:
 def search_features(hits: Sequence) -> dict[str, np.ndarray]:
     """The search's own evidence: dense cosine min-max scaled, BM25 over its best."""
     lexical = np.array([h.lexical for h in hits], dtype=np.float64)
-    return {"dense": scaled([h.dense for h in hits]),
-            "bm25": lexical / lexical.max() if len(hits) and lexical.max() > 0 else np.zeros(len(hits))}
+    return {
+        "dense": scaled([h.dense for h in hits]),
+        "bm25": lexical / lexical.max() if len(hits) and lexical.max() > 0 else np.zeros(len(hits)),
+    }
 
 
 def best_unit(hits: Sequence, qvec: np.ndarray, embed) -> np.ndarray:
@@ -59,7 +63,7 @@ def best_unit(hits: Sequence, qvec: np.ndarray, embed) -> np.ndarray:
     units = [answer_units(h.text) for h in hits]
     cosines = embed([u for us in units for u in us]) @ qvec
     ends = np.cumsum([len(us) for us in units])
-    return np.array([cosines[e - len(us):e].max() for us, e in zip(units, ends, strict=False)], dtype=np.float64)
+    return np.array([cosines[e - len(us) : e].max() for us, e in zip(units, ends, strict=False)], dtype=np.float64)
 
 
 def timed(f, *args) -> tuple[np.ndarray, float]:

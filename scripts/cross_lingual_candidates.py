@@ -46,18 +46,21 @@ CANDIDATES = {  # name -> (mode, translate (qa.retrieve.query.TRANSLATE), BM25 s
 
 def sets() -> dict[str, list]:
     xl = load_questions(SHARED / "cross-lingual.jsonl")
-    return {"cross-lingual EN→ZH": [q for q in xl if not is_cjk(q.question)],
-            "cross-lingual ZH→EN": [q for q in xl if is_cjk(q.question)],
-            "linuxcnc-zh": [q for q in load_questions(SHARED / "linuxcnc-zh.jsonl") if q.answers],
-            "debian-edu-zh": [q for q in load_questions(SHARED / "debian-edu-zh.jsonl") if q.answers],
-            "dev-translated-zh": load_questions(PROJECT / "tests/data/zh/dev-translated-zh.jsonl"),
-            "gnuplot (English over English, must not suffer)": [q for q in load_questions(SHARED / "gnuplot.jsonl")
-                                                                if q.answers]}
+    return {
+        "cross-lingual EN→ZH": [q for q in xl if not is_cjk(q.question)],
+        "cross-lingual ZH→EN": [q for q in xl if is_cjk(q.question)],
+        "linuxcnc-zh": [q for q in load_questions(SHARED / "linuxcnc-zh.jsonl") if q.answers],
+        "debian-edu-zh": [q for q in load_questions(SHARED / "debian-edu-zh.jsonl") if q.answers],
+        "dev-translated-zh": load_questions(PROJECT / "tests/data/zh/dev-translated-zh.jsonl"),
+        "gnuplot (English over English, must not suffer)": [q for q in load_questions(SHARED / "gnuplot.jsonl") if q.answers],
+    }
 
 
 def score(ranked_texts: list[list[str]], questions) -> tuple[float, float]:
-    ranks = [next((i + 1 for i, t in enumerate(texts) if contains_answer(t, q.answers)), None)
-             for texts, q in zip(ranked_texts, questions, strict=True)]
+    ranks = [
+        next((i + 1 for i, t in enumerate(texts) if contains_answer(t, q.answers)), None)
+        for texts, q in zip(ranked_texts, questions, strict=True)
+    ]
     n = len(questions)
     return (sum(r is not None and r <= 5 for r in ranks) / n, sum(1 / r for r in ranks if r and r <= 10) / n)
 
@@ -86,22 +89,38 @@ def main() -> None:
                 ms.append((time.perf_counter() - t) * 1000)
                 ranked.append([h.text for h in hits])
             r5, mrr = score(ranked, qs)
-            rows.append({"set": set_name, "candidate": name, "n": len(qs), "r5": round(r5, 3), "mrr": round(mrr, 3),
-                         "ms": round(statistics.median(ms), 1)})
+            rows.append(
+                {
+                    "set": set_name,
+                    "candidate": name,
+                    "n": len(qs),
+                    "r5": round(r5, 3),
+                    "mrr": round(mrr, 3),
+                    "ms": round(statistics.median(ms), 1),
+                }
+            )
         if args.e5:
-            rows.append(e5_row(gen, emb, multi, a.settings, set_name, qs[:args.e5]))
+            rows.append(e5_row(gen, emb, multi, a.settings, set_name, qs[: args.e5]))
         print(rows[-1], flush=True)
-    lines = ["# Retrieval candidates across languages", "",
-             f"`python -m scripts.cross_lingual_candidates --corpus {args.corpus} --index {args.index}"
-             f"{f' --e5 {args.e5}' if args.e5 else ''}`. R@5 and MRR@10 of the passages; ms: median search time "
-             "a question (2 shared cores).", "", "| set | candidate | n | R@5 | MRR@10 | ms |", "|---|---|---|---|---|---|"]
-    lines += [f"| {r['set']} | {r['candidate']} | {r['n']} | {r['r5']:.3f} | {r['mrr']:.3f} | {r['ms']:.0f} |"
-              for r in rows]
-    lines += ["", "Which one is kept, and why: see the README (Chinese, Across languages) and this file's note below "
-              "as last committed."]
+    lines = [
+        "# Retrieval candidates across languages",
+        "",
+        f"`python -m scripts.cross_lingual_candidates --corpus {args.corpus} --index {args.index}"
+        f"{f' --e5 {args.e5}' if args.e5 else ''}`. R@5 and MRR@10 of the passages; ms: median search time "
+        "a question (2 shared cores).",
+        "",
+        "| set | candidate | n | R@5 | MRR@10 | ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [f"| {r['set']} | {r['candidate']} | {r['n']} | {r['r5']:.3f} | {r['mrr']:.3f} | {r['ms']:.0f} |" for r in rows]
+    lines += [
+        "",
+        "Which one is kept, and why: see the README (Chinese, Across languages) and this file's note below as last committed.",
+    ]
     (PROJECT / "results" / "cross-lingual-candidates.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (PROJECT / "results" / "cross-lingual-candidates.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1)
-                                                                       + "\n", encoding="utf-8")
+    (PROJECT / "results" / "cross-lingual-candidates.json").write_text(
+        json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print("\n".join(lines))
 
 
@@ -119,8 +138,14 @@ def e5_row(gen, emb, multi, settings, set_name: str, qs) -> dict:
         ms.append((time.perf_counter() - t) * 1000)
         ranked.append([hits[i].text for i in order])
     r5, mrr = score(ranked, qs)
-    return {"set": set_name, "candidate": "e5 re-rank of the translated top 20", "n": len(qs), "r5": round(r5, 3),
-            "mrr": round(mrr, 3), "ms": round(statistics.median(ms), 1)}
+    return {
+        "set": set_name,
+        "candidate": "e5 re-rank of the translated top 20",
+        "n": len(qs),
+        "r5": round(r5, 3),
+        "mrr": round(mrr, 3),
+        "ms": round(statistics.median(ms), 1),
+    }
 
 
 if __name__ == "__main__":

@@ -26,8 +26,13 @@ from qa.ingest.readers import SUPPORTED_SUFFIXES
 from qa.settings import PROJECT_DIR, Settings
 
 # Bytes no supported type accepts as they are: each reader's refusal of them is part of its behaviour.
-_MALFORMED = {"empty": b"", "garbage": b"garbage\x00\x01\x02", "zip": b"PK\x03\x04rest",
-              "ole": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "utf16": "text".encode("utf-16")}
+_MALFORMED = {
+    "empty": b"",
+    "garbage": b"garbage\x00\x01\x02",
+    "zip": b"PK\x03\x04rest",
+    "ole": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest",
+    "utf16": "text".encode("utf-16"),
+}
 
 
 def refusals() -> dict[str, str]:
@@ -53,8 +58,7 @@ def main() -> None:
     count = multilingual.chinese_aware_counter(tokenizer_counter(load_tokenizer(max_tokens=None)))
     docs = Path(args.docs)
     files, skipped = collect_files([docs, PROJECT_DIR / "corpus"], docs)
-    out: dict = {"skipped": [dataclasses.asdict(s) | {"stamp": None} for s in skipped], "refusals": refusals(),
-                 "documents": {}}
+    out: dict = {"skipped": [dataclasses.asdict(s) | {"stamp": None} for s in skipped], "refusals": refusals(), "documents": {}}
     for f in files:
         if args.no_ocr and f.path.suffix.lower() in (".png", ".jpg", ".jpeg"):
             continue
@@ -67,10 +71,15 @@ def main() -> None:
         chunks = chunk_document(doc, count, settings)
         out["documents"][f.source] = {
             "document": dataclasses.asdict(doc),
-            "passages": [{"id": c.chunk_id, "where": dataclasses.asdict(c.where), "text": c.text,
-                          "tokens": c.n_tokens} for c in chunks]}
-        print(f"{f.source}: {len(doc.text):,} characters, {len(chunks)} passages, {time.perf_counter() - t:.1f} s",
-              file=sys.stderr, flush=True)
+            "passages": [
+                {"id": c.chunk_id, "where": dataclasses.asdict(c.where), "text": c.text, "tokens": c.n_tokens} for c in chunks
+            ],
+        }
+        print(
+            f"{f.source}: {len(doc.text):,} characters, {len(chunks)} passages, {time.perf_counter() - t:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     Path(args.out).write_text(json.dumps(out, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
 
 

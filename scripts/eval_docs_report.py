@@ -22,8 +22,10 @@ EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 
 
 def _hits(dumped: list[dict]) -> list:
-    return [SimpleNamespace(text=h["text"], citation=SimpleNamespace(source=h["source"], section=h["section"],
-                                                                     page=h["page"])) for h in dumped]
+    return [
+        SimpleNamespace(text=h["text"], citation=SimpleNamespace(source=h["source"], section=h["section"], page=h["page"]))
+        for h in dumped
+    ]
 
 
 def _from_dump(rows: list[dict], dump: dict, set_name: str, truth) -> list[dict]:
@@ -59,19 +61,23 @@ def main() -> None:
             if f.exists() and f.stat().st_size:
                 out.setdefault(s, {})[when] = _from_dump(json.loads(f.read_text()), dump, s, truth)
     Path(args.out + ".json").write_text(json.dumps(out, indent=1) + "\n")
-    head = ("| set | when | mode | n | R@1 | R@5 | MRR@10 | 1st sentence | answered (answerable) "
-            "| not answered (unanswerable) | contents/index hits in top 10 | section = outline entry |")
+    head = (
+        "| set | when | mode | n | R@1 | R@5 | MRR@10 | 1st sentence | answered (answerable) "
+        "| not answered (unanswerable) | contents/index hits in top 10 | section = outline entry |"
+    )
     lines = [head, "|" + "---|" * 12]
     for s, by_when in out.items():
         for when in ("before", "after"):
             for r in by_when.get(when, []):
                 if r["mode"] != "hybrid":
                     continue
-                lines.append(f"| {s} | {when} | {r['mode']} | {r['n']} | {_fmt(r['recall_at_1'])} | {_fmt(r['recall_at_5'])} "
-                             f"| {_fmt(r['mrr_at_10'])} | {_fmt(r['first_sentence'])} | {_fmt(r['answered_answerable'])} "
-                             f"| {_fmt(r['not_answered_unanswerable'])} (n={r['n_unanswerable']}) "
-                             f"| {_fmt(r.get('navigation_hits'))} | {_fmt(r.get('section_match'))} "
-                             f"(n={r.get('n_section', 0)}) |")
+                lines.append(
+                    f"| {s} | {when} | {r['mode']} | {r['n']} | {_fmt(r['recall_at_1'])} | {_fmt(r['recall_at_5'])} "
+                    f"| {_fmt(r['mrr_at_10'])} | {_fmt(r['first_sentence'])} | {_fmt(r['answered_answerable'])} "
+                    f"| {_fmt(r['not_answered_unanswerable'])} (n={r['n_unanswerable']}) "
+                    f"| {_fmt(r.get('navigation_hits'))} | {_fmt(r.get('section_match'))} "
+                    f"(n={r.get('n_section', 0)}) |"
+                )
     Path(args.out + ".md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

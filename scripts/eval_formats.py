@@ -47,31 +47,49 @@ def run(fmt: str, work: Path) -> dict:
     for q in questions:
         ans = assistant.ask(q.question, k=10)
         hit = next((h for h in ans.hits if q.answers and contains_answer(h.text, q.answers)), None)
-        per_question.append({"id": q.id, "rank": hit.rank if hit else None,
-                             "section": hit.citation.section if hit else None,
-                             "first_sentence": bool(q.answers and ans.sentences
-                                                    and contains_answer(ans.sentences[0].text, q.answers)),
-                             "verdict": ans.verdict})
+        per_question.append(
+            {
+                "id": q.id,
+                "rank": hit.rank if hit else None,
+                "section": hit.citation.section if hit else None,
+                "first_sentence": bool(q.answers and ans.sentences and contains_answer(ans.sentences[0].text, q.answers)),
+                "verdict": ans.verdict,
+            }
+        )
     book = next(d for d in assistant.documents() if d.source.startswith(BOOK.name))
-    return {"format": fmt, "build_s": round(build_s, 1), "passages": book.n_chunks,
-            "skipped": [asdict(s) for s in report.skipped],
-            "scores": [asdict(r) for r in rows], "table": format_table(rows), "questions": per_question}
+    return {
+        "format": fmt,
+        "build_s": round(build_s, 1),
+        "passages": book.n_chunks,
+        "skipped": [asdict(s) for s in report.skipped],
+        "scores": [asdict(r) for r in rows],
+        "table": format_table(rows),
+        "questions": per_question,
+    }
 
 
 def report(results: list[dict]) -> str:
-    lines = ["# The Debian Edu manual as PDF, HTML, EPUB and DOCX: the same questions over each", "",
-             "Command: `python -m scripts.eval_formats --work /tmp/formats` (each format indexed alone beside the "
-             "review; questions `debian-edu-zh.jsonl`, whose answers are substrings, so they hold for any format; Latin "
-             "words inside Chinese match spaced or not, as PDF typesetting spaces them and HTML does not). The pdf "
-             "row is the PDF reading of this branch, before the outline work of issue 19: its passages carry a "
-             "contents line as their section. HTML, EPUB and DOCX take their sections from the headings.", ""]
-    lines += ["| format | R@1 | R@5 | MRR@10 | 1st sentence | answered | not answered (unanswerable) | passages | build s |",
-              "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# The Debian Edu manual as PDF, HTML, EPUB and DOCX: the same questions over each",
+        "",
+        "Command: `python -m scripts.eval_formats --work /tmp/formats` (each format indexed alone beside the "
+        "review; questions `debian-edu-zh.jsonl`, whose answers are substrings, so they hold for any format; Latin "
+        "words inside Chinese match spaced or not, as PDF typesetting spaces them and HTML does not). The pdf "
+        "row is the PDF reading of this branch, before the outline work of issue 19: its passages carry a "
+        "contents line as their section. HTML, EPUB and DOCX take their sections from the headings.",
+        "",
+    ]
+    lines += [
+        "| format | R@1 | R@5 | MRR@10 | 1st sentence | answered | not answered (unanswerable) | passages | build s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         s = next(x for x in r["scores"] if x["mode"] == "hybrid" and x["group"] == "answerable")
-        lines.append(f"| {r['format']} | {s['recall_at_1']:.3f} | {s['recall_at_5']:.3f} | {s['mrr_at_10']:.3f} | "
-                     f"{s['first_sentence']:.3f} | {s['answered_answerable']:.3f} | "
-                     f"{s['not_answered_unanswerable']:.3f} | {r['passages']} | {r['build_s']} |")
+        lines.append(
+            f"| {r['format']} | {s['recall_at_1']:.3f} | {s['recall_at_5']:.3f} | {s['mrr_at_10']:.3f} | "
+            f"{s['first_sentence']:.3f} | {s['answered_answerable']:.3f} | "
+            f"{s['not_answered_unanswerable']:.3f} | {r['passages']} | {r['build_s']} |"
+        )
     lines += ["", "Per question (hybrid): rank of the first hit holding an answer, and its section (number dropped).", ""]
     fmts = [r["format"] for r in results]
     markup = [f for f in fmts if f != "pdf"]
@@ -83,11 +101,17 @@ def report(results: list[dict]) -> str:
             continue
         titles = {_title(c["section"]) for c, f in zip(cells, fmts, strict=True) if c["rank"] is not None and f in markup}
         same += len(titles) <= 1
-        lines.append(f"| {q['id']} | " + " | ".join(f"{c['rank'] or '–'} {_title(c['section'])}" for c in cells)
-                     + f" | {'yes' if len(titles) <= 1 else 'no'} |")
-    lines += ["", f"The answering passage has the same section title in {', '.join(markup)} for {same} of the "
-              "answerable questions. \"build s\" is the wall time of the build in this run, on shared cores; a build "
-              "that found its passages already embedded by an earlier run reused them."]
+        lines.append(
+            f"| {q['id']} | "
+            + " | ".join(f"{c['rank'] or '–'} {_title(c['section'])}" for c in cells)
+            + f" | {'yes' if len(titles) <= 1 else 'no'} |"
+        )
+    lines += [
+        "",
+        f"The answering passage has the same section title in {', '.join(markup)} for {same} of the "
+        'answerable questions. "build s" is the wall time of the build in this run, on shared cores; a build '
+        "that found its passages already embedded by an earlier run reused them.",
+    ]
     for r in results:
         lines += ["", f"## {r['format']}", "", r["table"]]
     return "\n".join(lines) + "\n"

@@ -13,9 +13,15 @@ import argparse
 import json
 from pathlib import Path
 
-COLUMNS = (("answer_precision", "answer precision"), ("coverage", "coverage"),
-           ("unanswerable_answered", "unanswerable given an answer"), ("recall_at_1", "R@1"), ("recall_at_5", "R@5"),
-           ("mrr_at_10", "MRR@10"), ("first_sentence", "1st sentence"))
+COLUMNS = (
+    ("answer_precision", "answer precision"),
+    ("coverage", "coverage"),
+    ("unanswerable_answered", "unanswerable given an answer"),
+    ("recall_at_1", "R@1"),
+    ("recall_at_5", "R@5"),
+    ("mrr_at_10", "MRR@10"),
+    ("first_sentence", "1st sentence"),
+)
 
 
 def rows_of(paths: list[Path]) -> dict[tuple[str, str], dict]:
@@ -50,12 +56,19 @@ def main() -> None:
             if r is None:
                 continue
             n = f"{r['n']} + {r['n_unanswerable']} unanswerable"
-            lines.append(f"| {key[0]} | {key[1]} | {when} | {n} | {r.get('n_answered', '–')} | "
-                         + " | ".join(cell(r, k) for k, _ in COLUMNS) + " |")
+            lines.append(
+                f"| {key[0]} | {key[1]} | {when} | {n} | {r.get('n_answered', '–')} | "
+                + " | ".join(cell(r, k) for k, _ in COLUMNS)
+                + " |"
+            )
     args.out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps({"note": args.note, "before": list(before.values()),
-                                                         "after": list(after.values())}, ensure_ascii=False, indent=1)
-                                             + "\n", encoding="utf-8")
+    args.out.with_suffix(".json").write_text(
+        json.dumps(
+            {"note": args.note, "before": list(before.values()), "after": list(after.values())}, ensure_ascii=False, indent=1
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print("\n".join(lines))
 
 

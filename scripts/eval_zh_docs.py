@@ -21,8 +21,12 @@ from qa.ops.evaluation import evaluate, load_questions  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared" / "eval"
-SETS = [SHARED / "debian-edu-zh.jsonl", SHARED / "linuxcnc-zh.jsonl", SHARED / "cross-lingual.jsonl",
-        PROJECT / "tests/data/zh/dev-translated-zh.jsonl"]
+SETS = [
+    SHARED / "debian-edu-zh.jsonl",
+    SHARED / "linuxcnc-zh.jsonl",
+    SHARED / "cross-lingual.jsonl",
+    PROJECT / "tests/data/zh/dev-translated-zh.jsonl",
+]
 
 
 def main() -> None:
@@ -32,18 +36,27 @@ def main() -> None:
     ap.add_argument("--note", default="", help="a line on how the documents were extracted")
     args = ap.parse_args()
     a = Assistant(Settings(corpus_dir=args.corpus, index_dir=args.index))
-    out, lines = [], ["# Chinese and cross-language sets over the development documents", "",
-                      f"`python -m scripts.eval_zh_docs --corpus {args.corpus} --index {args.index}`; hybrid, k=10; "
-                      "verdicts out of fold. " + args.note, "",
-                      "| set | group | n | R@5 | MRR@10 | 1st sentence | answered | unanswerable not answered | median ms |",
-                      "|---|---|---|---|---|---|---|---|---|"]
+    out, lines = (
+        [],
+        [
+            "# Chinese and cross-language sets over the development documents",
+            "",
+            f"`python -m scripts.eval_zh_docs --corpus {args.corpus} --index {args.index}`; hybrid, k=10; "
+            "verdicts out of fold. " + args.note,
+            "",
+            "| set | group | n | R@5 | MRR@10 | 1st sentence | answered | unanswerable not answered | median ms |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ],
+    )
     for path in SETS:
         rows = evaluate(a, load_questions(path), modes=("hybrid",), by_language=True)
         for r in rows:
             out.append({"set": path.stem, **asdict(r)})
             un = f"{r.not_answered_unanswerable:.3f} (n={r.n_unanswerable})" if r.n_unanswerable else "—"
-            lines.append(f"| {path.stem} | {r.group} | {r.n} | {r.recall_at_5:.3f} | {r.mrr_at_10:.3f} "
-                         f"| {r.first_sentence:.3f} | {r.answered_answerable:.3f} | {un} | {r.median_ms:.0f} |")
+            lines.append(
+                f"| {path.stem} | {r.group} | {r.n} | {r.recall_at_5:.3f} | {r.mrr_at_10:.3f} "
+                f"| {r.first_sentence:.3f} | {r.answered_answerable:.3f} | {un} | {r.median_ms:.0f} |"
+            )
         print(lines[-1], flush=True)
     (PROJECT / "results" / "eval-zh-docs.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (PROJECT / "results" / "eval-zh-docs.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")

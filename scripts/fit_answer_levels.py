@@ -39,10 +39,23 @@ from scripts.fitting import data_files, fit_logistic, fold_of  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared" / "eval"
-SETS = [SHARED / f"{n}.jsonl" for n in ("dev", "dev-unanswerable", "dev-translated-zh", "gnuplot", "octave", "flex",
-                                         "knot-dns", "debian-policy", "debian-edu-zh", "linuxcnc-zh", "install-guide-zh",
-                                         "cross-lingual")] + [PROJECT / "tests/data/zh/dev-zh.jsonl",
-                                                              PROJECT / "tests/data/zh/dev-unanswerable-zh.jsonl"]
+SETS = [
+    SHARED / f"{n}.jsonl"
+    for n in (
+        "dev",
+        "dev-unanswerable",
+        "dev-translated-zh",
+        "gnuplot",
+        "octave",
+        "flex",
+        "knot-dns",
+        "debian-policy",
+        "debian-edu-zh",
+        "linuxcnc-zh",
+        "install-guide-zh",
+        "cross-lingual",
+    )
+] + [PROJECT / "tests/data/zh/dev-zh.jsonl", PROJECT / "tests/data/zh/dev-unanswerable-zh.jsonl"]
 PRECISION = 0.90  # the answers kept must be right at least this often on the questions fitted on (the issue's bar)
 L2 = 1.0
 COL = {name: i for i, name in enumerate(FEATURES)}
@@ -75,9 +88,20 @@ def group_of(set_name: str, doc: str | None) -> str:
 def samples(assistant: Assistant, sets: list[Path], cache: Path | None = None) -> list[Sample]:
     """Every question's candidates as the product finds them (read from cache when it is given and exists)."""
     if cache is not None and cache.exists():
-        return [Sample(**{**d, **{k: np.asarray(d[k], bool if k != "x" else float).reshape(-1, len(FEATURES))
-                                   if k == "x" else np.asarray(d[k], bool) for k in ("x", "y", "same", "weak")}})
-                for d in json.loads(cache.read_text(encoding="utf-8"))]
+        return [
+            Sample(
+                **{
+                    **d,
+                    **{
+                        k: np.asarray(d[k], bool if k != "x" else float).reshape(-1, len(FEATURES))
+                        if k == "x"
+                        else np.asarray(d[k], bool)
+                        for k in ("x", "y", "same", "weak")
+                    },
+                }
+            )
+            for d in json.loads(cache.read_text(encoding="utf-8"))
+        ]
     out = []
     for path in sets:
         for q in load_questions(path):
@@ -85,12 +109,29 @@ def samples(assistant: Assistant, sets: list[Path], cache: Path | None = None) -
             found, verdict = candidates(r)
             x = levels.features(r.query, found)
             y = np.array([contains_answer(with_header(c.hit.text, c.start, c.end), q.answers) for c in found], bool)
-            out.append(Sample(path.stem, q.id, group_of(path.stem, q.doc), q.question, bool(q.answers),
-                              r.query.chinese, x, y, np.array([levels.same_language(r.query, c.text) for c in found]),
-                              np.array([c.hit.match == levels.WEAK for c in found]), verdict.label))
+            out.append(
+                Sample(
+                    path.stem,
+                    q.id,
+                    group_of(path.stem, q.doc),
+                    q.question,
+                    bool(q.answers),
+                    r.query.chinese,
+                    x,
+                    y,
+                    np.array([levels.same_language(r.query, c.text) for c in found]),
+                    np.array([c.hit.match == levels.WEAK for c in found]),
+                    verdict.label,
+                )
+            )
     if cache is not None:
-        cache.write_text(json.dumps([{**s.__dict__, **{k: getattr(s, k).tolist() for k in ("x", "y", "same", "weak")}}
-                                     for s in out], ensure_ascii=False), encoding="utf-8")
+        cache.write_text(
+            json.dumps(
+                [{**s.__dict__, **{k: getattr(s, k).tolist() for k in ("x", "y", "same", "weak")}} for s in out],
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
     return out
 
 
@@ -98,8 +139,7 @@ def fit_sentences(data: list[Sample]) -> tuple[np.ndarray, float]:
     rows = [s for s in data if len(s.x)]
     if not rows:
         return np.zeros(len(FEATURES)), 0.0
-    return fit_logistic(np.vstack([s.x for s in rows]), np.concatenate([s.y for s in rows]).astype(float), L2,
-                        balanced=False)
+    return fit_logistic(np.vstack([s.x for s in rows]), np.concatenate([s.y for s in rows]).astype(float), L2, balanced=False)
 
 
 def top_of(s: Sample, coef: np.ndarray, intercept: float) -> tuple[int, list[float]] | None:
@@ -112,8 +152,13 @@ def top_of(s: Sample, coef: np.ndarray, intercept: float) -> tuple[int, list[flo
     top = order[0]
     second = max((z[i] for i in order[1:]), default=z[top] - 5.0)
     x = s.x[top]
-    return top, [float(z[top]), float(z[top] - second), float(x[COL["relevance"]]), float(x[COL["passage_unmatched"]]),
-                 float(s.chinese)]
+    return top, [
+        float(z[top]),
+        float(z[top] - second),
+        float(x[COL["relevance"]]),
+        float(x[COL["passage_unmatched"]]),
+        float(s.chinese),
+    ]
 
 
 def confidence_rows(data: list[Sample], coef: np.ndarray, intercept: float) -> tuple[np.ndarray, np.ndarray]:
@@ -175,22 +220,30 @@ def figures(rows: list[tuple[Sample, str, float, bool]]) -> dict:
     answerable = [r for r in rows if r[0].answerable]
     unanswerable = [r for r in rows if not r[0].answerable]
     nan = float("nan")
-    return {"n": len(rows), "n_answerable": len(answerable), "n_answered": len(answered),
-            "answer_precision": sum(r[3] for r in answered) / len(answered) if answered else nan,
-            "coverage": sum(r[3] and r[1] == "answered" for r in answerable) / len(answerable) if answerable else nan,
-            "unanswerable_answered": (sum(r[1] == "answered" for r in unanswerable) / len(unanswerable)
-                                      if unanswerable else nan),
-            "first_sentence": sum(r[3] for r in answerable) / len(answerable) if answerable else nan,
-            "candidate_recall": (sum(bool(r[0].y.any()) for r in answerable) / len(answerable)) if answerable else nan}
+    return {
+        "n": len(rows),
+        "n_answerable": len(answerable),
+        "n_answered": len(answered),
+        "answer_precision": sum(r[3] for r in answered) / len(answered) if answered else nan,
+        "coverage": sum(r[3] and r[1] == "answered" for r in answerable) / len(answerable) if answerable else nan,
+        "unanswerable_answered": (sum(r[1] == "answered" for r in unanswerable) / len(unanswerable) if unanswerable else nan),
+        "first_sentence": sum(r[3] for r in answerable) / len(answerable) if answerable else nan,
+        "candidate_recall": (sum(bool(r[0].y.any()) for r in answerable) / len(answerable)) if answerable else nan,
+    }
 
 
 def calibration(rows: list[tuple[Sample, str, float, bool]]) -> list[dict]:
     out = []
-    for lo, hi in ((0, .3), (.3, .5), (.5, .7), (.7, .8), (.8, .9), (.9, 1.01)):
+    for lo, hi in ((0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)):
         inside = [r for r in rows if lo <= r[2] < hi]
-        out.append({"confidence": f"{lo:.1f}–{min(hi, 1):.1f}", "n": len(inside),
-                    "right": sum(r[3] for r in inside) / len(inside) if inside else float("nan"),
-                    "mean_confidence": sum(r[2] for r in inside) / len(inside) if inside else float("nan")})
+        out.append(
+            {
+                "confidence": f"{lo:.1f}–{min(hi, 1):.1f}",
+                "n": len(inside),
+                "right": sum(r[3] for r in inside) / len(inside) if inside else float("nan"),
+                "mean_confidence": sum(r[2] for r in inside) / len(inside) if inside else float("nan"),
+            }
+        )
     return out
 
 
@@ -221,47 +274,90 @@ def main() -> None:
 
 
 def write_model(out: Path, full: LevelModel, folds: list[dict], sets: list[Path]) -> None:
-    out.write_text(json.dumps({"features": list(FEATURES), "confidence_features": list(CONFIDENCE_FEATURES),
-                               "precision_target": PRECISION, "full": full.to_dict(), "folds": folds,
-                               "data": data_files(sets, PROJECT)}, ensure_ascii=False, indent=1) + "\n",
-                   encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                "features": list(FEATURES),
+                "confidence_features": list(CONFIDENCE_FEATURES),
+                "precision_target": PRECISION,
+                "full": full.to_dict(),
+                "folds": folds,
+                "data": data_files(sets, PROJECT),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 def write_results(rows, full: LevelModel, args, unruled, passages: int) -> None:
     by_set = {name: figures([r for r in rows if r[0].set == name]) for name in dict.fromkeys(r[0].set for r in rows)}
-    by_language = {"english": figures([r for r in rows if not r[0].chinese]),
-                   "chinese": figures([r for r in rows if r[0].chinese]), "all": figures(rows)}
-    result = {"command": f"python -m scripts.fit_answer_levels --corpus {args.corpus} --index {args.index}",
-              "by_set": by_set, "by_language": by_language, "calibration": calibration(rows),
-              "high_confidence_right": figures([r for r in rows if r[2] >= 0.9])["first_sentence"],
-              "full_model": full.to_dict(), "per_question": [
-                  {"set": s.set, "id": s.id, "level": lv, "confidence": c, "right": ok} for s, lv, c, ok in rows]}
-    (PROJECT / "results/answer-levels.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",
-                                                        encoding="utf-8")
+    by_language = {
+        "english": figures([r for r in rows if not r[0].chinese]),
+        "chinese": figures([r for r in rows if r[0].chinese]),
+        "all": figures(rows),
+    }
+    result = {
+        "command": f"python -m scripts.fit_answer_levels --corpus {args.corpus} --index {args.index}",
+        "by_set": by_set,
+        "by_language": by_language,
+        "calibration": calibration(rows),
+        "high_confidence_right": figures([r for r in rows if r[2] >= 0.9])["first_sentence"],
+        "full_model": full.to_dict(),
+        "per_question": [{"set": s.set, "id": s.id, "level": lv, "confidence": c, "right": ok} for s, lv, c, ok in rows],
+    }
+    (PROJECT / "results/answer-levels.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     head = "| {} | n | answerable | answered | answer precision | coverage | unanswerable given an answer | 1st sentence right | answer among candidates |"
     sep = "|---|---|---|---|---|---|---|---|---|"
 
     def line(name: str, f: dict) -> str:
-        return (f"| {name} | {f['n']} | {f['n_answerable']} | {f['n_answered']} | {f['answer_precision']:.3f} "
-                f"| {f['coverage']:.3f} | {f['unanswerable_answered']:.3f} | {f['first_sentence']:.3f} "
-                f"| {f['candidate_recall']:.3f} |")
+        return (
+            f"| {name} | {f['n']} | {f['n_answerable']} | {f['n_answered']} | {f['answer_precision']:.3f} "
+            f"| {f['coverage']:.3f} | {f['unanswerable_answered']:.3f} | {f['first_sentence']:.3f} "
+            f"| {f['candidate_recall']:.3f} |"
+        )
 
-    md = ["# Answer levels, out of fold by document", "", f"`{result['command']}`", "",
-          "The corpus folder holds the review (corpus/), everything in ../shared/docs and tests/data/zh/man-zh.txt, "
-          f"indexed together by one `qa index` ({passages:,} passages).", "",
-          "Every figure is out of fold: each question was judged by the fold model fitted without any question over "
-          "its document (qa/answer/fitted/answer_levels.json). Answer precision: of the replies given as an answer, "
-          "the share whose first sentence holds an answer; coverage: of the answerable questions, the share given a "
-          "right answer.", "", "## By the question's language", "", head.format("questions"), sep]
+    md = [
+        "# Answer levels, out of fold by document",
+        "",
+        f"`{result['command']}`",
+        "",
+        "The corpus folder holds the review (corpus/), everything in ../shared/docs and tests/data/zh/man-zh.txt, "
+        f"indexed together by one `qa index` ({passages:,} passages).",
+        "",
+        "Every figure is out of fold: each question was judged by the fold model fitted without any question over "
+        "its document (qa/answer/fitted/answer_levels.json). Answer precision: of the replies given as an answer, "
+        "the share whose first sentence holds an answer; coverage: of the answerable questions, the share given a "
+        "right answer.",
+        "",
+        "## By the question's language",
+        "",
+        head.format("questions"),
+        sep,
+    ]
     md += [line(k, v) for k, v in by_language.items()]
     md += ["", "## By set", "", head.format("set"), sep] + [line(k, v) for k, v in by_set.items()]
-    md += ["", "## Calibration (out of fold, every question with a candidate)", "",
-           "| confidence | n | shown sentence right | mean confidence |", "|---|---|---|---|"]
+    md += [
+        "",
+        "## Calibration (out of fold, every question with a candidate)",
+        "",
+        "| confidence | n | shown sentence right | mean confidence |",
+        "|---|---|---|---|",
+    ]
     md += [f"| {c['confidence']} | {c['n']} | {c['right']:.3f} | {c['mean_confidence']:.3f} |" for c in result["calibration"]]
-    md += ["", "## Without the weak-match rule (an answer also from a passage whose relevance is a weak match)", "",
-           head.format("questions"), sep]
-    md += [line(k, figures([r for r in unruled if k == "all" or r[0].chinese == (k == "chinese")]))
-           for k in ("english", "chinese", "all")]
+    md += [
+        "",
+        "## Without the weak-match rule (an answer also from a passage whose relevance is a weak match)",
+        "",
+        head.format("questions"),
+        sep,
+    ]
+    md += [
+        line(k, figures([r for r in unruled if k == "all" or r[0].chinese == (k == "chinese")]))
+        for k in ("english", "chinese", "all")
+    ]
     md += ["", f"Full model's threshold: {full.threshold:.3f}."]
     (PROJECT / "results/answer-levels.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     print("\n".join(md))

@@ -35,9 +35,14 @@ from scripts.fitting import data_files, fit_logistic, fold_of  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared" / "eval"
-SETS = [PROJECT / "tests/data/zh/dev-zh.jsonl", PROJECT / "tests/data/zh/dev-translated-zh.jsonl",
-        PROJECT / "tests/data/zh/dev-unanswerable-zh.jsonl", SHARED / "debian-edu-zh.jsonl",
-        SHARED / "linuxcnc-zh.jsonl", SHARED / "cross-lingual.jsonl"]
+SETS = [
+    PROJECT / "tests/data/zh/dev-zh.jsonl",
+    PROJECT / "tests/data/zh/dev-translated-zh.jsonl",
+    PROJECT / "tests/data/zh/dev-unanswerable-zh.jsonl",
+    SHARED / "debian-edu-zh.jsonl",
+    SHARED / "linuxcnc-zh.jsonl",
+    SHARED / "cross-lingual.jsonl",
+]
 FIT_WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
 FOLDS = 5
 L2 = 1.0
@@ -95,11 +100,12 @@ def figures(pairs: list[tuple[Sample, VerdictModel]]) -> dict:
         un = [(s, m) for s, m in mine if not s.answerable]
         said = [(s, m.probability(s.x[m.weights.fit]) >= m.threshold) for s, m in mine]
         out[name] = {
-            "answerable": len(ans), "unanswerable": len(un),
+            "answerable": len(ans),
+            "unanswerable": len(un),
             "first_sentence": round(sum(s.right[m.weights.fit] for s, m in ans) / max(len(ans), 1), 3),
             "answered": round(sum(ok for s, ok in said if s.answerable) / max(len(ans), 1), 3),
-            "not_answered_unanswerable": (round(sum(not ok for s, ok in said if not s.answerable) / len(un), 3)
-                                          if un else None)}
+            "not_answered_unanswerable": (round(sum(not ok for s, ok in said if not s.answerable) / len(un), 3) if un else None),
+        }
     return out
 
 
@@ -121,26 +127,43 @@ def main() -> None:
     full = fit(found)
     oof = figures(pairs)
     base = figures([(s, VerdictModel(SentenceWeights(fit=0.0), full.coef, full.intercept, 0.5)) for s in found])
-    record = {"script": "scripts/fit_chinese_verdict.py", "features": list(chinese_verdict.FEATURES),
-              "data": data_files(args.sets, PROJECT), "documents": args.note, "samples": len(found), "l2": L2, "fit_weights": list(FIT_WEIGHTS), "full": full.to_dict(),
-              "out_of_fold": oof, "folds": folds}
+    record = {
+        "script": "scripts/fit_chinese_verdict.py",
+        "features": list(chinese_verdict.FEATURES),
+        "data": data_files(args.sets, PROJECT),
+        "documents": args.note,
+        "samples": len(found),
+        "l2": L2,
+        "fit_weights": list(FIT_WEIGHTS),
+        "full": full.to_dict(),
+        "out_of_fold": oof,
+        "folds": folds,
+    }
     args.out.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    lines = ["# Chinese verdict: out-of-fold figures", "",
-             f"`python -m scripts.fit_chinese_verdict --corpus {args.corpus} --index {args.index}`; "
-             f"{len(found)} routed questions, {FOLDS} folds (by question text, scripts/fitting.py); each fold picks the answer-kind sentence "
-             f"weight and fits the logistic model on its training questions. Full model: sentence weight "
-             f"{full.weights.fit}, coefficients {dict(zip(chinese_verdict.FEATURES, full.coef, strict=True))}, "
-             f"intercept {full.intercept}.", "",
-             "| set | answerable | unanswerable | first sentence (no kind preference, in sample) "
-             "| first sentence | answered | unanswerable not answered |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Chinese verdict: out-of-fold figures",
+        "",
+        f"`python -m scripts.fit_chinese_verdict --corpus {args.corpus} --index {args.index}`; "
+        f"{len(found)} routed questions, {FOLDS} folds (by question text, scripts/fitting.py); each fold picks the answer-kind sentence "
+        f"weight and fits the logistic model on its training questions. Full model: sentence weight "
+        f"{full.weights.fit}, coefficients {dict(zip(chinese_verdict.FEATURES, full.coef, strict=True))}, "
+        f"intercept {full.intercept}.",
+        "",
+        "| set | answerable | unanswerable | first sentence (no kind preference, in sample) "
+        "| first sentence | answered | unanswerable not answered |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, f in oof.items():
-        lines.append(f"| {name} | {f['answerable']} | {f['unanswerable']} | {base[name]['first_sentence']:.3f} "
-                     f"| {f['first_sentence']:.3f} | {f['answered']:.3f} | "
-                     f"{'—' if f['not_answered_unanswerable'] is None else format(f['not_answered_unanswerable'], '.3f')} |")
+        lines.append(
+            f"| {name} | {f['answerable']} | {f['unanswerable']} | {base[name]['first_sentence']:.3f} "
+            f"| {f['first_sentence']:.3f} | {f['answered']:.3f} | "
+            f"{'—' if f['not_answered_unanswerable'] is None else format(f['not_answered_unanswerable'], '.3f')} |"
+        )
     results = PROJECT / "results"
     (results / "chinese-verdict.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (results / "chinese-verdict.json").write_text(json.dumps({"out_of_fold": oof, "no_preference": base},
-                                                             indent=1) + "\n", encoding="utf-8")
+    (results / "chinese-verdict.json").write_text(
+        json.dumps({"out_of_fold": oof, "no_preference": base}, indent=1) + "\n", encoding="utf-8"
+    )
     print("\n".join(lines))
 
 

@@ -40,11 +40,19 @@ REVIEW = ROOT / "corpus" / "it-and-national-governance-review.txt"
 SETS = [
     (DATA / "eval" / "dev.jsonl", [REVIEW]),
     (DATA / "eval" / "dev-unanswerable.jsonl", [REVIEW]),
-    (DATA / "heldout" / "questions.jsonl",
-     [REVIEW, DATA / "heldout" / "shared-mime-info-spec.pdf", DATA / "heldout" / "mozilla-public-license-2.0.txt"]),
-    (DATA / "fit" / "questions.jsonl",
-     [REVIEW, DATA / "heldout" / "shared-mime-info-spec.pdf", DATA / "heldout" / "mozilla-public-license-2.0.txt",
-      DATA / "fit" / "debian-python-policy.txt"]),
+    (
+        DATA / "heldout" / "questions.jsonl",
+        [REVIEW, DATA / "heldout" / "shared-mime-info-spec.pdf", DATA / "heldout" / "mozilla-public-license-2.0.txt"],
+    ),
+    (
+        DATA / "fit" / "questions.jsonl",
+        [
+            REVIEW,
+            DATA / "heldout" / "shared-mime-info-spec.pdf",
+            DATA / "heldout" / "mozilla-public-license-2.0.txt",
+            DATA / "fit" / "debian-python-policy.txt",
+        ],
+    ),
 ]
 GRID = {"overlap": (0.0, 0.25, 0.5, 0.75, 1.0), "rank": (0.0, 0.03, 0.06, 0.1), "fit": (0.0, 0.1, 0.2, 0.3, 0.5)}
 EMBED = 4  # as qa.answer.answers.EMBED_SENTENCES
@@ -84,9 +92,24 @@ def collect(work: Path) -> list[Sample]:
             r = assistant.retrieve(q.question, k=10)
             cands = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, SentenceWeights(), None)
             dense = max((h.dense for h in r.hits[:SENTENCE_HITS]), default=0.0)
-            samples.append(Sample(f"{qfile.parent.name}/{qfile.name}", q.question, bool(q.answers), [
-                (c.hit.rank, c.overlap, c.cosine, c.checks.fits, contains_answer(c.text, q.answers),
-                 features(c.checks, c.cosine, dense, r.query.shape)) for c in cands]))
+            samples.append(
+                Sample(
+                    f"{qfile.parent.name}/{qfile.name}",
+                    q.question,
+                    bool(q.answers),
+                    [
+                        (
+                            c.hit.rank,
+                            c.overlap,
+                            c.cosine,
+                            c.checks.fits,
+                            contains_answer(c.text, q.answers),
+                            features(c.checks, c.cosine, dense, r.query.shape),
+                        )
+                        for c in cands
+                    ],
+                )
+            )
         print(f"{qfile}: {len(samples)} questions so far", file=sys.stderr)
     return samples
 
@@ -137,7 +160,8 @@ def scores(samples: list[Sample], models: dict[str, VerdictModel]) -> dict:
             return bool(c) and m.probability(c[5]) >= m.threshold
 
         out[name] = {
-            "answerable": len(ans), "unanswerable": len(una),
+            "answerable": len(ans),
+            "unanswerable": len(una),
             "first_sentence": sum(bool((c := first(s, models[s.question].weights)) and c[4]) for s in ans) / max(len(ans), 1),
             "answered_answerable": sum(answered(s) for s in ans) / max(len(ans), 1),
             "not_answered_unanswerable": sum(not answered(s) for s in una) / max(len(una), 1),
@@ -154,8 +178,15 @@ def misses(samples: list[Sample], models: dict[str, VerdictModel]) -> list[dict]
         answered = bool(c) and m.probability(c[5]) >= m.threshold
         first_ok = bool(c and c[4]) if s.answerable else True
         if not first_ok or answered != s.answerable:
-            out.append({"set": s.set, "question": s.question, "answerable": s.answerable, "answered": answered,
-                        "first_sentence_holds_answer": first_ok})
+            out.append(
+                {
+                    "set": s.set,
+                    "question": s.question,
+                    "answerable": s.answerable,
+                    "answered": answered,
+                    "first_sentence_holds_answer": first_ok,
+                }
+            )
     return out
 
 
@@ -174,21 +205,39 @@ def main(argv=None) -> int:
         folds.append({**model.to_dict(), "held_out": held})
         oof.update({q: model for q in held})
     full = fit_model(samples)
-    report = {"features": list(FEATURES), "folds": args.folds, "sets": [str(q.relative_to(ROOT)) for q, _ in SETS],
-              "out_of_fold": scores(samples, oof), "in_sample": scores(samples, {s.question: full for s in samples}),
-              "misses_out_of_fold": misses(samples, oof)}
-    MODEL_FILE.write_text(json.dumps({"script": "scripts/fit_verdict.py", "features": list(FEATURES),
-                                      "full": full.to_dict(), "folds": folds}, indent=1, ensure_ascii=False) + "\n")
+    report = {
+        "features": list(FEATURES),
+        "folds": args.folds,
+        "sets": [str(q.relative_to(ROOT)) for q, _ in SETS],
+        "out_of_fold": scores(samples, oof),
+        "in_sample": scores(samples, {s.question: full for s in samples}),
+        "misses_out_of_fold": misses(samples, oof),
+    }
+    MODEL_FILE.write_text(
+        json.dumps(
+            {"script": "scripts/fit_verdict.py", "features": list(FEATURES), "full": full.to_dict(), "folds": folds},
+            indent=1,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     results = ROOT / "results"
     results.mkdir(exist_ok=True)
     (results / "verdict-fit.json").write_text(json.dumps(report, indent=1) + "\n")
-    lines = ["| set | answerable | unanswerable | 1st sentence | answered (answerable) | not answered (unanswerable) |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| set | answerable | unanswerable | 1st sentence | answered (answerable) | not answered (unanswerable) |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, r in report["out_of_fold"].items():
-        lines.append(f"| {name} | {r['answerable']} | {r['unanswerable']} | {r['first_sentence']:.3f} "
-                     f"| {r['answered_answerable']:.3f} | {r['not_answered_unanswerable']:.3f} |")
-    text = (f"Out of fold ({args.folds}-fold cross-validation), written by `python -m scripts.fit_verdict`.\n\n"
-            + "\n".join(lines) + f"\n\nFull model: {json.dumps(full.to_dict())}\n")
+        lines.append(
+            f"| {name} | {r['answerable']} | {r['unanswerable']} | {r['first_sentence']:.3f} "
+            f"| {r['answered_answerable']:.3f} | {r['not_answered_unanswerable']:.3f} |"
+        )
+    text = (
+        f"Out of fold ({args.folds}-fold cross-validation), written by `python -m scripts.fit_verdict`.\n\n"
+        + "\n".join(lines)
+        + f"\n\nFull model: {json.dumps(full.to_dict())}\n"
+    )
     (results / "verdict-fit.md").write_text(text)
     print(text)
     return 0

@@ -40,8 +40,13 @@ def fold_of(key: str, k: int) -> int:
 
 def data_record(paths: list[Path], root: Path) -> list[dict]:
     """The data sets a fit read, each with its sha256, as a fitted file records them."""
-    return [{"path": str(p.relative_to(root) if p.is_relative_to(root) else p.name),
-             "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in paths]
+    return [
+        {
+            "path": str(p.relative_to(root) if p.is_relative_to(root) else p.name),
+            "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+        }
+        for p in paths
+    ]
 
 
 def data_files(paths: list[Path], project: Path) -> list[dict]:

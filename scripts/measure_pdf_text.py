@@ -42,8 +42,7 @@ def _pypdf(path: Path, mode: str) -> list[str]:
     return [p.extract_text(extraction_mode=mode) or "" for p in PdfReader(str(path)).pages]
 
 
-EXTRACTORS = {"pdfium": _pdfium, "pypdf-plain": lambda p: _pypdf(p, "plain"),
-              "pypdf-layout": lambda p: _pypdf(p, "layout")}
+EXTRACTORS = {"pdfium": _pdfium, "pypdf-plain": lambda p: _pypdf(p, "plain"), "pypdf-layout": lambda p: _pypdf(p, "layout")}
 
 
 def _ascii_letters_only(run: str) -> bool:
@@ -55,10 +54,14 @@ def measure(pages: list[str]) -> dict:
     words = sum(len(_WORD.findall(p)) for p in pages) or 1
     runs = [r for p in pages for r in _LONG_RUN.findall(p) if _ascii_letters_only(r)]
     glued_pages = sum(any(r.isascii() for r in _LONG_RUN.findall(p)) for p in pages)
-    return {"pages": len(pages), "words": words, "long_runs": len(runs),
-            "long_runs_per_1000_words": round(1000 * len(runs) / words, 2),
-            "pages_with_long_run": round(glued_pages / max(1, len(pages)), 3),
-            "spaced_cjk": sum(len(_SPACED_CJK.findall(p)) for p in pages)}
+    return {
+        "pages": len(pages),
+        "words": words,
+        "long_runs": len(runs),
+        "long_runs_per_1000_words": round(1000 * len(runs) / words, 2),
+        "pages_with_long_run": round(glued_pages / max(1, len(pages)), 3),
+        "spaced_cjk": sum(len(_SPACED_CJK.findall(p)) for p in pages),
+    }
 
 
 def write(rows: list[dict], out: str, docs: str) -> None:
@@ -66,8 +69,11 @@ def write(rows: list[dict], out: str, docs: str) -> None:
     Path(out + ".json").write_text(json.dumps(rows, indent=1) + "\n")
     head = "| document | extractor | pages | s | runs of 25+ letters | per 1,000 words | pages with one | spaced CJK |"
     lines = [f"Written by: `python scripts/measure_pdf_text.py {docs}`", "", head, "|" + "---|" * 8]
-    lines += [f"| {r['document']} | {r['extractor']} | {r['pages']} | {r['seconds']} | {r['long_runs']} "
-              f"| {r['long_runs_per_1000_words']} | {r['pages_with_long_run']} | {r['spaced_cjk']} |" for r in rows]
+    lines += [
+        f"| {r['document']} | {r['extractor']} | {r['pages']} | {r['seconds']} | {r['long_runs']} "
+        f"| {r['long_runs_per_1000_words']} | {r['pages_with_long_run']} | {r['spaced_cjk']} |"
+        for r in rows
+    ]
     Path(out + ".md").write_text("\n".join(lines) + "\n")
 
 
@@ -81,8 +87,7 @@ def main() -> None:
         for name, fn in EXTRACTORS.items():
             t = time.perf_counter()
             pages = fn(pdf)
-            rows.append({"document": pdf.name, "extractor": name, "seconds": round(time.perf_counter() - t, 1),
-                         **measure(pages)})
+            rows.append({"document": pdf.name, "extractor": name, "seconds": round(time.perf_counter() - t, 1), **measure(pages)})
             print(json.dumps(rows[-1]), flush=True)
             write(rows, args.out, args.docs)
 

@@ -31,8 +31,11 @@ from qa.ops.evaluation import evaluate, load_questions  # noqa: E402
 DOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "docs"
 EVAL = DOCS.parent / "eval"
 OUT = Path(__file__).resolve().parent.parent / "results"
-SETS = {"LinuxCNC_Getting_Started_zh_CN.pdf": "linuxcnc-zh.jsonl", "debian-edu-manual.zh-cn.pdf": "debian-edu-zh.jsonl",
-        "octave.pdf": "octave.jsonl"}
+SETS = {
+    "LinuxCNC_Getting_Started_zh_CN.pdf": "linuxcnc-zh.jsonl",
+    "debian-edu-manual.zh-cn.pdf": "debian-edu-zh.jsonl",
+    "octave.pdf": "octave.jsonl",
+}
 DPI = 150
 
 
@@ -74,20 +77,37 @@ def main(argv: list[str]) -> None:
             built = assistant.build_index()
             seconds = time.perf_counter() - t0
             row = next(r for r in evaluate(assistant, questions, modes=("hybrid",)) if r.group == "answerable")
-            report.append({"manual": name, "copy": kind, "pages": len(pages), "questions": row.n,
-                           "r_at_5": round(row.recall_at_5, 3), "mrr_at_10": round(row.mrr_at_10, 3),
-                           "build_s": round(seconds, 1), "warnings": list(built.warnings)})
+            report.append(
+                {
+                    "manual": name,
+                    "copy": kind,
+                    "pages": len(pages),
+                    "questions": row.n,
+                    "r_at_5": round(row.recall_at_5, 3),
+                    "mrr_at_10": round(row.mrr_at_10, 3),
+                    "build_s": round(seconds, 1),
+                    "warnings": list(built.warnings),
+                }
+            )
             print(report[-1], flush=True)
             saved.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
-    lines = ["# A scanned copy of a real manual against its text PDF", "",
-             "Command: `python -m scripts.ocr_scanned_eval` (OCR engine: the first installed, named in the warnings; "
-             f"pages rendered in grey at {DPI} dpi into an image-only PDF; hybrid search; 2-core shared machine).", "",
-             "| manual | copy | pages | questions | R@5 | MRR@10 | build s |", "|---|---|---|---|---|---|---|"]
-    lines += [f"| {r['manual']} | {r['copy']} | {r['pages']} | {r['questions']} | {r['r_at_5']} | {r['mrr_at_10']} | "
-              f"{r['build_s']} |" for r in report]
+    lines = [
+        "# A scanned copy of a real manual against its text PDF",
+        "",
+        "Command: `python -m scripts.ocr_scanned_eval` (OCR engine: the first installed, named in the warnings; "
+        f"pages rendered in grey at {DPI} dpi into an image-only PDF; hybrid search; 2-core shared machine).",
+        "",
+        "| manual | copy | pages | questions | R@5 | MRR@10 | build s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['manual']} | {r['copy']} | {r['pages']} | {r['questions']} | {r['r_at_5']} | {r['mrr_at_10']} | {r['build_s']} |"
+        for r in report
+    ]
     lines += ["", "Only the pages holding the answers are indexed; the gap between the two copies is the measure."]
-    lines += ["", "Build warnings of the scanned copies:", ""] + [f"- {r['manual']}: {'; '.join(r['warnings'])}"
-                                                               for r in report if r["copy"] == "scan"]
+    lines += ["", "Build warnings of the scanned copies:", ""] + [
+        f"- {r['manual']}: {'; '.join(r['warnings'])}" for r in report if r["copy"] == "scan"
+    ]
     (OUT / "ocr-scanned-eval.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

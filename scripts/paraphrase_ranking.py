@@ -59,8 +59,9 @@ class Experiment:
         words = [w for w in count if w not in asked and count[w] >= 2]
         if not words:
             return []
-        weight = dict(zip(words, (count[w] * float(i) for w, i in zip(words, self.gen.bm25.idf(words), strict=True)),
-                          strict=True))
+        weight = dict(
+            zip(words, (count[w] * float(i) for w, i in zip(words, self.gen.bm25.idf(words), strict=True)), strict=True)
+        )
         return sorted(words, key=lambda w: (-weight[w], w))[:n]
 
     def neighbours(self, query: Query, threshold: float, vocab: list[str], matrix: np.ndarray) -> list[str]:
@@ -133,31 +134,45 @@ def main() -> None:
         def rank(query: Query, qvec: np.ndarray) -> list[Hit]:
             extra = exp.feedback(query, exp.hits(query, qvec), depth, n)
             return exp.hits(query, qvec, f"{query.lexical} {' '.join(extra)}") if extra else exp.hits(query, qvec)
+
         return rank
 
     def expand(threshold: float) -> Callable[[Query, np.ndarray], list[Hit]]:
         def rank(query: Query, qvec: np.ndarray) -> list[Hit]:
             extra = exp.neighbours(query, threshold, vocab, matrix)
             return exp.hits(query, qvec, f"{query.lexical} {' '.join(extra)}") if extra else exp.hits(query, qvec)
+
         return rank
 
     def titles(weight: float) -> Callable[[Query, np.ndarray], list[Hit]]:
         return lambda query, qvec: title_bonus(query, exp.hits(query, qvec), weight)
 
-    variants = {"shipped hybrid": shipped, "feedback: 5 words of the top 3": prf(3, 5),
-                "feedback: 10 words of the top 3": prf(3, 10), "feedback: 5 words of the top 5": prf(5, 5),
-                "word vectors: nearest word at cosine >= 0.8": expand(0.8),
-                "word vectors: nearest word at cosine >= 0.7": expand(0.7),
-                "section title bonus 0.1": titles(0.1), "section title bonus 0.2": titles(0.2)}
+    variants = {
+        "shipped hybrid": shipped,
+        "feedback: 5 words of the top 3": prf(3, 5),
+        "feedback: 10 words of the top 3": prf(3, 10),
+        "feedback: 5 words of the top 5": prf(5, 5),
+        "word vectors: nearest word at cosine >= 0.8": expand(0.8),
+        "word vectors: nearest word at cosine >= 0.7": expand(0.7),
+        "section title bonus 0.1": titles(0.1),
+        "section title bonus 0.2": titles(0.2),
+    }
     results = {name: measure(rank, questions, exp) for name, rank in variants.items()}
     command = f"python -m scripts.paraphrase_ranking --corpus {args.corpus} --index {args.index}"
     (PROJECT / "results/paraphrase-ranking.json").write_text(
-        json.dumps({"command": command, "sets": [p.stem for p in SETS], "results": results}, indent=1) + "\n",
-        encoding="utf-8")
-    md = ["# Ranking for paraphrased questions (English development sets)", "", f"`{command}`", "",
-          f"{len(questions)} answerable English questions ({', '.join(p.stem for p in SETS)}), every document "
-          "indexed together. Nothing here is fitted: each variant is a fixed rule, so the figures are out of sample.",
-          "", "| ranking | R@1 | R@5 | MRR@10 |", "|---|---|---|---|"]
+        json.dumps({"command": command, "sets": [p.stem for p in SETS], "results": results}, indent=1) + "\n", encoding="utf-8"
+    )
+    md = [
+        "# Ranking for paraphrased questions (English development sets)",
+        "",
+        f"`{command}`",
+        "",
+        f"{len(questions)} answerable English questions ({', '.join(p.stem for p in SETS)}), every document "
+        "indexed together. Nothing here is fitted: each variant is a fixed rule, so the figures are out of sample.",
+        "",
+        "| ranking | R@1 | R@5 | MRR@10 |",
+        "|---|---|---|---|",
+    ]
     md += [f"| {name} | {r['r1']:.3f} | {r['r5']:.3f} | {r['mrr10']:.3f} |" for name, r in results.items()]
     (PROJECT / "results/paraphrase-ranking.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     print("\n".join(md))

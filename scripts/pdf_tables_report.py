@@ -80,15 +80,26 @@ def main() -> None:
     report: dict = {"pdfs": {}, "edu_html": {}, "questions": []}
     for name in PDFS:
         found, t_text, t_tables = ours(name)
-        row = {"pages": len(pdfium.PdfDocument(DOCS / name)), "tables": sum(len(v) for v in found.values()),
-               "pages_with_tables": sorted(found), "text_s": round(t_text, 2), "tables_s": round(t_tables, 2)}
+        row = {
+            "pages": len(pdfium.PdfDocument(DOCS / name)),
+            "tables": sum(len(v) for v in found.values()),
+            "pages_with_tables": sorted(found),
+            "text_s": round(t_text, 2),
+            "tables_s": round(t_tables, 2),
+        }
         if name in PLUMBER:
             theirs, t_plumber = plumber(name)
             both = sorted(set(found) & set(theirs))
             agree = [len(_cells(found[p]) & _cells(theirs[p])) / max(1, len(_cells(theirs[p]))) for p in both]
-            row.update({"pdfplumber_tables": sum(len(v) for v in theirs.values()), "pdfplumber_pages": sorted(theirs),
-                        "pdfplumber_s": round(t_plumber, 2), "pages_both": both,
-                        "cells_agree_on_pages_both": round(sum(agree) / len(agree), 3) if agree else None})
+            row.update(
+                {
+                    "pdfplumber_tables": sum(len(v) for v in theirs.values()),
+                    "pdfplumber_pages": sorted(theirs),
+                    "pdfplumber_s": round(t_plumber, 2),
+                    "pages_both": both,
+                    "cells_agree_on_pages_both": round(sum(agree) / len(agree), 3) if agree else None,
+                }
+            )
         report["pdfs"][name] = row
         print(name, row, flush=True)
     # The same book as PDF and HTML: every HTML table row found as a row of a PDF table?
@@ -100,8 +111,13 @@ def main() -> None:
         for n, line in enumerate(pdf.text[a:b].split("\n")):
             if n != 1:
                 pdf_rows.add(tuple(_norm(c) for c in cells(line)))
-    report["edu_html"] = {"html_rows": len(html_rows), "pdf_rows": len(pdf_rows), "same": len(html_rows & pdf_rows),
-                          "html_only": sorted(map(list, html_rows - pdf_rows)), "pdf_only": sorted(map(list, pdf_rows - html_rows))}
+    report["edu_html"] = {
+        "html_rows": len(html_rows),
+        "pdf_rows": len(pdf_rows),
+        "same": len(html_rows & pdf_rows),
+        "html_only": sorted(map(list, html_rows - pdf_rows)),
+        "pdf_only": sorted(map(list, pdf_rows - html_rows)),
+    }
     # "table" questions over PDFs: is an answer inside one pipe row of the document's text (with its header above)?
     texts: dict[str, str] = {}
     for f in sorted(EVAL.glob("*.jsonl")):
@@ -119,33 +135,53 @@ def main() -> None:
 
 
 def _markdown(r: dict) -> None:
-    lines = ["# Ruled tables in the shared PDFs", "",
-             "Command: `pip install pdfplumber && python -m scripts.pdf_tables_report` (2-core shared machine; seconds "
-             "are in-process sums over all pages, one run).", "",
-             "| PDF | pages | tables (ours) | pdfium text s | + tables s | pdfplumber tables | pdfplumber s | "
-             "pages both found | cells agreeing there |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Ruled tables in the shared PDFs",
+        "",
+        "Command: `pip install pdfplumber && python -m scripts.pdf_tables_report` (2-core shared machine; seconds "
+        "are in-process sums over all pages, one run).",
+        "",
+        "| PDF | pages | tables (ours) | pdfium text s | + tables s | pdfplumber tables | pdfplumber s | "
+        "pages both found | cells agreeing there |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for name, p in r["pdfs"].items():
-        lines.append(f"| {name} | {p['pages']} | {p['tables']} (pp. {', '.join(map(str, p['pages_with_tables'])) or '–'}) | "
-                     f"{p['text_s']} | {p['tables_s']} | {p.get('pdfplumber_tables', '–')} | {p.get('pdfplumber_s', '–')} | "
-                     f"{len(p.get('pages_both', [])) if 'pages_both' in p else '–'} | {p.get('cells_agree_on_pages_both', '–')} |")
+        lines.append(
+            f"| {name} | {p['pages']} | {p['tables']} (pp. {', '.join(map(str, p['pages_with_tables'])) or '–'}) | "
+            f"{p['text_s']} | {p['tables_s']} | {p.get('pdfplumber_tables', '–')} | {p.get('pdfplumber_s', '–')} | "
+            f"{len(p.get('pages_both', [])) if 'pages_both' in p else '–'} | {p.get('cells_agree_on_pages_both', '–')} |"
+        )
     e = r["edu_html"]
-    lines += ["", f"Debian Edu manual, PDF vs HTML edition: {e['same']} of the HTML tables' {e['html_rows']} distinct rows "
-              f"(header included) are rows of the PDF's tables, cell for cell (whitespace ignored); the PDF's tables have "
-              f"{e['pdf_rows']} distinct rows.", "", f"HTML rows not in the PDF: {e['html_only']}", "",
-              f"PDF rows not in the HTML: {e['pdf_only']}", "",
-              "\"table\" questions over PDFs (../shared/eval): the answer inside one pipe row of the document text", "",
-              "| question | document | page | row holding the answer |", "|---|---|---|---|"]
+    lines += [
+        "",
+        f"Debian Edu manual, PDF vs HTML edition: {e['same']} of the HTML tables' {e['html_rows']} distinct rows "
+        f"(header included) are rows of the PDF's tables, cell for cell (whitespace ignored); the PDF's tables have "
+        f"{e['pdf_rows']} distinct rows.",
+        "",
+        f"HTML rows not in the PDF: {e['html_only']}",
+        "",
+        f"PDF rows not in the HTML: {e['pdf_only']}",
+        "",
+        '"table" questions over PDFs (../shared/eval): the answer inside one pipe row of the document text',
+        "",
+        "| question | document | page | row holding the answer |",
+        "|---|---|---|---|",
+    ]
     for q in r["questions"]:
         row = (q["in_table_row"] or "").replace("|", "\\|")
         lines.append(f"| {q['id']} | {q['doc']} | {q['page']} | {('`' + row + '`') if row else 'no (not a ruled table)'} |")
     n = sum(1 for q in r["questions"] if q["in_table_row"])
-    lines += ["", f"{n} of {len(r['questions'])} answers sit in a found table row. The others are in tables set "
-              "without rules (Texinfo's two-column option and pattern lists in flex and octave, gnuplot's boxed "
-              "three-column stats list): neither finder sees a table there.", "",
-              "Where both find a table, cells agree fully except on gnuplot p. 32, whose editing keys are 13 lines "
-              "inside one ruled row: pdfplumber keeps them as one cell of 13 lines, ours as 13 rows of a key and "
-              "what it does (the row an answer quotes). pdfplumber 0.11.11 needs Pillow>=13, which gradio 6.31 "
-              "refuses, and takes 40-150 times as long as pdfium's boxes: not a dependency."]
+    lines += [
+        "",
+        f"{n} of {len(r['questions'])} answers sit in a found table row. The others are in tables set "
+        "without rules (Texinfo's two-column option and pattern lists in flex and octave, gnuplot's boxed "
+        "three-column stats list): neither finder sees a table there.",
+        "",
+        "Where both find a table, cells agree fully except on gnuplot p. 32, whose editing keys are 13 lines "
+        "inside one ruled row: pdfplumber keeps them as one cell of 13 lines, ours as 13 rows of a key and "
+        "what it does (the row an answer quotes). pdfplumber 0.11.11 needs Pillow>=13, which gradio 6.31 "
+        "refuses, and takes 40-150 times as long as pdfium's boxes: not a dependency.",
+    ]
     (OUT / "pdf-tables.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -41,41 +41,54 @@ def bench() -> str:
     ten = b["backends"]["10k"]["latency"]
     seam = ", ".join(f"{e} {_ms(v['search_step']['p50_ms'])} / {_ms(v['search_step']['p95_ms'])}" for e, v in ten.items())
     ray = b["ray"]
-    return "\n".join([
-        f"- Warm `qa.search` on the default corpus: {plain_s / search:.1f}× faster than the plain stack (p50 "
-        f"{_ms(search)} against {_ms(plain_s)} ms); `qa.ask` {plain_a / ask:.1f}× ({_ms(ask)} against {_ms(plain_a)} ms).",
-        f"- Chinese `qa.search` p50 {_ms(zh)} ms against English {_ms(search)} ms in the same run, {zh / search:.2f}× "
-        f"English (target ≤ 2×). The multilingual vectors add {b['build']['multilingual_s_per_1000_passages']:.0f} s "
-        "per 1,000 passages to a build here.",
-        f"- Cold `qa ask`: {cold['qa_ask']['median_s']:.1f} s median against {cold['plain_ask']['median_s']:.1f} s for the "
-        f"plain stack ({cold['plain_ask']['median_s'] / cold['qa_ask']['median_s']:.1f}×); peak memory "
-        f"{cold['qa_ask']['peak_rss_mb']:.0f} against {cold['plain_ask']['peak_rss_mb']:.0f} MB.",
-        f"- Vector search at {chosen['rows']:,} vectors, {chosen['kind'].upper()} nlist={chosen.get('nlist')} "
-        f"nprobe={chosen.get('nprobe')} (what qa builds at that size): p50 {row['p50_ms']:.2f} ms, recall@10 "
-        f"**{row['recall_at_10_real_q']:.3f} on the dev set's real questions** ({row['recall_at_10_synthetic_q']:.3f} "
-        "on synthetic queries, which flatter an index).",
-        f"- Storage backends at 10,000 passages (one search's seam calls, p50 / p95 ms): {seam}.",
-        f"- Ray on the same 2 cores, {ray['texts']} passages: plain {ray['plain_s']} s against {ray['ray_embed_s']} s "
-        f"through Ray Data, plus {ray['ray_init_s']} s to start the local cluster; largest vector difference "
-        f"{ray['max_abs_diff']:.1e}.",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                f"- Warm `qa.search` on the default corpus: {plain_s / search:.1f}× faster than the plain stack (p50 "
+                f"{_ms(search)} against {_ms(plain_s)} ms); `qa.ask` {plain_a / ask:.1f}× ({_ms(ask)} against {_ms(plain_a)} ms).",
+                f"- Chinese `qa.search` p50 {_ms(zh)} ms against English {_ms(search)} ms in the same run, {zh / search:.2f}× "
+                f"English (target ≤ 2×). The multilingual vectors add {b['build']['multilingual_s_per_1000_passages']:.0f} s "
+                "per 1,000 passages to a build here.",
+                f"- Cold `qa ask`: {cold['qa_ask']['median_s']:.1f} s median against {cold['plain_ask']['median_s']:.1f} s for the "
+                f"plain stack ({cold['plain_ask']['median_s'] / cold['qa_ask']['median_s']:.1f}×); peak memory "
+                f"{cold['qa_ask']['peak_rss_mb']:.0f} against {cold['plain_ask']['peak_rss_mb']:.0f} MB.",
+                f"- Vector search at {chosen['rows']:,} vectors, {chosen['kind'].upper()} nlist={chosen.get('nlist')} "
+                f"nprobe={chosen.get('nprobe')} (what qa builds at that size): p50 {row['p50_ms']:.2f} ms, recall@10 "
+                f"**{row['recall_at_10_real_q']:.3f} on the dev set's real questions** ({row['recall_at_10_synthetic_q']:.3f} "
+                "on synthetic queries, which flatter an index).",
+                f"- Storage backends at 10,000 passages (one search's seam calls, p50 / p95 ms): {seam}.",
+                f"- Ray on the same 2 cores, {ray['texts']} passages: plain {ray['plain_s']} s against {ray['ray_embed_s']} s "
+                f"through Ray Data, plus {ray['ray_init_s']} s to start the local cluster; largest vector difference "
+                f"{ray['max_abs_diff']:.1e}.",
+            ]
+        )
+        + "\n"
+    )
 
 
 def backends() -> str:
     """The backends table and the Ray overhead, from results/backends.json."""
     b = _load("backends.json")
-    lines = ["| passages | backend | publish s | dense top-50 | same, 1 of 20 documents | BM25 top-50 | rows by id "
-             "| one search's seam calls |", "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| passages | backend | publish s | dense top-50 | same, 1 of 20 documents | BM25 top-50 | rows by id "
+        "| one search's seam calls |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for size in b["backends"]:
         for engine, lat in size["latency"].items():
-            cells = [f"{lat[k]['p50_ms']:.2f} / {lat[k]['p95_ms']:.2f}"
-                     for k in ("dense", "dense_filtered", "lexical", "rows", "search_step")]
+            cells = [
+                f"{lat[k]['p50_ms']:.2f} / {lat[k]['p95_ms']:.2f}"
+                for k in ("dense", "dense_filtered", "lexical", "rows", "search_step")
+            ]
             lines.append(f"| {size['n']:,} | {engine} | {size['publish_s'][engine]:.1f} | " + " | ".join(cells) + " |")
     ray = b["ray"]
-    lines += ["", f"Ray, alternating with the plain embedder on the same 2 cores, {ray['texts']} passages, median of "
-              f"{ray['rounds']} runs: plain {ray['plain_s']} s; through Ray Data {ray['ray_embed_s']} s "
-              f"({ray['overhead']:+.0%}), plus {ray['ray_init_s']} s to start the local cluster; largest vector "
-              f"difference {ray['max_abs_diff']:.1e}."]
+    lines += [
+        "",
+        f"Ray, alternating with the plain embedder on the same 2 cores, {ray['texts']} passages, median of "
+        f"{ray['rounds']} runs: plain {ray['plain_s']} s; through Ray Data {ray['ray_embed_s']} s "
+        f"({ray['overhead']:+.0%}), plus {ray['ray_init_s']} s to start the local cluster; largest vector "
+        f"difference {ray['max_abs_diff']:.1e}.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -100,8 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         names = stale(text)
         if names:
-            print(f"README.md: figures out of date in {', '.join(names)}; run: python -m scripts.readme_figures",
-                  file=sys.stderr)
+            print(f"README.md: figures out of date in {', '.join(names)}; run: python -m scripts.readme_figures", file=sys.stderr)
         return 1 if names else 0
     README.write_text(render(text), encoding="utf-8")
     return 0

@@ -20,8 +20,17 @@ from qa.retrieve.fusion import Fusion  # noqa: E402
 from qa.retrieve.search import search  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
-SETS = ("gnuplot", "octave", "flex", "knot-dns", "debian-policy", "debian-edu-zh", "linuxcnc-zh", "install-guide-zh",
-        "cross-lingual")
+SETS = (
+    "gnuplot",
+    "octave",
+    "flex",
+    "knot-dns",
+    "debian-policy",
+    "debian-edu-zh",
+    "linuxcnc-zh",
+    "install-guide-zh",
+    "cross-lingual",
+)
 
 
 def main() -> None:
@@ -41,12 +50,24 @@ def main() -> None:
             for q in qs:
                 hits = search(gen, embedder, a.query(q.question, gen, 10), a.settings, Fusion(dense_weight=w))
                 ranks.append(next((h.rank for h in hits if contains_answer(h.text, q.answers)), None))
-            rows.append({"weight": w, "set": s, "n": len(qs), "r5": sum(r is not None and r <= 5 for r in ranks) / len(qs),
-                         "mrr": sum(1 / r for r in ranks if r) / len(qs)})
-    md = ["# Hybrid dense weight, per set (R@5 / MRR@10)", "",
-          f"`python -m scripts.sweep_fusion --corpus {args.corpus} --index {args.index}` (the review and all of "
-          "../shared/docs indexed together; the shipped weight is 0.45)", "",
-          "| weight | " + " | ".join(SETS) + " |", "|---|" + "---|" * len(SETS)]
+            rows.append(
+                {
+                    "weight": w,
+                    "set": s,
+                    "n": len(qs),
+                    "r5": sum(r is not None and r <= 5 for r in ranks) / len(qs),
+                    "mrr": sum(1 / r for r in ranks if r) / len(qs),
+                }
+            )
+    md = [
+        "# Hybrid dense weight, per set (R@5 / MRR@10)",
+        "",
+        f"`python -m scripts.sweep_fusion --corpus {args.corpus} --index {args.index}` (the review and all of "
+        "../shared/docs indexed together; the shipped weight is 0.45)",
+        "",
+        "| weight | " + " | ".join(SETS) + " |",
+        "|---|" + "---|" * len(SETS),
+    ]
     for w in args.weights:
         cells = [next(f"{r['r5']:.2f} / {r['mrr']:.2f}" for r in rows if r["weight"] == w and r["set"] == s) for s in SETS]
         md.append(f"| {w} | " + " | ".join(cells) + " |")

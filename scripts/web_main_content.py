@@ -61,21 +61,33 @@ def main() -> None:
             texts[f"{folder}/{p.name}"] = _norm(_text(after))
         answers = [(q["id"], a, q["doc"]) for q in map(json.loads, (EVAL / qset).read_text().splitlines()) for a in q["answers"]]
         missing = [(i, a) for i, a, doc in answers if _norm(a) not in texts.get(doc, "")]
-        report[folder] = {"pages": len(pages), "chars_before": before_chars, "chars_after": after_chars,
-                          "blocks_dropped": sum(dropped.values()), "most_dropped": dropped.most_common(8),
-                          "answer_strings": len(answers), "answers_missing": missing}
+        report[folder] = {
+            "pages": len(pages),
+            "chars_before": before_chars,
+            "chars_after": after_chars,
+            "blocks_dropped": sum(dropped.values()),
+            "most_dropped": dropped.most_common(8),
+            "answer_strings": len(answers),
+            "answers_missing": missing,
+        }
     (OUT / "web-main-content.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
-    lines = ["# Web pages without their menus: what the shared HTML manuals lose", "",
-             "Command: `python -m scripts.web_main_content` (before = the body read whole, nav and DocBook navigation "
-             "left out as before; after = qa/ingest/markup/boilerplate.py's main content).", "",
-             "| folder | pages | characters before | after | blocks dropped | answer strings of its set in the text |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "# Web pages without their menus: what the shared HTML manuals lose",
+        "",
+        "Command: `python -m scripts.web_main_content` (before = the body read whole, nav and DocBook navigation "
+        "left out as before; after = qa/ingest/markup/boilerplate.py's main content).",
+        "",
+        "| folder | pages | characters before | after | blocks dropped | answer strings of its set in the text |",
+        "|---|---|---|---|---|---|",
+    ]
     for folder, r in report.items():
-        lines.append(f"| {folder} | {r['pages']} | {r['chars_before']:,} | {r['chars_after']:,} | {r['blocks_dropped']} | "
-                     f"{r['answer_strings'] - len(r['answers_missing'])} / {r['answer_strings']} |")
+        lines.append(
+            f"| {folder} | {r['pages']} | {r['chars_before']:,} | {r['chars_after']:,} | {r['blocks_dropped']} | "
+            f"{r['answer_strings'] - len(r['answers_missing'])} / {r['answer_strings']} |"
+        )
     lines += ["", "Most dropped blocks (text, times):", ""]
     for folder, r in report.items():
-        lines.append(f"- {folder}: " + "; ".join(f"\"{t}\" ×{n}" for t, n in r["most_dropped"]))
+        lines.append(f"- {folder}: " + "; ".join(f'"{t}" ×{n}' for t, n in r["most_dropped"]))
     (OUT / "web-main-content.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -67,8 +67,9 @@ def corpus(tmp_path: Path) -> Path:
 def fake_assistant(tmp_path: Path, corpus: Path, fake_embedder: FakeEmbedder) -> Assistant:
     """An Assistant over a temporary corpus and index, using the fake embedder for builds and queries."""
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    return Assistant(settings, embedder=fake_embedder, build_embedder=lambda: fake_embedder,
-                     multilingual=FakeEmbedder())  # its own: tests count the MiniLM stand-in's calls
+    return Assistant(
+        settings, embedder=fake_embedder, build_embedder=lambda: fake_embedder, multilingual=FakeEmbedder()
+    )  # its own: tests count the MiniLM stand-in's calls
 
 
 @pytest.fixture(scope="session")

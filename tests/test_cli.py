@@ -16,16 +16,19 @@ from conftest import PROJECT, SEED
 from qa import Settings, cli
 from qa.ingest.documents import load_document
 
-SEED_TITLE = ("Strategic Research on Information Technology Promoting the Modernization of National Governance: "
-              "Postprint of the Academic Review from the S70th Xiangshan Science Conference")
+SEED_TITLE = (
+    "Strategic Research on Information Technology Promoting the Modernization of National Governance: "
+    "Postprint of the Academic Review from the S70th Xiangshan Science Conference"
+)
 QUESTION = "How many 5G base stations had China built by September 2023?"
 
 
 def qa_cli(*args: str, corpus: Path, index: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     env.update(QA_CORPUS_DIR=str(corpus), QA_INDEX_DIR=str(index), HF_HUB_OFFLINE="1")
-    return subprocess.run([sys.executable, "-m", "qa.cli", *args], cwd=PROJECT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "qa.cli", *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture
@@ -52,20 +55,34 @@ def test_ask_json_cites_the_answering_passage(seed_index):
     out = json.loads(proc.stdout)
     assert {"question", "supported", "verdict", "missing", "reason", "answer", "hits"} <= set(out)
     assert (out["question"], out["supported"], out["verdict"], out["missing"], len(out["hits"])) == (
-        QUESTION, True, "answered", [], 5)
+        QUESTION,
+        True,
+        "answered",
+        [],
+        5,
+    )
     assert [h["rank"] for h in out["hits"]] == [1, 2, 3, 4, 5]
     for h in out["hits"]:
         assert {"rank", "score", "text", "citation"} <= set(h)
-        assert set(h["citation"]) == {"source", "title", "section", "page", "page_range", "page_label", "page_range_labels",
-                                      "start", "end"}
+        assert set(h["citation"]) == {
+            "source",
+            "title",
+            "section",
+            "page",
+            "page_range",
+            "page_label",
+            "page_range_labels",
+            "start",
+            "end",
+        }
     first = out["hits"][0]
     c = first["citation"]
     assert (c["source"], c["title"], c["section"], c["page"]) == (SEED.name, SEED_TITLE, "1.3 Data Governance", None)
     assert "3.189 million" in first["text"]
     text = load_document(SEED, SEED.parent, Settings()).text
-    assert text[c["start"]:c["end"]] == first["text"]
+    assert text[c["start"] : c["end"]] == first["text"]
     assert "3.189 million" in out["answer"][0]["text"]
-    assert text[out["answer"][0]["start"]:out["answer"][0]["end"]] == out["answer"][0]["text"]
+    assert text[out["answer"][0]["start"] : out["answer"][0]["end"]] == out["answer"][0]["text"]
 
 
 @pytest.mark.model
@@ -78,8 +95,9 @@ def test_ask_text_output_lists_the_answer_and_citations(seed_index):
     assert "3.189 million" in lines[1] and lines[1].endswith("[1]")
     cited = [line for line in lines if re.match(r"\[\d\] ", line)]
     assert [line[:3] for line in cited] == ["[1]", "[2]", "[3]"]
-    assert re.fullmatch(re.escape(f"[1] {SEED_TITLE}, 1.3 Data Governance, {SEED.name}") +
-                        r" \(chars \d+-\d+, score \d\.\d{4}\)", cited[0])
+    assert re.fullmatch(
+        re.escape(f"[1] {SEED_TITLE}, 1.3 Data Governance, {SEED.name}") + r" \(chars \d+-\d+, score \d\.\d{4}\)", cited[0]
+    )
 
 
 @pytest.mark.model
@@ -88,8 +106,9 @@ def test_lang_zh_prints_the_labels_in_chinese_and_the_documents_as_written(seed_
     proc = qa_cli("--lang", "zh", "ask", QUESTION, "-k", "1", corpus=corpus, index=index)
     assert proc.returncode == 0, proc.stderr
     cited = [line for line in proc.stdout.splitlines() if line.startswith("[1] ")]
-    assert re.fullmatch(re.escape(f"[1] {SEED_TITLE}, 1.3 Data Governance, {SEED.name}") +
-                        r" \(字符 \d+-\d+, 得分 \d\.\d{4}\)", cited[0])
+    assert re.fullmatch(
+        re.escape(f"[1] {SEED_TITLE}, 1.3 Data Governance, {SEED.name}") + r" \(字符 \d+-\d+, 得分 \d\.\d{4}\)", cited[0]
+    )
 
 
 @pytest.mark.parametrize("command", [["ask", "What is IDex?"], ["index"]])
@@ -123,9 +142,11 @@ def test_indexing_a_corpus_of_unusable_files_names_them(tmp_path):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "notes.rtf").write_bytes(b"{\\rtf1 notes}")
     proc = qa_cli("index", "--quiet", corpus=tmp_path / "corpus", index=tmp_path / "index")
-    assert _one_error_line(proc) == ("qa: error: nothing to index (notes.rtf: unsupported file type .rtf; "
-                                     "supported: .txt, .md, .markdown, .pdf, .html, .htm, .xhtml, .epub, .docx, .odt, .odp, .png, .jpg, .jpeg); "
-                                     "the existing index is unchanged")
+    assert _one_error_line(proc) == (
+        "qa: error: nothing to index (notes.rtf: unsupported file type .rtf; "
+        "supported: .txt, .md, .markdown, .pdf, .html, .htm, .xhtml, .epub, .docx, .odt, .odp, .png, .jpg, .jpeg); "
+        "the existing index is unchanged"
+    )
 
 
 @pytest.mark.model
@@ -134,8 +155,10 @@ def test_index_prints_a_summary_and_then_reuses_what_it_embedded(real_index, tmp
     corpus.mkdir()
     (corpus / "owls.txt").write_text("Owl Field Notes\n\nBarn owls hunt voles at night. They nest in old barns.\n")
     shutil.copytree(real_index.index_path / "models", index / "models")  # the ONNX export: nothing to export again
-    summary = r"indexed (\d+) chunks in \d+\.\d s \((\d+) embedded, (\d+) new words\): (\d+) added, 0 updated, " \
-              r"0 removed, (\d+) unchanged, 0 skipped"
+    summary = (
+        r"indexed (\d+) chunks in \d+\.\d s \((\d+) embedded, (\d+) new words\): (\d+) added, 0 updated, "
+        r"0 removed, (\d+) unchanged, 0 skipped"
+    )
     first = qa_cli("index", "--quiet", corpus=corpus, index=index)
     assert first.returncode == 0, first.stderr
     chunks, embedded, words, added, unchanged = re.fullmatch(summary, first.stdout.strip()).groups()
@@ -147,12 +170,15 @@ def test_index_prints_a_summary_and_then_reuses_what_it_embedded(real_index, tmp
     assert json.loads(ask.stdout)["hits"][0]["citation"]["source"] == "owls.txt"
 
 
-@pytest.mark.parametrize("argv, paths, address", [
-    (["index"], [], None),  # no Ray: embed in this process
-    (["index", "--ray"], [], ""),  # a local Ray cluster
-    (["index", "--ray", "10.0.0.5:6379"], [], "10.0.0.5:6379"),
-    (["index", "docs/", "--ray=ray://head:10001"], ["docs/"], "ray://head:10001"),
-])
+@pytest.mark.parametrize(
+    "argv, paths, address",
+    [
+        (["index"], [], None),  # no Ray: embed in this process
+        (["index", "--ray"], [], ""),  # a local Ray cluster
+        (["index", "--ray", "10.0.0.5:6379"], [], "10.0.0.5:6379"),
+        (["index", "docs/", "--ray=ray://head:10001"], ["docs/"], "ray://head:10001"),
+    ],
+)
 def test_index_ray_takes_an_optional_cluster_address(argv, paths, address):
     args = cli.parser().parse_args(argv)
     assert (args.paths, args.ray) == (paths, address)

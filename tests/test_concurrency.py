@@ -19,8 +19,9 @@ QUESTIONS = [f"What did edition notes say about the {t}?" for t in TOPICS] + ["W
 def _write_edition(corpus, edition: int) -> None:
     """Every sentence of every document names the edition, so an answer shows which generation it came from."""
     for d in range(4):
-        sentences = [f"In edition {edition}, the {t} in region {d} was studied by team {d * 10 + i}."
-                     for i, t in enumerate(TOPICS)]
+        sentences = [
+            f"In edition {edition}, the {t} in region {d} was studied by team {d * 10 + i}." for i, t in enumerate(TOPICS)
+        ]
         (corpus / f"doc{d}.txt").write_text(f"Survey {d}\n\n" + " ".join(sentences) + "\n")
 
 
@@ -124,8 +125,12 @@ def test_real_model_queries_from_8_threads_during_a_rebuild(real_index, tmp_path
     copy = tmp_path / "index"
     shutil.copytree(real_index.index_path, copy)
     assistant = Assistant(real_index.with_(index_dir=copy))
-    questions = ["How many 5G base stations had China built?", "What is smart justice?",
-                 "How much did judges' workload drop?", "What is data governance?"]
+    questions = [
+        "How many 5G base stations had China built?",
+        "What is smart justice?",
+        "How much did judges' workload drop?",
+        "What is data governance?",
+    ]
     before = assistant.status().generation
     errors: list[BaseException] = []
     results: list[str] = []

@@ -16,8 +16,19 @@ PROJECT = Path(__file__).resolve().parent.parent
 # composes the stages; operations run it; the public API and the CLI face the user. Presentation (reflowed text,
 # Markdown, progress) needs only the foundation at run time, seeing results through their types; the CLI and the
 # page call it for Markdown, so that no result type calls back up into it.
-ORDER = {"foundation": 0, "present": 1, "ingest": 2, "embed": 3, "index": 4, "retrieve": 5, "answer": 6,
-         "evidence": 7, "assistant": 8, "ops": 9, "facade": 10}
+ORDER = {
+    "foundation": 0,
+    "present": 1,
+    "ingest": 2,
+    "embed": 3,
+    "index": 4,
+    "retrieve": 5,
+    "answer": 6,
+    "evidence": 7,
+    "assistant": 8,
+    "ops": 9,
+    "facade": 10,
+}
 STAGES = ["answer", "embed", "evidence", "index", "ingest", "ops", "present", "retrieve"]
 FOUNDATION = {"errors", "settings", "text", "serialize"}
 # The public modules the README documents beyond the foundation, each under its one name, in its stage.
@@ -70,7 +81,7 @@ def _imports(module: str, typing: bool = False) -> dict[str, list[str]]:
         if isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package[:len(package) - node.level + 1] + ([base] if base else []))
+                base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
             for alias in node.names:
                 if f"{base}.{alias.name}" in FILES:
                     found.setdefault(f"{base}.{alias.name}", [])
@@ -87,9 +98,23 @@ TYPED_GRAPH = {m: _imports(m, typing=True) for m in FILES}
 
 
 def test_the_public_api_is_the_verbs_settings_assistant_and_result_types():
-    assert sorted(qa.__all__) == ["Answer", "Assistant", "BuildReport", "Citation", "DocumentRecord", "Hit",
-                                  "IndexStatus", "PageView", "SUPPORTED_SUFFIXES", "Settings", "ask", "build_index",
-                                  "check_bytes", "content_hash", "search"]
+    assert sorted(qa.__all__) == [
+        "Answer",
+        "Assistant",
+        "BuildReport",
+        "Citation",
+        "DocumentRecord",
+        "Hit",
+        "IndexStatus",
+        "PageView",
+        "SUPPORTED_SUFFIXES",
+        "Settings",
+        "ask",
+        "build_index",
+        "check_bytes",
+        "content_hash",
+        "search",
+    ]
 
 
 def test_the_package_is_the_pipeline_stages_plus_the_top_level_modules():
@@ -119,8 +144,8 @@ def _cycles(graph: dict[str, dict[str, list[str]]]) -> list[list[str]]:
             elif n in stack:
                 low[m] = min(low[m], index[n])
         if low[m] == index[m]:
-            group = stack[stack.index(m):]
-            del stack[stack.index(m):]
+            group = stack[stack.index(m) :]
+            del stack[stack.index(m) :]
             if len(group) > 1:
                 groups.append(sorted(group))
 
@@ -139,19 +164,24 @@ def test_no_import_cycles_counting_typing_only_imports():
 
 
 def test_imports_flow_down_the_pipeline_never_up():
-    upward = sorted(f"{m} -> {n}" for m, deps in GRAPH.items() for n in deps
-                    if m.startswith("qa") and n != "qa" and _stage(n) > _stage(m))
+    upward = sorted(
+        f"{m} -> {n}" for m, deps in GRAPH.items() for n in deps if m.startswith("qa") and n != "qa" and _stage(n) > _stage(m)
+    )
     assert upward == []
 
 
 def test_the_library_never_imports_the_ui():
-    assert sorted(f"{m} -> {n}" for m, deps in GRAPH.items() for n in deps
-                  if m.startswith("qa") and n.startswith("ui")) == []
+    assert sorted(f"{m} -> {n}" for m, deps in GRAPH.items() for n in deps if m.startswith("qa") and n.startswith("ui")) == []
 
 
 def test_no_module_imports_another_modules_private_names():
-    private = sorted(f"{m} -> {n}.{name}" for m, deps in GRAPH.items() for n, names in deps.items()
-                     for name in names if name.startswith("_") and name != "__version__")
+    private = sorted(
+        f"{m} -> {n}.{name}"
+        for m, deps in GRAPH.items()
+        for n, names in deps.items()
+        for name in names
+        if name.startswith("_") and name != "__version__"
+    )
     assert private == []
 
 
@@ -170,7 +200,7 @@ def _module_names(module: str, tree: ast.Module) -> dict[str, str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package[:len(package) - node.level + 1] + ([base] if base else []))
+                base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
             for alias in node.names:
                 if f"{base}.{alias.name}" in FILES:
                     names[alias.asname or alias.name] = f"{base}.{alias.name}"
@@ -205,8 +235,11 @@ def _protocol_members() -> set[str]:
     for path in FILES.values():
         for node in ast.walk(ast.parse(path.read_text())):
             # A private protocol (serialize._Cited) only types one helper structurally; it is no seam.
-            if (isinstance(node, ast.ClassDef) and not node.name.startswith("_")
-                    and any("Protocol" in ast.unparse(b) for b in node.bases)):
+            if (
+                isinstance(node, ast.ClassDef)
+                and not node.name.startswith("_")
+                and any("Protocol" in ast.unparse(b) for b in node.bases)
+            ):
                 for item in node.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         members.add(item.name)
@@ -222,9 +255,15 @@ def test_no_getattr_or_hasattr_probes_a_protocol_member():
     probes = []
     for module, path in FILES.items():
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr")
-                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-                    and node.args[1].value in members and (module, node.args[1].value) not in PROBES_ALLOWED):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("getattr", "hasattr")
+                and len(node.args) >= 2
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value in members
+                and (module, node.args[1].value) not in PROBES_ALLOWED
+            ):
                 probes.append(f"{module}:{node.lineno} {ast.unparse(node)}")
     assert probes == []
 
@@ -243,8 +282,10 @@ def test_every_ingest_reader_implements_the_reader_interface_and_reads_its_own_s
     for reader in READERS:
         for method in ("name", "check", "read"):
             wanted = inspect.signature(getattr(Reader, method))
-            assert inspect.signature(getattr(type(reader), method)).parameters.keys() == wanted.parameters.keys(), \
-                (reader, method)
+            assert inspect.signature(getattr(type(reader), method)).parameters.keys() == wanted.parameters.keys(), (
+                reader,
+                method,
+            )
         assert reader.suffixes and all(s.startswith(".") and s == s.lower() for s in reader.suffixes)
         for suffix in reader.suffixes:
             assert reader_for(suffix) is reader

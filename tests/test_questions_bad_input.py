@@ -6,8 +6,10 @@ import pytest
 
 from qa.errors import InvalidQuestion, InvalidSetting
 
-NOTES = ("Mill notes\n\nThe windmill ground {n} sacks of flour each week. The miller sold the flour at the "
-         "Saturday market. In winter the sails were taken down for repairs.\n")
+NOTES = (
+    "Mill notes\n\nThe windmill ground {n} sacks of flour each week. The miller sold the flour at the "
+    "Saturday market. In winter the sails were taken down for repairs.\n"
+)
 
 
 @pytest.fixture
@@ -18,26 +20,32 @@ def indexed(fake_assistant, corpus):
     return fake_assistant
 
 
-@pytest.mark.parametrize("question, message", [
-    ("", "the question is empty"),
-    ("   \n\t  ", "the question is empty"),
-    ("\x00\x07\x1b\u200b\u2028", "the question is empty"),
-    ("flour " * 20_000, "119,999 characters long; the limit is 2,000"),
-    ("x" * 100_000, "100,000 characters long; the limit is 2,000"),
-    (None, "must be text, not NoneType"),
-    (b"bytes?", "must be text, not bytes"),
-])
+@pytest.mark.parametrize(
+    "question, message",
+    [
+        ("", "the question is empty"),
+        ("   \n\t  ", "the question is empty"),
+        ("\x00\x07\x1b\u200b\u2028", "the question is empty"),
+        ("flour " * 20_000, "119,999 characters long; the limit is 2,000"),
+        ("x" * 100_000, "100,000 characters long; the limit is 2,000"),
+        (None, "must be text, not NoneType"),
+        (b"bytes?", "must be text, not bytes"),
+    ],
+)
 def test_unusable_questions_are_refused_with_a_message(indexed, question, message):
     for call in (indexed.search, indexed.ask):
         with pytest.raises(InvalidQuestion, match=message):
             call(question)
 
 
-@pytest.mark.parametrize("question", [
-    "\x00How many\x07 sacks\x1b[31m of flour?\r\n",
-    "How many sacks of flour?\ud800",  # a lone surrogate, as invalid UTF-8 arrives from argv
-    "How\u200b many\u2028sacks of flour?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "\x00How many\x07 sacks\x1b[31m of flour?\r\n",
+        "How many sacks of flour?\ud800",  # a lone surrogate, as invalid UTF-8 arrives from argv
+        "How\u200b many\u2028sacks of flour?",
+    ],
+)
 def test_control_characters_are_dropped_and_the_question_answered(indexed, question):
     hits = indexed.search(question, k=3)
     assert hits and "flour" in hits[0].text

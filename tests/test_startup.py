@@ -19,16 +19,17 @@ def run_fresh(code: str, settings=None) -> dict:
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     if settings is not None:
         env |= {"QA_CORPUS_DIR": str(settings.corpus_dir), "QA_INDEX_DIR": str(settings.index_path)}
-    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_importing_qa_loads_no_model_runtime():
-    loaded = run_fresh("import sys, json, qa, qa.cli\n"
-                       "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-                       "('torch', 'transformers', 'sentence_transformers', 'onnxruntime'))))")
+    loaded = run_fresh(
+        "import sys, json, qa, qa.cli\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('torch', 'transformers', 'sentence_transformers', 'onnxruntime'))))"
+    )
     assert loaded == []
 
 
@@ -43,7 +44,8 @@ def test_answering_in_a_fresh_process_does_not_import_torch(real_index):
         "print(json.dumps({'supported': ans.supported, 'top': ans.hits[0].text, 'n': len(hits),\n"
         "                  'heavy': sorted(m for m in sys.modules if m.split('.')[0] in "
         f"{HEAVY!r})}}))",
-        real_index)
+        real_index,
+    )
     assert out["heavy"] == []
     assert out["supported"] and "5G" in out["top"] and out["n"] == 3
 
@@ -59,6 +61,7 @@ def test_cli_ask_in_a_fresh_process_does_not_import_torch(real_index):
         "print(json.dumps({'code': code, 'answer': json.loads(buf.getvalue()),\n"
         "                  'heavy': sorted(m for m in sys.modules if m.split('.')[0] in "
         f"{HEAVY!r})}}))",
-        real_index)
+        real_index,
+    )
     assert out["code"] == 0 and out["heavy"] == []
     assert out["answer"]["hits"]

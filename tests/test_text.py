@@ -20,14 +20,17 @@ from qa.text import (
 )
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("China's 5G base stations", {"china", "5g", "base", "stations"}),
-    ("3.189 million, 58.4%.", {"3.189", "million", "58.4"}),
-    ("IDex—the Beijing exchange", {"idex", "the", "beijing", "exchange"}),
-    ("run update-mime-database", {"run", "update-mime-database"}),
-    ("设置环境变量", {"设置", "环境变量"}),  # Chinese is written without spaces: jieba finds its words
-    ("", set()),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("China's 5G base stations", {"china", "5g", "base", "stations"}),
+        ("3.189 million, 58.4%.", {"3.189", "million", "58.4"}),
+        ("IDex—the Beijing exchange", {"idex", "the", "beijing", "exchange"}),
+        ("run update-mime-database", {"run", "update-mime-database"}),
+        ("设置环境变量", {"设置", "环境变量"}),  # Chinese is written without spaces: jieba finds its words
+        ("", set()),
+    ],
+)
 def test_words_are_lower_cased_with_numbers_and_compounds_kept_whole(text, expected):
     assert word_set(text) == expected
 
@@ -36,12 +39,15 @@ def test_tokens_keep_case_and_percent_signs_for_the_answer_checks():
     assert tokens("Accuracy rose to 58.4% in 2023.") == ["Accuracy", "rose", "to", "58.4%", "in", "2023"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("How many base stations?", {"base", "station"}),
-    ("Judges' workloads dropped by 30%", {"judg", "workload", "drop", "30"}),
-    ("数据治理", {"数据", "治理"}),  # Chinese: jieba's words, not single characters
-    ("What is the?", set()),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("How many base stations?", {"base", "station"}),
+        ("Judges' workloads dropped by 30%", {"judg", "workload", "drop", "30"}),
+        ("数据治理", {"数据", "治理"}),  # Chinese: jieba's words, not single characters
+        ("What is the?", set()),
+    ],
+)
 def test_content_terms_are_stems_of_the_words_that_are_not_stop_words(text, expected):
     assert content_terms(text) == expected
 
@@ -53,27 +59,34 @@ def test_one_stemmer_and_one_stop_list_for_matching_and_for_bm25():
     assert [stem(w) for w in ("owls", "nesting", "workloads")] == terms("owls nesting workloads")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("系统调用的手册页放在手册的第几章节？", True),
-    ("MAN_DISABLE_SECCOMP 这个环境变量是干什么的？", True),
-    ("--no-subpages 选项有什么用？", True),
-    ("How many 5G base stations had China built?", False),
-    ("What does 法院 mean in this review?", False),
-    ("", False),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("系统调用的手册页放在手册的第几章节？", True),
+        ("MAN_DISABLE_SECCOMP 这个环境变量是干什么的？", True),
+        ("--no-subpages 选项有什么用？", True),
+        ("How many 5G base stations had China built?", False),
+        ("What does 法院 mean in this review?", False),
+        ("", False),
+    ],
+)
 def test_a_text_is_chinese_when_its_characters_outnumber_its_latin_words(text, expected):
     assert is_cjk(text) is expected
 
 
-@pytest.mark.parametrize("text", [
-    "How many 5G base stations had China built?",
-    "Smart justice systems reduced judges' workload by a third, according to the court reports.",
-    "the of and",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How many 5G base stations had China built?",
+        "Smart justice systems reduced judges' workload by a third, according to the court reports.",
+        "the of and",
+        "",
+    ],
+)
 def test_english_terms_are_exactly_bm25s_own(text):
-    expected = bm25s.tokenize([text], stopwords="en", stemmer=__import__("Stemmer").Stemmer("english").stemWords,
-                              return_ids=False, show_progress=False)[0]
+    expected = bm25s.tokenize(
+        [text], stopwords="en", stemmer=__import__("Stemmer").Stemmer("english").stemWords, return_ids=False, show_progress=False
+    )[0]
     assert terms(text) == expected
 
 
@@ -88,8 +101,11 @@ def test_mixed_text_keeps_its_english_terms_and_adds_chinese_words():
 
 
 def test_bm25_finds_a_chinese_passage_by_a_word_inside_a_longer_run():
-    texts = ["如果设置了 $MANWIDTH，它的值将用作手册页格式化时的每行长度。", "man 命令结束时返回状态码。",
-             "Smart courts reduced the workload."]
+    texts = [
+        "如果设置了 $MANWIDTH，它的值将用作手册页格式化时的每行长度。",
+        "man 命令结束时返回状态码。",
+        "Smart courts reduced the workload.",
+    ]
     index = Bm25Index.build(texts)
     _, rows = index.search("格式化的行长度是多少", 3)
     assert rows.tolist()[0] == 0

@@ -61,8 +61,12 @@ class ChatApp(evidence_events.EvidenceEvents):
         keep = [s for s in (selected or []) if s in choices]
         refused = status.refused if status is not None else None
         note = " ".join(x for x in (note, self._pending_note(set(choices), lang, refused)) if x) or None
-        return (render.status_html(status, error, note, lang), render.documents_html(docs, lang),
-                gr.CheckboxGroup(choices=choices, value=keep), examples.examples_html(self.assistant, choices, lang))
+        return (
+            render.status_html(status, error, note, lang),
+            render.documents_html(docs, lang),
+            gr.CheckboxGroup(choices=choices, value=keep),
+            examples.examples_html(self.assistant, choices, lang),
+        )
 
     def load_panels(self, selected: list[str] | None, http: gr.Request | None = None):
         """The panels in the browser's language, when a page opens, and the words gradio's controls are relabelled with."""
@@ -77,8 +81,13 @@ class ChatApp(evidence_events.EvidenceEvents):
             notes.append(t(lang, "build_running"))
         missing, kept_out = corpus_state(self.settings.corpus_dir, indexed, refused)
         if kept_out:
-            notes.append(t(lang, "refused_by_build", files="; ".join(f"{shown_name(s)} ({messages.sentence(lang, r)})"
-                                                            for s, r in kept_out[:10])))
+            notes.append(
+                t(
+                    lang,
+                    "refused_by_build",
+                    files="; ".join(f"{shown_name(s)} ({messages.sentence(lang, r)})" for s, r in kept_out[:10]),
+                )
+            )
         if missing:
             shown = ", ".join(missing[:10])
             if len(missing) > 10:
@@ -87,8 +96,15 @@ class ChatApp(evidence_events.EvidenceEvents):
         return " ".join(notes) or None
 
     # --- chat ---------------------------------------------------------------------------------------
-    def respond(self, question: str, history: list | None, k: float, sources: list[str] | None,
-                mode: str = "hybrid", http: gr.Request | None = None):
+    def respond(
+        self,
+        question: str,
+        history: list | None,
+        k: float,
+        sources: list[str] | None,
+        mode: str = "hybrid",
+        http: gr.Request | None = None,
+    ):
         """Append the question and its cited answer to the chat; clear the question box."""
         lang = render.language(http)
         history = list(history or [])
@@ -99,8 +115,7 @@ class ChatApp(evidence_events.EvidenceEvents):
         shown = text if len(text) <= limit else text[:limit] + "…"
         history.append({"role": "user", "content": render.question_html(shown)})
         try:
-            ans = self.assistant.ask(text, k=int(k), mode=mode or "hybrid",
-                                     sources=list(sources) if sources else None)
+            ans = self.assistant.ask(text, k=int(k), mode=mode or "hybrid", sources=list(sources) if sources else None)
             reply = render.answer_html(ans, self.assistant.context, lang)
         except (qa.errors.QAError, OSError) as exc:
             reply = render.error_html(self.explain(exc, lang=lang), lang)
@@ -114,12 +129,16 @@ class ChatApp(evidence_events.EvidenceEvents):
     @staticmethod
     def _progress(progress, lang: str, first: float = 0.0, share: float = 1.0):
         """A build progress callback drawing "Embedding passages 120 of 400" in lang, on [first, first+share]."""
+
         def cb(stage: str, done: int, total: int) -> None:
             lo, hi, _ = STAGES.get(stage, (0.0, 1.0, stage))
             label = t(lang, f"stage_{stage}") if f"stage_{stage}" in messages.EN else stage
             part = done / total if total else 1.0
-            progress(first + share * (lo + (hi - lo) * part),
-                     desc=t(lang, "progress", stage=label, done=messages.number(done), total=messages.number(total)))
+            progress(
+                first + share * (lo + (hi - lo) * part),
+                desc=t(lang, "progress", stage=label, done=messages.number(done), total=messages.number(total)),
+            )
+
         return cb
 
     def _build(self, progress, lang: str = "en", first: float = 0.0) -> tuple["qa.BuildReport | None", str | None, bool]:
@@ -144,8 +163,10 @@ class ChatApp(evidence_events.EvidenceEvents):
         lang = render.language(http)
         yield gr.skip(), self._building_status(lang), gr.skip(), gr.skip(), gr.skip()
         report, error, _ = self._build(progress, lang)
-        yield (render.build_report_html([], [], report, error, lang, entry=render.report_entry()),
-               *self.panels(selected=selected, lang=lang))
+        yield (
+            render.build_report_html([], [], report, error, lang, entry=render.report_entry()),
+            *self.panels(selected=selected, lang=lang),
+        )
 
     def add_files(self, files, selected: list[str] | None, progress=gr.Progress(), http: gr.Request | None = None):
         """Store uploaded files in the corpus folder under safe names, then rebuild incrementally."""
@@ -168,8 +189,14 @@ class ChatApp(evidence_events.EvidenceEvents):
                 uploads.discard_temporary(path)
         report, error, busy = None, None, False
         if saved:
-            yield (render.build_report_html(saved, refused, None, lang=lang, accepted=accepted, entry=entry),
-                   self._building_status(lang), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+            yield (
+                render.build_report_html(saved, refused, None, lang=lang, accepted=accepted, entry=entry),
+                self._building_status(lang),
+                gr.skip(),
+                gr.skip(),
+                gr.skip(),
+                gr.skip(),
+            )
             report, error, busy = self._build(progress, lang, first=0.1)
         if error and created and not busy:
             # A failed build (full or read-only disk) does not leave new files in the corpus unindexed;
@@ -182,8 +209,11 @@ class ChatApp(evidence_events.EvidenceEvents):
                 Path(self.settings.corpus_dir, skip.source).unlink(missing_ok=True)
                 i = created[skip.source]
                 saved[i] = (saved[i][0], t(lang, "removed_again_skipped", said=saved[i][1]))
-        yield (render.build_report_html(saved, refused, report, error, lang, accepted, entry=entry),
-               *self.panels(selected=selected, lang=lang), None)
+        yield (
+            render.build_report_html(saved, refused, report, error, lang, accepted, entry=entry),
+            *self.panels(selected=selected, lang=lang),
+            None,
+        )
 
     # --- API ----------------------------------------------------------------------------------------
     def _call(self, run, k, sources, mode):
@@ -197,14 +227,14 @@ class ChatApp(evidence_events.EvidenceEvents):
 
     def api_search(self, question: str, k: int = 5, sources: list[str] | None = None, mode: str = "hybrid") -> dict:
         """The k best passages for the question, best first, each with its citation."""
-        hits = self._call(lambda k, src, mode: self.assistant.search(question, k=k, sources=src, mode=mode),
-                          k, sources, mode)
+        hits = self._call(lambda k, src, mode: self.assistant.search(question, k=k, sources=src, mode=mode), k, sources, mode)
         return dict(search_dict(question, hits))
 
     def api_ask(self, question: str, k: int = 5, sources: list[str] | None = None, mode: str = "hybrid") -> dict:
         """Answer sentences, the hits behind them and whether the documents answer: the JSON of `qa ask --json`."""
-        return self._call(lambda k, src, mode: self.assistant.ask(question, k=k, sources=src, mode=mode).to_dict(),
-                          k, sources, mode)
+        return self._call(
+            lambda k, src, mode: self.assistant.ask(question, k=k, sources=src, mode=mode).to_dict(), k, sources, mode
+        )
 
 
 def build_app(assistant: qa.Assistant | None = None, web: WebSettings | None = None) -> gr.Blocks:
@@ -215,27 +245,50 @@ def build_app(assistant: qa.Assistant | None = None, web: WebSettings | None = N
     app = ChatApp(assistant or qa.Assistant.shared(), web)
     i18n = gr.I18n(**render.translations(app.upload_limit))
     # delete_cache: temporary uploads older than an hour are removed every ten minutes (ui/limits.py caps their total).
-    with gr.Blocks(title=t("en", "tab_title"), analytics_enabled=False,  # retitled in the page's language (evidence.js)
-                   delete_cache=(600, 3600)) as demo:
+    with gr.Blocks(
+        title=t("en", "tab_title"),
+        analytics_enabled=False,  # retitled in the page's language (evidence.js)
+        delete_cache=(600, 3600),
+    ) as demo:
         gr.Markdown(i18n("heading"), elem_id="heading")
         with gr.Row(elem_id="main-row"):
             with gr.Column(scale=3, min_width=300):
                 # buttons=[]: gradio's own copy button copied the reply's HTML; "Copy with sources" copies Markdown.
-                chat = gr.Chatbot(elem_id="chat", label=i18n("title"), show_label=False, height="auto",
-                                  latex_delimiters=[], autoscroll=False, buttons=[],
-                                  feedback_options=None, sanitize_html=True, render_markdown=True,
-                                  placeholder=i18n("chat_placeholder"))  # type: ignore[arg-type]  # gradio takes I18nData
-                question = gr.Textbox(elem_id="question", label=i18n("question_label"), show_label=False, lines=1, max_lines=4,
-                                      max_length=app.settings.max_question_chars,
-                                      submit_btn=i18n("ask"),  # type: ignore[arg-type]  # gradio takes I18nData
-                                      placeholder=i18n("question_placeholder"), autofocus=True)
+                chat = gr.Chatbot(
+                    elem_id="chat",
+                    label=i18n("title"),
+                    show_label=False,
+                    height="auto",
+                    latex_delimiters=[],
+                    autoscroll=False,
+                    buttons=[],
+                    feedback_options=None,
+                    sanitize_html=True,
+                    render_markdown=True,
+                    placeholder=i18n("chat_placeholder"),  # type: ignore[arg-type]  # gradio takes I18nData
+                )
+                question = gr.Textbox(
+                    elem_id="question",
+                    label=i18n("question_label"),
+                    show_label=False,
+                    lines=1,
+                    max_lines=4,
+                    max_length=app.settings.max_question_chars,
+                    submit_btn=i18n("ask"),  # type: ignore[arg-type]  # gradio takes I18nData
+                    placeholder=i18n("question_placeholder"),
+                    autofocus=True,
+                )
                 gr.Markdown(i18n("examples"), elem_id="examples-label")
                 examples_box = gr.HTML(elem_id="examples")
                 with gr.Row(elem_id="options-row"):
                     k = gr.Slider(1, 20, value=5, step=1, label=i18n("k"), elem_id="k")
                     sources = gr.CheckboxGroup([], label=i18n("sources"), elem_id="sources")
-                mode = gr.Radio([(i18n("mode_hybrid"), "hybrid"), (i18n("mode_dense"), "dense"),
-                                 (i18n("mode_bm25"), "bm25")], value="hybrid", label=i18n("mode"), elem_id="mode")
+                mode = gr.Radio(
+                    [(i18n("mode_hybrid"), "hybrid"), (i18n("mode_dense"), "dense"), (i18n("mode_bm25"), "bm25")],
+                    value="hybrid",
+                    label=i18n("mode"),
+                    elem_id="mode",
+                )
             with gr.Column(scale=2, min_width=300):
                 pageview = gr.HTML(elem_id="pageview")
                 # Hidden but present: the view's Back button, Escape and the browser's back click it (assets/evidence.js).
@@ -267,19 +320,60 @@ def build_app(assistant: qa.Assistant | None = None, web: WebSettings | None = N
                 words = gr.HTML(elem_id="qa-words", visible="hidden")
 
         # After a reply, the chat (not the page) scrolls so that the new question sits at its top.
-        question.submit(app.respond, [question, chat, k, sources, mode], [chat, question], api_visibility="private",
-                        concurrency_limit=app.workers, concurrency_id="ask").then(None, js=asset("scroll_to_question.js"))
+        question.submit(
+            app.respond,
+            [question, chat, k, sources, mode],
+            [chat, question],
+            api_visibility="private",
+            concurrency_limit=app.workers,
+            concurrency_id="ask",
+        ).then(None, js=asset("scroll_to_question.js"))
         # An example asks its question at once (the button's value is the question; see assets/evidence.js).
-        example_go.click(app.respond, [request, chat, k, sources, mode], [chat, question], api_visibility="private",
-                         js="(r, c, k, s, m) => [window.__qaRequest || '', c, k, s, m]",
-                         concurrency_limit=app.workers, concurrency_id="ask").then(None, js=asset("scroll_to_question.js"))
+        example_go.click(
+            app.respond,
+            [request, chat, k, sources, mode],
+            [chat, question],
+            api_visibility="private",
+            js="(r, c, k, s, m) => [window.__qaRequest || '', c, k, s, m]",
+            concurrency_limit=app.workers,
+            concurrency_id="ask",
+        ).then(None, js=asset("scroll_to_question.js"))
         panel_outputs = [status, docs, sources, examples_box]
-        rebuild.click(app.rebuild, [sources], [report, *panel_outputs], api_visibility="private",
-                      concurrency_limit=1, concurrency_id="build", show_progress_on=[working])
-        upload.upload(app.add_files, [upload, sources], [report, *panel_outputs, upload], api_visibility="private",
-                      concurrency_limit=1, concurrency_id="build", show_progress_on=[working])
-        evidence_events.connect(demo, app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box,
-                                remove_yes, remove_no, pending, report, panel_outputs, sources)
+        rebuild.click(
+            app.rebuild,
+            [sources],
+            [report, *panel_outputs],
+            api_visibility="private",
+            concurrency_limit=1,
+            concurrency_id="build",
+            show_progress_on=[working],
+        )
+        upload.upload(
+            app.add_files,
+            [upload, sources],
+            [report, *panel_outputs, upload],
+            api_visibility="private",
+            concurrency_limit=1,
+            concurrency_id="build",
+            show_progress_on=[working],
+        )
+        evidence_events.connect(
+            demo,
+            app,
+            pageview,
+            page_close,
+            request,
+            page_go,
+            remove_go,
+            confirm,
+            confirm_box,
+            remove_yes,
+            remove_no,
+            pending,
+            report,
+            panel_outputs,
+            sources,
+        )
         demo.load(app.load_panels, [sources], [*panel_outputs, words], api_visibility="private")
         gr.api(app.api_search, api_name="search", concurrency_limit=app.workers, concurrency_id="ask")
         gr.api(app.api_ask, api_name="ask", concurrency_limit=app.workers, concurrency_id="ask")
@@ -288,8 +382,15 @@ def build_app(assistant: qa.Assistant | None = None, web: WebSettings | None = N
     return demo
 
 
-def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True, expose: bool = False,
-           auth: list[tuple[str, str]] | None = None) -> str:
+def launch(
+    demo: gr.Blocks,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    block: bool = True,
+    expose: bool = False,
+    auth: list[tuple[str, str]] | None = None,
+) -> str:
     """Start the server (ui/server.py: bounded queue, request limits, login); returns its URL."""
-    return server.launch(demo, host, port, block=block, expose=expose, auth=auth,
-                         css=asset("page.css") + asset("evidence.css"), i18n=demo.qa_i18n)  # type: ignore[attr-defined]
+    css = asset("page.css") + asset("evidence.css")
+    i18n = demo.qa_i18n  # type: ignore[attr-defined]
+    return server.launch(demo, host, port, block=block, expose=expose, auth=auth, css=css, i18n=i18n)

@@ -18,11 +18,14 @@ t = messages.text
 # and removals go to the server through a hidden button whose event reads the request the listener left.
 READ_REQUEST = "(x) => [window.__qaRequest || '']"
 # Bring what answers the reader's click into view, where it opened (the confirmation; the newest report).
-SHOW_CONFIRM = ("() => setTimeout(() => { const b = document.querySelector('#remove-confirm-box'); "
-                "if (b) b.scrollIntoView({block: 'center', behavior: 'instant'}); }, 50)")
-SHOW_REPORT = ("() => setTimeout(() => { const r = document.querySelector('#reports .qa-report-box'); "
-               "if (r) r.scrollIntoView({block: 'nearest', behavior: 'instant'}); }, 100)")
-
+SHOW_CONFIRM = (
+    "() => setTimeout(() => { const b = document.querySelector('#remove-confirm-box'); "
+    "if (b) b.scrollIntoView({block: 'center', behavior: 'instant'}); }, 50)"
+)
+SHOW_REPORT = (
+    "() => setTimeout(() => { const r = document.querySelector('#reports .qa-report-box'); "
+    "if (r) r.scrollIntoView({block: 'nearest', behavior: 'instant'}); }, 100)"
+)
 
 
 def page_request(raw: str) -> tuple[str, int, int, int, int]:
@@ -52,19 +55,25 @@ def page_view_html(view: "qa.PageView", rank: int = 0, lang: str = "en", label: 
     data = base64.b64encode(view.png).decode("ascii")
     marks = "".join(
         f'<div class="qa-page-mark" style="left:{100 * x:.3f}%;top:{100 * y:.3f}%;width:{100 * w:.3f}%;'
-        f'height:{100 * h:.3f}%"></div>' for x, y, w, h in view.mark_fractions())
+        f'height:{100 * h:.3f}%"></div>'
+        for x, y, w, h in view.mark_fractions()
+    )
     note = t(lang, "marked", rank=rank) if view.marks and rank else t(lang, "not_marked") if not view.marks else ""
     shown = t(lang, "page_label", label=label, page=int(view.page)) if label else t(lang, "page", page=int(view.page))
     title = t(lang, "page_of", page=shown, source=view.source)
-    tools = "".join(f'<button type="button" class="qa-zoom" value="{v}" title="{esc(t(lang, key))}">{label}</button>'
-                    for v, key, label in (("out", "zoom_out", "−"), ("fit", "fit", "↔"), ("in", "zoom_in", "+")))
-    return (f'<div class="qa-pageview" role="dialog" aria-label="{esc(title)}" data-source="{esc(view.source)}" '
-            f'data-page="{int(view.page)}" data-width="{view.width:.2f}" data-height="{view.height:.2f}">'
-            f'<div class="qa-page-bar"><button type="button" class="qa-back">← {esc(t(lang, "back"))}</button>'
-            f'<span class="qa-page-title"><b>{esc(title)}</b>{esc(t(lang, "colon")) + esc(note) if note else ""}</span>'
-            f'<span class="qa-zooms">{tools}</span></div>'
-            f'<div class="qa-page-scroll"><div class="qa-page"><img class="qa-page-img" '
-            f'alt="{esc(title)}" src="data:image/png;base64,{data}">{marks}</div></div></div>')
+    tools = "".join(
+        f'<button type="button" class="qa-zoom" value="{v}" title="{esc(t(lang, key))}">{label}</button>'
+        for v, key, label in (("out", "zoom_out", "−"), ("fit", "fit", "↔"), ("in", "zoom_in", "+"))
+    )
+    return (
+        f'<div class="qa-pageview" role="dialog" aria-label="{esc(title)}" data-source="{esc(view.source)}" '
+        f'data-page="{int(view.page)}" data-width="{view.width:.2f}" data-height="{view.height:.2f}">'
+        f'<div class="qa-page-bar"><button type="button" class="qa-back">← {esc(t(lang, "back"))}</button>'
+        f'<span class="qa-page-title"><b>{esc(title)}</b>{esc(t(lang, "colon")) + esc(note) if note else ""}</span>'
+        f'<span class="qa-zooms">{tools}</span></div>'
+        f'<div class="qa-page-scroll"><div class="qa-page"><img class="qa-page-img" '
+        f'alt="{esc(title)}" src="data:image/png;base64,{data}">{marks}</div></div></div>'
+    )
 
 
 def page_error_html(source: str, page: int, reason: str, lang: str = "en") -> str:

@@ -30,8 +30,9 @@ class EvidenceEvents:
         source, page = "?", 0
         try:
             source, page, start, end, rank = evidence.page_request(request)
-            html = evidence.page_view_html(self.assistant.page_view(source, page, start, end), rank, lang,
-                                           evidence.page_label(request))
+            html = evidence.page_view_html(
+                self.assistant.page_view(source, page, start, end), rank, lang, evidence.page_label(request)
+            )
         except qa.errors.QAError as exc:
             html = evidence.page_error_html(source, page, messages.sentence(lang, str(exc)).rstrip(".。"), lang)
         return html, gr.skip()  # the view's own Back button, Escape or the browser's back closes it
@@ -61,22 +62,54 @@ class EvidenceEvents:
         except Exception as exc:  # the status must never keep saying "Rebuilding" after a failure
             report, error = None, messages.text(lang, "not_removed", source=source, reason=self.explain(exc, "corpus", lang))
         done = [messages.text(lang, "removed", source=source)] if report is not None else []
-        yield (render.build_report_html([], [], report, error, lang, entry=entry, done=done),
-               *self.panels(selected=selected, lang=lang), hide, None)
+        yield (
+            render.build_report_html([], [], report, error, lang, entry=entry, done=done),
+            *self.panels(selected=selected, lang=lang),
+            hide,
+            None,
+        )
 
 
-def connect(demo, app, pageview, page_close, request, page_go, remove_go, confirm, confirm_box, remove_yes, remove_no,
-            pending, report, panel_outputs, sources) -> None:
+def connect(
+    demo,
+    app,
+    pageview,
+    page_close,
+    request,
+    page_go,
+    remove_go,
+    confirm,
+    confirm_box,
+    remove_yes,
+    remove_no,
+    pending,
+    report,
+    panel_outputs,
+    sources,
+) -> None:
     """Wire the evidence components' events (inside the Blocks context)."""
     demo.load(None, None, None, js=asset("evidence.js"), api_visibility="private")  # the listener behind the HTML buttons
-    page_go.click(app.show_page, [request], [pageview, page_close], js=evidence.READ_REQUEST,
-                  api_visibility="private", concurrency_limit=2, concurrency_id="pages").then(
-        None, js="() => window.__qaShowMark && window.__qaShowMark()")
+    page_go.click(
+        app.show_page,
+        [request],
+        [pageview, page_close],
+        js=evidence.READ_REQUEST,
+        api_visibility="private",
+        concurrency_limit=2,
+        concurrency_id="pages",
+    ).then(None, js="() => window.__qaShowMark && window.__qaShowMark()")
     page_close.click(lambda: ("", gr.skip()), None, [pageview, page_close], api_visibility="private")
     # The confirmation opens under the documents list: it is brought into view, so that Remove never seems to do nothing.
-    remove_go.click(app.ask_remove, [request], [pending, confirm, confirm_box], js=evidence.READ_REQUEST,
-                    api_visibility="private").then(None, js=evidence.SHOW_CONFIRM)
+    remove_go.click(
+        app.ask_remove, [request], [pending, confirm, confirm_box], js=evidence.READ_REQUEST, api_visibility="private"
+    ).then(None, js=evidence.SHOW_CONFIRM)
     remove_no.click(lambda: (None, gr.Column(visible=False)), None, [pending, confirm_box], api_visibility="private")
-    remove_yes.click(app.remove, [pending, sources], [report, *panel_outputs, confirm_box, pending],
-                     api_visibility="private", concurrency_limit=1, concurrency_id="build",
-                     show_progress_on=[confirm]).then(None, js=evidence.SHOW_REPORT)
+    remove_yes.click(
+        app.remove,
+        [pending, sources],
+        [report, *panel_outputs, confirm_box, pending],
+        api_visibility="private",
+        concurrency_limit=1,
+        concurrency_id="build",
+        show_progress_on=[confirm],
+    ).then(None, js=evidence.SHOW_REPORT)

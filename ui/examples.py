@@ -12,9 +12,12 @@ from .render import esc
 
 MAX_EXAMPLES = 4
 # Headings that name a part of the book, not a subject to ask about.
-_GENERIC = re.compile(r"^(contents|table of contents|index|references|bibliography|preface|foreword|acknowledg\w*|"
-                      r"appendix|copyright|license|licence|abstract|introduction|summary|glossary|notes?|"
-                      r"目录|索引|参考文献|前言|序言|致谢|附录|版权|许可|摘要|简介|概述)$", re.IGNORECASE)
+_GENERIC = re.compile(
+    r"^(contents|table of contents|index|references|bibliography|preface|foreword|acknowledg\w*|"
+    r"appendix|copyright|license|licence|abstract|introduction|summary|glossary|notes?|"
+    r"目录|索引|参考文献|前言|序言|致谢|附录|版权|许可|摘要|简介|概述)$",
+    re.IGNORECASE,
+)
 
 
 def _subject(title: str) -> str | None:
@@ -42,7 +45,7 @@ def questions(titles_by_document: list[list[str]], limit: int = MAX_EXAMPLES, la
     for titles in titles_by_document:
         subjects = list(dict.fromkeys(s for s in map(_subject, titles) if s))
         step = max(1, len(subjects) // limit)
-        spread = subjects[step // 2::step]
+        spread = subjects[step // 2 :: step]
         own = [x for x in spread if _chinese(x) == (lang == "zh")]
         pools.append(own)
         others.append([x for x in spread if x not in own])
@@ -71,5 +74,6 @@ def section_titles(assistant: "qa.Assistant", sources: list[str]) -> list[list[s
 def examples_html(assistant: "qa.Assistant", sources: list[str], lang: str = "en") -> str:
     """The example questions as buttons that ask them (assets/evidence.js sends them to the chat)."""
     asked = questions(section_titles(assistant, sources), lang=lang)
-    return "".join(f'<button type="button" class="qa-example" value="{html.escape(q, quote=True)}">{esc(q)}</button>'
-                   for q in asked)
+    return "".join(
+        f'<button type="button" class="qa-example" value="{html.escape(q, quote=True)}">{esc(q)}</button>' for q in asked
+    )

@@ -78,8 +78,7 @@ class Watched:
     """One request between the app and the client: its body counted against the limit as it streams, and a
     queue's 503 held back (queue_size given) to be answered with a sentence and Retry-After."""
 
-    def __init__(self, receive: Callable, send: Callable, limit: int, cors: list[tuple[bytes, bytes]],
-                 queue_size: int | None):
+    def __init__(self, receive: Callable, send: Callable, limit: int, cors: list[tuple[bytes, bytes]], queue_size: int | None):
         self._receive, self._send, self.limit, self.cors, self.queue_size = receive, send, limit, cors, queue_size
         self.read = 0
         self.over = False
@@ -157,31 +156,46 @@ def replay(body: bytes, receive: Callable) -> Callable:
 
 
 def cors_headers(origin: str, headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
-    out = [(b"access-control-allow-origin", origin.encode("latin-1")), (b"access-control-allow-credentials", b"true"),
-           (b"vary", b"Origin")]
+    out = [
+        (b"access-control-allow-origin", origin.encode("latin-1")),
+        (b"access-control-allow-credentials", b"true"),
+        (b"vary", b"Origin"),
+    ]
     if "access-control-request-method" in headers:
-        out += [(b"access-control-allow-methods", b"GET, POST, OPTIONS"),
-                (b"access-control-allow-headers",
-                 headers.get("access-control-request-headers", "content-type").encode("latin-1"))]
+        out += [
+            (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
+            (b"access-control-allow-headers", headers.get("access-control-request-headers", "content-type").encode("latin-1")),
+        ]
     return out
 
 
 def too_large(what: str, size: int, limit: int, exact: bool) -> str:
-    return (f"The request is too large: {what} may be at most {limit / MIB:.1f} MiB and this one is "
-            f"{'' if exact else 'over '}{size / MIB:.1f} MiB; send a smaller file or fewer files at once.")
+    return (
+        f"The request is too large: {what} may be at most {limit / MIB:.1f} MiB and this one is "
+        f"{'' if exact else 'over '}{size / MIB:.1f} MiB; send a smaller file or fewer files at once."
+    )
 
 
 def busy(original: bytes, queue_size: int) -> str:
     if b"stopped" in original.lower():
         return "The server's request queue is restarting; try again in a few seconds."
-    return (f"The server is busy: all {queue_size} places in its queue are taken; try again in a few seconds.")
+    return f"The server is busy: all {queue_size} places in its queue are taken; try again in a few seconds."
 
 
-async def reply(send: Callable[[Message], Awaitable[None]], status: int, detail: Any, key: str | None = "detail",
-                 extra: Sequence[tuple[bytes, bytes]] = ()) -> None:
+async def reply(
+    send: Callable[[Message], Awaitable[None]],
+    status: int,
+    detail: Any,
+    key: str | None = "detail",
+    extra: Sequence[tuple[bytes, bytes]] = (),
+) -> None:
     """A complete JSON response: {"detail": sentence} (the shape FastAPI uses), or detail itself."""
     body = json.dumps({key: detail} if key else detail).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            *extra]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *extra],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -35,8 +35,11 @@ def warm_up(assistant: qa.Assistant) -> None:
     except Exception as exc:  # noqa: BLE001 - the server still starts; questions report the cause
         print(f"qa serve: warning: warming up failed ({exc.__class__.__name__}: {exc})", file=sys.stderr, flush=True)
         return
-    print(f"qa serve: ready to answer in English and Chinese (loaded in {time.perf_counter() - t:.1f} s)",
-          file=sys.stderr, flush=True)
+    print(
+        f"qa serve: ready to answer in English and Chinese (loaded in {time.perf_counter() - t:.1f} s)",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> None:
@@ -73,8 +76,12 @@ def serve(host: str = "127.0.0.1", port: int = 7860, expose: bool = False) -> No
         if report is not None:
             for s in report.skipped:
                 print(f"warning: skipped {s.source}: {s.reason}", file=sys.stderr)
-            print(f"indexed {report.n_chunks} passages from {len(report.added) + len(report.unchanged)} documents "
-                  f"in {report.seconds:.1f} s", file=sys.stderr, flush=True)
+            print(
+                f"indexed {report.n_chunks} passages from {len(report.added) + len(report.unchanged)} documents "
+                f"in {report.seconds:.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
         warm_up(assistant)
         page.launch(page.build_app(assistant, web), host, port, block=True, expose=expose, auth=auth)
     finally:

@@ -60,8 +60,14 @@ def _same_host(origin: str, headers: dict[str, str]) -> bool:
 class RequestGuard:
     """The middleware; settings is a ui.settings.WebSettings, upload_dir returns gradio's upload folder, health its report."""
 
-    def __init__(self, app: Callable, settings: WebSettings, upload_dir: Callable[[], Path],
-                 health: Callable[[], dict] | None = None, api_inputs: dict[str, tuple[str, ...]] | None = None):
+    def __init__(
+        self,
+        app: Callable,
+        settings: WebSettings,
+        upload_dir: Callable[[], Path],
+        health: Callable[[], dict] | None = None,
+        api_inputs: dict[str, tuple[str, ...]] | None = None,
+    ):
         self.app = app
         # api name -> its inputs in order: a /call/<name> with missing or extra inputs is told which, in one
         # sentence (gradio answers {"error": null} and logs a traceback).
@@ -100,10 +106,17 @@ class RequestGuard:
 
     def _origin_refusal(self, request: Request) -> Reply | None:
         origin = request.origin
-        if origin and not _same_host(origin, request.headers) and origin.rstrip("/").lower() not in self.allowed \
-                and (request.method not in ("GET", "HEAD") or request.path.startswith(API)):
-            return Reply(403, f"Requests from {origin} are refused: this server takes calls and uploads only "
-                               "from its own pages; to allow that site, add it to QA_ALLOWED_ORIGINS.")
+        if (
+            origin
+            and not _same_host(origin, request.headers)
+            and origin.rstrip("/").lower() not in self.allowed
+            and (request.method not in ("GET", "HEAD") or request.path.startswith(API))
+        ):
+            return Reply(
+                403,
+                f"Requests from {origin} are refused: this server takes calls and uploads only "
+                "from its own pages; to allow that site, add it to QA_ALLOWED_ORIGINS.",
+            )
         return None
 
     async def _answered_here(self, request: Request) -> Reply | None:
@@ -136,9 +149,17 @@ class RequestGuard:
         taken = self._upload_usage() + self.reserved
         free = self.settings.upload_storage_bytes - taken
         if size > free or free <= 0:
-            return limit, 0, Reply(507, f"The server's space for uploads is full ({taken / MIB:.1f} of "
-                                         f"{self.settings.upload_storage_bytes / MIB:.1f} MiB taken); wait a few "
-                                         "minutes for it to be cleaned, or upload fewer files at once.", extra=CLOSE)
+            return (
+                limit,
+                0,
+                Reply(
+                    507,
+                    f"The server's space for uploads is full ({taken / MIB:.1f} of "
+                    f"{self.settings.upload_storage_bytes / MIB:.1f} MiB taken); wait a few "
+                    "minutes for it to be cleaned, or upload fewer files at once.",
+                    extra=CLOSE,
+                ),
+            )
         reserved = size or min(limit, free)
         self.reserved += reserved
         return min(limit, free), reserved, None
@@ -156,8 +177,9 @@ class RequestGuard:
             return receive, Reply(400, problem)
         return replay(body, receive), None
 
-    async def _guarded(self, scope: Scope, receive: Callable, send: Callable, limit: int, what: str,
-                       cors: list[tuple[bytes, bytes]]) -> None:
+    async def _guarded(
+        self, scope: Scope, receive: Callable, send: Callable, limit: int, what: str, cors: list[tuple[bytes, bytes]]
+    ) -> None:
         path = scope.get("path", "")
         queue_call = path.endswith("/queue/join") or f"{API}/call/" in path
         watched = Watched(receive, send, limit, cors, self.settings.queue_size if queue_call else None)
@@ -168,8 +190,9 @@ class RequestGuard:
         except (TypeError, ValueError) as exc:
             if watched.started or "/call/v2/" not in path:
                 raise
-            await reply(send, 400, f"The parameters do not fit this endpoint ({exc}); see {API}/info for its "
-                                    "parameters and their types.")
+            await reply(
+                send, 400, f"The parameters do not fit this endpoint ({exc}); see {API}/info for its parameters and their types."
+            )
             return
         if watched.over:
             await reply(send, 413, too_large(what, watched.read, limit, exact=False), extra=CLOSE)
@@ -197,13 +220,15 @@ def inputs_problem(name: str, inputs: Sequence[str], body: bytes) -> str | None:
     if not isinstance(data, list):
         return f"The call to /{name} must send JSON of the form {shape}; send its {len(inputs)} inputs in that order."
     if len(data) < len(inputs):
-        missing = inputs[len(data):]
-        return (f"The call to /{name} is missing {'its input' if len(missing) == 1 else 'its inputs'} "
-                f"{', '.join(missing)}: send all {len(inputs)} inputs in order, as {shape}.")
+        missing = inputs[len(data) :]
+        return (
+            f"The call to /{name} is missing {'its input' if len(missing) == 1 else 'its inputs'} "
+            f"{', '.join(missing)}: send all {len(inputs)} inputs in order, as {shape}."
+        )
     if len(data) > len(inputs):
         extra = len(data) - len(inputs)
-        return (f"The call to /{name} sent {len(data)} inputs, {extra} more than it takes: send only "
-                f"{', '.join(inputs)}, in order, as {shape}.")
+        return (
+            f"The call to /{name} sent {len(data)} inputs, {extra} more than it takes: send only "
+            f"{', '.join(inputs)}, in order, as {shape}."
+        )
     return None
-
-

@@ -90,8 +90,11 @@ def tables_html(shown: str) -> str:
             tag = "th" if n == 0 else "td"
             cells = "".join(f"<{tag}>{c.strip()}</{tag}>" for c in _MARK_TAG.sub("", line).strip().strip("|").split("|"))
             rows.append(f'<tr class="{marked}">{cells}</tr>' if marked else f"<tr>{cells}</tr>")
-        out.append(("</mark>" if before else "") + f'<table class="qa-table">{"".join(rows)}</table>'
-                   + (f'<mark class="{mark}">' if mark else ""))
+        out.append(
+            ("</mark>" if before else "")
+            + f'<table class="qa-table">{"".join(rows)}</table>'
+            + (f'<mark class="{mark}">' if mark else "")
+        )
         i = j
     return "<br>".join(out)
 
@@ -104,20 +107,20 @@ _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 def excerpt_before(text: str) -> str:
     """The end of text from the start of a sentence (else of a word), so that the excerpt cuts no word."""
     end = _SENTENCE_END.search(text)
-    if end is not None and text[end.end():].strip():
-        return text[end.end():]
+    if end is not None and text[end.end() :].strip():
+        return text[end.end() :]
     if _CJK.match(text[-1:] or "a"):
         return text  # Chinese has no spaces: any character starts a word
     space = _SPACE.search(text)
-    return text[space.end():] if space else ""
+    return text[space.end() :] if space else ""
 
 
 def excerpt_after(text: str) -> str:
     """The start of text up to the end of a sentence (else of a word), so that the excerpt cuts no word."""
     ends = list(_SENTENCE_END.finditer(text))
     if ends:
-        return text[:ends[-1].end()].rstrip()
+        return text[: ends[-1].end()].rstrip()
     if _CJK.match(text[:1] or "a"):
         return text
     spaces = list(_SPACE.finditer(text))
-    return text[:spaces[-1].start()] if spaces else ""
+    return text[: spaces[-1].start()] if spaces else ""

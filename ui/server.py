@@ -88,8 +88,10 @@ def load_auth(environ: dict | None = None) -> list[tuple[str, str]] | None:
         try:
             lines = Path(path).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            raise qa.errors.InvalidSetting(f"QA_AUTH_FILE={path} cannot be read ({getattr(exc, 'strerror', None) or exc}); "
-                                    "point it at a readable file of user:password lines") from None
+            raise qa.errors.InvalidSetting(
+                f"QA_AUTH_FILE={path} cannot be read ({getattr(exc, 'strerror', None) or exc}); "
+                "point it at a readable file of user:password lines"
+            ) from None
         where = f"QA_AUTH_FILE={path}"
     elif inline:
         lines, where = inline.splitlines(), "QA_AUTH"
@@ -102,8 +104,7 @@ def load_auth(environ: dict | None = None) -> list[tuple[str, str]] | None:
             continue
         user, sep, password = line.partition(":")
         if not sep or not user.strip() or not password:
-            raise qa.errors.InvalidSetting(f"line {n} of {where} is not user:password; write one login per line as "
-                                    "user:password")
+            raise qa.errors.InvalidSetting(f"line {n} of {where} is not user:password; write one login per line as user:password")
         logins.append((user.strip(), password))
     if not logins:
         raise qa.errors.InvalidSetting(f"{where} holds no login; write one login per line as user:password")
@@ -113,16 +114,21 @@ def load_auth(environ: dict | None = None) -> list[tuple[str, str]] | None:
 def check_exposure(host: str, expose: bool) -> None:
     """Refuse to serve beyond this machine unless asked to on purpose."""
     if not is_loopback(host) and not expose:
-        raise qa.errors.InvalidSetting(f"--host {host} would serve the chat to other machines; add --expose to do that on "
-                                "purpose (and set a login with QA_AUTH_FILE), or use --host 127.0.0.1")
+        raise qa.errors.InvalidSetting(
+            f"--host {host} would serve the chat to other machines; add --expose to do that on "
+            "purpose (and set a login with QA_AUTH_FILE), or use --host 127.0.0.1"
+        )
 
 
 def exposure_warning(host: str, port: int, logins: list | None) -> str | None:
     """The warning printed when serving beyond loopback."""
     if is_loopback(host):
         return None
-    who = (f"a login is required ({len(logins)} user{'s' if len(logins) != 1 else ''})" if logins else
-           "NO login is configured, so anyone who reaches it can ask and upload documents; set QA_AUTH_FILE")
+    who = (
+        f"a login is required ({len(logins)} user{'s' if len(logins) != 1 else ''})"
+        if logins
+        else "NO login is configured, so anyone who reaches it can ask and upload documents; set QA_AUTH_FILE"
+    )
     return f"warning: serving on {host} port {port}, reachable from other machines; {who}."
 
 
@@ -154,14 +160,22 @@ def private_upload_folder() -> Path:
     """A fresh folder for this server's temporary uploads; folders of servers that died are removed."""
     base = Path(tempfile.gettempdir())
     for old in base.glob(f"{TEMP_PREFIX}*"):
-        pid = old.name[len(TEMP_PREFIX):].split("-")[0]
+        pid = old.name[len(TEMP_PREFIX) :].split("-")[0]
         if pid.isdigit() and not health.pid_alive(int(pid)):
             shutil.rmtree(old, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
 
 
-def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bool = True, expose: bool = False,
-           auth: list[tuple[str, str]] | None = None, css: str | None = None, i18n=None) -> str:
+def launch(
+    demo: gr.Blocks,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    block: bool = True,
+    expose: bool = False,
+    auth: list[tuple[str, str]] | None = None,
+    css: str | None = None,
+    i18n=None,
+) -> str:
     """Start the server (see the module docstring); returns the first URL it answers on."""
     check_exposure(host, expose)
     app = demo.qa_app  # type: ignore[attr-defined]
@@ -178,15 +192,34 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, block: bo
     demo._queue.ANALYTICS_MAX_EVENTS = 100
     demo._queue.ANAYLTICS_CACHE_FREQUENCY = 10**9
     sessions.install(demo)
-    api_inputs = {name: tuple(inspect.signature(fn).parameters) for name, fn in
-                  (("ask", app.api_ask), ("search", app.api_search))}
-    guard = Middleware(RequestGuard, settings=app.web, upload_dir=lambda: Path(get_upload_folder()),
-                       health=health_report(demo, app.assistant, detailed=not auth), api_inputs=api_inputs)
+    api_inputs = {
+        name: tuple(inspect.signature(fn).parameters) for name, fn in (("ask", app.api_ask), ("search", app.api_search))
+    }
+    guard = Middleware(
+        RequestGuard,
+        settings=app.web,
+        upload_dir=lambda: Path(get_upload_folder()),
+        health=health_report(demo, app.assistant, detailed=not auth),
+        api_inputs=api_inputs,
+    )
     server_name = f"[{bare_host(host)}]" if ":" in host else host  # gradio takes IPv6 hosts in brackets
-    demo.launch(server_name=server_name, server_port=port, prevent_thread_lock=True, quiet=True, css=css, i18n=i18n,
-                footer_links=[], max_file_size=app.upload_limit, blocked_paths=blocked, show_error=False, auth=auth,
-                app_kwargs={"middleware": [guard]}, strict_cors=True, run_history=False,
-                state_session_capacity=STATE_SESSIONS)
+    demo.launch(
+        server_name=server_name,
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        css=css,
+        i18n=i18n,
+        footer_links=[],
+        max_file_size=app.upload_limit,
+        blocked_paths=blocked,
+        show_error=False,
+        auth=auth,
+        app_kwargs={"middleware": [guard]},
+        strict_cors=True,
+        run_history=False,
+        state_session_capacity=STATE_SESSIONS,
+    )
     sessions.lean_sessions(demo)
     urls = reachable_urls(host, port)
     print(f"qa web chat: {urls[0]}" + "".join(f"\n             {u}" for u in urls[1:]), flush=True)

@@ -133,8 +133,11 @@ class LeanSessionState(SessionState):
     @property
     def config_values(self) -> dict:
         if self._config_values is None:  # what SessionState.__init__ builds
-            self._config_values = {k: self.blocks_config.config_for_block(k, [], v)
-                                   for k, v in self.blocks_config.blocks.items() if k in self._lean_blocks.blocks}
+            self._config_values = {
+                k: self.blocks_config.config_for_block(k, [], v)
+                for k, v in self.blocks_config.blocks.items()
+                if k in self._lean_blocks.blocks
+            }
         return self._config_values
 
     @config_values.setter

@@ -32,7 +32,9 @@ class WebSettings:
 # Every numeric setting's valid range, checked when WebSettings is made (so when `qa serve` starts).
 RANGES: dict[str, tuple[float, float]] = {
     # The web server keeps at most 2,000 sessions, so the queue stays well below that (ui/sessions.py).
-    "queue_size": (1, 1000), "answer_workers": (0, 1024),
-    "max_request_bytes": (_KIB, 64 * _GIB), "max_upload_request_bytes": (_KIB, 64 * _GIB),
+    "queue_size": (1, 1000),
+    "answer_workers": (0, 1024),
+    "max_request_bytes": (_KIB, 64 * _GIB),
+    "max_upload_request_bytes": (_KIB, 64 * _GIB),
     "upload_storage_bytes": (_KIB, 1024 * _GIB),
 }

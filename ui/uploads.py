@@ -57,8 +57,12 @@ def safe_name(original: str) -> str:
 def check_content(data: bytes, suffix: str, limit: int = MAX_UPLOAD_BYTES) -> None:
     """Refuse what is empty, too large, or not what its extension claims (the checks every build makes too)."""
     if len(data) > limit:
-        raise UploadRefused(f"the file is {len(data) / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB", "too_large",
-                            size=f"{len(data) / 2**20:.1f}", limit=f"{limit / 2**20:.0f}")
+        raise UploadRefused(
+            f"the file is {len(data) / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB",
+            "too_large",
+            size=f"{len(data) / 2**20:.1f}",
+            limit=f"{limit / 2**20:.0f}",
+        )
     try:
         qa.check_bytes(data, suffix)
     except DocumentError as exc:
@@ -84,8 +88,7 @@ class Stored:
         return qa.present.messages.text(lang, self.key, name=self.name, original=self.original)
 
 
-def store(src: str | Path, original_name: str, corpus_dir: str | Path,
-          limit: int = MAX_UPLOAD_BYTES) -> Stored:
+def store(src: str | Path, original_name: str, corpus_dir: str | Path, limit: int = MAX_UPLOAD_BYTES) -> Stored:
     """Copy an uploaded file into the corpus folder under a safe name; says where it went.
 
     An existing file with the same bytes is left alone; a different one is never overwritten: the new
@@ -98,8 +101,12 @@ def store(src: str | Path, original_name: str, corpus_dir: str | Path,
     except OSError as exc:
         raise UploadRefused(f"cannot read the upload ({exc.strerror or exc})") from None
     if size > limit:
-        raise UploadRefused(f"the file is {size / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB", "too_large",
-                            size=f"{size / 2**20:.1f}", limit=f"{limit / 2**20:.0f}")
+        raise UploadRefused(
+            f"the file is {size / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB",
+            "too_large",
+            size=f"{size / 2**20:.1f}",
+            limit=f"{limit / 2**20:.0f}",
+        )
     data = src.read_bytes()
     stem, suffix = name.rsplit(".", 1)
     check_content(data, "." + suffix, limit)

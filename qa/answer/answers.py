@@ -22,6 +22,7 @@ from qa.text import cjk_count, content_terms
 
 MAX_SENTENCES = 3
 
+
 @dataclass(frozen=True)
 class AnswerSentence:
     """A sentence that answers the question, with the hit it comes from and its span in the document."""
@@ -58,9 +59,16 @@ class Answer:
     def to_dict(self) -> AnswerDict:
         """The answer as JSON (qa/serialize.py): what `qa ask --json` prints and the web API returns.
         As Markdown: qa.present.markdown.answer_markdown."""
-        return {"question": self.question, "supported": self.supported, "verdict": self.verdict,
-                "missing": list(self.missing), "reason": self.reason, "confidence": self.confidence,
-                "answer": [s.to_dict() for s in self.sentences], "hits": [h.to_dict() for h in self.hits]}
+        return {
+            "question": self.question,
+            "supported": self.supported,
+            "verdict": self.verdict,
+            "missing": list(self.missing),
+            "reason": self.reason,
+            "confidence": self.confidence,
+            "answer": [s.to_dict() for s in self.sentences],
+            "hits": [h.to_dict() for h in self.hits],
+        }
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,16 @@ def passage_text(hit: Hit) -> str:
     return f"{hit.citation.section}\n{hit.text}" if hit.citation.section else hit.text
 
 
-def rank_sentences(question: str, hits: Sequence[Hit], embedder: Embedder, qvec: np.ndarray, matcher: Matcher,
-                   weights: SentenceWeights, embed_limit: int | None = None, depth: int = CANDIDATE_HITS
-                   ) -> list[Candidate]:
+def rank_sentences(
+    question: str,
+    hits: Sequence[Hit],
+    embedder: Embedder,
+    qvec: np.ndarray,
+    matcher: Matcher,
+    weights: SentenceWeights,
+    embed_limit: int | None = None,
+    depth: int = CANDIDATE_HITS,
+) -> list[Candidate]:
     """Sentences of the top hits, best answer first (cosine, term overlap, hit rank, and whether they fit)."""
     qterms = content_terms(question)
     by_matcher = bool(matcher.terms) and not cjk_count(question)
@@ -107,8 +122,10 @@ def rank_sentences(question: str, hits: Sequence[Hit], embedder: Embedder, qvec:
     if not found:
         return []
     cosines = embedder.embed([c[4] for c in found]) @ qvec
-    out = [Candidate(text, hit, a, b, overlap, float(cos), checks, cheap + float(cos))
-           for (cheap, hit, a, b, text, overlap, checks), cos in zip(found, cosines, strict=False)]
+    out = [
+        Candidate(text, hit, a, b, overlap, float(cos), checks, cheap + float(cos))
+        for (cheap, hit, a, b, text, overlap, checks), cos in zip(found, cosines, strict=False)
+    ]
     return prefer_prose(question, sorted(out, key=lambda c: -c.score))
 
 
@@ -136,8 +153,14 @@ def best_sentences(candidates: Sequence[Candidate], limit: int = MAX_SENTENCES) 
     return out
 
 
-def judge(question: str, shape: QuestionShape, hits: Sequence[Hit], candidates: Sequence[Candidate],
-          matcher: Matcher, model: VerdictModel) -> Verdict:
+def judge(
+    question: str,
+    shape: QuestionShape,
+    hits: Sequence[Hit],
+    candidates: Sequence[Candidate],
+    matcher: Matcher,
+    model: VerdictModel,
+) -> Verdict:
     """The verdict on the first answer sentence: answered, partial or not_found, and what is missing."""
     top = hits[:SENTENCE_HITS]
     if not candidates or not top:

@@ -38,8 +38,9 @@ class ToChineseAnswerer:
     """An English question over Chinese passages: multilingual cosines, read with the English shape."""
 
     def rank(self, q: Question, models: VerdictModels) -> list[Candidate]:
-        found = rank_sentences(q.text, q.hits, q.embedder, q.qvec, q.matcher, models.english.weights,
-                               embed_limit=ROUTED_EMBED_SENTENCES)
+        found = rank_sentences(
+            q.text, q.hits, q.embedder, q.qvec, q.matcher, models.english.weights, embed_limit=ROUTED_EMBED_SENTENCES
+        )
         return prefer_prose(q.text, prefer_kind(found, q.shape, models.chinese.weights.fit))
 
     def judge(self, q: Question, found: Sequence[Candidate], models: VerdictModels) -> Verdict:

@@ -58,7 +58,7 @@ def weighted_question_words(question: str, idf: Callable[[Sequence[str]], np.nda
 
 def bigrams(text: str) -> set[str]:
     """Overlapping character pairs of the Chinese runs in text (single characters for one-character runs)."""
-    return {run[i:i + 2] for run in CJK_RUN.findall(text) for i in range(max(1, len(run) - 1))}
+    return {run[i : i + 2] for run in CJK_RUN.findall(text) for i in range(max(1, len(run) - 1))}
 
 
 def coverage(q: QuestionWords, text: str) -> float:
@@ -115,15 +115,21 @@ def sentence_candidates(question: str, hits: Sequence, idf: Callable[[Sequence[s
         for a, b in sentence_spans(hit.text, 0, len(hit.text)):
             text = hit.text[a:b]
             if is_answer_unit(text):
-                found.append((hit, a, b, text, (coverage(q, text), bigram_share(q, text), anchor_share(q, text),
-                                                 1.0 / hit.rank)))
+                found.append((hit, a, b, text, (coverage(q, text), bigram_share(q, text), anchor_share(q, text), 1.0 / hit.rank)))
     if len(found) > EMBED_SENTENCES:
         found = sorted(found, key=lambda c: -sum(c[4]))[:EMBED_SENTENCES]
     return found
 
 
-def rank_sentences(question: str, hits: Sequence, embedder, qvec: np.ndarray, matcher,
-                   idf: Callable[[Sequence[str]], np.ndarray], weights: Sequence[float] | None = None) -> list:
+def rank_sentences(
+    question: str,
+    hits: Sequence,
+    embedder,
+    qvec: np.ndarray,
+    matcher,
+    idf: Callable[[Sequence[str]], np.ndarray],
+    weights: Sequence[float] | None = None,
+) -> list:
     """A Chinese question's candidate answer sentences (qa.answer.answers.Candidate), best first."""
     weights = sentence_weights() if weights is None else weights
     found = sentence_candidates(question, hits, idf)
@@ -133,6 +139,5 @@ def rank_sentences(question: str, hits: Sequence, embedder, qvec: np.ndarray, ma
     out = []
     for (hit, a, b, text, words), cos in zip(found, cosines, strict=False):
         checks = matcher.check(text, passage_text(hit), hit.citation.section or "", hit.citation.title)
-        out.append(Candidate(text, hit, a, b, words[0], float(cos), checks,
-                             float(np.dot(weights, (float(cos), *words)))))
+        out.append(Candidate(text, hit, a, b, words[0], float(cos), checks, float(np.dot(weights, (float(cos), *words)))))
     return sorted(out, key=lambda c: -c.score)

@@ -26,8 +26,16 @@ from qa.retrieve.shape import NUMBER_WORDS, QuestionShape
 from qa.text import CJK_RUN, cjk_count, is_cjk, stem, words
 
 MODEL_FILE = Path(__file__).parent / "fitted" / "chinese_verdict.json"
-FEATURES = ("sentence_cosine", "passage_cosine", "same_language", "sentence_unmatched", "passage_unmatched",
-            "kind_missing", "anchor_missing", "name_missing")
+FEATURES = (
+    "sentence_cosine",
+    "passage_cosine",
+    "same_language",
+    "sentence_unmatched",
+    "passage_unmatched",
+    "kind_missing",
+    "anchor_missing",
+    "name_missing",
+)
 
 _ZH_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万]+")
 _NOT_NUMBERS = set("一些 一起 一般 一样 一直 一定 一下 一旦 一致 一切 一同 一并 一边 一面 万一 一种 一点".split())
@@ -64,11 +72,11 @@ def focus_matcher(focus: str) -> Callable[[str], bool]:
     or an English word, in either language, through the dictionary."""
     if cjk_count(focus):
         english = {stem(w) for w in dictionary.english_words(focus)}
-        return lambda tok: (focus in tok or (len(tok) < len(focus) and focus.startswith(tok)) if cjk_count(tok)
-                            else stem(tok) in english)
+        return lambda tok: (
+            focus in tok or (len(tok) < len(focus) and focus.startswith(tok)) if cjk_count(tok) else stem(tok) in english
+        )
     target = stem(focus)
-    return lambda tok: (stem(tok) == target if not cjk_count(tok)
-                        else target in {stem(w) for w in dictionary.english_words(tok)})
+    return lambda tok: stem(tok) == target if not cjk_count(tok) else target in {stem(w) for w in dictionary.english_words(tok)}
 
 
 def holds_kind(sentence: str, shape: QuestionShape) -> bool:
@@ -86,8 +94,12 @@ def holds_kind(sentence: str, shape: QuestionShape) -> bool:
         # jieba keeps a numeral with its measure word ("两个"), so the unit is the next word or this one
         return number_near(toks, spots, is_focus) or any(is_focus(toks[i]) for i in spots)
     if kind == "time":
-        return bool(_ZH_TIME.search(sentence) or set(m.group(1) for m in YEAR.finditer(sentence)) - asked
-                    or MONTH.search(sentence) or set(toks) & TEMPORAL_WORDS)
+        return bool(
+            _ZH_TIME.search(sentence)
+            or set(m.group(1) for m in YEAR.finditer(sentence)) - asked
+            or MONTH.search(sentence)
+            or set(toks) & TEMPORAL_WORDS
+        )
     if kind == "version":
         return bool(set(_VERSION.findall(sentence)) - asked)
     named = is_focus is not None and any(is_focus(t) for t in toks)
@@ -115,8 +127,9 @@ def _unmatched(terms: Sequence[str], weights: np.ndarray, text: str) -> float:
     return float(sum(w for t, w in zip(terms, weights, strict=True) if not holds(t, text)) / weights.sum())
 
 
-def check(shape: QuestionShape, sentence: str, passages: Sequence[str], idf: Callable[[Sequence[str]], np.ndarray]
-          ) -> ChineseChecks:
+def check(
+    shape: QuestionShape, sentence: str, passages: Sequence[str], idf: Callable[[Sequence[str]], np.ndarray]
+) -> ChineseChecks:
     """The checks of one answer sentence, with the top passages it comes from."""
     terms = list(shape.terms)
     weights = np.asarray(idf(terms), dtype=np.float64) if terms else np.zeros(0)
@@ -126,19 +139,39 @@ def check(shape: QuestionShape, sentence: str, passages: Sequence[str], idf: Cal
     names = tuple(n for n in shape.names if n not in lower and not holds(n, joined))
     order = sorted(range(len(terms)), key=lambda i: -weights[i])
     held = tuple(terms[i] for i in order if holds(terms[i], joined))
-    return ChineseChecks(holds_kind(sentence, shape), anchors, names, _unmatched(terms, weights, sentence),
-                         min((_unmatched(terms, weights, p) for p in passages), default=1.0), held,
-                         tuple(terms[i] for i in order if terms[i] not in held))
+    return ChineseChecks(
+        holds_kind(sentence, shape),
+        anchors,
+        names,
+        _unmatched(terms, weights, sentence),
+        min((_unmatched(terms, weights, p) for p in passages), default=1.0),
+        held,
+        tuple(terms[i] for i in order if terms[i] not in held),
+    )
 
 
 def features(checks: ChineseChecks, sentence_cosine: float, passage_cosine: float, same: bool) -> tuple[float, ...]:
     """The feature vector (in FEATURES order) the logistic model reads."""
-    return (sentence_cosine, passage_cosine, float(same), checks.sentence_unmatched, checks.passage_unmatched,
-            float(not checks.kind), float(bool(checks.anchors)), float(bool(checks.names)))
+    return (
+        sentence_cosine,
+        passage_cosine,
+        float(same),
+        checks.sentence_unmatched,
+        checks.passage_unmatched,
+        float(not checks.kind),
+        float(bool(checks.anchors)),
+        float(bool(checks.names)),
+    )
 
 
-def decide(question: str, shape: QuestionShape, checks: ChineseChecks | None, x: Sequence[float] | None,
-           passages_chinese: bool, model: VerdictModel) -> Verdict:
+def decide(
+    question: str,
+    shape: QuestionShape,
+    checks: ChineseChecks | None,
+    x: Sequence[float] | None,
+    passages_chinese: bool,
+    model: VerdictModel,
+) -> Verdict:
     """The verdict and its reason, in the question's language."""
     chinese = is_cjk(question)
     if checks is None or x is None:
@@ -146,8 +179,9 @@ def decide(question: str, shape: QuestionShape, checks: ChineseChecks | None, x:
     p = round(model.probability(x), 3)
     other = passages_chinese != chinese  # the passages are in the other language
     if p >= model.threshold:
-        return Verdict("answered", (), p, ("答案出自英文段落。" if chinese else "The answer comes from a Chinese passage.")
-                       if other else "")
+        return Verdict(
+            "answered", (), p, ("答案出自英文段落。" if chinese else "The answer comes from a Chinese passage.") if other else ""
+        )
     missing = _missing(shape, checks, chinese)
     if checks.passage_unmatched > 0.5 and not checks.held:
         return Verdict("not_found", missing, p, "文档没有回答这个问题。" if chinese else "The documents do not answer this.")
@@ -160,8 +194,11 @@ def _missing(shape: QuestionShape, checks: ChineseChecks, chinese: bool) -> tupl
         head = shape.head or ""
         if chinese:
             named = KIND_NAMES["zh"]
-            items.append({"quantity": f"多少{head}", "entity": f"哪个{head}"}.get(shape.kind, named.get(shape.kind, ""))
-                         if head else named.get(shape.kind, "问题所问的内容"))
+            items.append(
+                {"quantity": f"多少{head}", "entity": f"哪个{head}"}.get(shape.kind, named.get(shape.kind, ""))
+                if head
+                else named.get(shape.kind, "问题所问的内容")
+            )
         else:
             items.append(f"the {' '.join(shape.focus)}" if shape.focus else KIND_NAMES["en"].get(shape.kind, "the answer"))
     items += [f"“{a}”" for a in (*checks.anchors, *checks.names)]
@@ -179,5 +216,8 @@ def _reason(checks: ChineseChecks, missing: tuple[str, ...], chinese: bool, othe
     where = " (in Chinese)" if other else ""
     lacking = " or ".join(missing) or "what the question asks"
     said = " and ".join(f"“{t}”" for t in topic)
-    return (f"The documents{where} mention {said}, but not {lacking}." if said
-            else f"The documents{where} touch on this, but do not say {lacking}.")
+    return (
+        f"The documents{where} mention {said}, but not {lacking}."
+        if said
+        else f"The documents{where} touch on this, but do not say {lacking}."
+    )

@@ -12,13 +12,15 @@ import re
 _ASKED = {
     "default": re.compile(r"\bdefaults?\b|默认|缺省", re.I),
     "reason": re.compile(r"^\s*why\b|\bwhy (?:do|does|is|are|did|would|should|can)\b|为什么|为何|原因", re.I),
-    "yes_no": re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|must|will|may|has|have)\b|吗[？?]?\s*$|是否|能否|可否",
-                         re.I),
+    "yes_no": re.compile(
+        r"^\s*(?:is|are|can|could|does|do|did|should|must|will|may|has|have)\b|吗[？?]?\s*$|是否|能否|可否", re.I
+    ),
 }
 _HELD = {
     "default": re.compile(r"\bdefaults?\b|\bby default\b|默认|缺省", re.I),
-    "reason": re.compile(r"\bbecause\b|\bsince\b|\bso that\b|\bdue to\b|\bin order to\b|\botherwise\b|因为|由于|所以|以便|为了",
-                         re.I),
+    "reason": re.compile(
+        r"\bbecause\b|\bsince\b|\bso that\b|\bdue to\b|\bin order to\b|\botherwise\b|因为|由于|所以|以便|为了", re.I
+    ),
     "yes_no": re.compile(r"\bnot?\b|n't\b|\bnever\b|\bcannot\b|\bonly\b|\bmust\b|\bno longer\b|不|没有|无法|只能|必须", re.I),
 }
 

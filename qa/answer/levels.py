@@ -30,10 +30,31 @@ from qa.retrieve.query import Query
 from qa.text import cjk_count, content_terms, is_cjk
 
 MODEL_FILE = Path(__file__).parent / "fitted" / "answer_levels.json"
-FEATURES = ("route_first", "route_rank", "cosine", "cosine_gap", "overlap", "kind", "fits", "anchor_missing",
-            "name_missing", "focus_missing", "sentence_unmatched", "passage_unmatched", "hit_first", "hit_rank",
-            "relevance", "code_mismatch", "same_language", "short", "table_row", "novelty", "after_restating",
-            "cue_asked", "cue_held")
+FEATURES = (
+    "route_first",
+    "route_rank",
+    "cosine",
+    "cosine_gap",
+    "overlap",
+    "kind",
+    "fits",
+    "anchor_missing",
+    "name_missing",
+    "focus_missing",
+    "sentence_unmatched",
+    "passage_unmatched",
+    "hit_first",
+    "hit_rank",
+    "relevance",
+    "code_mismatch",
+    "same_language",
+    "short",
+    "table_row",
+    "novelty",
+    "after_restating",
+    "cue_asked",
+    "cue_held",
+)
 CONFIDENCE_FEATURES = ("top_logit", "margin", "relevance", "passage_unmatched", "chinese")
 # Passages in the question's language win when they hold an answer nearly as likely as the other language's:
 # a reader asked in Chinese wants the Chinese sentence of a book indexed in both languages.
@@ -62,12 +83,18 @@ class LevelModel:
 
     @classmethod
     def from_dict(cls, d: dict) -> "LevelModel":
-        return cls(tuple(d["coef"]), float(d["intercept"]), tuple(d["conf_coef"]), float(d["conf_intercept"]),
-                   float(d["threshold"]))
+        return cls(
+            tuple(d["coef"]), float(d["intercept"]), tuple(d["conf_coef"]), float(d["conf_intercept"]), float(d["threshold"])
+        )
 
     def to_dict(self) -> dict:
-        return {"coef": list(self.coef), "intercept": self.intercept, "conf_coef": list(self.conf_coef),
-                "conf_intercept": self.conf_intercept, "threshold": self.threshold}
+        return {
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "conf_coef": list(self.conf_coef),
+            "conf_intercept": self.conf_intercept,
+            "threshold": self.threshold,
+        }
 
 
 @dataclass(frozen=True)
@@ -91,8 +118,7 @@ def load_levels(path: Path = MODEL_FILE) -> LevelModels:
     if tuple(d["features"]) != FEATURES or tuple(d["confidence_features"]) != CONFIDENCE_FEATURES:
         raise ValueError(f"{path}: fitted for other features; refit with python -m scripts.fit_answer_levels")
     folds = tuple(LevelModel.from_dict(f) for f in d["folds"])
-    return LevelModels(LevelModel.from_dict(d["full"]), folds,
-                       {q: i for i, f in enumerate(d["folds"]) for q in f["held_out"]})
+    return LevelModels(LevelModel.from_dict(d["full"]), folds, {q: i for i, f in enumerate(d["folds"]) for q in f["held_out"]})
 
 
 def has_words(text: str) -> bool:
@@ -112,12 +138,33 @@ def features(query: Query, found: Sequence[Candidate]) -> np.ndarray:
     rows = []
     for i, c in enumerate(found):
         k = c.checks
-        rows.append((float(i == 0), 1.0 / (1 + i), c.cosine, best_cos - c.cosine, c.overlap, float(k.kind),
-                     float(k.fits), float(bool(k.anchors)), float(bool(k.names)), float(bool(k.focus)),
-                     k.sentence_unmatched, k.passage_unmatched, float(c.hit.rank == 1), 1.0 / c.hit.rank,
-                     c.hit.relevance, float(is_code(c.text) != code), float(same_language(query, c.text)),
-                     float(_short(c.text)), float(is_row(c.text)), _novelty(c.text, asked), before[i],
-                     float(cue is not None), float(cue is not None and cues.held(cue, c.text))))
+        rows.append(
+            (
+                float(i == 0),
+                1.0 / (1 + i),
+                c.cosine,
+                best_cos - c.cosine,
+                c.overlap,
+                float(k.kind),
+                float(k.fits),
+                float(bool(k.anchors)),
+                float(bool(k.names)),
+                float(bool(k.focus)),
+                k.sentence_unmatched,
+                k.passage_unmatched,
+                float(c.hit.rank == 1),
+                1.0 / c.hit.rank,
+                c.hit.relevance,
+                float(is_code(c.text) != code),
+                float(same_language(query, c.text)),
+                float(_short(c.text)),
+                float(is_row(c.text)),
+                _novelty(c.text, asked),
+                before[i],
+                float(cue is not None),
+                float(cue is not None and cues.held(cue, c.text)),
+            )
+        )
     return np.asarray(rows, dtype=np.float64)
 
 
@@ -168,8 +215,9 @@ def choose(query: Query, found: Sequence[Candidate], model: LevelModel) -> Choic
     top = order[0]
     second = max((z[i] for i in order[1:]), default=z[top] - 5.0)
     c = found[top]
-    conf = model.confidence((float(z[top]), float(z[top] - second), c.hit.relevance, c.checks.passage_unmatched,
-                             float(query.chinese)))
+    conf = model.confidence(
+        (float(z[top]), float(z[top] - second), c.hit.relevance, c.checks.passage_unmatched, float(query.chinese))
+    )
     return Choice([found[i] for i in order], round(conf, 3), c.hit.match == WEAK)
 
 
@@ -185,7 +233,7 @@ def shown_order(z: np.ndarray, same: np.ndarray) -> list[int]:
 
 
 def level(choice: Choice, model: LevelModel, verdict_label: str) -> str:
-    """"answered", "partial" or "not_found": an answer only when the confidence reaches the threshold and the
+    """ "answered", "partial" or "not_found": an answer only when the confidence reaches the threshold and the
     passage is more than a weak match; otherwise the route's verdict tells passages that may answer from none."""
     if choice.candidates and not choice.weak and choice.confidence >= model.threshold:
         return "answered"

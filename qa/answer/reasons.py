@@ -6,12 +6,15 @@ from qa.answer.levels import Choice, same_language
 from qa.answer.verdicts import Verdict
 from qa.retrieve.query import Query
 
-_MAY_ANSWER = {"en": "These passages may answer this, but no sentence in them clearly does.",
-               "zh": "这些段落可能包含答案，但没有哪一句明确回答了这个问题。"}
-_WEAK = {"en": "The passages found match the question only weakly; they may not answer it.",
-         "zh": "找到的段落与问题只是弱相关，可能没有回答这个问题。"}
-_NO_WORDS = {"en": "The question has no words to look for; ask it in words.",
-             "zh": "问题里没有可以查找的词语；请用文字提问。"}
+_MAY_ANSWER = {
+    "en": "These passages may answer this, but no sentence in them clearly does.",
+    "zh": "这些段落可能包含答案，但没有哪一句明确回答了这个问题。",
+}
+_WEAK = {
+    "en": "The passages found match the question only weakly; they may not answer it.",
+    "zh": "找到的段落与问题只是弱相关，可能没有回答这个问题。",
+}
+_NO_WORDS = {"en": "The question has no words to look for; ask it in words.", "zh": "问题里没有可以查找的词语；请用文字提问。"}
 _OTHER_LANGUAGE = {"en": "The answer comes from a Chinese passage.", "zh": "答案出自英文段落。"}
 
 

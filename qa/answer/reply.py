@@ -38,8 +38,9 @@ class Retrieval:
         return self.query.text
 
 
-def candidates(r: Retrieval, model: VerdictModel | None = None,
-               chinese_model: VerdictModel | None = None) -> tuple[list[Candidate], Verdict]:
+def candidates(
+    r: Retrieval, model: VerdictModel | None = None, chinese_model: VerdictModel | None = None
+) -> tuple[list[Candidate], Verdict]:
     """Every candidate answer sentence of the top hits, as the question's route ranks them, and its verdict."""
     assert r.idf is not None  # retrieve always weighs the question's words
     q = Question(r.query, r.hits, r.embedder, r.qvec, r.matcher, r.idf, r.gen.bm25.idf)
@@ -49,8 +50,12 @@ def candidates(r: Retrieval, model: VerdictModel | None = None,
     return found, answerer.judge(q, found, models)
 
 
-def reply(r: Retrieval, model: VerdictModel | None = None, chinese_model: VerdictModel | None = None,
-          level_model: LevelModel | None = None) -> Answer:
+def reply(
+    r: Retrieval,
+    model: VerdictModel | None = None,
+    chinese_model: VerdictModel | None = None,
+    level_model: LevelModel | None = None,
+) -> Answer:
     """The answer to a retrieved question: its level, its best sentences and its hits."""
     if not has_words(r.query.text):  # punctuation or emoji only: nothing to look for, nothing to claim
         return Answer(r.question, "not_found", (), no_words(r.query), (), r.hits, 0.0)
@@ -60,5 +65,12 @@ def reply(r: Retrieval, model: VerdictModel | None = None, chinese_model: Verdic
     label = level(choice, levels, verdict.label)
     sentences = best_sentences(choice.candidates)
     hits = tuple(cite_sentence_page(r.gen, h, sentences) for h in r.hits)
-    return Answer(r.question, label, verdict.missing if label != "answered" else (),
-                  level_reason(r.query, label, verdict, choice), tuple(sentences), hits, choice.confidence)
+    return Answer(
+        r.question,
+        label,
+        verdict.missing if label != "answered" else (),
+        level_reason(r.query, label, verdict, choice),
+        tuple(sentences),
+        hits,
+        choice.confidence,
+    )

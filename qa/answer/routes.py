@@ -35,5 +35,4 @@ def route_name(query: Query, hits: Sequence) -> str:
     return "english"
 
 
-ROUTES: dict[str, Answerer] = {"english": EnglishAnswerer(), "chinese": ChineseAnswerer(),
-                               "to_chinese": ToChineseAnswerer()}
+ROUTES: dict[str, Answerer] = {"english": EnglishAnswerer(), "chinese": ChineseAnswerer(), "to_chinese": ToChineseAnswerer()}

@@ -15,8 +15,15 @@ from typing import Sequence
 # The focus words are not a feature of their own: the kind check already looks for them where they
 # count (next to the number, or named in the sentence), and checked across the whole passage they
 # flagged as many answerable questions as unanswerable ones.
-FEATURES = ("sentence_cosine", "passage_cosine", "sentence_unmatched", "passage_unmatched", "kind_missing",
-            "anchor_missing", "name_missing")
+FEATURES = (
+    "sentence_cosine",
+    "passage_cosine",
+    "sentence_unmatched",
+    "passage_unmatched",
+    "kind_missing",
+    "anchor_missing",
+    "name_missing",
+)
 MODEL_FILE = Path(__file__).parent / "fitted" / "verdict_model.json"
 
 
@@ -48,8 +55,12 @@ class VerdictModel:
         return cls(SentenceWeights(**d["weights"]), tuple(d["coef"]), float(d["intercept"]), float(d["threshold"]))
 
     def to_dict(self) -> dict:
-        return {"weights": self.weights.__dict__, "coef": list(self.coef), "intercept": self.intercept,
-                "threshold": self.threshold}
+        return {
+            "weights": self.weights.__dict__,
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+        }
 
 
 @dataclass(frozen=True)
@@ -71,5 +82,4 @@ def load_models(path: Path = MODEL_FILE) -> FittedModels:
     """The fitted verdict models from their JSON file (written by scripts/fit_verdict.py)."""
     d = json.loads(Path(path).read_text(encoding="utf-8"))
     folds = tuple(VerdictModel.from_dict(f) for f in d["folds"])
-    return FittedModels(VerdictModel.from_dict(d["full"]), folds,
-                        {q: i for i, f in enumerate(d["folds"]) for q in f["held_out"]})
+    return FittedModels(VerdictModel.from_dict(d["full"]), folds, {q: i for i, f in enumerate(d["folds"]) for q in f["held_out"]})

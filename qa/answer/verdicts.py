@@ -35,8 +35,10 @@ TOPICAL_COSINE = 0.35
 _NUMBER = re.compile(r"\d")
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)s?\b")
 MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
-TEMPORAL_WORDS = set("date dates day days week weeks month months year years decade when after before until since within "
-                "during period deadline annually daily monthly yearly".split())
+TEMPORAL_WORDS = set(
+    "date dates day days week weeks month months year years decade when after before until since within "
+    "during period deadline annually daily monthly yearly".split()
+)
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][A-Za-z0-9&'’.-]*[A-Za-z0-9]")
 _CITATION_MARK = re.compile(r"\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]")
 CODE_TOKEN = re.compile(r"(?:/[\w.+-]+){2,}|\b[a-z][\w+]*(?:[-_.][\w+]+){1,}\b")
@@ -79,12 +81,14 @@ def has_kind(sentence: str, shape: QuestionShape, is_focus: Callable[[str], bool
     found = tokens(text)
     lowered = [t.lower() for t in found]
     if kind == "entity":  # the sentence (or its heading) names the focus, or names something new
-        return (shape.head is None or any(is_focus(t.lower()) for t in [*found, *tokens(heading)])
-                or _new_name(unquoted, shape))
+        return shape.head is None or any(is_focus(t.lower()) for t in [*found, *tokens(heading)]) or _new_name(unquoted, shape)
     asked = {_norm_number(a) for a in shape.anchors}
     if kind == "quantity":
-        spots = [i for i, t in enumerate(lowered) if (_NUMBER.search(t) and _norm_number(t).strip(".,") not in asked)
-                 or t in NUMBER_WORDS or t.endswith("%")]
+        spots = [
+            i
+            for i, t in enumerate(lowered)
+            if (_NUMBER.search(t) and _norm_number(t).strip(".,") not in asked) or t in NUMBER_WORDS or t.endswith("%")
+        ]
         return bool(spots) if shape.head is None else number_near(lowered, spots, is_focus)
     if kind == "time":
         years = {m.group(1) for m in YEAR.finditer(text)} - asked
@@ -92,11 +96,12 @@ def has_kind(sentence: str, shape: QuestionShape, is_focus: Callable[[str], bool
     return _new_name(unquoted, shape)
 
 
-def number_near(words: Sequence[str], spots: Sequence[int], is_focus: Callable[[str], bool],
-                after: int = 5, before: int = 3) -> bool:
+def number_near(
+    words: Sequence[str], spots: Sequence[int], is_focus: Callable[[str], bool], after: int = 5, before: int = 3
+) -> bool:
     """True when a word naming the focus stands within `after` words after, or `before` words before, a number:
     "40 experts", "accuracy of 95%"; in jieba's words "15 分钟"; across languages, through the dictionary."""
-    return any(is_focus(t) for i in spots for t in [*words[i + 1:i + 1 + after], *words[max(0, i - before):i]])
+    return any(is_focus(t) for i in spots for t in [*words[i + 1 : i + 1 + after], *words[max(0, i - before) : i]])
 
 
 def _new_name(text: str, shape: QuestionShape) -> bool:
@@ -125,8 +130,9 @@ def _names_present(name: str, text: str) -> bool:
 class Matcher:
     """Which of a question's words a text holds, by stem or by word embedding, weighted by rarity."""
 
-    def __init__(self, shape: QuestionShape, idf: Callable[[Sequence[str]], np.ndarray],
-                 word_vectors: Callable[[list[str]], np.ndarray]):
+    def __init__(
+        self, shape: QuestionShape, idf: Callable[[Sequence[str]], np.ndarray], word_vectors: Callable[[list[str]], np.ndarray]
+    ):
         self.shape, self.word_vectors = shape, word_vectors
         self.terms = list(dict.fromkeys(shape.terms))
         self.weights = np.asarray(idf(self.terms), dtype=np.float64) if self.terms else np.zeros(0)
@@ -152,8 +158,7 @@ class Matcher:
         if text not in self._stem_cache:
             found = word_set(text)
             stems = {stem(w) for w in found} | {_norm_number(w) for w in found}
-            self._stem_cache[text] = np.array([stem(t) in stems or _norm_number(t) in stems for t in self.terms],
-                                              dtype=bool)
+            self._stem_cache[text] = np.array([stem(t) in stems or _norm_number(t) in stems for t in self.terms], dtype=bool)
         return self._stem_cache[text]
 
     def stem_share(self, text: str) -> float:
@@ -200,14 +205,28 @@ class Matcher:
         present = dict(zip(self.terms, self.present(passage), strict=False)) if self.terms else {}
         focus = tuple(f for f in shape.focus[-1:] if not present.get(f, False))
         names = tuple(n for n in shape.names if not _names_present(n, f"{title}\n{heading}\n{passage}"))
-        return Checks(has_kind(sentence, shape, self.is_focus, heading), anchors, focus, names, self.unmatched(sentence),
-                      self.unmatched(passage), self.missing_terms(passage))
+        return Checks(
+            has_kind(sentence, shape, self.is_focus, heading),
+            anchors,
+            focus,
+            names,
+            self.unmatched(sentence),
+            self.unmatched(passage),
+            self.missing_terms(passage),
+        )
 
 
 def features(checks: Checks, sentence_cosine: float, passage_cosine: float, shape: QuestionShape) -> tuple[float, ...]:
     """The feature vector (in FEATURES order) the logistic model reads."""
-    return (sentence_cosine, passage_cosine, checks.sentence_unmatched, checks.passage_unmatched,
-            float(not checks.kind), float(bool(checks.anchors)), float(bool(checks.names)))
+    return (
+        sentence_cosine,
+        passage_cosine,
+        checks.sentence_unmatched,
+        checks.passage_unmatched,
+        float(not checks.kind),
+        float(bool(checks.anchors)),
+        float(bool(checks.names)),
+    )
 
 
 @dataclass(frozen=True)
@@ -273,8 +292,15 @@ def missing_items(checks: Checks, shape: QuestionShape) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))[:4]
 
 
-def decide(shape: QuestionShape, question: str, checks: Checks | None, x: Sequence[float] | None,
-           best_passage_unmatched: float, present: dict[str, bool], model: VerdictModel) -> Verdict:
+def decide(
+    shape: QuestionShape,
+    question: str,
+    checks: Checks | None,
+    x: Sequence[float] | None,
+    best_passage_unmatched: float,
+    present: dict[str, bool],
+    model: VerdictModel,
+) -> Verdict:
     """The verdict from the first answer sentence's checks and features."""
     if checks is None or x is None:
         return Verdict("not_found", (), 0.0, "The documents do not answer this.")
@@ -291,7 +317,10 @@ def decide(shape: QuestionShape, question: str, checks: Checks | None, x: Sequen
         lacking = " or ".join(things) or (words if quoted else "what the question asks")
         if things and quoted:
             lacking += f" (nor {words})"
-        reason = (f"The documents mention {topic}, but not {lacking}." if topic
-                  else f"The documents touch on this, but do not say {lacking}.")
+        reason = (
+            f"The documents mention {topic}, but not {lacking}."
+            if topic
+            else f"The documents touch on this, but do not say {lacking}."
+        )
         return Verdict("partial", missing, p, reason)
     return Verdict("not_found", missing, p, "The documents do not answer this.")

@@ -108,9 +108,13 @@ class SentenceTransformerEmbedder:
         with self._lock:
             for i in range(0, len(texts), self.batch_size):
                 rows = order[i : i + self.batch_size]
-                out[rows] = self.model.encode([texts[r] for r in rows], batch_size=len(rows),
-                                              normalize_embeddings=True, convert_to_numpy=True,
-                                              show_progress_bar=False)
+                out[rows] = self.model.encode(
+                    [texts[r] for r in rows],
+                    batch_size=len(rows),
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
                 if self.progress:
                     self.progress(min(i + self.batch_size, len(texts)), len(texts))
         return normalize(out)

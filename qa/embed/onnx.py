@@ -17,8 +17,10 @@ import numpy as np
 from qa.embed.embeddings import load_tokenizer, model_dir, normalize
 
 # Texts embedded when the ONNX export is made and again when it is loaded: a wrong or damaged export is refused.
-PROBE_TEXTS = ["How many 5G base stations had China built?",
-               "Smart justice systems reduced judges' workload by a third, according to the court reports."]
+PROBE_TEXTS = [
+    "How many 5G base stations had China built?",
+    "Smart justice systems reduced judges' workload by a third, according to the court reports.",
+]
 PROBE_MIN_COSINE = 0.9999
 
 
@@ -81,8 +83,12 @@ class OnnxEmbedder:
         while i < len(order):
             j, first = i + 1, lengths[order[i]]
             # Batch texts of similar length: at most ~25% (+8 tokens) of padding per row, MAX_BATCH_TOKENS in all.
-            while (j < len(order) and j - i < self.max_batch and lengths[order[j]] <= first * 1.25 + 8
-                   and (j - i + 1) * lengths[order[j]] <= MAX_BATCH_TOKENS):
+            while (
+                j < len(order)
+                and j - i < self.max_batch
+                and lengths[order[j]] <= first * 1.25 + 8
+                and (j - i + 1) * lengths[order[j]] <= MAX_BATCH_TOKENS
+            ):
                 j += 1
             rows = order[i:j]
             out[rows] = self._run([encs[r] for r in rows])
@@ -120,8 +126,7 @@ def export_onnx(target: Path, folder: Path | None = None) -> Path:
             self.bert = bert
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                             token_type_ids=token_type_ids).last_hidden_state
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
 
     model = _Encoder().eval()  # a new Module starts in training mode: dropout would reach the export's check
     ids = torch.ones((2, 8), dtype=torch.long)
@@ -131,11 +136,15 @@ def export_onnx(target: Path, folder: Path | None = None) -> Path:
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp),
-                input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
+                model,
+                (ids, torch.ones_like(ids), torch.zeros_like(ids)),
+                str(tmp),
+                input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=["last_hidden_state"],
                 dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "token_type_ids")}
                 | {"last_hidden_state": {0: "batch", 1: "tokens"}},
-                opset_version=17, dynamo=False,
+                opset_version=17,
+                dynamo=False,
             )
             # The reference: the torch model with sentence-transformers' pooling on the same tokens.
             tok = load_tokenizer(folder)

@@ -32,8 +32,13 @@ class Export:
             return  # unwritable: the build says so in its own one sentence
         env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
         try:
-            self._child = subprocess.Popen([sys.executable, "-m", "qa.embed.passages", str(self.target)], env=env,
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            self._child = subprocess.Popen(
+                [sys.executable, "-m", "qa.embed.passages", str(self.target)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
         except OSError as exc:
             self._failure = str(exc)
 
@@ -42,8 +47,11 @@ class Export:
         if self._child is not None:
             try:
                 _, err = self._child.communicate(timeout=EXPORT_TIMEOUT_S)
-                self._failure = err.strip().splitlines()[-1] if self._child.returncode and err.strip() else \
-                    (f"exit code {self._child.returncode}" if self._child.returncode else "")
+                self._failure = (
+                    err.strip().splitlines()[-1]
+                    if self._child.returncode and err.strip()
+                    else (f"exit code {self._child.returncode}" if self._child.returncode else "")
+                )
             except subprocess.TimeoutExpired as exc:
                 self._child.kill()
                 self._child.communicate()
@@ -51,8 +59,11 @@ class Export:
             self._child = None
         if not self.target.exists():
             if self._failure or _writable(self.target.parent):
-                warnings.warn(f"could not export the model to ONNX ({self._failure or 'no file written'}); "
-                              "builds and questions use sentence-transformers (slower)", stacklevel=2)
+                warnings.warn(
+                    f"could not export the model to ONNX ({self._failure or 'no file written'}); "
+                    "builds and questions use sentence-transformers (slower)",
+                    stacklevel=2,
+                )
             return None
         # Exports of other model versions or export formats are never used again.
         for stale in self.target.parent.glob("minilm-*"):
@@ -86,8 +97,11 @@ def passage_embedder(index_root: Path, batch_size: int = 32) -> Embedder:
             check_onnx(embedder, path)
             return embedder
         except Exception as exc:  # a damaged export must not stop a build
-            warnings.warn(f"ONNX model {path} cannot be used ({exc}); the build uses sentence-transformers "
-                          "(slower); delete the file and run `qa index` to export it again", stacklevel=2)
+            warnings.warn(
+                f"ONNX model {path} cannot be used ({exc}); the build uses sentence-transformers "
+                "(slower); delete the file and run `qa index` to export it again",
+                stacklevel=2,
+            )
     return SentenceTransformerEmbedder(batch_size=batch_size)
 
 

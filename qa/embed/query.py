@@ -73,9 +73,14 @@ def query_embedder(index_root: Path, mhash: str, cache_size: int = 4096) -> Cach
             check_onnx(embedder, path)
             return CachedEmbedder(embedder, cache_size)
         except Exception as exc:  # a damaged export must not stop answering
-            warnings.warn(f"ONNX model {path} cannot be used ({exc}); queries use sentence-transformers "
-                          f"(slower); delete the file and run `qa index` to export it again", stacklevel=2)
+            warnings.warn(
+                f"ONNX model {path} cannot be used ({exc}); queries use sentence-transformers "
+                f"(slower); delete the file and run `qa index` to export it again",
+                stacklevel=2,
+            )
     else:
-        warnings.warn(f"no ONNX export of the model at {path}; queries use sentence-transformers (slower); "
-                      f"run `qa index` to export it", stacklevel=2)
+        warnings.warn(
+            f"no ONNX export of the model at {path}; queries use sentence-transformers (slower); run `qa index` to export it",
+            stacklevel=2,
+        )
     return CachedEmbedder(SentenceTransformerEmbedder(), cache_size)

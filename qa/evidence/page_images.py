@@ -43,10 +43,12 @@ class PageImage:
         x0, y0 = self.origin
         left, bottom, right, top = box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0
         # (left, top, right, bottom) fractions of the image, for each way the page can be turned
-        edges = {0: (left / w, 1 - top / h, right / w, 1 - bottom / h),
-                 90: (bottom / h, left / w, top / h, right / w),
-                 180: (1 - right / w, bottom / h, 1 - left / w, top / h),
-                 270: (1 - top / h, 1 - right / w, 1 - bottom / h, 1 - left / w)}[self.rotation]
+        edges = {
+            0: (left / w, 1 - top / h, right / w, 1 - bottom / h),
+            90: (bottom / h, left / w, top / h, right / w),
+            180: (1 - right / w, bottom / h, 1 - left / w, top / h),
+            270: (1 - top / h, 1 - right / w, 1 - bottom / h, 1 - left / w),
+        }[self.rotation]
         return edges[0], edges[1], edges[2] - edges[0], edges[3] - edges[1]
 
 
@@ -82,9 +84,12 @@ class Renderer:
 
     def _ask(self, pdf: bytes, page: int, dpi: int) -> bytes:
         if self._proc is None or self._proc.poll() is not None:
-            self._proc = subprocess.Popen([sys.executable, "-I", str(Path(__file__).resolve()),
-                                           str(int(self.memory_bytes))],
-                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            self._proc = subprocess.Popen(
+                [sys.executable, "-I", str(Path(__file__).resolve()), str(int(self.memory_bytes))],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
             self._finalizer.detach()
             self._finalizer = weakref.finalize(self, Renderer._stop, [self._proc])
         proc = self._proc
@@ -134,12 +139,18 @@ def _parse(line: bytes) -> PageImage:
         if "error" in out:
             raise PageNotRendered(str(out["error"]))
         flat = out["boxes"]
-        boxes = tuple(tuple(flat[i:i + 4]) for i in range(0, len(flat), 4))
+        boxes = tuple(tuple(flat[i : i + 4]) for i in range(0, len(flat), 4))
         if len(boxes) != len(out["chars"]):
             raise ValueError("characters and boxes differ in number")
-        return PageImage(base64.b64decode(out["png"]), float(out["width"]), float(out["height"]),
-                         (float(out["origin"][0]), float(out["origin"][1])), out["chars"], boxes,
-                         int(out["rotation"]))
+        return PageImage(
+            base64.b64decode(out["png"]),
+            float(out["width"]),
+            float(out["height"]),
+            (float(out["origin"][0]), float(out["origin"][1])),
+            out["chars"],
+            boxes,
+            int(out["rotation"]),
+        )
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise PageNotRendered(f"the page renderer gave unreadable output ({exc})") from None
 
@@ -190,8 +201,15 @@ def _render(data: bytes, number: int, dpi: int) -> dict:
             boxes.extend((0.0, 0.0, 0.0, 0.0))
     if not any(c.strip() for c in chars):
         chars, boxes = _scanned_chars(page, left, top)
-    return {"png": base64.b64encode(buf.getvalue()).decode("ascii"), "width": width, "height": height,
-            "origin": [left, bottom], "rotation": rotation, "chars": "".join(chars), "boxes": boxes}
+    return {
+        "png": base64.b64encode(buf.getvalue()).decode("ascii"),
+        "width": width,
+        "height": height,
+        "origin": [left, bottom],
+        "rotation": rotation,
+        "chars": "".join(chars),
+        "boxes": boxes,
+    }
 
 
 def _scanned_chars(page, left: float, top: float) -> tuple[list[str], list[float]]:
@@ -210,8 +228,9 @@ def _scanned_chars(page, left: float, top: float) -> tuple[list[str], list[float
         step = (x1 - x0) / max(1, len(text))
         for n, ch in enumerate(text):
             chars.append(ch)
-            boxes.extend((left + (x0 + n * step) * scale, top - y1 * scale, left + (x0 + (n + 1) * step) * scale,
-                          top - y0 * scale))
+            boxes.extend(
+                (left + (x0 + n * step) * scale, top - y1 * scale, left + (x0 + (n + 1) * step) * scale, top - y0 * scale)
+            )
         chars.append("\n")
         boxes.extend((0.0, 0.0, 0.0, 0.0))
     return chars, boxes

@@ -37,24 +37,24 @@ def matched_chars(page_chars: str, passage: str) -> list[int]:
         return []
     found = page.find(want)
     if found >= 0:
-        return _with_gaps(sorted(set(where[found:found + len(want)])))
+        return _with_gaps(sorted(set(where[found : found + len(want)])))
     # Where the passage starts: the start most of its runs of letters agree on (the first one found could
     # be the same words in a heading above it).
     votes: dict[int, int] = {}
     for offset in range(0, max(1, len(want) - _ANCHOR + 1), _ANCHOR):
-        run, at = want[offset:offset + _ANCHOR], page.find(want[offset:offset + _ANCHOR])
+        run, at = want[offset : offset + _ANCHOR], page.find(want[offset : offset + _ANCHOR])
         while at >= 0:
             votes[max(0, at - offset)] = votes.get(max(0, at - offset), 0) + 1
             at = page.find(run, at + 1)
     if not votes:
         return []
     start = max(votes, key=lambda s: (votes[s], -s))
-    window = page[start:start + len(want) + len(want) // 4]
+    window = page[start : start + len(want) + len(want) // 4]
     blocks = difflib.SequenceMatcher(None, window, want, autojunk=False).get_matching_blocks()
     hits: set[int] = set()
     for a, _, size in blocks:
         if size >= _MIN_BLOCK:
-            hits.update(where[start + a:start + a + size])
+            hits.update(where[start + a : start + a + size])
     return _with_gaps(sorted(hits))
 
 

@@ -54,7 +54,7 @@ class PageViews:
         span = next((p for p in doc.pages if p.number == page), None)
         if span is None:
             raise PageNotRendered(f"{source} has no page {page} in the index")
-        passage = doc.text[max(start, span.start):min(end, span.end)]
+        passage = doc.text[max(start, span.start) : min(end, span.end)]
         image = self._image(gen.name, doc.doc_id, source, page)
         marks = passage_boxes(image.chars, image.boxes, passage)
         return PageView(source, page, image.png, image.width, image.height, marks, image)

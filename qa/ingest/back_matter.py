@@ -16,13 +16,16 @@ _TITLES = re.compile(
     r"|(?:concept |function |operator |general |subject )?index|indices|glossary of terms"
     r"|(?:the )?(?:gnu )?(?:free documentation |general public |lesser general public )?licen[cs]e\b.*"
     r"|copying(?: conditions)?|copyright(?: notice)?|author(?:s|'s)? (?:information|affiliations?)|affiliations?"
-    r"|about the authors?|colophon|参考文献|索引|许可证?|版权(?:声明)?|致谢)\s*$", re.I)
+    r"|about the authors?|colophon|参考文献|索引|许可证?|版权(?:声明)?|致谢)\s*$",
+    re.I,
+)
 # Lines that cite or place the work rather than say anything: "Citation Format: …", affiliations.
 _LINES = re.compile(
     r"^(?:citation format|cite (?:this|as)|how to cite|authors?|corresponding author|received|accepted|published"
     r"|doi|e-?mail)\s*:"
     r"|^[¹²³⁴⁵⁶⁷⁸⁹⁰*†‡]+\s*\S.*(?:universit|institut|academy|college|school|department|laborator|centre|center)",
-    re.I)
+    re.I,
+)
 
 
 def is_back_matter_section(label: str | None) -> bool:

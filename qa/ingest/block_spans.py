@@ -10,8 +10,9 @@ Region = tuple[int, int, str | None, bool]  # start, end, section label, one uni
 
 def block_spans(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """(start, end, "table" | "code") of the tables and code blocks in text[start:end], in order, not overlapping."""
-    found = sorted([(a, b, "code") for a, b in code_spans(text, start, end)]
-                   + [(a, b, "table") for a, b in table_spans(text, start, end)])
+    found = sorted(
+        [(a, b, "code") for a, b in code_spans(text, start, end)] + [(a, b, "table") for a, b in table_spans(text, start, end)]
+    )
     out: list[tuple[int, int, str]] = []
     for a, b, kind in found:
         if not out or a >= out[-1][1]:  # a table drawn inside a code block stays code
@@ -29,7 +30,7 @@ def tables_apart(text: str, regions: list[Region]) -> list[Region]:
     out = []
     for a, b, label, whole in regions:
         at = a
-        for s, e, _ in ([] if whole else [t for t in block_spans(text, a, b) if t[2] == "table"]):
+        for s, e, _ in [] if whole else [t for t in block_spans(text, a, b) if t[2] == "table"]:
             if s > at:
                 out.append((at, s, label, False))
             out.append((s, e, label, True))

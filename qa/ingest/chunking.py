@@ -48,10 +48,17 @@ class Citation:
 
     def to_dict(self) -> CitationDict:
         """The citation as JSON (its shape: qa/serialize.py's CitationDict)."""
-        return {"source": self.source, "title": self.title, "section": self.section, "page": self.page,
-                "start": self.start, "end": self.end, "page_range": list(self.page_range) if self.page_range else None,
-                "page_label": self.page_label,
-                "page_range_labels": list(self.page_range_labels) if self.page_range_labels else None}
+        return {
+            "source": self.source,
+            "title": self.title,
+            "section": self.section,
+            "page": self.page,
+            "start": self.start,
+            "end": self.end,
+            "page_range": list(self.page_range) if self.page_range else None,
+            "page_label": self.page_label,
+            "page_range_labels": list(self.page_range_labels) if self.page_range_labels else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,19 @@ class Chunk:
     n_tokens: int
 
     @classmethod
-    def of(cls, chunk_id: str, doc_id: str, source: str, title: str, section: str | None, page: int | None,
-           start: int, end: int, text: str, n_tokens: int) -> "Chunk":
+    def of(
+        cls,
+        chunk_id: str,
+        doc_id: str,
+        source: str,
+        title: str,
+        section: str | None,
+        page: int | None,
+        start: int,
+        end: int,
+        text: str,
+        n_tokens: int,
+    ) -> "Chunk":
         """A chunk from its flat fields, in the order the chunk stores keep them."""
         return cls(chunk_id, doc_id, Citation(source, title, section, page, start, end), text, n_tokens)
 
@@ -76,8 +94,10 @@ class Chunk:
     page = property(lambda self: self.where.page, doc="The PDF page the chunk starts on, else None.")
     start = property(lambda self: self.where.start, doc="Where the chunk starts in the document text.")
     end = property(lambda self: self.where.end, doc="Where the chunk ends in the document text.")
-    back_matter = property(lambda self: is_back_matter(self.section, self.text),
-                           doc="True for back matter: references, citation lines, licences, indexes, affiliations.")
+    back_matter = property(
+        lambda self: is_back_matter(self.section, self.text),
+        doc="True for back matter: references, citation lines, licences, indexes, affiliations.",
+    )
 
 
 # A sentence ends at . ! ? (or their CJK forms), possibly followed by closing quotes, brackets or a
@@ -137,9 +157,15 @@ def _title_line(body: str):
     words = line.split()
     widest = max((len(x) for x in rest.split("\n")), default=0)
     # Much shorter than the lines below it: a wrapped sentence's first line fills the width instead.
-    if (rest[:1].isupper() and 1 <= len(words) <= 8 and len(line) <= 60 and widest >= 40 and len(line) <= 0.6 * widest
-            and not line.rstrip().endswith(tuple(".,;:!?"))
-            and all(w[:1].isupper() or w.lower() in _TITLE_SMALL for w in words)):
+    if (
+        rest[:1].isupper()
+        and 1 <= len(words) <= 8
+        and len(line) <= 60
+        and widest >= 40
+        and len(line) <= 0.6 * widest
+        and not line.rstrip().endswith(tuple(".,;:!?"))
+        and all(w[:1].isupper() or w.lower() in _TITLE_SMALL for w in words)
+    ):
         return re.match(re.escape(line), body)
     return None
 
@@ -248,7 +274,8 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings
         for (s, e), n in zip(spans, counts, strict=False):
             if n > settings.max_chunk_tokens or e - s > settings.max_chunk_chars:
                 parts = (_split_lines if starts_block(doc.text, s) else _split_long)(
-                    doc.text, s, e, n, settings.chunk_tokens, settings.max_chunk_chars)
+                    doc.text, s, e, n, settings.chunk_tokens, settings.max_chunk_chars
+                )
                 counts = count_tokens([doc.text[x:y] for x, y in parts])
                 units.extend((ps, pe, n) for (ps, pe), n in zip(parts, counts, strict=False))
             else:
@@ -256,8 +283,9 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, settings: Settings
         groups = [(g[0][0], g[-1][1]) for g in _pack(units, settings)]
         texts = [doc.text[s:e] for s, e in groups]
         for (s, e), text, n in zip(groups, texts, count_tokens(texts), strict=False):
-            chunks.append(Chunk.of(_chunk_id(doc.doc_id, s, text), doc.doc_id, doc.source, doc.title, label,
-                                   doc.page_at(s), s, e, text, n))
+            chunks.append(
+                Chunk.of(_chunk_id(doc.doc_id, s, text), doc.doc_id, doc.source, doc.title, label, doc.page_at(s), s, e, text, n)
+            )
     return chunks
 
 
@@ -280,8 +308,10 @@ def _pack(units: list[tuple[int, int, int]], settings: Settings) -> Iterator[lis
         overlap = min(settings.overlap_sentences, len(group) - 1)
         # Overlap only with short sentences, so the overlap never dominates the next chunk, and only
         # when the next sentence still fits beside it (else the chunk would repeat the overlap alone).
-        while overlap and (sum(u[2] for u in group[-overlap:]) > settings.chunk_tokens // 3
-                           or sum(u[2] for u in group[-overlap:]) + units[j][2] + overlap > settings.chunk_tokens):
+        while overlap and (
+            sum(u[2] for u in group[-overlap:]) > settings.chunk_tokens // 3
+            or sum(u[2] for u in group[-overlap:]) + units[j][2] + overlap > settings.chunk_tokens
+        ):
             overlap -= 1
         i = j - overlap
 

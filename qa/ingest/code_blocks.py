@@ -34,8 +34,11 @@ def is_code(text: str) -> bool:
 
 
 # Only words that ask for the literal text: "run" or 运行 (which services run?) ask for prose as often as not.
-_ASKS_CODE = re.compile(r"\b(?:commands?|examples?|syntax|code|scripts?|snippets?|command[- ]line)\b"
-                        r"|命令|示例|例子|范例|代码|脚本|语法", re.I)
+_ASKS_CODE = re.compile(
+    r"\b(?:commands?|examples?|syntax|code|scripts?|snippets?|command[- ]line)\b"
+    r"|命令|示例|例子|范例|代码|脚本|语法",
+    re.I,
+)
 
 
 def asks_for_code(question: str) -> bool:

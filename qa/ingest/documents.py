@@ -89,12 +89,19 @@ def _reader(suffix: str) -> Reader:
     return reader
 
 
-def _sections(text: str, markdown: bool, cleaned: Cleaned | None = None, raw: str = "",
-              outline: list[tuple[int, int, str, int]] | None = None) -> tuple[Section, ...]:
+def _sections(
+    text: str,
+    markdown: bool,
+    cleaned: Cleaned | None = None,
+    raw: str = "",
+    outline: list[tuple[int, int, str, int]] | None = None,
+) -> tuple[Section, ...]:
     if outline and cleaned is not None:
         # A PDF's outline is its section tree; the layout heuristics are for documents without one.
-        heads = [Section(label, cleaned.to_clean(a), max(cleaned.to_clean(a), cleaned.to_clean(b)), level)
-                 for a, b, label, level in outline]
+        heads = [
+            Section(label, cleaned.to_clean(a), max(cleaned.to_clean(a), cleaned.to_clean(b)), level)
+            for a, b, label, level in outline
+        ]
     else:
         heads = find_headings(text, markdown=markdown)
     if not outline and cleaned is not None and not markdown and is_chinese(text):
@@ -107,7 +114,7 @@ def _sections(text: str, markdown: bool, cleaned: Cleaned | None = None, raw: st
     sections = []
     for i, h in enumerate(heads):
         # A section runs to the next heading of the same or a higher level.
-        end = next((n.start for n in heads[i + 1:] if n.level <= h.level), len(text))
+        end = next((n.start for n in heads[i + 1 :] if n.level <= h.level), len(text))
         sections.append(replace(h, end=end))
     return tuple(sections)
 
@@ -122,9 +129,16 @@ def _references(text: str, sections: tuple[Section, ...]) -> tuple[Reference, ..
     return tuple(refs)
 
 
-def parse_text(raw: str, source: str, doc_id: str, markdown: bool = False,
-               page_starts: list[int] | None = None, title_hint: str | None = None,
-               warnings: tuple[str, ...] = (), outline: list[tuple[int, int, str, int]] | None = None) -> Document:
+def parse_text(
+    raw: str,
+    source: str,
+    doc_id: str,
+    markdown: bool = False,
+    page_starts: list[int] | None = None,
+    title_hint: str | None = None,
+    warnings: tuple[str, ...] = (),
+    outline: list[tuple[int, int, str, int]] | None = None,
+) -> Document:
     """A Document from raw extracted text; page_starts are raw offsets where pages begin.
 
     outline: (raw start, raw end, label, level) of each heading of a PDF's outline, in text order.
@@ -148,8 +162,7 @@ def _title_from_name(source: str) -> str:
     return re.sub(r"[_\-]+", " ", stem).strip().capitalize() or source
 
 
-def load_document(path: Path, corpus_root: Path, settings: Settings, source: str | None = None,
-                  on_page=None) -> Document:
+def load_document(path: Path, corpus_root: Path, settings: Settings, source: str | None = None, on_page=None) -> Document:
     """Read one corpus file; raises DocumentError naming the reason when it cannot be used.
 
     source: the name the document is cited by (default: its path relative to corpus_root, else its name).
@@ -172,10 +185,26 @@ def load_document(path: Path, corpus_root: Path, settings: Settings, source: str
 def _document_of(got: Extract, source: str, doc_id: str) -> Document:
     """The Document of a reader's extract: text laid out by its reader used as it is, raw text parsed."""
     if got.sections is not None:
-        return Document(doc_id, source, got.title or _title_from_name(source), got.text, got.sections, (),
-                        _references(got.text, got.sections), got.warnings)
-    return parse_text(got.text, source, doc_id, markdown=got.markdown, page_starts=got.page_starts,
-                      title_hint=got.title, warnings=got.warnings, outline=got.outline)
+        return Document(
+            doc_id,
+            source,
+            got.title or _title_from_name(source),
+            got.text,
+            got.sections,
+            (),
+            _references(got.text, got.sections),
+            got.warnings,
+        )
+    return parse_text(
+        got.text,
+        source,
+        doc_id,
+        markdown=got.markdown,
+        page_starts=got.page_starts,
+        title_hint=got.title,
+        warnings=got.warnings,
+        outline=got.outline,
+    )
 
 
 READ_TRIES = 3  # a file that changes while it is read is read again, this many times in all
@@ -191,8 +220,10 @@ def _read(path: Path, max_bytes: int) -> bytes:
         data, before, after = _read_once(path, max_bytes)
         if _same_version(before, after) and len(data) == after.st_size:
             return data
-    raise DocumentError(f"the file kept changing while it was read ({READ_TRIES} tries); it is skipped until it is "
-                        "written completely (rebuild then)")
+    raise DocumentError(
+        f"the file kept changing while it was read ({READ_TRIES} tries); it is skipped until it is "
+        "written completely (rebuild then)"
+    )
 
 
 def _same_version(a: os.stat_result, b: os.stat_result) -> bool:
@@ -210,8 +241,9 @@ def _read_once(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result, os.st
             if st.st_size == 0:
                 raise DocumentError("empty file (0 bytes)")
             if st.st_size > max_bytes:
-                raise DocumentError(f"file is {st.st_size / 2**20:.1f} MiB, over the {max_bytes / 2**20:g} MiB limit "
-                                    "(QA_MAX_FILE_BYTES)")
+                raise DocumentError(
+                    f"file is {st.st_size / 2**20:.1f} MiB, over the {max_bytes / 2**20:g} MiB limit (QA_MAX_FILE_BYTES)"
+                )
             data = f.read(max_bytes + 1)
             after = os.fstat(f.fileno())
     except OSError as exc:

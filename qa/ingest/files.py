@@ -14,8 +14,24 @@ from qa.errors import CorpusNotFound
 from qa.ingest.readers import SUPPORTED_SUFFIXES
 
 # What a saved web page links to: read by the browser with the page, not a document of its own.
-PAGE_ASSETS = (".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".bmp", ".woff", ".woff2",
-               ".ttf", ".otf", ".eot", ".map")
+PAGE_ASSETS = (
+    ".css",
+    ".js",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".svg",
+    ".webp",
+    ".ico",
+    ".bmp",
+    ".woff",
+    ".woff2",
+    ".ttf",
+    ".otf",
+    ".eot",
+    ".map",
+)
 _PAGES = (".html", ".htm", ".xhtml")
 HIDDEN_FILE = "hidden file (its name starts with a dot); rename it without the dot to index it"
 HIDDEN_FOLDER = "hidden folder (its name starts with a dot), not read; rename it without the dot to index its files"
@@ -61,8 +77,7 @@ def source_name(p: Path, corpus_root: Path, base: Path | None = None) -> str:
     for root, prefix in ((corpus_root, ""), (base, base.name + "/" if base else "")):
         if root is None:
             continue
-        for path, top in ((Path(os.path.abspath(p)), Path(os.path.abspath(root))),
-                          (p.parent.resolve() / p.name, root.resolve())):
+        for path, top in ((Path(os.path.abspath(p)), Path(os.path.abspath(root))), (p.parent.resolve() / p.name, root.resolve())):
             try:
                 return prefix + path.relative_to(top).as_posix()
             except ValueError:
@@ -107,8 +122,12 @@ class _Collected:
         page_dirs: set[Path] = set()  # folders holding HTML pages: their assets, here or below, are no documents
 
         def unreadable(exc: OSError) -> None:
-            self.skipped.append(Skipped(source_name(Path(exc.filename or given), self.corpus_root, base),
-                                        f"folder cannot be read ({exc.strerror or exc})"))
+            self.skipped.append(
+                Skipped(
+                    source_name(Path(exc.filename or given), self.corpus_root, base),
+                    f"folder cannot be read ({exc.strerror or exc})",
+                )
+            )
 
         for dirpath, dirnames, filenames in os.walk(given, followlinks=True, onerror=unreadable):
             d = Path(dirpath)
@@ -166,8 +185,13 @@ class _Collected:
         except RuntimeError:
             self.skipped.append(Skipped(source, "symbolic link loop"))
         except OSError as exc:
-            why = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link" if p.is_symlink() else \
-                f"cannot be opened ({exc.strerror or exc})"
+            why = (
+                "symbolic link loop"
+                if exc.errno == errno.ELOOP
+                else "broken symbolic link"
+                if p.is_symlink()
+                else f"cannot be opened ({exc.strerror or exc})"
+            )
             self.skipped.append(Skipped(source, why))
         return None
 

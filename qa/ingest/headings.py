@@ -24,8 +24,34 @@ class Section:
     level: int
 
 
-_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "as", "at", "by",
-          "from", "via", "vs", "into", "its", "their", "under", "over", "&", "—", "-", "–"}
+_SMALL = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "or",
+    "in",
+    "on",
+    "for",
+    "to",
+    "with",
+    "as",
+    "at",
+    "by",
+    "from",
+    "via",
+    "vs",
+    "into",
+    "its",
+    "their",
+    "under",
+    "over",
+    "&",
+    "—",
+    "-",
+    "–",
+}
 _NUMBERED = re.compile(r"(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?)|(?:[IVX]{1,5}\.))[ \t]+(?P<rest>\S.*)")
 _MARKDOWN = re.compile(r"(?P<hashes>#{1,6})[ \t]+(?P<rest>.+?)[ \t#]*$")
 
@@ -76,8 +102,15 @@ def _heading_at(line: str, standalone: bool) -> tuple[str, int, int] | None:
             return f"{num} {title}", level, m.start("rest") + len(title)
         return None
     words = line.split()
-    if (standalone and 1 <= len(words) <= 6 and sum(c.isalpha() for c in line) >= 3 and len(line) <= 60 and _title_like(words)
-            and not re.search(r"[.,;:!?]$|\d|[()\[\];]", line) and words[-1] not in _SMALL):
+    if (
+        standalone
+        and 1 <= len(words) <= 6
+        and sum(c.isalpha() for c in line) >= 3
+        and len(line) <= 60
+        and _title_like(words)
+        and not re.search(r"[.,;:!?]$|\d|[()\[\];]", line)
+        and words[-1] not in _SMALL
+    ):
         return line.strip(), 1, len(line.rstrip())
     return None
 
@@ -115,8 +148,11 @@ def find_headings(text: str, markdown: bool = False) -> list[Section]:
             next_line = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
             numbered = _NUMBERED.match(line)
             underlined = bool(re.fullmatch(r"[=\-~]{3,}", next_line.strip()))  # setext-style heading
-            alone = after_blank or underlined or (bool(numbered) and len(line) <= 100 and next_line[:1].isalnum()
-                                                  and not next_line[:1].islower())
+            alone = (
+                after_blank
+                or underlined
+                or (bool(numbered) and len(line) <= 100 and next_line[:1].isalnum() and not next_line[:1].islower())
+            )
             # An unnumbered heading must stand alone between blank lines, as a title does.
             found = _heading_at(line, standalone=alone if numbered else (before_blank and after_blank))
             if found and numbered:
@@ -154,8 +190,10 @@ def find_title(text: str) -> str | None:
 
 _CJK_NUMBER = "〇零一二三四五六七八九十百千两0-9０-９"
 # "第一讲第一节：移动光标", "第三章 数据", "第一讲小结", "二、方法": numbered Chinese headings on a line of their own.
-_CJK_NUMBERED = re.compile(rf"(?:第[{_CJK_NUMBER}]+[章节讲篇部回卷课](?:第[{_CJK_NUMBER}]+[节条课])?"
-                           rf"|[一二三四五六七八九十]{{1,3}}、)[：:\s　]*\S?[^\n]{{0,40}}")
+_CJK_NUMBERED = re.compile(
+    rf"(?:第[{_CJK_NUMBER}]+[章节讲篇部回卷课](?:第[{_CJK_NUMBER}]+[节条课])?"
+    rf"|[一二三四五六七八九十]{{1,3}}、)[：:\s　]*\S?[^\n]{{0,40}}"
+)
 _NO_HEADING_END = tuple("。.，,;；!！?？：:")
 _CLAUSE = re.compile("[。，；！？,;]")
 
@@ -181,9 +219,15 @@ def chinese_headings(raw: str) -> list[tuple[int, int, int]]:
         next_line = lines[i + 1] if i + 1 < len(lines) else ""
         if _CJK_NUMBERED.fullmatch(words) and (prev_blank or not next_line.strip()):
             out.append((lead, lead + len(words), 1))
-        elif (indent_width(line) < 4 and len(words) <= 30 and not _CLAUSE.search(words) and next_line.strip()
-              and indent_width(next_line) >= indent_width(line) + 3
-              and words[:1] not in "-*•+" and not words[:1].isdigit()
-              and (prev_blank or indent_width(lines[i - 1]) != indent_width(line))):
+        elif (
+            indent_width(line) < 4
+            and len(words) <= 30
+            and not _CLAUSE.search(words)
+            and next_line.strip()
+            and indent_width(next_line) >= indent_width(line) + 3
+            and words[:1] not in "-*•+"
+            and not words[:1].isdigit()
+            and (prev_blank or indent_width(lines[i - 1]) != indent_width(line))
+        ):
             out.append((lead, lead + len(words), 1 if indent_width(line) == 0 else 2))
     return out

@@ -27,12 +27,17 @@ def text_limit(file_bytes: int, settings: Settings, what: str) -> TextLimit:
     most max_text_chars."""
     relative = max(int(settings.max_text_per_byte * file_bytes), MIN_TEXT_LIMIT_CHARS)
     if relative < settings.max_text_chars:
-        return TextLimit(relative, f"the {what}'s text grows past {relative:,} characters, more than a file of "
-                                   f"{_size(file_bytes)} may become ({settings.max_text_per_byte:g} characters per "
-                                   "byte of the file, QA_MAX_TEXT_PER_BYTE); a part of it repeats or expands without "
-                                   "bound")
-    return TextLimit(settings.max_text_chars, f"the {what}'s text grows past {settings.max_text_chars:,} characters, "
-                                              "the most one file may become (QA_MAX_TEXT_CHARS)")
+        return TextLimit(
+            relative,
+            f"the {what}'s text grows past {relative:,} characters, more than a file of "
+            f"{_size(file_bytes)} may become ({settings.max_text_per_byte:g} characters per "
+            "byte of the file, QA_MAX_TEXT_PER_BYTE); a part of it repeats or expands without "
+            "bound",
+        )
+    return TextLimit(
+        settings.max_text_chars,
+        f"the {what}'s text grows past {settings.max_text_chars:,} characters, the most one file may become (QA_MAX_TEXT_CHARS)",
+    )
 
 
 def check_text(text_chars: int, limit: TextLimit) -> None:
@@ -48,8 +53,9 @@ def check_passages(n: int, settings: Settings) -> None:
     from qa.errors import DocumentError
 
     if n > settings.max_passages:
-        raise DocumentError(f"the file makes {n:,} passages, over the limit of {settings.max_passages:,} for one file "
-                            "(QA_MAX_PASSAGES)")
+        raise DocumentError(
+            f"the file makes {n:,} passages, over the limit of {settings.max_passages:,} for one file (QA_MAX_PASSAGES)"
+        )
 
 
 def _size(n: int) -> str:

@@ -23,6 +23,7 @@ NEIGHBOURS = 8
 PASSAGE_COSINE = 0.95
 PASSAGE_JACCARD = 0.8
 
+
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     """Share of distinct words two texts have in common."""
     return len(a & b) / len(a | b) if a or b else 1.0
@@ -56,9 +57,12 @@ def repeated_sections(chunks: Sequence[Chunk], vectors: np.ndarray) -> tuple[lis
             for r, cols in enumerate(top):
                 a = lo + r
                 for b in cols.tolist():
-                    if (b > a and sims[r, b] >= SECTION_COSINE
-                            and max(sizes_arr[a], sizes_arr[b]) <= SECTION_LENGTH_RATIO * min(sizes_arr[a], sizes_arr[b])
-                            and jaccard(words[a], words[b]) >= SECTION_JACCARD):
+                    if (
+                        b > a
+                        and sims[r, b] >= SECTION_COSINE
+                        and max(sizes_arr[a], sizes_arr[b]) <= SECTION_LENGTH_RATIO * min(sizes_arr[a], sizes_arr[b])
+                        and jaccard(words[a], words[b]) >= SECTION_JACCARD
+                    ):
                         g = group[big[a]] if group[big[a]] >= 0 else big[a]
                         group[big[a]] = group[big[b]] = g
     return runs, [group[r] for r in runs]

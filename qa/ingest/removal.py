@@ -17,8 +17,9 @@ def corpus_file(corpus_dir: Path, source: str) -> Path:
     if not path.parent.resolve().is_relative_to(corpus):
         raise DocumentNotRemoved(f"{source} is not inside the corpus folder {corpus_dir}")
     if not (path.is_file() or path.is_symlink()):
-        raise DocumentNotRemoved(f"{source} is not in the corpus folder {corpus_dir} (it was indexed from "
-                                 "elsewhere); index without it to take it out")
+        raise DocumentNotRemoved(
+            f"{source} is not in the corpus folder {corpus_dir} (it was indexed from elsewhere); index without it to take it out"
+        )
     return path
 
 

@@ -19,22 +19,36 @@ FAILED = 3
 OUT_OF_MEMORY = ("MemoryError", "failed to map segment", "Cannot allocate memory", "std::bad_alloc")
 _INGEST = Path(__file__).resolve().parent
 # The child sees qa/ingest as its only own code: the markup readers, not the qa package and its imports.
-_MARKUP_CHILD = ("import resource, sys; lim = int(sys.argv[2]); resource.setrlimit(resource.RLIMIT_AS, (lim, lim)); "
-                 "sys.path.insert(0, {path!r}); from markup.child import main; main(sys.argv[1], int(sys.argv[3]), sys.argv[4])")
+_MARKUP_CHILD = (
+    "import resource, sys; lim = int(sys.argv[2]); resource.setrlimit(resource.RLIMIT_AS, (lim, lim)); "
+    "sys.path.insert(0, {path!r}); from markup.child import main; main(sys.argv[1], int(sys.argv[3]), sys.argv[4])"
+)
 
 
-def run_markup(kind: str, data: bytes, parse_timeout_s: float, parse_memory_bytes: int, what: str,
-               max_text_chars: int = 2**62, refusal: str = "") -> bytes:
+def run_markup(
+    kind: str,
+    data: bytes,
+    parse_timeout_s: float,
+    parse_memory_bytes: int,
+    what: str,
+    max_text_chars: int = 2**62,
+    refusal: str = "",
+) -> bytes:
     """The markup child's JSON output for data parsed as kind (html, epub, docx); DocumentError when refused.
 
     Text past max_text_chars is refused in the child, as soon as it is read, with the sentence refusal."""
     code = _MARKUP_CHILD.format(path=str(_INGEST))
-    return run_child([sys.executable, "-I", "-c", code, kind, str(int(parse_memory_bytes)), str(int(max_text_chars)),
-                      refusal], data, parse_timeout_s, parse_memory_bytes, what, "qa.ingest.markup: ")
+    return run_child(
+        [sys.executable, "-I", "-c", code, kind, str(int(parse_memory_bytes)), str(int(max_text_chars)), refusal],
+        data,
+        parse_timeout_s,
+        parse_memory_bytes,
+        what,
+        "qa.ingest.markup: ",
+    )
 
 
-def run_child(argv: list[str], data: bytes, parse_timeout_s: float, parse_memory_bytes: int, what: str,
-              prefix: str) -> bytes:
+def run_child(argv: list[str], data: bytes, parse_timeout_s: float, parse_memory_bytes: int, what: str, prefix: str) -> bytes:
     """stdout of argv fed data; a timeout, memory exhaustion, crash or refusal is a DocumentError naming it."""
     from qa.errors import DocumentError
 
@@ -46,14 +60,12 @@ def run_child(argv: list[str], data: bytes, parse_timeout_s: float, parse_memory
         raise DocumentError(f"could not start the {what} parser ({exc})") from None
     if proc.returncode == 0:
         return proc.stdout
-    raise DocumentError(failure_reason(proc.stderr.decode("utf-8", "replace"), proc.returncode, parse_memory_bytes,
-                                       what, prefix))
+    raise DocumentError(failure_reason(proc.stderr.decode("utf-8", "replace"), proc.returncode, parse_memory_bytes, what, prefix))
 
 
 def timeout_reason(what: str, parse_timeout_s: float) -> str:
     """The sentence for a child killed at its time limit."""
-    return (f"{what} parsing took longer than {parse_timeout_s:g} s (QA_PARSE_TIMEOUT_S); the file may make the "
-            "parser loop")
+    return f"{what} parsing took longer than {parse_timeout_s:g} s (QA_PARSE_TIMEOUT_S); the file may make the parser loop"
 
 
 def failure_reason(err: str, code: int, parse_memory_bytes: int, what: str, prefix: str) -> str:
@@ -65,7 +77,7 @@ def failure_reason(err: str, code: int, parse_memory_bytes: int, what: str, pref
     if any(m in err for m in OUT_OF_MEMORY) or code == -signal.SIGKILL or silent_abort:
         return f"{what} parsing needed more than {parse_memory_bytes / 2**20:g} MiB of memory (QA_PARSE_MEMORY_BYTES)"
     if reason.startswith(prefix):
-        return reason[len(prefix):]
+        return reason[len(prefix) :]
     if code < 0:
         return f"the {what} parser crashed ({signal.Signals(-code).name})"
     return f"the {what} parser failed ({reason or f'exit code {code}'})"

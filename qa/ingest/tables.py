@@ -63,7 +63,7 @@ def with_header(passage: str, a: int, b: int) -> str:
     header = None
     for s, e in table_spans(passage, 0, len(passage)):
         if s <= a < e:
-            header = cells(passage[s:passage.index("\n", s)])
+            header = cells(passage[s : passage.index("\n", s)])
     values = cells(row)
     if not header or len(header) != len(values):
         return "; ".join(v for v in values if v)

@@ -21,8 +21,7 @@ _REPAIRS = re.compile(
     r"|(?P<blanks>\n[ \t]*\n(?:[ \t]*\n)+)"
     r"|(?P<control>[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff])"
 )
-_REPLACEMENT = {"hyphen": "", "broken": " ", "cjkwrap": "", "indent": "", "trailing": "", "blanks": "\n\n",
-                "control": ""}
+_REPLACEMENT = {"hyphen": "", "broken": " ", "cjkwrap": "", "indent": "", "trailing": "", "blanks": "\n\n", "control": ""}
 
 
 def indent_width(line: str) -> int:
@@ -33,7 +32,7 @@ def indent_width(line: str) -> int:
 def _cjk_join(raw: str, m: re.Match) -> str:
     """Join a wrapped Chinese line to the next, unless the next is indented deeper (a heading's body)."""
     line_start = raw.rfind("\n", 0, m.start()) + 1
-    previous = raw[line_start:m.start()]
+    previous = raw[line_start : m.start()]
     return "" if indent_width(m["cjkindent"]) <= indent_width(previous) else "\n"
 
 

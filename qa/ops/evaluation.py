@@ -71,8 +71,17 @@ def load_questions(path: Path) -> list[Question]:
         try:
             d = json.loads(line)
             page = d.get("page")
-            out.append(Question(str(d.get("id", i)), d["question"], tuple(d.get("answers") or ()), d.get("type", ""),
-                                d.get("doc"), int(page) if isinstance(page, int) else None, Path(path).stem))
+            out.append(
+                Question(
+                    str(d.get("id", i)),
+                    d["question"],
+                    tuple(d.get("answers") or ()),
+                    d.get("type", ""),
+                    d.get("doc"),
+                    int(page) if isinstance(page, int) else None,
+                    Path(path).stem,
+                )
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidSetting(f"{path}:{i}: not a question record ({exc})") from None
     return out
@@ -117,15 +126,17 @@ def level_scores(pairs) -> dict:
     answerable = [(q, a) for q, a in pairs if q.answers]
     unanswerable = [(q, a) for q, a in pairs if not q.answers]
     nan = float("nan")
-    return {"answer_precision": sum(right_answer(a, q) for q, a in answered) / len(answered) if answered else nan,
-            "coverage": sum(right_answer(a, q) for q, a in answerable) / len(answerable) if answerable else nan,
-            "unanswerable_answered": (sum(a.supported for _, a in unanswerable) / len(unanswerable)
-                                      if unanswerable else nan),
-            "n_answered": len(answered)}
+    return {
+        "answer_precision": sum(right_answer(a, q) for q, a in answered) / len(answered) if answered else nan,
+        "coverage": sum(right_answer(a, q) for q, a in answerable) / len(answerable) if answerable else nan,
+        "unanswerable_answered": (sum(a.supported for _, a in unanswerable) / len(unanswerable) if unanswerable else nan),
+        "n_answered": len(answered),
+    }
 
 
-def evaluate(assistant: Assistant, questions: list[Question], modes=MODES, by_language: bool = False,
-             by_set: bool = False) -> list[ModeScores]:
+def evaluate(
+    assistant: Assistant, questions: list[Question], modes=MODES, by_language: bool = False, by_set: bool = False
+) -> list[ModeScores]:
     """Scores per mode, for the answerable questions, and apart for cross-lingual ones.
 
     Verdicts, levels and answer sentences are out of sample: a question a model was fitted on is judged by the
@@ -138,16 +149,25 @@ def evaluate(assistant: Assistant, questions: list[Question], modes=MODES, by_la
     pdfs = {q.doc for q in questions if q.doc and q.doc.lower().endswith(".pdf")}
     truth = truths(Path(assistant.settings.corpus_dir), pdfs) if pdfs else {}
     models, chinese, levels = load_models(), chinese_models(), load_levels()
-    held = sum(models.held_out_for(q.question) is not None or chinese.held_out_for(q.question) is not None
-               or levels.held_out_for(q.question) is not None for q in questions)
+    held = sum(
+        models.held_out_for(q.question) is not None
+        or chinese.held_out_for(q.question) is not None
+        or levels.held_out_for(q.question) is not None
+        for q in questions
+    )
     for mode in modes:
         assistant.clear_caches()  # each mode's latency is measured without the previous mode's vectors
         results = []
         for q in questions:
             t = time.perf_counter()
-            ans = assistant.ask(q.question, k=10, mode=mode, model=models.held_out_for(q.question),
-                                chinese_model=chinese.held_out_for(q.question),
-                                level_model=levels.held_out_for(q.question))
+            ans = assistant.ask(
+                q.question,
+                k=10,
+                mode=mode,
+                model=models.held_out_for(q.question),
+                chinese_model=chinese.held_out_for(q.question),
+                level_model=levels.held_out_for(q.question),
+            )
             results.append((q, ans, (time.perf_counter() - t) * 1000))
         nav = navigation_hits([a.hits for _, a, _ in results], truth)
         own = by_language or by_set  # the group's own unanswerable questions, else all of them
@@ -156,12 +176,21 @@ def evaluate(assistant: Assistant, questions: list[Question], modes=MODES, by_la
             chosen = [(q, a) for q, a, _ in inside if q.answers]
             unanswerable = [(q, a) for q, a, _ in (inside if own else results) if not q.answers]
             if chosen or (own and unanswerable):
-                rows.append(ModeScores(mode, group, len(chosen), **_retrieval(chosen), **_verdicts(chosen, unanswerable),
-                                       median_ms=statistics.median(ms for _, _, ms in results),
-                                       max_hit_chars=max((len(h.text) for _, a, _ in results for h in a.hits), default=0),
-                                       held_out_verdicts=held, navigation_hits=nav,
-                                       **section_scores([(q, a.hits) for q, a in chosen], truth),
-                                       **level_scores(chosen + unanswerable)))
+                rows.append(
+                    ModeScores(
+                        mode,
+                        group,
+                        len(chosen),
+                        **_retrieval(chosen),
+                        **_verdicts(chosen, unanswerable),
+                        median_ms=statistics.median(ms for _, _, ms in results),
+                        max_hit_chars=max((len(h.text) for _, a, _ in results for h in a.hits), default=0),
+                        held_out_verdicts=held,
+                        navigation_hits=nav,
+                        **section_scores([(q, a.hits) for q, a in chosen], truth),
+                        **level_scores(chosen + unanswerable),
+                    )
+                )
     return rows
 
 
@@ -173,18 +202,23 @@ def _retrieval(chosen) -> dict:
     """R@1, R@5, MRR@10 and the first sentence over (answerable question, answer) pairs."""
     ranks = [next((h.rank for h in a.hits if contains_answer(h.text, q.answers)), None) for q, a in chosen]
     n = len(chosen)
-    return {"recall_at_1": _share(sum(r == 1 for r in ranks), n),
-            "recall_at_5": _share(sum(r is not None and r <= 5 for r in ranks), n),
-            "mrr_at_10": _share(sum(1 / r for r in ranks if r is not None and r <= 10), n),
-            "first_sentence": _share(sum(bool(a.sentences) and contains_answer(a.sentences[0].text, q.answers)
-                                         for q, a in chosen), n)}
+    return {
+        "recall_at_1": _share(sum(r == 1 for r in ranks), n),
+        "recall_at_5": _share(sum(r is not None and r <= 5 for r in ranks), n),
+        "mrr_at_10": _share(sum(1 / r for r in ranks if r is not None and r <= 10), n),
+        "first_sentence": _share(
+            sum(bool(a.sentences) and contains_answer(a.sentences[0].text, q.answers) for q, a in chosen), n
+        ),
+    }
 
 
 def _verdicts(chosen, unanswerable) -> dict:
     """The answered share of answerable questions, the not-answered share of unanswerable ones."""
-    return {"answered_answerable": _share(sum(a.supported for _, a in chosen), len(chosen)),
-            "not_answered_unanswerable": _share(sum(not a.supported for _, a in unanswerable), len(unanswerable)),
-            "n_unanswerable": len(unanswerable)}
+    return {
+        "answered_answerable": _share(sum(a.supported for _, a in chosen), len(chosen)),
+        "not_answered_unanswerable": _share(sum(not a.supported for _, a in unanswerable), len(unanswerable)),
+        "n_unanswerable": len(unanswerable),
+    }
 
 
 def _groups(questions: list[Question], by_language: bool, by_set: bool) -> dict:
@@ -195,14 +229,20 @@ def _groups(questions: list[Question], by_language: bool, by_set: bool) -> dict:
         return {**groups, "all": lambda q: True} if len(sets) > 1 else groups
     if by_language:
         return {"chinese": lambda q: is_cjk(q.question), "english": lambda q: not is_cjk(q.question)}
-    return {"answerable": lambda q: q.answers and q.type != "cross-lingual",
-            "cross-lingual": lambda q: q.answers and q.type == "cross-lingual"}
+    return {
+        "answerable": lambda q: q.answers and q.type != "cross-lingual",
+        "cross-lingual": lambda q: q.answers and q.type == "cross-lingual",
+    }
 
 
 def navigation_hits(hit_lists, truth: dict[str, PdfTruth]) -> int:
     """How many hits (of top-10 lists) come from a contents or index page of their PDF."""
-    return sum(1 for hits in hit_lists for h in hits[:10]
-               if h.citation.page is not None and h.citation.page in _nav_of(truth, h.citation.source))
+    return sum(
+        1
+        for hits in hit_lists
+        for h in hits[:10]
+        if h.citation.page is not None and h.citation.page in _nav_of(truth, h.citation.source)
+    )
 
 
 def _nav_of(truth: dict[str, PdfTruth], source: str) -> frozenset[int]:
@@ -228,21 +268,27 @@ def section_scores(asked, truth: dict[str, PdfTruth]) -> dict:
 
 def format_table(rows: list[ModeScores]) -> str:
     """A Markdown table of the scores, modes side by side."""
-    head = ("| mode | questions | n | answer precision | coverage | unanswerable given an answer | R@1 | R@5 | MRR@10 "
-            "| 1st sentence | answered (answerable) | not answered (unanswerable) | median ms | max hit chars "
-            "| contents/index hits in top 10 | section = outline entry |")
+    head = (
+        "| mode | questions | n | answer precision | coverage | unanswerable given an answer | R@1 | R@5 | MRR@10 "
+        "| 1st sentence | answered (answerable) | not answered (unanswerable) | median ms | max hit chars "
+        "| contents/index hits in top 10 | section = outline entry |"
+    )
     lines = [head, "|" + "---|" * 16]
     for r in rows:
-        lines.append(f"| {r.mode} | {r.group} | {r.n} | {r.answer_precision:.3f} (n={r.n_answered}) | {r.coverage:.3f} "
-                     f"| {r.unanswerable_answered:.3f} "
-                     f"| {r.recall_at_1:.3f} | {r.recall_at_5:.3f} | {r.mrr_at_10:.3f} "
-                     f"| {r.first_sentence:.3f} | {r.answered_answerable:.3f} | {r.not_answered_unanswerable:.3f} "
-                     f"(n={r.n_unanswerable}) | {r.median_ms:.1f} | {r.max_hit_chars} | {r.navigation_hits} "
-                     f"| {r.section_match:.3f} (n={r.n_section}) |")
+        lines.append(
+            f"| {r.mode} | {r.group} | {r.n} | {r.answer_precision:.3f} (n={r.n_answered}) | {r.coverage:.3f} "
+            f"| {r.unanswerable_answered:.3f} "
+            f"| {r.recall_at_1:.3f} | {r.recall_at_5:.3f} | {r.mrr_at_10:.3f} "
+            f"| {r.first_sentence:.3f} | {r.answered_answerable:.3f} | {r.not_answered_unanswerable:.3f} "
+            f"(n={r.n_unanswerable}) | {r.median_ms:.1f} | {r.max_hit_chars} | {r.navigation_hits} "
+            f"| {r.section_match:.3f} (n={r.n_section}) |"
+        )
     if rows and rows[0].held_out_verdicts:
-        lines.append(f"\nVerdicts out of sample: {rows[0].held_out_verdicts} of these questions were among those the "
-                     "verdict models were fitted on; each was judged by the cross-validation fold model that left it "
-                     "out (scripts/fit_verdict.py, scripts/fit_chinese_verdict.py). The others were never fitted on.")
+        lines.append(
+            f"\nVerdicts out of sample: {rows[0].held_out_verdicts} of these questions were among those the "
+            "verdict models were fitted on; each was judged by the cross-validation fold model that left it "
+            "out (scripts/fit_verdict.py, scripts/fit_chinese_verdict.py). The others were never fitted on."
+        )
     elif rows:
         lines.append("\nVerdicts out of sample: the verdict model was fitted on none of these questions.")
     return "\n".join(lines)

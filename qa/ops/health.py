@@ -33,10 +33,17 @@ class Health:
 
     def as_json(self) -> dict:
         """The report as JSON-ready values."""
-        return {"answering": self.answering, "problem": self.problem, "generation": self.generation,
-                "documents": self.documents, "chunks": self.chunks, "unindexed": list(self.unindexed),
-                "refused": [{"source": s, "reason": r} for s, r in self.refused],
-                "build_running": self.build_running, "rebuilding": self.rebuilding}
+        return {
+            "answering": self.answering,
+            "problem": self.problem,
+            "generation": self.generation,
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "unindexed": list(self.unindexed),
+            "refused": [{"source": s, "reason": r} for s, r in self.refused],
+            "build_running": self.build_running,
+            "rebuilding": self.rebuilding,
+        }
 
 
 def build_running(index_dir: Path) -> bool:
@@ -64,8 +71,9 @@ def unindexed(corpus_dir: Path, indexed: set[str], refused: dict | None = None) 
     return corpus_state(corpus_dir, indexed, refused)[0]
 
 
-def corpus_state(corpus_dir: Path, indexed: set[str], refused: dict | None = None
-                 ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+def corpus_state(
+    corpus_dir: Path, indexed: set[str], refused: dict | None = None
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     """(files waiting for a rebuild, (file, reason) refused by the last build and unchanged since) in the corpus."""
     try:
         files, _ = collect_files([Path(corpus_dir)], Path(corpus_dir))
@@ -95,8 +103,15 @@ def check(assistant, probe: bool = True) -> Health:
         status = assistant.status()
         sources = {d.source for d in assistant.documents()}
     except (QAError, OSError) as exc:
-        return Health(False, explain(exc, settings.index_path, settings.corpus_dir), None, 0, 0,
-                      unindexed(settings.corpus_dir, set()), running)
+        return Health(
+            False,
+            explain(exc, settings.index_path, settings.corpus_dir),
+            None,
+            0,
+            0,
+            unindexed(settings.corpus_dir, set()),
+            running,
+        )
     problem: str | None = None
     if probe:
         try:
@@ -104,8 +119,7 @@ def check(assistant, probe: bool = True) -> Health:
         except Exception as exc:  # whatever stops answering is the answer to "does answering work"
             problem = explain(exc, settings.index_path, settings.corpus_dir)
     pending, refused = corpus_state(settings.corpus_dir, sources, status.refused)
-    return Health(problem is None, problem, status.generation, status.documents, status.chunks, pending, running,
-                  refused)
+    return Health(problem is None, problem, status.generation, status.documents, status.chunks, pending, running, refused)
 
 
 def pid_alive(pid: int) -> bool:
@@ -171,8 +185,10 @@ def server_health(url: str, timeout: float = 30.0) -> dict:
             return {"answering": False, "problem": f"{target} answered HTTP {exc.code}; check the server's log."}
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        return {"answering": False, "problem": f"No server answers at {url} ({reason}); start it with `qa serve` "
-                                               "or check the address."}
+        return {
+            "answering": False,
+            "problem": f"No server answers at {url} ({reason}); start it with `qa serve` or check the address.",
+        }
 
 
 def report_lines(report: dict) -> list[str]:
@@ -181,18 +197,26 @@ def report_lines(report: dict) -> list[str]:
     if report.get("problem"):
         lines.append(f"problem: {report['problem']}")
     if report.get("generation"):
-        lines.append(f"index: generation {report['generation']}, {report.get('documents', 0)} documents, "
-                     f"{report.get('chunks', 0)} passages")
+        lines.append(
+            f"index: generation {report['generation']}, {report.get('documents', 0)} documents, "
+            f"{report.get('chunks', 0)} passages"
+        )
     if "build_running" in report:
         lines.append(f"rebuild running: {'yes' if report['build_running'] else 'no'}")
     queue = report.get("queue")
     if queue:
-        lines.append(f"queue: {queue.get('waiting', 0)} waiting of at most {queue.get('max')}"
-                     + (" (stopped)" if queue.get("stopped") else ""))
+        lines.append(
+            f"queue: {queue.get('waiting', 0)} waiting of at most {queue.get('max')}"
+            + (" (stopped)" if queue.get("stopped") else "")
+        )
     if report.get("unindexed"):
-        lines.append(f"not in the index yet: {', '.join(map(shown_name, report['unindexed']))} (run `qa index` or "
-                     "press Rebuild index on the page)")
+        lines.append(
+            f"not in the index yet: {', '.join(map(shown_name, report['unindexed']))} (run `qa index` or "
+            "press Rebuild index on the page)"
+        )
     for r in report.get("refused") or ():
-        lines.append(f"refused: {shown_name(str(r.get('source')))}: {shown_name(str(r.get('reason')))} (fix or replace "
-                     "the file, then rebuild)")
+        lines.append(
+            f"refused: {shown_name(str(r.get('source')))}: {shown_name(str(r.get('reason')))} (fix or replace "
+            "the file, then rebuild)"
+        )
     return lines

@@ -17,6 +17,8 @@ from functools import lru_cache
 # Parts that are themselves sentences or nouns of this catalogue (a reason inside a reason, a kind of file).
 NESTED = frozenset({"reason", "warning", "what", "place", "setting", "hint"})
 
+# A catalogue reads as a table, each English template above its Chinese: not re-flowed by the formatter.
+# fmt: off
 ZH: dict[str, str] = {
     # kinds of files and places, inside other sentences
     "text file": "文本文件",
@@ -208,6 +210,7 @@ ZH: dict[str, str] = {
     "tesseract-ocr tesseract-ocr-chi-sim": "安装一个 OCR 引擎即可读取：pip install 'qa-cited[ocr]'（rapidocr-onnxruntime），"
                                            "或 apt-get install tesseract-ocr tesseract-ocr-chi-sim",
 }
+# fmt: on
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ BULLETS = "•▪◦‣●○■□➢►*-–· "  # a sentence taken from a li
 
 
 def cited_page(c: "Citation", lang: str = "en") -> str | None:
-    """"page 57 (PDF page 59)": the page as printed on it, with the PDF's page index where they differ."""
+    """ "page 57 (PDF page 59)": the page as printed on it, with the PDF's page index where they differ."""
     if c.page is None:
         return None
     if c.page_label:

@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from typing import Callable, TextIO
 
 # The stages a build reports through its progress callback, and the share of the whole each takes.
-STAGES = {"load": (0.0, 0.3, "Reading documents"), "pages": (0.0, 0.3, "Reading pages"),
-          "passages": (0.3, 0.9, "Embedding passages"), "embed": (0.3, 0.9, "Embedding passages"),
-          "words": (0.9, 0.95, "Embedding words"), "write": (0.95, 1.0, "Writing the index")}
+STAGES = {
+    "load": (0.0, 0.3, "Reading documents"),
+    "pages": (0.0, 0.3, "Reading pages"),
+    "passages": (0.3, 0.9, "Embedding passages"),
+    "embed": (0.3, 0.9, "Embedding passages"),
+    "words": (0.9, 0.95, "Embedding words"),
+    "write": (0.95, 1.0, "Writing the index"),
+}
 UNITS = {"load": "documents", "pages": "pages", "passages": "passages", "embed": "passages", "words": "words"}
 
 
@@ -39,7 +44,7 @@ class Reading:
     seconds_left: float | None  # until this stage's total is done
 
     def describe(self) -> str:
-        """"Embedding passages 1,200/3,879, 45.1 passages/s, about 59 s left"."""
+        """ "Embedding passages 1,200/3,879, 45.1 passages/s, about 59 s left"."""
         label = STAGES.get(self.stage, (0.0, 1.0, self.stage))[2]
         text = f"{label} {self.done:,}/{self.total:,}"
         if self.stage == "pages" and self.count != self.done:
@@ -93,8 +98,9 @@ class ConsoleBar:
     and the time it has left.
     """
 
-    def __init__(self, stream: TextIO | None = None, every: float = 0.2, width: int = 24,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, every: float = 0.2, width: int = 24, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.stream = stream or sys.stderr
         self.every = every
         self.width = width
@@ -119,4 +125,3 @@ class ConsoleBar:
         if finished:
             self.stream.write("\n")
         self.stream.flush()
-

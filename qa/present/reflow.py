@@ -46,8 +46,13 @@ def _keeps_break(before: str, after: str) -> bool:
         return True
     line = before.strip()
     nxt = after.lstrip()[:1]
-    return (0 < len(line) <= _HEADING_MAX and line[-1] not in _CLOSING and line[-1] not in _HYPHEN
-            and (nxt.isupper() or nxt.isdigit()) and (line[0].isupper() or line[0].isdigit()))
+    return (
+        0 < len(line) <= _HEADING_MAX
+        and line[-1] not in _CLOSING
+        and line[-1] not in _HYPHEN
+        and (nxt.isupper() or nxt.isdigit())
+        and (line[0].isupper() or line[0].isdigit())
+    )
 
 
 def reflow(text: str) -> Reflowed:
@@ -70,8 +75,7 @@ def reflow(text: str) -> Reflowed:
                 continue
             stripped = before.rstrip()
             # hyphen-<break>lowercase: one word split across lines; else the break (and spaces) become one space
-            hyphen = (stripped[-1:] in _HYPHEN and len(stripped) > 1 and stripped[-2].isalpha()
-                      and after[:1].islower())
+            hyphen = stripped[-1:] in _HYPHEN and len(stripped) > 1 and stripped[-2].isalpha() and after[:1].islower()
             cut_from = at - (len(before) - len(stripped)) - (1 if hyphen else 0)
             cut_to = at + 1 + (len(after) - len(after.lstrip(" \t")))
             out.append(text[pos:cut_from])

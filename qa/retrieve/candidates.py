@@ -38,8 +38,9 @@ def question_vector(gen: ServingGeneration, embedder: Embedder, query: Query, qv
     return embedder.embed([query.text])[0]
 
 
-def dense_routes(gen: ServingGeneration, query: Query, qvec: np.ndarray, multilingual: Embedder | None,
-                 mvec: np.ndarray | None = None) -> list[DenseRoute]:
+def dense_routes(
+    gen: ServingGeneration, query: Query, qvec: np.ndarray, multilingual: Embedder | None, mvec: np.ndarray | None = None
+) -> list[DenseRoute]:
     """Which model scores which passages, by the question's script.
 
     A Chinese question: the multilingual model over every passage (MiniLM knows no Chinese). An English
@@ -103,8 +104,7 @@ def source_mask(gen: ServingGeneration, query: Query) -> np.ndarray | None:
     return np.isin(gen.row_source, [i for i, s in enumerate(gen.sources) if s in asked])
 
 
-def candidates(store: PassageStore, query: Query, routes: list[DenseRoute], mask: np.ndarray | None,
-               depth: int) -> Candidates:
+def candidates(store: PassageStore, query: Query, routes: list[DenseRoute], mask: np.ndarray | None, depth: int) -> Candidates:
     """Each retriever's depth best rows for the query, within the documents it asks for."""
     dense_rows = np.zeros(0, np.int64)
     if query.mode in ("hybrid", "dense"):

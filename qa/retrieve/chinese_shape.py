@@ -21,16 +21,22 @@ _ASKS = (
     ("quantity", re.compile(r"多少|几|多大|多长|多久|多远|多高|多快|多重|多宽|多深")),
     ("person", re.compile(r"谁|哪位|哪些人|什么人")),
     ("place", re.compile(r"哪里|哪儿|在哪|什么地方|何处|什么位置|哪个位置")),
-    ("entity", re.compile(r"哪一?个|哪些|哪一?种|哪一?类|哪一?条|哪一?项"
-                          r"|什么(?!意思|作用|用途|区别|关系|样|原因|好处|影响|含义)")),
+    (
+        "entity",
+        re.compile(
+            r"哪一?个|哪些|哪一?种|哪一?类|哪一?条|哪一?项"
+            r"|什么(?!意思|作用|用途|区别|关系|样|原因|好处|影响|含义)"
+        ),
+    ),
 )
 # Measure words: "几个参数" asks for a number of 参数, not of 个.
 _MEASURE = set("个 位 台 条 种 项 次 件 张 份 块 只 组 行 列 层 级 名 本 篇 页 处 步 类 款 套 部".split())
 # Words that end the noun after a question word ("多少内存", not "多少内存才能").
 _NOT_NOUN = CJK_STOP | set("才 能 可以 需要 就 会 要 呢 吗 的 地 得 之内 以内 以上 之后 后 时 里 中 上 下".split())
 # Abstract nouns: "有什么要求", "用什么方式" ask for a description, not for one named thing.
-_ABSTRACT = set(("要求 方式 方法 办法 步骤 内容 功能 用途 作用 好处 特点 条件 原因 区别 影响 问题 事情 情况 "
-                 "规则 格式 限制").split())
+_ABSTRACT = set(
+    ("要求 方式 方法 办法 步骤 内容 功能 用途 作用 好处 特点 条件 原因 区别 影响 问题 事情 情况 规则 格式 限制").split()
+)
 # A count's suffix: "最大关节数是多少" counts 关节.
 _COUNT_SUFFIX = set("数 量 值 数量 数目 个数 次数 大小 多少".split())
 _TAIL = re.compile(r"(?:是|为|有|在|等于|设为|设置为|设成)?(?:多少|什么|哪些|哪个)[？?。!！\s]*$")
@@ -80,10 +86,10 @@ def _ask(clause: str) -> tuple[str, tuple[str, ...]] | None:
             return kind, ()
         if m.group(0) in ("多久", "多长"):  # a duration: any number of any unit of time
             return kind, ()
-        after = _noun_after(clause[m.end():])
+        after = _noun_after(clause[m.end() :])
         tail = _TAIL.search(clause)
         if not after and tail:
-            after = _noun_before(clause[:tail.start()])
+            after = _noun_before(clause[: tail.start()])
         if kind == "entity" and after and after[0] in _ABSTRACT:
             return None
         return kind, after
@@ -97,10 +103,12 @@ def chinese_shape(question: str) -> QuestionShape:
     if asked:  # the first clause that asks for something particular
         kind, focus = asked[0]
     latin = CJK_RUN.sub(" ", question)
-    anchors = tuple(dict.fromkeys(t for t in re.findall(r"[A-Za-z0-9][\w.+/-]*[\w+]|\d", latin)
-                                  if any(c in "0123456789" for c in t)))
+    anchors = tuple(
+        dict.fromkeys(t for t in re.findall(r"[A-Za-z0-9][\w.+/-]*[\w+]|\d", latin) if any(c in "0123456789" for c in t))
+    )
     names = tuple(dict.fromkeys(t.lower() for t in re.findall(r"[A-Za-z][\w.+/-]*[\w+]", latin)))
-    words = [w for run in CJK_RUN.findall(question) for w in _words(run) if w not in CJK_STOP and len(w) > 1
-             and not _ASKING.search(w)]
+    words = [
+        w for run in CJK_RUN.findall(question) for w in _words(run) if w not in CJK_STOP and len(w) > 1 and not _ASKING.search(w)
+    ]
     content = tuple(dict.fromkeys([*words, *(t for t in terms(latin) if t)]))
     return QuestionShape(kind, focus, anchors, content, names)

@@ -63,8 +63,7 @@ def _load() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | N
         for s in senses:
             if " " not in s and len(simplified) > 1:  # one English word for a Chinese word of 2+ characters
                 en_zh.setdefault(s, []).append(simplified)
-    return ({k: tuple(dict.fromkeys(v)) for k, v in zh_en.items()},
-            {k: tuple(dict.fromkeys(v))[:8] for k, v in en_zh.items()})
+    return ({k: tuple(dict.fromkeys(v)) for k, v in zh_en.items()}, {k: tuple(dict.fromkeys(v))[:8] for k, v in en_zh.items()})
 
 
 def available() -> bool:

@@ -71,8 +71,7 @@ class Fusion:
         fused = self.dense_weight * dense + (1 - self.dense_weight) * lex
         return dict(zip(rows.tolist(), fused.tolist(), strict=False))
 
-    def pool(self, mode: str, gen: ServingGeneration, store: PassageStore, found: Candidates,
-             qvec: np.ndarray) -> Pool:
+    def pool(self, mode: str, gen: ServingGeneration, store: PassageStore, found: Candidates, qvec: np.ndarray) -> Pool:
         """The candidates best first, back matter demoted, with their vectors, cosines and chunks read back."""
         order = self.scores(mode, gen, store, found)
         rows = np.array(sorted(order, key=lambda r: -order[r]), dtype=np.int64)
@@ -82,8 +81,12 @@ class Fusion:
         cosines = _cosines(store, found.routes, rows, vecs, qvec)
         models = [found.routes[j].model for j in route_of(found.routes, rows)]
         chunks = store.chunks(rows.tolist())
-        scores = np.array([order[int(r)] * (self.back_matter_weight if is_back_matter(c.section, c.text) else 1.0)
-                           for r, c in zip(rows, chunks, strict=True)])
+        scores = np.array(
+            [
+                order[int(r)] * (self.back_matter_weight if is_back_matter(c.section, c.text) else 1.0)
+                for r, c in zip(rows, chunks, strict=True)
+            ]
+        )
         at = sorted(range(len(rows)), key=lambda i: -scores[i])  # stable: ties keep their order
         return Pool(rows[at], scores[at], vecs[at], cosines[at], [models[i] for i in at], [chunks[i] for i in at])
 
@@ -91,8 +94,7 @@ class Fusion:
 HYBRID = Fusion()  # the shipped fusion
 
 
-def _cosines(store: PassageStore, routes: list[DenseRoute], rows: np.ndarray, vecs: np.ndarray,
-             qvec: np.ndarray) -> np.ndarray:
+def _cosines(store: PassageStore, routes: list[DenseRoute], rows: np.ndarray, vecs: np.ndarray, qvec: np.ndarray) -> np.ndarray:
     """Each row's cosine with the question in the model of its route."""
     if len(routes) == 1 and routes[0].model == "minilm":  # MiniLM over every row: the dense vectors read above
         return vecs @ qvec

@@ -38,9 +38,15 @@ class Hit:
 
     def to_dict(self) -> HitDict:
         """The hit as JSON (qa/serialize.py)."""
-        return {"rank": self.rank, "score": round(self.score, 6), "relevance": self.relevance, "match": self.match,
-                "text": self.text, "citation": self.citation.to_dict(),
-                "references": [{"number": r.number, "text": r.text} for r in self.references]}
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 6),
+            "relevance": self.relevance,
+            "match": self.match,
+            "text": self.text,
+            "citation": self.citation.to_dict(),
+            "references": [{"number": r.number, "text": r.text} for r in self.references],
+        }
 
 
 _CITE = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
@@ -59,11 +65,9 @@ def cited_numbers(text: str) -> list[int]:
     return sorted(numbers)
 
 
-def cite(gen: ServingGeneration, rank: int, chunk: Chunk, score: float, dense: float, lexical: float,
-         model: str) -> Hit:
+def cite(gen: ServingGeneration, rank: int, chunk: Chunk, score: float, dense: float, lexical: float, model: str) -> Hit:
     """A chunk as the hit of this rank: its citation with the pages it spans and the references it cites."""
     refs = tuple(gen.references(chunk.source, cited_numbers(chunk.text))) if "[" in chunk.text else ()
     last = gen.page_at(chunk.source, chunk.end - 1) if chunk.page is not None else None
     pages = (chunk.page, last) if last is not None and last != chunk.page else None
-    return Hit(rank, score, chunk.text, replace(chunk.where, page_range=pages), chunk.chunk_id, dense, lexical,
-               refs, model)
+    return Hit(rank, score, chunk.text, replace(chunk.where, page_range=pages), chunk.chunk_id, dense, lexical, refs, model)

@@ -39,21 +39,22 @@ def sources_value(sources: object, indexed: Sequence[str]) -> list[str] | None:
     if sources is None or sources == []:
         return None
     if isinstance(sources, str) or not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-        raise InvalidSetting(f"sources={_show(sources)} is not allowed; sources must be a list of document names "
-                             f"(or null for all documents)")
+        raise InvalidSetting(
+            f"sources={_show(sources)} is not allowed; sources must be a list of document names (or null for all documents)"
+        )
     known = set(indexed)
     unknown = [s for s in sources if s not in known]
     if unknown:
         listed = ", ".join(indexed[:20]) + (", …" if len(indexed) > 20 else "") or "none"
-        raise InvalidSetting(f"sources names documents the index does not hold: {', '.join(unknown[:10])}; "
-                             f"indexed documents: {listed}")
+        raise InvalidSetting(
+            f"sources names documents the index does not hold: {', '.join(unknown[:10])}; indexed documents: {listed}"
+        )
     return list(dict.fromkeys(sources))
 
 
 def _show(value: object) -> str:
     """A value as JSON-ish text for error messages, cut short."""
-    text = {True: "true", False: "false", None: "null"}[value] if isinstance(value, (bool, type(None))) \
-        else repr(value)
+    text = {True: "true", False: "false", None: "null"}[value] if isinstance(value, (bool, type(None))) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

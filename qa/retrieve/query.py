@@ -35,18 +35,33 @@ class Query:
 
     @property
     def language(self) -> str:
-        """"zh" or "en"."""
+        """ "zh" or "en"."""
         return "zh" if self.chinese else "en"
 
 
-def make_query(question: object, gen: ServingGeneration, k: object = 5, mode: object = "hybrid",
-               sources: object = None, max_chars: int = 2000, max_k: int = 50, translate: str = TRANSLATE) -> Query:
+def make_query(
+    question: object,
+    gen: ServingGeneration,
+    k: object = 5,
+    mode: object = "hybrid",
+    sources: object = None,
+    max_chars: int = 2000,
+    max_k: int = 50,
+    translate: str = TRANSLATE,
+) -> Query:
     """The Query for a question over a generation; k, mode and sources checked (qa.retrieve.params)."""
     text, k, mode = checked(question, k, mode, max_chars, max_k)
     asked = sources_value(sources, gen.sources)
     chinese = is_cjk(text)
-    return Query(text, chinese, shape(text), lexical_text(gen, text, chinese, translate), k, mode,
-                 tuple(sorted(set(asked))) if asked else None)
+    return Query(
+        text,
+        chinese,
+        shape(text),
+        lexical_text(gen, text, chinese, translate),
+        k,
+        mode,
+        tuple(sorted(set(asked))) if asked else None,
+    )
 
 
 def lexical_text(gen: ServingGeneration, text: str, chinese: bool, translate: str = TRANSLATE) -> str:
@@ -60,4 +75,3 @@ def lexical_text(gen: ServingGeneration, text: str, chinese: bool, translate: st
     from qa.retrieve.translate import translated
 
     return translated(text, chinese_rows)
-

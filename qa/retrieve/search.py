@@ -14,9 +14,16 @@ from qa.retrieve.query import Query
 from qa.settings import Settings
 
 
-def search(gen: ServingGeneration, embedder: Embedder, query: Query, settings: Settings, fusion: Fusion = HYBRID,
-           qvec: np.ndarray | None = None, multilingual: Embedder | None = None,
-           mvec: np.ndarray | None = None) -> list[Hit]:
+def search(
+    gen: ServingGeneration,
+    embedder: Embedder,
+    query: Query,
+    settings: Settings,
+    fusion: Fusion = HYBRID,
+    qvec: np.ndarray | None = None,
+    multilingual: Embedder | None = None,
+    mvec: np.ndarray | None = None,
+) -> list[Hit]:
     """The query.k best passages, best first, no two of them near-duplicates.
 
     multilingual (and the question's vector from it, mvec): the model for Chinese questions and passages
@@ -30,6 +37,15 @@ def search(gen: ServingGeneration, embedder: Embedder, query: Query, settings: S
     routes = dense_routes(gen, query, qvec, multilingual, mvec)
     found = candidates(store, query, routes, mask, depth=min(n, max(settings.candidates, 2 * query.k)))
     pool = fusion.pool(query.mode, gen, store, found, qvec)
-    return [cite(gen, rank, pool.chunks[i], float(pool.scores[i]), float(pool.cosines[i]),
-                 float(found.lexical.get(int(pool.rows[i]), 0.0)), pool.models[i])
-            for rank, i in enumerate(distinct(gen, pool, query.k), start=1)]
+    return [
+        cite(
+            gen,
+            rank,
+            pool.chunks[i],
+            float(pool.scores[i]),
+            float(pool.cosines[i]),
+            float(found.lexical.get(int(pool.rows[i]), 0.0)),
+            pool.models[i],
+        )
+        for rank, i in enumerate(distinct(gen, pool, query.k), start=1)
+    ]

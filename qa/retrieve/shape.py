@@ -18,24 +18,32 @@ from qa.text import words as text_words
 KINDS = ("quantity", "time", "person", "place", "entity", "description")
 
 # The auxiliaries and prepositions that end the noun phrase after "how many" / "which".
-_PHRASE_END = set("""is are was were be been do does did has have had can could will would should shall may might must
+_PHRASE_END = set(
+    """is are was were be been do does did has have had can could will would should shall may might must
 of in on at by for to from with about into over under during after before since than that which who whom whose
-per via as among between within without through against across""".split())
+per via as among between within without through against across""".split()
+)
 # Nouns that ask for a measurement when they follow "what"/"which" ("what share of cases ...").
-_QUANTITY_NOUNS = set("""share percentage percent proportion fraction rate ratio number amount accuracy size cost price
+_QUANTITY_NOUNS = set(
+    """share percentage percent proportion fraction rate ratio number amount accuracy size cost price
 budget fine fines fee fees salary salaries length value weight volume speed count total sum growth level score
-height depth width distance duration frequency population capacity revenue income limit maximum minimum""".split())
+height depth width distance duration frequency population capacity revenue income limit maximum minimum""".split()
+)
 _TIME_NOUNS = set("year years date dates day days month months time decade century era period".split())
-_PLACE_NOUNS = set("""city cities country countries province provinces place places region regions town towns state
-states county counties location locations capital continent district village""".split())
+_PLACE_NOUNS = set(
+    """city cities country countries province provinces place places region regions town towns state
+states county counties location locations capital continent district village""".split()
+)
 _PERSON_NOUNS = set("person people man woman author authors chair chairman president director founder inventor".split())
 _DETERMINERS = set("the a an its their this these those his her".split())
 _SORT_NOUNS = set("kind kinds type types sort sorts form forms way ways manner means aspect aspects".split())
 _HOW_QUANTITY = set("many much large big long far old often quickly fast high tall small heavy wide deep soon".split())
 _PREPOSITIONS = set("in by at on for from to of between during after before since under with".split())
 _IRREGULAR_PLURALS = set("people children men women staff police".split())
-NUMBER_WORDS = set("""one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty
-hundred hundreds thousand thousands million millions billion billions trillion dozen dozens half twice once""".split())
+NUMBER_WORDS = set(
+    """one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty
+hundred hundreds thousand thousands million millions billion billions trillion dozen dozens half twice once""".split()
+)
 # Verbs that can follow "what" directly ("what happens to ..."): the question asks for a description.
 _WHAT_VERBS = set("happens happened happen causes caused makes made means meant explains".split())
 
@@ -74,7 +82,7 @@ def _noun_phrase(words: list[str], i: int) -> tuple[str, ...]:
     """The content words of the noun phrase at words[i]: up to an auxiliary, a preposition, a verb in
     -ed, or through its first plural noun ("data trading institutions did ..." gives all three)."""
     out: list[str] = []
-    for w in words[i:i + 6]:
+    for w in words[i : i + 6]:
         if w in _PHRASE_END or w in _WHAT_VERBS or (out and w.endswith("ed") and len(w) > 4):
             break
         if w in _DETERMINERS and out:
@@ -90,8 +98,7 @@ def _noun_phrase(words: list[str], i: int) -> tuple[str, ...]:
 
 
 def _kind_of_noun(noun: str) -> str | None:
-    for kind, nouns in (("quantity", _QUANTITY_NOUNS), ("time", _TIME_NOUNS), ("place", _PLACE_NOUNS),
-                        ("person", _PERSON_NOUNS)):
+    for kind, nouns in (("quantity", _QUANTITY_NOUNS), ("time", _TIME_NOUNS), ("place", _PLACE_NOUNS), ("person", _PERSON_NOUNS)):
         if noun in nouns or (noun.endswith("s") and noun[:-1] in nouns):
             return kind
     return None
@@ -110,8 +117,7 @@ def _clause_starts(question: str) -> list[list[str]]:
 
 
 # Question words whose kind needs nothing after them.
-_WH_KINDS = {"when": "time", "who": "person", "whom": "person", "whose": "person",
-             "where": "place", "why": "description"}
+_WH_KINDS = {"when": "time", "who": "person", "whom": "person", "whose": "person", "where": "place", "why": "description"}
 
 
 def _ask(words: list[str]) -> tuple[str, tuple[str, ...]] | None:
@@ -160,7 +166,15 @@ def shape(question: str) -> QuestionShape:
             kind, focus = asked
             break
     # Capitalised words after the first are names; the first word of a question is capitalised anyway.
-    names = tuple(dict.fromkeys(w.lower() for w in tokens(question)[1:]
-                                if w[0].isupper() and len(w) > 1 and not any(c.isdigit() for c in w)))
-    return QuestionShape(kind, tuple(f for f in focus if not f[0].isdigit()), anchors, terms,
-                         tuple(n.removesuffix("'s").removesuffix("’s") for n in names))
+    names = tuple(
+        dict.fromkeys(
+            w.lower() for w in tokens(question)[1:] if w[0].isupper() and len(w) > 1 and not any(c.isdigit() for c in w)
+        )
+    )
+    return QuestionShape(
+        kind,
+        tuple(f for f in focus if not f[0].isdigit()),
+        anchors,
+        terms,
+        tuple(n.removesuffix("'s").removesuffix("’s") for n in names),
+    )

@@ -16,19 +16,22 @@ from qa.ingest.documents import load_document
 from qa.retrieve.shape import shape
 from qa.settings import Settings
 
-DOC = ("Owl Notes\n\nBarn owls live in old barns and church towers. A barn owl eats about four voles every night. "
-       "Their hearing is sharp enough to hunt in total darkness.\n\n1.2 Nesting Habits\nBarn owls nest in hollow "
-       "trees. The female lays four to six eggs each spring.\n")
+DOC = (
+    "Owl Notes\n\nBarn owls live in old barns and church towers. A barn owl eats about four voles every night. "
+    "Their hearing is sharp enough to hunt in total darkness.\n\n1.2 Nesting Habits\nBarn owls nest in hollow "
+    "trees. The female lays four to six eggs each spring.\n"
+)
 
 
 def _hit(rank: int, passage: str, doc: str = DOC, source: str = "owls.txt") -> Hit:
     start = doc.index(passage)
-    return Hit(rank, 1.0 / rank, passage, Citation(source, "Owl Notes", None, None, start, start + len(passage)),
-               f"c{rank}", 0.5, 1.0)
+    return Hit(
+        rank, 1.0 / rank, passage, Citation(source, "Owl Notes", None, None, start, start + len(passage)), f"c{rank}", 0.5, 1.0
+    )
 
 
-HUNTING = DOC[DOC.index("Barn owls live"):DOC.index("\n\n1.2")]
-NESTING = DOC[DOC.index("1.2 Nesting"):].strip()
+HUNTING = DOC[DOC.index("Barn owls live") : DOC.index("\n\n1.2")]
+NESTING = DOC[DOC.index("1.2 Nesting") :].strip()
 
 
 def _answer(question, hits, embedder, limit=MAX_SENTENCES, weights=SentenceWeights()):  # noqa: B008  (frozen)
@@ -39,11 +42,14 @@ def _answer(question, hits, embedder, limit=MAX_SENTENCES, weights=SentenceWeigh
 
 
 def test_the_sentence_with_the_answer_comes_first(fake_embedder):
-    sentences = _answer("How many voles does a barn owl eat every night?", [_hit(1, HUNTING), _hit(2, NESTING)],
-                        fake_embedder)
-    assert sentences[0] == AnswerSentence("A barn owl eats about four voles every night.", 1,
-                                          DOC.index("A barn owl eats"), DOC.index("A barn owl eats") + 45,
-                                          sentences[0].score)
+    sentences = _answer("How many voles does a barn owl eat every night?", [_hit(1, HUNTING), _hit(2, NESTING)], fake_embedder)
+    assert sentences[0] == AnswerSentence(
+        "A barn owl eats about four voles every night.",
+        1,
+        DOC.index("A barn owl eats"),
+        DOC.index("A barn owl eats") + 45,
+        sentences[0].score,
+    )
 
 
 def test_answer_sentences_are_ranked_and_limited(fake_embedder):
@@ -59,14 +65,13 @@ def test_sentence_spans_map_to_document_offsets(fake_embedder):
     sentences = _answer("barn owls nest eggs voles hearing", [_hit(1, HUNTING), _hit(2, NESTING)], fake_embedder, 10)
     assert len(sentences) >= 4
     for s in sentences:
-        assert DOC[s.start:s.end] == s.text
+        assert DOC[s.start : s.end] == s.text
 
 
 @pytest.mark.parametrize("question", ["Nesting Habits", "What are the nesting habits of barn owls?"])
 def test_headings_are_never_answer_sentences(fake_embedder, question):
     sentences = _answer(question, [_hit(1, NESTING)], fake_embedder, 10)
-    assert {s.text for s in sentences} == {"Barn owls nest in hollow trees.",
-                                           "The female lays four to six eggs each spring."}
+    assert {s.text for s in sentences} == {"Barn owls nest in hollow trees.", "The female lays four to six eggs each spring."}
 
 
 def test_markdown_headings_are_never_answer_sentences(fake_embedder):
@@ -87,7 +92,7 @@ def test_every_sentence_of_the_top_five_hits_is_read_and_no_other(fake_embedder)
 
 def test_repeated_sentences_are_given_once(fake_embedder):
     doc = "First copy: Owls hunt voles at night.\n\nSecond copy: Owls hunt voles at night.\n"
-    hits = [_hit(1, "Owls hunt voles at night.", doc), _hit(2, doc[doc.rindex("Owls"):].strip(), doc)]
+    hits = [_hit(1, "Owls hunt voles at night.", doc), _hit(2, doc[doc.rindex("Owls") :].strip(), doc)]
     sentences = _answer("Do owls hunt voles at night?", hits, fake_embedder)
     assert [(s.text, s.hit_rank) for s in sentences] == [("Owls hunt voles at night.", 1)]
 
@@ -98,11 +103,9 @@ def test_no_hits_give_no_sentences(fake_embedder):
 
 def test_a_sentence_with_the_asked_kind_of_answer_is_ranked_first_when_fit_is_weighted(fake_embedder):
     doc = "Owls at night.\n\nThe barn owl colony lives in the old mill near the river.\n\nThe colony has 40 owls.\n"
-    hits = [_hit(1, "The barn owl colony lives in the old mill near the river.", doc),
-            _hit(2, "The colony has 40 owls.", doc)]
+    hits = [_hit(1, "The barn owl colony lives in the old mill near the river.", doc), _hit(2, "The colony has 40 owls.", doc)]
     question = "How many owls live in the barn owl colony?"
-    assert _answer(question, hits, fake_embedder, weights=SentenceWeights(0.5, 0.06, 1.0))[0].text == \
-        "The colony has 40 owls."
+    assert _answer(question, hits, fake_embedder, weights=SentenceWeights(0.5, 0.06, 1.0))[0].text == "The colony has 40 owls."
 
 
 def test_judge_without_hits_is_not_found(fake_embedder):
@@ -113,13 +116,14 @@ def test_judge_without_hits_is_not_found(fake_embedder):
 
 # --- with the real model -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.model
 def test_a_question_the_review_answers_is_answered(real_assistant):
     ans = real_assistant.ask("How many 5G base stations had China built by September 2023?")
     assert (ans.supported, ans.verdict, ans.missing, ans.reason) == (True, "answered", (), "")
     assert "3.189 million" in ans.sentences[0].text
     seed = load_document(SEED, SEED.parent, Settings())
-    assert all(seed.text[s.start:s.end] == s.text for s in ans.sentences)
+    assert all(seed.text[s.start : s.end] == s.text for s in ans.sentences)
     assert ans.hits[ans.sentences[0].hit_rank - 1].citation.section == "1.3 Data Governance"
 
 

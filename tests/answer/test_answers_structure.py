@@ -32,8 +32,10 @@ def _first(question: str, hits: list[Hit], embedder) -> str:
 
 def test_a_table_row_answers_with_its_header(fake_embedder):
     doc = f"Lamp fuels\n\n{TABLE}\n"
-    assert _first("How far did kerosene lamps reach?", [_hit(1, TABLE, doc)], fake_embedder) == \
-        "Fuel: Kerosene; Years: 1860-1920; Range: 18 miles"
+    assert (
+        _first("How far did kerosene lamps reach?", [_hit(1, TABLE, doc)], fake_embedder)
+        == "Fuel: Kerosene; Years: 1860-1920; Range: 18 miles"
+    )
 
 
 def test_code_is_not_the_answer_over_prose_unless_a_command_is_asked_for(fake_embedder):
@@ -48,7 +50,6 @@ def test_prefer_prose_keeps_the_order_within_prose_and_within_code(fake_embedder
     hits = [_hit(1, CODE, doc), _hit(2, PROSE, doc)]
     question = "lamp wick trim off"
     matcher = Matcher(shape(question), lambda ws: np.ones(len(ws)), WordVectors(fake_embedder))
-    ranked = rank_sentences(question, hits, fake_embedder, fake_embedder.embed([question])[0], matcher,
-                            SentenceWeights())
+    ranked = rank_sentences(question, hits, fake_embedder, fake_embedder.embed([question])[0], matcher, SentenceWeights())
     assert [c.text for c in prefer_prose(question, ranked)] == [PROSE, CODE]
     assert [c.text for c in prefer_prose("an example: " + question, ranked)] == [CODE, PROSE]

@@ -55,12 +55,15 @@ def test_bigram_share_is_the_share_of_the_question_s_character_pairs():
     assert bigram_share(q, "斜体") == pytest.approx(1 / 3)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("16     至少有一个页面/文件/关键词不存在或不匹配。", True),  # a numbered list item that is a sentence
-    ("例如，在终端中 man 程序通常无法渲染出斜体。", True),
-    ("2.1 环境变量", False),  # a numbered heading
-    ("描述", False),  # too short to answer anything
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("16     至少有一个页面/文件/关键词不存在或不匹配。", True),  # a numbered list item that is a sentence
+        ("例如，在终端中 man 程序通常无法渲染出斜体。", True),
+        ("2.1 环境变量", False),  # a numbered heading
+        ("描述", False),  # too short to answer anything
+    ],
+)
 def test_answer_units_are_sentences_not_headings(text, expected):
     assert is_answer_unit(text) is expected
 
@@ -85,16 +88,36 @@ class NoChecks:
 
 
 def hit(rank: int, text: str) -> Hit:
-    return Hit(rank, 1.0 / rank, text, Citation("man-zh.txt", "man", "退出状态", None, 0, len(text)),
-               f"c{rank}", 0.4, 1.0, model="multilingual")
+    return Hit(
+        rank,
+        1.0 / rank,
+        text,
+        Citation("man-zh.txt", "man", "退出状态", None, 0, len(text)),
+        f"c{rank}",
+        0.4,
+        1.0,
+        model="multilingual",
+    )
 
 
 def test_the_sentence_holding_the_question_s_number_and_words_comes_first():
-    hits = [hit(1, "3      子进程返回了非零的退出状态码。\n\n16     至少有一个页面/文件/关键词不存在或不匹配。"),
-            hit(2, "它有许多选项供用户灵活使用。")]
-    ranked = cr.rank_sentences("man 命令结束时返回 16 是什么意思？", hits, WordCount(), np.ones(2) / np.sqrt(2),
-                               NoChecks(), flat_idf, weights=(0.0, 1.0, 0.0, 1.0, 0.0))
+    hits = [
+        hit(1, "3      子进程返回了非零的退出状态码。\n\n16     至少有一个页面/文件/关键词不存在或不匹配。"),
+        hit(2, "它有许多选项供用户灵活使用。"),
+    ]
+    ranked = cr.rank_sentences(
+        "man 命令结束时返回 16 是什么意思？",
+        hits,
+        WordCount(),
+        np.ones(2) / np.sqrt(2),
+        NoChecks(),
+        flat_idf,
+        weights=(0.0, 1.0, 0.0, 1.0, 0.0),
+    )
     # "16" and its word (1 of 6 words, 1 of 2 anchors: 0.67), "返回" (1 of 6: 0.17), nothing asked (0).
-    assert [c.text for c in ranked] == ["16     至少有一个页面/文件/关键词不存在或不匹配。",
-                                        "3      子进程返回了非零的退出状态码。", "它有许多选项供用户灵活使用。"]
-    assert ranked[0].hit.rank == 1 and hits[0].text[ranked[0].start:ranked[0].end] == ranked[0].text
+    assert [c.text for c in ranked] == [
+        "16     至少有一个页面/文件/关键词不存在或不匹配。",
+        "3      子进程返回了非零的退出状态码。",
+        "它有许多选项供用户灵活使用。",
+    ]
+    assert ranked[0].hit.rank == 1 and hits[0].text[ranked[0].start : ranked[0].end] == ranked[0].text

@@ -17,16 +17,19 @@ def idf(words):
     return np.ones(len(words))
 
 
-@pytest.mark.parametrize("question, sentence, held", [
-    (SUDO, "默认情况下，sudo 会在 15 分钟内记住密码。", True),
-    (SUDO, "sudo 会记住密码一段时间。", False),
-    (SUDO, "By default sudo remembers the password for 15 minutes.", True),  # the unit through the dictionary
-    ("LTSP 服务器需要几个网卡？", "这台计算机需要两个网卡。", True),
-    ("安全支持会持续到哪一年？", "安全支持将持续到 2028 年。", True),
-    ("安全支持会持续到哪一年？", "安全支持由安全团队负责。", False),
-    ("需要安装哪个版本的内核？", "请安装 4.19 内核。", True),
-    ("中央备份服务用的是哪些软件？", "中央备份服务使用 sl-backup。", True),
-])
+@pytest.mark.parametrize(
+    "question, sentence, held",
+    [
+        (SUDO, "默认情况下，sudo 会在 15 分钟内记住密码。", True),
+        (SUDO, "sudo 会记住密码一段时间。", False),
+        (SUDO, "By default sudo remembers the password for 15 minutes.", True),  # the unit through the dictionary
+        ("LTSP 服务器需要几个网卡？", "这台计算机需要两个网卡。", True),
+        ("安全支持会持续到哪一年？", "安全支持将持续到 2028 年。", True),
+        ("安全支持会持续到哪一年？", "安全支持由安全团队负责。", False),
+        ("需要安装哪个版本的内核？", "请安装 4.19 内核。", True),
+        ("中央备份服务用的是哪些软件？", "中央备份服务使用 sl-backup。", True),
+    ],
+)
 def test_the_sentence_holds_the_kind_of_answer_asked_for(question, sentence, held):
     assert holds_kind(sentence, chinese_shape(question)) is held
 
@@ -51,8 +54,7 @@ def _verdict(question, sentence, asked=None):
     c = check(asked, sentence, [sentence], idf)
     from qa.text import is_cjk
 
-    return decide(question, asked, c, features(c, 0.5, 0.5, is_cjk(sentence) == is_cjk(question)),
-                  is_cjk(sentence), MODEL)
+    return decide(question, asked, c, features(c, 0.5, 0.5, is_cjk(sentence) == is_cjk(question)), is_cjk(sentence), MODEL)
 
 
 def test_a_chinese_question_gets_its_reason_in_chinese_and_is_told_when_the_passage_is_english():

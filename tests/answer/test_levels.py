@@ -31,8 +31,10 @@ def _model(**weights: float) -> LevelModel:
     return LevelModel(coef, 0.0, (1.0,) + (0.0,) * (len(CONFIDENCE_FEATURES) - 1), 0.0, 0.5)
 
 
-@pytest.mark.parametrize("text, expected", [("?!…", False), ("🙂🙂", False), ("— ¿? —", False), ("", False),
-                                            ("What is IDex?", True), ("5G?", True), ("什么？", True)])
+@pytest.mark.parametrize(
+    "text, expected",
+    [("?!…", False), ("🙂🙂", False), ("— ¿? —", False), ("", False), ("What is IDex?", True), ("5G?", True), ("什么？", True)],
+)
 def test_a_question_needs_a_letter_a_digit_or_a_chinese_character(text, expected):
     assert has_words(text) is expected
 

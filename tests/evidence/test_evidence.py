@@ -7,9 +7,14 @@ import pytest
 from qa.errors import PageNotRendered
 from support.pdfs import minimal_pdf
 
-SURVEY = [["Lighthouse Survey", "The Zorblax lighthouse on Quenby Island was painted teal in 1987.",
-           "Its keeper logged 312 storms in her first decade there."],
-          ["Second Page", "The lamp was replaced by an electric one in 1952 after a long winter."]]
+SURVEY = [
+    [
+        "Lighthouse Survey",
+        "The Zorblax lighthouse on Quenby Island was painted teal in 1987.",
+        "Its keeper logged 312 storms in her first decade there.",
+    ],
+    ["Second Page", "The lamp was replaced by an electric one in 1952 after a long winter."],
+]
 
 
 @pytest.fixture
@@ -49,13 +54,16 @@ def test_pages_are_rendered_once_per_generation(survey, corpus):
     assert again.image is not first.image and again.image == first.image
 
 
-@pytest.mark.parametrize("change, source, page, reason", [
-    (None, "notes.txt", 1, "notes.txt is not a PDF, so it has no pages to show"),
-    (None, "survey.pdf", 7, "survey.pdf has no page 7 in the index"),
-    (None, "gone.pdf", 1, "gone.pdf is not in the index, so its pages cannot be shown"),
-    ("edit", "survey.pdf", 1, "survey.pdf has changed since it was indexed; rebuild the index to see its pages"),
-    ("delete", "survey.pdf", 1, "survey.pdf is not in the corpus folder any more, so its page cannot be shown"),
-])
+@pytest.mark.parametrize(
+    "change, source, page, reason",
+    [
+        (None, "notes.txt", 1, "notes.txt is not a PDF, so it has no pages to show"),
+        (None, "survey.pdf", 7, "survey.pdf has no page 7 in the index"),
+        (None, "gone.pdf", 1, "gone.pdf is not in the index, so its pages cannot be shown"),
+        ("edit", "survey.pdf", 1, "survey.pdf has changed since it was indexed; rebuild the index to see its pages"),
+        ("delete", "survey.pdf", 1, "survey.pdf is not in the corpus folder any more, so its page cannot be shown"),
+    ],
+)
 def test_a_page_that_cannot_be_shown_says_why_in_one_sentence(survey, corpus, change, source, page, reason):
     if change == "edit":
         (corpus / "survey.pdf").write_bytes(minimal_pdf([["Something else entirely."]]))

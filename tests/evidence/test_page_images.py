@@ -11,8 +11,7 @@ from qa.errors import PageNotRendered
 from qa.evidence.page_images import render_page
 from support.pdfs import minimal_pdf
 
-PDF = minimal_pdf([["Lighthouse Survey", "The Zorblax lighthouse was painted teal in 1987."],
-                   ["Second page text."]])
+PDF = minimal_pdf([["Lighthouse Survey", "The Zorblax lighthouse was painted teal in 1987."], ["Second page text."]])
 MEMORY = 2 * 1024**3
 
 
@@ -28,10 +27,14 @@ def test_a_page_is_rendered_with_its_characters_and_their_boxes():
     assert render_page(PDF, 2, 72, 30, MEMORY).chars == "Second page text."
 
 
-@pytest.mark.parametrize("pdf, number, reason", [
-    (PDF, 3, "the PDF has 2 pages, not a page 3"),
-    (b"%PDF-1.4\nno structure at all\n", 1, "pdfium cannot open the PDF"),
-], ids=["no such page", "damaged file"])
+@pytest.mark.parametrize(
+    "pdf, number, reason",
+    [
+        (PDF, 3, "the PDF has 2 pages, not a page 3"),
+        (b"%PDF-1.4\nno structure at all\n", 1, "pdfium cannot open the PDF"),
+    ],
+    ids=["no such page", "damaged file"],
+)
 def test_a_page_that_cannot_be_rendered_says_why(pdf, number, reason):
     with pytest.raises(PageNotRendered) as err:
         render_page(pdf, number, 72, 30, MEMORY)
@@ -64,12 +67,19 @@ def test_a_character_box_lands_on_its_glyph_however_the_page_is_turned(rotation)
     turned = PDF.replace(b"/MediaBox [0 0 612 792]", b"/MediaBox [0 0 612 792] /Rotate %d" % rotation, 1)
     page = render_page(turned, 1, 72, 30, MEMORY)
     assert (page.rotation, page.width, page.height) == (
-        (rotation, 792.0, 612.0) if rotation in (90, 270) else (rotation, 612.0, 792.0))
+        (rotation, 792.0, 612.0) if rotation in (90, 270) else (rotation, 612.0, 792.0)
+    )
     image = Image.open(io.BytesIO(page.png)).convert("L")
     assert image.size == (int(page.width), int(page.height))
     left, top, width, height = page.fraction(page.boxes[page.chars.index("Z")])
-    glyph = image.crop((int(left * image.width), int(top * image.height),
-                        int((left + width) * image.width) + 1, int((top + height) * image.height) + 1))
+    glyph = image.crop(
+        (
+            int(left * image.width),
+            int(top * image.height),
+            int((left + width) * image.width) + 1,
+            int((top + height) * image.height) + 1,
+        )
+    )
     dark = sum(1 for v in glyph.tobytes() if v < 128)
     assert dark >= 15  # the Z's strokes, inside its box
     blank = image.crop((0, 0, 40, 40))

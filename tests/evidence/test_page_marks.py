@@ -21,15 +21,24 @@ def _boxes(lines: list[str]) -> tuple[str, list[tuple[float, float, float, float
     return chars, boxes
 
 
-PAGE = ["Header of the page", "There is also an optional weight", "attribute which is used when", "resolving conflicts.",
-        "Footer line"]
+PAGE = [
+    "Header of the page",
+    "There is also an optional weight",
+    "attribute which is used when",
+    "resolving conflicts.",
+    "Footer line",
+]
 
 
-@pytest.mark.parametrize("passage", [
-    "There is also an optional weight attribute which is used when resolving conflicts.",
-    "There is also an optional weight\nattribute which is used when resolving conflicts.",
-    "THERE IS ALSO an optional weight attri-\nbute which is used when resolving conflicts",
-], ids=["reflowed", "raw lines", "case and hyphen"])
+@pytest.mark.parametrize(
+    "passage",
+    [
+        "There is also an optional weight attribute which is used when resolving conflicts.",
+        "There is also an optional weight\nattribute which is used when resolving conflicts.",
+        "THERE IS ALSO an optional weight attri-\nbute which is used when resolving conflicts",
+    ],
+    ids=["reflowed", "raw lines", "case and hyphen"],
+)
 def test_the_passage_is_marked_line_by_line(passage):
     chars, boxes = _boxes(PAGE)
     assert passage_boxes(chars, boxes, passage) == (
@@ -41,8 +50,12 @@ def test_the_passage_is_marked_line_by_line(passage):
 
 def test_a_passage_that_runs_onto_the_next_page_marks_the_part_on_this_one():
     chars, boxes = _boxes(PAGE[:3])
-    marks = passage_boxes(chars, boxes, "There is also an optional weight attribute which is used when resolving "
-                                        "conflicts with other glob rules found on the following page of the spec.")
+    marks = passage_boxes(
+        chars,
+        boxes,
+        "There is also an optional weight attribute which is used when resolving "
+        "conflicts with other glob rules found on the following page of the spec.",
+    )
     assert marks == ((72, 696, 72 + 6 * len(PAGE[1]), 706), (72, 682, 72 + 6 * len(PAGE[2]), 692))
 
 

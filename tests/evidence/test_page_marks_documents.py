@@ -58,6 +58,7 @@ def ink_share(img, x0: int, x1: int, top: float, bottom: float) -> tuple[float, 
     mark's height each way, as lines are that far apart); two pixels (0.7 pt) of rounding and
     anti-aliasing are allowed at each edge.
     """
+
     def inked(row: int) -> bool:
         return 0 <= row < img.shape[0] and bool((img[row, x0:x1] < 160).any())
 

@@ -16,12 +16,21 @@ def _words(texts):
     return [len(t.split()) for t in texts]
 
 
-@pytest.mark.parametrize("label, expected", [
-    ("References [17]", True), ("Bibliography", True), ("Legal Section › GNU Free Documentation License", True),
-    ("G GNU GENERAL PUBLIC LICENSE", True), ("Concept Index", True), ("附录 › 参考文献", True),
-    ("I Gnuplot › Copyright", True), ("4 Shell Builtin Commands › 4.2 Bash Builtin Commands", False),
-    ("Licensing the index of a database", False), (None, False),
-])
+@pytest.mark.parametrize(
+    "label, expected",
+    [
+        ("References [17]", True),
+        ("Bibliography", True),
+        ("Legal Section › GNU Free Documentation License", True),
+        ("G GNU GENERAL PUBLIC LICENSE", True),
+        ("Concept Index", True),
+        ("附录 › 参考文献", True),
+        ("I Gnuplot › Copyright", True),
+        ("4 Shell Builtin Commands › 4.2 Bash Builtin Commands", False),
+        ("Licensing the index of a database", False),
+        (None, False),
+    ],
+)
 def test_a_section_is_back_matter_when_its_title_or_chapter_names_it(label, expected):
     assert is_back_matter_section(label) is expected
 

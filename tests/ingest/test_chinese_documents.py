@@ -51,10 +51,14 @@ def test_a_heading_above_its_indented_body_is_not_joined_to_it():
     assert clean("选项\n   常规选项\n       -C 文件").text == "选项\n常规选项\n-C 文件"
 
 
-@pytest.mark.parametrize("raw, titles", [
-    (MAN_PAGE, ["名称", "描述", "选项", "常规选项"]),
-    (TUTOR, ["第一讲第一节：移动光标", "第一讲小结"]),
-], ids=["manual page", "numbered lessons"])
+@pytest.mark.parametrize(
+    "raw, titles",
+    [
+        (MAN_PAGE, ["名称", "描述", "选项", "常规选项"]),
+        (TUTOR, ["第一讲第一节：移动光标", "第一讲小结"]),
+    ],
+    ids=["manual page", "numbered lessons"],
+)
 def test_chinese_headings_come_from_layout(raw, titles):
     assert [raw[a:b] for a, b, _ in chinese_headings(raw)] == titles
 
@@ -62,7 +66,7 @@ def test_chinese_headings_come_from_layout(raw, titles):
 def test_a_manual_page_gets_nested_sections_with_their_clean_spans():
     doc = parse_text(MAN_PAGE, "man.txt", "id")
     assert [(s.title, s.level) for s in doc.sections] == [("名称", 1), ("描述", 1), ("选项", 1), ("常规选项", 2)]
-    assert all(doc.text[s.start:s.start + len(s.title)] == s.title for s in doc.sections)
+    assert all(doc.text[s.start : s.start + len(s.title)] == s.title for s in doc.sections)
 
 
 def test_english_text_is_not_chinese_and_keeps_its_sections():
@@ -71,10 +75,14 @@ def test_english_text_is_not_chinese_and_keeps_its_sections():
     assert parse_text(text, "a.txt", "id").sections == ()
 
 
-@pytest.mark.parametrize("text, sentences", [
-    ("程序成功执行。操作出错！真的吗？是的；结束", ["程序成功执行。", "操作出错！", "真的吗？", "是的；", "结束"]),
-    ("He left. 然后他回来了。", ["He left.", "然后他回来了。"]),
-], ids=["chinese marks", "mixed"])
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        ("程序成功执行。操作出错！真的吗？是的；结束", ["程序成功执行。", "操作出错！", "真的吗？", "是的；", "结束"]),
+        ("He left. 然后他回来了。", ["He left.", "然后他回来了。"]),
+    ],
+    ids=["chinese marks", "mixed"],
+)
 def test_sentences_end_at_chinese_and_english_marks(text, sentences):
     assert [text[a:b] for a, b in sentence_spans(text, 0, len(text))] == sentences
 
@@ -84,7 +92,7 @@ def test_chinese_chunks_are_exact_spans_sized_in_the_multilingual_models_tokens(
     doc = load_document(ZH / "man-zh.txt", ZH, settings)
     count = chinese_aware_counter(tokenizer_counter(load_tokenizer(max_tokens=None)))
     chunks = chunk_document(doc, count, settings)
-    assert all(doc.text[c.start:c.end] == c.text for c in chunks)
+    assert all(doc.text[c.start : c.end] == c.text for c in chunks)
     assert max(c.n_tokens for c in chunks) <= settings.max_chunk_tokens
     assert max(len(c.text) for c in chunks) <= settings.max_chunk_chars
     assert {c.section for c in chunks} >= {"描述", "环境", "退出状态", "常规选项"}

@@ -36,7 +36,7 @@ def seed_chunks(seed, count) -> list[Chunk]:
 def test_every_chunk_is_exactly_its_span_of_the_document(seed, seed_chunks):
     assert len(seed_chunks) > 40
     for c in seed_chunks:
-        assert seed.text[c.start:c.end] == c.text
+        assert seed.text[c.start : c.end] == c.text
         assert (c.doc_id, c.source, c.title, c.page) == (seed.doc_id, seed.source, seed.title, None)
         assert c.text == c.text.strip()
 
@@ -92,13 +92,13 @@ def _heading_only_case(name, count):
 @pytest.mark.parametrize("name", ["numbered", "unnumbered", "dotted"])
 def test_a_heading_with_no_body_produces_no_chunk(name, count):
     chunks, last = _heading_only_case(name, count)
-    assert chunks == [(last.title, HEADING_ONLY[name][0][last.start:].strip())]
+    assert chunks == [(last.title, HEADING_ONLY[name][0][last.start :].strip())]
 
 
 @pytest.mark.parametrize("name", ["markdown", "setext"])
 def test_a_heading_with_no_body_produces_no_chunk_in_other_heading_styles(name, count):
     chunks, last = _heading_only_case(name, count)
-    assert chunks == [(last.title, HEADING_ONLY[name][0][last.start:].strip())]
+    assert chunks == [(last.title, HEADING_ONLY[name][0][last.start :].strip())]
 
 
 def test_embedding_text_prefixes_the_section_label(seed_chunks):
@@ -122,8 +122,12 @@ def test_chunk_ids_are_content_hashes_stable_across_runs(seed, count):
 
 
 def test_no_chunk_lies_inside_another(seed_chunks):
-    inside = [(b.section, b.start, b.end) for a in seed_chunks for b in seed_chunks
-              if a is not b and a.start <= b.start and b.end <= a.end]
+    inside = [
+        (b.section, b.start, b.end)
+        for a in seed_chunks
+        for b in seed_chunks
+        if a is not b and a.start <= b.start and b.end <= a.end
+    ]
     assert inside == []
 
 
@@ -133,7 +137,7 @@ def test_a_sentence_longer_than_the_limit_is_split_under_it(count, tokenizer):
     chunks = chunk_document(doc, count, SETTINGS)
     assert len(chunks) > 2
     for c in chunks:
-        assert doc.text[c.start:c.end] == c.text
+        assert doc.text[c.start : c.end] == c.text
         assert len(tokenizer.encode(c.text).ids) - 2 <= SETTINGS.max_chunk_tokens
         assert len(c.text) <= SETTINGS.max_chunk_chars
     covered = " ".join(c.text for c in chunks)
@@ -156,47 +160,82 @@ def test_smaller_settings_make_more_smaller_chunks(seed, count, seed_chunks):
 
 # --- sentence_spans --------------------------------------------------------------------------------------------
 
+
 def _sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text, 0, len(text))]
 
 
-@pytest.mark.parametrize("text, sentences", [
-    ("Zhang et al. found this. Next one.", ["Zhang et al. found this.", "Next one."]),
-    ("Many tools, e.g. courts and police, use it. They help.", ["Many tools, e.g. courts and police, use it.",
-                                                                 "They help."]),
-    ("That is, i.e. the courts. Fine.", ["That is, i.e. the courts.", "Fine."]),
-    ("This was shown before [12]. Then more came.", ["This was shown before [12].", "Then more came."]),
-    ("This was shown [3, 4]. Then more.", ["This was shown [3, 4].", "Then more."]),
-    ("China built 3.189 million base stations. That is a lot.", ["China built 3.189 million base stations.",
-                                                                 "That is a lot."]),
-    ("这是第一句。这是第二句。", ["这是第一句。", "这是第二句。"]),
-    # A short Title Case line above a PDF paragraph is a unit of its own; a wrapped line filling the width is not.
-    ("Lighthouse Survey\nThe Zorblax lighthouse on Quenby Island was painted teal in 1987.",
-     ["Lighthouse Survey", "The Zorblax lighthouse on Quenby Island was painted teal in 1987."]),
-    ("The policies adopted across the whole of the United States\nGovernment were announced in a statement.",
-     ["The policies adopted across the whole of the United States\nGovernment were announced in a statement."]),
-    ("2.2 Data Sources\nWe collected data. It was big.", ["2.2 Data Sources", "We collected data.", "It was big."]),
-    ("2.2. Data sources\nWe collected data.", ["2.2. Data sources", "We collected data."]),
-    ("## Methods\nWe collected data.", ["## Methods", "We collected data."]),
-    ("First paragraph ends here\n\nSecond paragraph starts.", ["First paragraph ends here", "Second paragraph starts."]),
-    ("A list:\n- one item\n- two item", ["A list:", "- one item", "- two item"]),
-    ("He met Dr. Smith today. Fine.", ["He met Dr. Smith today.", "Fine."]),
-    ("The U.S. economy grew. Next.", ["The U.S. economy grew.", "Next."]),
-    ("Is it true? Yes it is! Good.", ["Is it true?", "Yes it is!", "Good."]),
-    ("He said “it works.” Then left.", ["He said “it works.”", "Then left."]),
-    ("See Fig. 3 for it. Next sentence.", ["See Fig. 3 for it.", "Next sentence."]),
-    ("A wrapped\nline goes on. End.", ["A wrapped\nline goes on.", "End."]),
-    ("version 2.0 is out. ok", ["version 2.0 is out. ok"]),  # lowercase after a full stop starts no sentence
-], ids=["et-al", "e.g.", "i.e.", "citation", "citation-list", "decimal", "cjk", "pdf-title-line", "wrapped-line",
-        "heading-above", "dotted-heading", "markdown-heading", "paragraphs", "list", "Dr.", "initials", "?!", "quote", "Fig.", "wrapped", "lowercase"])
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        ("Zhang et al. found this. Next one.", ["Zhang et al. found this.", "Next one."]),
+        ("Many tools, e.g. courts and police, use it. They help.", ["Many tools, e.g. courts and police, use it.", "They help."]),
+        ("That is, i.e. the courts. Fine.", ["That is, i.e. the courts.", "Fine."]),
+        ("This was shown before [12]. Then more came.", ["This was shown before [12].", "Then more came."]),
+        ("This was shown [3, 4]. Then more.", ["This was shown [3, 4].", "Then more."]),
+        (
+            "China built 3.189 million base stations. That is a lot.",
+            ["China built 3.189 million base stations.", "That is a lot."],
+        ),
+        ("这是第一句。这是第二句。", ["这是第一句。", "这是第二句。"]),
+        # A short Title Case line above a PDF paragraph is a unit of its own; a wrapped line filling the width is not.
+        (
+            "Lighthouse Survey\nThe Zorblax lighthouse on Quenby Island was painted teal in 1987.",
+            ["Lighthouse Survey", "The Zorblax lighthouse on Quenby Island was painted teal in 1987."],
+        ),
+        (
+            "The policies adopted across the whole of the United States\nGovernment were announced in a statement.",
+            ["The policies adopted across the whole of the United States\nGovernment were announced in a statement."],
+        ),
+        ("2.2 Data Sources\nWe collected data. It was big.", ["2.2 Data Sources", "We collected data.", "It was big."]),
+        ("2.2. Data sources\nWe collected data.", ["2.2. Data sources", "We collected data."]),
+        ("## Methods\nWe collected data.", ["## Methods", "We collected data."]),
+        ("First paragraph ends here\n\nSecond paragraph starts.", ["First paragraph ends here", "Second paragraph starts."]),
+        ("A list:\n- one item\n- two item", ["A list:", "- one item", "- two item"]),
+        ("He met Dr. Smith today. Fine.", ["He met Dr. Smith today.", "Fine."]),
+        ("The U.S. economy grew. Next.", ["The U.S. economy grew.", "Next."]),
+        ("Is it true? Yes it is! Good.", ["Is it true?", "Yes it is!", "Good."]),
+        ("He said “it works.” Then left.", ["He said “it works.”", "Then left."]),
+        ("See Fig. 3 for it. Next sentence.", ["See Fig. 3 for it.", "Next sentence."]),
+        ("A wrapped\nline goes on. End.", ["A wrapped\nline goes on.", "End."]),
+        ("version 2.0 is out. ok", ["version 2.0 is out. ok"]),  # lowercase after a full stop starts no sentence
+    ],
+    ids=[
+        "et-al",
+        "e.g.",
+        "i.e.",
+        "citation",
+        "citation-list",
+        "decimal",
+        "cjk",
+        "pdf-title-line",
+        "wrapped-line",
+        "heading-above",
+        "dotted-heading",
+        "markdown-heading",
+        "paragraphs",
+        "list",
+        "Dr.",
+        "initials",
+        "?!",
+        "quote",
+        "Fig.",
+        "wrapped",
+        "lowercase",
+    ],
+)
 def test_sentence_spans(text, sentences):
     assert _sentences(text) == sentences
 
 
-@pytest.mark.parametrize("text, sentences", [
-    ("1. Main Progress and Achievements", ["1. Main Progress and Achievements"]),
-    ("1. Collect the data. Then clean it.", ["1. Collect the data.", "Then clean it."]),
-], ids=["standalone-heading", "list-item"])
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        ("1. Main Progress and Achievements", ["1. Main Progress and Achievements"]),
+        ("1. Collect the data. Then clean it.", ["1. Collect the data.", "Then clean it."]),
+    ],
+    ids=["standalone-heading", "list-item"],
+)
 def test_sentence_spans_keep_a_leading_number_with_its_sentence(text, sentences):
     assert _sentences(text) == sentences
 
@@ -205,12 +244,22 @@ def test_sentence_spans_are_offsets_into_the_whole_text():
     text = "Skip this. Alpha one. Beta two.\n\nGamma three."
     start = text.index("Alpha")
     assert list(sentence_spans(text, start, len(text))) == [
-        (start, start + 10), (text.index("Beta"), text.index("Beta") + 9), (text.index("Gamma"), len(text))]
+        (start, start + 10),
+        (text.index("Beta"), text.index("Beta") + 9),
+        (text.index("Gamma"), len(text)),
+    ]
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("1.3 Data Governance", True), ("2.2. Data sources", True), ("## Methods", True),
-    ("3.189 million base stations were built.", False), ("Abstract", False), ("We collected data", False),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("1.3 Data Governance", True),
+        ("2.2. Data sources", True),
+        ("## Methods", True),
+        ("3.189 million base stations were built.", False),
+        ("Abstract", False),
+        ("We collected data", False),
+    ],
+)
 def test_is_heading_line(line, expected):
     assert is_heading_line(line) is expected

@@ -12,15 +12,16 @@ from conftest import SEED
 from qa.ingest.documents import Document, Page, Reference, Section, load_document, parse_text
 from qa.settings import Settings
 
-SEED_TITLE = ("Strategic Research on Information Technology Promoting the Modernization of National Governance: "
-              "Postprint of the Academic Review from the S70th Xiangshan Science Conference")
+SEED_TITLE = (
+    "Strategic Research on Information Technology Promoting the Modernization of National Governance: "
+    "Postprint of the Academic Review from the S70th Xiangshan Science Conference"
+)
 
 SEED_SECTIONS = [
     "Abstract",
     "Full Text",
     "Abstract",
-    "1. Main Progress and Achievements in Typical Domains of Information Technology Promoting National Governance "
-    "Modernization",
+    "1. Main Progress and Achievements in Typical Domains of Information Technology Promoting National Governance Modernization",
     "1.1 Smart Justice",
     "1.2 Internet Governance",
     "1.3 Data Governance",
@@ -71,7 +72,7 @@ def test_section_levels_and_nesting_of_the_seed(seed):
 
 def test_each_section_starts_with_its_heading(seed):
     for s in seed.sections:
-        assert seed.text[s.start:s.end].startswith(s.title), s.title
+        assert seed.text[s.start : s.end].startswith(s.title), s.title
 
 
 def test_section_at(seed):
@@ -86,9 +87,10 @@ def test_section_at(seed):
 def test_the_seed_has_24_references(seed):
     assert [r.number for r in seed.references] == list(range(1, 25))
     eighth = seed.references[7]
-    assert eighth.text.startswith("8. Yuan S. Research on disinformation under the threshold of overall national "
-                                  "security concept.")
-    assert seed.text[eighth.start:eighth.end] == eighth.text
+    assert eighth.text.startswith(
+        "8. Yuan S. Research on disinformation under the threshold of overall national security concept."
+    )
+    assert seed.text[eighth.start : eighth.end] == eighth.text
     assert all("\n\n" not in r.text for r in seed.references[:-1])
     references = next(s for s in seed.sections if s.title == "References")
     assert all(references.start < r.start < r.end <= references.end for r in seed.references)
@@ -97,7 +99,8 @@ def test_the_seed_has_24_references(seed):
 def test_the_last_reference_ends_with_its_own_text(seed):
     assert seed.references[-1].text == (
         "24. Song F Q, Qiu Z J. The rule of law in the data element market governance: Subject, ownership and path. "
-        "*Shanghai Economic Review*, 2022, (4): 13-22. (in Chinese)")
+        "*Shanghai Economic Review*, 2022, (4): 13-22. (in Chinese)"
+    )
 
 
 def test_the_seed_text_is_repaired(seed):
@@ -112,7 +115,8 @@ def test_the_seed_text_is_repaired(seed):
 def test_markdown_headings(tmp_path):
     (tmp_path / "guide.md").write_text(
         "# Owl Field Guide\n\nOwls are birds.\n\n## Hunting at Night\n\nThey hunt mice.\n\n"
-        "### Hearing\n\nTheir ears are offset.\n\n## Nesting\n\nThey nest in trees.\n")
+        "### Hearing\n\nTheir ears are offset.\n\n## Nesting\n\nThey nest in trees.\n"
+    )
     doc = load_document(tmp_path / "guide.md", tmp_path, Settings())
     assert doc.title == "Owl Field Guide"
     text = doc.text
@@ -136,26 +140,34 @@ def test_parse_text_maps_page_starts_through_the_repairs():
     starts = [0, raw.index("Page two"), raw.index("Page three")]
     doc = parse_text(raw, "x.pdf", "id", page_starts=starts)
     assert doc.text == "Page one is essential.\n\nPage two text.\n\nPage three text."
-    assert [doc.text[p.start:p.end] for p in doc.pages] == ["Page one is essential.\n\n", "Page two text.\n\n",
-                                                            "Page three text."]
+    assert [doc.text[p.start : p.end] for p in doc.pages] == [
+        "Page one is essential.\n\n",
+        "Page two text.\n\n",
+        "Page three text.",
+    ]
 
 
 # --- PDF -------------------------------------------------------------------------------------------------------
 
+
 def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
     """A minimal valid PDF: one page per entry, each a list of text lines in Helvetica; xref offsets computed."""
     page_ids = [4 + 2 * i for i in range(len(pages))]
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % p for p in page_ids) + b"] /Count %d >>" % len(pages),
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % p for p in page_ids) + b"] /Count %d >>" % len(pages),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     for page_id, lines in zip(page_ids, pages, strict=False):
         ops = [b"BT /F1 11 Tf 14 TL 72 740 Td"]
         for line in lines:
             escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
             ops.append(b"(" + escaped.encode("latin-1") + b") Tj T*")
         stream = b"\n".join(ops + [b"ET"])
-        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-                    b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (page_id + 1))
+        objs.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (page_id + 1)
+        )
         objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     info = b""
     if title is not None:
@@ -182,7 +194,9 @@ WIDGET_PAGES = [
 
 def test_the_pdf_helper_makes_a_pdf_pypdf_reads():
     reader = PdfReader(io.BytesIO(make_pdf(WIDGET_PAGES, title="Widget Report 2024")), strict=True)
-    assert [p.extract_text().split("\n")[:len(lines)] for p, lines in zip(reader.pages, WIDGET_PAGES, strict=False)] == WIDGET_PAGES
+    assert [
+        p.extract_text().split("\n")[: len(lines)] for p, lines in zip(reader.pages, WIDGET_PAGES, strict=False)
+    ] == WIDGET_PAGES
     assert reader.metadata.title == "Widget Report 2024"
 
 
@@ -194,15 +208,20 @@ def _load_pdf(tmp_path: Path, pages: list[list[str]], title: str | None = None, 
 def test_pdf_pages_spans_and_sections(tmp_path):
     doc = _load_pdf(tmp_path, WIDGET_PAGES)
     text = doc.text
-    assert text == ("Quantum Widgets in Practice\n1. Introduction\nWidgets are small devices that hum quietly.\n\n"
-                    "2. Methods\nWe measured the amber widgets carefully.\n\n"
-                    "3. Results\nThe cobalt widgets outlasted all others.")
+    assert text == (
+        "Quantum Widgets in Practice\n1. Introduction\nWidgets are small devices that hum quietly.\n\n"
+        "2. Methods\nWe measured the amber widgets carefully.\n\n"
+        "3. Results\nThe cobalt widgets outlasted all others."
+    )
     two, three = text.index("2. Methods"), text.index("3. Results")
     assert list(doc.pages) == [Page(1, 0, two), Page(2, two, three), Page(3, three, len(text))]
     assert [doc.page_at(text.index(w)) for w in ("hum quietly", "amber", "cobalt")] == [1, 2, 3]
     assert doc.page_at(len(text)) == 3
     assert [(s.title, s.start, s.end) for s in doc.sections] == [
-        ("1. Introduction", text.index("1. Intro"), two), ("2. Methods", two, three), ("3. Results", three, len(text))]
+        ("1. Introduction", text.index("1. Intro"), two),
+        ("2. Methods", two, three),
+        ("3. Results", three, len(text)),
+    ]
     assert doc.section_at(text.index("amber")).title == "2. Methods"
 
 
@@ -217,12 +236,15 @@ def test_unhelpful_pdf_metadata_titles_are_ignored(tmp_path, meta):
 
 
 def test_pdf_running_headers_and_page_numbers_are_dropped(tmp_path):
-    pages = [["Widget Journal Vol 3", "Quantum Widgets in Practice", "Widgets hum.", "1"],
-             ["Widget Journal Vol 3", "Amber widgets glow.", "2"],
-             ["Widget Journal Vol 3", "Cobalt widgets last.", "3"]]
+    pages = [
+        ["Widget Journal Vol 3", "Quantum Widgets in Practice", "Widgets hum.", "1"],
+        ["Widget Journal Vol 3", "Amber widgets glow.", "2"],
+        ["Widget Journal Vol 3", "Cobalt widgets last.", "3"],
+    ]
     doc = _load_pdf(tmp_path, pages)
-    assert doc.text == ("Widget Journal Vol 3\nQuantum Widgets in Practice\nWidgets hum.\n\n"
-                        "Amber widgets glow.\n\nCobalt widgets last.")
+    assert doc.text == (
+        "Widget Journal Vol 3\nQuantum Widgets in Practice\nWidgets hum.\n\nAmber widgets glow.\n\nCobalt widgets last."
+    )
     assert [doc.page_at(doc.text.index(w)) for w in ("hum", "Amber", "Cobalt")] == [1, 2, 3]
 
 
@@ -238,7 +260,8 @@ def test_a_pdf_whose_first_page_has_no_text_cites_the_right_pages(tmp_path):
 def test_references_of_a_plain_text_document(tmp_path):
     (tmp_path / "paper.txt").write_text(
         "Widget Theory for Everyone\n\nIntroduction\n\nWidgets matter [1, 2].\n\nReferences\n\n"
-        "1. Smith J. Widget theory. 2020.\n2. Doe J. Applied widgets.\nSecond line. 2021.\n")
+        "1. Smith J. Widget theory. 2020.\n2. Doe J. Applied widgets.\nSecond line. 2021.\n"
+    )
     doc = load_document(tmp_path / "paper.txt", tmp_path, Settings())
     first = doc.text.index("1. Smith")
     second = doc.text.index("2. Doe")

@@ -14,8 +14,10 @@ from qa.ingest import documents
 from qa.ingest.documents import load_document
 from qa.ingest.pdf.extract import extract_pages
 
-GOOD = ("Harbour notes\n\nThe harbour master counted {n} ships in the spring. Most of them carried timber and "
-        "grain from the northern ports. The records are kept in the town hall.\n")
+GOOD = (
+    "Harbour notes\n\nThe harbour master counted {n} ships in the spring. Most of them carried timber and "
+    "grain from the northern ports. The records are kept in the town hall.\n"
+)
 
 
 def make_pdf(path: Path, pages: list[str], password: str | None = None, raw_content: bytes | None = None) -> Path:
@@ -24,9 +26,15 @@ def make_pdf(path: Path, pages: list[str], password: str | None = None, raw_cont
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, StreamObject
 
     w = PdfWriter()
-    font = w._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Font"),
-                                           NameObject("/Subtype"): NameObject("/Type1"),
-                                           NameObject("/BaseFont"): NameObject("/Helvetica")}))
+    font = w._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
     for text in pages:
         page = w.add_blank_page(612, 792)
         if raw_content is not None:  # an already FlateDecode-compressed content stream
@@ -36,11 +44,11 @@ def make_pdf(path: Path, pages: list[str], password: str | None = None, raw_cont
         else:
             lines = [ln.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for ln in text.split("\n")]
             stream = DecodedStreamObject()
-            stream.set_data(("BT /F1 11 Tf 72 720 Td 14 TL " + " ".join(f"({ln}) Tj T*" for ln in lines)
-                             + " ET").encode("latin-1"))
+            stream.set_data(
+                ("BT /F1 11 Tf 72 720 Td 14 TL " + " ".join(f"({ln}) Tj T*" for ln in lines) + " ET").encode("latin-1")
+            )
         page[NameObject("/Contents")] = w._add_object(stream)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
     if password:
         w.encrypt(password, algorithm="RC4-128")
     w.write(str(path))
@@ -63,15 +71,19 @@ def test_a_corpus_of_bad_files_indexes_the_good_ones_and_names_each_bad_one(tmp_
     outside.mkdir()
     (outside / "secret.txt").write_text(GOOD.format(n=99).replace("harbour", "vault"))
     (corpus / "good.txt").write_text(GOOD.format(n=12))
-    make_pdf(corpus / "good.pdf", ["Lighthouse report\nThe lamp burned oil until 1920.",
-                                   "After 1920 the lamp was electric and visible for twenty miles."])
+    make_pdf(
+        corpus / "good.pdf",
+        ["Lighthouse report\nThe lamp burned oil until 1920.", "After 1920 the lamp was electric and visible for twenty miles."],
+    )
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "random.pdf").write_bytes(os.urandom(4000))
     (corpus / "fake-header.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(4000))
     make_pdf(corpus / "encrypted.pdf", ["Locked text about the harbour."], password="s3cret")
     make_pdf(corpus / "scanned.pdf", ["", ""])  # pages with no text layer
-    (corpus / "latin1.txt").write_bytes("Café notes\n\nThe café near the quay served crêpes to sailors; "
-                                        "its owner, Renée, kept a ledger of every crêpe sold.\n".encode("cp1252"))
+    (corpus / "latin1.txt").write_bytes(
+        "Café notes\n\nThe café near the quay served crêpes to sailors; "
+        "its owner, Renée, kept a ledger of every crêpe sold.\n".encode("cp1252")
+    )
     (corpus / "binary.txt").write_bytes(b"\x00\x01\x02binary\x00" * 100)
     (corpus / "whitespace.md").write_text("   \n\n\t\n")
     (corpus / "big.txt").write_text("Big notes\n\n" + "The tide rises and falls. " * 2000)

@@ -45,22 +45,26 @@ def test_a_file_changing_while_read_is_refused_as_changing(tmp_path, corpus):
     _big_log(corpus / "log.txt")
     with always_changing(corpus / "log.txt"), pytest.raises(DocumentError) as refused:
         load_document(corpus / "log.txt", corpus, Settings(corpus_dir=corpus))
-    assert str(refused.value) == (f"the file kept changing while it was read ({READ_TRIES} tries); it is skipped "
-                                  "until it is written completely (rebuild then)")
+    assert str(refused.value) == (
+        f"the file kept changing while it was read ({READ_TRIES} tries); it is skipped "
+        "until it is written completely (rebuild then)"
+    )
 
 
 def test_a_build_keeps_the_indexed_version_of_a_changing_file(tmp_path, corpus, fake_embedder):
     (corpus / "good.txt").write_text("Harbour notes\n\nThe harbour master counted 41 ships in the spring.\n")
     (corpus / "log.txt").write_text(LOG)
-    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=fake_embedder,
-                          build_embedder=lambda: fake_embedder)
+    assistant = Assistant(
+        Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=fake_embedder, build_embedder=lambda: fake_embedder
+    )
     assistant.build_index()
     _big_log(corpus / "log.txt")
     with always_changing(corpus / "log.txt"):
         report = assistant.build_index()
     assert [f"skipped {s.source}: {s.reason}" for s in report.skipped] == [
         f"skipped log.txt: the file kept changing while it was read ({READ_TRIES} tries); it is skipped until it is "
-        "written completely (rebuild then)"]
+        "written completely (rebuild then)"
+    ]
     assert report.warnings == ("log.txt: kept the previously indexed version",)
     assert "212 ships" in assistant.search("How many ships passed the north light?", k=1)[0].text
     assert assistant.search("How many ships did the harbour master count?", k=1)[0].citation.source == "good.txt"

@@ -23,16 +23,22 @@ ZH_TRADITIONAL = "第一章 安裝\n\n本手冊介紹如何安裝 Debian Edu 系
 JA = "第一章 インストール\n\nこのマニュアルではシステムのインストール方法を説明します。\n"
 
 
-@pytest.mark.parametrize("text, encoded, said", [
-    (ZH, ZH.encode("gb18030"), "not UTF-8: decoded as GB18030"),
-    (ZH, ZH.encode("gbk"), "not UTF-8: decoded as GB18030"),  # GBK text is GB18030 text
-    (ZH_TRADITIONAL, ZH_TRADITIONAL.encode("big5"), "not UTF-8: decoded as Big5"),
-    (JA, JA.encode("shift_jis"), "not UTF-8: decoded as Shift-JIS"),
-    (ZH, ZH.encode("utf-16-le"), "decoded as UTF-16 (little-endian, no byte-order mark)"),
-    (ZH, ZH.encode("utf-16-be"), "decoded as UTF-16 (big-endian, no byte-order mark)"),
-    ("Lamp notes\n\nThe keeper lit the lamp.\n", "Lamp notes\n\nThe keeper lit the lamp.\n".encode("utf-16-le"),
-     "decoded as UTF-16 (little-endian, no byte-order mark)"),
-])
+@pytest.mark.parametrize(
+    "text, encoded, said",
+    [
+        (ZH, ZH.encode("gb18030"), "not UTF-8: decoded as GB18030"),
+        (ZH, ZH.encode("gbk"), "not UTF-8: decoded as GB18030"),  # GBK text is GB18030 text
+        (ZH_TRADITIONAL, ZH_TRADITIONAL.encode("big5"), "not UTF-8: decoded as Big5"),
+        (JA, JA.encode("shift_jis"), "not UTF-8: decoded as Shift-JIS"),
+        (ZH, ZH.encode("utf-16-le"), "decoded as UTF-16 (little-endian, no byte-order mark)"),
+        (ZH, ZH.encode("utf-16-be"), "decoded as UTF-16 (big-endian, no byte-order mark)"),
+        (
+            "Lamp notes\n\nThe keeper lit the lamp.\n",
+            "Lamp notes\n\nThe keeper lit the lamp.\n".encode("utf-16-le"),
+            "decoded as UTF-16 (little-endian, no byte-order mark)",
+        ),
+    ],
+)
 def test_legacy_and_unmarked_encodings_decode_to_the_original_text(text, encoded, said):
     got = decode(encoded)
     assert (got.text, got.warnings) == (text, (said,))
@@ -72,8 +78,10 @@ def test_an_html_page_in_gb18030_without_a_charset_reads_as_chinese(tmp_path, co
 
 
 def test_a_utf8_page_with_one_stray_byte_keeps_its_text(tmp_path, corpus):
-    page = '<html><head><meta charset="utf-8"><title>安装</title></head><body><p>主服务器需要至少两块网卡。</p>' \
-           '<p>默认地址是 10.0.2.2。</p></body></html>'
+    page = (
+        '<html><head><meta charset="utf-8"><title>安装</title></head><body><p>主服务器需要至少两块网卡。</p>'
+        "<p>默认地址是 10.0.2.2。</p></body></html>"
+    )
     (corpus / "stray.html").write_bytes(page.encode().replace("网卡".encode(), "网卡".encode() + b"\xa0"))
     doc = load_document(corpus / "stray.html", corpus, Settings(corpus_dir=corpus))
     assert doc.text == "主服务器需要至少两块网卡\ufffd。\n\n默认地址是 10.0.2.2。\n"
@@ -84,7 +92,7 @@ def test_a_utf8_page_with_one_stray_byte_keeps_its_text(tmp_path, corpus):
 
 MANUAL = DOCS / "debian-edu-manual.zh-cn.html"
 QUESTIONS = DOCS.parent / "eval" / "debian-edu-zh.jsonl"
-_DECLARATIONS = re.compile(r'<\?xml[^>]*\?>|<meta[^>]*charset[^>]*>', re.I)
+_DECLARATIONS = re.compile(r"<\?xml[^>]*\?>|<meta[^>]*charset[^>]*>", re.I)
 
 
 def _manual_text() -> str:
@@ -109,9 +117,11 @@ def _pairs(root: Path) -> dict[str, tuple[bytes, bytes, str]]:
     text = _manual_text()
     gbk = _encodable(text, "gbk")
     big5 = _encodable(text, "big5")
-    return {"gb18030-page": (page.encode("utf-8"), page.encode("gb18030"), ".html"),
-            "gbk-text": (gbk.encode("utf-8"), gbk.encode("gbk"), ".txt"),
-            "big5-text": (big5.encode("utf-8"), big5.encode("big5"), ".txt")}
+    return {
+        "gb18030-page": (page.encode("utf-8"), page.encode("gb18030"), ".html"),
+        "gbk-text": (gbk.encode("utf-8"), gbk.encode("gbk"), ".txt"),
+        "big5-text": (big5.encode("utf-8"), big5.encode("big5"), ".txt"),
+    }
 
 
 def _answers(root: Path, name: str, data: bytes, suffix: str, questions: list[str]) -> list:
@@ -119,8 +129,12 @@ def _answers(root: Path, name: str, data: bytes, suffix: str, questions: list[st
     corpus.mkdir(parents=True)
     (corpus / f"manual{suffix}").write_bytes(data)
     fake = FakeEmbedder()
-    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=root / name / "index"), embedder=fake,
-                          build_embedder=lambda: fake, multilingual=FakeEmbedder())
+    assistant = Assistant(
+        Settings(corpus_dir=corpus, index_dir=root / name / "index"),
+        embedder=fake,
+        build_embedder=lambda: fake,
+        multilingual=FakeEmbedder(),
+    )
     report = assistant.build_index()
     assert report.skipped == ()
     # The whole reply of each question (level, sentences, reason, cited hits), as `qa ask --json` prints it.

@@ -15,8 +15,10 @@ def test_the_install_guide_is_one_document_per_page_and_its_assets_are_left_alon
     assert len(files) == 84 and all(f.source.endswith(".html") for f in files)
     assert files[0].source == "debian-install-guide.zh-cn/apa.html"
     supported = ".txt, .md, .markdown, .pdf, .html, .htm, .xhtml, .epub, .docx, .odt, .odp, .png, .jpg, .jpeg"
-    assert skipped == [Skipped(f"debian-install-guide.zh-cn/install.zh_CN.{k}.gz", f"unsupported file type .gz; supported: {supported}")
-                       for k in ("pdf", "txt")]
+    assert skipped == [
+        Skipped(f"debian-install-guide.zh-cn/install.zh_CN.{k}.gz", f"unsupported file type .gz; supported: {supported}")
+        for k in ("pdf", "txt")
+    ]
 
 
 def test_images_outside_a_folder_of_pages_are_documents_read_by_ocr(tmp_path):

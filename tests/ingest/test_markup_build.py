@@ -15,8 +15,12 @@ BOOK = "debian-edu-manual.zh-cn"
 def test_each_format_answers_from_the_services_table_with_its_header(tmp_path, corpus, fake_embedder):
     for suffix in ("html", "epub", "docx"):
         shutil.copy(DOCS / f"{BOOK}.{suffix}", corpus)
-    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=fake_embedder,
-                          build_embedder=lambda: fake_embedder, multilingual=fake_embedder)
+    assistant = Assistant(
+        Settings(corpus_dir=corpus, index_dir=tmp_path / "index"),
+        embedder=fake_embedder,
+        build_embedder=lambda: fake_embedder,
+        multilingual=fake_embedder,
+    )
     report = assistant.build_index()
     assert sorted(report.added) == [f"{BOOK}.docx", f"{BOOK}.epub", f"{BOOK}.html"] and not report.skipped
     for suffix in ("html", "epub", "docx"):

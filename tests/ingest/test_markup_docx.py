@@ -25,9 +25,13 @@ def test_the_docx_has_the_html_books_headings_tables_and_code():
 
 def test_styles_make_headings_tables_and_code(tmp_path):
     title, blocks = read_docx(make_docx(tmp_path / "d.docx").read_bytes())
-    assert blocks == [Block("heading", "1. Lighthouse keeping", 1),
-                      Block("para", "The keeper lit the lamp at dusk and trimmed the wick every four hours."),
-                      Block("heading", "1.1 Lamp fuels", 2),
-                      Block("table", rows=(("Fuel", "Years", "Range"), ("Whale oil", "1800-1860", "12 miles"),
-                                           ("Kerosene", "1860-1920", "18 miles"))),
-                      Block("code", "$ lamp --trim\ntrimmed: ok")]
+    assert blocks == [
+        Block("heading", "1. Lighthouse keeping", 1),
+        Block("para", "The keeper lit the lamp at dusk and trimmed the wick every four hours."),
+        Block("heading", "1.1 Lamp fuels", 2),
+        Block(
+            "table",
+            rows=(("Fuel", "Years", "Range"), ("Whale oil", "1800-1860", "12 miles"), ("Kerosene", "1860-1920", "18 miles")),
+        ),
+        Block("code", "$ lamp --trim\ntrimmed: ok"),
+    ]

@@ -24,7 +24,9 @@ def test_the_epub_has_the_html_books_headings_in_order():
 
 def test_the_spine_orders_the_pages(tmp_path):
     _, blocks = read_epub(make_epub(tmp_path / "b.epub").read_bytes())
-    assert blocks == [Block("heading", "1. The harbour", 1, "c1"),
-                      Block("para", "The harbour master counted 41 ships in the spring."),
-                      Block("heading", "2. The quay", 1, "c2"),
-                      Block("para", "The quay was rebuilt in stone after the storm of 1881.")]
+    assert blocks == [
+        Block("heading", "1. The harbour", 1, "c1"),
+        Block("para", "The harbour master counted 41 ships in the spring."),
+        Block("heading", "2. The quay", 1, "c2"),
+        Block("para", "The quay was rebuilt in stone after the storm of 1881."),
+    ]

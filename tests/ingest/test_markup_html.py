@@ -19,8 +19,11 @@ def test_the_book_reads_as_its_headings_paragraphs_tables_and_code():
     assert heads[4] == Block("heading", "2.1. 部分历史及为何使用两个名称", 3, "idm30")
     assert [b.kind for b in blocks].count("code") == 49
     services = next(b for b in blocks if b.kind == "table")
-    assert services.rows[:3] == (("服务描述", "普通名称", "DNS 服务名称"), ("中央日志", "rsyslog", "syslog"),
-                                 ("域名服务", "DNS (BIND)", "domain"))
+    assert services.rows[:3] == (
+        ("服务描述", "普通名称", "DNS 服务名称"),
+        ("中央日志", "rsyslog", "syslog"),
+        ("域名服务", "DNS (BIND)", "domain"),
+    )
 
 
 def test_navigation_and_the_contents_list_are_not_text():
@@ -34,9 +37,12 @@ def test_a_page_of_the_install_guide_has_its_title_and_a_table_whose_spanned_cel
     title, blocks = read_html((DOCS / "debian-install-guide.zh-cn" / "ch02s01.html").read_bytes())
     assert title == "2.1. 支持的硬件"
     table = next(b for b in blocks if b.kind == "table")
-    assert table.rows[:4] == (("体系", "Debian 命名", "子体系", "Flavor"), ("AMD64 & Intel 64", "amd64", "", ""),
-                              ("基于 Intel x86", "i386", "默认的 x86 机器", "default"),
-                              ("基于 Intel x86", "i386", "仅 Xen PV 域", "xen"))
+    assert table.rows[:4] == (
+        ("体系", "Debian 命名", "子体系", "Flavor"),
+        ("AMD64 & Intel 64", "amd64", "", ""),
+        ("基于 Intel x86", "i386", "默认的 x86 机器", "default"),
+        ("基于 Intel x86", "i386", "仅 Xen PV 域", "xen"),
+    )
 
 
 def test_a_long_table_is_cut_into_pieces_each_under_its_header():
@@ -47,8 +53,10 @@ def test_a_long_table_is_cut_into_pieces_each_under_its_header():
 
 
 def test_a_caption_row_above_the_header_is_a_paragraph_and_a_one_column_table_is_text():
-    assert table_blocks([("Services", "", ""), ("a", "b"), ("1", "2")]) == [Block("para", "Services"),
-                                                                            Block("table", rows=(("a", "b"), ("1", "2")))]
+    assert table_blocks([("Services", "", ""), ("a", "b"), ("1", "2")]) == [
+        Block("para", "Services"),
+        Block("table", rows=(("a", "b"), ("1", "2"))),
+    ]
     assert table_blocks([("only",), ("one",)]) == [Block("para", "only"), Block("para", "one")]
 
 

@@ -18,15 +18,28 @@ DOCS = Path("/work/shared/docs")
 
 
 def test_blocks_are_laid_out_one_a_paragraph_with_sections_to_the_next_heading_of_their_level():
-    got = lay_out("Lamps", [Block("heading", "1. Fuels", 1), Block("para", "Oil first."),
-                            Block("heading", "1.1 Oil", 2), Block("table", rows=(("a", "b"), ("1", "2"))),
-                            Block("code", "$ trim"), Block("heading", "2. Lenses", 1), Block("para", "Glass.")])
-    assert got.text == ("1. Fuels\n\nOil first.\n\n1.1 Oil\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\n$ trim\n```\n\n"
-                        "2. Lenses\n\nGlass.\n")
+    got = lay_out(
+        "Lamps",
+        [
+            Block("heading", "1. Fuels", 1),
+            Block("para", "Oil first."),
+            Block("heading", "1.1 Oil", 2),
+            Block("table", rows=(("a", "b"), ("1", "2"))),
+            Block("code", "$ trim"),
+            Block("heading", "2. Lenses", 1),
+            Block("para", "Glass."),
+        ],
+    )
+    assert got.text == (
+        "1. Fuels\n\nOil first.\n\n1.1 Oil\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\n$ trim\n```\n\n2. Lenses\n\nGlass.\n"
+    )
     assert got.title == "Lamps"
     second = got.text.index("2. Lenses")
-    assert got.sections == (Section("1. Fuels", 0, second, 1), Section("1.1 Oil", got.text.index("1.1 Oil"), second, 2),
-                            Section("2. Lenses", second, len(got.text), 1))
+    assert got.sections == (
+        Section("1. Fuels", 0, second, 1),
+        Section("1.1 Oil", got.text.index("1.1 Oil"), second, 2),
+        Section("2. Lenses", second, len(got.text), 1),
+    )
 
 
 def test_a_document_without_text_is_refused():
@@ -40,11 +53,12 @@ def test_a_contents_list_is_dropped_but_a_lone_line_that_repeats_a_heading_is_te
     body = [heads[0], Block("para", "Part 2"), heads[1], heads[2]]
     assert drop_contents([Block("para", "Contents"), *contents, *body]) == body
     assert drop_contents([Block("para", "A paragraph that is longer than a title."), *contents, *body]) == [
-        Block("para", "A paragraph that is longer than a title."), *body]
+        Block("para", "A paragraph that is longer than a title."),
+        *body,
+    ]
 
 
-@pytest.mark.parametrize("name", ["debian-edu-manual.zh-cn.html", "debian-edu-manual.zh-cn.epub",
-                                  "debian-edu-manual.zh-cn.docx"])
+@pytest.mark.parametrize("name", ["debian-edu-manual.zh-cn.html", "debian-edu-manual.zh-cn.epub", "debian-edu-manual.zh-cn.docx"])
 def test_the_book_in_each_format_has_the_same_section_titles(name):
     doc = load_document(DOCS / name, DOCS, Settings())
     html = load_document(DOCS / "debian-edu-manual.zh-cn.html", DOCS, Settings())

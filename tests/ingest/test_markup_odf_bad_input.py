@@ -13,8 +13,10 @@ from qa.ingest.documents import load_document
 from support.markup_files import EXTERNAL, LAUGHS, bomb_member
 from support.odf_files import NS, content, make_odt
 
-GOOD = ("Harbour notes\n\nThe harbour master counted 41 ships in the spring. Most of them carried timber and "
-        "grain from the northern ports.\n")
+GOOD = (
+    "Harbour notes\n\nThe harbour master counted 41 ships in the spring. Most of them carried timber and "
+    "grain from the northern ports.\n"
+)
 
 
 @pytest.fixture
@@ -42,27 +44,37 @@ def test_a_zip_bomb_and_a_path_that_climbs_out_are_refused(built, corpus):
     assert _warnings(built) == [
         f"skipped bomb.odt: the ODT archive member 'Pictures/huge.bin' expands {info.file_size // info.compress_size:,} "
         f"times ({info.compress_size:,} bytes to {info.file_size:,}): a decompression bomb",
-        "skipped climb.odt: the ODT archive has a member path that climbs out of it ('../../outside.xml')"]
+        "skipped climb.odt: the ODT archive has a member path that climbs out of it ('../../outside.xml')",
+    ]
 
 
 def test_entity_bombs_and_external_entities_are_refused(built, corpus):
-    make_odt(corpus / "laughs.odt", content('<text:p>&lol9;</text:p>', prolog=LAUGHS))
-    make_odt(corpus / "xxe.odt", content('<text:p>&secret;</text:p>', prolog=EXTERNAL))
+    make_odt(corpus / "laughs.odt", content("<text:p>&lol9;</text:p>", prolog=LAUGHS))
+    make_odt(corpus / "xxe.odt", content("<text:p>&secret;</text:p>", prolog=EXTERNAL))
     assert _warnings(built) == [
-        "skipped laughs.odt: the ODT's content.xml declares XML entities that nest or are large (an \"entity bomb\": "
+        'skipped laughs.odt: the ODT\'s content.xml declares XML entities that nest or are large (an "entity bomb": '
         "they can expand without bound)",
-        "skipped xxe.odt: the ODT's content.xml declares an external XML entity (it would read another file or a URL)"]
+        "skipped xxe.odt: the ODT's content.xml declares an external XML entity (it would read another file or a URL)",
+    ]
 
 
 def test_broken_encrypted_and_mislabelled_files_are_refused(built, corpus):
     (corpus / "fake.odt").write_text("The harbour master counted ships.")
     make_odt(corpus / "no-content.odt", extra={"content.xml": None})
     make_odt(corpus / "broken.odt", "<office:document-content><office:body>")
-    make_odt(corpus / "locked.odt", extra={"META-INF/manifest.xml": '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
-                                           'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path='
-                                           '"content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>'})
-    make_odt(corpus / "sheet.odt", f'<?xml version="1.0"?><office:document-content {NS}><office:body><office:spreadsheet/>'
-                                   '</office:body></office:document-content>')
+    make_odt(
+        corpus / "locked.odt",
+        extra={
+            "META-INF/manifest.xml": '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+            'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path='
+            '"content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>'
+        },
+    )
+    make_odt(
+        corpus / "sheet.odt",
+        f'<?xml version="1.0"?><office:document-content {NS}><office:body><office:spreadsheet/>'
+        "</office:body></office:document-content>",
+    )
     make_odt(corpus / "empty.odt", content(""))
     reasons = _warnings(built)
     assert reasons[0] == "skipped broken.odt: the ODT's content.xml is not well-formed XML (" + reasons[0].split(" (", 1)[1]
@@ -71,7 +83,8 @@ def test_broken_encrypted_and_mislabelled_files_are_refused(built, corpus):
         "skipped fake.odt: not an ODT file (it is not a zip archive, as ODT files are)",
         "skipped locked.odt: the ODT is password-protected (its content is encrypted); save a copy without a password",
         "skipped no-content.odt: not an OpenDocument file (the ODT archive has no content.xml)",
-        "skipped sheet.odt: the ODT file holds no text (its body is spreadsheet)"]
+        "skipped sheet.odt: the ODT file holds no text (its body is spreadsheet)",
+    ]
 
 
 def test_an_odt_is_parsed_under_the_memory_limit(corpus):

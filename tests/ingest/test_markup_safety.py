@@ -12,8 +12,10 @@ from qa.errors import DocumentError
 from qa.ingest.documents import load_document
 from support.markup_files import LAUGHS, make_docx, make_epub, opf, xhtml, zip_bytes
 
-GOOD = ("Harbour notes\n\nThe harbour master counted 41 ships in the spring. Most of them carried timber and "
-        "grain from the northern ports.\n")
+GOOD = (
+    "Harbour notes\n\nThe harbour master counted 41 ships in the spring. Most of them carried timber and "
+    "grain from the northern ports.\n"
+)
 
 
 @pytest.fixture
@@ -39,21 +41,29 @@ def _load(corpus, name: str):
 @pytest.mark.parametrize("depth", [400, 3000])
 def test_deeply_nested_divs_lose_no_text(built, corpus, depth):
     items = "".join(f"<div><p>Item {i} of the lamp inventory.</p>" for i in range(depth))
-    (corpus / "deep.html").write_text(f"<html><body>{items}<p>The final paragraph names the keeper, Ada Lind.</p>"
-                                      + "</div>" * depth + "</body></html>")
+    (corpus / "deep.html").write_text(
+        f"<html><body>{items}<p>The final paragraph names the keeper, Ada Lind.</p>" + "</div>" * depth + "</body></html>"
+    )
     skipped, warnings = _rebuild(built)
     doc = _load(corpus, "deep.html")
     assert skipped == []
     assert [doc.text.count("of the lamp inventory"), "Ada Lind" in doc.text] == [depth, True]
-    assert warnings == ([] if depth < 2048 else [
-        "deep.html: nested deeper than the parser follows (Excessive depth in document: 2048): read without its "
-        "<div> and <span> nesting, so some paragraphs may run together"])
+    assert warnings == (
+        []
+        if depth < 2048
+        else [
+            "deep.html: nested deeper than the parser follows (Excessive depth in document: 2048): read without its "
+            "<div> and <span> nesting, so some paragraphs may run together"
+        ]
+    )
     assert built.search("Who is the keeper named in the final paragraph?", k=1)[0].citation.source == "deep.html"
 
 
 def test_an_epub_with_a_missing_chapter_indexes_the_rest_with_a_warning(built, corpus):
-    pages = {"ch1.xhtml": xhtml("<h1>1. The harbour</h1><p>The quay was rebuilt in stone after the storm of 1881.</p>"),
-             "ch3.xhtml": xhtml("<h1>3. The lamp</h1><p>The lamp burned whale oil until 1860.</p>")}
+    pages = {
+        "ch1.xhtml": xhtml("<h1>1. The harbour</h1><p>The quay was rebuilt in stone after the storm of 1881.</p>"),
+        "ch3.xhtml": xhtml("<h1>3. The lamp</h1><p>The lamp burned whale oil until 1860.</p>"),
+    }
     make_epub(corpus / "book.epub", pages=pages, package=opf(["ch1.xhtml", "ch2.xhtml", "ch3.xhtml"]))
     skipped, warnings = _rebuild(built)
     assert skipped == []
@@ -62,8 +72,10 @@ def test_an_epub_with_a_missing_chapter_indexes_the_rest_with_a_warning(built, c
 
 
 def test_an_xhtml_page_declaring_nbsp_is_read_with_the_entity_expanded(built, corpus):
-    page = ('<?xml version="1.0"?><!DOCTYPE html [<!ENTITY nbsp "&#160;"><!ENTITY keeper "Ada Lind">]>'
-            '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>The&nbsp;keeper is &keeper;.</p></body></html>')
+    page = (
+        '<?xml version="1.0"?><!DOCTYPE html [<!ENTITY nbsp "&#160;"><!ENTITY keeper "Ada Lind">]>'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>The&nbsp;keeper is &keeper;.</p></body></html>'
+    )
     (corpus / "page.xhtml").write_text(page)
     make_epub(corpus / "book.epub", pages={"a.xhtml": page})
     assert _rebuild(built) == ([], [])
@@ -74,9 +86,12 @@ def test_an_xhtml_page_declaring_nbsp_is_read_with_the_entity_expanded(built, co
 
 def test_a_docx_declaring_a_small_entity_is_read_with_it_expanded(built, corpus):
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    make_docx(corpus / "ent.docx", document=f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY who "Ada Lind">]>'
-                                            f'<w:document xmlns:w="{w}"><w:body><w:p><w:r><w:t>The keeper is &who;.'
-                                            '</w:t></w:r></w:p></w:body></w:document>')
+    make_docx(
+        corpus / "ent.docx",
+        document=f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY who "Ada Lind">]>'
+        f'<w:document xmlns:w="{w}"><w:body><w:p><w:r><w:t>The keeper is &who;.'
+        "</w:t></w:r></w:p></w:body></w:document>",
+    )
     assert _rebuild(built) == ([], [])
     assert _load(corpus, "ent.docx").text == "The keeper is Ada Lind.\n"
 
@@ -85,7 +100,8 @@ def test_cdata_showing_an_entity_declaration_is_text_not_a_bomb(built, corpus):
     sample = '<!DOCTYPE x [<!ENTITY a "&b;">]>'
     (corpus / "code.xhtml").write_text(
         '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Entities</h1>'
-        f'<p>Nested entities look like this:</p><pre><![CDATA[{sample}]]></pre></body></html>')
+        f"<p>Nested entities look like this:</p><pre><![CDATA[{sample}]]></pre></body></html>"
+    )
     assert _rebuild(built) == ([], [])
     assert _load(corpus, "code.xhtml").text == f"Entities\n\nNested entities look like this:\n\n```\n{sample}\n```\n"
 
@@ -94,8 +110,10 @@ def test_a_doctype_after_the_first_mib_is_checked(built, corpus):
     filler = "<p>The keeper trims the wick every four hours.</p>" * 25_000  # over 1 MiB
     (corpus / "late.html").write_text(f"<html><body>{filler}{LAUGHS}<p>&lol9;</p></body></html>")
     skipped, _ = _rebuild(built)
-    assert skipped == ["skipped late.html: the HTML file declares XML entities that nest or are large (an \"entity "
-                       "bomb\": they can expand without bound)"]
+    assert skipped == [
+        'skipped late.html: the HTML file declares XML entities that nest or are large (an "entity '
+        'bomb": they can expand without bound)'
+    ]
 
 
 def test_a_password_protected_docx_says_so(built, corpus):
@@ -107,16 +125,18 @@ def test_a_password_protected_docx_says_so(built, corpus):
     (corpus / "zip.docx").write_bytes(bytes(data))
     skipped, _ = _rebuild(built)
     assert skipped == [
-        "skipped word.docx: the DOCX file is password-protected (it is encrypted); save a copy without the password "
-        "and add that",
+        "skipped word.docx: the DOCX file is password-protected (it is encrypted); save a copy without the password and add that",
         "skipped zip.docx: the DOCX is password-protected (its archive is encrypted); save a copy without the "
-        "password and add that"]
+        "password and add that",
+    ]
 
 
 def test_a_nested_entity_is_still_refused(tmp_path, corpus):
-    (corpus / "nest.xhtml").write_text('<?xml version="1.0"?><!DOCTYPE h [<!ENTITY a "x"><!ENTITY b "&a;&a;">]>'
-                                       '<html><body><p>&b;</p></body></html>')
+    (corpus / "nest.xhtml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE h [<!ENTITY a "x"><!ENTITY b "&a;&a;">]><html><body><p>&b;</p></body></html>'
+    )
     with pytest.raises(DocumentError) as refused:
         _load(corpus, "nest.xhtml")
-    assert str(refused.value) == ("the HTML file declares XML entities that nest or are large (an \"entity bomb\": they "
-                                  "can expand without bound)")
+    assert str(refused.value) == (
+        'the HTML file declares XML entities that nest or are large (an "entity bomb": they can expand without bound)'
+    )

@@ -107,7 +107,7 @@ def test_show_on_page_marks_the_same_lines_on_the_scan_as_on_the_text_pdf(tmp_pa
     (tmp_path / "scan.pdf").write_bytes(scan)
     doc = load_document(tmp_path / "scan.pdf", tmp_path, Settings())
     start = doc.text.rfind("\n", 0, doc.text.index("produces a sequence of pseudo-random")) + 1
-    passage = doc.text[start:doc.text.index("(1991).", start) + 7]  # three lines of the page
+    passage = doc.text[start : doc.text.index("(1991).", start) + 7]  # three lines of the page
     scanned = render_page(scan, 1, 100, 300, 2**31)
     original = render_page((DOCS / "gnuplot.pdf").read_bytes(), 40, 100, 300, 2**31)
     got = passage_boxes(scanned.chars, scanned.boxes, passage)

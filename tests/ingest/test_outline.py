@@ -19,7 +19,7 @@ def test_each_outline_entry_is_a_section_with_its_chapter_path_and_its_heading_o
     assert len(doc.sections) == 138
     s = _section(doc, "Getting LinuxCNC › Download using zsync")
     # The heading (with its number, as printed) stands alone: it does not swallow the paragraph after it.
-    assert doc.text[s.start:s.start + 43] == "3.1.2 Download using zsync\n\nzsync is a down"
+    assert doc.text[s.start : s.start + 43] == "3.1.2 Download using zsync\n\nzsync is a down"
     assert (s.level, doc.page_at(s.start)) == (3, 13)  # the bookmark points at page 13 (0-based 12)
     chapter = _section(doc, "Getting LinuxCNC")
     assert chapter.start < s.start < s.end <= chapter.end
@@ -34,7 +34,7 @@ def test_a_passage_belongs_to_the_deepest_entry_starting_before_it():
 def test_chinese_headings_keep_their_outline_title_and_do_not_join_the_paragraph():
     doc = document("debian-edu-manual.zh-cn.pdf")
     s = _section(doc, "结构 › 缺省网络设置")
-    assert doc.text[s.start:s.start + 18] == "3.1.1 缺省网络设置\n\nDHCP"
+    assert doc.text[s.start : s.start + 18] == "3.1.1 缺省网络设置\n\nDHCP"
     # Every title is the outline's own (no contents line such as "2 Debian 软件包管理 35" becomes a heading).
     titles = {" ".join(e.title.split()) for e in child_text("debian-edu-manual.zh-cn.pdf").outline}
     assert {s.title.split(" › ")[-1] for s in doc.sections} <= titles
@@ -52,7 +52,7 @@ def test_a_heading_not_found_on_its_page_starts_where_its_page_starts():
     new, heads = locate(pages, outline)
     assert [(h.page, h.label, h.level) for h in heads] == [(1, "Overview", 1), (1, "Overview › Setup", 2)]
     assert heads[0].start == 0
-    assert new[1][heads[1].start:heads[1].end] == "2.1 Setup"
+    assert new[1][heads[1].start : heads[1].end] == "2.1 Setup"
     assert new[1] == "Some words.\n\n2.1 Setup\n\f\nInstall it.\n"
 
 

@@ -11,8 +11,11 @@ from qa.settings import Settings
 from support.pdf_table_files import ruled_pdf
 from support.shared_docs import DOCS, document, needs_docs
 
-FUELS = [[["Fuel"], ["Years"], ["Range"]], [["Whale oil"], ["1800-1860"], ["12 miles"]],
-         [["Kerosene"], ["1860-1920"], ["18 miles,", "in clear air"]]]
+FUELS = [
+    [["Fuel"], ["Years"], ["Range"]],
+    [["Whale oil"], ["1800-1860"], ["12 miles"]],
+    [["Kerosene"], ["1860-1920"], ["18 miles,", "in clear air"]],
+]
 
 
 def _text(tmp_path, pdf: bytes) -> str:
@@ -22,17 +25,23 @@ def _text(tmp_path, pdf: bytes) -> str:
 
 def test_a_ruled_table_becomes_rows_under_its_header_and_a_wrapped_cell_one_cell(tmp_path):
     pdf = ruled_pdf(["Lamp fuels", "The keeper chose the fuel by its range."], FUELS, ["Kerosene was cheaper than whale oil."])
-    assert _text(tmp_path, pdf) == ("Lamp fuels\nThe keeper chose the fuel by its range.\n\n"
-                                    "| Fuel | Years | Range |\n|---|---|---|\n| Whale oil | 1800-1860 | 12 miles |\n"
-                                    "| Kerosene | 1860-1920 | 18 miles, in clear air |\n\nKerosene was cheaper than whale oil.")
+    assert _text(tmp_path, pdf) == (
+        "Lamp fuels\nThe keeper chose the fuel by its range.\n\n"
+        "| Fuel | Years | Range |\n|---|---|---|\n| Whale oil | 1800-1860 | 12 miles |\n"
+        "| Kerosene | 1860-1920 | 18 miles, in clear air |\n\nKerosene was cheaper than whale oil."
+    )
 
 
 def test_lines_set_without_rules_inside_a_ruled_table_are_rows_of_their_own(tmp_path):
-    rows = [[["Key"], ["Action"]], [["^B", "^F", "^K"], ["move back a character.", "move forward a character.",
-                                                       "delete to the end of line."]]]
+    rows = [
+        [["Key"], ["Action"]],
+        [["^B", "^F", "^K"], ["move back a character.", "move forward a character.", "delete to the end of line."]],
+    ]
     pdf = ruled_pdf(["Keys"], rows, ["End."], columns=[72.0, 150.0], ruled_rows=False)
-    assert _text(tmp_path, pdf) == ("Keys\n\n| Key | Action |\n|---|---|\n| ^B | move back a character. |\n"
-                                    "| ^F | move forward a character. |\n| ^K | delete to the end of line. |\n\nEnd.")
+    assert _text(tmp_path, pdf) == (
+        "Keys\n\n| Key | Action |\n|---|---|\n| ^B | move back a character. |\n"
+        "| ^F | move forward a character. |\n| ^K | delete to the end of line. |\n\nEnd."
+    )
 
 
 def test_a_frame_of_one_column_around_code_is_no_table(tmp_path):

@@ -68,8 +68,9 @@ def test_a_long_pdf_reports_progress_page_by_page():
 
 
 def test_an_unreadable_page_is_left_empty_with_a_warning_naming_it():
-    pdf = PdfText(("First page text.\n", "", "Third page text.\n"), None, (),
-                  ("page 2 could not be read and was skipped (PdfiumError)",))
+    pdf = PdfText(
+        ("First page text.\n", "", "Third page text.\n"), None, (), ("page 2 could not be read and was skipped (PdfiumError)",)
+    )
     text = compose(pdf)
     assert text.warnings == ("page 2 could not be read and was skipped (PdfiumError)",)
     assert text.raw == "First page text.\n\n\n\nThird page text.\n\n" and text.page_starts == [0, 18, 20]

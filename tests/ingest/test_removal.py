@@ -24,10 +24,13 @@ def test_a_removed_document_leaves_the_corpus_the_index_and_the_answers(two_docs
     assert {h.citation.source for h in two_docs.search("Where do swifts sleep?")} == {"owls.txt"}
 
 
-@pytest.mark.parametrize("source, reason", [
-    ("nope.txt", "nope.txt is not an indexed document"),
-    ("../owls.txt", "../owls.txt is not an indexed document"),
-])
+@pytest.mark.parametrize(
+    "source, reason",
+    [
+        ("nope.txt", "nope.txt is not an indexed document"),
+        ("../owls.txt", "../owls.txt is not an indexed document"),
+    ],
+)
 def test_only_indexed_documents_can_be_removed(two_docs, corpus, source, reason):
     with pytest.raises(DocumentNotRemoved) as err:
         two_docs.remove_document(source)
@@ -35,11 +38,14 @@ def test_only_indexed_documents_can_be_removed(two_docs, corpus, source, reason)
     assert (corpus / "owls.txt").exists()
 
 
-@pytest.mark.parametrize("source, reason", [
-    ("../outside.txt", "'../outside.txt' is not a file name inside the corpus folder"),
-    ("/etc/passwd", "'/etc/passwd' is not a file name inside the corpus folder"),
-    ("", "'' is not a file name inside the corpus folder"),
-])
+@pytest.mark.parametrize(
+    "source, reason",
+    [
+        ("../outside.txt", "'../outside.txt' is not a file name inside the corpus folder"),
+        ("/etc/passwd", "'/etc/passwd' is not a file name inside the corpus folder"),
+        ("", "'' is not a file name inside the corpus folder"),
+    ],
+)
 def test_names_leading_out_of_the_corpus_are_refused(corpus, source, reason):
     from qa.ingest.removal import remove_file
 

@@ -27,8 +27,12 @@ def test_strip_running_lines_drops_repeated_headers_footers_and_page_numbers():
 
 
 def test_strip_running_lines_drops_a_repeated_footer_with_changing_numbers():
-    bodies = ["Widgets are small.\nThey are everywhere.", "Owls hunt at night.\nMice hide.",
-              "Rivers run to the sea.\nSo does rain.", "The end is near.\nIt came."]
+    bodies = [
+        "Widgets are small.\nThey are everywhere.",
+        "Owls hunt at night.\nMice hide.",
+        "Rivers run to the sea.\nSo does rain.",
+        "The end is near.\nIt came.",
+    ]
     pages = [f"{body}\nConfidential draft, version {n}" for n, body in enumerate(bodies, start=1)]
     assert strip_running_lines(pages) == bodies
 
@@ -42,16 +46,26 @@ def test_strip_running_lines_keeps_lines_that_do_not_repeat():
     assert strip_running_lines(pages) == pages
 
 
-
-
-WORDS = ("Owls hunt at night.", "Rivers run to the sea.", "Mice hide in walls.", "Rain falls on hills.",
-         "Bread needs yeast.", "Ships sail at dawn.", "Bees make honey.", "Snow melts in spring.",
-         "Wolves howl loudly.", "Clocks tick slowly.", "Trains leave on time.", "Leaves turn red.")
+WORDS = (
+    "Owls hunt at night.",
+    "Rivers run to the sea.",
+    "Mice hide in walls.",
+    "Rain falls on hills.",
+    "Bread needs yeast.",
+    "Ships sail at dawn.",
+    "Bees make honey.",
+    "Snow melts in spring.",
+    "Wolves howl loudly.",
+    "Clocks tick slowly.",
+    "Trains leave on time.",
+    "Leaves turn red.",
+)
 
 
 def test_a_chapter_name_that_changes_per_chapter_goes_with_its_page_number():
-    pages = ([f"Chapter 1: Basics {n}\n{WORDS[n - 1]}" for n in range(1, 7)]
-             + [f"Chapter 2: Advanced Use {n}\n{WORDS[n - 1]}" for n in range(7, 13)])
+    pages = [f"Chapter 1: Basics {n}\n{WORDS[n - 1]}" for n in range(1, 7)] + [
+        f"Chapter 2: Advanced Use {n}\n{WORDS[n - 1]}" for n in range(7, 13)
+    ]
     assert strip_running_lines(pages) == [f"Chapter 1: Basics 1\n{WORDS[0]}", *WORDS[1:]]
 
 
@@ -66,11 +80,14 @@ def test_a_heading_that_tops_a_few_pages_far_apart_stays():
 
 
 @needs_docs
-@pytest.mark.parametrize("name, head", [
-    ("octave.pdf", re.compile(r"^Chapter \d+: [^\n]* \d+$|^\d+ GNU Octave", re.M)),
-    ("gnuplot.pdf", re.compile(r"^gnuplot 5\.4 \d+$|^\d+ gnuplot 5\.4", re.M)),
-    ("debian-edu-manual.zh-cn.pdf", re.compile(r"Skolelinux 12 Bookworm 手册 \d+ / 92")),
-    ("LinuxCNC_Getting_Started_zh_CN.pdf", re.compile(r"28 Jun 2026 \d+ / 55")),
-])
+@pytest.mark.parametrize(
+    "name, head",
+    [
+        ("octave.pdf", re.compile(r"^Chapter \d+: [^\n]* \d+$|^\d+ GNU Octave", re.M)),
+        ("gnuplot.pdf", re.compile(r"^gnuplot 5\.4 \d+$|^\d+ gnuplot 5\.4", re.M)),
+        ("debian-edu-manual.zh-cn.pdf", re.compile(r"Skolelinux 12 Bookworm 手册 \d+ / 92")),
+        ("LinuxCNC_Getting_Started_zh_CN.pdf", re.compile(r"28 Jun 2026 \d+ / 55")),
+    ],
+)
 def test_no_running_head_of_a_real_manual_is_left_in_its_text(name, head):
     assert head.findall(document(name).text) == []

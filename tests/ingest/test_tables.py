@@ -12,8 +12,9 @@ TEXT = f"Lamp fuels\n\nThe keeper used three fuels over the years.\n\n{TABLE}\n\
 
 
 def test_a_table_is_its_header_row_a_rule_and_its_rows():
-    assert TABLE == ("| Fuel | Years | Range |\n|---|---|---|\n| Whale oil | 1800-1860 | 12 miles |\n"
-                     "| Kerosene | 1860-1920 | 18 miles |")
+    assert TABLE == (
+        "| Fuel | Years | Range |\n|---|---|---|\n| Whale oil | 1800-1860 | 12 miles |\n| Kerosene | 1860-1920 | 18 miles |"
+    )
     assert pipe_table((("a|b", "c\n d"), ("1", "2"))) == "| a/b | c d |\n|---|---|\n| 1 | 2 |"
 
 
@@ -25,8 +26,13 @@ def test_tables_are_found_in_text_with_prose_around_them():
 
 def test_each_row_is_a_sentence_of_its_own_and_the_header_is_none():
     spans = [TEXT[a:b] for a, b in sentence_spans(TEXT, 0, len(TEXT))]
-    assert spans == ["Lamp fuels", "The keeper used three fuels over the years.", "| Whale oil | 1800-1860 | 12 miles |",
-                     "| Kerosene | 1860-1920 | 18 miles |", "Electric lamps came in 1920."]
+    assert spans == [
+        "Lamp fuels",
+        "The keeper used three fuels over the years.",
+        "| Whale oil | 1800-1860 | 12 miles |",
+        "| Kerosene | 1860-1920 | 18 miles |",
+        "Electric lamps came in 1920.",
+    ]
     whole = [TEXT[a:b] for a, b in sentence_spans(TEXT, 0, len(TEXT), tables_whole=True)]
     assert whole[2] == TABLE
 

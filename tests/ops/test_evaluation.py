@@ -18,20 +18,24 @@ HELDOUT = PROJECT / "tests" / "data" / "heldout"
 UNSEEN = PROJECT / "tests" / "data" / "unseen"
 
 
-@pytest.mark.parametrize("text, answers, expected", [
-    ("China had built 3.189 million 5G base stations", ("3.189 MILLION",), True),
-    ("the  IDex data\ntrading system", ("IDex data trading system",), True),
-    ("nothing relevant", ("IDex",), False),
-    ("anything", (), False),
-])
+@pytest.mark.parametrize(
+    "text, answers, expected",
+    [
+        ("China had built 3.189 million 5G base stations", ("3.189 MILLION",), True),
+        ("the  IDex data\ntrading system", ("IDex data trading system",), True),
+        ("nothing relevant", ("IDex",), False),
+        ("anything", (), False),
+    ],
+)
 def test_contains_answer_ignores_case_and_whitespace(text, answers, expected):
     assert contains_answer(text, answers) is expected
 
 
 def test_load_questions_reads_records_and_names_bad_lines(tmp_path):
     good = tmp_path / "q.jsonl"
-    good.write_text('{"id": "a", "question": "Q?", "answers": ["x"], "type": "keyword"}\n\n'
-                    '{"id": "b", "question": "R?", "answers": []}\n')
+    good.write_text(
+        '{"id": "a", "question": "Q?", "answers": ["x"], "type": "keyword"}\n\n{"id": "b", "question": "R?", "answers": []}\n'
+    )
     assert load_questions(good) == [Question("a", "Q?", ("x",), "keyword", set="q"), Question("b", "R?", (), "", set="q")]
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "question": "Q?"}\nnot json\n')
@@ -41,11 +45,16 @@ def test_load_questions_reads_records_and_names_bad_lines(tmp_path):
 
 def test_evaluate_scores_each_mode_on_a_tiny_corpus(fake_assistant, corpus):
     (corpus / "a.txt").write_text("Lighthouses guide ships at night.\n\nThe keeper lit the lamp at dusk every day.\n")
-    questions = [Question("1", "Who lit the lamp?", ("keeper lit the lamp",), "keyword"),
-                 Question("2", "What is the GDP of Peru?", (), "unanswerable")]
+    questions = [
+        Question("1", "Who lit the lamp?", ("keeper lit the lamp",), "keyword"),
+        Question("2", "What is the GDP of Peru?", (), "unanswerable"),
+    ]
     rows = evaluate(fake_assistant, questions)
     assert [(r.mode, r.group, r.n, r.n_unanswerable) for r in rows] == [
-        ("hybrid", "answerable", 1, 1), ("dense", "answerable", 1, 1), ("bm25", "answerable", 1, 1)]
+        ("hybrid", "answerable", 1, 1),
+        ("dense", "answerable", 1, 1),
+        ("bm25", "answerable", 1, 1),
+    ]
     assert all(r.recall_at_5 == 1.0 and r.max_hit_chars > 0 for r in rows)
     table = format_table(rows)
     assert table.splitlines()[0].startswith("| mode | questions |") and "| bm25 | answerable | 1 |" in table
@@ -60,8 +69,14 @@ def _bar(rows, name):
 @pytest.mark.model
 def test_qa_eval_on_the_dev_sets_meets_the_quality_bar_out_of_sample(real_index: Settings):
     env = dict(os.environ, QA_CORPUS_DIR=str(real_index.corpus_dir), QA_INDEX_DIR=str(real_index.index_path))
-    out = subprocess.run([sys.executable, "-m", "qa.cli", "eval", str(DEV_SET), str(DEV_UNANSWERABLE), "--json"],
-                         env=env, capture_output=True, text=True, timeout=600, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "eval", str(DEV_SET), str(DEV_UNANSWERABLE), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
     rows = json.loads(out.stdout)
     hybrid, dense_mrr, bm25_mrr = _bar(rows, "mrr_at_10")
     assert hybrid["recall_at_5"] >= 0.95
@@ -94,8 +109,10 @@ def heldout_assistant(tmp_path_factory) -> Assistant:
 
 @pytest.mark.model
 def test_held_out_questions_over_other_documents_meet_the_retrieval_bar(heldout_assistant):
-    rows = [r.__dict__ for r in evaluate(heldout_assistant, load_questions(HELDOUT / "questions.jsonl"),
-                                         modes=("hybrid", "dense", "bm25"))]
+    rows = [
+        r.__dict__
+        for r in evaluate(heldout_assistant, load_questions(HELDOUT / "questions.jsonl"), modes=("hybrid", "dense", "bm25"))
+    ]
     hybrid, dense_mrr, bm25_mrr = _bar(rows, "mrr_at_10")
     assert hybrid["recall_at_5"] >= 0.95
     assert hybrid["mrr_at_10"] >= 0.85
@@ -112,7 +129,10 @@ def test_held_out_questions_over_other_documents_meet_the_retrieval_bar(heldout_
 def test_pdf_hits_cite_pages_and_dotted_sections(heldout_assistant):
     hit = heldout_assistant.search("What string does the tree magic file start with?", k=3)[0]
     assert (hit.citation.source, hit.citation.section, hit.citation.page) == (
-        "shared-mime-info-spec.pdf", "2. Unified system › 2.8. The treemagic files", 10)
+        "shared-mime-info-spec.pdf",
+        "2. Unified system › 2.8. The treemagic files",
+        10,
+    )
     assert "MIME-TreeMagic" in hit.text
 
 
@@ -165,21 +185,26 @@ def test_answers_match_whether_or_not_latin_words_in_chinese_are_spaced():
     assert not contains_answer("the X2 Go client", ("X2Go client",))
 
 
-@pytest.mark.parametrize("text, answer", [
-    ("Use ‘-Cem’ for speed", "Use '-Cem' for speed"),  # curly and straight quotes are equal
-    ("ｆｕｌｌ－ｗｉｄｔｈ ＡＢＣ 123", "full-width abc 123"),  # NFKC
-    ("the “quoted” word", 'the "quoted" word'),
-    ("ﬁle names", "file names"),  # ligatures (NFKC)
-])
+@pytest.mark.parametrize(
+    "text, answer",
+    [
+        ("Use ‘-Cem’ for speed", "Use '-Cem' for speed"),  # curly and straight quotes are equal
+        ("ｆｕｌｌ－ｗｉｄｔｈ ＡＢＣ 123", "full-width abc 123"),  # NFKC
+        ("the “quoted” word", 'the "quoted" word'),
+        ("ﬁle names", "file names"),  # ligatures (NFKC)
+    ],
+)
 def test_answers_compare_after_nfkc_with_quotes_equal(text, answer):
     assert contains_answer(text, (answer,))
 
 
 def test_evaluate_reports_answer_precision_coverage_and_unanswerable_answers(fake_assistant, corpus):
     (corpus / "a.txt").write_text("Lighthouses guide ships at night.\n\nThe keeper lit the lamp at dusk every day.\n")
-    questions = [Question("1", "Who lit the lamp?", ("keeper lit the lamp",), "keyword", set="a"),
-                 Question("2", "Who painted the lighthouse red?", (), "unanswerable", set="a"),
-                 Question("3", "?!", (), "unanswerable", set="b")]
+    questions = [
+        Question("1", "Who lit the lamp?", ("keeper lit the lamp",), "keyword", set="a"),
+        Question("2", "Who painted the lighthouse red?", (), "unanswerable", set="a"),
+        Question("3", "?!", (), "unanswerable", set="b"),
+    ]
     rows = evaluate(fake_assistant, questions, modes=("hybrid",), by_set=True)
     assert [(r.group, r.n, r.n_unanswerable) for r in rows] == [("a", 1, 1), ("b", 0, 1), ("all", 1, 2)]
     answers = [fake_assistant.ask(q.question) for q in questions]
@@ -188,6 +213,5 @@ def test_evaluate_reports_answer_precision_coverage_and_unanswerable_answers(fak
     pooled = rows[-1]
     assert pooled.n_answered == len(answered)
     assert pooled.coverage == len(right)
-    assert pooled.unanswerable_answered == sum(a.supported for q, a in zip(questions, answers, strict=True)
-                                               if not q.answers) / 2
+    assert pooled.unanswerable_answered == sum(a.supported for q, a in zip(questions, answers, strict=True) if not q.answers) / 2
     assert not answers[2].supported  # a question without words is never answered

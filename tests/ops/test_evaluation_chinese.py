@@ -24,8 +24,14 @@ ZH = PROJECT / "tests" / "data" / "zh"
 
 def qa_eval(settings: Settings, questions: Path) -> dict:
     env = dict(os.environ, QA_CORPUS_DIR=str(settings.corpus_dir), QA_INDEX_DIR=str(settings.index_path))
-    out = subprocess.run([sys.executable, "-m", "qa.cli", "eval", str(questions), "--json", "--by-language"],
-                         env=env, capture_output=True, text=True, timeout=900, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "eval", str(questions), "--json", "--by-language"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
     return {(r["mode"], r["group"]): r for r in json.loads(out.stdout)}
 
 

@@ -19,8 +19,9 @@ from support.ui_server import running_app, small_assistant
 def qa_cli(*args: str, corpus: Path, index: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     env.update(QA_CORPUS_DIR=str(corpus), QA_INDEX_DIR=str(index), HF_HUB_OFFLINE="1")
-    return subprocess.run([sys.executable, "-m", "qa.cli", *args], cwd=PROJECT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "qa.cli", *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_build_running_follows_the_build_lock(tmp_path):
@@ -42,8 +43,7 @@ def test_check_reports_a_working_index(tmp_path):
     assistant = small_assistant(tmp_path)
     (Path(assistant.settings.corpus_dir) / "gamma.txt").write_text("Gamma\n\nNew text not indexed yet.\n")
     got = check(assistant)
-    assert got == Health(True, None, assistant.status().generation, 2, assistant.status().chunks,
-                         ("gamma.txt",), False)
+    assert got == Health(True, None, assistant.status().generation, 2, assistant.status().chunks, ("gamma.txt",), False)
 
 
 def test_check_says_why_answering_does_not_work(tmp_path):
@@ -60,17 +60,19 @@ def test_qa_status_asks_a_running_server(tmp_path):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "answering: yes"
-    assert lines[1] == f"index: generation {assistant.status().generation}, 2 documents, " \
-                       f"{assistant.status().chunks} passages"
+    assert lines[1] == f"index: generation {assistant.status().generation}, 2 documents, {assistant.status().chunks} passages"
     assert lines[2:] == ["rebuild running: no", "queue: 0 waiting of at most 64"]
 
 
 def test_qa_status_without_a_server_or_index_says_so(tmp_path):
     done = qa_cli("status", "--url", "http://127.0.0.1:9", corpus=tmp_path, index=tmp_path / "index")
     assert done.returncode == 1
-    assert done.stdout.splitlines()[:2] == ["answering: NO", "problem: No server answers at http://127.0.0.1:9 "
-                                            "([Errno 111] Connection refused); start it with `qa serve` or check "
-                                            "the address."]
+    assert done.stdout.splitlines()[:2] == [
+        "answering: NO",
+        "problem: No server answers at http://127.0.0.1:9 "
+        "([Errno 111] Connection refused); start it with `qa serve` or check "
+        "the address.",
+    ]
     done = qa_cli("status", corpus=tmp_path, index=tmp_path / "index")
     assert done.returncode == 1
     assert done.stdout.splitlines()[1] == f"problem: no index at {tmp_path / 'index'}; build one with: qa index"
@@ -84,7 +86,8 @@ def test_qa_index_on_a_read_only_folder_is_one_sentence(tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.splitlines() == [
         f"qa: error: The index folder {index.resolve()} is read-only, so nothing can be written there; make it "
-        "writable (or point QA_INDEX_DIR at a writable folder) and try again."]
+        "writable (or point QA_INDEX_DIR at a writable folder) and try again."
+    ]
 
 
 @pytest.mark.model

@@ -16,8 +16,12 @@ from support.shared_docs import DOCS, PDFS, needs_docs
 
 EVAL = DOCS.parent / "eval"
 SETS = ("gnuplot", "octave", "debian-edu-zh", "linuxcnc-zh", "cross-lingual")
-pytestmark = [pytest.mark.model, pytest.mark.slow, needs_docs,
-              pytest.mark.skipif(not EVAL.is_dir(), reason=f"the shared eval sets are not here ({EVAL})")]
+pytestmark = [
+    pytest.mark.model,
+    pytest.mark.slow,
+    needs_docs,
+    pytest.mark.skipif(not EVAL.is_dir(), reason=f"the shared eval sets are not here ({EVAL})"),
+]
 
 
 def test_no_top_10_hit_of_any_development_question_is_a_navigation_page(tmp_path: Path):
@@ -32,6 +36,9 @@ def test_no_top_10_hit_of_any_development_question_is_a_navigation_page(tmp_path
     on_nav = []
     for q in (q for s in SETS for q in load_questions(EVAL / f"{s}.jsonl")):
         hits = assistant.ask(q.question, k=10).hits
-        on_nav += [(q.id, h.citation.source, h.citation.page) for h in hits
-                   if h.citation.page in nav.get(Path(h.citation.source).name, ())]
+        on_nav += [
+            (q.id, h.citation.source, h.citation.page)
+            for h in hits
+            if h.citation.page in nav.get(Path(h.citation.source).name, ())
+        ]
     assert on_nav == []

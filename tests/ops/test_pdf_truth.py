@@ -38,8 +38,10 @@ def test_a_label_names_the_entry_by_its_last_part_numbered_or_not():
 
 
 def test_section_scores_judge_the_passage_that_holds_the_answer(truth):
-    good = [_hit(1, "nothing here", "About LinuxCNC", 7),
-            _hit(2, "It can simultaneously move up to 9 axes and more", "About LinuxCNC › The Software", 7)]
+    good = [
+        _hit(1, "nothing here", "About LinuxCNC", 7),
+        _hit(2, "It can simultaneously move up to 9 axes and more", "About LinuxCNC › The Software", 7),
+    ]
     wrong = [_hit(1, "It can simultaneously move up to 9 axes", "1 Contents 3", 7)]
     assert section_scores([(Q, good), (Q, wrong), (Q, [])], truth) == {"section_match": 0.5, "n_section": 2}
 

@@ -11,15 +11,35 @@ from qa.present.library_sentences import ZH, in_language, template_for
 
 QA = Path(__file__).resolve().parents[2] / "qa"
 # Exceptions and values whose first (or named) argument is a sentence a reader of the page may see.
-SENTENCE_CALLS = {"QAError", "CorpusNotFound", "EmptyCorpus", "InvalidQuestion", "IndexNotFound", "IndexRebuilding",
-                  "BuildInProgress", "DocumentError", "PageNotRendered", "DocumentNotRemoved", "Refused", "Unreadable"}
+SENTENCE_CALLS = {
+    "QAError",
+    "CorpusNotFound",
+    "EmptyCorpus",
+    "InvalidQuestion",
+    "IndexNotFound",
+    "IndexRebuilding",
+    "BuildInProgress",
+    "DocumentError",
+    "PageNotRendered",
+    "DocumentNotRemoved",
+    "Refused",
+    "Unreadable",
+}
 SECOND_ARGUMENT = {"Skipped", "TextLimit"}
 WARNING_LISTS = {"warnings", "left_out", "out"}
 SENTENCE_FUNCTIONS = ("_reason", "explain", "sentence")
 # Sentences for whoever runs the server or the command line, not for the page: backends, start-up settings,
 # the evaluation and fitting tools, the install.
-NOT_FOR_THE_PAGE = ("index/store/", "index/ray_build.py", "settings.py", "cli.py", "ops/", "answer/chinese_ranking.py",
-                    "text.py", "ingest/markup/child.py")
+NOT_FOR_THE_PAGE = (
+    "index/store/",
+    "index/ray_build.py",
+    "settings.py",
+    "cli.py",
+    "ops/",
+    "answer/chinese_ranking.py",
+    "text.py",
+    "ingest/markup/child.py",
+)
 
 
 def _skeleton(node: ast.AST) -> str | None:
@@ -45,8 +65,13 @@ def _sentence_nodes(tree: ast.AST):
             yield node.args[0]
         elif name in SECOND_ARGUMENT and len(node.args) > 1:
             yield node.args[1]
-        elif name == "append" and isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) \
-                and f.value.id in WARNING_LISTS and node.args:
+        elif (
+            name == "append"
+            and isinstance(f, ast.Attribute)
+            and isinstance(f.value, ast.Name)
+            and f.value.id in WARNING_LISTS
+            and node.args
+        ):
             yield node.args[0]
 
 
@@ -82,8 +107,10 @@ def test_every_sentence_qa_builds_for_the_page_has_a_chinese_template():
 
 
 def test_a_refusal_reads_in_chinese_with_its_values_kept():
-    assert in_language("file is 12.5 MiB, over the 10 MiB limit (QA_MAX_FILE_BYTES)", "zh") == \
-        "文件大小 12.5 MiB，超过 10 MiB 的上限（QA_MAX_FILE_BYTES）"
+    assert (
+        in_language("file is 12.5 MiB, over the 10 MiB limit (QA_MAX_FILE_BYTES)", "zh")
+        == "文件大小 12.5 MiB，超过 10 MiB 的上限（QA_MAX_FILE_BYTES）"
+    )
 
 
 def test_a_reason_inside_a_sentence_is_translated_too():
@@ -92,13 +119,17 @@ def test_a_reason_inside_a_sentence_is_translated_too():
 
 
 def test_a_sentence_with_a_period_keeps_it_as_a_chinese_full_stop():
-    assert in_language("the question is empty; type a question about the documents.", "zh") == \
-        "问题是空的；请输入一个关于文档的问题。"
+    assert (
+        in_language("the question is empty; type a question about the documents.", "zh")
+        == "问题是空的；请输入一个关于文档的问题。"
+    )
     assert in_language("The index is being rebuilt; try again in 12 s.", "zh") == "索引正在重建；请在 12 秒后再试。"
 
 
 def test_the_more_specific_template_wins():
-    assert in_language("no text found (a scanned PDF without a text layer?)", "zh") == "没有找到文字（可能是没有文字层的扫描版 PDF）"
+    assert (
+        in_language("no text found (a scanned PDF without a text layer?)", "zh") == "没有找到文字（可能是没有文字层的扫描版 PDF）"
+    )
     assert in_language("no text found", "zh") == "没有找到文字"
 
 

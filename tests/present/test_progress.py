@@ -7,8 +7,10 @@ import io
 from qa.present.progress import ConsoleBar, Rates, Reading
 from support.pdfs import minimal_pdf
 
-PARAGRAPH = ("The {n} survey of the river delta counted {k} channels. Each channel was measured twice, in spring "
-             "and in autumn, and the two counts were compared to find which channels move.")
+PARAGRAPH = (
+    "The {n} survey of the river delta counted {k} channels. Each channel was measured twice, in spring "
+    "and in autumn, and the two counts were compared to find which channels move."
+)
 
 
 class Clock:
@@ -22,8 +24,9 @@ class Clock:
 
 
 def _pdf(pages: int) -> bytes:
-    return minimal_pdf([[PARAGRAPH.format(n=f"page {p}", k=p + 3)[i : i + 80] for i in range(0, 200, 80)]
-                        for p in range(1, pages + 1)])
+    return minimal_pdf(
+        [[PARAGRAPH.format(n=f"page {p}", k=p + 3)[i : i + 80] for i in range(0, 200, 80)] for p in range(1, pages + 1)]
+    )
 
 
 def test_a_build_reports_pages_read_and_passages_embedded_as_separate_stages(fake_assistant, corpus):

@@ -10,23 +10,38 @@ from scripts.chinese_passage_features import answer_units, best_unit, rerank_fea
 
 
 def hit(rank: int, text: str, dense: float, lexical: float) -> Hit:
-    return Hit(rank, 1.0 / rank, text, Citation("man-zh.txt", "man", "主要操作方式", None, 0, len(text)),
-               f"c{rank}", dense, lexical, model="multilingual")
+    return Hit(
+        rank,
+        1.0 / rank,
+        text,
+        Citation("man-zh.txt", "man", "主要操作方式", None, 0, len(text)),
+        f"c{rank}",
+        dense,
+        lexical,
+        model="multilingual",
+    )
 
 
 def test_an_option_entry_s_label_sentence_is_also_a_unit_with_the_sentence_that_explains_it():
     text = "-l, --local-file 启用“本地”方式。格式化并显示本地手册文件，而非搜索系统手册集。\n-w, --where 不实际显示手册页。"
-    assert answer_units(text) == ["-l, --local-file 启用“本地”方式。",
-                                  "-l, --local-file 启用“本地”方式。格式化并显示本地手册文件，而非搜索系统手册集。",
-                                  "格式化并显示本地手册文件，而非搜索系统手册集。", "-w, --where 不实际显示手册页。"]
+    assert answer_units(text) == [
+        "-l, --local-file 启用“本地”方式。",
+        "-l, --local-file 启用“本地”方式。格式化并显示本地手册文件，而非搜索系统手册集。",
+        "格式化并显示本地手册文件，而非搜索系统手册集。",
+        "-w, --where 不实际显示手册页。",
+    ]
 
 
 def test_an_environment_variable_entry_is_joined_but_two_labels_are_not():
     assert answer_units("MANWIDTH 如果设置了 $MANWIDTH，用作行长度。否则使用终端宽度。") == [
-        "MANWIDTH 如果设置了 $MANWIDTH，用作行长度。", "MANWIDTH 如果设置了 $MANWIDTH，用作行长度。否则使用终端宽度。",
-        "否则使用终端宽度。"]
+        "MANWIDTH 如果设置了 $MANWIDTH，用作行长度。",
+        "MANWIDTH 如果设置了 $MANWIDTH，用作行长度。否则使用终端宽度。",
+        "否则使用终端宽度。",
+    ]
     assert answer_units("-a, --all 显示全部。\n-k, --apropos 等同于 apropos。") == [
-        "-a, --all 显示全部。", "-k, --apropos 等同于 apropos。"]
+        "-a, --all 显示全部。",
+        "-k, --apropos 等同于 apropos。",
+    ]
 
 
 def test_scaling_maps_the_range_to_0_1_and_a_constant_to_ones():
@@ -44,8 +59,11 @@ class Keyword:
         pass
 
 
-HITS = [hit(1, "概述 man 是系统的手册分页程序。", 0.5, 4.0), hit(2, "描述 其他内容。-l, --local-file 启用“本地”方式。", 0.3, 2.0),
-        hit(3, "描述 其他内容。", 0.4, 0.0)]
+HITS = [
+    hit(1, "概述 man 是系统的手册分页程序。", 0.5, 4.0),
+    hit(2, "描述 其他内容。-l, --local-file 启用“本地”方式。", 0.3, 2.0),
+    hit(3, "描述 其他内容。", 0.4, 0.0),
+]
 
 
 def test_the_search_s_evidence_is_scaled_as_its_fusion_scales_it():

@@ -13,15 +13,18 @@ def test_k_accepts_whole_numbers_in_range(given, expected):
     assert k_value(given) == expected
 
 
-@pytest.mark.parametrize("given, message", [
-    (5.5, "k=5.5 is not allowed; k must be a whole number from 1 to 50"),
-    (True, "k=true is not allowed; k must be a whole number from 1 to 50"),
-    (None, "k=null is not allowed; k must be a whole number from 1 to 50"),
-    ("5", "k='5' is not allowed; k must be a whole number from 1 to 50"),
-    (0, "k=0 is out of range; k must be a whole number from 1 to 50"),
-    (float("nan"), "k=nan is not allowed; k must be a whole number from 1 to 50"),
-    (float("inf"), "k=inf is not allowed; k must be a whole number from 1 to 50"),
-])
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        (5.5, "k=5.5 is not allowed; k must be a whole number from 1 to 50"),
+        (True, "k=true is not allowed; k must be a whole number from 1 to 50"),
+        (None, "k=null is not allowed; k must be a whole number from 1 to 50"),
+        ("5", "k='5' is not allowed; k must be a whole number from 1 to 50"),
+        (0, "k=0 is out of range; k must be a whole number from 1 to 50"),
+        (float("nan"), "k=nan is not allowed; k must be a whole number from 1 to 50"),
+        (float("inf"), "k=inf is not allowed; k must be a whole number from 1 to 50"),
+    ],
+)
 def test_k_refuses_everything_else(given, message):
     with pytest.raises(InvalidSetting) as caught:
         k_value(given)

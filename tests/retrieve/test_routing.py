@@ -26,8 +26,12 @@ def mixed(tmp_path, corpus):
     (corpus / "en.txt").write_text(ENGLISH)
     (corpus / "zh.txt").write_text(CHINESE)
     minilm, multi = FakeEmbedder(), FakeEmbedder()
-    a = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=minilm,
-                  build_embedder=lambda: minilm, multilingual=multi)
+    a = Assistant(
+        Settings(corpus_dir=corpus, index_dir=tmp_path / "index"),
+        embedder=minilm,
+        build_embedder=lambda: minilm,
+        multilingual=multi,
+    )
     a.build_index()
     minilm.calls.clear()
     multi.calls.clear()
@@ -66,8 +70,9 @@ def test_an_english_question_over_english_documents_keeps_exactly_the_minilm_pat
     gen = fake_assistant.generation()
     multi = fake_assistant._multilingual
     multi.calls.clear()
-    routes = dense_routes(gen, make_query("Who lit the lamp?", gen), fake_assistant._embedder.embed(["Who lit the lamp?"])[0],
-                          multi)
+    routes = dense_routes(
+        gen, make_query("Who lit the lamp?", gen), fake_assistant._embedder.embed(["Who lit the lamp?"])[0], multi
+    )
     assert len(routes) == 1 and routes[0].model == "minilm" and routes[0].rows is None
     fake_assistant.ask("Who lit the lamp?")
     assert multi.calls == []
@@ -78,11 +83,14 @@ class _Hit:
         self.text = text
 
 
-@pytest.mark.parametrize("question, hits, expected", [
-    ("守塔人什么时候点灯？", [_Hit("The keeper lit the lamp.")], "chinese"),
-    ("Who lit the lamp?", [_Hit("守塔人每天黄昏点亮灯。")], "to_chinese"),
-    ("Who lit the lamp?", [_Hit("The keeper lit the lamp."), _Hit("x"), _Hit("y"), _Hit("守塔人")], "english"),
-])
+@pytest.mark.parametrize(
+    "question, hits, expected",
+    [
+        ("守塔人什么时候点灯？", [_Hit("The keeper lit the lamp.")], "chinese"),
+        ("Who lit the lamp?", [_Hit("守塔人每天黄昏点亮灯。")], "to_chinese"),
+        ("Who lit the lamp?", [_Hit("The keeper lit the lamp."), _Hit("x"), _Hit("y"), _Hit("守塔人")], "english"),
+    ],
+)
 def test_a_chinese_question_or_a_chinese_top_passage_goes_to_a_chinese_answerer(question, hits, expected):
     assert route_name(Query(question, is_cjk(question), shape(question), question), hits) == expected
 
@@ -97,7 +105,11 @@ def test_an_index_of_an_older_format_is_named_as_such_and_rebuilt(fake_assistant
     with pytest.raises(IndexOutdated, match=r"older version \(index format 3\).*qa index --full"):
         open_current(root, model_hash=None)
     assert issubclass(IndexOutdated, IndexCorrupt)
-    fresh = Assistant(fake_assistant.settings, embedder=fake_assistant._embedder,
-                      build_embedder=lambda: fake_assistant._embedder, multilingual=fake_assistant._multilingual)
+    fresh = Assistant(
+        fake_assistant.settings,
+        embedder=fake_assistant._embedder,
+        build_embedder=lambda: fake_assistant._embedder,
+        multilingual=fake_assistant._multilingual,
+    )
     with pytest.warns(RuntimeWarning, match="rebuilding the index"):
         assert fresh.search("Who lit the lamp?", k=1)[0].citation.source == "en.txt"

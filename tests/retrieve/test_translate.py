@@ -23,12 +23,14 @@ def test_a_chinese_question_brings_english_words_and_an_english_one_chinese_word
 
 
 def test_bm25_finds_an_english_passage_for_a_chinese_question_through_the_translations(tmp_path, corpus):
-    (corpus / "en.txt").write_text("Constants beginning with 0x are interpreted as hexadecimal.\n\n"
-                                   "The plot command draws functions and data.\n")
+    (corpus / "en.txt").write_text(
+        "Constants beginning with 0x are interpreted as hexadecimal.\n\nThe plot command draws functions and data.\n"
+    )
     (corpus / "zh.txt").write_text("灯塔在夜间为船只引航。\n")
     fake = FakeEmbedder()
-    a = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=fake,
-                  build_embedder=lambda: fake, multilingual=fake)
+    a = Assistant(
+        Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=fake, build_embedder=lambda: fake, multilingual=fake
+    )
     a.build_index()
     hits = a.search("怎么写十六进制的整数常量？", k=1, mode="bm25")
     assert hits and "hexadecimal" in hits[0].text

@@ -8,8 +8,9 @@ def _esc(s: str) -> str:
     return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def ruled_pdf(before: list[str], rows: list[list[list[str]]], after: list[str], columns: list[float] | None = None,
-              ruled_rows: bool = True) -> bytes:
+def ruled_pdf(
+    before: list[str], rows: list[list[list[str]]], after: list[str], columns: list[float] | None = None, ruled_rows: bool = True
+) -> bytes:
     """One US Letter page: lines of text, a table, lines of text. rows[r][c] is a cell's lines (a wrapped cell has
     two); every row is 16 pt a line high. ruled_rows=False draws only the table's outer rules and its header's."""
     columns = columns or [72.0, 222.0, 372.0]
@@ -31,11 +32,13 @@ def ruled_pdf(before: list[str], rows: list[list[list[str]]], after: list[str], 
         ops.append(f"{x - 0.25} {borders[-1]} 0.5 {borders[0] - borders[-1]} re f")
     ops += ["BT", "/F1 10 Tf", "12 TL", f"72 {y - 24} Td", *(f"({_esc(t)}) Tj T*" for t in after), "ET"]
     stream = "\n".join(ops).encode("latin-1")
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))

@@ -70,9 +70,10 @@ def running_demo(demo, host: str = "127.0.0.1", **launch_args) -> Iterator[str]:
     finally:
         stop(demo)
 
+
 DOCS = {
     "alpha.txt": "Alpha Report\n\n1. Bridges\n\nThe alpha project built 42 bridges across the northern valley in 2020. "
-                 "Each bridge was inspected twice a year by the regional office.\n",
+    "Each bridge was inspected twice a year by the regional office.\n",
     "beta.md": "# Beta Notes\n\n## Orchards\n\nThe beta cooperative planted 700 apple trees on the southern slopes.\n",
 }
 
@@ -86,8 +87,9 @@ def small_assistant(root: Path, embedder=None, build: bool = True, **settings) -
     for name, text in DOCS.items():
         (corpus / name).write_text(text)
     embedder = embedder or FakeEmbedder()
-    assistant = qa.Assistant(qa.Settings(corpus_dir=corpus, index_dir=root / "index", **settings),
-                             embedder=embedder, build_embedder=lambda: embedder)
+    assistant = qa.Assistant(
+        qa.Settings(corpus_dir=corpus, index_dir=root / "index", **settings), embedder=embedder, build_embedder=lambda: embedder
+    )
     if build:
         assistant.build_index()
     return assistant
@@ -96,14 +98,26 @@ def small_assistant(root: Path, embedder=None, build: bool = True, **settings) -
 def multipart(name: str, data: bytes) -> tuple[bytes, dict]:
     """(body, headers) of a multipart/form-data upload of one file, as the page's upload box sends it."""
     boundary = "qa-test-boundary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-            f"Content-Type: text/plain\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\nContent-Type: text/plain\r\n\r\n'
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
 
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @contextmanager

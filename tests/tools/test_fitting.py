@@ -30,4 +30,5 @@ def test_a_question_keeps_its_fold_whatever_else_is_fitted():
 def test_a_data_record_names_each_file_with_its_hash(tmp_path):
     (tmp_path / "set.jsonl").write_text('{"id": "q1"}\n')
     assert data_record([tmp_path / "set.jsonl"], tmp_path) == [
-        {"path": "set.jsonl", "sha256": "9b775bea6813dd9b7819468ae7516294ee8e0f91a38a04ff44a8cdc68effa741"}]
+        {"path": "set.jsonl", "sha256": "9b775bea6813dd9b7819468ae7516294ee8e0f91a38a04ff44a8cdc68effa741"}
+    ]

@@ -11,8 +11,7 @@ from ui.uploads import UploadRefused, safe_name, store
 DOCS = Path("/work/shared/docs")
 
 
-@pytest.mark.parametrize("name", ["debian-edu-manual.zh-cn.docx", "debian-edu-manual.zh-cn.epub",
-                                  "debian-edu-manual.zh-cn.html"])
+@pytest.mark.parametrize("name", ["debian-edu-manual.zh-cn.docx", "debian-edu-manual.zh-cn.epub", "debian-edu-manual.zh-cn.html"])
 def test_the_book_in_each_format_is_stored_in_the_corpus(tmp_path, name):
     got = store(DOCS / name, name, tmp_path)
     assert (got.name, got.created) == (name, True)

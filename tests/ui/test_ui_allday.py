@@ -24,27 +24,34 @@ from qa.present.markdown import answer_markdown
 from support.pdfs import minimal_pdf
 from support.ui_server import running_app
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 SIZES = {"desktop": {"width": 1440, "height": 1000}, "phone": {"width": 390, "height": 844}}
 LOCALES = {"en": "en-US", "zh": "zh-CN"}
 WAIT_MS = 30_000
 
-BOOK_PAGES = [["Front Matter", "This book was printed for the harbour office."],
-              ["Contents", "1 Harbour rules ... 1"],
-              ["1 Harbour rules", "The harbour master opens the north gate at dawn.",
-               "Every ship must report its cargo of tea to the harbour master.",
-               "The harbour master keeps the logbook for ten years."],
-              ["2 Lighthouse", "The lighthouse keeper lights the lamp at dusk every day."]]
+BOOK_PAGES = [
+    ["Front Matter", "This book was printed for the harbour office."],
+    ["Contents", "1 Harbour rules ... 1"],
+    [
+        "1 Harbour rules",
+        "The harbour master opens the north gate at dawn.",
+        "Every ship must report its cargo of tea to the harbour master.",
+        "The harbour master keeps the logbook for ten years.",
+    ],
+    ["2 Lighthouse", "The lighthouse keeper lights the lamp at dusk every day."],
+]
 LABELS = "<< /Nums [0 << /S /r >> 2 << /S /D >>] >>"  # i, ii, then 1, 2: the printed labels differ from the index
 DOCS = {
     "orchards.md": "# Gamma Notes\n\n## Orchards\n\nThe gamma orchard grows **300 pear trees** on the *western* "
-                   "terraces.\n\n## Tools\n\n- pruning shears\n- ladders\n",
+    "terraces.\n\n## Tools\n\n- pruning shears\n- ladders\n",
     "lighthouse-zh.txt": "灯塔\n\n灯塔在夜间为船只引航。守塔人每天黄昏点亮灯。\n",
-    "rates.txt": "Rates Report\n\n1. Rates\n\n" + " ".join(
-        f"In district {i} the water rate of 15% was reviewed by the council in year {2000 + i}." for i in range(30)),
+    "rates.txt": "Rates Report\n\n1. Rates\n\n"
+    + " ".join(f"In district {i} the water rate of 15% was reviewed by the council in year {2000 + i}." for i in range(30)),
 }
 LEVELS = ("answered", "partial", "not_found")
 
@@ -85,8 +92,13 @@ class LevelledAssistant(qa.Assistant):
         level, colon, asked = question.partition(":")
         ans = super().ask(asked.strip() if colon and level in LEVELS else question, k, mode, sources, **kw)
         if colon and level in LEVELS:
-            ans = replace(ans, question=question, verdict=level, confidence=0.87 if level == "answered" else 0.2,
-                          reason="" if level == "answered" else ans.reason)
+            ans = replace(
+                ans,
+                question=question,
+                verdict=level,
+                confidence=0.87 if level == "answered" else 0.2,
+                reason="" if level == "answered" else ans.reason,
+            )
         return ans
 
     def remove_document(self, source, progress=None):
@@ -107,8 +119,9 @@ def server(tmp_path_factory):
     (corpus / "harbour-book.pdf").write_bytes(minimal_pdf(BOOK_PAGES, LABELS))
     gate = Gate()
     embedder = GatedEmbedder(gate)
-    assistant = LevelledAssistant(qa.Settings(corpus_dir=corpus, index_dir=root / "index"), embedder=embedder,
-                                  build_embedder=lambda: embedder)
+    assistant = LevelledAssistant(
+        qa.Settings(corpus_dir=corpus, index_dir=root / "index"), embedder=embedder, build_embedder=lambda: embedder
+    )
     assistant.gate = gate
     assistant.build_index()
     with running_app(assistant) as url:
@@ -145,8 +158,9 @@ def ask(page, question: str):
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
-    page.wait_for_function("n => document.querySelectorAll('#chat .qa-reply, #chat .qa-error').length > n",
-                           arg=before, timeout=WAIT_MS)
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat .qa-reply, #chat .qa-error').length > n", arg=before, timeout=WAIT_MS
+    )
     page.wait_for_timeout(400)  # the page scrolls the chat to the new question
     return replies.nth(before)
 
@@ -165,8 +179,12 @@ def in_view(page, locator) -> bool:
 
 
 def overlap(a: dict, b: dict) -> bool:
-    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"] or
-                a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
 
 
 QUESTION = {"en": "How many apple trees did the beta cooperative plant?", "zh": "守塔人每天什么时候点亮灯？"}
@@ -235,8 +253,7 @@ def test_the_context_excerpt_starts_and_ends_at_word_boundaries(view):
 def test_the_page_view_opens_readable_marks_without_striking_and_escape_or_back_closes_it(view):
     page, size, lang = view
     reply = ask(page, "answered: Who must every ship report its cargo of tea to?")
-    hit = reply.locator(".qa-hit", has=page.locator(".qa-source", has_text="harbour-book.pdf"),
-                        has_text="every ship").first
+    hit = reply.locator(".qa-hit", has=page.locator(".qa-source", has_text="harbour-book.pdf"), has_text="every ship").first
     button = hit.locator(".qa-show-page")
     cite = hit.locator(".qa-page").inner_text()
     # The book prints "1" on its third PDF page: cited by its label, with the index beside it.
@@ -251,8 +268,11 @@ def test_the_page_view_opens_readable_marks_without_striking_and_escape_or_back_
         mark = page.locator("#pageview .qa-page-mark").first
         body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         # marked text at least the size of the page's own text (a mark covers the glyphs, four fifths of a font size)
-        heights = sorted(page.evaluate("() => [...document.querySelectorAll('#pageview .qa-page-mark')]"
-                                       ".map(m => m.getBoundingClientRect().height)"))
+        heights = sorted(
+            page.evaluate(
+                "() => [...document.querySelectorAll('#pageview .qa-page-mark')].map(m => m.getBoundingClientRect().height)"
+            )
+        )
         assert heights[len(heights) // 2] >= 0.78 * body, (heights, body)
         scroller = box(page.locator("#pageview .qa-page-scroll"))
         assert scroller["y"] <= box(mark)["y"] <= scroller["y"] + scroller["height"] - box(mark)["height"]
@@ -359,8 +379,10 @@ def test_progress_never_covers_the_status_and_reports_pile_up_newest_first(view,
 
 
 # What a Chinese page may show in Latin letters: what the documents and the user wrote.
-NOT_INTERFACE = (".qa-best, .qa-more, .qa-passage, .qa-title, .qa-section, .qa-source, .qa-context, .qa-md, .qa-question, "
-                 ".qa-doc-name, .qa-page-title, .qa-status-details, #sources label, .qa-refs, .qa-report b")
+NOT_INTERFACE = (
+    ".qa-best, .qa-more, .qa-passage, .qa-title, .qa-section, .qa-source, .qa-context, .qa-md, .qa-question, "
+    ".qa-doc-name, .qa-page-title, .qa-status-details, #sources label, .qa-refs, .qa-report b"
+)
 ALLOWED = {"MiB", "PDF", "Markdown", *(s.lstrip(".") for s in qa.SUPPORTED_SUFFIXES)}
 
 VISIBLE_TEXT = """(skip) => {
@@ -407,8 +429,10 @@ def test_the_chinese_page_and_what_it_copies_hold_no_english_word(browser, serve
             page.locator(".qa-doc .qa-remove").first.click()
             page.locator("#remove-confirm").wait_for(state="visible", timeout=WAIT_MS)
             sections = page.evaluate("() => [...document.querySelectorAll('.qa-section')].map(e => e.innerText.trim())")
-            names = [".exe", empty.name, *(s.removeprefix("章节 ") for s in sections)] + page.evaluate("() => [...document.querySelectorAll('.qa-doc-name b, .qa-doc-title, .qa-title, "
-                                  ".qa-source, .qa-example, #examples button')].map(e => e.innerText.trim())")
+            names = [".exe", empty.name, *(s.removeprefix("章节 ") for s in sections)] + page.evaluate(
+                "() => [...document.querySelectorAll('.qa-doc-name b, .qa-doc-title, .qa-title, "
+                ".qa-source, .qa-example, #examples button')].map(e => e.innerText.trim())"
+            )
             assert english_words(page.evaluate(VISIBLE_TEXT, NOT_INTERFACE), names) == []
             assert re.search(r"[\u4e00-\u9fff]", page.title())
             page.locator("#remove-cancel").click()
@@ -451,6 +475,8 @@ def test_every_control_on_the_phone_stays_inside_its_panel(view):
       return out;
     }""")
     assert outside == []
-    rights = page.evaluate("() => [...document.querySelectorAll('.qa-remove')].map(e => Math.round(e.getBoundingClientRect().right))")
+    rights = page.evaluate(
+        "() => [...document.querySelectorAll('.qa-remove')].map(e => Math.round(e.getBoundingClientRect().right))"
+    )
     assert len(set(rights)) == 1  # every Remove button on the same side
     page.screenshot(path=str(SHOTS / f"allday-documents-{size}-{lang}.png"), full_page=True)

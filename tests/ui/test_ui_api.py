@@ -16,15 +16,17 @@ from conftest import FakeEmbedder
 from support.ui_server import running_app
 
 # Gradio's queue trips pandas deprecation warnings that are none of ours.
-pytestmark = [pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 DOCS = {
     "alpha.txt": "Alpha Report\n\n1. Bridges\n\nThe alpha project built 42 bridges across the northern valley in 2020. "
-                 "Each bridge was inspected twice a year by the regional office.\n\n2. Budget\n\n"
-                 "The budget of the alpha project was 9 million euros, mostly spent on steel.\n",
+    "Each bridge was inspected twice a year by the regional office.\n\n2. Budget\n\n"
+    "The budget of the alpha project was 9 million euros, mostly spent on steel.\n",
     "beta.md": "# Beta Notes\n\n## Orchards\n\nThe beta cooperative planted 700 apple trees on the southern slopes. "
-               "Harvest volunteers came from three villages.\n",
+    "Harvest volunteers came from three villages.\n",
 }
 
 
@@ -56,8 +58,9 @@ def fake_app(tmp_path_factory):
             return builds[-1]
         return embedder
 
-    assistant = qa.Assistant(qa.Settings(corpus_dir=corpus, index_dir=root / "index"), embedder=embedder,
-                             build_embedder=build_embedder)
+    assistant = qa.Assistant(
+        qa.Settings(corpus_dir=corpus, index_dir=root / "index"), embedder=embedder, build_embedder=build_embedder
+    )
     assistant.build_index()
     with running_app(assistant) as url:
         yield url, assistant, builds
@@ -95,17 +98,19 @@ def test_search_returns_ranked_cited_hits(client):
 
 
 def test_search_restricted_to_chosen_documents(client):
-    got = client.predict(question="apple trees planted by the beta cooperative", k=5, sources=["alpha.txt"],
-                         api_name="/search")
+    got = client.predict(question="apple trees planted by the beta cooperative", k=5, sources=["alpha.txt"], api_name="/search")
     assert got["hits"] and {h["citation"]["source"] for h in got["hits"]} == {"alpha.txt"}
 
 
-@pytest.mark.parametrize("question, k, message", [
-    ("x" * 2001, 5, "limit is 2,000"),
-    ("   ", 5, "empty"),
-    ("bridges", 0, "k must be"),
-    ("bridges", 500, "k must be"),
-])
+@pytest.mark.parametrize(
+    "question, k, message",
+    [
+        ("x" * 2001, 5, "limit is 2,000"),
+        ("   ", 5, "empty"),
+        ("bridges", 0, "k must be"),
+        ("bridges", 500, "k must be"),
+    ],
+)
 def test_bad_requests_are_refused_with_a_reason(client, question, k, message):
     with pytest.raises(AppError, match=message):
         client.predict(question, k, None, api_name="/ask")
@@ -131,13 +136,11 @@ def test_answers_come_from_the_current_index_while_a_rebuild_runs(client, fake_a
     question = "Which lighthouse keeper logged storms on Quenby Island?"
     before = client.predict(question, 3, None, api_name="/ask")
     assert all(h["citation"]["source"] != "gamma.txt" for h in before["hits"])
-    (corpus / "gamma.txt").write_text("Gamma Log\n\nThe lighthouse keeper Mara Ostrander logged 312 storms on "
-                                      "Quenby Island.\n")
+    (corpus / "gamma.txt").write_text("Gamma Log\n\nThe lighthouse keeper Mara Ostrander logged 312 storms on Quenby Island.\n")
     blocker = BlockingEmbedder(FakeEmbedder())
     builds.append(blocker)
     result: dict = {}
-    worker = threading.Thread(target=lambda: result.update(
-        report=assistant.build_index(None, wait=True)))
+    worker = threading.Thread(target=lambda: result.update(report=assistant.build_index(None, wait=True)))
     worker.start()
     try:
         assert blocker.entered.wait(30), "the rebuild never reached the embedding step"

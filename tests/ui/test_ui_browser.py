@@ -13,17 +13,22 @@ import qa
 from support.pdfs import minimal_pdf
 from support.ui_server import chat_page, running_app, writable_copy
 
-pytestmark = [pytest.mark.browser, pytest.mark.model,
-              pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.model,
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 BUILD_TIMEOUT_MS = 240_000
 ANSWER_TIMEOUT_MS = 60_000
 
-HOSTILE_TXT = ("Quokka Field Notes\n\nThe ranger team counted 48 adult quokkas on Rottnest Island this spring. "
-               "<script>window.__pwned = 1</script> Visitors must never feed the quokkas. "
-               "<img src=x onerror=\"window.__pwned = 2\"> The rangers meet at the lighthouse at dawn.\n")
+HOSTILE_TXT = (
+    "Quokka Field Notes\n\nThe ranger team counted 48 adult quokkas on Rottnest Island this spring. "
+    "<script>window.__pwned = 1</script> Visitors must never feed the quokkas. "
+    '<img src=x onerror="window.__pwned = 2"> The rangers meet at the lighthouse at dawn.\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +53,8 @@ def ask(page, question: str):
     box.fill(question)
     box.press("Enter")
     page.wait_for_function(
-        "n => document.querySelectorAll('#chat .qa-reply, #chat .qa-error').length > n", arg=before,
-        timeout=ANSWER_TIMEOUT_MS)
+        "n => document.querySelectorAll('#chat .qa-reply, #chat .qa-error').length > n", arg=before, timeout=ANSWER_TIMEOUT_MS
+    )
     page.wait_for_timeout(400)  # the page scrolls the chat to the new question
     return replies.nth(before)
 
@@ -93,11 +98,17 @@ def test_ask_idex_shows_the_cited_passage_with_the_answer_highlighted(page):
 
 def test_upload_a_pdf_and_get_an_answer_from_it(page, tmp_path):
     pdf = tmp_path / "lighthouse survey.pdf"
-    pdf.write_bytes(minimal_pdf([[
-        "Lighthouse Survey",
-        "The Zorblax lighthouse on Quenby Island was painted teal in 1987.",
-        "Its keeper, Mara Ostrander, logged 312 storms in her first decade there.",
-    ]]))
+    pdf.write_bytes(
+        minimal_pdf(
+            [
+                [
+                    "Lighthouse Survey",
+                    "The Zorblax lighthouse on Quenby Island was painted teal in 1987.",
+                    "Its keeper, Mara Ostrander, logged 312 storms in her first decade there.",
+                ]
+            ]
+        )
+    )
     report = upload(page, pdf)
     report.locator(".qa-build").wait_for(timeout=BUILD_TIMEOUT_MS)
     assert "saved as lighthouse_survey.pdf" in report.inner_text()
@@ -116,8 +127,12 @@ def test_upload_a_pdf_and_get_an_answer_from_it(page, tmp_path):
 
 def test_rebuild_shows_progress_while_the_chat_keeps_answering(page, tmp_path):
     survey = tmp_path / "district-survey.txt"
-    survey.write_text("District Survey\n\n" + "\n\n".join(
-        f"District {i} of the survey counted {i * 7} wells and {i * 3 + 1} schools along river {i}." for i in range(3000)))
+    survey.write_text(
+        "District Survey\n\n"
+        + "\n\n".join(
+            f"District {i} of the survey counted {i * 7} wells and {i * 3 + 1} schools along river {i}." for i in range(3000)
+        )
+    )
     page.locator("#upload input[type=file]").set_input_files(str(survey))
     page.locator("#working [role=progressbar]").wait_for(timeout=60_000)  # drawn above the status, not over it
     assert "Rebuilding the index" in page.locator("#status").inner_text()

@@ -17,17 +17,22 @@ from test_ui_browser import ANSWER_TIMEOUT_MS, SHOTS, ask
 import qa
 from support.ui_server import running_app, writable_copy
 
-pytestmark = [pytest.mark.browser, pytest.mark.model,
-              pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.model,
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 SPEC = Path(__file__).resolve().parents[1] / "data" / "heldout" / "shared-mime-info-spec.pdf"
 WEIGHT = "What does the weight attribute of a glob element do?"
 UNANSWERED_ZH = "火星上的第一家面包店是哪一年开业的？"
 SIZES = {"desktop": {"width": 1440, "height": 1000}, "phone": {"width": 390, "height": 844}}
 LOCALES = {"en": "en-US", "zh": "zh-CN"}
-CONTROLS = ("button, input:not([type=hidden]), textarea, select, summary, a[href], [role=button], [role=slider], "
-            "label:has(input[type=checkbox]), label:has(input[type=radio])")
+CONTROLS = (
+    "button, input:not([type=hidden]), textarea, select, summary, a[href], [role=button], [role=slider], "
+    "label:has(input[type=checkbox]), label:has(input[type=radio])"
+)
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +95,11 @@ def test_every_control_is_inside_the_width_and_can_be_clicked(view):
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     assert page.evaluate(OUTSIDE, CONTROLS) == []
     # one scroll for the page: nothing in the chat scrolls on its own
-    assert page.evaluate("""() => [...document.querySelectorAll('#chat, #chat *')].filter(e =>
-        e.scrollHeight > e.clientHeight + 2 && /(auto|scroll)/.test(getComputedStyle(e).overflowY)).length""") == 0
+    assert (
+        page.evaluate("""() => [...document.querySelectorAll('#chat, #chat *')].filter(e =>
+        e.scrollHeight > e.clientHeight + 2 && /(auto|scroll)/.test(getComputedStyle(e).overflowY)).length""")
+        == 0
+    )
     covered = []
     for el in page.locator(CONTROLS).all():
         if not el.is_visible() or el.evaluate("e => e.type === 'file'"):
@@ -160,8 +168,10 @@ def test_the_copy_controls_put_plain_text_on_the_clipboard_never_html(view):
 
 
 # What a Chinese page may show in Latin letters: what the documents and the user wrote.
-NOT_INTERFACE = (".qa-best, .qa-more, .qa-passage, .qa-title, .qa-section, .qa-source, .qa-context, .qa-md, .qa-question, .qa-example, "
-                 ".qa-doc-name, .qa-page-title, .qa-status-details, #sources label, .qa-refs, .qa-unsupported b")
+NOT_INTERFACE = (
+    ".qa-best, .qa-more, .qa-passage, .qa-title, .qa-section, .qa-source, .qa-context, .qa-md, .qa-question, .qa-example, "
+    ".qa-doc-name, .qa-page-title, .qa-status-details, #sources label, .qa-refs, .qa-unsupported b"
+)
 
 
 VISIBLE_TEXT = """(skip) => {
@@ -190,8 +200,10 @@ def test_the_chinese_page_shows_no_english_interface_text(browser, server):
         ask(page, UNANSWERED_ZH)
         ask(page, "glob 元素的 weight 属性有什么作用？")
         text = page.evaluate(VISIBLE_TEXT, NOT_INTERFACE)
-        names = page.evaluate("() => [...document.querySelectorAll('.qa-doc-name b, .qa-doc-title, .qa-title, .qa-source')]"
-                              ".map(e => e.innerText.trim())")
+        names = page.evaluate(
+            "() => [...document.querySelectorAll('.qa-doc-name b, .qa-doc-title, .qa-title, .qa-source')]"
+            ".map(e => e.innerText.trim())"
+        )
         for name in sorted(set(names), key=len, reverse=True):
             text = text.replace(name, " ")
         allowed = {"MiB", "Markdown", *(s.lstrip(".") for s in qa.SUPPORTED_SUFFIXES)}  # the accepted file types
@@ -254,8 +266,13 @@ def test_an_upload_says_what_it_is_doing_without_covering_the_status(view, tmp_p
     if (size, lang) != ("desktop", "en"):
         pytest.skip("the progress is drawn the same way at every size and language")
     notes = tmp_path / f"harbour-notes-{size}-{lang}.txt"
-    notes.write_text("Harbour Notes\n\n" + " ".join(
-        f"The harbour master logged ship number {i} arriving from port {i % 17} with {i * 3} crates of tea." for i in range(400)))
+    notes.write_text(
+        "Harbour Notes\n\n"
+        + " ".join(
+            f"The harbour master logged ship number {i} arriving from port {i % 17} with {i * 3} crates of tea."
+            for i in range(400)
+        )
+    )
     page.locator("#upload input[type=file]").set_input_files(str(notes))
     page.locator("#status .qa-status-note").wait_for(timeout=30_000)
     assert "Rebuilding the index" in page.locator("#status").inner_text()

@@ -20,9 +20,12 @@ from qa.retrieve.relevance import LABELS
 from support.pdfs import minimal_pdf
 from support.ui_server import chat_page, running_app, writable_copy
 
-pytestmark = [pytest.mark.browser, pytest.mark.model,
-              pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.model,
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 SPEC = Path(__file__).resolve().parents[1] / "data" / "heldout" / "shared-mime-info-spec.pdf"
 WEIGHT = "What does the weight attribute of a glob element do?"
@@ -36,8 +39,9 @@ def server(real_index, tmp_path_factory):
     """The app over the review, the shared-mime-info PDF and a one-page survey PDF: (url, settings)."""
     settings = writable_copy(real_index, tmp_path_factory.mktemp("ui_evidence"))
     shutil.copy(SPEC, settings.corpus_dir / SPEC.name)
-    (settings.corpus_dir / "lighthouse.pdf").write_bytes(minimal_pdf([[
-        "Lighthouse Survey", "The Zorblax lighthouse on Quenby Island was painted teal in 1987."]]))
+    (settings.corpus_dir / "lighthouse.pdf").write_bytes(
+        minimal_pdf([["Lighthouse Survey", "The Zorblax lighthouse on Quenby Island was painted teal in 1987."]])
+    )
     qa.Assistant(settings).build_index(wait=True)
     with running_app(qa.Assistant(settings)) as url:
         yield url, settings
@@ -91,20 +95,27 @@ def test_show_on_page_marks_the_passage_where_pdfium_places_its_text(page):
     img = view.locator("img.qa-page-img")
     page.wait_for_function("() => document.querySelector('#pageview img.qa-page-img')?.naturalWidth > 0")
     assert view.locator(".qa-page-title").inner_text() == (
-        f"{SPEC.name}, page {request['page']}: passage [{request['rank']}] is marked")
+        f"{SPEC.name}, page {request['page']}: passage [{request['rank']}] is marked"
+    )
     width, height = float(view.get_attribute("data-width")), float(view.get_attribute("data-height"))
     frame = img.bounding_box()
     scale = width / frame["width"]  # PDF points per screen pixel
     marks = []
     for m in view.locator(".qa-page-mark").all():
         b = m.bounding_box()
-        marks.append(((b["x"] - frame["x"]) * scale, (b["y"] - frame["y"]) * scale,
-                      (b["x"] + b["width"] - frame["x"]) * scale, (b["y"] + b["height"] - frame["y"]) * scale))
+        marks.append(
+            (
+                (b["x"] - frame["x"]) * scale,
+                (b["y"] - frame["y"]) * scale,
+                (b["x"] + b["width"] - frame["x"]) * scale,
+                (b["y"] + b["height"] - frame["y"]) * scale,
+            )
+        )
     assert marks and abs(frame["height"] * scale - height) < 1
     # The passage's words, located by pdfium's own text search on that page, lie under the marks...
     passage = hit.locator(".qa-passage").inner_text()
     words = passage.split()
-    phrases = [" ".join(words[i:i + 3]) for i in range(0, len(words) - 3, 3)]
+    phrases = [" ".join(words[i : i + 3]) for i in range(0, len(words) - 3, 3)]
     inside = _pdfium_boxes(request["page"], phrases)
     assert len(inside) > 100
     covered = [box for box in inside if any(_overlap(box, m) for m in marks)]
@@ -153,12 +164,17 @@ def test_scores_are_labelled_the_same_way_in_every_mode(page, server):
         seen[mode] = {}
         for hit in reply.locator("li.qa-hit").all():
             score = hit.locator(".qa-score")
-            number = re.fullmatch(r"relevance (\d\.\d\d) of 1 \(how closely the passage matches the question; "
-                                  r"the same scale in every search mode\)", score.get_attribute("title"))
+            number = re.fullmatch(
+                r"relevance (\d\.\d\d) of 1 \(how closely the passage matches the question; "
+                r"the same scale in every search mode\)",
+                score.get_attribute("title"),
+            )
             assert number, score.get_attribute("title")
             seen[mode][hit.locator(".qa-cite").get_attribute("title")] = (score.inner_text(), number.group(1))
-        expected = {f"chars {h.citation.start}–{h.citation.end}": (h.match, f"{h.relevance:.2f}")
-                    for h in qa.Assistant(server[1]).search(WEIGHT, k=5, mode=mode)}
+        expected = {
+            f"chars {h.citation.start}–{h.citation.end}": (h.match, f"{h.relevance:.2f}")
+            for h in qa.Assistant(server[1]).search(WEIGHT, k=5, mode=mode)
+        }
         assert seen[mode] == expected
         assert {label for label, _ in seen[mode].values()} <= set(LABELS)
         reply.scroll_into_view_if_needed()
@@ -176,9 +192,11 @@ def test_a_page_that_cannot_be_rendered_says_so_and_the_text_stays(page, server)
     hit.locator("button.qa-show-page").click()
     error = page.locator("#pageview .qa-page-error")
     error.wait_for(timeout=30_000)
-    assert error.inner_text() == ("Page 1 of lighthouse.pdf cannot be shown: lighthouse.pdf has changed since it was "
-                                  "indexed; rebuild the index to see its pages (the passage's text in the chat is "
-                                  "unaffected).")
+    assert error.inner_text() == (
+        "Page 1 of lighthouse.pdf cannot be shown: lighthouse.pdf has changed since it was "
+        "indexed; rebuild the index to see its pages (the passage's text in the chat is "
+        "unaffected)."
+    )
     assert "painted teal in 1987" in hit.locator(".qa-passage").inner_text()
     page.screenshot(path=SHOTS / "evidence-06-page-cannot-be-rendered.png")
 
@@ -192,7 +210,8 @@ def test_removing_a_document_takes_it_out_of_the_answers_and_the_table(page, ser
     confirm = page.locator("#remove-confirm-box")
     confirm.wait_for(timeout=10_000)
     assert confirm.locator(".qa-remove-question").inner_text() == (
-        "Remove lighthouse.pdf? Its file is deleted from the corpus folder and the index is rebuilt without it.")
+        "Remove lighthouse.pdf? Its file is deleted from the corpus folder and the index is rebuilt without it."
+    )
     confirm.scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "evidence-07-remove-confirmation.png")
     page.locator("#remove-cancel").click()

@@ -16,19 +16,21 @@ from support.ui_server import running_app, small_assistant
 from ui.app import ChatApp
 from ui.uploads import UploadRefused, store
 
-pytestmark = [pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
-
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 
 def read_only_sentence(folder: Path, what: str = "index", setting: str = "QA_INDEX_DIR") -> str:
-    return (f"The {what} folder {folder.resolve()} is read-only, so nothing can be written there; make it writable "
-            f"(or point {setting} at a writable folder) and try again.")
+    return (
+        f"The {what} folder {folder.resolve()} is read-only, so nothing can be written there; make it writable "
+        f"(or point {setting} at a writable folder) and try again."
+    )
 
 
 def leftovers(*folders: Path) -> list[str]:
-    return sorted(p.name for f in folders for p in f.rglob("*") if p.name.endswith(".part") or
-                  p.name.startswith("tmp-gen-"))
+    return sorted(p.name for f in folders for p in f.rglob("*") if p.name.endswith(".part") or p.name.startswith("tmp-gen-"))
 
 
 def test_a_read_only_index_folder_is_named_in_the_api(tmp_path):
@@ -44,15 +46,19 @@ def test_a_read_only_index_folder_is_named_in_the_api(tmp_path):
 def test_a_full_index_disk_is_named_and_leaves_no_partial_generation(tmp_path):
     assistant = small_assistant(tmp_path)
     index, corpus = Path(assistant.settings.index_path), Path(assistant.settings.corpus_dir)
-    (corpus / "long.txt").write_text("Long Report\n\n" + "\n\n".join(
-        f"Paragraph {i} says the river {i} carried {i * 13} boats past the mill." for i in range(3000)))
+    (corpus / "long.txt").write_text(
+        "Long Report\n\n"
+        + "\n\n".join(f"Paragraph {i} says the river {i} carried {i * 13} boats past the mill." for i in range(3000))
+    )
     used = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())
     with small_disk(index, size=f"{(used + 96 * 1024) // 1024}k"):
         app = ChatApp(assistant)
         *_, last = app.rebuild(None, progress=lambda *a, **k: None)
         report, status = last[0], last[1]
-        assert f"The rebuild failed: The disk holding the index folder {index.resolve()} is full; free some " \
-               "space there (or point QA_INDEX_DIR at a writable folder) and try again." in report
+        assert (
+            f"The rebuild failed: The disk holding the index folder {index.resolve()} is full; free some "
+            "space there (or point QA_INDEX_DIR at a writable folder) and try again." in report
+        )
         assert "Ready: " in status and "Rebuilding" not in status
         assert "Not in the index yet: long.txt. Press Rebuild index to add it." in status
         assert leftovers(index) == []
@@ -66,8 +72,10 @@ def test_a_full_corpus_disk_refuses_the_upload_and_leaves_no_part_file(tmp_path)
     with small_disk(corpus, size="64k"):
         with pytest.raises(UploadRefused) as caught:
             store(upload, "big.txt", corpus)
-        assert str(caught.value) == (f"The disk holding the corpus folder {corpus.resolve()} is full; free some space "
-                                     "there (or point QA_CORPUS_DIR at a writable folder) and try again.")
+        assert str(caught.value) == (
+            f"The disk holding the corpus folder {corpus.resolve()} is full; free some space "
+            "there (or point QA_CORPUS_DIR at a writable folder) and try again."
+        )
         assert list(corpus.iterdir()) == []
 
 
@@ -81,7 +89,10 @@ def test_leftovers_of_a_killed_server_are_removed_at_the_next_start(tmp_path):
     (index / ".CURRENT.1.2").write_text("{}")
     with running_app(assistant) as url:
         assert sorted(p.name for p in corpus.iterdir()) == [
-            f".upload-0123456789abcdef-{os.getpid()}.part", "alpha.txt", "beta.md"]
+            f".upload-0123456789abcdef-{os.getpid()}.part",
+            "alpha.txt",
+            "beta.md",
+        ]
         assert not any(p.name.startswith(("tmp-gen-", ".CURRENT.")) for p in index.iterdir())
         got = Client(url, verbose=False).predict("How many bridges?", 3, None, "hybrid", api_name="/ask")
         assert got["hits"][0]["citation"]["source"] == "alpha.txt"
@@ -135,8 +146,7 @@ def test_a_rebuild_while_another_runs_says_so_and_keeps_the_upload(tmp_path):
     upload = tmp_path / "gamma.txt"
     upload.write_text("Gamma Log\n\nThe keeper logged 312 storms on Quenby Island.\n")
     app = ChatApp(assistant)
-    busy = ("A rebuild of the index is already running; wait for it to finish (the status shows its progress), "
-            "then try again.")
+    busy = "A rebuild of the index is already running; wait for it to finish (the status shows its progress), then try again."
     with build_lock(index, wait=False):  # as `qa index` in another terminal holds it
         *_, (report, status, *_) = app.rebuild(None, progress=lambda *a, **k: None)
         assert busy in report

@@ -55,7 +55,8 @@ def test_session_state_is_built_from_what_lean_session_state_hands_it():
     assert list(inspect.signature(BlocksConfig.config_for_block).parameters)[:3] == ["_id", "rendered_ids", "block"]
     assert isinstance(gr.Blocks().default_config, BlocksConfig)
     assert issubclass(LeanSessionState, SessionState) and isinstance(
-        inspect.getattr_static(SessionState, "config_values", None), type(None))  # an instance attribute, not a property
+        inspect.getattr_static(SessionState, "config_values", None), type(None)
+    )  # an instance attribute, not a property
 
 
 def test_the_state_holder_makes_sessions_in_getitem_from_its_blocks():

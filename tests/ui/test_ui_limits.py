@@ -15,8 +15,10 @@ from bench.load import big_body, rss_bytes
 from support.ui_server import multipart, running_app, small_assistant
 from ui.settings import WebSettings
 
-pytestmark = [pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 MIB = 2**20
 
@@ -32,11 +34,13 @@ def request(url: str, method: str, path: str, body=None, headers: dict | None = 
     try:
         conn.putrequest(method, path)
         chunked = body is not None and not isinstance(body, bytes)
-        for key, value in {**(headers or {}), **({"Transfer-Encoding": "chunked"} if chunked else
-                                                  {"Content-Length": str(len(body or b""))})}.items():
+        for key, value in {
+            **(headers or {}),
+            **({"Transfer-Encoding": "chunked"} if chunked else {"Content-Length": str(len(body or b""))}),
+        }.items():
             conn.putheader(key, value)
         conn.endheaders()
-        pieces = body if chunked else [body[i:i + 65536] for i in range(0, len(body or b""), 65536)]
+        pieces = body if chunked else [body[i : i + 65536] for i in range(0, len(body or b""), 65536)]
         try:
             for piece in pieces:
                 if select.select([conn.sock], [], [], 0)[0]:
@@ -60,7 +64,7 @@ def request(url: str, method: str, path: str, body=None, headers: dict | None = 
 
 def chunked(body: bytes, headers: dict) -> tuple[object, dict]:
     """The same body sent in 8 KiB chunks without a Content-Length."""
-    return iter([body[i:i + 8192] for i in range(0, len(body), 8192)]), headers
+    return iter([body[i : i + 8192] for i in range(0, len(body), 8192)]), headers
 
 
 ASK = json.dumps({"data": ["How many bridges?", 3, None, "hybrid"]}).encode()
@@ -90,15 +94,24 @@ def test_requests_within_the_limit_are_served(server):
     assert status == 200 and set(data) == {"event_id"}
 
 
-@pytest.mark.parametrize("path, body, headers", [
-    ("/gradio_api/call/ask", ASK, JSON),
-    ("/gradio_api/upload", *multipart("notes.txt", b"hello")),
-], ids=["call", "upload"])
+@pytest.mark.parametrize(
+    "path, body, headers",
+    [
+        ("/gradio_api/call/ask", ASK, JSON),
+        ("/gradio_api/upload", *multipart("notes.txt", b"hello")),
+    ],
+    ids=["call", "upload"],
+)
 def test_calls_and_uploads_from_another_site_are_refused(server, path, body, headers):
     status, data, _ = request(server, "POST", path, body, {**headers, "Origin": "http://evil.example"})
-    assert (status, data) == (403, {"detail": "Requests from http://evil.example are refused: this server takes "
-                                              "calls and uploads only from its own pages; to allow that site, add "
-                                              "it to QA_ALLOWED_ORIGINS."})
+    assert (status, data) == (
+        403,
+        {
+            "detail": "Requests from http://evil.example are refused: this server takes "
+            "calls and uploads only from its own pages; to allow that site, add "
+            "it to QA_ALLOWED_ORIGINS."
+        },
+    )
     same_site = {**headers, "Origin": server}
     assert request(server, "POST", path, body, same_site)[0] == 200
 
@@ -106,8 +119,7 @@ def test_calls_and_uploads_from_another_site_are_refused(server, path, body, hea
 def test_a_configured_origin_may_call(tmp_path):
     assistant = small_assistant(tmp_path)
     with running_app(assistant, web=WebSettings(allowed_origins="http://friend.example, https://other.example")) as url:
-        status, data, headers = request(url, "POST", "/gradio_api/call/ask", ASK,
-                                        {**JSON, "Origin": "http://friend.example"})
+        status, data, headers = request(url, "POST", "/gradio_api/call/ask", ASK, {**JSON, "Origin": "http://friend.example"})
         assert status == 200 and "event_id" in data
         assert headers["access-control-allow-origin"] == "http://friend.example"
         assert request(url, "POST", "/gradio_api/call/ask", ASK, {**JSON, "Origin": "http://evil.example"})[0] == 403
@@ -118,13 +130,11 @@ def test_uploads_are_capped_per_request_and_in_total(tmp_path, monkeypatch):
     uploads.mkdir()
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(uploads))
     assistant = small_assistant(tmp_path)
-    with running_app(assistant, web=WebSettings(max_upload_request_bytes=512 * 1024,
-                                                upload_storage_bytes=1024 * 1024)) as url:
+    with running_app(assistant, web=WebSettings(max_upload_request_bytes=512 * 1024, upload_storage_bytes=1024 * 1024)) as url:
         status, data, _ = request(url, "POST", "/gradio_api/upload", *multipart("small.txt", b"a" * 10_000))
         assert status == 200 and len(data) == 1 and Path(data[0]).is_relative_to(uploads)
         status, data, _ = request(url, "POST", "/gradio_api/upload", *multipart("big.txt", b"a" * 600_000))
-        assert status == 413 and data["detail"].startswith("The request is too large: an upload may be at most "
-                                                           "0.5 MiB")
+        assert status == 413 and data["detail"].startswith("The request is too large: an upload may be at most 0.5 MiB")
         status, data, _ = request(url, "POST", "/gradio_api/upload", *chunked(*multipart("big.txt", b"a" * 2_000_000)))
         assert status == 413 and data["detail"].startswith("The request is too large: an upload may be at most ")
         assert sorted(p.name for p in uploads.rglob("*") if p.is_file()) == ["small.txt"]  # nothing partial
@@ -137,8 +147,13 @@ def test_uploads_are_capped_per_request_and_in_total(tmp_path, monkeypatch):
 def test_health_says_answering_works(server):
     status, data, _ = request(server, "GET", "/health")
     assert status == 200
-    assert (data["answering"], data["problem"], data["documents"], data["unindexed"], data["build_running"]) == \
-        (True, None, 2, [], False)
+    assert (data["answering"], data["problem"], data["documents"], data["unindexed"], data["build_running"]) == (
+        True,
+        None,
+        2,
+        [],
+        False,
+    )
     assert data["queue"] == {"waiting": 0, "max": 64, "stopped": False}
 
 

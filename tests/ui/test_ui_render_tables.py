@@ -11,9 +11,10 @@ TEXT = f"Lamp fuels\n\n{TABLE}\n\nElectric lamps came later."
 
 def test_a_pipe_table_is_drawn_as_a_table_with_its_header_row():
     assert highlighted(TEXT, []) == (
-        "Lamp fuels<br><br><table class=\"qa-table\"><tr><th>Fuel</th><th>Range</th></tr>"
+        'Lamp fuels<br><br><table class="qa-table"><tr><th>Fuel</th><th>Range</th></tr>'
         "<tr><td>Whale oil</td><td>12 miles</td></tr><tr><td>&lt;b&gt;Kerosene&lt;/b&gt;</td><td>18 miles</td></tr>"
-        "</table><br><br>Electric lamps came later.")
+        "</table><br><br>Electric lamps came later."
+    )
 
 
 def test_the_answer_row_is_marked_and_a_mark_around_the_whole_passage_goes_on_around_the_table():

@@ -24,8 +24,10 @@ from ui.app import build_app, launch
 from ui.server import load_auth, reachable_urls, stop
 from ui.settings import WebSettings
 
-pytestmark = [pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 # A guard against a hang, not a speed bound: how soon /ask answers again is bench-load's figure.
 HANG_S = 120
@@ -74,8 +76,10 @@ def test_a_full_queue_answers_busy_at_once(tmp_path):
         finally:
             embedder.gate.set()
         assert accepted == [200, 200, 200]
-        assert (status, json.loads(body)) == (503, {"detail": "The server is busy: all 2 places in its queue are "
-                                                              "taken; try again in a few seconds."})
+        assert (status, json.loads(body)) == (
+            503,
+            {"detail": "The server is busy: all 2 places in its queue are taken; try again in a few seconds."},
+        )
         assert until_answering(url, limit_s=HANG_S) != float("inf")
 
 
@@ -88,17 +92,25 @@ def test_a_stopped_queue_is_restarted(tmp_path):
         assert demo._queue.stopped is False
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"k": 5.5}, "k=5.5 is not allowed; k must be a whole number from 1 to 50"),
-    ({"k": True}, "k=true is not allowed; k must be a whole number from 1 to 50"),
-    ({"k": "5"}, "k='5' is not allowed; k must be a whole number from 1 to 50"),
-    ({"k": 51}, "k=51 is out of range; k must be a whole number from 1 to 50"),
-    ({"mode": "fast"}, "mode='fast' is not allowed; valid choices: hybrid, dense, bm25"),
-    ({"sources": ["nope.txt", "alpha.txt"]},
-     "sources names documents the index does not hold: nope.txt; indexed documents: alpha.txt, beta.md"),
-    ({"sources": "alpha.txt"},
-     "sources='alpha.txt' is not allowed; sources must be a list of document names (or null for all documents)"),
-], ids=["fraction", "boolean", "text", "too-big", "mode", "unknown-source", "source-not-a-list"])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"k": 5.5}, "k=5.5 is not allowed; k must be a whole number from 1 to 50"),
+        ({"k": True}, "k=true is not allowed; k must be a whole number from 1 to 50"),
+        ({"k": "5"}, "k='5' is not allowed; k must be a whole number from 1 to 50"),
+        ({"k": 51}, "k=51 is out of range; k must be a whole number from 1 to 50"),
+        ({"mode": "fast"}, "mode='fast' is not allowed; valid choices: hybrid, dense, bm25"),
+        (
+            {"sources": ["nope.txt", "alpha.txt"]},
+            "sources names documents the index does not hold: nope.txt; indexed documents: alpha.txt, beta.md",
+        ),
+        (
+            {"sources": "alpha.txt"},
+            "sources='alpha.txt' is not allowed; sources must be a list of document names (or null for all documents)",
+        ),
+    ],
+    ids=["fraction", "boolean", "text", "too-big", "mode", "unknown-source", "source-not-a-list"],
+)
 @pytest.mark.parametrize("api", ["/ask", "/search"])
 def test_bad_parameters_are_refused_naming_the_valid_choices(server, api, kwargs, message):
     with pytest.raises(AppError) as caught:
@@ -107,16 +119,18 @@ def test_bad_parameters_are_refused_naming_the_valid_choices(server, api, kwargs
 
 
 def test_valid_parameters_are_taken(server):
-    got = Client(server, verbose=False).predict(question="apple trees", k=2.0, sources=["beta.md"], mode="bm25",
-                                                api_name="/search")
+    got = Client(server, verbose=False).predict(
+        question="apple trees", k=2.0, sources=["beta.md"], mode="bm25", api_name="/search"
+    )
     assert [h["citation"]["source"] for h in got["hits"]] == ["beta.md"]
 
 
 def test_an_unknown_keyword_parameter_is_a_400_not_a_500(server):
     status, body = Conn(server).request("POST", "/gradio_api/call/v2/ask", {"question": "bridges", "colour": "red"})
     assert status == 400
-    assert json.loads(body)["detail"].startswith("The parameters do not fit this endpoint (Parameter `colour` is "
-                                                 "not a valid key-word argument.")
+    assert json.loads(body)["detail"].startswith(
+        "The parameters do not fit this endpoint (Parameter `colour` is not a valid key-word argument."
+    )
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10"])
@@ -124,18 +138,27 @@ def test_serving_beyond_loopback_needs_the_flag(tmp_path, host):
     demo = build_app(small_assistant(tmp_path))
     with pytest.raises(qa.errors.InvalidSetting) as caught:
         launch(demo, host, 7860, block=False)
-    assert str(caught.value) == (f"--host {host} would serve the chat to other machines; add --expose to do that on "
-                                 "purpose (and set a login with QA_AUTH_FILE), or use --host 127.0.0.1")
+    assert str(caught.value) == (
+        f"--host {host} would serve the chat to other machines; add --expose to do that on "
+        "purpose (and set a login with QA_AUTH_FILE), or use --host 127.0.0.1"
+    )
     assert not demo.is_running
 
 
 def test_qa_serve_refuses_a_public_host_without_the_flag():
-    done = subprocess.run([sys.executable, "-m", "qa.cli", "serve", "--host", "0.0.0.0", "--port", "9"], cwd=PROJECT,
-                          env={**os.environ, "HF_HUB_OFFLINE": "1"}, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "serve", "--host", "0.0.0.0", "--port", "9"],
+        cwd=PROJECT,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
         "qa: error: --host 0.0.0.0 would serve the chat to other machines; add --expose to do that on purpose "
-        "(and set a login with QA_AUTH_FILE), or use --host 127.0.0.1"]
+        "(and set a login with QA_AUTH_FILE), or use --host 127.0.0.1"
+    ]
 
 
 def test_exposed_on_all_interfaces_with_a_login_refuses_anonymous_calls(tmp_path, capsys):
@@ -144,11 +167,9 @@ def test_exposed_on_all_interfaces_with_a_login_refuses_anonymous_calls(tmp_path
         port = urlsplit(url).port
         assert url == f"http://[::1]:{port}"
         assert out.splitlines()[0] == f"qa web chat: http://[::1]:{port}/"
-        assert f"warning: serving on :: port {port}, reachable from other machines; a login is required (1 user)." \
-            in err
+        assert f"warning: serving on :: port {port}, reachable from other machines; a login is required (1 user)." in err
         conn = http.client.HTTPConnection("::1", port, timeout=30)
-        conn.request("POST", "/gradio_api/call/ask", body=json.dumps({"data": ASK}),
-                     headers={"Content-Type": "application/json"})
+        conn.request("POST", "/gradio_api/call/ask", body=json.dumps({"data": ASK}), headers={"Content-Type": "application/json"})
         refused = conn.getresponse()
         assert (refused.status, json.loads(refused.read())["detail"]["error"]) == (401, "Not authenticated")
         conn.request("GET", "/health")  # monitors need no login, and learn nothing but whether it answers
@@ -182,27 +203,43 @@ def test_logins_come_from_a_file_or_the_environment(tmp_path):
     assert load_auth({}) is None
 
 
-@pytest.mark.parametrize("environ, message", [
-    ({"QA_AUTH": "annpw"}, "line 1 of QA_AUTH is not user:password; write one login per line as user:password"),
-    ({"QA_AUTH": "# nobody"}, "QA_AUTH holds no login; write one login per line as user:password"),
-    ({"QA_AUTH_FILE": "/nonexistent/logins"}, "QA_AUTH_FILE=/nonexistent/logins cannot be read (No such file or "
-                                              "directory); point it at a readable file of user:password lines"),
-])
+@pytest.mark.parametrize(
+    "environ, message",
+    [
+        ({"QA_AUTH": "annpw"}, "line 1 of QA_AUTH is not user:password; write one login per line as user:password"),
+        ({"QA_AUTH": "# nobody"}, "QA_AUTH holds no login; write one login per line as user:password"),
+        (
+            {"QA_AUTH_FILE": "/nonexistent/logins"},
+            "QA_AUTH_FILE=/nonexistent/logins cannot be read (No such file or "
+            "directory); point it at a readable file of user:password lines",
+        ),
+    ],
+)
 def test_bad_logins_are_refused_in_one_sentence(environ, message):
     with pytest.raises(qa.errors.InvalidSetting) as caught:
         load_auth(environ)
     assert str(caught.value) == message
 
 
-
 def test_qa_serve_prints_its_url_and_removes_its_uploads_when_stopped(tmp_path):
     assistant = small_assistant(tmp_path)
     port = free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_CORPUS_DIR": str(assistant.settings.corpus_dir),
-           "QA_INDEX_DIR": str(assistant.settings.index_path), "TMPDIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "QA_CORPUS_DIR": str(assistant.settings.corpus_dir),
+        "QA_INDEX_DIR": str(assistant.settings.index_path),
+        "TMPDIR": str(tmp_path),
+    }
     env.pop("GRADIO_TEMP_DIR", None)
-    server = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], cwd=PROJECT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert server.stdout.readline() == f"qa web chat: http://127.0.0.1:{port}/\n"
         (folder,) = tmp_path.glob(f"qa-uploads-{server.pid}-*")

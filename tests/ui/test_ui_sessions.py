@@ -14,7 +14,8 @@ def queue_with(live: dict[str, str], running: list[str]):
     return SimpleNamespace(
         event_ids_to_events={eid: SimpleNamespace(session_hash=s) for eid, s in live.items()},
         active_jobs=[[SimpleNamespace(session_hash=s)] for s in running] + [None],
-        pending_event_ids_session={})
+        pending_event_ids_session={},
+    )
 
 
 def test_sessions_with_waiting_or_running_events_survive_any_burst():

@@ -10,8 +10,14 @@ from qa import Settings
 from qa.errors import InvalidSetting
 from ui.settings import RANGES, WebSettings
 
-WEB_ONLY = {"queue_size", "answer_workers", "max_request_bytes", "max_upload_request_bytes", "upload_storage_bytes",
-            "allowed_origins"}
+WEB_ONLY = {
+    "queue_size",
+    "answer_workers",
+    "max_request_bytes",
+    "max_upload_request_bytes",
+    "upload_storage_bytes",
+    "allowed_origins",
+}
 
 
 def test_the_web_servers_settings_are_here_and_not_in_the_librarys():
@@ -20,28 +26,42 @@ def test_the_web_servers_settings_are_here_and_not_in_the_librarys():
 
 
 def test_the_defaults_are_the_ones_they_had():
-    assert WebSettings() == WebSettings(queue_size=64, answer_workers=0, max_request_bytes=2**20,
-                                        max_upload_request_bytes=100 * 2**20, upload_storage_bytes=400 * 2**20,
-                                        allowed_origins="")
+    assert WebSettings() == WebSettings(
+        queue_size=64,
+        answer_workers=0,
+        max_request_bytes=2**20,
+        max_upload_request_bytes=100 * 2**20,
+        upload_storage_bytes=400 * 2**20,
+        allowed_origins="",
+    )
 
 
-@pytest.mark.parametrize("name, raw, field, value", [
-    ("QA_QUEUE_SIZE", "8", "queue_size", 8),
-    ("QA_ANSWER_WORKERS", " 3 ", "answer_workers", 3),
-    ("QA_MAX_REQUEST_BYTES", "4096", "max_request_bytes", 4096),
-    ("QA_ALLOWED_ORIGINS", "http://friend.example", "allowed_origins", "http://friend.example"),
-])
+@pytest.mark.parametrize(
+    "name, raw, field, value",
+    [
+        ("QA_QUEUE_SIZE", "8", "queue_size", 8),
+        ("QA_ANSWER_WORKERS", " 3 ", "answer_workers", 3),
+        ("QA_MAX_REQUEST_BYTES", "4096", "max_request_bytes", 4096),
+        ("QA_ALLOWED_ORIGINS", "http://friend.example", "allowed_origins", "http://friend.example"),
+    ],
+)
 def test_each_variable_is_read_as_its_fields_type(monkeypatch, name, raw, field, value):
     monkeypatch.setenv(name, raw)
     assert getattr(WebSettings.from_env(), field) == value
 
 
-@pytest.mark.parametrize("name, raw, message", [
-    ("QA_QUEUE_SIZE", "5000", "QA_QUEUE_SIZE=5000 is out of range; it must be a whole number from 1 to 1,000"),
-    ("QA_ANSWER_WORKERS", "many", "QA_ANSWER_WORKERS='many' is not a whole number"),
-    ("QA_UPLOAD_STORAGE_BYTES", "10",
-     "QA_UPLOAD_STORAGE_BYTES=10 is out of range; it must be a whole number from 1,024 to 1,099,511,627,776"),
-])
+@pytest.mark.parametrize(
+    "name, raw, message",
+    [
+        ("QA_QUEUE_SIZE", "5000", "QA_QUEUE_SIZE=5000 is out of range; it must be a whole number from 1 to 1,000"),
+        ("QA_ANSWER_WORKERS", "many", "QA_ANSWER_WORKERS='many' is not a whole number"),
+        (
+            "QA_UPLOAD_STORAGE_BYTES",
+            "10",
+            "QA_UPLOAD_STORAGE_BYTES=10 is out of range; it must be a whole number from 1,024 to 1,099,511,627,776",
+        ),
+    ],
+)
 def test_a_bad_value_is_one_clear_error_naming_it(monkeypatch, name, raw, message):
     monkeypatch.setenv(name, raw)
     with pytest.raises(InvalidSetting) as caught:

@@ -7,16 +7,19 @@ import pytest
 from ui.uploads import Stored, UploadRefused, check_content, safe_name, store
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("report.pdf", "report.pdf"),
-    ("../../etc/passwd.txt", "passwd.txt"),
-    ("..\\..\\windows\\evil.md", "evil.md"),
-    ("/abs/path/Notes.TXT", "Notes.txt"),
-    ("..hidden.txt", "hidden.txt"),
-    ("my report (final).pdf", "my_report_final.pdf"),
-    ("<script>.txt", "script.txt"),
-    (".txt", "document.txt"),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("report.pdf", "report.pdf"),
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\windows\\evil.md", "evil.md"),
+        ("/abs/path/Notes.TXT", "Notes.txt"),
+        ("..hidden.txt", "hidden.txt"),
+        ("my report (final).pdf", "my_report_final.pdf"),
+        ("<script>.txt", "script.txt"),
+        (".txt", "document.txt"),
+    ],
+)
 def test_safe_name_strips_folders_dots_and_odd_characters(given, expected):
     assert safe_name(given) == expected
 
@@ -47,14 +50,19 @@ def test_store_keeps_existing_files_and_stays_in_the_corpus(tmp_path):
     up = tmp_path / "up.txt"
     up.write_text("first version")
     first = store(up, "../notes.txt", corpus)
-    assert (first, first.message, first.said("zh")) == (Stored("notes.txt", True, "saved_as"), "saved as notes.txt",
-                                                         "已保存为 notes.txt")
+    assert (first, first.message, first.said("zh")) == (
+        Stored("notes.txt", True, "saved_as"),
+        "saved as notes.txt",
+        "已保存为 notes.txt",
+    )
     same = store(up, "notes.txt", corpus)
     assert (same, same.message) == (Stored("notes.txt", False, "already_stored"), "already in the corpus with the same content")
     up.write_text("second version")
     other = store(up, "notes.txt", corpus)
-    assert (other, other.message) == (Stored("notes-2.txt", True, "saved_renamed", "notes.txt"),
-                                      "saved as notes-2.txt (a different notes.txt is already in the corpus)")
+    assert (other, other.message) == (
+        Stored("notes-2.txt", True, "saved_renamed", "notes.txt"),
+        "saved as notes-2.txt (a different notes.txt is already in the corpus)",
+    )
     assert (corpus / "notes.txt").read_text() == "first version"
     assert (corpus / "notes-2.txt").read_text() == "second version"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["notes-2.txt", "notes.txt", "up.txt"]

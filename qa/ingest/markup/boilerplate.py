@@ -77,8 +77,9 @@ def _is_landmark(el) -> bool:
     if el.get("role") in _ROLES:
         return True
     # An <article>'s or <section>'s own header and footer (its title, its date) belong to it.
-    return _tag(el) in _LANDMARKS and not any(_tag(a) in ("article", "section", "main") or a.get("role") == "main"
-                                              for a in el.iterancestors())
+    return _tag(el) in _LANDMARKS and not any(
+        _tag(a) in ("article", "section", "main") or a.get("role") == "main" for a in el.iterancestors()
+    )
 
 
 def _is_menu(el) -> bool:

@@ -32,13 +32,13 @@ def main(kind: str, max_text_chars: int = 2**62, refusal: str = "") -> None:
             from .docx import read_docx as read  # type: ignore[no-redef]
         elif kind in ("odt", "odp"):
             from . import odf
+
             read = odf.read_odt if kind == "odt" else odf.read_odp  # type: ignore[assignment]
         else:
             raise Refused(f"no reader for {kind!r}")
         sink = Sink(max_text_chars, refusal)
         title, blocks = read(sys.stdin.buffer.read(), sink=sink)
-        out = json.dumps({"title": title, "blocks": [b.to_json() for b in blocks], "warnings": sink.warnings},
-                         ensure_ascii=False)
+        out = json.dumps({"title": title, "blocks": [b.to_json() for b in blocks], "warnings": sink.warnings}, ensure_ascii=False)
     except Refused as exc:
         print(f"{PREFIX}{exc}", file=sys.stderr)
         sys.exit(FAILED)

@@ -11,18 +11,40 @@ import codecs
 import re
 from dataclasses import dataclass
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 # A UTF-8 file with a few bad bytes (a stray Latin-1 byte, a truncated character) is still UTF-8: at most this
 # many bad bytes, or this share of its non-ASCII bytes, and at least as many valid multi-byte characters.
 MAX_BAD_BYTES = 16
 MAX_BAD_SHARE = 0.02
 # The names users know the encodings by.
-NAMES = {"utf_8": "UTF-8", "utf_16": "UTF-16", "utf_16_le": "UTF-16 (little-endian, no byte-order mark)",
-         "utf_16_be": "UTF-16 (big-endian, no byte-order mark)", "gb18030": "GB18030", "gbk": "GBK",
-         "gb2312": "GB2312", "big5": "Big5", "big5hkscs": "Big5-HKSCS", "cp950": "Big5", "shift_jis": "Shift-JIS",
-         "cp932": "Shift-JIS", "euc_jp": "EUC-JP", "euc_kr": "EUC-KR", "cp949": "EUC-KR", "cp1252": "Windows-1252",
-         "latin_1": "Latin-1", "iso8859_1": "Latin-1", "cp1251": "Windows-1251", "koi8_r": "KOI8-R"}
+NAMES = {
+    "utf_8": "UTF-8",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16 (little-endian, no byte-order mark)",
+    "utf_16_be": "UTF-16 (big-endian, no byte-order mark)",
+    "gb18030": "GB18030",
+    "gbk": "GBK",
+    "gb2312": "GB2312",
+    "big5": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+    "cp950": "Big5",
+    "shift_jis": "Shift-JIS",
+    "cp932": "Shift-JIS",
+    "euc_jp": "EUC-JP",
+    "euc_kr": "EUC-KR",
+    "cp949": "EUC-KR",
+    "cp1252": "Windows-1252",
+    "latin_1": "Latin-1",
+    "iso8859_1": "Latin-1",
+    "cp1251": "Windows-1251",
+    "koi8_r": "KOI8-R",
+}
 # Decode with the superset: GB2312 and GBK text is GB18030 text; cp950 holds Big5's characters and more.
 _SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "cp950", "shift_jis": "cp932", "euc_kr": "cp949"}
 _UTF8_INVALID = re.compile(rb"[\x80-\xff]")
@@ -54,8 +76,11 @@ def decode(data: bytes) -> Decoded:
     bad = _bad_utf8_bytes(data)
     if bad is not None:
         s = "" if bad == 1 else "s"
-        return Decoded(data.decode("utf-8", errors="replace"), "utf_8",
-                       (f"UTF-8 with {bad:,} invalid byte{s}, each shown as \ufffd; the rest of the text is kept",))
+        return Decoded(
+            data.decode("utf-8", errors="replace"),
+            "utf_8",
+            (f"UTF-8 with {bad:,} invalid byte{s}, each shown as \ufffd; the rest of the text is kept",),
+        )
     enc = _detect(data)
     name = NAMES.get(enc, enc.upper().replace("_", "-"))
     return Decoded(data.decode(_SUPERSET.get(enc, enc), errors="replace"), enc, (f"not UTF-8: decoded as {name}",))
@@ -68,8 +93,13 @@ def utf16_without_bom(data: bytes) -> str | None:
         return None
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = len(sample) // 2
-    enc = "utf_16_le" if odd > 0.3 * half and even < 0.05 * half else \
-        "utf_16_be" if even > 0.3 * half and odd < 0.05 * half else None
+    enc = (
+        "utf_16_le"
+        if odd > 0.3 * half and even < 0.05 * half
+        else "utf_16_be"
+        if even > 0.3 * half and odd < 0.05 * half
+        else None
+    )
     if enc:
         text = sample.decode(enc, errors="replace")  # the sample may end inside a surrogate pair
         # Binary with zero bytes (an executable, an image) decodes to control codes and broken surrogates.
@@ -92,8 +122,23 @@ def _bad_utf8_bytes(data: bytes) -> int | None:
 
 # The legacy encodings people have files in, most common first: charset-normalizer chooses among these only
 # (over all of Python's codecs it takes short Western text for CP775), and among near ties the earlier one wins.
-EVERYDAY = ("cp1252", "gb18030", "big5", "cp932", "euc_jp", "euc_kr", "cp1251", "cp1250", "cp1253", "cp1254",
-            "cp1255", "cp1256", "cp1257", "koi8_r", "tis_620")
+EVERYDAY = (
+    "cp1252",
+    "gb18030",
+    "big5",
+    "cp932",
+    "euc_jp",
+    "euc_kr",
+    "cp1251",
+    "cp1250",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+    "koi8_r",
+    "tis_620",
+)
 _TIE = 0.01
 
 

@@ -13,13 +13,45 @@ from .blocks import Block, Refused, Sink, Unreadable, inline
 from .encoding import decode
 from .safety import expand_entities
 
-_SKIP = {"script", "style", "noscript", "template", "head", "nav", "iframe", "object", "embed", "svg", "math",
-         "button", "select", "form"}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "nav",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "button",
+    "select",
+    "form",
+}
 _NAV_CLASSES = {"navheader", "navfooter", "toc", "list-of-tables", "list-of-figures", "list-of-examples", "breadcrumb"}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _PARAS = {"p", "li", "dt", "dd", "blockquote", "figcaption", "caption", "address", "summary", "td", "th"}
-_CONTAINERS = {"div", "section", "article", "main", "body", "html", "ul", "ol", "dl", "header", "footer", "aside",
-               "figure", "details", "center", "span", "a", "font"}
+_CONTAINERS = {
+    "div",
+    "section",
+    "article",
+    "main",
+    "body",
+    "html",
+    "ul",
+    "ol",
+    "dl",
+    "header",
+    "footer",
+    "aside",
+    "figure",
+    "details",
+    "center",
+    "span",
+    "a",
+    "font",
+}
 # A long table is cut into pieces of about this many model tokens, each under its header row, so that a piece fits
 # in one passage (the passage limit is 250 tokens; the header and the section heading take their share).
 MAX_TABLE_TOKENS = 110
@@ -44,11 +76,15 @@ def parse_html(data: bytes, what: str = "HTML file", warnings: list[str] | None 
         # a word: read it again without the elements that only group others, so that no text is lost.
         root, still = _parse(_GROUPING.sub(b" ", data), encoding, what)
         if still:
-            raise Refused(f"the {what} nests its elements deeper than the parser can follow ({still}); its text "
-                          "past that point would be lost")
+            raise Refused(
+                f"the {what} nests its elements deeper than the parser can follow ({still}); its text "
+                "past that point would be lost"
+            )
         if warnings is not None:
-            warnings.append(f"nested deeper than the parser follows ({deep}): read without its <div> and <span> "
-                            "nesting, so some paragraphs may run together")
+            warnings.append(
+                f"nested deeper than the parser follows ({deep}): read without its <div> and <span> "
+                "nesting, so some paragraphs may run together"
+            )
     return root
 
 
@@ -62,8 +98,7 @@ def _parse(data: bytes, encoding: str | None, what: str):
     from lxml import etree
 
     # huge_tree: libxml2 otherwise stops nesting at 256 levels and silently drops the rest of the page.
-    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True,
-                                  encoding=encoding)
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True, encoding=encoding)
     try:
         root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
@@ -113,8 +148,11 @@ def read_html(data: bytes, what: str = "HTML file", sink: Sink | None = None) ->
     # Menus, sidebars, banners and footers are no text of the page (boilerplate.py); its title and headings stay.
     main = boilerplate.main_content(top)
     boilerplate.strip(top, main)
-    out.extend(Block("heading", text, _HEADINGS[_tag(h)], _anchor(h)) for h in boilerplate.headings_before(top, main)
-               if not any(_skipped(a) for a in h.iterancestors()) and (text := _text(h)))
+    out.extend(
+        Block("heading", text, _HEADINGS[_tag(h)], _anchor(h))
+        for h in boilerplate.headings_before(top, main)
+        if not any(_skipped(a) for a in h.iterancestors()) and (text := _text(h))
+    )
     _walk(main, out)
     return page_title(root), out
 
@@ -241,8 +279,10 @@ def _table(table) -> list[Block]:
             rows.append(tuple(row))
         cells += len(row)
         if cells > MAX_TABLE_CELLS:
-            raise Refused(f"a table of the page spans more than {MAX_TABLE_CELLS:,} cells (its row and column spans "
-                          "would multiply its text)")
+            raise Refused(
+                f"a table of the page spans more than {MAX_TABLE_CELLS:,} cells (its row and column spans "
+                "would multiply its text)"
+            )
     return table_blocks(rows)
 
 
@@ -268,7 +308,7 @@ def table_blocks(rows: list[tuple[str, ...]]) -> list[Block]:
     if width < 2 or len(rows) - top < 2:  # a one-column or one-row "table" is layout, not a table
         return out + [Block("para", " ".join(c for c in r if c)) for r in rows[top:]]
     header = tuple(rows[top]) + ("",) * (width - len(rows[top]))
-    body = [tuple(r) + ("",) * (width - len(r)) for r in rows[top + 1:]]
+    body = [tuple(r) + ("",) * (width - len(r)) for r in rows[top + 1 :]]
     piece: list[tuple[str, ...]] = []
     size = 0
     for r in body:

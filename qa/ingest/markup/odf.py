@@ -24,10 +24,27 @@ _DC = "{http://purl.org/dc/elements/1.1/}"
 _MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
 _CODE = re.compile(r"code|verbatim|preformatted|macro|console|source", re.I)
 # Generated lists that repeat the document's own headings or captions, and what is no text of the document.
-_LEFT_OUT = {f"{_TEXT}{t}" for t in ("table-of-content", "illustration-index", "table-index", "object-index",
-                                       "user-index", "alphabetical-index", "bibliography", "tracked-changes",
-                                       "sequence-decls", "variable-decls", "user-field-decls", "dde-connection-decls",
-                                       "soft-page-break", "note", "bookmark-start", "bookmark-end")}
+_LEFT_OUT = {
+    f"{_TEXT}{t}"
+    for t in (
+        "table-of-content",
+        "illustration-index",
+        "table-index",
+        "object-index",
+        "user-index",
+        "alphabetical-index",
+        "bibliography",
+        "tracked-changes",
+        "sequence-decls",
+        "variable-decls",
+        "user-field-decls",
+        "dde-connection-decls",
+        "soft-page-break",
+        "note",
+        "bookmark-start",
+        "bookmark-end",
+    )
+}
 _LEFT_OUT |= {f"{_OFFICE}{t}" for t in ("annotation", "annotation-end", "forms", "scripts", "event-listeners")}
 MAX_REPEAT = 1000  # a repeated row or column past this is a spreadsheet's empty tail, not content
 MAX_TABLE_CELLS = 200_000
@@ -127,8 +144,15 @@ class _Reader:
             elif tag == f"{_TABLE}table":
                 self.flush_code()
                 self.blocks.extend(table_blocks(_rows(child)))
-            elif tag in (f"{_TEXT}list", f"{_TEXT}list-item", f"{_TEXT}list-header", f"{_TEXT}section",
-                         f"{_DRAW}frame", f"{_DRAW}text-box", f"{_TEXT}index-body"):
+            elif tag in (
+                f"{_TEXT}list",
+                f"{_TEXT}list-item",
+                f"{_TEXT}list-header",
+                f"{_TEXT}section",
+                f"{_DRAW}frame",
+                f"{_DRAW}text-box",
+                f"{_TEXT}index-body",
+            ):
                 self.walk(child)
         self.flush_code()
 
@@ -159,8 +183,11 @@ class _Reader:
 
     def slides(self, body) -> None:
         for n, page in enumerate(body.iter(f"{_DRAW}page"), 1):
-            frames = [f for f in page.iter(f"{_DRAW}frame") if f.get(f"{_PRES}class") not in ("notes", "page-number",
-                                                                                            "date-time", "footer")]
+            frames = [
+                f
+                for f in page.iter(f"{_DRAW}frame")
+                if f.get(f"{_PRES}class") not in ("notes", "page-number", "date-time", "footer")
+            ]
             titles = [f for f in frames if f.get(f"{_PRES}class") == "title"]
             head = inline(" ".join(_text(p) for f in titles for p in f.iter(f"{_TEXT}p")))
             self.blocks.append(Block("heading", head or page.get(f"{_DRAW}name") or f"Slide {n}", 1))
@@ -221,8 +248,11 @@ def _rows(table) -> list[tuple[str, ...]]:
         for tc in tr:
             if tc.tag not in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
                 continue
-            text = "" if tc.tag == f"{_TABLE}covered-table-cell" else \
-                inline(" ".join(_text(p) for p in tc.iter(f"{_TEXT}p", f"{_TEXT}h"))).replace("|", "/")
+            text = (
+                ""
+                if tc.tag == f"{_TABLE}covered-table-cell"
+                else inline(" ".join(_text(p) for p in tc.iter(f"{_TEXT}p", f"{_TEXT}h"))).replace("|", "/")
+            )
             row.extend([text] * min(max(_int(tc.get(f"{_TABLE}number-columns-repeated"), 1), 1), MAX_REPEAT))
         while row and not row[-1]:
             row.pop()  # a spreadsheet-style row ends in empty repeated cells

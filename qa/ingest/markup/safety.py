@@ -33,8 +33,9 @@ class Archive:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
             raise Refused(f"not a readable {what} (a damaged zip archive: {exc})") from None
         if any(i.flag_bits & 0x1 for i in infos):
-            raise Refused(f"the {what} is password-protected (its archive is encrypted); save a copy without the "
-                          "password and add that")
+            raise Refused(
+                f"the {what} is password-protected (its archive is encrypted); save a copy without the password and add that"
+            )
         if len(infos) > MAX_MEMBERS:
             raise Refused(f"the {what} archive has {len(infos):,} members, over the limit of {MAX_MEMBERS:,}")
         for info in infos:
@@ -42,13 +43,17 @@ class Archive:
                 raise Refused(f"the {what} archive has a member path that climbs out of it ({info.filename!r})")
         total = sum(i.file_size for i in infos)
         if total > MAX_UNPACKED:
-            raise Refused(f"the {what} archive would unpack to {total / 2**20:,.0f} MiB, over the limit of "
-                          f"{MAX_UNPACKED / 2**20:g} MiB (a decompression bomb?)")
+            raise Refused(
+                f"the {what} archive would unpack to {total / 2**20:,.0f} MiB, over the limit of "
+                f"{MAX_UNPACKED / 2**20:g} MiB (a decompression bomb?)"
+            )
         for info in infos:
             packed = max(info.compress_size, 1)
             if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * packed:
-                raise Refused(f"the {what} archive member {info.filename!r} expands {info.file_size // packed:,} "
-                              f"times ({info.compress_size:,} bytes to {info.file_size:,}): a decompression bomb")
+                raise Refused(
+                    f"the {what} archive member {info.filename!r} expands {info.file_size // packed:,} "
+                    f"times ({info.compress_size:,} bytes to {info.file_size:,}): a decompression bomb"
+                )
         self._names = {i.filename: i for i in infos}
         self._read = 0
 
@@ -114,8 +119,9 @@ def check_entities(data: bytes, what: str) -> dict[bytes, bytes]:
                 raise Refused(f"the {what} declares an external XML entity (it would read another file or a URL)")
             value = m.group(5) or b""
             if m.group(1) or b"&" in _CHAR_REF.sub(b"", value) or b"%" in value or len(value) > MAX_ENTITY_CHARS:
-                raise Refused(f"the {what} declares XML entities that nest or are large (an \"entity bomb\": "
-                              "they can expand without bound)")
+                raise Refused(
+                    f'the {what} declares XML entities that nest or are large (an "entity bomb": they can expand without bound)'
+                )
             declared.setdefault(m.group(2), value)  # XML: the first declaration of a name binds
     return declared
 
@@ -143,7 +149,7 @@ def _strip_subsets(data: bytes) -> bytes:
     for m in _DOCTYPE.finditer(data):
         if not m.group(3):
             break
-        out += [data[at:m.start()], m.group(1), b">"]
+        out += [data[at : m.start()], m.group(1), b">"]
         at = m.end()
     return b"".join(out) + data[at:] if out else data
 
@@ -156,8 +162,15 @@ def xml_parser():
     """An lxml parser that never loads a DTD, resolves an entity, reaches the network or builds a huge tree."""
     from lxml import etree
 
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_comments=True, remove_pis=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 def parse_xml(data: bytes, what: str):

@@ -175,8 +175,15 @@ def _extract(data: bytes, ocr_choice: str = "off") -> None:
             if glued_share(other) < glued_share(text):
                 text, tables = other, []  # the tables' spans are pdfium's
         _say({"n": n, "text": text, "tables": tables, "ocr": scanned})
-    _say({"title": title, "outline": outline, "warnings": pages.warnings, "ocr_needed": pages.ocr_needed,
-          "ocr_engine": pages.engine[0] if pages.engine else None})
+    _say(
+        {
+            "title": title,
+            "outline": outline,
+            "warnings": pages.warnings,
+            "ocr_needed": pages.ocr_needed,
+            "ocr_engine": pages.engine[0] if pages.engine else None,
+        }
+    )
 
 
 def _main() -> None:

@@ -56,8 +56,7 @@ def compose(pdf: PdfText) -> PdfDocumentText:
     for page in pages:
         starts.append(len(raw))
         raw += page.rstrip() + "\n\n"
-    headings = [(starts[h.page] + h.start, starts[h.page] + h.end, h.label, h.level)
-                for h in heads if h.page not in left_out]
+    headings = [(starts[h.page] + h.start, starts[h.page] + h.end, h.label, h.level) for h in heads if h.page not in left_out]
     warnings = list(pdf.warnings)
     said = navigation.describe(left_out)
     if said:
@@ -65,20 +64,39 @@ def compose(pdf: PdfText) -> PdfDocumentText:
     return PdfDocumentText(raw, starts, headings, pdf.title, tuple(warnings), left_out)
 
 
-def read_pdf(data: bytes, settings: Settings, on_page: Callable[[int, int], None] | None = None,
-             limit: TextLimit | None = None) -> PdfDocumentText:
+def read_pdf(
+    data: bytes, settings: Settings, on_page: Callable[[int, int], None] | None = None, limit: TextLimit | None = None
+) -> PdfDocumentText:
     """Read a PDF's bytes in the child process (under the settings' limits) into its document text.
 
     limit: the most text the PDF may become; the child is stopped as soon as its pages pass it."""
-    return compose(extract(data, settings.parse_timeout_s, settings.parse_memory_bytes, on_page,
-                           max_text_chars=limit.chars if limit else None, refusal=limit.refusal if limit else "",
-                           ocr=settings.ocr, ocr_page_timeout_s=settings.ocr_page_timeout_s))
+    return compose(
+        extract(
+            data,
+            settings.parse_timeout_s,
+            settings.parse_memory_bytes,
+            on_page,
+            max_text_chars=limit.chars if limit else None,
+            refusal=limit.refusal if limit else "",
+            ocr=settings.ocr,
+            ocr_page_timeout_s=settings.ocr_page_timeout_s,
+        )
+    )
 
 
 def read_image(data: bytes, settings: Settings) -> PdfDocumentText:
     """An image file (.png, .jpg) read by OCR in the PDF child, as a document of one page."""
-    return compose(extract(data, settings.parse_timeout_s, settings.parse_memory_bytes, None,
-                           ocr=settings.ocr, ocr_page_timeout_s=settings.ocr_page_timeout_s, image=True))
+    return compose(
+        extract(
+            data,
+            settings.parse_timeout_s,
+            settings.parse_memory_bytes,
+            None,
+            ocr=settings.ocr,
+            ocr_page_timeout_s=settings.ocr_page_timeout_s,
+            image=True,
+        )
+    )
 
 
 def with_tables(page: str, tables) -> str:

@@ -47,9 +47,17 @@ class PdfText:
     tables: tuple[tuple[tuple[int, int, tuple[tuple[str, ...], ...]], ...], ...] = ()
 
 
-def extract(pdf: bytes | Path, parse_timeout_s: float, parse_memory_bytes: int,
-            on_page: Callable[[int, int], None] | None = None, max_text_chars: int | None = None, refusal: str = "",
-            ocr: str | None = None, ocr_page_timeout_s: float = 60.0, image: bool = False) -> PdfText:
+def extract(
+    pdf: bytes | Path,
+    parse_timeout_s: float,
+    parse_memory_bytes: int,
+    on_page: Callable[[int, int], None] | None = None,
+    max_text_chars: int | None = None,
+    refusal: str = "",
+    ocr: str | None = None,
+    ocr_page_timeout_s: float = 60.0,
+    image: bool = False,
+) -> PdfText:
     """A PDF's text; a hostile file costs at most parse_timeout_s and parse_memory_bytes. on_page(done, total) per page.
 
     Pages past max_text_chars of text stop the child and refuse the file with the sentence refusal.
@@ -58,9 +66,12 @@ def extract(pdf: bytes | Path, parse_timeout_s: float, parse_memory_bytes: int,
     (the outline and navigation truth of qa/ops/pdf_truth.py). image: the bytes are one page's image (.png, .jpg)."""
     data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
     try:
-        proc = subprocess.Popen([sys.executable, "-I", str(_CHILD), str(int(parse_memory_bytes)), ocr or "off",
-                                 "image" if image else "pdf"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-I", str(_CHILD), str(int(parse_memory_bytes)), ocr or "off", "image" if image else "pdf"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
     except OSError as exc:
         raise DocumentError(f"could not start the PDF parser ({exc})") from None
     assert proc.stdout is not None and proc.stderr is not None  # started with pipes
@@ -96,8 +107,14 @@ class _Records:
     last: dict
 
 
-def _read_records(proc: subprocess.Popen, timer: Deadline, ocr_page_timeout_s: float, max_text_chars: int | None,
-                  refusal: str, on_page: Callable[[int, int], None] | None) -> _Records:
+def _read_records(
+    proc: subprocess.Popen,
+    timer: Deadline,
+    ocr_page_timeout_s: float,
+    max_text_chars: int | None,
+    refusal: str,
+    on_page: Callable[[int, int], None] | None,
+) -> _Records:
     """The child's records as they come, page by page; the child is killed once the text passes max_text_chars."""
     assert proc.stdout is not None  # started with a pipe
     got = _Records([], [], [], {})
@@ -142,8 +159,9 @@ def _pdf_text(got: _Records, ocr: str | None, image: bool) -> PdfText:
             warnings += scan_report(got.ocr_pages, last.get("ocr_engine"), unread, image, any(p.strip() for p in pages))
     except ValueError as exc:  # nothing to read without an engine: the sentence says how to enable OCR
         raise DocumentError(str(exc)) from None
-    return PdfText(tuple(pages), title if isinstance(title, str) else None, outline, warnings,
-                   tuple(tables) if any(tables) else ())
+    return PdfText(
+        tuple(pages), title if isinstance(title, str) else None, outline, warnings, tuple(tables) if any(tables) else ()
+    )
 
 
 def extract_pages(pdf: bytes | Path, parse_timeout_s: float, parse_memory_bytes: int) -> tuple[list[str], str | None]:

@@ -34,7 +34,7 @@ def _reference(line: str) -> tuple[str, int] | None:
 
 
 def navigation_kind(page: str) -> str | None:
-    """"contents" or "index" when a page's text is a contents list or a back-of-book index, else None."""
+    """ "contents" or "index" when a page's text is a contents list or a back-of-book index, else None."""
     lines = [ln.strip() for ln in page.split("\n") if ln.strip() and not _BARE_NUMBER.fullmatch(ln.strip())]
     refs = [r for r in (_reference(ln) for ln in lines) if r]
     if len(refs) < _MIN_LINES or len(refs) < 0.5 * len(lines):
@@ -64,8 +64,7 @@ def describe(left_out: dict[int, str]) -> str | None:
         if numbers:
             parts.append(f"{len(numbers)} {kind} page{'s' * (len(numbers) > 1)} ({_ranges(numbers)})")
     n = len(left_out)
-    return (f"left out {n} navigation page{'s' * (n > 1)} that only point at other pages: "
-            + ", ".join(parts))
+    return f"left out {n} navigation page{'s' * (n > 1)} that only point at other pages: " + ", ".join(parts)
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -16,8 +16,10 @@ from typing import Any
 # (results/ocr-engines.md); rapidocr is what a pip-only install can have (the `ocr` extra).
 ENGINES = ("tesseract", "rapidocr")
 DPI = 200  # between 150 and 300 dpi, which read equally well on real pages (results/ocr-engines.md)
-HOW_TO_ENABLE = ("install an OCR engine to read them: pip install 'qa-cited[ocr]' (rapidocr-onnxruntime), "
-                 "or apt-get install tesseract-ocr tesseract-ocr-chi-sim")
+HOW_TO_ENABLE = (
+    "install an OCR engine to read them: pip install 'qa-cited[ocr]' (rapidocr-onnxruntime), "
+    "or apt-get install tesseract-ocr tesseract-ocr-chi-sim"
+)
 
 
 def available(choice: str) -> str | None:
@@ -57,8 +59,12 @@ class Reader:
 
         buf = io.BytesIO()
         image.convert("L").save(buf, format="PNG")
-        got = subprocess.run(["tesseract", "stdin", "stdout", "-l", "chi_sim+eng", "--psm", "3", "tsv"],
-                             input=buf.getvalue(), capture_output=True, check=False)
+        got = subprocess.run(
+            ["tesseract", "stdin", "stdout", "-l", "chi_sim+eng", "--psm", "3", "tsv"],
+            input=buf.getvalue(),
+            capture_output=True,
+            check=False,
+        )
         words: dict[tuple[str, ...], list] = {}
         for row in got.stdout.decode("utf-8", "replace").splitlines()[1:]:
             f = row.split("\t")
@@ -91,8 +97,12 @@ class Reader:
 
         buf = io.BytesIO()
         image.convert("L").save(buf, format="PNG")
-        got = subprocess.run(["tesseract", "stdin", "stdout", "-l", "chi_sim+eng", "--psm", "3"], input=buf.getvalue(),
-                             capture_output=True, check=False)
+        got = subprocess.run(
+            ["tesseract", "stdin", "stdout", "-l", "chi_sim+eng", "--psm", "3"],
+            input=buf.getvalue(),
+            capture_output=True,
+            check=False,
+        )
         if got.returncode != 0:
             raise RuntimeError(f"tesseract failed ({got.stderr.decode('utf-8', 'replace').strip()[-200:]})")
         return _tidy_tesseract(got.stdout.decode("utf-8", "replace"))

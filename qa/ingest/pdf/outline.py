@@ -43,7 +43,7 @@ def _find(page: str, title: str, after: int) -> tuple[int, int] | None:
             continue
         if heading_matches(page[s:e], title):
             return s, e
-        if j + 1 < len(lines) and heading_matches(page[s:lines[j + 1][1]], title):
+        if j + 1 < len(lines) and heading_matches(page[s : lines[j + 1][1]], title):
             return s, lines[j + 1][1]
     return None
 

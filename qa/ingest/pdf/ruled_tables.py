@@ -48,7 +48,7 @@ def _groups(segments: list) -> list[list[int]]:
 
     order = sorted(range(len(segments)), key=lambda i: segments[i][0])
     for n, i in enumerate(order):
-        for j in order[n + 1:]:
+        for j in order[n + 1 :]:
             if segments[j][0] - NEAR > segments[i][2]:
                 break  # sorted by left edge: nothing further can reach back to i
             if _touch(segments[i], segments[j]):
@@ -90,12 +90,14 @@ def _grids(page) -> list[tuple[list[float], list[float], list]]:
 def _merged(xs: list[float], ys: list[float], vs: list, raw: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
     """Cells with a cell spanning columns made one: where a word runs across a column border with no rule at it in
     that row (a caption over the whole table), the row's columns on both sides of that border are one cell."""
+
     def ruled(r: int, c: int) -> bool:
         mid = (ys[r] + ys[r + 1]) / 2
         return any(abs((v[0] + v[2]) / 2 - xs[c]) <= NEAR and v[1] - NEAR <= mid <= v[3] + NEAR for v in vs)
 
-    across = {(raw[k][0], raw[k + 1][1]) for k in raw if k + 1 in raw and raw[k][0] == raw[k + 1][0]
-              and raw[k + 1][1] == raw[k][1] + 1}
+    across = {
+        (raw[k][0], raw[k + 1][1]) for k in raw if k + 1 in raw and raw[k][0] == raw[k + 1][0] and raw[k + 1][1] == raw[k][1] + 1
+    }
     across = {(r, c) for r, c in across if not ruled(r, c)}
     if not across:
         return raw
@@ -153,8 +155,7 @@ def _chars(textpage, text: str) -> list[str] | None:
     return chars
 
 
-def _table(xs: list[float], ys: list[float], vs: list, chars: list[str],
-           boxes: list) -> tuple[int, int, list[list[str]]] | None:
+def _table(xs: list[float], ys: list[float], vs: list, chars: list[str], boxes: list) -> tuple[int, int, list[list[str]]] | None:
     """(first character, end, rows) of the table of one grid; None when no text lies in it or text beside it would
     be lost."""
     cells: dict[int, tuple[int, int]] = {}
@@ -174,8 +175,9 @@ def _table(xs: list[float], ys: list[float], vs: list, chars: list[str],
     return start, end, _rows(chars, boxes, cells, start, end, len(ys) - 1, len(xs) - 1)
 
 
-def _rows(text: list[str], boxes: list, cells: dict[int, tuple[int, int]], start: int, end: int, n_rows: int,
-          n_cols: int) -> list[list[str]]:
+def _rows(
+    text: list[str], boxes: list, cells: dict[int, tuple[int, int]], start: int, end: int, n_rows: int, n_cols: int
+) -> list[list[str]]:
     """The grid's rows of cell texts. A ruled row whose every filled column has a line of text on each of its lines
     is rows set without rules between them (a key and what it does, line by line): each line is a row of its own."""
     lines: dict[int, int] = {}  # character -> line number within its ruled row
@@ -202,8 +204,9 @@ def _rows(text: list[str], boxes: list, cells: dict[int, tuple[int, int]], start
         if n_lines >= 2 and all(all((r, c, ln) in texts for ln in range(n_lines)) for c in filled):
             rows.extend([" ".join(texts.get((r, c, ln), "").split()) for c in range(n_cols)] for ln in range(n_lines))
         else:
-            rows.append(["\n".join(texts[(r, c, ln)].strip() for ln in range(n_lines) if (r, c, ln) in texts)
-                         for c in range(n_cols)])
+            rows.append(
+                ["\n".join(texts[(r, c, ln)].strip() for ln in range(n_lines) if (r, c, ln) in texts) for c in range(n_cols)]
+            )
     return [r for r in rows if any(r)]
 
 

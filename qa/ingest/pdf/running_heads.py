@@ -30,7 +30,7 @@ def _page_offset(pages: list[list[str]]) -> int | None:
         seen = set()
         for ln in _edges(lines):
             m = _EDGE_NUMBER.search(ln)
-            for g in (m.groups() if m and len(ln) <= _MAX_HEAD else ()):
+            for g in m.groups() if m and len(ln) <= _MAX_HEAD else ():
                 if g is not None:
                     seen.add(int(g) - i)
         offsets.update(seen)

@@ -12,8 +12,7 @@ from qa.ingest.readers.pdf import PdfReader
 from qa.ingest.readers.text import TextReader
 
 # In this order, the suffixes are listed to a user whose file has none of them.
-READERS: tuple[Reader, ...] = (TextReader(), PdfReader(), HtmlReader(), EpubReader(), DocxReader(), OdfReader(),
-                               ImageReader())
+READERS: tuple[Reader, ...] = (TextReader(), PdfReader(), HtmlReader(), EpubReader(), DocxReader(), OdfReader(), ImageReader())
 SUPPORTED_SUFFIXES = tuple(s for r in READERS for s in r.suffixes)
 _BY_SUFFIX = {s: r for r in READERS for s in r.suffixes}
 

@@ -48,8 +48,7 @@ class Reader(Protocol):
         """DocumentError when non-empty data is not what suffix claims, before anything parses it."""
         ...
 
-    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit,
-             on_page: OnPage | None = None) -> Extract:
+    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit, on_page: OnPage | None = None) -> Extract:
         """The file's text; DocumentError naming the reason when it cannot be used. limit: the most text it may
         become (qa/ingest/limits.py)."""
         ...

@@ -24,7 +24,6 @@ class EpubReader:
         """Refuse an encrypted file or one that is no zip archive."""
         check_zip(data, "EPUB")
 
-    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit,
-             on_page: OnPage | None = None) -> Extract:
+    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit, on_page: OnPage | None = None) -> Extract:
         """The laid-out text and sections of the file's markup."""
         return read_markup(data, "epub", "EPUB", settings, limit)

@@ -24,7 +24,6 @@ class HtmlReader:
         """Refuse binary content: a page is text."""
         check_not_binary(data)
 
-    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit,
-             on_page: OnPage | None = None) -> Extract:
+    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit, on_page: OnPage | None = None) -> Extract:
         """The laid-out text and sections of the page."""
         return read_markup(data, "html", self.name(suffix), settings, limit)

@@ -26,11 +26,9 @@ class ImageReader:
     def check(self, data: bytes, suffix: str) -> None:
         """Refuse a file without its format's signature."""
         if not data.startswith(_MAGIC[suffix]):
-            raise DocumentError(f"not a {suffix[1:].upper()} image (its first bytes are not a {suffix[1:].upper()} "
-                                "signature)")
+            raise DocumentError(f"not a {suffix[1:].upper()} image (its first bytes are not a {suffix[1:].upper()} signature)")
 
-    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit,
-             on_page: OnPage | None = None) -> Extract:
+    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit, on_page: OnPage | None = None) -> Extract:
         """The image's text, as one page. limit is not applied: OCR reads one image of at most MAX_IMAGE_PIXELS
         (qa/ingest/pdf/ocr.py), whose text is far below any text limit."""
         img = read_image(data, settings)

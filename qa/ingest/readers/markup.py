@@ -29,8 +29,7 @@ def read_markup(data: bytes, kind: str, what: str, settings: Settings, limit: Te
     """The layout of a file parsed as kind (html, epub, docx, odt, odp) in the child; DocumentError when refused.
 
     limit is enforced in the child as it reads, and again on the text laid out."""
-    out = run_markup(kind, data, settings.parse_timeout_s, settings.parse_memory_bytes, what, limit.chars,
-                     limit.refusal)
+    out = run_markup(kind, data, settings.parse_timeout_s, settings.parse_memory_bytes, what, limit.chars, limit.refusal)
     try:
         got = json.loads(out)
         blocks = [Block.from_json(b) for b in got["blocks"]]
@@ -46,11 +45,13 @@ def read_markup(data: bytes, kind: str, what: str, settings: Settings, limit: Te
 def check_zip(data: bytes, what: str) -> None:
     """Refuse a zipped format's file that is encrypted or not a zip archive."""
     if data.startswith(_OLE):
-        raise DocumentError(f"the {what} file is password-protected (it is encrypted); save a copy without the password "
-                            "and add that")
+        raise DocumentError(
+            f"the {what} file is password-protected (it is encrypted); save a copy without the password and add that"
+        )
     if not data.startswith(b"PK\x03\x04"):
-        raise DocumentError(f"not {'an' if what[0] in 'AEFHILMNORSX' else 'a'} {what} file "
-                            f"(it is not a zip archive, as {what} files are)")
+        raise DocumentError(
+            f"not {'an' if what[0] in 'AEFHILMNORSX' else 'a'} {what} file (it is not a zip archive, as {what} files are)"
+        )
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def lay_out(title: str, blocks: list[Block]) -> Layout:
         raise DocumentError("no text found (the file holds no paragraphs, headings, tables or code)")
     sections = []
     for i, (name, start, _, level) in enumerate(heads):
-        end = next((h[1] for h in heads[i + 1:] if h[3] <= level), len(text))
+        end = next((h[1] for h in heads[i + 1 :] if h[3] <= level), len(text))
         sections.append(Section(name, start, end, level))
     return Layout(title or (heads[0][0] if heads else ""), text, tuple(sections))
 

@@ -24,7 +24,6 @@ class OdfReader:
         """Refuse an encrypted file or one that is no zip archive."""
         check_zip(data, self.name(suffix))
 
-    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit,
-             on_page: OnPage | None = None) -> Extract:
+    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit, on_page: OnPage | None = None) -> Extract:
         """The laid-out text and sections of the document's markup."""
         return read_markup(data, suffix[1:], self.name(suffix), settings, limit)

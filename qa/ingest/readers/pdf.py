@@ -27,19 +27,20 @@ class PdfReader:
         if not data.lstrip()[:5].startswith(b"%PDF-"):
             raise DocumentError("not a PDF (the file does not start with %PDF-)")
 
-    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit,
-             on_page: OnPage | None = None) -> Extract:
+    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit, on_page: OnPage | None = None) -> Extract:
         """The pages' text, where each starts, the outline's headings and a metadata title worth showing."""
         # The child parses the very bytes hashed by the caller, so the document id always matches its text.
         pdf = read_pdf(data, settings, on_page, limit)
         check_text(len(pdf.raw), limit)
-        return Extract(pdf.raw, pdf.warnings, title=metadata_title(pdf.title), page_starts=pdf.page_starts,
-                       outline=pdf.headings)
+        return Extract(pdf.raw, pdf.warnings, title=metadata_title(pdf.title), page_starts=pdf.page_starts, outline=pdf.headings)
 
 
 def metadata_title(meta_title: str | None) -> str | None:
     """A PDF's metadata title when it is a real one: not a file name, a program's name or a placeholder."""
-    if not meta_title or len(meta_title.split()) < 2 or re.search(
-            r"\.(docx?|pdf|tex)$|^Microsoft|^(untitled|table of contents|contents)$", meta_title, re.I):
+    if (
+        not meta_title
+        or len(meta_title.split()) < 2
+        or re.search(r"\.(docx?|pdf|tex)$|^Microsoft|^(untitled|table of contents|contents)$", meta_title, re.I)
+    ):
         return None
     return meta_title

@@ -24,8 +24,7 @@ class TextReader:
         """Refuse binary content."""
         check_not_binary(data)
 
-    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit,
-             on_page: OnPage | None = None) -> Extract:
+    def read(self, data: bytes, suffix: str, settings: Settings, limit: TextLimit, on_page: OnPage | None = None) -> Extract:
         """The decoded text, what to tell about its encoding, Markdown headings for .md files."""
         got = decode(data)
         check_text(len(got.text), limit)
