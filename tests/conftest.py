@@ -89,7 +89,7 @@ def real_assistant(real_index: Settings) -> Assistant:
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for every browser test (tests/support/ui_server.py: chromium)."""
-    from ui_server import chromium
+    from support.ui_server import chromium
 
     with chromium() as b:
         yield b

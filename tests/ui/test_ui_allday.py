@@ -112,7 +112,7 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("allday")
     corpus = root / "corpus"
     corpus.mkdir()
-    from ui_server import DOCS as SMALL
+    from support.ui_server import DOCS as SMALL
 
     for name, text in {**SMALL, **DOCS}.items():
         (corpus / name).write_text(text, encoding="utf-8")

@@ -52,8 +52,8 @@ def test_install_replaces_the_table_and_keeps_its_sessions():
 
 def test_a_lean_session_builds_the_same_configuration_when_first_read(tmp_path):
     from gradio.state_holder import SessionState
-    from ui_server import small_assistant
 
+    from support.ui_server import small_assistant
     from ui.app import build_app
     from ui.sessions import LeanSessionState
 
