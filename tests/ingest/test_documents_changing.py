@@ -4,7 +4,6 @@ half old, half new. What was indexed before stays."""
 from __future__ import annotations
 
 import os
-import threading
 from contextlib import contextmanager
 
 import pytest
@@ -18,22 +17,24 @@ LOG = "Lamp log\n\nThe keeper of the north light recorded 212 ships passing in t
 
 @contextmanager
 def always_changing(path):
-    """A writer touching path's modification time without pause (as a copy or an editor still writing it does)."""
-    stop = threading.Event()
+    """A writer that changes path's modification time every time a reader looks at the open file's state (as a
+    copy or an editor still writing it does), so every read overlaps a change. A writer thread did this on a quiet
+    machine only: on a loaded one it got no turn during a whole read, and the file, unchanged, was rightly read."""
+    real_fstat = os.fstat
+    target = os.stat(path).st_ino
 
-    def touch() -> None:
-        t = os.stat(path).st_mtime_ns
-        while not stop.is_set():
-            t += 1_000
+    def fstat_then_write(fd):
+        state = real_fstat(fd)
+        if state.st_ino == target:
+            t = state.st_mtime_ns + 1_000
             os.utime(path, ns=(t, t))
+        return state
 
-    writer = threading.Thread(target=touch)
-    writer.start()
+    os.fstat = fstat_then_write
     try:
         yield
     finally:
-        stop.set()
-        writer.join()
+        os.fstat = real_fstat
 
 
 def _big_log(path) -> None:
