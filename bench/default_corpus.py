@@ -28,7 +28,7 @@ def default_corpus(work: Path, quick: bool) -> dict:
     res["build"] = {
         "seconds_with_onnx_export": round(build_s, 2),
         "build_seconds": round(report.seconds, 2),
-        "timings": {k: round(v, 3) for k, v in report.timings.items()},
+        "timings": {k: round(v, 3) for k, v in report.timings.items() if isinstance(v, float)},
         "n_chunks": report.n_chunks,
     }
     res["index_mb"] = round(dir_mb(a.generation().path), 3)

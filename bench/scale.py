@@ -44,7 +44,7 @@ def synthetic_scale(work: Path, quick: bool, n_target: int) -> dict:
     res |= {
         "corpus_write_s": round(write_s, 2),
         "build_s": round(build_s, 2),
-        "build_timings_s": {k: round(v, 3) for k, v in report.timings.items()},
+        "build_timings_s": {k: round(v, 3) for k, v in report.timings.items() if isinstance(v, float)},
         "disk_bytes_per_chunk": files,
         "index_mb": round(dir_mb(gen_dir), 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
