@@ -9,7 +9,7 @@ import pytest
 
 from qa.errors import DocumentError
 from qa.ingest.documents import load_document
-from qa.ingest.pdf.ocr import HOW_TO_ENABLE, available, in_reading_order
+from qa.ingest.pdf.ocr import HOW_TO_ENABLE, Reader, available, in_reading_order, mostly_chinese
 from qa.settings import Settings
 from support.pdfs import minimal_pdf
 from support.shared_docs import DOCS, needs_docs
@@ -115,3 +115,24 @@ def test_show_on_page_marks_the_same_lines_on_the_scan_as_on_the_text_pdf(tmp_pa
     assert len(got) == len(want) == 3
     for g, w in zip(got, want, strict=True):  # each marked line where the text layer has it, within 3 points
         assert abs((g[1] + g[3]) / 2 - (w[1] + w[3]) / 2) < 3 and abs(g[0] - w[0]) < 6
+
+
+needs_tesseract = pytest.mark.skipif(available("tesseract") is None, reason="tesseract is not installed")
+
+
+@needs_tesseract
+@needs_docs
+@pytest.mark.slow
+def test_tesseract_reads_a_chinese_file_with_chinese_alone_and_an_english_one_with_both():
+    chinese, english = Reader("tesseract"), Reader("tesseract")
+    text = chinese.read(_page_image("debian-edu-manual.zh-cn.pdf", 10, 200))
+    english.read(_page_image("gnuplot.pdf", 40, 200))
+    assert (chinese.languages, english.languages) == ("chi_sim", "chi_sim+eng")
+    assert mostly_chinese(text) and "Debian Edu" in text
+
+
+def test_a_page_is_chinese_when_most_of_its_letters_are():
+    assert (mostly_chinese("安装 Debian Edu 系统的全部步骤如下所示"), mostly_chinese("apt install debian-edu-config 配置")) == (
+        True,
+        False,
+    )

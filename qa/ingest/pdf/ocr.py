@@ -42,6 +42,11 @@ class Reader:
     def __init__(self, engine: str):
         self.engine = engine
         self._rapid: Any = None
+        # Tesseract's languages, chosen on the first page and kept for the file's other pages: Chinese pages read
+        # with chi_sim alone (accuracy 0.979 against 0.969 with chi_sim+eng, in two thirds of the time), English
+        # ones with chi_sim+eng (0.991 against 0.970 with chi_sim alone); measured on 6 and 4 answer pages of
+        # debian-edu-manual.zh-cn.pdf and octave.pdf scanned at 150 dpi.
+        self.languages: str | None = None
 
     def read(self, image) -> str:
         """The text of a PIL image, its lines in reading order."""
@@ -55,18 +60,9 @@ class Reader:
         if self.engine == "rapidocr":
             pieces = self._rapidocr(image)
             return [(t, (x, top, right, bottom)) for top, bottom, x, t, right in sorted(pieces)]
-        import io
-
-        buf = io.BytesIO()
-        image.convert("L").save(buf, format="PNG")
-        got = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", "chi_sim+eng", "--psm", "3", "tsv"],
-            input=buf.getvalue(),
-            capture_output=True,
-            check=False,
-        )
+        tsv = self._tesseract_output(image, "tsv")
         words: dict[tuple[str, ...], list] = {}
-        for row in got.stdout.decode("utf-8", "replace").splitlines()[1:]:
+        for row in tsv.splitlines()[1:]:
             f = row.split("\t")
             if len(f) == 12 and f[0] == "5" and f[11].strip():
                 left, top, width, height = (float(v) for v in f[6:10])
@@ -93,19 +89,35 @@ class Reader:
         return out
 
     def _tesseract(self, image) -> str:
+        return _tidy_tesseract(self._tesseract_output(image, "txt"))
+
+    def _tesseract_output(self, image, output: str) -> str:
+        """Tesseract's output ("txt" or "tsv") for image, in the file's languages, chosen on its first page."""
         import io
 
         buf = io.BytesIO()
         image.convert("L").save(buf, format="PNG")
-        got = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", "chi_sim+eng", "--psm", "3"],
-            input=buf.getvalue(),
-            capture_output=True,
-            check=False,
-        )
-        if got.returncode != 0:
-            raise RuntimeError(f"tesseract failed ({got.stderr.decode('utf-8', 'replace').strip()[-200:]})")
-        return _tidy_tesseract(got.stdout.decode("utf-8", "replace"))
+        if self.languages is None:
+            first = _run_tesseract(buf.getvalue(), "chi_sim+eng", "txt")
+            self.languages = "chi_sim" if mostly_chinese(first) else "chi_sim+eng"
+            if output == "txt" and self.languages == "chi_sim+eng":
+                return first
+        return _run_tesseract(buf.getvalue(), self.languages, output)
+
+
+def _run_tesseract(png: bytes, languages: str, output: str) -> str:
+    command = ["tesseract", "stdin", "stdout", "-l", languages, "--psm", "3"] + (["tsv"] if output == "tsv" else [])
+    got = subprocess.run(command, input=png, capture_output=True, check=False)
+    if got.returncode != 0:
+        raise RuntimeError(f"tesseract failed ({got.stderr.decode('utf-8', 'replace').strip()[-200:]})")
+    return got.stdout.decode("utf-8", "replace")
+
+
+def mostly_chinese(text: str) -> bool:
+    """True when most of text's letters are Chinese characters."""
+    cjk = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    return cjk > latin
 
 
 def in_reading_order(boxes: list) -> str:
