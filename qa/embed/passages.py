@@ -47,11 +47,8 @@ class Export:
         if self._child is not None:
             try:
                 _, err = self._child.communicate(timeout=EXPORT_TIMEOUT_S)
-                self._failure = (
-                    err.strip().splitlines()[-1]
-                    if self._child.returncode and err.strip()
-                    else (f"exit code {self._child.returncode}" if self._child.returncode else "")
-                )
+                code, err = self._child.returncode, err.strip()
+                self._failure = (err.splitlines()[-1] if err else f"exit code {code}") if code else ""
             except subprocess.TimeoutExpired as exc:
                 self._child.kill()
                 self._child.communicate()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from qa.present.library_sentences import in_language
+
 LANGUAGES = ("en", "zh")
 
 EN = {
@@ -280,8 +282,6 @@ def text(lang: str, key: str, **values) -> str:
 
 def sentence(lang: str, said: str) -> str:
     """A sentence the library built in English (an error, a refused or skipped file, a build warning), in lang."""
-    from qa.present.library_sentences import in_language
-
     return in_language(said, lang)
 
 
