@@ -90,7 +90,8 @@ def collect(work: Path) -> list[Sample]:
             if q.type == "cross-lingual":
                 continue  # routed questions are judged by their own path
             r = assistant.retrieve(q.question, k=10)
-            cands = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, SentenceWeights(), None)
+            stored = r.gen.sentence_vectors if r.route == "english" else None  # MiniLM's, as the English answerer
+            cands = rank_sentences(r.question, r.hits, r.embedder, r.qvec, r.matcher, SentenceWeights(), None, stored=stored)
             dense = max((h.dense for h in r.hits[:SENTENCE_HITS]), default=0.0)
             samples.append(
                 Sample(

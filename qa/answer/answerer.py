@@ -12,7 +12,7 @@ from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
-from qa.answer.answers import Candidate
+from qa.answer.answers import Candidate, StoredVectors
 from qa.answer.verdict_model import VerdictModel
 from qa.answer.verdicts import Matcher, Verdict
 from qa.embed.embeddings import Embedder
@@ -31,6 +31,7 @@ class Question:
     matcher: Matcher  # over the English shape
     idf: Callable[[Sequence[str]], np.ndarray]  # IDF of question words, as BM25 weighs them
     bm25_idf: Callable[[Sequence[str]], np.ndarray]  # IDF of BM25 terms
+    sentences: StoredVectors | None = None  # the index's MiniLM answer-sentence vectors by chunk id
 
     @property
     def text(self) -> str:

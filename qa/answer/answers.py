@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -21,6 +21,8 @@ from qa.serialize import AnswerDict, SentenceDict
 from qa.text import cjk_count, content_terms
 
 MAX_SENTENCES = 3
+
+StoredVectors = Callable[[list[str]], dict[str, np.ndarray]]  # chunk ids -> their sentences' vectors
 
 
 @dataclass(frozen=True)
@@ -99,14 +101,22 @@ def rank_sentences(
     weights: SentenceWeights,
     embed_limit: int | None = None,
     depth: int = CANDIDATE_HITS,
+    stored: StoredVectors | None = None,
 ) -> list[Candidate]:
-    """Sentences of the top hits, best answer first (cosine, term overlap, hit rank, and whether they fit)."""
+    """Sentences of the top hits, best answer first (cosine, term overlap, hit rank, and whether they fit).
+
+    stored: the index's answer-sentence vectors by chunk id (the embedder's model, read in their passage at build
+    time); sentences of passages without them are embedded now.
+    """
     qterms = content_terms(question)
     by_matcher = bool(matcher.terms) and not cjk_count(question)
     found = []
+    spans_of: dict[str, int] = {}
     for hit in hits[:depth]:
         passage = passage_text(hit)
-        for a, b in sentence_spans(hit.text, 0, len(hit.text)):
+        spans = list(sentence_spans(hit.text, 0, len(hit.text)))
+        spans_of[hit.chunk_id] = len(spans)
+        for n, (a, b) in enumerate(spans):
             text = hit.text[a:b]
             if (len(text.split()) >= 3 or cjk_count(text) >= 4) and not is_heading_line(text):
                 checks = matcher.check(text, passage, hit.citation.section or "", hit.citation.title)
@@ -115,18 +125,31 @@ def rank_sentences(
                 else:
                     overlap = len(qterms & content_terms(text)) / len(qterms) if qterms else 0.0
                 cheap = weights.overlap * overlap - weights.rank * (hit.rank - 1) + weights.fit * checks.fits
-                found.append((cheap, hit, a, b, text, overlap, checks))
+                found.append((cheap, hit, a, b, text, overlap, checks, n))
     if embed_limit and len(found) > embed_limit:
         # The model reads only the likeliest sentences by their cheap score: embedding costs ~3 ms each.
         found = sorted(found, key=lambda c: -c[0])[:embed_limit]
     if not found:
         return []
-    cosines = embedder.embed([c[4] for c in found]) @ qvec
+    vectors = sentence_vectors(found, embedder, stored, spans_of)
     out = [
         Candidate(text, hit, a, b, overlap, float(cos), checks, cheap + float(cos))
-        for (cheap, hit, a, b, text, overlap, checks), cos in zip(found, cosines, strict=False)
+        for (cheap, hit, a, b, text, overlap, checks, _), cos in zip(found, vectors @ qvec, strict=False)
     ]
     return prefer_prose(question, sorted(out, key=lambda c: -c.score))
+
+
+def sentence_vectors(found, embedder: Embedder, stored: StoredVectors | None, spans_of: dict[str, int]) -> np.ndarray:
+    """Each candidate's vector: the stored one of its passage's n-th sentence, else embedded now."""
+    kept = stored(list(spans_of)) if stored is not None else {}
+    # Stored vectors count only when their passage splits into as many sentences now as at build time.
+    kept = {cid: v for cid, v in kept.items() if len(v) == spans_of[cid]}
+    rows: list[np.ndarray | None] = [kept[c[1].chunk_id][c[7]] if c[1].chunk_id in kept else None for c in found]
+    missing = [i for i, v in enumerate(rows) if v is None or not v.any()]  # zero: cut off at the model's length
+    if missing:
+        for i, v in zip(missing, embedder.embed([found[i][4] for i in missing]), strict=True):
+            rows[i] = v
+    return np.vstack([v for v in rows if v is not None]).astype(np.float32)
 
 
 def prefer_prose(question: str, candidates: list[Candidate]) -> list[Candidate]:

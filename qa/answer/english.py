@@ -14,7 +14,7 @@ class EnglishAnswerer:
     """MiniLM's sentences and the English verdict."""
 
     def rank(self, q: Question, models: VerdictModels) -> list[Candidate]:
-        return rank_sentences(q.text, q.hits, q.embedder, q.qvec, q.matcher, models.english.weights)
+        return rank_sentences(q.text, q.hits, q.embedder, q.qvec, q.matcher, models.english.weights, stored=q.sentences)
 
     def judge(self, q: Question, found: Sequence[Candidate], models: VerdictModels) -> Verdict:
         return judge(q.text, q.shape, q.hits, found, q.matcher, models.english)

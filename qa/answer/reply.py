@@ -43,7 +43,7 @@ def candidates(
 ) -> tuple[list[Candidate], Verdict]:
     """Every candidate answer sentence of the top hits, as the question's route ranks them, and its verdict."""
     assert r.idf is not None  # retrieve always weighs the question's words
-    q = Question(r.query, r.hits, r.embedder, r.qvec, r.matcher, r.idf, r.gen.bm25.idf)
+    q = Question(r.query, r.hits, r.embedder, r.qvec, r.matcher, r.idf, r.gen.bm25.idf, r.gen.sentence_vectors)
     models = VerdictModels(model or load_models().full, chinese_model or routes.chinese_models().full)
     answerer = routes.ROUTES[r.route]
     found = answerer.rank(q, models)

@@ -10,7 +10,7 @@ import os
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -24,6 +24,17 @@ class Embedder(Protocol):
     """Anything that turns texts into L2-normalized float32 row vectors."""
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@runtime_checkable
+class SpanEmbedder(Protocol):
+    """An embedder that also gives vectors of spans of each text, read in the text's context (answer sentences)."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]: ...
 
 
 def file_hash(path: Path) -> str:

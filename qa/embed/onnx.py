@@ -72,13 +72,26 @@ class OnnxEmbedder:
         self.max_batch = max_batch
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_spans(texts, [() for _ in texts])[0]
+
+    def embed_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each text's vector, and a vector for each of its character spans from the same forward pass.
+
+        A span's vector is the mean of the model's states of the tokens inside it, read in the context of the
+        whole text, normalized: a passage's answer sentences get vectors without embedding their text again.
+        A span that no token falls in (cut off at the model's 256 tokens) gets a zero row.
+        """
         texts = list(texts)
+        spans = [list(s) for s in spans]
+        out = np.empty((len(texts), self.dim), np.float32)
+        pooled = [np.zeros((len(s), self.dim), np.float32) for s in spans]
         if not texts:
-            return np.zeros((0, self.dim), np.float32)
+            return out, pooled
         encs = self.tokenizer.encode_batch(texts)
         lengths = [len(e.ids) for e in encs]
         order = sorted(range(len(texts)), key=lengths.__getitem__)
-        out = np.empty((len(texts), self.dim), np.float32)
         i = 0
         while i < len(order):
             j, first = i + 1, lengths[order[i]]
@@ -91,11 +104,16 @@ class OnnxEmbedder:
             ):
                 j += 1
             rows = order[i:j]
-            out[rows] = self._run([encs[r] for r in rows])
+            hidden, mask = self._forward([encs[r] for r in rows])
+            out[rows] = _mean_pool(hidden, mask)
+            for n, r in enumerate(rows):
+                if spans[r]:
+                    pooled[r] = _span_pool(hidden[n, : lengths[r]], encs[r].offsets, spans[r])
             i = j
-        return out
+        return out, pooled
 
-    def _run(self, encs) -> np.ndarray:
+    def _forward(self, encs) -> tuple[np.ndarray, np.ndarray]:
+        """The model's last hidden states of a batch, and its attention mask."""
         width = max(len(e.ids) for e in encs)
         ids = np.zeros((len(encs), width), np.int64)
         mask = np.zeros((len(encs), width), np.int64)
@@ -105,9 +123,24 @@ class OnnxEmbedder:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden = self.session.run(None, feeds)[0]
-        m = mask[:, :, None].astype(np.float32)
-        return normalize((hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9))
+        return self.session.run(None, feeds)[0], mask
+
+
+def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """sentence-transformers' pooling: the mean of the unmasked tokens' states, normalized."""
+    m = mask[:, :, None].astype(np.float32)
+    return normalize((hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9))
+
+
+def _span_pool(hidden: np.ndarray, offsets, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Normalized mean state of the tokens whose middle character lies in each span (special tokens have none)."""
+    offs = np.asarray(offsets, np.float64).reshape(-1, 2)
+    real = offs[:, 1] > offs[:, 0]
+    middle = offs.mean(axis=1)
+    bounds = np.asarray(spans, np.float64).reshape(-1, 2)
+    inside = real[None, :] & (middle[None, :] >= bounds[:, :1]) & (middle[None, :] < bounds[:, 1:])
+    sums = inside.astype(np.float32) @ hidden
+    return normalize(sums / np.maximum(inside.sum(axis=1, keepdims=True), 1))
 
 
 def export_onnx(target: Path, folder: Path | None = None) -> Path:

@@ -149,7 +149,7 @@ def generation(planned: Plan, embedded: Embedded, settings: Settings, mhash: str
     return NewGeneration(
         new_name(), manifest, planned.docs, planned.chunks, planned.keys, embedded.vectors, embedded.multi_vectors,
         cjk, np.asarray(runs, np.int64), np.asarray(repeats, np.int64), embedded.words, embedded.word_vectors,
-        planned.indexed_at, lexical)
+        planned.indexed_at, lexical, embedded.sentences)
 
 
 def write(new: NewGeneration, settings: Settings, remote=None, previous: str | None = None) -> None:

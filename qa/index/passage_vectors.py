@@ -13,9 +13,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.embed.embeddings import Embedder
+from qa.embed.embeddings import Embedder, SpanEmbedder
 from qa.embed.vocabulary import corpus_words
 from qa.index.plan import Plan, Reuse
+from qa.index.sentence_vectors import SentenceVectors, answer_spans
 from qa.index.stages import StageClock
 from qa.ingest.chunking import embedding_text
 
@@ -36,6 +37,7 @@ class Embedded:
     n_words: int
     n_multilingual: int
     seconds: tuple[float, float]  # spent in MiniLM (passages and words), in the multilingual model
+    sentences: SentenceVectors | None = None  # each row's answer-sentence vectors (qa/index/sentence_vectors.py)
 
 
 def _checked(vecs, n: int, what: str) -> np.ndarray:
@@ -100,6 +102,7 @@ def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],
     # An embedder whose every call has a fixed cost (a Ray job) takes bigger blocks.
     block_size = int(getattr(embedder, "block_size", BLOCK))
     n_minilm = n_multi = 0
+    sentences, done = SentenceVectors(len(keys)), set[int]()
     if progress and todo:
         progress("passages", 0, len(todo))  # starts the stage's clock: rates count from here
     for lo in range(0, len(todo), block_size):
@@ -108,7 +111,7 @@ def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],
         if need:
             assert embedder is not None
             with clock("embed_minilm"):
-                minilm.put(need, embedder.embed([texts[r] for r in need]))
+                minilm.put(need, _minilm(embedder, need, texts, planned, sentences, done))
             n_minilm += len(need)
         need = [r for r in block if keys[r] not in reuse.multi_vectors]
         if need:
@@ -119,12 +122,26 @@ def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],
         if progress:
             progress("passages", min(lo + block_size, len(todo)), len(todo))
     vectors = minilm.finish(keys, first_row)
+    sentences.finish(keys, first_row, done, reuse.sentences)
     multi_vectors = multi.finish(keys, first_row)
     words, word_vectors, n_words = _words(planned, reuse, lambda: embedder or embedder_factory(), clock, progress,
                                           vectors.shape[1])
     seconds = (clock.seconds.get("embed_minilm", 0.0) + clock.seconds.get("embed_words", 0.0),
                clock.seconds.get("embed_multilingual", 0.0))
-    return Embedded(vectors, multi_vectors, words, word_vectors, n_minilm, n_words, n_multi, seconds)
+    return Embedded(vectors, multi_vectors, words, word_vectors, n_minilm, n_words, n_multi, seconds, sentences)
+
+
+def _minilm(embedder: Embedder, rows: list[int], texts: dict[int, str], planned: Plan, sentences: SentenceVectors,
+            done: set[int]) -> np.ndarray:
+    """MiniLM's vectors of rows' texts; with a span embedder, their answer sentences' vectors too, from the same pass."""
+    batch = [texts[r] for r in rows]
+    if not isinstance(embedder, SpanEmbedder):
+        return embedder.embed(batch)
+    vectors, pooled = embedder.embed_spans(batch, [answer_spans(planned.chunks[r], texts[r]) for r in rows])
+    for r, vecs in zip(rows, pooled, strict=True):
+        sentences.put(r, vecs)
+        done.add(r)
+    return vectors
 
 
 def _words(planned: Plan, reuse: Reuse, embedder: Callable[[], Embedder], clock: StageClock,

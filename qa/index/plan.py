@@ -6,6 +6,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -41,6 +42,7 @@ class Reuse:
     words: dict  # word -> vector
     documents: dict  # source -> DocumentRecord
     chunks: dict  # source -> its chunks, in row order
+    sentences: Callable[[str], "np.ndarray | None"] = lambda key: None  # text key -> its answer-sentence vectors
 
 
 def reusable(base, full: bool, chunking: dict, multi_hash: str) -> Reuse:
@@ -49,15 +51,23 @@ def reusable(base, full: bool, chunking: dict, multi_hash: str) -> Reuse:
     vectors: dict[str, np.ndarray] = {}
     multi: dict[str, np.ndarray] = {}
     chunks: dict[str, list[Chunk]] = {}
+    key_row: dict[str, int] = {}
     if base is not None and not full and base.manifest.chunking == chunking:
         same_multi = base.manifest.multilingual_hash == multi_hash != "custom"
+        # A generation without answer-sentence vectors (made before them) has its MiniLM pass redone once.
+        stored = base.stored_sentences
         for row, (chunk, key) in enumerate(base.all_chunks()):
             chunks.setdefault(chunk.source, []).append(chunk)
-            vectors[key] = base.passages.dense_vectors[row]
+            if stored is not None:
+                vectors[key] = base.passages.dense_vectors[row]
+                key_row.setdefault(key, row)
             if same_multi:
                 multi[key] = base.passages.multi_vectors[row]
     words = base.vocabulary() if base is not None and not full else {}  # same model: reusable
-    return Reuse(vectors, multi, words, documents, chunks)
+    if not key_row:
+        return Reuse(vectors, multi, words, documents, chunks)
+    return Reuse(vectors, multi, words, documents, chunks,
+                 lambda key: base.stored_sentences.of_row(key_row[key]) if key in key_row else None)
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,29 @@ def test_a_topic_the_review_covers_without_the_fact_is_partial_and_says_what_is_
     assert (ans.supported, ans.verdict) == (False, "partial")
     assert "“2015”" in ans.missing
     assert ans.reason.startswith("The documents mention ") and "2015" in ans.reason
+
+
+def test_stored_sentence_vectors_are_used_instead_of_embedding(fake_embedder):
+    """The index's answer-sentence vectors (one per sentence of a passage, in order) replace embedding them; a
+    passage whose stored count no longer matches its sentences, or that has none, is embedded as before."""
+    question = "How many voles does a barn owl eat every night?"
+    hits = [_hit(1, HUNTING), _hit(2, NESTING)]
+    matcher = Matcher(shape(question), lambda ws: np.ones(len(ws)), WordVectors(fake_embedder))
+    qvec = fake_embedder.embed([question])[0]
+    hunting = fake_embedder.embed(
+        [
+            "Barn owls live in old barns and church towers.",
+            "A barn owl eats about four voles every night.",
+            "Their hearing is sharp enough to hunt in total darkness.",
+        ]
+    )
+    stored = {"c1": hunting[::-1].copy(), "c2": np.zeros((1, 384), np.float32)}  # c2's count is stale
+    fake_embedder.calls.clear()
+    found = rank_sentences(question, hits, fake_embedder, qvec, matcher, SentenceWeights(), stored=lambda ids: stored)
+    nesting = {c.text for c in found if c.hit.rank == 2}
+    embedded = [t for t in fake_embedder.calls if " " in t]  # the rest are single words (the matcher's)
+    assert sorted(embedded) == sorted(nesting)  # only the stale passage's sentences were embedded
+    by_text = {c.text: c.cosine for c in found}
+    # Stored vectors were reversed: the first sentence of c1 carries the third's vector.
+    assert by_text["Barn owls live in old barns and church towers."] == pytest.approx(float(hunting[2] @ qvec), abs=1e-6)
+    assert by_text["A barn owl eats about four voles every night."] == pytest.approx(float(hunting[1] @ qvec), abs=1e-6)

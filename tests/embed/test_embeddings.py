@@ -170,3 +170,28 @@ def test_the_export_is_made_in_a_child_while_the_caller_goes_on(onnx_file, tmp_p
         assert export.wait() == export.target
     np.testing.assert_allclose(OnnxEmbedder(export.target).embed(TEXTS), OnnxEmbedder(onnx_file).embed(TEXTS), atol=1e-6)
     assert Export(tmp_path / "index").wait() == export.target  # made once: the next build finds it
+
+
+@pytest.mark.model
+def test_span_vectors_come_from_the_passage_pass(onnx_file):
+    """embed_spans gives embed's vectors, and each span's vector read in its text's context: the same sentence
+    in two passages gets two vectors, each close to the sentence embedded alone; a span past the model's 256
+    tokens gets a zero row."""
+    onnx = OnnxEmbedder(onnx_file)
+    owl = "Barn owls hunt at night."
+    first = f"{owl} They nest in church towers."
+    second = f"Court reform cut paperwork. {owl}"
+    end = len(LONG)
+    spans = [[(0, len(owl)), (len(owl) + 1, len(first))], [(len(second) - len(owl), len(second))], [(end - 10, end)]]
+    vectors, pooled = onnx.embed_spans([first, second, LONG], spans)
+    np.testing.assert_allclose(vectors, onnx.embed([first, second, LONG]), atol=1e-6)
+    assert [p.shape for p in pooled] == [(2, 384), (1, 384), (1, 384)]
+    alone = onnx.embed([owl])[0]
+    in_first, in_second = pooled[0][0], pooled[1][0]
+    assert np.allclose(np.linalg.norm(in_first), 1.0) and np.allclose(np.linalg.norm(in_second), 1.0)
+    assert float(in_first @ in_second) < 0.999  # context counts
+    assert float(in_first @ alone) > 0.8 and float(in_second @ alone) > 0.8
+    assert float(in_first @ alone) > float(pooled[0][1] @ alone)  # the owl sentence, not its neighbour
+    assert not pooled[2].any()  # cut off at the model's length
+    empty_vectors, empty_pooled = onnx.embed_spans([], [])
+    assert empty_vectors.shape == (0, 384) and empty_pooled == []

@@ -21,8 +21,22 @@ from qa.ingest.chunking import embedding_text
 PARAGRAPHS = [
     f"Paragraph {i} is about the {topic}. The {topic} was studied in {1900 + i} by a team of {i + 3} people. "
     f"They wrote that the {topic} changes slowly and that measuring it takes patience."
-    for i, topic in enumerate(["glacier", "river delta", "salt marsh", "coral reef", "pine forest", "tundra",
-                               "mangrove", "savanna", "kelp bed", "peat bog", "dune field", "estuary"])
+    for i, topic in enumerate(
+        [
+            "glacier",
+            "river delta",
+            "salt marsh",
+            "coral reef",
+            "pine forest",
+            "tundra",
+            "mangrove",
+            "savanna",
+            "kelp bed",
+            "peat bog",
+            "dune field",
+            "estuary",
+        ]
+    )
 ]
 
 
@@ -160,7 +174,8 @@ def test_files_outside_the_corpus_are_named_without_colliding(fake_assistant, co
 
     assert set(report.added) == {"notes.txt", "more/deep/extra.txt"}
     assert [(s.source, s.reason) for s in report.skipped] == [
-        ("notes.txt", "another file is already indexed under the name notes.txt")]
+        ("notes.txt", "another file is already indexed under the name notes.txt")
+    ]
 
 
 class _SlowEmbedder:
@@ -207,6 +222,7 @@ def test_a_second_build_is_told_or_waits_and_never_interleaves(tmp_path, corpus,
                 events.append(f"{name} start")
             if stage == "write" and done == total:
                 events.append(f"{name} end")
+
         try:
             build([corpus], settings, lambda: embedder, full=True, progress=progress, wait=wait)
         except BuildInProgress as exc:
@@ -234,10 +250,16 @@ def test_a_build_in_another_process_is_detected(tmp_path, corpus, fake_embedder)
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     settings.index_path.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import fcntl, sys, time\n"
-         f"f = open({str(settings.index_path / '.build.lock')!r}, 'a+')\n"
-         "fcntl.flock(f, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(30)\n"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time\n"
+            f"f = open({str(settings.index_path / '.build.lock')!r}, 'a+')\n"
+            "fcntl.flock(f, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(30)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(BuildInProgress):
@@ -267,7 +289,8 @@ def test_paths_given_as_text_and_relative_names_work(tmp_path, corpus, fake_embe
     monkeypatch.chdir(tmp_path)
     settings = Settings(corpus_dir=Path("corpus"), index_dir=Path("index"))
     report = Assistant(settings, embedder=fake_embedder, build_embedder=lambda: fake_embedder).build_index(
-        ["corpus/../corpus", "corpus/a.txt"])
+        ["corpus/../corpus", "corpus/a.txt"]
+    )
     assert report.added == ("a.txt",) and report.skipped == ()
 
 
@@ -287,4 +310,50 @@ def test_an_unexpected_error_on_one_file_skips_only_that_file(fake_assistant, co
     report = fake_assistant.build_index()
     assert report.added == ("a.txt",)
     assert [(s.source, s.reason) for s in report.skipped] == [
-        ("b.txt", "could not be read (IndexError: list index out of range)")]
+        ("b.txt", "could not be read (IndexError: list index out of range)")
+    ]
+
+
+@pytest.mark.model
+def test_a_real_build_keeps_every_passages_sentence_vectors(real_index):
+    """Each row stores one vector per sentence of its passage (qa/index/sentence_vectors.py), read back by chunk id."""
+    import numpy as np
+
+    from qa.ingest.chunking import sentence_spans
+
+    gen = open_current(real_index.index_path)
+    try:
+        keyed = gen.all_chunks()
+        assert gen.stored_sentences is not None
+        counts = [len(list(sentence_spans(c.text, 0, len(c.text)))) for c, _ in keyed]
+        assert gen.stored_sentences.rows[:, 1].tolist() == counts
+        first = keyed[0][0].chunk_id
+        got = gen.sentence_vectors([first, "no-such-chunk"])
+        assert list(got) == [first]
+        assert got[first].shape == (counts[0], 384)
+        np.testing.assert_allclose(np.linalg.norm(got[first], axis=1), 1.0, atol=2e-3)  # float16 on disk
+    finally:
+        gen.close()
+
+
+@pytest.mark.model
+def test_an_added_document_keeps_the_sentence_vectors_of_unchanged_passages(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("\n\n".join(PARAGRAPHS[:6]), encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    Assistant(settings).build_index()
+    before = open_current(settings.index_path)
+    old = {c.chunk_id: before.sentence_vectors([c.chunk_id])[c.chunk_id] for c, _ in before.all_chunks()}
+    before.close()
+    (corpus / "b.txt").write_text("\n\n".join(PARAGRAPHS[6:]), encoding="utf-8")
+    report = Assistant(settings).build_index()
+    after = open_current(settings.index_path)
+    try:
+        assert report.n_embedded == len([c for c, _ in after.all_chunks() if c.source == "b.txt"])
+        for cid, vectors in old.items():
+            assert (after.sentence_vectors([cid])[cid] == vectors).all()
+        new = [c.chunk_id for c, _ in after.all_chunks() if c.source == "b.txt"]
+        assert set(after.sentence_vectors(new)) == set(new)
+    finally:
+        after.close()

@@ -174,6 +174,24 @@ def test_dev_set_quality_is_the_same_through_qdrant(real_index, tmp_path, kind):
     assert key(evaluate(through, questions)) == key(evaluate(plain, questions))
 
 
+@pytest.mark.model
+def test_answer_sentence_vectors_are_the_same_through_qdrant(real_index, tmp_path):
+    """Answers over Qdrant read the same stored sentence vectors as over the local index, not embedded anew."""
+    from qa.index.store.backends import publish
+    from qa.index.store.reader import open_current
+
+    gen = open_current(real_index.index_path)
+    qdrant = real_index.with_(backend="qdrant", **_engine_settings("edge", tmp_path))
+    publish(qdrant, gen)
+    through = Assistant(qdrant).generation()
+    ids = [c.chunk_id for c, _ in gen.all_chunks()] + ["no-such-chunk"]
+    local, remote_vectors = gen.sentence_vectors(ids), through.sentence_vectors(ids)
+    gen.close()
+    assert len(local) == len(ids) - 1
+    assert sorted(remote_vectors) == sorted(local)
+    assert all((remote_vectors[c] == local[c]).all() for c in local)
+
+
 @pytest.mark.parametrize("changes, message", [
     ({"qdrant_url": "http://qdrant:6333"}, r"Qdrant at http://qdrant:6333: the Qdrant extra is not installed"),
     ({"qdrant_path": "/srv/qdrant"}, r"the embedded Qdrant in /srv/qdrant: the Qdrant extra is not installed"),

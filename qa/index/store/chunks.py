@@ -26,6 +26,7 @@ CREATE TABLE sections (source TEXT, title TEXT, start INTEGER, "end" INTEGER, le
 CREATE TABLE pages (source TEXT, number INTEGER, start INTEGER, "end" INTEGER);
 CREATE TABLE words (word TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID;
 CREATE INDEX chunks_source ON chunks (source);
+CREATE INDEX chunks_id ON chunks (chunk_id);
 """
 _CHUNK_COLUMNS = 'chunk_id, doc_id, source, title, section, page, start, "end", text, n_tokens'
 
@@ -86,6 +87,14 @@ class ChunkStore:
         if not words:
             return []
         return self.query(f"SELECT word, row FROM words WHERE word IN ({','.join('?' * len(words))})", tuple(words))
+
+    def rows_of(self, chunk_ids: list[str]) -> list[tuple[str, int]]:
+        """(chunk_id, row) of those chunk ids the store has; an id shared by copies of one text gives its first row."""
+        if not chunk_ids:
+            return []
+        got = self.query(f"SELECT chunk_id, MIN(row) FROM chunks WHERE chunk_id IN ({','.join('?' * len(chunk_ids))}) "
+                         "GROUP BY chunk_id", tuple(chunk_ids))
+        return [(cid, int(row)) for cid, row in got]
 
     def chunks(self, rows) -> list[Chunk]:
         """Chunks of rows, in the order given."""

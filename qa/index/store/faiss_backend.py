@@ -57,4 +57,4 @@ def as_new(gen: Generation) -> NewGeneration:
         np.asarray(gen.passages.multi_vectors, np.float32),
         np.asarray(gen.cjk_rows, bool), np.asarray(gen.section_run), np.asarray(gen.repeat_group), tuple(vocab),
         np.array(list(vocab.values()), np.float32).reshape(len(vocab), gen.manifest.dim),
-        {r.source: r.indexed_at for r in records}, gen.bm25)
+        {r.source: r.indexed_at for r in records}, gen.bm25, gen.stored_sentences)

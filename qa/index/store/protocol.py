@@ -19,6 +19,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from qa.index.bm25 import Bm25Index
+    from qa.index.sentence_vectors import SentenceRows
     from qa.index.store.manifest import Manifest
     from qa.ingest.chunking import Chunk
     from qa.ingest.documents import Document, Reference
@@ -66,6 +67,7 @@ class NewGeneration:
     word_vectors: np.ndarray  # float32 (len(words), dim)
     indexed_at: dict  # source -> when its current content was first indexed
     bm25: "Bm25Index"
+    sentences: "SentenceRows | None" = None  # each row's answer-sentence vectors (qa/index/sentence_vectors.py)
 
 
 class PassageStore(Protocol):
@@ -174,6 +176,9 @@ class ServingGeneration(Protocol):
 
     def word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
         """The vectors of those words that are in the corpus vocabulary."""
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Answer-sentence vectors, chunk id -> (its sentences, dim), of those passages that have them."""
 
     def close(self) -> None:
         """Release files and connections."""

@@ -28,6 +28,7 @@ from qa.index.store.manifest import parse_manifest
 from qa.index.store.protocol import NewGeneration
 
 PART_ROWS = 50_000  # rows (or terms) per "part" point: a few hundred kB of payload each
+SENTENCE_PART_ROWS = 500  # rows per part of answer-sentence vectors: about 2 MB of payload each
 BATCH = 256
 DOCUMENT_CACHE = 64  # documents kept in memory per generation (page numbers and references of hits)
 
@@ -68,6 +69,7 @@ def write_side(engine, coll: str, new: NewGeneration) -> None:
         points.append((len(points), {}, None, {"kind": "document", "source": d.source, "document": json.dumps({
             "doc_id": d.doc_id, "title": d.title, "text": d.text, "sections": [astuple(s) for s in d.sections],
             "pages": [astuple(p) for p in d.pages], "references": [astuple(r) for r in d.references]})}))
+    points += _sentence_parts(new, len(points))
     first_word = len(points)
     # Rounded as the local generation stores them (float16), so that both backends give the same answers.
     for i, (w, v) in enumerate(zip(new.words, np.asarray(new.word_vectors, np.float16).astype(np.float32))):
@@ -75,6 +77,40 @@ def write_side(engine, coll: str, new: NewGeneration) -> None:
     for a in range(0, len(points), BATCH):
         engine.upsert(coll, points[a:a + BATCH])
     engine.finish(coll)
+
+
+def _sentence_parts(new: NewGeneration, first_id: int) -> list:
+    """The answer-sentence vectors as parts of SENTENCE_PART_ROWS rows: chunk ids, counts, float16 vectors."""
+    if new.sentences is None:
+        return []
+    out: list = []
+    ids: list[str] = []
+    counts: list[int] = []
+    vectors: list[bytes] = []
+    for row, (chunk, vecs) in enumerate(zip(new.chunks, new.sentences.row_vectors(), strict=True)):
+        ids.append(chunk.chunk_id)
+        counts.append(len(vecs))
+        vectors.append(np.ascontiguousarray(vecs, np.float16).tobytes())
+        if len(ids) == SENTENCE_PART_ROWS or row == len(new.chunks) - 1:
+            data = {"ids": ids, "counts": _b64(np.array(counts), "<i8"),
+                    "vectors": base64.b64encode(b"".join(vectors)).decode("ascii")}
+            out.append((first_id + len(out), {}, None, {"kind": "part", "part": "sentences", "start": row, "data": data}))
+            ids, counts, vectors = [], [], []
+    return out
+
+
+def read_sentences(engine, coll: str, dim: int) -> dict[str, np.ndarray]:
+    """chunk id -> its answer-sentence vectors (float16), as write_side stored them."""
+    out: dict[str, np.ndarray] = {}
+    for data in _parts(engine, coll, "sentences"):
+        counts = _array(data["counts"], "<i8")
+        vectors = _array(data["vectors"], "<f2").reshape(-1, dim)
+        at = 0
+        for cid, n in zip(data["ids"], counts.tolist(), strict=True):
+            if n:
+                out.setdefault(cid, vectors[at : at + n])
+            at += n
+    return out
 
 
 def _parts(engine, coll: str, part: str) -> list[dict]:
@@ -138,6 +174,7 @@ class QdrantGeneration:
                                      f"{len(self.row_source)} row attributes, the manifest says "
                                      f"{self.manifest.n_chunks}; publish it again with: QA_BACKEND=qdrant qa index --full")
         self._documents: OrderedDict[str, Document | None] = OrderedDict()
+        self._sentences: dict[str, np.ndarray] | None = None
 
     def chunks(self, rows) -> list[Chunk]:
         """Chunks for rows, in the order given."""
@@ -202,6 +239,12 @@ class QdrantGeneration:
             return {}
         got = self.engine.scroll(self.side, {"kind": "word", "word": list(words)}, vector="word")
         return {p["word"]: np.asarray(v, np.float32) for _, v, p in got}
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Answer-sentence vectors of those passages that have them, read from the side collection once."""
+        if self._sentences is None:
+            self._sentences = read_sentences(self.engine, self.side, self.manifest.dim)
+        return {c: self._sentences[c].astype(np.float32) for c in chunk_ids if c in self._sentences}
 
     def close(self) -> None:
         """Nothing to release: the engine is shared by the process."""

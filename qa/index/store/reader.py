@@ -12,6 +12,7 @@ from qa.ingest.chunking import Chunk
 from qa.ingest.documents import Document, Reference
 from qa.errors import IndexCorrupt, IndexNotFound, IndexOutdated
 from qa.index.vectors import load_vector_index
+from qa.index.sentence_vectors import StoredSentences
 from qa.index.store.chunks import ChunkStore
 from qa.index.store.faiss_passages import FaissPassages
 from qa.index.store.protocol import DocumentRecord
@@ -34,6 +35,7 @@ class Generation:
         self.path = path
         self.warning: str | None = None  # set when this generation stands in for a damaged newer one
         self.store: ChunkStore = None  # type: ignore[assignment]  # set by _load; None only while failing
+        self.stored_sentences: StoredSentences | None = None
         try:
             self.manifest = read_manifest(path, model_hash)
             self._check_files(verify)
@@ -73,6 +75,8 @@ class Generation:
         self.bm25 = Bm25Index.load(path / "bm25", n_rows)
         self._check_shapes(n_rows, store.count("words"), vectors, vector_index, multi_vectors, multi_index)
         self._set_rows(store.rows_per_source(), store.row_columns())
+        # Generations made before answer-sentence vectors have none: answers embed their sentences instead.
+        self.stored_sentences = StoredSentences(path, n_rows) if StoredSentences.present(path) else None
         self.passages = FaissPassages(vectors, vector_index, multi_vectors, multi_index, self.bm25, self.sources,
                                       self.row_source, self.cjk_rows, store)
 
@@ -124,6 +128,14 @@ class Generation:
         got = self.store.word_rows(words)
         vecs = np.asarray(self.words[[r for _, r in got]], dtype=np.float32) if got else np.zeros((0, 0), np.float32)
         return {w: v for (w, _), v in zip(got, vecs)}
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Answer-sentence vectors of those passages that have them (qa/index/sentence_vectors.py)."""
+        stored = self.stored_sentences
+        if stored is None:
+            return {}
+        found = {cid: stored.of_row(row) for cid, row in self.store.rows_of(chunk_ids)}
+        return {cid: v for cid, v in found.items() if v is not None}
 
     def vocabulary(self) -> dict[str, np.ndarray]:
         """Every stored word vector (builds reuse them)."""

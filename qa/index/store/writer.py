@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.index.sentence_vectors import save as save_sentences
 from qa.index.vectors import build_vector_index, save_vector_index
 from qa.index.store.chunks import write_chunk_store
 from qa.index.store.manifest import file_record
@@ -61,6 +62,8 @@ def _write_files(tmp: Path, new: NewGeneration) -> None:
     save_vector_index(build_vector_index(new.vectors), tmp / "vectors.faiss")
     _save(tmp / "multi.npy", new.multi_vectors, np.float32)
     _save(tmp / "cjk_rows.npy", new.cjk_rows, np.uint8)
+    if new.sentences is not None:
+        save_sentences(tmp, new.sentences, new.manifest.dim)
     save_vector_index(build_vector_index(new.multi_vectors), tmp / "multi.faiss")
     new.bm25.save(tmp / "bm25")
     files = {p.relative_to(tmp).as_posix(): file_record(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
