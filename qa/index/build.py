@@ -101,7 +101,7 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
             t_load = time.perf_counter()
             planned = plan(files, skipped, settings, base, reuse, mhash, progress, clock)
             t_embed = time.perf_counter()
-            embedded = embed(planned, reuse, embedder_factory, multi, clock, progress)
+            embedded = embed(planned, reuse, embedder_factory, multi, clock, progress, scratch=root)
             t_write = time.perf_counter()
             new = generation(planned, embedded, settings, mhash, multi_hash, clock)
             if progress:

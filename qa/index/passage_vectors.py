@@ -9,6 +9,7 @@ generation's rows: nothing holds the corpus's vectors twice, and progress moves 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -80,11 +81,12 @@ class _Rows:
 
 def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],
           multilingual_factory: Callable[[], Embedder], clock: StageClock | None = None,
-          progress: Progress | None = None) -> Embedded:
+          progress: Progress | None = None, scratch: Path | None = None) -> Embedded:
     """Vectors for every planned row and the corpus's words; only texts the generation before lacks are embedded.
 
     progress("passages", done, total) after each block (a passage counts once both models have it), then
-    progress("words", done, total).
+    progress("words", done, total). scratch: where answer-sentence vectors are spilled while building (the index
+    folder: the system's temporary folder may be memory).
     """
     clock = clock or StageClock()
     keys = planned.keys
@@ -102,7 +104,7 @@ def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],
     # An embedder whose every call has a fixed cost (a Ray job) takes bigger blocks.
     block_size = int(getattr(embedder, "block_size", BLOCK))
     n_minilm = n_multi = 0
-    sentences, done = SentenceVectors(len(keys)), set[int]()
+    sentences, done = SentenceVectors(len(keys), folder=scratch), set[int]()
     if progress and todo:
         progress("passages", 0, len(todo))  # starts the stage's clock: rates count from here
     for lo in range(0, len(todo), block_size):
