@@ -301,7 +301,7 @@ def _table(rows: list[_Row], cols: list[float], chars: list[str], boxes: list, s
         return None
     if _justified(rows, cols, cells, boxes) or _fixed_pitch(range(0 if side else 1, len(cols)), cells, boxes):
         return None
-    if _pointers(_texts(cells, chars, len(rows), len(cols))):
+    if _pointers([r for r in _texts(cells, chars, len(rows), len(cols)) if any(r)]):
         return None
     return start, end, cells
 
@@ -339,7 +339,18 @@ def _words(seg: _Seg, boxes: list) -> int:
 def _pointers(texts: list[list[str]]) -> bool:
     """Most rows end in a page reference: a contents list or an index, which the parent leaves out as such."""
     refs = sum(1 for row in texts if _POINTER.search(" ".join(" ".join(row).split())))
-    return refs >= 0.5 * len(texts)
+    numbers = [_page_number(next((c for c in reversed(row) if c), "")) for row in texts]
+    growing = all(a is not None and b is not None and a <= b for a, b in zip(numbers, numbers[1:], strict=False))
+    return refs >= 0.5 * len(texts) or (growing and numbers[-1] is not None)
+
+
+def _page_number(cell: str) -> int | None:
+    """The page a last cell names when it is a bare page number (a contents list without leaders): arabic or roman."""
+    if re.fullmatch(r"\d{1,4}", cell):
+        return int(cell)
+    if re.fullmatch(r"[ivxlc]{1,7}", cell):
+        return -1000 + sum({"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}[ch] for ch in cell)  # before page 1
+    return None
 
 
 def _fixed_pitch(columns: range, cells: dict[int, tuple[int, int]], boxes: list) -> bool:
@@ -382,11 +393,23 @@ def _with_header(textpage, rows: list[_Row], cols: list[float], cells: dict[int,
 
 
 def _bold(textpage, cells: dict[int, tuple[int, int]], row: int) -> bool:
-    """Most of the row's characters are set in a bold weight."""
+    """Most of the row's characters are set bold: by the font's weight, or by its name where the font has no weight
+    (the standard fonts: "Helvetica-Bold")."""
+    ks = [k for k, at in cells.items() if at[0] == row]
     try:
-        import pypdfium2.raw as pdfium_c
-
-        weights = [pdfium_c.FPDFText_GetFontWeight(textpage.raw, k) for k, at in cells.items() if at[0] == row]
+        bold = sum(1 for k in ks if _weight(textpage, k) >= BOLD)
     except (ImportError, AttributeError, ctypes.ArgumentError):
         return False
-    return sum(1 for w in weights if w >= BOLD) > 0.8 * len(weights)
+    return bold > 0.8 * len(ks)
+
+
+def _weight(textpage, k: int) -> int:
+    import pypdfium2.raw as pdfium_c
+
+    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, k)
+    if weight > 0:
+        return weight
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(textpage.raw, k, name, len(name), ctypes.byref(flags))
+    return 700 if re.search(rb"bold|black|heavy", name.value, re.I) else 400
