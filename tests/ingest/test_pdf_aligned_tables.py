@@ -106,6 +106,16 @@ def test_a_bulleted_list_stays_text(tmp_path):
     assert "|" not in _text(tmp_path, pieces)
 
 
+def test_paragraphs_under_run_in_headings_stay_text(tmp_path):
+    # A bold heading with its paragraph beside it starts the text where the heading ends: no shared column.
+    pieces = []
+    for n, (head, width, line) in enumerate(
+        [("Wicks", 32, "are trimmed daily."), ("Oil", 18, "is carried up."), ("Glass", 30, "is wiped.")]
+    ):
+        pieces += [(72, 700 - 30 * n, head, "F2"), (72 + width + 14, 700 - 30 * n, line, "F1")]
+    assert "|" not in _text(tmp_path, pieces)
+
+
 def test_the_two_columns_of_a_page_stay_text(tmp_path):
     left = [f"Left column line {n} tells of the lamp and its keeper" for n in range(8)]
     right = [f"Right column line {n} tells of the ships that passed" for n in range(8)]

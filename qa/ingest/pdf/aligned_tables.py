@@ -110,6 +110,8 @@ def find_tables(
         if found is None:
             continue
         start, end, cells = found
+        if not side and any(_bold(textpage, {k: at for k, at in cells.items() if at[1] == 0}, r) for r in range(len(rows))):
+            continue  # a heading over its text, not a term
         if any(a < offsets[end] and offsets[start] < b for a, b in taken or ()):
             continue
         if side:
@@ -130,15 +132,23 @@ def _chars(textpage, text: str) -> list[str] | None:
 
 
 def _runs(chars: list[str], boxes: list) -> list[list[int]]:
-    """pdfium's text lines: runs of visible characters between line breaks."""
+    """pdfium's text lines: runs of visible characters between line breaks (a word hyphenated at a line end, or a
+    character that starts left of the one before and below it, also ends one)."""
     runs: list[list[int]] = [[]]
     for k, c in enumerate(chars):
-        if c in "\r\n":
+        if c in "\r\n" or c in SOFT_HYPHEN:
             if runs[-1]:
                 runs.append([])
-        elif c.strip() and c not in SOFT_HYPHEN and boxes[k][2] > boxes[k][0]:
+        elif c.strip() and boxes[k][2] > boxes[k][0]:
+            if runs[-1] and _wraps(boxes[runs[-1][-1]], boxes[k]):
+                runs.append([])
             runs[-1].append(k)
     return [r for r in runs if r]
+
+
+def _wraps(before: tuple, after: tuple) -> bool:
+    """The character after starts a new line: left of the one before and wholly below it."""
+    return after[0] < before[0] - (before[3] - before[1]) and after[3] <= before[1]
 
 
 def _lines(chars: list[str], boxes: list) -> list[_Line]:
@@ -251,8 +261,8 @@ def _columns(rows: list[_Row], seen: Columns) -> list[float] | None:
     x0 = rows[0].head.segs[0].start
     x1 = min(s.start for r in rows for line in r.lines for s in line.segs if s.start >= x0 + TOL and _beside(r, line, s))
     side = [r for r in rows if _side(r, x1)]
-    if len(side) < MIN_SIDE:
-        return [x0, x1] if seen.knows(x1 - x0) else None
+    if len(side) < MIN_SIDE:  # terms on lines of their own only, at an indent the document has shown
+        return [x0, x1] if not side and seen.knows(x1 - x0) else None
     starts = sorted(s.start for r in side for s in r.head.segs[1:] if s.start >= x1 - TOL)
     clusters: list[list[float]] = []
     for x in starts:
@@ -262,7 +272,11 @@ def _columns(rows: list[_Row], seen: Columns) -> list[float] | None:
             clusters.append([x])
     need = max(2, len(rows) / 4)
     cols = [x0] + [c[0] for c in clusters if len(c) >= need]
-    return cols if len(cols) >= 2 else None
+    if len(cols) < 2:
+        return None
+    # Most rows start their second cell at the second column (run-in headings start their text where they end).
+    at_second = sum(1 for r in side if any(abs(s.start - cols[1]) <= TOL for s in r.head.segs[1:]))
+    return cols if at_second > len(side) / 2 else None
 
 
 def _beside(row: _Row, line: _Line, seg: _Seg) -> bool:
@@ -299,8 +313,12 @@ def _table(rows: list[_Row], cols: list[float], chars: list[str], boxes: list, s
     stray = sum(1 for k in range(start, end) if k not in cells and chars[k].strip() and chars[k] not in SOFT_HYPHEN)
     if stray > MAX_STRAY * (end - start) or not _in_order(rows, cells):
         return None
-    if _justified(rows, cols, cells, boxes) or _fixed_pitch(range(0 if side else 1, len(cols)), cells, boxes):
+    if _justified(rows, cols, cells, boxes) or (side and _fixed_pitch(range(len(cols)), cells, boxes)):
         return None
+    if not side and any(
+        _fixed_pitch(range(1, len(cols)), {k: at for k, at in cells.items() if at[0] == r}, boxes) for r in range(len(rows))
+    ):
+        return None  # a line over a block of code set in, not a term and its description
     if _pointers([r for r in _texts(cells, chars, len(rows), len(cols)) if any(r)]):
         return None
     return start, end, cells
