@@ -5,6 +5,8 @@ counted and timed, the Debian Edu manual's PDF tables against its HTML edition's
 
     pip install pdfplumber   # measurement only (0.11.11 wants Pillow>=13, gradio 6.31 wants <13: not a dependency)
     python -m scripts.pdf_tables_report   # writes results/pdf-tables.{md,json}
+    python -m scripts.pdf_tables_report --eval BEFORE.json AFTER.json "how"   # adds a retrieval before/after pair
+                                          # (qa eval --json --by-set outputs) to results/pdf-tables-eval.json
 
 Without pdfplumber installed, its columns are carried over from the last results/pdf-tables.json (the ruled finder
 they are compared with is unchanged since).
@@ -251,37 +253,39 @@ NOTES = [
 
 
 def _eval_section() -> list[str]:
-    """Retrieval before/after, from results/pdf-tables-eval.json (written by --eval BEFORE.json AFTER.json)."""
+    """Retrieval before/after, from results/pdf-tables-eval.json (each run added by --eval BEFORE.json AFTER.json HOW)."""
     path = OUT / "pdf-tables-eval.json"
     if not path.exists():
         return []
-    ev = json.loads(path.read_text())
-    lines = [
-        "",
-        "## Retrieval before and after (hybrid mode)",
-        "",
-        ev["how"],
-        "",
-        "| set | n | R@5 before | R@5 after | MRR@10 before | MRR@10 after | first sentence before | first sentence after |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    after = {a["group"]: a for a in ev["after"]}
-    for b in ev["before"]:
-        a = after.get(b["group"], {})
-        cells = [
-            f"{b[k]:.3f} | {a[k]:.3f}" if k in a else f"{b[k]:.3f} | –" for k in ("recall_at_5", "mrr_at_10", "first_sentence")
+    lines = ["", "## Retrieval before and after (hybrid mode)"]
+    for run in json.loads(path.read_text())["runs"]:
+        lines += [
+            "",
+            run["how"],
+            "",
+            "| set | n | R@5 before | R@5 after | MRR@10 before | MRR@10 after | first sentence before | first sentence after |",
+            "|---|---|---|---|---|---|---|---|",
         ]
-        lines.append(f"| {b['group']} | {b['n']} | " + " | ".join(cells) + " |")
+        after = {a["group"]: a for a in run["after"]}
+        for b in run["before"]:
+            a = after.get(b["group"], {})
+            cells = [
+                f"{b[k]:.3f} | {a[k]:.3f}" if k in a else f"{b[k]:.3f} | –"
+                for k in ("recall_at_5", "mrr_at_10", "first_sentence")
+            ]
+            lines.append(f"| {b['group']} | {b['n']} | " + " | ".join(cells) + " |")
     return lines
 
 
 def _save_eval(before: str, after: str, how: str) -> None:
+    """Adds one before/after pair of `qa eval --json --by-set` outputs to results/pdf-tables-eval.json."""
     keep = ("group", "n", "recall_at_5", "mrr_at_10", "first_sentence", "recall_at_1", "coverage", "answer_precision")
-    rows = {
-        k: [{f: g[f] for f in keep if f in g} for g in json.loads(Path(v).read_text())]
-        for k, v in (("before", before), ("after", after))
-    }
-    (OUT / "pdf-tables-eval.json").write_text(json.dumps({"how": how, **rows}, indent=1) + "\n")
+    run = {"how": how}
+    for key, file in (("before", before), ("after", after)):
+        run[key] = [{f: g[f] for f in keep if f in g} for g in json.loads(Path(file).read_text())]
+    path = OUT / "pdf-tables-eval.json"
+    runs = json.loads(path.read_text())["runs"] if path.exists() else []
+    path.write_text(json.dumps({"runs": [*runs, run]}, indent=1) + "\n")
 
 
 if __name__ == "__main__":
