@@ -98,7 +98,8 @@ def find_tables(
     chars = _chars(textpage, text)
     if chars is None:
         return []
-    boxes = [textpage.get_charbox(k, loose=True) for k in range(len(chars))]
+    none = (0.0, 0.0, 0.0, 0.0)  # spaces and line breaks: their boxes are never read
+    boxes = [textpage.get_charbox(k, loose=True) if c.strip() else none for k, c in enumerate(chars)]
     lines = _lines(chars, boxes)
     seen = seen if seen is not None else Columns()
     offsets = [0]
