@@ -68,6 +68,38 @@ def test_a_bold_first_row_is_the_header_and_a_third_column_its_own(tmp_path):
     )
 
 
+def _terms_alone(top: float) -> list[tuple[float, float, str, str]]:
+    """Two options too wide for the term column: each term on its own line, its description at 150 below it."""
+    return [
+        (72, top, "--log-every-hour-to=FILE", "F3"),
+        (150, top - L, "write the flame height to FILE each hour.", "F1"),
+        (72, top - 2 * L - 7, "--fuel-from-the-cellar=TANK", "F3"),
+        (150, top - 3 * L - 7, "pump the oil up from TANK.", "F1"),
+    ]
+
+
+def test_terms_on_lines_of_their_own_are_rows_at_an_indent_the_document_has_shown(tmp_path):
+    pieces = [
+        (72, 700, "--trim", "F3"),
+        (150, 700, "cut the wick level before lighting.", "F1"),
+        (72, 680, "--fuel=OIL", "F3"),
+        (150, 680, "burn OIL instead of kerosene.", "F1"),
+        (72, 640, "Longer options", "F1"),
+        *_terms_alone(610),
+    ]
+    assert _text(tmp_path, pieces) == (
+        "|  |  |\n|---|---|\n| --trim | cut the wick level before lighting. |\n"
+        "| --fuel=OIL | burn OIL instead of kerosene. |\n\nLonger options\n\n|  |  |\n|---|---|\n"
+        "| --log-every-hour-to=FILE | write the flame height to FILE each hour. |\n"
+        "| --fuel-from-the-cellar=TANK | pump the oil up from TANK. |"
+    )
+
+
+def test_terms_on_lines_of_their_own_at_an_indent_not_shown_stay_text(tmp_path):
+    # The same lines are also a function's signature over its description: without a table beside them, text.
+    assert "|" not in _text(tmp_path, [(72, 700, "Longer options", "F1"), *_terms_alone(670)])
+
+
 def test_a_justified_prose_paragraph_stays_text(tmp_path):
     # Justified lines: wide spaces here and there, none at one x on consecutive lines.
     lines = [
