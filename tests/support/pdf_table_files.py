@@ -48,3 +48,36 @@ def ruled_pdf(
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+FONTS = {"F1": "Helvetica", "F2": "Helvetica-Bold", "F3": "Courier"}
+
+
+def placed_pdf(lines: list[tuple[float, float, str, str]]) -> bytes:
+    """One US Letter page of text placed by hand, without rules: (x, y, text, font) per piece, font one of FONTS'
+    keys (F1 Helvetica, F2 Helvetica-Bold, F3 Courier), 10 pt; pieces in the order given are the page's text order."""
+    ops = [f"BT /{font} 10 Tf {x} {y} Td ({_esc(text)}) Tj ET" for x, y, text, font in lines]
+    return _one_page("\n".join(ops).encode("latin-1"), FONTS)
+
+
+def _one_page(stream: bytes, fonts: dict[str, str]) -> bytes:
+    resources = " ".join(f"/{name} {6 + n} 0 R" for n, name in enumerate(fonts))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << "
+        + resources.encode()
+        + b" >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< >>",  # unused: keeps the fonts' object numbers from 6
+        *(f"<< /Type /Font /Subtype /Type1 /BaseFont /{base} >>".encode() for base in fonts.values()),
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

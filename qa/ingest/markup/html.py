@@ -300,9 +300,13 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def table_blocks(rows: list[tuple[str, ...]]) -> list[Block]:
-    """Table blocks from rows: the first row of two or more cells heads the table, one-cell rows above it are its caption."""
-    top = next((i for i, r in enumerate(rows) if sum(bool(c) for c in r) >= 2), 0)
+def table_blocks(rows: list[tuple[str, ...]], headed: bool = True) -> list[Block]:
+    """Table blocks from rows: the first row of two or more cells heads the table, one-cell rows above it are its caption.
+
+    headed=False: the rows have no header row (a PDF table set without rules): each piece is under an empty one."""
+    if not headed:
+        rows = [("",) * max((len(r) for r in rows), default=0), *rows]
+    top = next((i for i, r in enumerate(rows) if sum(bool(c) for c in r) >= 2), 0) if headed else 0
     width = max((len(r) for r in rows[top:]), default=0)
     out = [Block("para", " ".join(c for c in r if c)) for r in rows[:top]]
     if width < 2 or len(rows) - top < 2:  # a one-column or one-row "table" is layout, not a table

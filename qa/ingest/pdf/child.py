@@ -1,11 +1,11 @@
 """The PDF child: a PDF's (or an image's) pages read under a memory limit, one JSON line per page to stdout.
 
 Run as a script by extract.py (pypdfium2 and pypdf only, not the qa package, on its path: this folder, for
-ruled_tables.py and ocr.py); it caps its address space with RLIMIT_AS before importing anything heavy, reads the
-bytes from stdin and writes one JSON line per page, then one with the title and the outline. Text comes from pdfium, which keeps
-the spaces between words and the reading order; pypdf drops the spaces of some PDFs (1,088 runs of 25+ letters in
-LinuxCNC's 61 pages, none with pdfium; results/pdf-text.md): a page whose pdfium text holds such runs is read by pypdf
-too and the text with fewer runs per word is kept.
+ruled_tables.py, aligned_tables.py and ocr.py); it caps its address space with RLIMIT_AS before importing anything
+heavy, reads the bytes from stdin and writes one JSON line per page, then one with the title and the outline. Text
+comes from pdfium, which keeps the spaces between words and the reading order; pypdf drops the spaces of some PDFs
+(1,088 runs of 25+ letters in LinuxCNC's 61 pages, none with pdfium; results/pdf-text.md): a page whose pdfium text
+holds such runs is read by pypdf too and the text with fewer runs per word is kept.
 """
 
 from __future__ import annotations
@@ -107,12 +107,14 @@ def _open(data: bytes) -> tuple:
 
 
 class _PageReader:
-    """Reads a PDF's pages one by one: text, ruled tables, OCR of scanned pages, the warnings of unreadable ones.
+    """Reads a PDF's pages one by one: text, tables (ruled and set without rules), OCR of scanned pages, the warnings
+    of unreadable ones.
 
     The OCR engine starts at the first scanned page; without one, scanned pages are counted (ocr_needed)."""
 
-    def __init__(self, doc, ocr_choice: str, find_tables, has_images) -> None:
-        self.doc, self.ocr_choice, self.find_tables, self.has_images = doc, ocr_choice, find_tables, has_images
+    def __init__(self, doc, ocr_choice: str, finders: tuple, has_images) -> None:
+        self.doc, self.ocr_choice, self.has_images = doc, ocr_choice, has_images
+        self.find_ruled, self.find_aligned, self.columns = finders  # ruled_tables, aligned_tables, its Columns
         self.warnings: list[str] = []
         self.ocr_needed = 0
         self.engine: list = []  # [engine name, Reader, dpi] once a page needs OCR
@@ -138,12 +140,9 @@ class _PageReader:
         return text, tables, scanned
 
     def _tables(self, page, textpage, text: str) -> list:
-        try:
-            return self.find_tables(page, textpage, text)
-        except (MemoryError, RecursionError):
-            raise
-        except Exception:  # a table that cannot be made out stays the page's text
-            return []
+        """The page's ruled tables, then its tables set without rules where no ruled one is."""
+        ruled = _guarded(self.find_ruled, page, textpage, text)
+        return ruled + _guarded(self.find_aligned, textpage, text, self.columns, [(a, b) for a, b, _ in ruled])
 
     def _ocr(self, page, i: int, text: str) -> tuple[str, bool]:
         if not self.engine:
@@ -159,15 +158,26 @@ class _PageReader:
         return ocr_reader.read(page.render(scale=dpi / 72).to_pil()), True
 
 
+def _guarded(find, *args) -> list:
+    try:
+        return find(*args)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception:  # a table that cannot be made out stays the page's text
+        return []
+
+
 def _extract(data: bytes, ocr_choice: str = "off") -> None:
     import logging
 
+    from aligned_tables import Columns  # type: ignore[import-not-found]
+    from aligned_tables import find_tables as find_aligned  # type: ignore[import-not-found]
     from ocr import has_images  # type: ignore[import-not-found]  # beside this file, on the child's path
     from ruled_tables import find_tables  # type: ignore[import-not-found]
 
     logging.disable(logging.WARNING)  # pypdf logs recoverable damage; the parent reports what matters
     reader, title, outline, doc, n = _open(data)
-    pages = _PageReader(doc, ocr_choice, find_tables, has_images)
+    pages = _PageReader(doc, ocr_choice, (find_tables, find_aligned, Columns()), has_images)
     for i in range(n):
         text, tables, scanned = pages.page(i)
         if _LONG_RUN.search(text) and not scanned:
@@ -191,7 +201,7 @@ def _main() -> None:
 
     limit = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    sys.path.insert(0, str(Path(__file__).resolve().parent))  # ruled_tables.py and ocr.py; not the qa package
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # the table finders and ocr.py; not the qa package
     ocr_choice = sys.argv[2] if len(sys.argv) > 2 else "off"
     try:
         if len(sys.argv) > 3 and sys.argv[3] == "image":

@@ -101,14 +101,18 @@ def read_image(data: bytes, settings: Settings) -> PdfDocumentText:
 
 def with_tables(page: str, tables) -> str:
     """The page's text with each table's characters replaced by its rows under its header row, as HTML and DOCX
-    tables are laid out (qa/ingest/readers/markup.py): a passage of its own, answered a row with its header."""
+    tables are laid out (qa/ingest/readers/markup.py): a passage of its own, answered a row with its header. A table
+    whose first row is empty has no header (one set without rules, qa/ingest/pdf/aligned_tables.py): its rows stand
+    under an empty header row and are answered alone."""
     from qa.ingest.markup.blocks import inline
     from qa.ingest.markup.html import table_blocks
     from qa.ingest.tables import pipe_table
 
     parts, at = [], 0
     for start, end, rows in tables:
-        blocks = table_blocks([tuple(inline(c).replace("|", "/") for c in r) for r in rows])
+        headed = bool(rows) and any(c.strip() for c in rows[0])
+        cells = [tuple(inline(c).replace("|", "/") for c in r) for r in (rows if headed else rows[1:])]
+        blocks = table_blocks(cells, headed)
         laid = "\n\n".join(pipe_table(b.rows) if b.kind == "table" else b.text for b in blocks)
         parts += [page[at:start].rstrip(" \t"), "\n\n", laid, "\n\n"]
         at = end

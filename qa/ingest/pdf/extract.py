@@ -43,7 +43,8 @@ class PdfText:
     title: str | None
     outline: tuple[OutlineEntry, ...] = ()
     warnings: tuple[str, ...] = ()
-    # Per page, its ruled tables (qa/ingest/pdf/ruled_tables.py): (start, end, rows), page text [start:end] the table's.
+    # Per page, its tables (ruled_tables.py, aligned_tables.py): (start, end, rows), page text [start:end] the table's;
+    # an empty first row: the table has no header row.
     tables: tuple[tuple[tuple[int, int, tuple[tuple[str, ...], ...]], ...], ...] = ()
 
 
