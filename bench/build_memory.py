@@ -29,15 +29,24 @@ from bench.synth import corpus_sentences, write_corpus
 
 
 class StandIn:
-    """A real model for its first call (so that it is loaded and has run), stand-in unit vectors after that."""
+    """A real model for its first call (so that it is loaded and has run), stand-in unit vectors after that; for
+    MiniLM, answer-sentence vectors too, so that they are spilled and written as in a real build."""
 
     def __init__(self, real, dim: int):
         self.real, self.dim, self.calls = real, dim, 0
 
     def embed(self, texts):
         self.calls += 1
+        return self.real.embed(texts) if self.calls == 1 else self._stand_in(texts)
+
+    def embed_spans(self, texts, spans):
+        self.calls += 1
         if self.calls == 1:
-            return self.real.embed(texts)
+            return self.real.embed_spans(texts, spans)
+        pooled = [self._stand_in([f"{a}:{b}:{t}" for a, b in s]) for t, s in zip(texts, spans, strict=True)]
+        return self._stand_in(texts), pooled
+
+    def _stand_in(self, texts):
         out = np.empty((len(texts), self.dim), np.float32)
         for i, t in enumerate(texts):
             seed = int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "little")

@@ -22,7 +22,8 @@ from qa.settings import Settings
 # pipeline are then rebuilt in full instead of reusing stale chunks of unchanged files.
 # 9: PDF text from pdfium, outline sections, navigation pages and running heads left out; tables and code whole;
 # HTML, EPUB and DOCX read. 10: ruled PDF tables as rows; web pages without menus and footers; OpenDocument read.
-PIPELINE_VERSION = 10
+# 11: PDF tables set without rules as rows.
+PIPELINE_VERSION = 11
 
 
 @dataclass(frozen=True)
