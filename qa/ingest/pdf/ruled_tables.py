@@ -4,7 +4,7 @@ A table drawn with rules (the lines between its rows and columns) is found as a 
 vertical path objects that touch one another, their distinct x positions the column borders and their y positions
 the row borders. Each character whose box centre falls in a cell is that cell's text; the page's characters from
 the table's first to its last are the span the parent replaces with the table's rows. A grid of one column (a
-frame around code or a note) is no table. Tables set without rules (Texinfo's two-column lists) are not found.
+frame around code or a note) is no table. Tables set without rules are found by aligned_tables.py.
 
 Measured against pdfplumber's lattice finder in results/pdf-tables.md. Imports pypdfium2 only: the child runs it.
 """
