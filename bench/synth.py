@@ -96,6 +96,16 @@ class SynthEmbedder:
             out[i] = v / np.linalg.norm(v)
         return out
 
+    def embed_spans(self, texts, spans):
+        """The chunks' vectors, and for each span the real vector of the sentence it is (zeros for a synthetic
+        heading, whose sentence an answer then embeds), as a build stores answer-sentence vectors."""
+        pooled = []
+        for t, s in zip(texts, spans, strict=True):
+            rows = [self.table.get(" ".join(t[a:b].split())) for a, b in s]
+            zero = np.zeros(self.dim, np.float32)
+            pooled.append(np.array([r if r is not None else zero for r in rows], np.float32).reshape(len(s), self.dim))
+        return self.embed(texts), pooled
+
 
 def embed_sentences(sentences: list[str], embedder) -> dict[str, np.ndarray]:
     """Each sentence's vector by embedder, in batches of 32."""
