@@ -10,30 +10,8 @@ import pytest
 from qa import Assistant, Settings
 from qa.errors import DocumentError
 from qa.ingest.documents import load_document
+from support.good_corpus import skipped_after_rebuild
 from support.markup_files import EXTERNAL, LAUGHS, W, bomb_member, docx_body, make_docx, make_epub, opf
-
-GOOD = (
-    "Harbour notes\n\nThe harbour master counted 41 ships in the spring. Most of them carried timber and "
-    "grain from the northern ports.\n"
-)
-
-
-@pytest.fixture
-def built(tmp_path, corpus, fake_embedder):
-    """An index over one good text file, built before any bad file arrives."""
-    (corpus / "good.txt").write_text(GOOD)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    assistant = Assistant(settings, embedder=fake_embedder, build_embedder=lambda: fake_embedder)
-    assistant.build_index()
-    return assistant
-
-
-def _warning(assistant: Assistant) -> list[str]:
-    """The sentences `qa index` prints for the files a rebuild skipped; the good file must still answer."""
-    report = assistant.build_index()
-    assert set(report.unchanged) == {"good.txt"}
-    assert assistant.search("How many ships did the harbour master count?", k=1)[0].citation.source == "good.txt"
-    return [f"skipped {s.source}: {s.reason}" for s in report.skipped]
 
 
 def _sizes(path, member: str) -> str:
@@ -44,14 +22,14 @@ def _sizes(path, member: str) -> str:
 
 def test_a_zip_bomb_inside_an_epub_is_refused(built, corpus):
     book = make_epub(corpus / "bomb.epub", extra={"OEBPS/huge.xhtml": bomb_member()})
-    assert _warning(built) == [
+    assert skipped_after_rebuild(built) == [
         f"skipped bomb.epub: the EPUB archive member 'OEBPS/huge.xhtml' {_sizes(book, 'OEBPS/huge.xhtml')}: a decompression bomb"
     ]
 
 
 def test_a_zip_bomb_inside_a_docx_is_refused(built, corpus):
     doc = make_docx(corpus / "bomb.docx", extra={"word/media/huge.bin": bomb_member()})
-    assert _warning(built) == [
+    assert skipped_after_rebuild(built) == [
         f"skipped bomb.docx: the DOCX archive member 'word/media/huge.bin' {_sizes(doc, 'word/media/huge.bin')}"
         ": a decompression bomb"
     ]
@@ -60,7 +38,7 @@ def test_a_zip_bomb_inside_a_docx_is_refused(built, corpus):
 def test_a_member_path_that_climbs_out_is_refused(built, corpus):
     make_epub(corpus / "climb.epub", extra={"../../etc/cron.d/evil": "* * * * * root rm -rf /"})
     make_docx(corpus / "climb.docx", extra={"word/../../outside.xml": "<x/>"})
-    assert _warning(built) == [
+    assert skipped_after_rebuild(built) == [
         "skipped climb.docx: the DOCX archive has a member path that climbs out of it ('word/../../outside.xml')",
         "skipped climb.epub: the EPUB archive has a member path that climbs out of it ('../../etc/cron.d/evil')",
     ]
@@ -68,7 +46,9 @@ def test_a_member_path_that_climbs_out_is_refused(built, corpus):
 
 def test_a_spine_link_that_climbs_out_is_refused(built, corpus):
     make_epub(corpus / "link.epub", package=opf(["../../../etc/passwd"]))
-    assert _warning(built) == ["skipped link.epub: a link inside the archive climbs out of it ('../../../etc/passwd')"]
+    assert skipped_after_rebuild(built) == [
+        "skipped link.epub: a link inside the archive climbs out of it ('../../../etc/passwd')"
+    ]
 
 
 def test_an_entity_bomb_is_refused_in_docx_epub_and_html(built, corpus):
@@ -82,7 +62,7 @@ def test_an_entity_bomb_is_refused_in_docx_epub_and_html(built, corpus):
     )
     (corpus / "laughs.html").write_text(LAUGHS + "<html><body><p>&lol9;</p></body></html>")
     bomb = 'declares XML entities that nest or are large (an "entity bomb": they can expand without bound)'
-    assert _warning(built) == [
+    assert skipped_after_rebuild(built) == [
         f"skipped laughs.docx: the DOCX's word/document.xml {bomb}",
         f"skipped laughs.epub: the EPUB page OEBPS/a.xhtml {bomb}",
         f"skipped laughs.html: the HTML file {bomb}",
@@ -98,7 +78,7 @@ def test_an_external_entity_is_refused(built, corpus):
         ),
     )
     (corpus / "xxe.html").write_text(EXTERNAL + "<html><body><p>&secret;</p></body></html>")
-    assert _warning(built) == [
+    assert skipped_after_rebuild(built) == [
         "skipped xxe.docx: the DOCX's word/document.xml declares an external XML entity (it would read another file or a URL)",
         "skipped xxe.html: the HTML file declares an external XML entity (it would read another file or a URL)",
     ]
@@ -106,7 +86,7 @@ def test_an_external_entity_is_refused(built, corpus):
 
 def test_a_file_named_epub_that_is_no_zip_is_refused(built, corpus):
     (corpus / "fake.epub").write_text("<html>not a book</html>")
-    assert _warning(built) == ["skipped fake.epub: not an EPUB file (it is not a zip archive, as EPUB files are)"]
+    assert skipped_after_rebuild(built) == ["skipped fake.epub: not an EPUB file (it is not a zip archive, as EPUB files are)"]
 
 
 def test_scripts_in_html_are_never_text_and_markup_in_text_stays_text(tmp_path, corpus, fake_embedder):
@@ -132,7 +112,7 @@ def test_a_table_whose_spans_would_multiply_its_text_is_refused(built, corpus):
     (corpus / "spans.html").write_text(
         "<table><tr>" + "<td colspan=1000 rowspan=1000>x</td>" * 300 + "</tr><tr><td>a</td></tr></table>"
     )
-    assert _warning(built) == [
+    assert skipped_after_rebuild(built) == [
         "skipped spans.html: a table of the page spans more than 200,000 cells (its row and column spans would multiply its text)"
     ]
 

@@ -7,41 +7,19 @@ import zipfile
 
 import pytest
 
-from qa import Assistant, Settings
+from qa import Settings
 from qa.errors import DocumentError
 from qa.ingest.documents import load_document
+from support.good_corpus import skipped_after_rebuild
 from support.markup_files import EXTERNAL, LAUGHS, bomb_member
 from support.odf_files import NS, content, make_odt
-
-GOOD = (
-    "Harbour notes\n\nThe harbour master counted 41 ships in the spring. Most of them carried timber and "
-    "grain from the northern ports.\n"
-)
-
-
-@pytest.fixture
-def built(tmp_path, corpus, fake_embedder):
-    """An index over one good text file, built before any bad file arrives."""
-    (corpus / "good.txt").write_text(GOOD)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    assistant = Assistant(settings, embedder=fake_embedder, build_embedder=lambda: fake_embedder)
-    assistant.build_index()
-    return assistant
-
-
-def _warnings(assistant: Assistant) -> list[str]:
-    """The sentences `qa index` prints for the files a rebuild skipped; the good file must still answer."""
-    report = assistant.build_index()
-    assert set(report.unchanged) == {"good.txt"}
-    assert assistant.search("How many ships did the harbour master count?", k=1)[0].citation.source == "good.txt"
-    return [f"skipped {s.source}: {s.reason}" for s in report.skipped]
 
 
 def test_a_zip_bomb_and_a_path_that_climbs_out_are_refused(built, corpus):
     odt = make_odt(corpus / "bomb.odt", extra={"Pictures/huge.bin": bomb_member()})
     make_odt(corpus / "climb.odt", extra={"../../outside.xml": "<x/>"})
     info = zipfile.ZipFile(odt).getinfo("Pictures/huge.bin")
-    assert _warnings(built) == [
+    assert skipped_after_rebuild(built) == [
         f"skipped bomb.odt: the ODT archive member 'Pictures/huge.bin' expands {info.file_size // info.compress_size:,} "
         f"times ({info.compress_size:,} bytes to {info.file_size:,}): a decompression bomb",
         "skipped climb.odt: the ODT archive has a member path that climbs out of it ('../../outside.xml')",
@@ -51,7 +29,7 @@ def test_a_zip_bomb_and_a_path_that_climbs_out_are_refused(built, corpus):
 def test_entity_bombs_and_external_entities_are_refused(built, corpus):
     make_odt(corpus / "laughs.odt", content("<text:p>&lol9;</text:p>", prolog=LAUGHS))
     make_odt(corpus / "xxe.odt", content("<text:p>&secret;</text:p>", prolog=EXTERNAL))
-    assert _warnings(built) == [
+    assert skipped_after_rebuild(built) == [
         'skipped laughs.odt: the ODT\'s content.xml declares XML entities that nest or are large (an "entity bomb": '
         "they can expand without bound)",
         "skipped xxe.odt: the ODT's content.xml declares an external XML entity (it would read another file or a URL)",
@@ -76,7 +54,7 @@ def test_broken_encrypted_and_mislabelled_files_are_refused(built, corpus):
         "</office:body></office:document-content>",
     )
     make_odt(corpus / "empty.odt", content(""))
-    reasons = _warnings(built)
+    reasons = skipped_after_rebuild(built)
     assert reasons[0] == "skipped broken.odt: the ODT's content.xml is not well-formed XML (" + reasons[0].split(" (", 1)[1]
     assert reasons[1:] == [
         "skipped empty.odt: no text found (the file holds no paragraphs, headings, tables or code)",

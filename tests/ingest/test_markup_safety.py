@@ -7,31 +7,17 @@ from __future__ import annotations
 
 import pytest
 
-from qa import Assistant, Settings
+from qa import Settings
 from qa.errors import DocumentError
 from qa.ingest.documents import load_document
+from support.good_corpus import rebuilt, skipped_lines
 from support.markup_files import LAUGHS, make_docx, make_epub, opf, xhtml, zip_bytes
 
-GOOD = (
-    "Harbour notes\n\nThe harbour master counted 41 ships in the spring. Most of them carried timber and "
-    "grain from the northern ports.\n"
-)
 
-
-@pytest.fixture
-def built(tmp_path, corpus, fake_embedder):
-    (corpus / "good.txt").write_text(GOOD)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    assistant = Assistant(settings, embedder=fake_embedder, build_embedder=lambda: fake_embedder)
-    assistant.build_index()
-    return assistant
-
-
-def _rebuild(assistant: Assistant) -> tuple[list[str], list[str]]:
+def _skips_and_warnings(assistant) -> tuple[list[str], list[str]]:
     """(skipped lines, warning lines) `qa index` prints; the good file still answers."""
-    report = assistant.build_index()
-    assert assistant.search("How many ships did the harbour master count?", k=1)[0].citation.source == "good.txt"
-    return [f"skipped {s.source}: {s.reason}" for s in report.skipped], list(report.warnings)
+    report = rebuilt(assistant)
+    return skipped_lines(report), list(report.warnings)
 
 
 def _load(corpus, name: str):
@@ -44,7 +30,7 @@ def test_deeply_nested_divs_lose_no_text(built, corpus, depth):
     (corpus / "deep.html").write_text(
         f"<html><body>{items}<p>The final paragraph names the keeper, Ada Lind.</p>" + "</div>" * depth + "</body></html>"
     )
-    skipped, warnings = _rebuild(built)
+    skipped, warnings = _skips_and_warnings(built)
     doc = _load(corpus, "deep.html")
     assert skipped == []
     assert [doc.text.count("of the lamp inventory"), "Ada Lind" in doc.text] == [depth, True]
@@ -65,7 +51,7 @@ def test_an_epub_with_a_missing_chapter_indexes_the_rest_with_a_warning(built, c
         "ch3.xhtml": xhtml("<h1>3. The lamp</h1><p>The lamp burned whale oil until 1860.</p>"),
     }
     make_epub(corpus / "book.epub", pages=pages, package=opf(["ch1.xhtml", "ch2.xhtml", "ch3.xhtml"]))
-    skipped, warnings = _rebuild(built)
+    skipped, warnings = _skips_and_warnings(built)
     assert skipped == []
     assert warnings == ["book.epub: left out OEBPS/ch2.xhtml (the EPUB archive has no member 'OEBPS/ch2.xhtml')"]
     assert built.search("What did the lamp burn until 1860?", k=1)[0].citation.source == "book.epub"
@@ -78,7 +64,7 @@ def test_an_xhtml_page_declaring_nbsp_is_read_with_the_entity_expanded(built, co
     )
     (corpus / "page.xhtml").write_text(page)
     make_epub(corpus / "book.epub", pages={"a.xhtml": page})
-    assert _rebuild(built) == ([], [])
+    assert _skips_and_warnings(built) == ([], [])
     # The no-break space is a space in the text, as every other one is.
     assert _load(corpus, "page.xhtml").text == "The keeper is Ada Lind.\n"
     assert _load(corpus, "book.epub").text == "The keeper is Ada Lind.\n"
@@ -92,7 +78,7 @@ def test_a_docx_declaring_a_small_entity_is_read_with_it_expanded(built, corpus)
         f'<w:document xmlns:w="{w}"><w:body><w:p><w:r><w:t>The keeper is &who;.'
         "</w:t></w:r></w:p></w:body></w:document>",
     )
-    assert _rebuild(built) == ([], [])
+    assert _skips_and_warnings(built) == ([], [])
     assert _load(corpus, "ent.docx").text == "The keeper is Ada Lind.\n"
 
 
@@ -102,14 +88,14 @@ def test_cdata_showing_an_entity_declaration_is_text_not_a_bomb(built, corpus):
         '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Entities</h1>'
         f"<p>Nested entities look like this:</p><pre><![CDATA[{sample}]]></pre></body></html>"
     )
-    assert _rebuild(built) == ([], [])
+    assert _skips_and_warnings(built) == ([], [])
     assert _load(corpus, "code.xhtml").text == f"Entities\n\nNested entities look like this:\n\n```\n{sample}\n```\n"
 
 
 def test_a_doctype_after_the_first_mib_is_checked(built, corpus):
     filler = "<p>The keeper trims the wick every four hours.</p>" * 25_000  # over 1 MiB
     (corpus / "late.html").write_text(f"<html><body>{filler}{LAUGHS}<p>&lol9;</p></body></html>")
-    skipped, _ = _rebuild(built)
+    skipped, _ = _skips_and_warnings(built)
     assert skipped == [
         'skipped late.html: the HTML file declares XML entities that nest or are large (an "entity '
         'bomb": they can expand without bound)'
@@ -123,7 +109,7 @@ def test_a_password_protected_docx_says_so(built, corpus):
     for at in (6, data.rfind(b"PK\x01\x02") + 8):  # set the "encrypted" flag in the local and the central header
         data[at] |= 1
     (corpus / "zip.docx").write_bytes(bytes(data))
-    skipped, _ = _rebuild(built)
+    skipped, _ = _skips_and_warnings(built)
     assert skipped == [
         "skipped word.docx: the DOCX file is password-protected (it is encrypted); save a copy without the password and add that",
         "skipped zip.docx: the DOCX is password-protected (its archive is encrypted); save a copy without the "
