@@ -14,6 +14,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from qa import Assistant, Settings  # noqa: E402
+from support.good_corpus import GOOD  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEED = PROJECT / "corpus" / "it-and-national-governance-review.txt"
@@ -70,6 +71,16 @@ def fake_assistant(tmp_path: Path, corpus: Path, fake_embedder: FakeEmbedder) ->
     return Assistant(
         settings, embedder=fake_embedder, build_embedder=lambda: fake_embedder, multilingual=FakeEmbedder()
     )  # its own: tests count the MiniLM stand-in's calls
+
+
+@pytest.fixture
+def built(tmp_path: Path, corpus: Path, fake_embedder: FakeEmbedder) -> Assistant:
+    """An index over one good text file (support.good_corpus.GOOD), built before any bad file arrives."""
+    (corpus / "good.txt").write_text(GOOD)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    assistant = Assistant(settings, embedder=fake_embedder, build_embedder=lambda: fake_embedder)
+    assistant.build_index()
+    return assistant
 
 
 @pytest.fixture(scope="session")
