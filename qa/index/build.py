@@ -66,17 +66,25 @@ def build_lock(root: Path, wait: bool) -> Iterator[None]:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise BuildInProgress(f"another build of the index in {root} is running; wait for it to finish "
-                                  "(or build with wait=True / qa index --wait)") from None
+            raise BuildInProgress(
+                f"another build of the index in {root} is running; wait for it to finish "
+                "(or build with wait=True / qa index --wait)"
+            ) from None
         try:
             yield
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], Embedder], full: bool = False,
-          progress: Progress | None = None, wait: bool = False,
-          multilingual_factory: Callable[[], Embedder] | None = None) -> BuildReport:
+def build(
+    paths: list[Path],
+    settings: Settings,
+    embedder_factory: Callable[[], Embedder],
+    full: bool = False,
+    progress: Progress | None = None,
+    wait: bool = False,
+    multilingual_factory: Callable[[], Embedder] | None = None,
+) -> BuildReport:
     """Build a new index generation from paths, re-embedding only chunk texts not embedded before.
 
     Every passage is embedded twice: by MiniLM (embedder_factory) and by the multilingual model
@@ -114,18 +122,34 @@ def build(paths: list[Path], settings: Settings, embedder_factory: Callable[[], 
             if base is not None:
                 base.close()
     t_end = time.perf_counter()
-    return BuildReport(new.name, planned.added, planned.updated, planned.removed, planned.unchanged,
-                       planned.skipped, planned.warnings, len(planned.chunks), embedded.n_embedded, embedded.n_words,
-                       embedded.n_multilingual, t_end - t0,
-                       {"load_chunk": t_embed - t_load, "embed": embedded.seconds[0],
-                        "embed_multilingual": embedded.seconds[1], "write": t_end - t_write,
-                        "reading": [{"source": src, "pages": n, "passages": m, "seconds": sec}
-                                    for src, n, m, sec in planned.reading],
-                        "stages": dict(clock.seconds), "stage_visits": list(clock.visits)})
+    return BuildReport(
+        new.name,
+        planned.added,
+        planned.updated,
+        planned.removed,
+        planned.unchanged,
+        planned.skipped,
+        planned.warnings,
+        len(planned.chunks),
+        embedded.n_embedded,
+        embedded.n_words,
+        embedded.n_multilingual,
+        t_end - t0,
+        {
+            "load_chunk": t_embed - t_load,
+            "embed": embedded.seconds[0],
+            "embed_multilingual": embedded.seconds[1],
+            "write": t_end - t_write,
+            "reading": [{"source": src, "pages": n, "passages": m, "seconds": sec} for src, n, m, sec in planned.reading],
+            "stages": dict(clock.seconds),
+            "stage_visits": list(clock.visits),
+        },
+    )
 
 
-def generation(planned: Plan, embedded: Embedded, settings: Settings, mhash: str, multi_hash: str,
-               clock: StageClock | None = None) -> NewGeneration:
+def generation(
+    planned: Plan, embedded: Embedded, settings: Settings, mhash: str, multi_hash: str, clock: StageClock | None = None
+) -> NewGeneration:
     """The new generation in memory: the plan's rows, their vectors, BM25 and the manifest."""
     from qa.index.bm25 import Bm25Index
 
@@ -135,21 +159,40 @@ def generation(planned: Plan, embedded: Embedded, settings: Settings, mhash: str
     for c in planned.chunks:
         counts[c.source] = counts.get(c.source, 0) + 1
     manifest = Manifest(
-        model=MODEL_NAME, model_hash=mhash, dim=int(embedded.vectors.shape[1]), chunking=chunking_of(settings),
+        model=MODEL_NAME,
+        model_hash=mhash,
+        dim=int(embedded.vectors.shape[1]),
+        chunking=chunking_of(settings),
         sources={d.source: {"sha256": d.doc_id, "chunks": counts[d.source]} for d in planned.docs},
-        n_chunks=len(planned.chunks), created=time.time(), multilingual_model=multilingual.MODEL_NAME,
-        refused={s.source: {"reason": s.reason, "size": s.stamp[0], "mtime_ns": s.stamp[1]}
-                 for s in planned.skipped if s.stamp},
-        multilingual_hash=multi_hash, multilingual_dim=int(embedded.multi_vectors.shape[1]))
+        n_chunks=len(planned.chunks),
+        created=time.time(),
+        multilingual_model=multilingual.MODEL_NAME,
+        refused={s.source: {"reason": s.reason, "size": s.stamp[0], "mtime_ns": s.stamp[1]} for s in planned.skipped if s.stamp},
+        multilingual_hash=multi_hash,
+        multilingual_dim=int(embedded.multi_vectors.shape[1]),
+    )
     with clock("rows"):
         runs, repeats = repeated_sections(list(planned.chunks), embedded.vectors)
         cjk = np.array([is_cjk(c.text) for c in planned.chunks], dtype=bool)
     with clock("bm25"):
         lexical = Bm25Index.build([embedding_text(c) for c in planned.chunks])
     return NewGeneration(
-        new_name(), manifest, planned.docs, planned.chunks, planned.keys, embedded.vectors, embedded.multi_vectors,
-        cjk, np.asarray(runs, np.int64), np.asarray(repeats, np.int64), embedded.words, embedded.word_vectors,
-        planned.indexed_at, lexical, embedded.sentences)
+        new_name(),
+        manifest,
+        planned.docs,
+        planned.chunks,
+        planned.keys,
+        embedded.vectors,
+        embedded.multi_vectors,
+        cjk,
+        np.asarray(runs, np.int64),
+        np.asarray(repeats, np.int64),
+        embedded.words,
+        embedded.word_vectors,
+        planned.indexed_at,
+        lexical,
+        embedded.sentences,
+    )
 
 
 def write(new: NewGeneration, settings: Settings, remote=None, previous: str | None = None) -> None:

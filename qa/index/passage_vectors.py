@@ -79,9 +79,15 @@ class _Rows:
         return out
 
 
-def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],
-          multilingual_factory: Callable[[], Embedder], clock: StageClock | None = None,
-          progress: Progress | None = None, scratch: Path | None = None) -> Embedded:
+def embed(
+    planned: Plan,
+    reuse: Reuse,
+    embedder_factory: Callable[[], Embedder],
+    multilingual_factory: Callable[[], Embedder],
+    clock: StageClock | None = None,
+    progress: Progress | None = None,
+    scratch: Path | None = None,
+) -> Embedded:
     """Vectors for every planned row and the corpus's words; only texts the generation before lacks are embedded.
 
     progress("passages", done, total) after each block (a passage counts once both models have it), then
@@ -126,15 +132,19 @@ def embed(planned: Plan, reuse: Reuse, embedder_factory: Callable[[], Embedder],
     vectors = minilm.finish(keys, first_row)
     sentences.finish(keys, first_row, done, reuse.sentences)
     multi_vectors = multi.finish(keys, first_row)
-    words, word_vectors, n_words = _words(planned, reuse, lambda: embedder or embedder_factory(), clock, progress,
-                                          vectors.shape[1])
-    seconds = (clock.seconds.get("embed_minilm", 0.0) + clock.seconds.get("embed_words", 0.0),
-               clock.seconds.get("embed_multilingual", 0.0))
+    words, word_vectors, n_words = _words(
+        planned, reuse, lambda: embedder or embedder_factory(), clock, progress, vectors.shape[1]
+    )
+    seconds = (
+        clock.seconds.get("embed_minilm", 0.0) + clock.seconds.get("embed_words", 0.0),
+        clock.seconds.get("embed_multilingual", 0.0),
+    )
     return Embedded(vectors, multi_vectors, words, word_vectors, n_minilm, n_words, n_multi, seconds, sentences)
 
 
-def _minilm(embedder: Embedder, rows: list[int], texts: dict[int, str], planned: Plan, sentences: SentenceVectors,
-            done: set[int]) -> np.ndarray:
+def _minilm(
+    embedder: Embedder, rows: list[int], texts: dict[int, str], planned: Plan, sentences: SentenceVectors, done: set[int]
+) -> np.ndarray:
     """MiniLM's vectors of rows' texts; with a span embedder, their answer sentences' vectors too, from the same pass."""
     batch = [texts[r] for r in rows]
     if not isinstance(embedder, SpanEmbedder):
@@ -146,8 +156,9 @@ def _minilm(embedder: Embedder, rows: list[int], texts: dict[int, str], planned:
     return vectors
 
 
-def _words(planned: Plan, reuse: Reuse, embedder: Callable[[], Embedder], clock: StageClock,
-           progress: Progress | None, dim: int) -> tuple[tuple[str, ...], np.ndarray, int]:
+def _words(
+    planned: Plan, reuse: Reuse, embedder: Callable[[], Embedder], clock: StageClock, progress: Progress | None, dim: int
+) -> tuple[tuple[str, ...], np.ndarray, int]:
     """The corpus's words and their MiniLM vectors (answers match question words to passage words with them)."""
     vocab = corpus_words([c.text for c in planned.chunks])
     out = np.empty((len(vocab), dim), np.float32)

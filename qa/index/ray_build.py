@@ -39,8 +39,9 @@ def ensure_ray(address: str | None):
                 logging.getLogger("ray").setLevel(logging.ERROR)  # the library never prints; Ray Data logs INFO
             except Exception as exc:
                 where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
-                raise BackendUnavailable(f"{where} cannot be reached or started "
-                                         f"({exc.__class__.__name__}: {str(exc)[:200]})") from None
+                raise BackendUnavailable(
+                    f"{where} cannot be reached or started ({exc.__class__.__name__}: {str(exc)[:200]})"
+                ) from None
     ray.data.DataContext.get_current().enable_progress_bars = False  # builds report their own progress
     return ray
 
@@ -73,10 +74,16 @@ class RayEmbedder:
             return np.zeros((0, 0), np.float32)
         ray = ensure_ray(self.address)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # the local embedder's batches
-        ds = ray.data.from_items([{"i": i, "text": texts[i]} for i in order],
-                                 override_num_blocks=max(1, -(-len(texts) // (self.batch_size * 8))))
-        out = ds.map_batches(_EmbedBatch, fn_constructor_args=(self.make,), batch_size=self.batch_size,
-                             batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=self.workers))
+        ds = ray.data.from_items(
+            [{"i": i, "text": texts[i]} for i in order], override_num_blocks=max(1, -(-len(texts) // (self.batch_size * 8)))
+        )
+        out = ds.map_batches(
+            _EmbedBatch,
+            fn_constructor_args=(self.make,),
+            batch_size=self.batch_size,
+            batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=self.workers),
+        )
         rows = out.take_all()
         vecs = np.empty((len(texts), len(rows[0]["vector"])), np.float32)
         for r in rows:
@@ -89,11 +96,13 @@ def _minilm(batch_size: int):
         from qa.embed.embeddings import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(batch_size=batch_size)
+
     return make
 
 
-def ray_factories(address: str | None, batch_size: int, build_embedder: Callable | None = None,
-                  multilingual=None) -> tuple[Callable, Callable | None]:
+def ray_factories(
+    address: str | None, batch_size: int, build_embedder: Callable | None = None, multilingual=None
+) -> tuple[Callable, Callable | None]:
     """(embedder factory, multilingual factory) for qa/index/build.py: MiniLM's passages embed through Ray.
 
     build_embedder: a factory run on the workers instead of the real model (it must pickle). The

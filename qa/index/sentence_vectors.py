@@ -119,8 +119,9 @@ class StoredSentences:
         self.dim = int(self.vectors.shape[1]) if self.vectors.ndim == 2 else 0
         self.rows = np.load(folder / SENTENCE_ROWS, allow_pickle=False)
         if self.rows.shape != (n_rows, 2) or (n_rows and int(self.rows[:, 1].sum()) != len(self.vectors)):
-            raise ValueError(f"sentence rows {self.rows.shape} disagree with {n_rows} rows and "
-                             f"{len(self.vectors)} sentence vectors")
+            raise ValueError(
+                f"sentence rows {self.rows.shape} disagree with {n_rows} rows and {len(self.vectors)} sentence vectors"
+            )
 
     @staticmethod
     def present(folder: Path) -> bool:

@@ -18,8 +18,8 @@ chunk; HNSW would hold ~1.8 KB. The generation also stores the vectors in vector
 from __future__ import annotations
 
 import math
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,8 +47,14 @@ def ivf_probes(nlist: int) -> int:
     return min(nlist, max(IVF_MIN_PROBES, nlist // 256))
 
 
-def build_vector_index(vectors: np.ndarray, kind: str = "auto", exact_max: int = EXACT_MAX_ROWS,
-                       nlist: int | None = None, nprobe: int | None = None, seed: int = 0):
+def build_vector_index(
+    vectors: np.ndarray,
+    kind: str = "auto",
+    exact_max: int = EXACT_MAX_ROWS,
+    nlist: int | None = None,
+    nprobe: int | None = None,
+    seed: int = 0,
+):
     """A FAISS inner-product index over the rows of vectors; kind "auto" chooses by size (see index_kind)."""
     import faiss
 
@@ -85,10 +91,13 @@ def describe(index: Any) -> dict:
     import faiss
 
     if isinstance(index, faiss.IndexHNSW):
-        return {"kind": "hnsw", "rows": int(index.ntotal), "M": HNSW_M if index.ntotal == 0 else
-                int(index.hnsw.nb_neighbors(1)),  # type: ignore[attr-defined]
-                "efConstruction": int(index.hnsw.efConstruction),
-                "efSearch": int(index.hnsw.efSearch)}
+        return {
+            "kind": "hnsw",
+            "rows": int(index.ntotal),
+            "M": HNSW_M if index.ntotal == 0 else int(index.hnsw.nb_neighbors(1)),  # type: ignore[attr-defined]
+            "efConstruction": int(index.hnsw.efConstruction),
+            "efSearch": int(index.hnsw.efSearch),
+        }
     if isinstance(index, faiss.IndexIVF):
         return {"kind": "ivf", "rows": int(index.ntotal), "nlist": int(index.nlist), "nprobe": int(index.nprobe)}
     return {"kind": "flat", "rows": int(index.ntotal)}
@@ -117,8 +126,7 @@ def load_vector_index(path: Path):
     return faiss.read_index(str(path))
 
 
-def search_vectors(index, query: np.ndarray, k: int,
-                   allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def search_vectors(index, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(scores, rows) of the k nearest rows for one query vector, best first; rows are -1 past the end.
 
     allowed (row numbers) restricts the search to those rows inside FAISS, so a filtered search needs
@@ -140,8 +148,10 @@ def search_vectors(index, query: np.ndarray, k: int,
         scores = index.storage.reconstruct_batch(allowed) @ q[0]
         top = np.argsort(-scores, kind="stable")[:k]
         pad = k - len(top)
-        return (np.concatenate([scores[top], np.full(pad, -np.inf, np.float32)]).astype(np.float32),
-                np.concatenate([allowed[top], np.full(pad, -1, np.int64)]))
+        return (
+            np.concatenate([scores[top], np.full(pad, -np.inf, np.float32)]).astype(np.float32),
+            np.concatenate([allowed[top], np.full(pad, -1, np.int64)]),
+        )
     elif isinstance(index, faiss.IndexHNSW):
         params = faiss.SearchParametersHNSW(efSearch=max(index.hnsw.efSearch, k))  # type: ignore[attr-defined]
     else:

@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import SEED
 
+from conftest import SEED
 from qa import Assistant, Settings
 from qa.errors import BuildInProgress, CorpusNotFound, EmptyCorpus
 from qa.index.build import build

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support.ui_server import small_assistant
 
 from qa.errors import IndexRebuilding
 from qa.index.build import build_lock
 from qa.ops.health import check
+from support.ui_server import small_assistant
 from ui.app import ChatApp
 
 
@@ -28,8 +28,12 @@ def test_a_deleted_index_is_rebuilt_in_the_background_and_said(tmp_path):
             assistant.search(question, k=1)
         assert str(said.value) == "The index is being rebuilt; try again in 30 s."
         health = check(assistant).as_json()
-        assert (health["answering"], health["problem"], health["rebuilding"], health["build_running"]) == \
-            (False, "The index is being rebuilt; try again in 30 s.", True, True)
+        assert (health["answering"], health["problem"], health["rebuilding"], health["build_running"]) == (
+            False,
+            "The index is being rebuilt; try again in 30 s.",
+            True,
+            True,
+        )
         with pytest.raises(IndexRebuilding):  # a second question starts no second rebuild
             assistant.ask(question, k=1)
         assert "The index is being rebuilt; try again in 30 s." in ChatApp(assistant).panels()[0]  # the page's status

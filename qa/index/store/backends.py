@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qa.errors import IndexNotFound, InvalidSetting
+from qa.errors import IndexNotFound
 from qa.index.store.faiss_backend import LocalGenerations
 from qa.index.store.manifest import installed_model_hash
 from qa.index.store.pointer import pointer_token
@@ -53,8 +53,9 @@ def open_serving(settings: "Settings") -> ServingGeneration:
         return open_current(settings.index_path)
     name = backend.current()
     if not name:
-        raise IndexNotFound(f"no index in {backend.engine.where} (collection alias {backend.prefix}); build one "
-                            "with: QA_BACKEND=qdrant qa index")
+        raise IndexNotFound(
+            f"no index in {backend.engine.where} (collection alias {backend.prefix}); build one with: QA_BACKEND=qdrant qa index"
+        )
     return backend.open_generation(name, installed_model_hash())
 
 

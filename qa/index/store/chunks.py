@@ -7,8 +7,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa.ingest.chunking import Chunk
 from qa.index.store.protocol import DocumentRecord
+from qa.ingest.chunking import Chunk
 from qa.ingest.documents import Document, Page, Reference, Section
 
 if TYPE_CHECKING:
@@ -36,19 +36,43 @@ def write_chunk_store(path: Path, new: "NewGeneration") -> None:
     db = sqlite3.connect(path)
     try:
         db.executescript(_SCHEMA)
-        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?)",
-                       [(d.doc_id, d.source, d.title, d.text, len(d.pages), new.indexed_at[d.source])
-                        for d in new.docs])
-        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                       [(i, c.chunk_id, c.doc_id, c.source, c.title, c.section, c.page, c.start, c.end, c.text,
-                         c.n_tokens, new.keys[i], int(new.section_run[i]), int(new.repeat_group[i]))
-                        for i, c in enumerate(new.chunks)])
-        db.executemany("INSERT OR IGNORE INTO refs VALUES (?,?,?,?,?)",
-                       [(d.source, r.number, r.text, r.start, r.end) for d in new.docs for r in d.references])
-        db.executemany("INSERT INTO sections VALUES (?,?,?,?,?)",
-                       [(d.source, s.title, s.start, s.end, s.level) for d in new.docs for s in d.sections])
-        db.executemany("INSERT INTO pages VALUES (?,?,?,?)",
-                       [(d.source, p.number, p.start, p.end) for d in new.docs for p in d.pages])
+        db.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?)",
+            [(d.doc_id, d.source, d.title, d.text, len(d.pages), new.indexed_at[d.source]) for d in new.docs],
+        )
+        db.executemany(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    i,
+                    c.chunk_id,
+                    c.doc_id,
+                    c.source,
+                    c.title,
+                    c.section,
+                    c.page,
+                    c.start,
+                    c.end,
+                    c.text,
+                    c.n_tokens,
+                    new.keys[i],
+                    int(new.section_run[i]),
+                    int(new.repeat_group[i]),
+                )
+                for i, c in enumerate(new.chunks)
+            ],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO refs VALUES (?,?,?,?,?)",
+            [(d.source, r.number, r.text, r.start, r.end) for d in new.docs for r in d.references],
+        )
+        db.executemany(
+            "INSERT INTO sections VALUES (?,?,?,?,?)",
+            [(d.source, s.title, s.start, s.end, s.level) for d in new.docs for s in d.sections],
+        )
+        db.executemany(
+            "INSERT INTO pages VALUES (?,?,?,?)", [(d.source, p.number, p.start, p.end) for d in new.docs for p in d.pages]
+        )
         db.executemany("INSERT INTO words VALUES (?,?)", [(w, i) for i, w in enumerate(new.words)])
         db.commit()
     finally:
@@ -92,8 +116,10 @@ class ChunkStore:
         """(chunk_id, row) of those chunk ids the store has; an id shared by copies of one text gives its first row."""
         if not chunk_ids:
             return []
-        got = self.query(f"SELECT chunk_id, MIN(row) FROM chunks WHERE chunk_id IN ({','.join('?' * len(chunk_ids))}) "
-                         "GROUP BY chunk_id", tuple(chunk_ids))
+        got = self.query(
+            f"SELECT chunk_id, MIN(row) FROM chunks WHERE chunk_id IN ({','.join('?' * len(chunk_ids))}) GROUP BY chunk_id",
+            tuple(chunk_ids),
+        )
         return [(cid, int(row)) for cid, row in got]
 
     def chunks(self, rows) -> list[Chunk]:
@@ -101,20 +127,20 @@ class ChunkStore:
         rows = [int(r) for r in rows]
         if not rows:
             return []
-        got = self.query(f"SELECT row, {_CHUNK_COLUMNS} FROM chunks WHERE row IN ({','.join('?' * len(rows))})",
-                         tuple(rows))
+        got = self.query(f"SELECT row, {_CHUNK_COLUMNS} FROM chunks WHERE row IN ({','.join('?' * len(rows))})", tuple(rows))
         by_row = {r[0]: Chunk.of(*r[1:]) for r in got}
         return [by_row[r] for r in rows]
 
     def all_chunks(self) -> list[tuple[Chunk, str]]:
         """Every chunk with its embedding-cache key, in row order."""
-        return [(Chunk.of(*r[:10]), r[10]) for r in self.query(f"SELECT {_CHUNK_COLUMNS}, text_hash FROM chunks "
-                                                              "ORDER BY row")]
+        return [(Chunk.of(*r[:10]), r[10]) for r in self.query(f"SELECT {_CHUNK_COLUMNS}, text_hash FROM chunks ORDER BY row")]
 
     def documents(self) -> list[DocumentRecord]:
         """The indexed documents, by source."""
-        got = self.query("SELECT d.doc_id, d.source, d.title, COUNT(c.row), d.n_pages, d.indexed_at FROM documents d "
-                         "LEFT JOIN chunks c ON c.source = d.source GROUP BY d.source ORDER BY d.source")
+        got = self.query(
+            "SELECT d.doc_id, d.source, d.title, COUNT(c.row), d.n_pages, d.indexed_at FROM documents d "
+            "LEFT JOIN chunks c ON c.source = d.source GROUP BY d.source ORDER BY d.source"
+        )
         return [DocumentRecord(*r) for r in got]
 
     def document_text(self, source: str) -> str | None:
@@ -129,16 +155,20 @@ class ChunkStore:
     def page_at(self, source: str, offset: int) -> int | None:
         """The 1-based page of a paged document holding the character at offset, else None."""
         # Pages left empty (a PDF's contents pages) start where the next one does: the last of them holds the text.
-        got = self.query('SELECT number FROM pages WHERE source = ? AND start <= ? ORDER BY start DESC, number DESC '
-                         'LIMIT 1', (source, offset))
+        got = self.query(
+            "SELECT number FROM pages WHERE source = ? AND start <= ? ORDER BY start DESC, number DESC LIMIT 1", (source, offset)
+        )
         return int(got[0][0]) if got else None
 
     def references(self, source: str, numbers: list[int]) -> list[Reference]:
         """Entries of a document's reference list by number."""
         if not numbers:
             return []
-        got = self.query(f'SELECT number, text, start, "end" FROM refs WHERE source = ? AND number IN '
-                         f"({','.join('?' * len(numbers))}) ORDER BY number", (source, *numbers))
+        got = self.query(
+            f'SELECT number, text, start, "end" FROM refs WHERE source = ? AND number IN '
+            f"({','.join('?' * len(numbers))}) ORDER BY number",
+            (source, *numbers),
+        )
         return [Reference(*r) for r in got]
 
     def document(self, source: str) -> Document:
@@ -148,10 +178,13 @@ class ChunkStore:
             raise KeyError(source)
         doc_id, source, title, text = got[0]
         sections = tuple(Section(*row) for row in self.sections(source))
-        pages = tuple(Page(*row) for row in self.query(
-            'SELECT number, start, "end" FROM pages WHERE source = ? ORDER BY number', (source,)))
-        refs = tuple(Reference(*row) for row in self.query(
-            'SELECT number, text, start, "end" FROM refs WHERE source = ? ORDER BY number', (source,)))
+        pages = tuple(
+            Page(*row) for row in self.query('SELECT number, start, "end" FROM pages WHERE source = ? ORDER BY number', (source,))
+        )
+        refs = tuple(
+            Reference(*row)
+            for row in self.query('SELECT number, text, start, "end" FROM refs WHERE source = ? ORDER BY number', (source,))
+        )
         return Document(doc_id, source, title, text, sections, pages, refs)
 
     def close(self) -> None:

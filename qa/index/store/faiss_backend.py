@@ -52,9 +52,19 @@ def as_new(gen: Generation) -> NewGeneration:
     keyed = gen.all_chunks()
     vocab = gen.vocabulary()
     return NewGeneration(
-        gen.name, gen.manifest, tuple(gen.document(r.source) for r in records), tuple(c for c, _ in keyed),
-        tuple(k for _, k in keyed), np.asarray(gen.passages.dense_vectors, np.float32),
+        gen.name,
+        gen.manifest,
+        tuple(gen.document(r.source) for r in records),
+        tuple(c for c, _ in keyed),
+        tuple(k for _, k in keyed),
+        np.asarray(gen.passages.dense_vectors, np.float32),
         np.asarray(gen.passages.multi_vectors, np.float32),
-        np.asarray(gen.cjk_rows, bool), np.asarray(gen.section_run), np.asarray(gen.repeat_group), tuple(vocab),
+        np.asarray(gen.cjk_rows, bool),
+        np.asarray(gen.section_run),
+        np.asarray(gen.repeat_group),
+        tuple(vocab),
         np.array(list(vocab.values()), np.float32).reshape(len(vocab), gen.manifest.dim),
-        {r.source: r.indexed_at for r in records}, gen.bm25, gen.stored_sentences)
+        {r.source: r.indexed_at for r in records},
+        gen.bm25,
+        gen.stored_sentences,
+    )

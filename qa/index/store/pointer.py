@@ -82,7 +82,8 @@ def prune(root: Path, keep: int) -> None:
         shutil.rmtree(p, ignore_errors=True)
     for p in root.glob(f".{CURRENT}.*"):
         p.unlink(missing_ok=True)
-    others = sorted((p for p in root.glob("gen-*") if p.is_dir() and p.name not in protected),
-                    key=lambda p: p.stat().st_mtime, reverse=True)
-    for p in others[max(0, keep - len(protected)):]:
+    others = sorted(
+        (p for p in root.glob("gen-*") if p.is_dir() and p.name not in protected), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for p in others[max(0, keep - len(protected)) :]:
         shutil.rmtree(p, ignore_errors=True)

@@ -73,8 +73,7 @@ class NewGeneration:
 class PassageStore(Protocol):
     """One generation's passages, as search reads them."""
 
-    def dense(self, vector_set: str, qvec: np.ndarray, k: int,
-              where: RowFilter | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def dense(self, vector_set: str, qvec: np.ndarray, k: int, where: RowFilter | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(scores, rows) of the k rows with the highest inner product with qvec, best first."""
 
     def lexical(self, query: str, k: int, where: RowFilter | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,8 @@ A pointer (a collection alias on a server; a pointer file for the embedded engin
 
 Engines: qdrant-client for a server or cluster (qa/index/store/qdrant_server.py: QA_QDRANT_URL, QA_QDRANT_API_KEY;
 "local:PATH" or ":memory:" use the client's local mode), qdrant-edge-py for the embedded engine
-(qa/index/store/qdrant_embedded.py: QA_QDRANT_PATH). Any failure to reach, authenticate or find a collection is a BackendUnavailable naming it.
+(qa/index/store/qdrant_embedded.py: QA_QDRANT_PATH). Any failure to reach, authenticate or find a collection is a
+BackendUnavailable naming it.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
-from qa.index.bm25 import Bm25Index, terms
-from qa.ingest.chunking import Chunk
 from qa.errors import BackendUnavailable, InvalidSetting
-from qa.index.vectors import EXACT_MAX_ROWS
+from qa.index.bm25 import Bm25Index, terms
 from qa.index.store.protocol import EMPTY, VECTOR_SETS, NewGeneration, RowFilter, ranked
+from qa.index.vectors import EXACT_MAX_ROWS
+from qa.ingest.chunking import Chunk
 
 if TYPE_CHECKING:
     from qa.index.store.qdrant_embedded import EdgeEngine
@@ -50,8 +51,9 @@ def connect(settings: "Settings") -> "QdrantGenerations":
     make: Callable[[], EdgeEngine | ClientEngine]
     if settings.qdrant_url:
         key = ("client", settings.qdrant_url, settings.qdrant_api_key, settings.qdrant_shards, settings.qdrant_replicas)
-        make = lambda: ClientEngine(settings.qdrant_url, settings.qdrant_api_key or None,  # noqa: E731
-                                    shards=settings.qdrant_shards, replicas=settings.qdrant_replicas)
+        make = lambda: ClientEngine(  # noqa: E731
+            settings.qdrant_url, settings.qdrant_api_key or None, shards=settings.qdrant_shards, replicas=settings.qdrant_replicas
+        )
     else:
         key = ("edge", str(settings.qdrant_path))
         make = lambda: EdgeEngine(settings.qdrant_path)  # noqa: E731
@@ -81,7 +83,7 @@ def sparse_rows(bm25: Bm25Index) -> list[tuple[np.ndarray, np.ndarray]]:
     term = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
     order = np.argsort(indices, kind="stable")
     bounds = np.searchsorted(indices[order], np.arange(n + 1))
-    return [(term[order[a:b]], data[order[a:b]].astype(np.float32)) for a, b in zip(bounds[:-1], bounds[1:])]
+    return [(term[order[a:b]], data[order[a:b]].astype(np.float32)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def query_sparse(vocab: dict[str, int], query: str) -> tuple[list[int], list[float]]:
@@ -109,7 +111,7 @@ class QdrantGenerations:
 
     def generations(self) -> list[str]:
         head = f"{self.prefix}-"
-        return sorted(c[len(head):] for c in self.engine.collections() if c.startswith(head + "gen-"))
+        return sorted(c[len(head) :] for c in self.engine.collections() if c.startswith(head + "gen-"))
 
     def write(self, new: NewGeneration) -> str:
         """The side collection, then the passages' (whose completion marks the generation written)."""
@@ -121,21 +123,36 @@ class QdrantGenerations:
             if c in existing:  # an interrupted earlier write of the same generation
                 self.engine.drop(c)
         write_side(self.engine, side, new)
-        self.engine.create(coll, {"dense": new.manifest.dim, "multi": new.manifest.multilingual_dim}, SPARSE,
-                           {"source": "keyword", "cjk": "integer"})
+        self.engine.create(
+            coll,
+            {"dense": new.manifest.dim, "multi": new.manifest.multilingual_dim},
+            SPARSE,
+            {"source": "keyword", "cjk": "integer"},
+        )
         sparse = sparse_rows(new.bm25)
         chunks = new.chunks
         for a in range(0, len(chunks), BATCH):
             rows = range(a, min(a + BATCH, len(chunks)))
-            dense = np.asarray(new.vectors[a:rows.stop], np.float32)
-            multi = np.asarray(new.multi_vectors[a:rows.stop], np.float32)
-            self.engine.upsert(coll, [
-                (r, {"dense": dense[r - a].tolist(), "multi": multi[r - a].tolist()},
-                 (sparse[r][0].tolist(), sparse[r][1].tolist()),
-                 {f: getattr(chunks[r], f) for f in _CHUNK_FIELDS} | {
-                     "row": r, "cjk": int(new.cjk_rows[r]), "section_run": int(new.section_run[r]),
-                     "repeat_group": int(new.repeat_group[r])})
-                for r in rows])
+            dense = np.asarray(new.vectors[a : rows.stop], np.float32)
+            multi = np.asarray(new.multi_vectors[a : rows.stop], np.float32)
+            self.engine.upsert(
+                coll,
+                [
+                    (
+                        r,
+                        {"dense": dense[r - a].tolist(), "multi": multi[r - a].tolist()},
+                        (sparse[r][0].tolist(), sparse[r][1].tolist()),
+                        {f: getattr(chunks[r], f) for f in _CHUNK_FIELDS}
+                        | {
+                            "row": r,
+                            "cjk": int(new.cjk_rows[r]),
+                            "section_run": int(new.section_run[r]),
+                            "repeat_group": int(new.repeat_group[r]),
+                        },
+                    )
+                    for r in rows
+                ],
+            )
         self.engine.finish(coll)
         return new.name
 
@@ -146,16 +163,19 @@ class QdrantGenerations:
         have = self.engine.collections()
         for coll in (self.collection(name), self.side(name)):
             if coll not in have:
-                raise BackendUnavailable(f"{self.engine.where}: collection {coll} (index generation {name}) does not "
-                                         "exist; publish it with: QA_BACKEND=qdrant qa index (the local index is "
-                                         "unchanged)")
+                raise BackendUnavailable(
+                    f"{self.engine.where}: collection {coll} (index generation {name}) does not "
+                    "exist; publish it with: QA_BACKEND=qdrant qa index (the local index is "
+                    "unchanged)"
+                )
 
     def make_current(self, name: str) -> None:
         self._check(name)
         before = self.engine.get_pointer(self.prefix)
         previous = before.get("current") if before.get("current") != name else before.get("previous")
-        self.engine.set_pointer(self.prefix, self.collection(name), name,
-                                self.collection(previous) if previous else None, previous)
+        self.engine.set_pointer(
+            self.prefix, self.collection(name), name, self.collection(previous) if previous else None, previous
+        )
         keep = {name, previous}
         names = self.generations()
         for old in [g for g in names if g not in keep][: max(0, len(names) - self.keep)]:
@@ -164,7 +184,7 @@ class QdrantGenerations:
         # Side collections of writes interrupted before their passages' collection (names sort by time).
         head, written = self.side(""), set(self.generations())
         for coll in self.engine.collections():
-            if coll.startswith(head) and coll[len(head):] not in written and coll[len(head):] < name:
+            if coll.startswith(head) and coll[len(head) :] not in written and coll[len(head) :] < name:
                 self.engine.drop(coll)
 
     def open_generation(self, name: str, model_hash: str | None):
@@ -201,8 +221,9 @@ class QdrantPassages:
             raise InvalidSetting(f"vector set {vector_set!r}; valid choices: {', '.join(VECTOR_SETS)}")
         if k <= 0 or self.n == 0:
             return EMPTY
-        got = self.engine.query(self.collection, vector_set, np.asarray(qvec, np.float32).tolist(), k, where,
-                                exact=self.n <= EXACT_MAX_ROWS)
+        got = self.engine.query(
+            self.collection, vector_set, np.asarray(qvec, np.float32).tolist(), k, where, exact=self.n <= EXACT_MAX_ROWS
+        )
         return _scored(got)
 
     def lexical(self, query, k, where: RowFilter | None = None):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import os
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 from qa.errors import BackendUnavailable
 from qa.index.store.protocol import RowFilter
@@ -47,9 +46,11 @@ class EdgeEngine:
                     shard = self._shards[coll] = self.q.EdgeShard.load(str(self.path / coll))
                 except Exception as exc:
                     if "WouldBlock" in str(exc):
-                        raise BackendUnavailable(f"{self.where}: collection {coll} is open in another process; the "
-                                                 "embedded engine serves one process at a time (several processes "
-                                                 "share a Qdrant server: QA_QDRANT_URL)") from None
+                        raise BackendUnavailable(
+                            f"{self.where}: collection {coll} is open in another process; the "
+                            "embedded engine serves one process at a time (several processes "
+                            "share a Qdrant server: QA_QDRANT_URL)"
+                        ) from None
                     raise BackendUnavailable(f"{self.where}: collection {coll} cannot be loaded ({exc})") from None
             return shard
 
@@ -59,8 +60,10 @@ class EdgeEngine:
     def create(self, coll: str, dims: dict[str, int], sparse: str | None, indexes: dict[str, str]) -> None:
         """A shard with these dense vectors, an optional sparse one, and payload indexes (field: kind)."""
         q = self.q
-        config = q.EdgeConfig(vectors={n: q.EdgeVectorParams(size=d, distance=q.Distance.Dot) for n, d in dims.items()},
-                              sparse_vectors={sparse: q.EdgeSparseVectorParams()} if sparse else None)
+        config = q.EdgeConfig(
+            vectors={n: q.EdgeVectorParams(size=d, distance=q.Distance.Dot) for n, d in dims.items()},
+            sparse_vectors={sparse: q.EdgeSparseVectorParams()} if sparse else None,
+        )
         with self._lock:
             self._shards[coll] = shard = q.EdgeShard.create(str(self.path / coll), config)
         for field, kind in indexes.items():
@@ -70,8 +73,9 @@ class EdgeEngine:
     def upsert(self, coll: str, points: list) -> None:
         q = self.q
         sparse = lambda s: q.SparseVector(indices=s[0], values=s[1])  # noqa: E731
-        self._shard_unchecked(coll).update(q.UpdateOperation.upsert_points([
-            q.Point(r, vectors_of(dense, s, sparse), p) for r, dense, s, p in points]))
+        self._shard_unchecked(coll).update(
+            q.UpdateOperation.upsert_points([q.Point(r, vectors_of(dense, s, sparse), p) for r, dense, s, p in points])
+        )
 
     def _shard_unchecked(self, coll: str):
         with self._lock:
@@ -100,22 +104,39 @@ class EdgeEngine:
 
     def _filter(self, where: RowFilter | dict | None):
         q = self.q
-        must = [q.FieldCondition(key=k, match=q.MatchAny(any=v) if isinstance(v, list) else q.MatchValue(v))
-                for k, v in conditions(where)]
+        must = [
+            q.FieldCondition(key=k, match=q.MatchAny(any=v) if isinstance(v, list) else q.MatchValue(v))
+            for k, v in conditions(where)
+        ]
         return q.Filter(must=must) if must else None
 
     def scroll(self, coll: str, where: dict, vector: str | None = None) -> list:
         """(id, vector or None, payload) of every point matching where."""
-        return scroll_pages(lambda offset: self._shard(coll).scroll(self.q.ScrollRequest(
-            offset=offset, limit=SCROLL_PAGE, filter=self._filter(where), with_payload=True,
-            with_vector=[vector] if vector else False)), vector)
+        return scroll_pages(
+            lambda offset: self._shard(coll).scroll(
+                self.q.ScrollRequest(
+                    offset=offset,
+                    limit=SCROLL_PAGE,
+                    filter=self._filter(where),
+                    with_payload=True,
+                    with_vector=[vector] if vector else False,
+                )
+            ),
+            vector,
+        )
 
     def query(self, coll: str, using: str, vector, k: int, where: RowFilter | None, exact: bool):
         q = self.q
         v = q.SparseVector(indices=vector[0], values=vector[1]) if isinstance(vector, tuple) else vector
-        got = self._shard(coll).query(q.QueryRequest(limit=k, query=q.Query.Nearest(v, using=using),
-                                                     filter=self._filter(where), with_payload=False,
-                                                     params=q.SearchParams(exact=exact)))
+        got = self._shard(coll).query(
+            q.QueryRequest(
+                limit=k,
+                query=q.Query.Nearest(v, using=using),
+                filter=self._filter(where),
+                with_payload=False,
+                params=q.SearchParams(exact=exact),
+            )
+        )
         return [(int(p.id), float(p.score)) for p in got]
 
     def retrieve(self, coll: str, rows: list[int], vector: str | None, payload: bool):

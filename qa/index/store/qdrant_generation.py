@@ -19,13 +19,12 @@ from dataclasses import astuple
 
 import numpy as np
 
+from qa.errors import BackendUnavailable
 from qa.index.bm25 import idf
+from qa.index.store.manifest import parse_manifest
+from qa.index.store.protocol import DocumentRecord, NewGeneration
 from qa.ingest.chunking import Chunk
 from qa.ingest.documents import Document, Page, Reference, Section
-from qa.errors import BackendUnavailable
-from qa.index.store.protocol import DocumentRecord
-from qa.index.store.manifest import parse_manifest
-from qa.index.store.protocol import NewGeneration
 
 PART_ROWS = 50_000  # rows (or terms) per "part" point: a few hundred kB of payload each
 SENTENCE_PART_ROWS = 500  # rows per part of answer-sentence vectors: about 2 MB of payload each
@@ -43,18 +42,33 @@ def _array(text: str, dtype: str) -> np.ndarray:
 
 def write_side(engine, coll: str, new: NewGeneration) -> None:
     """Create and fill the side collection of new."""
-    engine.create(coll, {"word": new.manifest.dim}, None, {"kind": "keyword", "part": "keyword", "source": "keyword",
-                                                  "word": "keyword"})
+    engine.create(
+        coll, {"word": new.manifest.dim}, None, {"kind": "keyword", "part": "keyword", "source": "keyword", "word": "keyword"}
+    )
     catalogue = [[d.source, d.doc_id, d.title, len(d.pages), new.indexed_at[d.source]] for d in new.docs]
-    points: list[tuple[int, dict, None, dict[str, object]]] = [(0, {}, None, {"kind": "manifest", "manifest": new.manifest.to_json(),
-                                      "documents": json.dumps(catalogue)})]  # JSON text: floats come back exact
+    manifest: dict[str, object] = {"kind": "manifest", "manifest": new.manifest.to_json(), "documents": json.dumps(catalogue)}
+    points: list[tuple[int, dict, None, dict[str, object]]] = [(0, {}, None, manifest)]  # JSON text: floats come back exact
     sources = {s: i for i, s in enumerate(sorted(new.manifest.sources))}
     row_source = np.array([sources[c.source] for c in new.chunks], np.int64)
     for a in range(0, max(len(new.chunks), 1), PART_ROWS):
-        points.append((len(points), {}, None, {"kind": "part", "part": "rows", "start": a, "data": {
-            "source": _b64(row_source[a:a + PART_ROWS], "<i8"), "cjk": _b64(new.cjk_rows[a:a + PART_ROWS], "u1"),
-            "section_run": _b64(new.section_run[a:a + PART_ROWS], "<i8"),
-            "repeat_group": _b64(new.repeat_group[a:a + PART_ROWS], "<i8")}}))
+        points.append(
+            (
+                len(points),
+                {},
+                None,
+                {
+                    "kind": "part",
+                    "part": "rows",
+                    "start": a,
+                    "data": {
+                        "source": _b64(row_source[a : a + PART_ROWS], "<i8"),
+                        "cjk": _b64(new.cjk_rows[a : a + PART_ROWS], "u1"),
+                        "section_run": _b64(new.section_run[a : a + PART_ROWS], "<i8"),
+                        "repeat_group": _b64(new.repeat_group[a : a + PART_ROWS], "<i8"),
+                    },
+                },
+            )
+        )
     vocab = new.bm25.retriever.vocab_dict
     terms = sorted(vocab, key=vocab.get)
     ids = np.array([vocab[t] for t in terms], np.int64)
@@ -62,20 +76,52 @@ def write_side(engine, coll: str, new: NewGeneration) -> None:
     df = np.zeros(len(ids), np.int64)  # bm25s also lists a term its score matrix lacks (the empty one)
     df[ids < len(known)] = known[ids[ids < len(known)]]
     for a in range(0, max(len(terms), 1), PART_ROWS):
-        points.append((len(points), {}, None, {"kind": "part", "part": "terms", "start": a, "data": {
-            "terms": terms[a:a + PART_ROWS], "ids": _b64(ids[a:a + PART_ROWS], "<i8"),
-            "df": _b64(df[a:a + PART_ROWS], "<i8")}}))
+        points.append(
+            (
+                len(points),
+                {},
+                None,
+                {
+                    "kind": "part",
+                    "part": "terms",
+                    "start": a,
+                    "data": {
+                        "terms": terms[a : a + PART_ROWS],
+                        "ids": _b64(ids[a : a + PART_ROWS], "<i8"),
+                        "df": _b64(df[a : a + PART_ROWS], "<i8"),
+                    },
+                },
+            )
+        )
     for d in new.docs:
-        points.append((len(points), {}, None, {"kind": "document", "source": d.source, "document": json.dumps({
-            "doc_id": d.doc_id, "title": d.title, "text": d.text, "sections": [astuple(s) for s in d.sections],
-            "pages": [astuple(p) for p in d.pages], "references": [astuple(r) for r in d.references]})}))
+        points.append(
+            (
+                len(points),
+                {},
+                None,
+                {
+                    "kind": "document",
+                    "source": d.source,
+                    "document": json.dumps(
+                        {
+                            "doc_id": d.doc_id,
+                            "title": d.title,
+                            "text": d.text,
+                            "sections": [astuple(s) for s in d.sections],
+                            "pages": [astuple(p) for p in d.pages],
+                            "references": [astuple(r) for r in d.references],
+                        }
+                    ),
+                },
+            )
+        )
     points += _sentence_parts(new, len(points))
     first_word = len(points)
     # Rounded as the local generation stores them (float16), so that both backends give the same answers.
-    for i, (w, v) in enumerate(zip(new.words, np.asarray(new.word_vectors, np.float16).astype(np.float32))):
+    for i, (w, v) in enumerate(zip(new.words, np.asarray(new.word_vectors, np.float16).astype(np.float32), strict=True)):
         points.append((first_word + i, {"word": v.tolist()}, None, {"kind": "word", "word": w}))
     for a in range(0, len(points), BATCH):
-        engine.upsert(coll, points[a:a + BATCH])
+        engine.upsert(coll, points[a : a + BATCH])
     engine.finish(coll)
 
 
@@ -92,8 +138,11 @@ def _sentence_parts(new: NewGeneration, first_id: int) -> list:
         counts.append(len(vecs))
         vectors.append(np.ascontiguousarray(vecs, np.float16).tobytes())
         if len(ids) == SENTENCE_PART_ROWS or row == len(new.chunks) - 1:
-            data = {"ids": ids, "counts": _b64(np.array(counts), "<i8"),
-                    "vectors": base64.b64encode(b"".join(vectors)).decode("ascii")}
+            data = {
+                "ids": ids,
+                "counts": _b64(np.array(counts), "<i8"),
+                "vectors": base64.b64encode(b"".join(vectors)).decode("ascii"),
+            }
             out.append((first_id + len(out), {}, None, {"kind": "part", "part": "sentences", "start": row, "data": data}))
             ids, counts, vectors = [], [], []
     return out
@@ -124,8 +173,8 @@ def read_terms(engine, coll: str) -> tuple[dict[str, int], np.ndarray]:
     frequencies: dict[int, int] = {}
     for data in _parts(engine, coll, "terms"):
         ids, df = _array(data["ids"], "<i8"), _array(data["df"], "<i8")
-        vocab.update(zip(data["terms"], ids.tolist()))
-        frequencies.update(zip(ids.tolist(), df.tolist()))
+        vocab.update(zip(data["terms"], ids.tolist(), strict=True))
+        frequencies.update(zip(ids.tolist(), df.tolist(), strict=True))
     df = np.zeros(max(frequencies, default=-1) + 1, np.int64)
     df[list(frequencies)] = list(frequencies.values())
     return vocab, df
@@ -154,12 +203,16 @@ class QdrantGeneration:
         where = f"{name} in {self.engine.where}"
         got = self.engine.scroll(self.side, {"kind": "manifest"})
         if not got:
-            raise BackendUnavailable(f"index generation {where}: its side collection {self.side} has no manifest; "
-                                     "publish it again with: QA_BACKEND=qdrant qa index --full")
+            raise BackendUnavailable(
+                f"index generation {where}: its side collection {self.side} has no manifest; "
+                "publish it again with: QA_BACKEND=qdrant qa index --full"
+            )
         head = got[0][2]
         self.manifest = parse_manifest(head["manifest"], where, model_hash)
-        self._records = [DocumentRecord(doc_id, source, title, self.manifest.sources[source]["chunks"], n_pages, at)
-                         for source, doc_id, title, n_pages, at in json.loads(head["documents"])]
+        self._records = [
+            DocumentRecord(doc_id, source, title, self.manifest.sources[source]["chunks"], n_pages, at)
+            for source, doc_id, title, n_pages, at in json.loads(head["documents"])
+        ]
         self.sources = sorted(self.manifest.sources)
         rows = _parts(self.engine, self.side, "rows")
         column = lambda key, dtype: np.concatenate([_array(p[key], dtype) for p in rows])  # noqa: E731
@@ -170,9 +223,11 @@ class QdrantGeneration:
         self.bm25 = Terms(vocab, df, self.manifest.n_chunks)
         self.passages = generations.passages(name, vocab)
         if not (len(self.row_source) == self.passages.n == self.manifest.n_chunks):
-            raise BackendUnavailable(f"index generation {where}: {self.passages.n} passages and "
-                                     f"{len(self.row_source)} row attributes, the manifest says "
-                                     f"{self.manifest.n_chunks}; publish it again with: QA_BACKEND=qdrant qa index --full")
+            raise BackendUnavailable(
+                f"index generation {where}: {self.passages.n} passages and "
+                f"{len(self.row_source)} row attributes, the manifest says "
+                f"{self.manifest.n_chunks}; publish it again with: QA_BACKEND=qdrant qa index --full"
+            )
         self._documents: OrderedDict[str, Document | None] = OrderedDict()
         self._sentences: dict[str, np.ndarray] | None = None
 
@@ -195,10 +250,15 @@ class QdrantGeneration:
             refs: dict[int, Reference] = {}
             for r in d["references"]:
                 refs.setdefault(r[0], Reference(*r))  # one entry per number, the first, as the local store keeps
-            doc = Document(d["doc_id"], source, d["title"], d["text"],
-                           tuple(sorted((Section(*s) for s in d["sections"]), key=lambda s: s.start)),
-                           tuple(sorted((Page(*p) for p in d["pages"]), key=lambda p: p.number)),
-                           tuple(refs[n] for n in sorted(refs)))
+            doc = Document(
+                d["doc_id"],
+                source,
+                d["title"],
+                d["text"],
+                tuple(sorted((Section(*s) for s in d["sections"]), key=lambda s: s.start)),
+                tuple(sorted((Page(*p) for p in d["pages"]), key=lambda p: p.number)),
+                tuple(refs[n] for n in sorted(refs)),
+            )
         self._documents[source] = doc
         while len(self._documents) > DOCUMENT_CACHE:
             self._documents.popitem(last=False)

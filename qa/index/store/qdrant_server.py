@@ -63,7 +63,7 @@ class ClientEngine:
             if url == ":memory:":
                 self.client = QdrantClient(location=":memory:")
             elif url.startswith("local:"):
-                self.client = QdrantClient(path=url[len("local:"):])
+                self.client = QdrantClient(path=url[len("local:") :])
             else:
                 self.client = QdrantClient(url=url, api_key=api_key, timeout=timeout, check_compatibility=False)
         except Exception as exc:
@@ -79,8 +79,10 @@ class ClientEngine:
         text = str(exc).splitlines()[0][:200] if str(exc) else exc.__class__.__name__
         if "not found" in text.lower():
             return BackendUnavailable(f"{self.where}: {text}")
-        return BackendUnavailable(f"{self.where} cannot be reached or failed ({exc.__class__.__name__}: {text}); "
-                                  "check QA_QDRANT_URL and that the server is running")
+        return BackendUnavailable(
+            f"{self.where} cannot be reached or failed ({exc.__class__.__name__}: {text}); "
+            "check QA_QDRANT_URL and that the server is running"
+        )
 
     def _call(self, fn, *args, **kwargs):
         try:
@@ -98,17 +100,25 @@ class ClientEngine:
     def create(self, coll: str, dims: dict[str, int], sparse: str | None, indexes: dict[str, str]) -> None:
         """A collection with these dense vectors, an optional sparse one, and payload indexes (field: kind)."""
         m = self.models
-        self._call(self.client.create_collection, coll,
-                   vectors_config={n: m.VectorParams(size=d, distance=m.Distance.DOT) for n, d in dims.items()},
-                   sparse_vectors_config={sparse: m.SparseVectorParams()} if sparse else None, **self.layout)
+        self._call(
+            self.client.create_collection,
+            coll,
+            vectors_config={n: m.VectorParams(size=d, distance=m.Distance.DOT) for n, d in dims.items()},
+            sparse_vectors_config={sparse: m.SparseVectorParams()} if sparse else None,
+            **self.layout,
+        )
         for field, kind in indexes.items():
             self._call(self.client.create_payload_index, coll, field, getattr(m.PayloadSchemaType, kind.upper()))
 
     def upsert(self, coll: str, points: list) -> None:
         m = self.models
         sparse = lambda s: m.SparseVector(indices=s[0], values=s[1])  # noqa: E731
-        self._call(self.client.upsert, coll, wait=True, points=[
-            m.PointStruct(id=r, vector=vectors_of(dense, s, sparse), payload=p) for r, dense, s, p in points])
+        self._call(
+            self.client.upsert,
+            coll,
+            wait=True,
+            points=[m.PointStruct(id=r, vector=vectors_of(dense, s, sparse), payload=p) for r, dense, s, p in points],
+        )
 
     def finish(self, coll: str) -> None:
         pass
@@ -125,44 +135,68 @@ class ClientEngine:
 
     def _filter(self, where: RowFilter | dict | None):
         m = self.models
-        must = [m.FieldCondition(key=k, match=m.MatchAny(any=v) if isinstance(v, list) else m.MatchValue(value=v))
-                for k, v in conditions(where)]
+        must = [
+            m.FieldCondition(key=k, match=m.MatchAny(any=v) if isinstance(v, list) else m.MatchValue(value=v))
+            for k, v in conditions(where)
+        ]
         return m.Filter(must=must) if must else None
 
     def scroll(self, coll: str, where: dict, vector: str | None = None) -> list:
         """(id, vector or None, payload) of every point matching where."""
-        return scroll_pages(lambda offset: self._call(
-            self.client.scroll, coll, scroll_filter=self._filter(where), limit=SCROLL_PAGE, offset=offset,
-            with_payload=True, with_vectors=[vector] if vector else False), vector)
+        return scroll_pages(
+            lambda offset: self._call(
+                self.client.scroll,
+                coll,
+                scroll_filter=self._filter(where),
+                limit=SCROLL_PAGE,
+                offset=offset,
+                with_payload=True,
+                with_vectors=[vector] if vector else False,
+            ),
+            vector,
+        )
 
     def query(self, coll: str, using: str, vector, k: int, where: RowFilter | None, exact: bool):
         m = self.models
         q = m.SparseVector(indices=vector[0], values=vector[1]) if isinstance(vector, tuple) else vector
-        got = self._call(self.client.query_points, coll, query=q, using=using, limit=k,
-                         query_filter=self._filter(where), with_payload=False,
-                         search_params=m.SearchParams(exact=exact))
+        got = self._call(
+            self.client.query_points,
+            coll,
+            query=q,
+            using=using,
+            limit=k,
+            query_filter=self._filter(where),
+            with_payload=False,
+            search_params=m.SearchParams(exact=exact),
+        )
         return [(int(p.id), float(p.score)) for p in got.points]
 
     def retrieve(self, coll: str, rows: list[int], vector: str | None, payload: bool):
-        got = self._call(self.client.retrieve, coll, rows, with_payload=payload,
-                         with_vectors=[vector] if vector else False)
+        got = self._call(self.client.retrieve, coll, rows, with_payload=payload, with_vectors=[vector] if vector else False)
         return [(int(p.id), (p.vector or {}).get(vector) if vector else None, p.payload) for p in got]
 
     def get_pointer(self, prefix: str) -> dict:
         aliases = {a.alias_name: a.collection_name for a in self._call(self.client.get_aliases).aliases}
         head = f"{prefix}-"
-        return {k: aliases[a][len(head):] for k, a in (("current", prefix), ("previous", prefix + _PREVIOUS))
-                if a in aliases and aliases[a].startswith(head)}
+        return {
+            k: aliases[a][len(head) :]
+            for k, a in (("current", prefix), ("previous", prefix + _PREVIOUS))
+            if a in aliases and aliases[a].startswith(head)
+        }
 
     def set_pointer(self, prefix: str, coll: str, name: str, prev_coll: str | None, prev_name: str | None) -> None:
         m = self.models
         existing = {a.alias_name for a in self._call(self.client.get_aliases).aliases}
-        ops = [m.DeleteAliasOperation(delete_alias=m.DeleteAlias(alias_name=a))
-               for a in (prefix, prefix + _PREVIOUS) if a in existing]
+        ops = [
+            m.DeleteAliasOperation(delete_alias=m.DeleteAlias(alias_name=a))
+            for a in (prefix, prefix + _PREVIOUS)
+            if a in existing
+        ]
         ops.append(m.CreateAliasOperation(create_alias=m.CreateAlias(collection_name=coll, alias_name=prefix)))
         if prev_coll:
-            ops.append(m.CreateAliasOperation(create_alias=m.CreateAlias(collection_name=prev_coll,
-                                                                         alias_name=prefix + _PREVIOUS)))
+            ops.append(
+                m.CreateAliasOperation(create_alias=m.CreateAlias(collection_name=prev_coll, alias_name=prefix + _PREVIOUS))
+            )
         self._call(self.client.update_collection_aliases, change_aliases_operations=ops)  # one request
 
     def close(self) -> None:

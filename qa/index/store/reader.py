@@ -7,17 +7,17 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.index.bm25 import Bm25Index
-from qa.ingest.chunking import Chunk
-from qa.ingest.documents import Document, Reference
 from qa.errors import IndexCorrupt, IndexNotFound, IndexOutdated
-from qa.index.vectors import load_vector_index
+from qa.index.bm25 import Bm25Index
 from qa.index.sentence_vectors import StoredSentences
 from qa.index.store.chunks import ChunkStore
 from qa.index.store.faiss_passages import FaissPassages
-from qa.index.store.protocol import DocumentRecord
 from qa.index.store.manifest import REBUILD_HINT, check_file, corrupt, installed_model_hash, read_manifest
 from qa.index.store.pointer import CURRENT, pointer_token, read_pointer
+from qa.index.store.protocol import DocumentRecord
+from qa.index.vectors import load_vector_index
+from qa.ingest.chunking import Chunk
+from qa.ingest.documents import Document, Reference
 
 INSTALLED = "installed"  # open_current's default: check against the installed embedding model
 _DATA = ("chunks.sqlite", "vectors.npy", "vectors.faiss", "words.npy", "multi.npy", "multi.faiss", "cjk_rows.npy")
@@ -77,32 +77,39 @@ class Generation:
         self._set_rows(store.rows_per_source(), store.row_columns())
         # Generations made before answer-sentence vectors have none: answers embed their sentences instead.
         self.stored_sentences = StoredSentences(path, n_rows) if StoredSentences.present(path) else None
-        self.passages = FaissPassages(vectors, vector_index, multi_vectors, multi_index, self.bm25, self.sources,
-                                      self.row_source, self.cjk_rows, store)
+        self.passages = FaissPassages(
+            vectors, vector_index, multi_vectors, multi_index, self.bm25, self.sources, self.row_source, self.cjk_rows, store
+        )
 
     def _check_shapes(self, n_rows: int, n_words: int, vectors, vector_index, multi_vectors, multi_index) -> None:
         m = self.manifest
-        counts = {"manifest": m.n_chunks, "chunk rows": n_rows, "vectors": len(vectors),
-                  "vector index": vector_index.ntotal, "multilingual vectors": len(multi_vectors),
-                  "multilingual index": multi_index.ntotal, "Chinese row flags": len(self.cjk_rows)}
+        counts = {
+            "manifest": m.n_chunks,
+            "chunk rows": n_rows,
+            "vectors": len(vectors),
+            "vector index": vector_index.ntotal,
+            "multilingual vectors": len(multi_vectors),
+            "multilingual index": multi_index.ntotal,
+            "Chinese row flags": len(self.cjk_rows),
+        }
         if len(set(counts.values())) != 1:
-            raise self._corrupt("the number of chunks disagrees between files (" +
-                                ", ".join(f"{k} {v}" for k, v in counts.items()) + ")")
+            raise self._corrupt(
+                "the number of chunks disagrees between files (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"
+            )
         if vectors.ndim != 2 or vectors.shape[1] != m.dim or vector_index.d != m.dim:
-            raise self._corrupt(f"vectors have dimension {vectors.shape[1:]} / {vector_index.d}, "
-                                f"the manifest says {m.dim}")
+            raise self._corrupt(f"vectors have dimension {vectors.shape[1:]} / {vector_index.d}, the manifest says {m.dim}")
         if self.words.ndim != 2 or len(self.words) != n_words or (n_words and self.words.shape[1] != m.dim):
             raise self._corrupt(f"word vectors {self.words.shape} disagree with {n_words} words of dimension {m.dim}")
-        if (multi_vectors.ndim != 2 or multi_vectors.shape[1] != m.multilingual_dim
-                or multi_index.d != m.multilingual_dim):
-            raise self._corrupt(f"multilingual vectors have dimension {multi_vectors.shape[1:]} / "
-                                f"{multi_index.d}, the manifest says {m.multilingual_dim}")
+        if multi_vectors.ndim != 2 or multi_vectors.shape[1] != m.multilingual_dim or multi_index.d != m.multilingual_dim:
+            raise self._corrupt(
+                f"multilingual vectors have dimension {multi_vectors.shape[1:]} / "
+                f"{multi_index.d}, the manifest says {m.multilingual_dim}"
+            )
         if vectors.dtype != np.float32:
             raise self._corrupt(f"vectors are {vectors.dtype}, expected float32")
 
     def _set_rows(self, per_source: dict[str, int], rows: list[tuple[str, int, int]]) -> None:
-        expected = {s: (v or {}).get("chunks") if isinstance(v, dict) else None
-                    for s, v in self.manifest.sources.items()}
+        expected = {s: (v or {}).get("chunks") if isinstance(v, dict) else None for s, v in self.manifest.sources.items()}
         if per_source != expected:
             bad = sorted(set(per_source.items()) ^ set(expected.items()))[:3]
             raise self._corrupt(f"chunk rows per document disagree with the manifest ({bad})")
@@ -127,7 +134,7 @@ class Generation:
         """Stored vectors of those words that occur in the corpus."""
         got = self.store.word_rows(words)
         vecs = np.asarray(self.words[[r for _, r in got]], dtype=np.float32) if got else np.zeros((0, 0), np.float32)
-        return {w: v for (w, _), v in zip(got, vecs)}
+        return {w: v for (w, _), v in zip(got, vecs, strict=True)}
 
     def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """Answer-sentence vectors of those passages that have them (qa/index/sentence_vectors.py)."""
@@ -141,7 +148,7 @@ class Generation:
         """Every stored word vector (builds reuse them)."""
         got = self.store.word_rows()
         vecs = np.asarray(self.words[[r for _, r in got]], dtype=np.float32) if got else np.zeros((0, 0), np.float32)
-        return {w: v for (w, _), v in zip(got, vecs)}
+        return {w: v for (w, _), v in zip(got, vecs, strict=True)}
 
     def chunks(self, rows) -> list[Chunk]:
         """Chunks for vector rows, in the order given."""
@@ -181,8 +188,7 @@ class Generation:
             self.store.close()
 
 
-def open_current(root: Path, verify: bool = True, model_hash: str | None = INSTALLED,
-                 warn: bool = True) -> Generation:
+def open_current(root: Path, verify: bool = True, model_hash: str | None = INSTALLED, warn: bool = True) -> Generation:
     """Load the current generation, falling back to the previous one if the current is damaged.
 
     model_hash: the model the index must have been built with; INSTALLED (the default) means the installed
@@ -216,8 +222,9 @@ def _open(root: Path, verify: bool, model_hash: str | None) -> Generation:
             raise IndexNotFound(f"no index at {root}; build one with: qa index")
         # A damaged pointer: try what it still names, then the generations on disk, newest first.
         errors.append(f"{root / CURRENT} is damaged")
-        names += [p.name for p in sorted((p for p in root.glob("gen-*") if p.is_dir()),
-                                         key=lambda p: p.stat().st_mtime, reverse=True)]
+        names += [
+            p.name for p in sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+        ]
     outdated = []
     for name in dict.fromkeys(n for n in names if n):
         try:

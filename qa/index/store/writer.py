@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from qa.index.sentence_vectors import save as save_sentences
-from qa.index.vectors import build_vector_index, save_vector_index
 from qa.index.store.chunks import write_chunk_store
 from qa.index.store.manifest import file_record
 from qa.index.store.pointer import CURRENT, fsync_dir, fsync_tree
 from qa.index.store.protocol import NewGeneration
+from qa.index.vectors import build_vector_index, save_vector_index
 
 
 def new_name() -> str:
