@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, SEED
 
+from conftest import PROJECT, SEED
 from qa import Assistant, Settings
 from qa.index.store.reader import Generation, open_current
 
@@ -27,7 +27,7 @@ sys.path[:0] = [sys.argv[4], sys.argv[5]]
 from pathlib import Path
 from conftest import FakeEmbedder
 from qa import Settings
-from qa.index import plan as b
+from qa.index import reading as b
 from qa.index.store import chunks as c, pointer as p, writer as w
 
 corpus, index, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
@@ -67,16 +67,32 @@ report = build.build([corpus], Settings(corpus_dir=corpus, index_dir=index), lam
 print("DONE", report.generation, flush=True)
 """
 
-POINTS = ["loading", "embedding", "sqlite_opened", "sqlite_written", "faiss_written", "bm25_written",
-          "folder_complete", "folder_renamed", "pointer_staged", "pointer_replaced"]
+POINTS = [
+    "loading",
+    "embedding",
+    "sqlite_opened",
+    "sqlite_written",
+    "faiss_written",
+    "bm25_written",
+    "folder_complete",
+    "folder_renamed",
+    "pointer_staged",
+    "pointer_replaced",
+]
 
-NOTES = ("Canal notes\n\nThe canal lock at {place} lifted {n} barges a day. Barges carried coal north and "
-         "pottery south. The lock keeper lived in a cottage beside the gates.\n")
+NOTES = (
+    "Canal notes\n\nThe canal lock at {place} lifted {n} barges a day. Barges carried coal north and "
+    "pottery south. The lock keeper lived in a cottage beside the gates.\n"
+)
 
 
 def _child(corpus: Path, index: Path, point: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(corpus), str(index), point, str(TESTS),
-                             str(PROJECT)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(corpus), str(index), point, str(TESTS), str(PROJECT)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _kill(proc: subprocess.Popen) -> None:
