@@ -15,7 +15,7 @@ import warnings
 from pathlib import Path
 
 from qa.embed.embeddings import Embedder, SentenceTransformerEmbedder, model_hash
-from qa.embed.onnx import OnnxEmbedder, build_threads, check_onnx, export_onnx, onnx_path_for
+from qa.embed.onnx import BUILD_BATCH_ROWS, OnnxEmbedder, build_threads, check_onnx, export_onnx, onnx_path_for
 
 EXPORT_TIMEOUT_S = 600
 
@@ -86,11 +86,14 @@ def _writable(folder: Path) -> bool:
 
 
 def passage_embedder(index_root: Path, batch_size: int = 32) -> Embedder:
-    """The fastest exact embedder for many passages: the checked ONNX export on every core, else torch."""
+    """The fastest exact embedder for many passages: the checked ONNX export on every core, else torch.
+
+    batch_size: texts per batch for torch; the ONNX export batches by tokens (qa/embed/onnx.py).
+    """
     path = onnx_path_for(index_root, model_hash())
     if path.exists():
         try:
-            embedder = OnnxEmbedder(path, threads=build_threads(), max_batch=batch_size)
+            embedder = OnnxEmbedder(path, threads=build_threads(), max_batch=BUILD_BATCH_ROWS, spin=False)
             check_onnx(embedder, path)
             return embedder
         except Exception as exc:  # a damaged export must not stop a build
