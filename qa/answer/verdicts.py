@@ -18,6 +18,7 @@ import numpy as np
 
 from qa.answer.patterns import KIND_NAMES
 from qa.answer.verdict_model import VerdictModel
+from qa.embed.vocabulary import embeddable
 from qa.retrieve.shape import NUMBER_WORDS, QuestionShape
 from qa.text import stem, tokens, word_set
 
@@ -137,7 +138,7 @@ class Matcher:
         self.terms = list(dict.fromkeys(shape.terms))
         self.weights = np.asarray(idf(self.terms), dtype=np.float64) if self.terms else np.zeros(0)
         self.vectors = word_vectors(self.terms) if self.terms else None
-        self.numeric = np.array([t[0].isdigit() for t in self.terms], dtype=bool)
+        self.by_sense = np.array([embeddable(t) for t in self.terms], dtype=bool)  # the rest match by stem only
         self._cache: dict[str, np.ndarray] = {}
         self._focus_cache: dict[str, bool] = {}
         self._stem_cache: dict[str, np.ndarray] = {}
@@ -148,9 +149,9 @@ class Matcher:
             return self._cache[text]
         if not self.terms:
             return np.zeros(0, dtype=bool)
-        found = sorted(word_set(text))
+        found = sorted(w for w in word_set(text) if embeddable(w))
         sims = (self.vectors @ self.word_vectors(found).T).max(axis=1) if found else np.zeros(len(self.terms))
-        out = self._cache[text] = self._same_stem(text) | (~self.numeric & (sims >= WORD_MATCH))
+        out = self._cache[text] = self._same_stem(text) | (self.by_sense & (sims >= WORD_MATCH))
         return out
 
     def _same_stem(self, text: str) -> np.ndarray:
@@ -193,7 +194,7 @@ class Matcher:
         if stem(word) == stem(head):
             return True
         if word not in self._focus_cache:
-            vectors = self.word_vectors([head, word]) if word.isalpha() else None
+            vectors = self.word_vectors([head, word]) if embeddable(word) and embeddable(head) else None
             self._focus_cache[word] = vectors is not None and float(vectors[0] @ vectors[1]) >= FOCUS_MATCH
         return self._focus_cache[word]
 

@@ -124,3 +124,19 @@ def test_the_shipped_model_has_a_fold_model_for_every_fitted_question():
     assert models.fold_of and all(0 <= i < len(models.folds) for i in models.fold_of.values())
     assert models.held_out_for("How many data trading institutions did China have in 2015?") is not None
     assert models.held_out_for("a question nobody fitted on") is None
+
+
+def test_words_match_by_sense_only_between_words_of_latin_letters():
+    def alike(ws):  # every word means the same: any match below is by sense, unless it is by stem
+        return np.ones((len(ws), 4), np.float32) / 2
+
+    matcher = Matcher(shape("Which gateway does ipv6 traffic use?"), lambda ws: np.ones(len(ws)), alike)
+    terms = list(matcher.terms)
+    assert {"gateway", "ipv6", "traffic"} <= set(terms)
+
+    def held(text):
+        return {t for t, ok in zip(terms, matcher.present(text), strict=True) if ok}
+
+    assert held("routers forward packets") == set(terms) - {"ipv6"}  # "ipv6" matches by its spelling only
+    assert held("网关 8080 0,crossmnt") == set()  # no word there has a meaning MiniLM reads
+    assert held("the ipv6 tables") >= {"ipv6"}

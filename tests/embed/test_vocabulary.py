@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.embed.vocabulary import WordVectors, corpus_words
+from qa.embed.vocabulary import WordVectors, corpus_words, embeddable
 
 
 def test_corpus_words_are_sorted_and_distinct():
     assert corpus_words(["Owls hunt.", "owls sleep"]) == ["hunt", "owls", "sleep"]
+
+
+def test_only_words_of_latin_letters_are_embedded():
+    # Numbers, codes and identifiers match by spelling, and MiniLM reads Chinese as unknown tokens.
+    text = "Set crossmnt and 0,crossmnt on port 8080 for IPv6 主机名 hosts"
+    assert corpus_words([text]) == ["and", "crossmnt", "for", "hosts", "on", "port", "set"]
+    assert [w for w in ("paperwork", "ipv6", "8080", "主机名", "café") if embeddable(w)] == ["paperwork"]
 
 
 def test_stored_words_are_looked_up_and_only_the_rest_embedded(fake_embedder):
