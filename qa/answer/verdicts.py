@@ -137,8 +137,11 @@ class Matcher:
         self.shape, self.word_vectors = shape, word_vectors
         self.terms = list(dict.fromkeys(shape.terms))
         self.weights = np.asarray(idf(self.terms), dtype=np.float64) if self.terms else np.zeros(0)
-        self.vectors = word_vectors(self.terms) if self.terms else None
         self.by_sense = np.array([embeddable(t) for t in self.terms], dtype=bool)  # the rest match by stem only
+        # Only the words that can match by sense are embedded: the vocabulary holds no others, so each would cost
+        # a question a model call for a vector never read.
+        sense = [t for t, ok in zip(self.terms, self.by_sense, strict=True) if ok]
+        self.vectors = word_vectors(sense) if sense else None
         self._cache: dict[str, np.ndarray] = {}
         self._focus_cache: dict[str, bool] = {}
         self._stem_cache: dict[str, np.ndarray] = {}
@@ -150,8 +153,10 @@ class Matcher:
         if not self.terms:
             return np.zeros(0, dtype=bool)
         found = sorted(w for w in word_set(text) if embeddable(w))
-        sims = (self.vectors @ self.word_vectors(found).T).max(axis=1) if found else np.zeros(len(self.terms))
-        out = self._cache[text] = self._same_stem(text) | (self.by_sense & (sims >= WORD_MATCH))
+        sims = np.zeros(len(self.terms))
+        if found and self.vectors is not None:
+            sims[self.by_sense] = (self.vectors @ self.word_vectors(found).T).max(axis=1)
+        out = self._cache[text] = self._same_stem(text) | (sims >= WORD_MATCH)
         return out
 
     def _same_stem(self, text: str) -> np.ndarray:
