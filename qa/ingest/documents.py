@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
 import stat
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from qa.errors import DocumentError
@@ -63,10 +65,21 @@ class Document:
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page containing offset, for paged documents."""
-        for p in self.pages:
-            if p.start <= offset < p.end or (p is self.pages[-1] and offset == p.end):
-                return p.number
-        return None
+        starts = self._page_starts
+        if starts is None:
+            return next((p.number for p in self.pages if self._on(p, offset)), None)
+        # Pages in text order (as readers make them): only the last one starting at or before offset can hold it.
+        i = bisect.bisect_right(starts, offset) - 1
+        return self.pages[i].number if i >= 0 and self._on(self.pages[i], offset) else None
+
+    def _on(self, p: Page, offset: int) -> bool:
+        return p.start <= offset < p.end or (p is self.pages[-1] and offset == p.end)
+
+    @cached_property
+    def _page_starts(self) -> list[int] | None:
+        """The pages' starts when the pages follow one another without overlap (bisectable), else None."""
+        ordered = all(a.start <= a.end <= b.start for a, b in zip(self.pages, self.pages[1:], strict=False))
+        return [p.start for p in self.pages] if ordered else None
 
 
 def content_hash(data: bytes) -> str:

@@ -269,3 +269,14 @@ def test_references_of_a_plain_text_document(tmp_path):
         Reference(1, "1. Smith J. Widget theory. 2020.", first, first + 32),
         Reference(2, "2. Doe J. Applied widgets.\nSecond line. 2021.", second, len(doc.text)),
     ]
+
+
+def test_page_at_reads_a_page_run_with_an_empty_page_and_the_end():
+    pages = (Page(1, 0, 10), Page(2, 10, 10), Page(3, 10, 20))
+    doc = Document("d", "d.pdf", "D", "x" * 20, (), pages)
+    assert [doc.page_at(k) for k in (0, 9, 10, 19, 20, 21, -1)] == [1, 1, 3, 3, 3, None, None]
+
+
+def test_page_at_of_pages_out_of_text_order_still_finds_the_page_holding_the_offset():
+    doc = Document("d", "d.pdf", "D", "x" * 20, (), (Page(1, 10, 20), Page(2, 0, 10)))
+    assert [doc.page_at(k) for k in (0, 9, 10, 19, 20)] == [2, 2, 1, 1, None]
