@@ -28,6 +28,18 @@ from bench.measure import PROJECT, report_peak, run_child
 DOCS = PROJECT.parent / "shared" / "docs"
 DEFAULT_DOCS = ("gnuplot.pdf", "debian-edu-manual.zh-cn.pdf", "flex.pdf")
 RESULTS = PROJECT / "results"
+# The full-corpus runs of the current code, one after another (labels in results/build-profile.json): one run's
+# ratio moves by up to 0.2 on this shared machine, so the build's figures are the median run's, with the range.
+CURRENT_RUNS = ("chunk-once", "chunk-once-rerun", "chunk-once-third")
+
+
+def current_runs(results: Path = RESULTS / "build-profile.json") -> list[dict]:
+    """CURRENT_RUNS' profiles, by their build / bare-models ratio (the middle one is the median run); [] if none."""
+    try:
+        profiles = json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return sorted((profiles[k] for k in CURRENT_RUNS if k in profiles), key=lambda r: r["build_over_bare_models"])
 
 
 class RssSampler:

@@ -28,18 +28,13 @@ def targets(r: dict) -> list[tuple[str, str, bool]]:
     if b:
         t.append(
             (
-                f"build ≤ 1.25× the bare models on the same passages, same process ({b['n_chunks']:,} passages)",
+                f"build / bare models, a small build ({b['n_chunks']:,} passages; reported, the target is the full build's)",
                 f"{b['build_over_bare_models']:.3f}×",
-                b["build_over_bare_models"] <= 1.25,
-            )
-        )
-        t.append(
-            (
-                "build passages/s (reported; ≥ 40 on the review + ../shared/docs, results/build-profile.md)",
-                f"{b['passages_per_s_build']:.1f}",
                 True,
             )
         )
+    t.extend(_full_build(r.get("full_build") or []))
+    if b:
         t.append(("peak RSS of a build ≤ 1 GB", f"{b['peak_rss_mb']:.0f} MB", b["peak_rss_mb"] <= 1024))
     for m in (r.get("memory") or {}).values():
         t.append(
@@ -67,3 +62,30 @@ def targets(r: dict) -> list[tuple[str, str, bool]]:
             )
         )
     return t
+
+
+def _full_build(runs: list[dict]) -> list[tuple[str, str, bool]]:
+    """Issue 26's build targets, on the review + ../shared/docs: runs are bench.build_profile.current_runs()."""
+    if not runs:
+        return []
+    full = runs[len(runs) // 2]
+    span = f"median of {len(runs)} runs of `bench.build_profile`, range"
+    ratios = f"{runs[0]['build_over_bare_models']:.2f}-{runs[-1]['build_over_bare_models']:.2f}×"
+    rates = sorted(r["passages_per_s"] for r in runs)
+    return [
+        (
+            f"full build ≤ 1.25× the bare models, same run ({full['n_passages']:,} passages; {span} {ratios})",
+            f"{full['build_over_bare_models']:.2f}×",
+            full["build_over_bare_models"] <= 1.25,
+        ),
+        (
+            f"full build ≥ 40 passages/s ({span} {rates[0]:.1f}-{rates[-1]:.1f})",
+            f"{full['passages_per_s']:.1f}",
+            full["passages_per_s"] >= 40,
+        ),
+        (
+            "full build peak RSS ≤ 1 GB (every run)",
+            f"{max(r['build_peak_rss_mb'] for r in runs):.0f} MB",
+            all(r["build_peak_rss_mb"] <= 1024 for r in runs),
+        ),
+    ]

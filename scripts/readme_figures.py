@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from bench.build_profile import current_runs
+
 PROJECT = Path(__file__).resolve().parent.parent
 README = PROJECT / "README.md"
 RESULTS = PROJECT / "results"
@@ -28,10 +30,6 @@ def _load(name: str) -> dict:
 
 def _ms(x: float) -> str:
     return f"{x:,.0f}" if x >= 10 else f"{x:.2g}"
-
-
-# The full-corpus build profiles of the current code (bench/build_profile.py labels), run one after another.
-BUILD_RUNS = ("read-ahead-latin-words", "read-ahead-latin-words-rerun", "read-ahead-latin-words-third")
 
 
 def bench() -> str:
@@ -47,9 +45,8 @@ def bench() -> str:
     ray = b["ray"]
     stages = b["build"]["stages"]
     usem3_per_1000 = 1000 * stages["embed_multilingual"]["seconds"] / max(1, b["build"]["n_chunks"])
-    profiles = _load("build-profile.json")
-    runs = sorted((profiles[k] for k in BUILD_RUNS), key=lambda r: r["build_over_bare_models"])
-    full = runs[len(runs) // 2]  # the median run by its ratio: one run's noise here is about 0.1
+    runs = current_runs(RESULTS / "build-profile.json")
+    full = runs[len(runs) // 2]  # the median run by its ratio
     four = _load("ask-latency.json")
     memory = sorted(b["memory"].values(), key=lambda m: m["n_passages"])
     return (
