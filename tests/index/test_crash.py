@@ -22,7 +22,7 @@ TESTS = Path(__file__).resolve().parents[1]
 
 # The child builds with the fake embedder; at the named point it says so and waits to be killed.
 CHILD = r"""
-import sys, time
+import sys, threading, time
 sys.path[:0] = [sys.argv[4], sys.argv[5]]
 from pathlib import Path
 from conftest import FakeEmbedder
@@ -31,10 +31,12 @@ from qa.index import reading as b
 from qa.index.store import chunks as c, pointer as p, writer as w
 
 corpus, index, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+said = threading.Lock()  # two read-ahead threads can reach "loading" at once: their lines must not interleave
 
 def stop(name):
     if name == point:
-        print("AT", name, flush=True)
+        with said:
+            print("AT", name, flush=True)
         time.sleep(600)
 
 def wrap(owner, attr, before=None, after=None, when=lambda args: True):
