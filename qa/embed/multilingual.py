@@ -103,7 +103,7 @@ def chinese_aware_counter(count_minilm):
         nonlocal tokenizer
         texts = list(texts)
         chinese = [is_cjk(t) for t in texts]
-        # Each text is tokenized once, by the model that reads it (a long Chinese manual's chunking halves).
+        # Each text is tokenized once, by the model that reads it (Chinese texts were also counted by MiniLM, unused).
         latin = iter(count_minilm([t for t, zh in zip(texts, chinese, strict=True) if not zh]))
         if not any(chinese):
             return list(latin)
