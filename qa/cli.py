@@ -196,6 +196,9 @@ def _run(args) -> int:
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output's reader stopped reading (`qa ask ... | head`): nothing went wrong here
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush stays quiet too
+        return 1
     except (OSError, sqlite3.Error, MemoryError) as exc:  # full or read-only disk, ...: one sentence, no numbers
         settings = qa.Settings.from_env()
         print(f"qa: error: {_said(args, explain(exc, settings.index_path, settings.corpus_dir))}", file=sys.stderr)

@@ -169,10 +169,17 @@ def cjk_terms(text: str, style: str = DEFAULT_CJK_STYLE) -> list[str]:
     return [t for t in out if t not in CJK_STOP]
 
 
-def _english(texts: Sequence[str]) -> list[list[str]]:
-    import bm25s
+# bm25s' token pattern (scikit-learn's): words of two or more word characters
+_BM25_TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
-    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer().stemWords, return_ids=False, show_progress=False)
+
+def _english(texts: Sequence[str]) -> list[list[str]]:
+    """The terms bm25s.tokenize(texts, stopwords="en", stemmer=..., return_ids=False) gives, without importing
+    bm25s (its package imports scipy: 0.2 s of a cold question): lower-cased words, stop words dropped, stemmed."""
+    docs = [[t for t in _BM25_TOKEN.findall(x.lower()) if t not in BM25_STOP_WORDS] for x in texts]
+    unique = list(dict.fromkeys(t for d in docs for t in d))
+    stems = dict(zip(unique, _stemmer().stemWords(unique), strict=True))
+    return [[stems[t] for t in d] for d in docs]
 
 
 def terms_of(texts: Sequence[str], cjk: str = DEFAULT_CJK_STYLE) -> list[list[str]]:

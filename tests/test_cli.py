@@ -101,6 +101,27 @@ def test_ask_text_output_lists_the_answer_and_citations(seed_index):
 
 
 @pytest.mark.model
+def test_output_read_by_a_reader_that_stopped_is_no_error(seed_index):
+    corpus, index = seed_index
+    read, write = os.pipe()
+    os.close(read)  # as `qa ask ... | head -1` once head has its line: every write finds the pipe closed
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    env.update(QA_CORPUS_DIR=str(corpus), QA_INDEX_DIR=str(index), HF_HUB_OFFLINE="1")
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "qa.cli", "ask", QUESTION],
+            cwd=PROJECT,
+            env=env,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        os.close(write)
+    assert (proc.returncode, proc.stderr) == (1, "")
+
+
+@pytest.mark.model
 def test_lang_zh_prints_the_labels_in_chinese_and_the_documents_as_written(seed_index):
     corpus, index = seed_index
     proc = qa_cli("--lang", "zh", "ask", QUESTION, "-k", "1", corpus=corpus, index=index)

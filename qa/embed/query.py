@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 
 from qa.embed.embeddings import Embedder, SentenceTransformerEmbedder
-from qa.embed.onnx import OnnxEmbedder, check_onnx, onnx_path_for
+from qa.embed.onnx import OnnxEmbedder, check_onnx, export_for_questions
 
 
 class CachedEmbedder:
@@ -66,7 +66,7 @@ def query_embedder(index_root: Path, mhash: str, cache_size: int = 4096) -> Cach
     A missing, unloadable or wrong ONNX file never stops answering: queries then use sentence-transformers
     (slower, same vectors) and a warning says so and how to restore the fast path.
     """
-    path = onnx_path_for(index_root, mhash)
+    path = export_for_questions(index_root, mhash)
     if path.exists():
         try:
             embedder = OnnxEmbedder(path)

@@ -12,7 +12,7 @@ import pytest
 
 from qa import Assistant
 from qa.embed.embeddings import MAX_SEQ_TOKENS, SentenceTransformerEmbedder, load_tokenizer, model_hash
-from qa.embed.onnx import MAX_BATCH_TOKENS, OnnxEmbedder, onnx_path_for
+from qa.embed.onnx import MAX_BATCH_TOKENS, OnnxEmbedder, onnx_path_for, weights_name
 from qa.embed.passages import Export
 from qa.embed.query import CachedEmbedder, query_embedder
 
@@ -129,16 +129,23 @@ def test_missing_onnx_falls_back_with_a_warning(real_index, tmp_path):
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong-vectors", "no-check-file"])
+@pytest.mark.parametrize(
+    "damage", ["garbage", "truncated", "weights-truncated", "weights-missing", "wrong-vectors", "no-check-file"]
+)
 def test_damaged_onnx_falls_back_with_a_warning(real_index, onnx_file, tmp_path, damage):
     copy = tmp_path / "index"
     shutil.copytree(real_index.index_path, copy)
     target = onnx_path_for(copy, model_hash())
     probe = target.with_name(target.name + ".probe.json")
+    weights = target.with_name(weights_name(target))
     if damage == "garbage":
         target.write_bytes(b"not an onnx model" * 100)
     elif damage == "truncated":
         target.write_bytes(onnx_file.read_bytes()[: onnx_file.stat().st_size // 2])
+    elif damage == "weights-truncated":
+        weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
+    elif damage == "weights-missing":
+        weights.unlink()
     elif damage == "wrong-vectors":  # loads fine but computes something else: the check vectors catch it
         check = json.loads(probe.read_text())
         check["vectors"] = (-np.asarray(check["vectors"])).tolist()
@@ -152,6 +159,33 @@ def test_damaged_onnx_falls_back_with_a_warning(real_index, onnx_file, tmp_path,
         warnings.simplefilter("ignore")
         hits = Assistant(real_index.with_(index_dir=copy)).search("What is IDex?", k=3)
     assert hits and any("IDex" in h.text for h in hits)
+
+
+@pytest.mark.model
+def test_the_export_keeps_its_weights_in_a_file_of_their_own(onnx_file):
+    weights = onnx_file.with_name(weights_name(onnx_file))
+    assert onnx_file.stat().st_size < 1_000_000 < 80_000_000 < weights.stat().st_size
+    assert weights.stat().st_mode & 0o777 == onnx_file.stat().st_mode & 0o777
+
+
+@pytest.mark.model
+def test_an_export_of_the_earlier_one_file_format_is_used_until_the_next_build(real_index, onnx_file, tmp_path):
+    import onnx
+
+    copy = tmp_path / "index"
+    shutil.copytree(real_index.index_path, copy)
+    target = onnx_path_for(copy, model_hash())
+    older = target.with_name(f"minilm-{model_hash()}-v3.onnx")
+    onnx.save_model(onnx.load(str(target)), str(older))  # weights inline, as format 3 stored them
+    shutil.copy(target.with_name(target.name + ".probe.json"), older.with_name(older.name + ".probe.json"))
+    for p in (target, target.with_name(weights_name(target))):
+        p.unlink()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        embedder = query_embedder(copy, model_hash())
+    assert isinstance(embedder.inner, OnnxEmbedder)
+    reference = query_embedder(real_index.index_path, model_hash())
+    assert np.array_equal(embedder.embed(TEXTS), reference.embed(TEXTS))
 
 
 @pytest.mark.model

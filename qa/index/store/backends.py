@@ -56,7 +56,7 @@ def open_serving(settings: "Settings") -> ServingGeneration:
         raise IndexNotFound(
             f"no index in {backend.engine.where} (collection alias {backend.prefix}); build one with: QA_BACKEND=qdrant qa index"
         )
-    return backend.open_generation(name, installed_model_hash())
+    return backend.open_generation(name, installed_model_hash(settings.index_path))
 
 
 def publish(settings: "Settings", gen: "Generation") -> None:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from qa.embed.embeddings import MODEL_NAME, file_hash, model_hash
+from qa.embed.onnx import fingerprints_path
 from qa.errors import IndexCorrupt, IndexOutdated, ModelUnavailable
 
 FORMAT = 4  # 2: chunk rows carry section_run and repeat_group; 3: the vocabulary's word vectors;
@@ -84,11 +85,13 @@ def read_manifest(path: Path, model_hash: str | None) -> Manifest:
     return parse_manifest(raw, where, model_hash)
 
 
-def installed_model_hash() -> str:
-    """The installed embedding model's weights hash; a missing or unreadable model is an error, never "no check"."""
+def installed_model_hash(index_root: Path | None = None) -> str:
+    """The installed embedding model's weights hash; a missing or unreadable model is an error, never "no check".
 
+    index_root: the index it is checked against, whose models folder remembers the hash between processes.
+    """
     try:
-        return model_hash()
+        return model_hash(remember=fingerprints_path(index_root) if index_root is not None else None)
     except (ImportError, OSError) as exc:
         raise ModelUnavailable(
             f"the embedding model {MODEL_NAME} cannot be read ({exc.__class__.__name__}: {exc}), "

@@ -76,9 +76,8 @@ atexit.register(forget_engines)  # closed before the interpreter tears down what
 
 
 def sparse_rows(bm25: Bm25Index) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each row's BM25 term weights (term ids, weights) from a bm25s score matrix."""
-    scores = bm25.retriever.scores
-    data, indices, indptr = (np.asarray(scores[k]) for k in ("data", "indices", "indptr"))
+    """Each row's BM25 term weights (term ids, weights) from the index's score matrix."""
+    data, indices, indptr = bm25.data, bm25.indices, bm25.indptr
     n = bm25.n
     term = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
     order = np.argsort(indices, kind="stable")

@@ -69,8 +69,8 @@ def write_side(engine, coll: str, new: NewGeneration) -> None:
                 },
             )
         )
-    vocab = new.bm25.retriever.vocab_dict
-    terms = sorted(vocab, key=vocab.get)
+    vocab = new.bm25.vocab
+    terms = sorted(vocab, key=vocab.__getitem__)
     ids = np.array([vocab[t] for t in terms], np.int64)
     known = new.bm25.document_frequencies()
     df = np.zeros(len(ids), np.int64)  # bm25s also lists a term its score matrix lacks (the empty one)

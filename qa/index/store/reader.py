@@ -197,7 +197,7 @@ def open_current(root: Path, verify: bool = True, model_hash: str | None = INSTA
     generation sets its .warning and, with warn, issues it as a RuntimeWarning too (the CLI prints those).
     """
     if model_hash == INSTALLED:
-        model_hash = installed_model_hash()
+        model_hash = installed_model_hash(root)
     for _ in range(3):  # a build may make another generation current (and prune) while this one loads
         before = pointer_token(root)
         try:
