@@ -68,24 +68,17 @@ def _full_build(runs: list[dict]) -> list[tuple[str, str, bool]]:
     """Issue 26's build targets, on the review + ../shared/docs: runs are bench.build_profile.current_runs()."""
     if not runs:
         return []
-    full = runs[len(runs) // 2]
-    span = f"median of {len(runs)} runs of `bench.build_profile`, range"
-    ratios = f"{runs[0]['build_over_bare_models']:.2f}-{runs[-1]['build_over_bare_models']:.2f}×"
-    rates = sorted(r["passages_per_s"] for r in runs)
+    from bench.build_profile import runs_summary
+
+    s = runs_summary(runs)
+    span = f"median of {s['n_runs']} runs of `bench.build_profile`, range"
+    (r0, r1), (p0, p1) = s["ratio_range"], s["rate_range"]
     return [
         (
-            f"full build ≤ 1.25× the bare models, same run ({full['n_passages']:,} passages; {span} {ratios})",
-            f"{full['build_over_bare_models']:.2f}×",
-            full["build_over_bare_models"] <= 1.25,
+            f"full build ≤ 1.25× the bare models, same run ({s['n_passages']:,} passages; {span} {r0:.2f}-{r1:.2f}×)",
+            f"{s['ratio']:.2f}×",
+            s["ratio"] <= 1.25,
         ),
-        (
-            f"full build ≥ 40 passages/s ({span} {rates[0]:.1f}-{rates[-1]:.1f})",
-            f"{full['passages_per_s']:.1f}",
-            full["passages_per_s"] >= 40,
-        ),
-        (
-            "full build peak RSS ≤ 1 GB (every run)",
-            f"{max(r['build_peak_rss_mb'] for r in runs):.0f} MB",
-            all(r["build_peak_rss_mb"] <= 1024 for r in runs),
-        ),
+        (f"full build ≥ 40 passages/s ({span} {p0:.1f}-{p1:.1f})", f"{s['passages_per_s']:.1f}", s["passages_per_s"] >= 40),
+        ("full build peak RSS ≤ 1 GB (every run)", f"{s['peak_rss_mb']:.0f} MB", s["peak_rss_mb"] <= 1024),
     ]

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from bench.build_profile import current_runs
+from bench.build_profile import current_runs, runs_summary
 
 PROJECT = Path(__file__).resolve().parent.parent
 README = PROJECT / "README.md"
@@ -45,8 +45,7 @@ def bench() -> str:
     ray = b["ray"]
     stages = b["build"]["stages"]
     usem3_per_1000 = 1000 * stages["embed_multilingual"]["seconds"] / max(1, b["build"]["n_chunks"])
-    runs = current_runs(RESULTS / "build-profile.json")
-    full = runs[len(runs) // 2]  # the median run by its ratio
+    full = runs_summary(current_runs(RESULTS / "build-profile.json"))
     four = _load("ask-latency.json")
     memory = sorted(b["memory"].values(), key=lambda m: m["n_passages"])
     return (
@@ -59,12 +58,11 @@ def bench() -> str:
                 f"- Chinese `qa.search` p50 {_ms(zh)} ms against English {_ms(search)} ms in the same run, {zh / search:.2f}× "
                 f"English (target ≤ 2×). The multilingual vectors add {usem3_per_1000:.0f} s per 1,000 passages to a build here.",
                 f"- Build of the review and every shared manual ({full['n_passages']:,} passages, "
-                f"`results/build-profile.md`, the median of {len(runs)} runs by the ratio, which ranged "
-                f"{runs[0]['build_over_bare_models']:.2f}-{runs[-1]['build_over_bare_models']:.2f}×): "
-                f"{full['passages_per_s']:.1f} passages/s, "
-                f"{full['build_over_bare_models']:.2f}× the bare models on the same passages (which took "
-                f"{full['bare_s']['minilm_onnx'] + full['bare_s']['usem3']:.0f} s on that run's machine), peak RSS "
-                f"{full['build_peak_rss_mb']:,.0f} MB. Peak RSS of a build at "
+                f"`results/build-profile.md`, medians of {full['n_runs']} runs): "
+                f"{full['passages_per_s']:.1f} passages/s (range {full['rate_range'][0]:.1f}-{full['rate_range'][1]:.1f}), "
+                f"{full['ratio']:.2f}× the bare models on the same passages in the same run (range "
+                f"{full['ratio_range'][0]:.2f}-{full['ratio_range'][1]:.2f}×; the bare models took {full['bare_s']:.0f} s), "
+                f"peak RSS at most {full['peak_rss_mb']:,.0f} MB. Peak RSS of a build at "
                 + ", ".join(f"{m['n_passages']:,}" for m in memory)
                 + " synthetic passages: "
                 + ", ".join(f"{m['peak_rss_mb']:,.0f}" for m in memory)

