@@ -62,7 +62,7 @@ def test_the_answer_is_in_the_questions_language_when_both_languages_hold_it(tmp
 @pytest.mark.xfail(
     strict=True,
     reason="measured: on the review, held out, mean confidence 0.23 against 0.59 of first "
-    "sentences right; the confidence fitted on the manuals does not transfer to the review (issue 25 open)",
+    "sentences right; the confidence fitted on the manuals does not transfer to the review (issue 25, ended blocked)",
 )
 def test_the_confidence_is_calibrated_on_held_out_questions(real_assistant):
     """Each question judged by the fold model that never saw a question about the review: the confidence is, on
