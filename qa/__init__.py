@@ -9,20 +9,27 @@ check_bytes and content_hash say which files a build reads.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from qa import errors, serialize  # noqa: F401  (public modules: qa.errors.QAError, qa.serialize.AnswerDict)
 from qa.answer.answers import Answer
 from qa.assistant import Assistant, IndexStatus
-from qa.evidence.page_view import PageView
-from qa.index.build import BuildReport
 from qa.index.store.protocol import DocumentRecord
 from qa.ingest.chunking import Citation
 from qa.ingest.documents import check_bytes, content_hash
-from qa.ingest.readers import SUPPORTED_SUFFIXES
 from qa.retrieve.hits import Hit
 from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from qa.evidence.page_view import PageView
+    from qa.index.build import BuildReport
+    from qa.ingest.readers import SUPPORTED_SUFFIXES
+
+# Names whose modules a question does not need (building, every format's reader, page images): imported when first
+# read, so that a cold `qa ask` does not pay for them (results/bench.md, cold start).
+_LATER = {"BuildReport": "qa.index.build", "PageView": "qa.evidence.page_view", "SUPPORTED_SUFFIXES": "qa.ingest.readers"}
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -41,6 +48,12 @@ __all__ = [
     "content_hash",
     "search",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LATER:
+        return getattr(importlib.import_module(_LATER[name]), name)
+    raise AttributeError(f"module 'qa' has no attribute {name!r}")
 
 
 def search(query: str, k: int = 5, mode: str = "hybrid", sources: Sequence[str] | None = None) -> list[Hit]:

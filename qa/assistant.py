@@ -6,7 +6,7 @@ import threading
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
@@ -23,20 +23,23 @@ from qa.embed.passages import Export, ensure_export, passage_embedder
 from qa.embed.query import CachedEmbedder, query_embedder
 from qa.embed.vocabulary import WordVectors
 from qa.errors import DocumentNotRemoved, IndexNotFound, IndexOutdated, IndexRebuilding
-from qa.evidence.page_view import PageView, PageViews
 from qa.index import bm25
-from qa.index.build import BuildReport, Progress, build
-from qa.index.rebuild import Rebuild
 from qa.index.store.backends import current_token, open_serving
 from qa.index.store.protocol import DocumentRecord, ServingGeneration
 from qa.ingest.pdf.page_labels import labelled
-from qa.ingest.removal import remove_file
 from qa.retrieve.hits import Hit
 from qa.retrieve.params import checked
 from qa.retrieve.query import Query, make_query
 from qa.retrieve.search import search
 from qa.settings import Settings
 from qa.text import is_cjk
+
+if TYPE_CHECKING:
+    # Building, rebuilding and page images are imported where used: a question needs none of them, and their
+    # import trees (every reader, the build stages) were a third of a cold `qa ask`'s import (results/bench.md).
+    from qa.evidence.page_view import PageView, PageViews
+    from qa.index.build import BuildReport, Progress
+    from qa.index.rebuild import Rebuild
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,8 @@ class Assistant:
         self._token: tuple = ()
         self._lock = threading.Lock()
         self._wv: WordVectors | None = None
-        self._pages = PageViews(self.settings)
+        self._pages: PageViews | None = None
+        self._pages_lock = threading.Lock()
         self._preload = Preload(multilingual)
 
     def preload(self) -> Preload:
@@ -108,6 +112,8 @@ class Assistant:
             token = current_token(self.settings)
             if self._gen is None or token != self._token:
                 if not token and build_if_missing and self.background_rebuild:
+                    from qa.index.rebuild import Rebuild
+
                     self._rebuild = Rebuild.running_or_new(
                         self._rebuild, lambda progress: self.build_index(wait=True, progress=progress), self.settings
                     )
@@ -228,6 +234,8 @@ class Assistant:
 
         ray: embed through Ray Data on the Ray cluster at this address ("": a local one); None: in this process.
         """
+        from qa.index.build import build
+
         targets = [Path(p) for p in (paths or [self.settings.corpus_dir])]
         # The build's passages go through the ONNX export: made in a child process while the files are read.
         export = Export(self.root) if self._build_embedder is None else None
@@ -299,11 +307,21 @@ class Assistant:
 
     def page_view(self, source: str, page: int, start: int, end: int) -> PageView:
         """The cited PDF page as an image with the passage text[start:end] marked; PageNotRendered says why not."""
-        return self._pages.view(self.generation(build_if_missing=False), source, int(page), int(start), int(end))
+        return self._page_views().view(self.generation(build_if_missing=False), source, int(page), int(start), int(end))
+
+    def _page_views(self) -> PageViews:
+        with self._pages_lock:
+            if self._pages is None:
+                from qa.evidence.page_view import PageViews
+
+                self._pages = PageViews(self.settings)
+            return self._pages
 
     def remove_document(self, source: str, progress: Progress | None = None) -> BuildReport:
         """Take a document out: delete its file from the corpus folder, then rebuild the index incrementally."""
         if source not in {d.source for d in self.documents()}:
             raise DocumentNotRemoved(f"{source} is not an indexed document")
+        from qa.ingest.removal import remove_file
+
         remove_file(self.settings.corpus_dir, source)
         return self.build_index(None, progress=progress, wait=True)

@@ -117,6 +117,16 @@ def test_the_public_api_is_the_verbs_settings_assistant_and_result_types():
     ]
 
 
+def test_the_public_names_a_question_does_not_need_are_the_same_objects_when_read():
+    from qa.evidence.page_view import PageView
+    from qa.index.build import BuildReport
+    from qa.ingest.readers import SUPPORTED_SUFFIXES
+
+    assert (qa.BuildReport, qa.PageView, qa.SUPPORTED_SUFFIXES) == (BuildReport, PageView, SUPPORTED_SUFFIXES)
+    with pytest.raises(AttributeError, match="module 'qa' has no attribute 'Index'"):
+        qa.Index  # noqa: B018  (reading it is the point)
+
+
 def test_the_package_is_the_pipeline_stages_plus_the_top_level_modules():
     assert sorted(p.name for p in (PROJECT / "qa").iterdir() if (p / "__init__.py").exists()) == STAGES
     assert sorted(p.stem for p in (PROJECT / "qa").glob("*.py")) == TOP_LEVEL

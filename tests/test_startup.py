@@ -65,3 +65,28 @@ def test_cli_ask_in_a_fresh_process_does_not_import_torch(real_index):
     )
     assert out["code"] == 0 and out["heavy"] == []
     assert out["answer"]["hits"]
+
+
+# What building, reading files and showing pages import: a question in a new process pays for none of them.
+NOT_FOR_A_QUESTION = (
+    "bm25s",
+    "scipy",
+    "qa.evidence.page_view",
+    "qa.index.build",
+    "qa.index.rebuild",
+    "qa.ingest.pdf.extract",
+    "qa.ingest.readers",
+)
+
+
+@pytest.mark.model
+def test_cli_ask_in_a_fresh_process_loads_nothing_only_a_build_needs(real_index):
+    out = run_fresh(
+        "import sys, json, io, contextlib\n"
+        "from qa.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(['ask', 'What is IDex?'])\n"
+        f"print(json.dumps({{'code': code, 'loaded': sorted(m for m in {NOT_FOR_A_QUESTION!r} if m in sys.modules)}}))",
+        real_index,
+    )
+    assert out == {"code": 0, "loaded": []}

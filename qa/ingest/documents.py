@@ -11,16 +11,18 @@ import stat
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.errors import DocumentError
 from qa.ingest.headings import Section, chinese_headings, find_headings, find_title
 from qa.ingest.language import is_chinese
 from qa.ingest.limits import text_limit
-from qa.ingest.readers import SUPPORTED_SUFFIXES, reader_for
-from qa.ingest.readers.base import Extract, Reader
 from qa.ingest.references import is_reference_heading, reference_entries
 from qa.ingest.text_repair import Cleaned, clean
 from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from qa.ingest.readers.base import Extract, Reader
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,9 @@ def check_bytes(data: bytes, suffix: str) -> None:
 
 
 def _reader(suffix: str) -> Reader:
+    # The readers' import tree (every format's parser) is loaded by the first file read, not by a question.
+    from qa.ingest.readers import SUPPORTED_SUFFIXES, reader_for
+
     reader = reader_for(suffix)
     if reader is None:
         raise DocumentError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Iterable
 
 from qa.errors import CorpusNotFound
-from qa.ingest.readers import SUPPORTED_SUFFIXES
 
 # What a saved web page links to: read by the browser with the page, not a document of its own.
 PAGE_ASSETS = (
@@ -47,6 +46,13 @@ class Skipped:
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _supported() -> tuple[str, ...]:
+    # The readers' table, imported when files are first collected: a question needs only shown_name from here.
+    from qa.ingest.readers import SUPPORTED_SUFFIXES
+
+    return SUPPORTED_SUFFIXES
 
 
 def shown_name(name: str) -> str:
@@ -138,7 +144,7 @@ class _Collected:
                 if name.startswith("."):
                     # Said, not silently passed over; hidden files of no supported type (.DS_Store, .gitignore,
                     # an upload still being written) are not documents anyone meant to add.
-                    if name.lower().endswith(SUPPORTED_SUFFIXES):
+                    if name.lower().endswith(_supported()):
                         self.skipped.append(Skipped(source_name(d / name, self.corpus_root, base), HIDDEN_FILE))
                 elif not is_page_asset(d / name, page_dirs):
                     self.consider(d / name, boundary, base)
@@ -199,8 +205,8 @@ class _Collected:
         """Why a file is not one to index: a link leading out, an unsupported type, not a regular file."""
         if boundary is not None and p.is_symlink() and not real.is_relative_to(boundary):
             return f"symbolic link leads outside the {_where(boundary, self.corpus_real)}"
-        if p.suffix.lower() not in SUPPORTED_SUFFIXES:
-            return f"unsupported file type {p.suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        if p.suffix.lower() not in (supported := _supported()):
+            return f"unsupported file type {p.suffix or '(none)'}; supported: {', '.join(supported)}"
         if not stat.S_ISREG(mode):
             return "not a regular file (a pipe, device or socket)"
         return None

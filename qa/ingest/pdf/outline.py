@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from qa.ingest.pdf.extract import OutlineEntry
+if TYPE_CHECKING:  # only a type here: extract's import tree (child processes, OCR) is no question's business
+    from qa.ingest.pdf.extract import OutlineEntry
 
 PATH_SEPARATOR = " › "
 # What may stand before an outline title on its heading line: "4.2", "Chapter 4:", "Appendix A", "第3章".
